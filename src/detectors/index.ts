@@ -1,0 +1,23 @@
+/** The registry: every detector, in the order `faultline detectors` lists them. */
+import { curlError } from './curl-error.js';
+import { curlError56 } from './curl-error-56/index.js';
+import { emptyReply } from './empty-reply/index.js';
+import { expect100Continue } from './expect-100-continue/index.js';
+import { incompleteInCapture } from './incomplete-in-capture.js';
+import { processStopped } from './process-stopped.js';
+import { sigcontNoRestart } from './sigcont-no-restart.js';
+import { truncatedResponse } from './truncated-response/index.js';
+import type { Detector } from './types.js';
+
+export type { Detector, DetectorPart } from './types.js';
+
+export const DETECTORS: readonly Detector[] = [
+  sigcontNoRestart,
+  processStopped,
+  curlError56,
+  expect100Continue,
+  truncatedResponse,
+  emptyReply,
+  incompleteInCapture,
+  curlError,
+];

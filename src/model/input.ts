@@ -1,0 +1,62 @@
+import type { Clock } from './time.js';
+import { formatLocation, type Location } from './errors.js';
+
+export type InputFormat =
+  | 'strace'
+  | 'pcap'
+  | 'pcapng'
+  | 'curl-verbose'
+  | 'curl-trace'
+  | 'curl-writeout'
+  | 'curl-json'
+  | 'curl-csv'
+  | 'app-log'
+  | 'unknown';
+
+export type InputStatus = 'read' | 'partial' | 'skipped' | 'error';
+
+/** One input as the JSON report lists it (shape fixed by findings.schema.json). */
+export interface InputInfo {
+  /** as given on the command line; folder members as folder/relative; '-' for stdin */
+  path: string;
+  format: InputFormat;
+  status: InputStatus;
+  error?: string;
+  /** error code when status is 'error' */
+  error_code?: string;
+  /** bytes read (after decompression) */
+  bytes?: number;
+  /** records read: lines, packets or transfers */
+  events: number;
+  clock: Clock;
+  warnings: string[];
+  warnings_dropped?: number;
+  /** free-form facts worth showing (strace -c summary seen, link types, pid from -ff name, ...) */
+  notes?: string[];
+  /** time span in the input's own clock */
+  first_t?: number | null;
+  last_t?: number | null;
+}
+
+export const MAX_WARNINGS_PER_INPUT = 100;
+
+/**
+ * Collects located warnings for one input: bad data is data, never an abort.
+ * Keeps the first 100 and counts the rest.
+ */
+export class Diagnostics {
+  readonly warnings: string[] = [];
+  dropped = 0;
+  readonly notes: string[] = [];
+  warn(loc: Location, message: string): void {
+    if (this.warnings.length >= MAX_WARNINGS_PER_INPUT) {
+      this.dropped++;
+      return;
+    }
+    const where = formatLocation(loc);
+    this.warnings.push(where ? `${where}: ${message}` : message);
+  }
+  note(message: string): void {
+    if (!this.notes.includes(message)) this.notes.push(message);
+  }
+}

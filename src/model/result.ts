@@ -1,0 +1,32 @@
+import type { Finding, Severity } from './finding.js';
+import type { InputInfo } from './input.js';
+import type { Lane } from './timeline.js';
+import type { ClockPlacement } from './time.js';
+
+/** A detector that threw: reported as that detector's failure; the others still ran. */
+export interface DetectorFailure {
+  detector: string;
+  error: string;
+}
+
+/**
+ * The outcome of one run, what every report renders. JSON is this object
+ * minus `lanes` (schema: spec/findings.schema.json); HTML draws the lanes.
+ */
+export interface RunResult {
+  tool: 'faultline';
+  version: string;
+  inputs: InputInfo[];
+  findings: Finding[];
+  detector_failures: DetectorFailure[];
+  /** how each input's clock was placed on the run's clock, by inputs[].path */
+  clocks: Record<string, ClockPlacement>;
+  /** timeline lanes, times already placed on the run's clock */
+  lanes: Lane[];
+  /** what the run assumed: time zone for time-of-day inputs, date, join window */
+  assumptions: { timezone: string; date?: string; joinWindow: number };
+  /** true when secrets were redacted (the default) */
+  redacted: boolean;
+  /** severity filter applied to `findings`, if any */
+  minSeverity?: Severity;
+}

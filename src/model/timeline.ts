@@ -1,0 +1,167 @@
+/**
+ * What the analyses hand to the timeline report: lanes of spans and markers,
+ * bounded whatever the input's size (a 2-million-line strace log still gives
+ * at most MAX_SPANS_PER_LANE spans per lane, plus a density strip).
+ * Times are in the owning input's clock (see time.ts); the report places them.
+ */
+export type LaneKind = 'thread' | 'connection' | 'transfer';
+
+export type SpanKind =
+  | 'syscall' // a call that took long (-T or unfinished→resumed)
+  | 'stop' // SIGSTOP/SIGTSTP → SIGCONT: the thread was frozen
+  | 'connection' // a TCP connection's life, SYN (or first packet) to close
+  | 'request' // request bytes on the wire / sent by curl
+  | 'response' // response bytes
+  | 'wait' // a wait worth seeing: 100-continue, time to first byte
+  | 'transfer'; // a whole curl transfer
+
+export type MarkerKind = 'reset' | 'fin' | 'signal' | 'exit' | 'error' | 'syn' | 'gap';
+
+export interface Span {
+  start: number;
+  end: number;
+  kind: SpanKind;
+  label: string;
+  line?: number;
+  packet?: number;
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface Marker {
+  t: number;
+  kind: MarkerKind;
+  label: string;
+  line?: number;
+  packet?: number;
+}
+
+/** Event counts in equal bins from `start`; bin width doubles as needed (bounded). */
+export interface Density {
+  start: number;
+  binWidth: number;
+  counts: number[];
+}
+
+export interface Lane {
+  /** unique within the run: `${input}#tid:123`, `${input}#conn:10.0.0.1:5000->10.0.0.2:80` */
+  id: string;
+  input: string;
+  kind: LaneKind;
+  label: string;
+  /** folding group: pid of the thread group, server endpoint of a connection, host of a transfer */
+  group?: string;
+  spans: Span[];
+  markers: Marker[];
+  /** every event seen on the lane, drawn or not */
+  events: number;
+  density?: Density;
+  /** spans not kept (shortest dropped first) */
+  spansDropped?: number;
+  markersDropped?: number;
+  first?: number;
+  last?: number;
+}
+
+export const MAX_SPANS_PER_LANE = 2000;
+export const MAX_MARKERS_PER_LANE = 2000;
+const MAX_DENSITY_BINS = 512;
+const INITIAL_BIN_WIDTH = 0.001; /* s */
+
+/**
+ * Builds one lane with bounded memory. Spans beyond the cap evict the
+ * shortest kept span (long calls are what a timeline is for); markers beyond
+ * the cap are counted only. Every event (drawn or not) goes into the density
+ * strip, whose bins merge pairwise when the lane's span of time outgrows them.
+ */
+export class LaneBuilder {
+  private spans: Span[] = [];
+  private markers: Marker[] = [];
+  private spansDropped = 0;
+  private markersDropped = 0;
+  private events = 0;
+  private first: number | undefined;
+  private last: number | undefined;
+  private dStart: number | undefined;
+  private binWidth = INITIAL_BIN_WIDTH;
+  private counts: number[] = [];
+  private minIdx = -1; // index of the shortest kept span, -1 when unknown
+
+  constructor(
+    readonly id: string,
+    readonly input: string,
+    readonly kind: LaneKind,
+    public label: string,
+    public group?: string,
+  ) {}
+
+  /** Count one event at time t (null: counted, not placed). */
+  tick(t: number | null | undefined): void {
+    this.events++;
+    if (t === null || t === undefined || !Number.isFinite(t)) return;
+    if (this.first === undefined || t < this.first) this.first = t;
+    if (this.last === undefined || t > this.last) this.last = t;
+    if (this.dStart === undefined) this.dStart = t;
+    if (t < this.dStart) return; // out-of-order before the strip's start: counted in events only
+    let idx = Math.floor((t - this.dStart) / this.binWidth);
+    while (idx >= MAX_DENSITY_BINS) {
+      this.mergeBins();
+      idx = Math.floor((t - this.dStart) / this.binWidth);
+    }
+    while (this.counts.length <= idx) this.counts.push(0);
+    this.counts[idx]++;
+  }
+
+  private mergeBins(): void {
+    const merged: number[] = [];
+    for (let i = 0; i < this.counts.length; i += 2) merged.push(this.counts[i] + (this.counts[i + 1] ?? 0));
+    this.counts = merged;
+    this.binWidth *= 2;
+  }
+
+  span(s: Span): void {
+    if (this.spans.length < MAX_SPANS_PER_LANE) {
+      this.spans.push(s);
+      this.minIdx = -1;
+      return;
+    }
+    if (this.minIdx < 0) {
+      this.minIdx = 0;
+      for (let i = 1; i < this.spans.length; i++) {
+        if (dur(this.spans[i]) < dur(this.spans[this.minIdx])) this.minIdx = i;
+      }
+    }
+    this.spansDropped++;
+    if (dur(s) > dur(this.spans[this.minIdx])) {
+      this.spans[this.minIdx] = s;
+      this.minIdx = -1;
+    }
+  }
+
+  marker(m: Marker): void {
+    if (this.markers.length < MAX_MARKERS_PER_LANE) this.markers.push(m);
+    else this.markersDropped++;
+  }
+
+  build(): Lane {
+    const lane: Lane = {
+      id: this.id,
+      input: this.input,
+      kind: this.kind,
+      label: this.label,
+      group: this.group,
+      spans: this.spans.sort((a, b) => a.start - b.start),
+      markers: this.markers.sort((a, b) => a.t - b.t),
+      events: this.events,
+      first: this.first,
+      last: this.last,
+    };
+    if (this.spansDropped) lane.spansDropped = this.spansDropped;
+    if (this.markersDropped) lane.markersDropped = this.markersDropped;
+    if (this.dStart !== undefined) lane.density = { start: this.dStart, binWidth: this.binWidth, counts: this.counts };
+    return lane;
+  }
+}
+
+function dur(s: Span): number {
+  return s.end - s.start;
+}
