@@ -9,3 +9,4 @@ export * from './capture.js';
 export * from './curl.js';
 export * from './run.js';
 export * from './result.js';
+export * from './redact.js';

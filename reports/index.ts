@@ -1,0 +1,30 @@
+/**
+ * Report formats. Each is loaded only when asked for, so `--format json`
+ * never pays for the HTML renderer's imports.
+ */
+import type { RunResult } from '../src/model/index.js';
+
+export type ReportFormat = 'text' | 'json' | 'csv' | 'markdown' | 'html';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'csv', 'markdown', 'html'];
+
+export interface ReportOptions {
+  /** colour and width for a terminal (text only) */
+  color?: boolean;
+}
+
+export type Renderer = (result: RunResult, opts: ReportOptions) => string | Promise<string>;
+
+export async function loadRenderer(format: ReportFormat): Promise<Renderer> {
+  switch (format) {
+    case 'json':
+      return (await import('./json.js')).renderJson;
+    case 'text':
+      return (await import('./text.js')).renderText;
+    case 'csv':
+      return (await import('./csv.js')).renderCsv;
+    case 'markdown':
+      return (await import('./markdown.js')).renderMarkdown;
+    case 'html':
+      return (await import('./html/index.js')).renderHtml;
+  }
+}
