@@ -1,6 +1,118 @@
-import type { RunResult } from '../src/model/index.js';
+/**
+ * The text report: what a person reads in a terminal. Findings first (most
+ * severe first within the schema's time order), each with where to look and
+ * what to do; then the inputs and anything that could not be read.
+ */
+import type { Finding, InputInfo, RunResult, Severity } from '../src/model/index.js';
 import type { ReportOptions } from './index.js';
 
-export function renderText(result: RunResult, _opts: ReportOptions): string {
-  return result.findings.map((f) => `${f.severity} ${f.detector} ${f.title}`).join('\n') + '\n';
+const MARK: Record<Severity, string> = { error: 'ERROR  ', warning: 'WARNING', info: 'info   ' };
+const COLOR: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
+const RESET = '\x1b[0m';
+const MAX_EVIDENCE = 6;
+
+export function renderText(result: RunResult, opts: ReportOptions): string {
+  const out: string[] = [];
+  const paint = (s: Severity, text: string) => (opts.color ? `${COLOR[s]}${text}${RESET}` : text);
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const f of result.findings) counts[f.severity]++;
+  const read = result.inputs.filter((i) => i.status === 'read' || i.status === 'partial').length;
+  out.push(
+    `faultline ${result.version}: ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} ` +
+      `(${counts.error} error, ${counts.warning} warning, ${counts.info} info) in ${read} input${read === 1 ? '' : 's'}`,
+  );
+  out.push('');
+  for (const f of result.findings) out.push(...finding(f, result, paint), '');
+  if (result.findings.length === 0) out.push('No findings.', '');
+
+  out.push('Inputs:');
+  for (const i of result.inputs) out.push(`  ${inputLine(i)}`);
+  for (const i of result.inputs) {
+    if (!i.warnings.length) continue;
+    out.push(`  warnings in ${i.path}:`);
+    for (const w of i.warnings.slice(0, 10)) out.push(`    ${w}`);
+    const more = i.warnings.length - 10 + (i.warnings_dropped ?? 0);
+    if (more > 0) out.push(`    … ${more} more`);
+  }
+  for (const d of result.detector_failures) out.push(`  detector ${d.detector} failed: ${d.error}`);
+  const notes = Object.entries(result.clocks).filter(([, c]) => c.note && !c.note.startsWith('epoch time'));
+  if (notes.length) {
+    out.push('Clocks:');
+    for (const [p, c] of notes) out.push(`  ${p}: ${c.note}`);
+  }
+  if (result.redacted) out.push('Secrets (Authorization, Cookie, token-like URL parameters) were redacted; --no-redact shows them.');
+  return out.join('\n') + '\n';
+}
+
+function finding(f: Finding, result: RunResult, paint: (s: Severity, t: string) => string): string[] {
+  const lines = [`${paint(f.severity, MARK[f.severity])} ${f.title}`];
+  const meta = [`[${f.detector}]`, `id ${f.id}`];
+  const when = formatTime(f.start, f, result);
+  if (when) meta.push(when);
+  const subj = subject(f);
+  if (subj) meta.push(subj);
+  lines.push(`        ${meta.join('  ')}`);
+  if (f.explanation) lines.push(...wrap(f.explanation, 92).map((l) => `        ${l}`));
+  for (const e of f.evidence.slice(0, MAX_EVIDENCE)) {
+    const where = e.line !== undefined ? `:${e.line}` : e.packet !== undefined ? ` packet ${e.packet}` : '';
+    lines.push(`        > ${e.input}${where}${e.text ? `  ${clip(e.text, 160)}` : ''}`);
+  }
+  if (f.evidence.length > MAX_EVIDENCE) lines.push(`        > … ${f.evidence.length - MAX_EVIDENCE} more`);
+  const filter = f.details?.wireshark_filter;
+  if (typeof filter === 'string') lines.push(`        wireshark: ${filter}`);
+  const corr = f.details?.correlation as { joined_on?: string[] } | undefined;
+  if (corr?.joined_on?.length) lines.push(`        joined on: ${corr.joined_on.join(', ')}`);
+  if (f.related?.length) lines.push(`        related: ${f.related.join(', ')}`);
+  return lines;
+}
+
+function subject(f: Finding): string {
+  const s = f.subject;
+  const parts: string[] = [];
+  if (s.pid !== undefined) parts.push(`pid ${s.pid}`);
+  if (s.tid !== undefined && s.tid !== s.pid) parts.push(`tid ${s.tid}`);
+  if (s.syscall) parts.push(s.syscall);
+  if (s.connection) parts.push(s.connection);
+  if (s.url) parts.push(s.url);
+  return parts.join(' ');
+}
+
+function formatTime(t: number | null, f: Finding, result: RunResult): string {
+  if (t === null) return '';
+  const input = f.evidence[0]?.input;
+  const placed = input ? result.clocks[input] : undefined;
+  if (placed?.absolute) return new Date(t * 1000).toISOString().replace('T', ' ').replace('Z', ' UTC');
+  return `t=${t.toFixed(6)} s`;
+}
+
+function inputLine(i: InputInfo): string {
+  const size = i.bytes !== undefined ? ` ${humanBytes(i.bytes)}` : '';
+  const status = i.status === 'read' ? '' : ` [${i.status}${i.error ? `: ${i.error}` : ''}]`;
+  const events = i.status === 'skipped' || i.status === 'error' ? '' : `, ${i.events} records`;
+  return `${i.path} (${i.format}${size}${events})${status}`;
+}
+
+export function humanBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
+
+function clip(s: string, n: number): string {
+  const one = s.replace(/\s*\n\s*/g, ' ⏎ ');
+  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
 }

@@ -60,11 +60,208 @@ export type ConnState =
   | 'S3' // established, responder closed (FIN), originator not seen closing
   | 'OTH'; // no SYN seen (mid-stream), or otherwise unclear
 
-/** The analysed model of one capture; filled by src/analysis/tcp. Extend as detectors need. */
+/** Which way a byte, a FIN or a RST went: named by role (Zeek's habit). */
+export type Side = 'orig' | 'resp';
+
+/** What a connection carried, recognised by content (never by port). */
+export type AppProtocol = 'http' | 'tls' | 'http2' | 'unknown';
+
+export interface HostPort {
+  ip: string;
+  port: number;
+}
+
+/** A frame a finding can cite: number, time and a one-line tshark-like summary. */
+export interface FrameRef {
+  frame: number;
+  t: number;
+  summary: string;
+}
+
+/** Bytes of one direction the capture does not hold (a lost segment, or a snaplen cut). */
+export interface TcpGap {
+  side: Side;
+  /** time and frame of the segment after which the hole was noticed */
+  t: number;
+  frame: number;
+  bytes: number;
+  cause: 'loss' | 'snaplen';
+}
+
+/** One FIN or RST as it was seen: the first of each kind per side is kept. */
+export interface CloseFact {
+  how: 'fin' | 'rst';
+  side: Side;
+  t: number;
+  frame: number;
+  summary: string;
+}
+
+/** TLS as seen from its record layer (the payload itself is encrypted). */
+export interface TlsFacts {
+  /** a handshake record (content type 22) was seen */
+  handshake: boolean;
+  /** first ClientHello's SNI, when present */
+  sni?: string;
+  /** application_data records (content type 23) per side */
+  appDataOrig: number;
+  appDataResp: number;
+  firstAppDataOrig?: FrameRef;
+  lastAppDataOrig?: FrameRef;
+  firstAppDataResp?: FrameRef;
+  lastAppDataResp?: FrameRef;
+  /**
+   * Alert records (content type 21). After the handshake they are encrypted,
+   * so a close_notify cannot be told from another alert; TLS 1.3 even sends
+   * them as application_data, so this lists only what the record layer shows.
+   */
+  alerts: { side: Side; t: number; frame: number; encrypted: boolean; level?: number; description?: number }[];
+}
+
+/** Request headers kept on an exchange (lower-case names, first value). */
+export interface HttpRequestHeaders {
+  host?: string;
+  expect?: string;
+  contentLength?: string;
+  transferEncoding?: string;
+  connection?: string;
+  userAgent?: string;
+}
+
+export interface HttpResponseHeaders {
+  contentLength?: string;
+  transferEncoding?: string;
+  connection?: string;
+  contentType?: string;
+}
+
+/** How a message body's end is known (RFC 9112 §6.3). */
+export type BodyFraming = 'content-length' | 'chunked' | 'close' | 'none';
+
+/**
+ * How an exchange ended, as far as the capture shows:
+ * - complete: the response's framing was satisfied (a close-delimited body ends with the server's FIN)
+ * - fin: a FIN cut the exchange before its response was complete (or before any response)
+ * - rst: a RST cut it
+ * - capture-end: the capture stops while the exchange is open
+ * - gap: bytes missing from the capture (loss, snaplen) made its end unknowable
+ */
+export type ExchangeEnd = 'complete' | 'fin' | 'rst' | 'capture-end' | 'gap';
+
+export interface HttpBody {
+  framing: BodyFraming;
+  /** declared by Content-Length */
+  expected?: number;
+  /** body bytes seen (chunked: data bytes, without chunk framing) */
+  seen: number;
+  /** bytes known to exist but not captured (gaps inside the body) */
+  missing: number;
+  /** chunked: the zero-size last chunk was seen */
+  lastChunkSeen?: boolean;
+  complete: boolean;
+  /** frames of the body's first and last byte */
+  first?: FrameRef;
+  last?: FrameRef;
+}
+
+export interface HttpResponse {
+  version: string;
+  status: number;
+  reason: string;
+  line: string;
+  headers: HttpResponseHeaders;
+  /** first byte of the status line */
+  start: FrameRef;
+  /** end of the header block */
+  headersEnd?: FrameRef;
+  body: HttpBody;
+  /** last byte of the response seen (headers or body) */
+  last: FrameRef;
+}
+
+export interface HttpExchange {
+  /** 1-based position on its connection */
+  n: number;
+  /** false when the response was seen without its request (capture started mid-exchange) */
+  requestSeen: boolean;
+  method?: string;
+  target?: string;
+  version?: string;
+  requestLine?: string;
+  headers: HttpRequestHeaders;
+  requestStart?: FrameRef;
+  requestHeadersEnd?: FrameRef;
+  /** last byte of the request (headers when it has no body) */
+  requestEnd?: FrameRef;
+  requestBody: HttpBody;
+  /** interim 1xx responses, in order; a `100 Continue` stays on the exchange it answers */
+  interim: { status: number; line: string; at: FrameRef }[];
+  /** when the 100 Continue arrived */
+  continueAt?: FrameRef;
+  response?: HttpResponse;
+  /**
+   * time to first byte: from the request's end to the final response's first
+   * byte; when the final response came before the request ended (a 417 to an
+   * Expect), from the end of the request's headers
+   */
+  ttfb?: number;
+  end: ExchangeEnd;
+  /** bytes of this exchange are missing from the capture (loss, snaplen): its end proves nothing */
+  gapped?: boolean;
+  /** the FIN/RST that ended it, or the frame where the capture ended */
+  endAt?: FrameRef;
+  endSide?: Side;
+}
+
+export interface TcpConnection {
+  /** 0-based, in order of first packet */
+  index: number;
+  /** unique in the capture: `${orig}->${resp}` plus `#N` when the 4-tuple is reused */
+  key: string;
+  /** lane id on the timeline */
+  laneId: string;
+  ipVersion: 4 | 6;
+  /** the SYN sender, or (no SYN seen) the first sender; for HTTP the client */
+  orig: HostPort;
+  resp: HostPort;
+  first: FrameRef;
+  last: FrameRef;
+  state: ConnState;
+  /** Zeek-like: S syn, H syn-ack, A pure ack, D data, F fin, R rst, T retransmission, G gap, ^ roles flipped; upper case orig, lower resp */
+  history: string;
+  syn?: FrameRef;
+  synAck?: FrameRef;
+  /** the orig's ACK completing the three-way handshake */
+  established?: FrameRef;
+  /** payload bytes in sequence order (each byte once), per side */
+  origBytes: number;
+  respBytes: number;
+  origPackets: number;
+  respPackets: number;
+  retransmissions: number;
+  outOfOrder: number;
+  overlaps: number;
+  gaps: TcpGap[];
+  gapBytes: number;
+  finOrig?: CloseFact;
+  finResp?: CloseFact;
+  rst?: CloseFact;
+  /** the first FIN or RST seen: who closed, how */
+  closedBy?: CloseFact;
+  protocol: AppProtocol;
+  tls?: TlsFacts;
+  exchanges: HttpExchange[];
+  /** completed uneventful exchanges not kept (bounded memory on long keep-alive connections) */
+  exchangesDropped?: number;
+}
+
+/** The analysed model of one capture; filled by src/analysis/tcp. */
 export interface CaptureModel {
   kind: 'capture';
-  connections: unknown[];
+  connections: TcpConnection[];
   lanes: Lane[];
   /** frames by what they were, e.g. { tcp: 1200, udp: 3, 'linktype-147': 2 } */
   frameCounts: Record<string, number>;
+  /** connections not tracked (too many at once), counted only */
+  connectionsDropped?: number;
 }

@@ -1,6 +1,173 @@
 import type { RunResult } from './result.js';
 
-// Placeholder: replaced by the redaction work (secrets in headers and URLs, every format).
+/**
+ * Secret redaction: reports travel to wikis and mailboxes, so credentials seen
+ * in a trace (curl -v headers, captured requests, strace buffers, URLs) are
+ * replaced by REDACTED before any report is written. Pure: the input result is
+ * left as it was.
+ *
+ * What counts as a secret:
+ * - the value of an Authorization, Proxy-Authorization, Cookie or Set-Cookie
+ *   header, and of headers whose name carries token/secret/api-key/password
+ *   (X-Auth-Token, X-Api-Key); the auth scheme (Bearer, Basic…) is kept
+ *   because it helps the reader and reveals nothing;
+ * - query (or form, or `name=value` log) values whose name looks like a secret
+ *   (token, key, password, secret, sig, auth, session…, see isSecretName);
+ * - the password of `scheme://user:password@host`;
+ * - JSON-looking `"password": "…"` pairs, also with strace's `\"` escapes.
+ *
+ * A header value ends at the first real or escaped line end (`\r`, `\n` as
+ * strace and tshark print them), at an unescaped `"` (the end of a strace
+ * string), or at the end of the text.
+ */
+export const REDACTED = '[REDACTED]';
+
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+
+/** auth schemes kept in front of a redacted Authorization value */
+const AUTH_SCHEME = /^(basic|bearer|digest|negotiate|ntlm|token|hawk|hoba|mutual|oauth|aws4-hmac-sha256|scram-sha-\d+)\s+/i;
+
+/**
+ * A header name where a header can start: text start, a line break (real or
+ * escaped), curl's `> `/`< ` prefixes, trace-ascii's `0000: `, whitespace or a
+ * quote (not `:`, so `http://host:…` is no header). The name itself: letters, digits, dashes.
+ */
+const HEADER_NAME = /(^|[\s"'>]|\\[rn])([A-Za-z][A-Za-z0-9-]*)([ \t]*:[ \t]*)/g;
+
+export function isSecretHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  return SECRET_HEADERS.has(n) || /token|secret|api-?key|password|passwd/.test(n);
+}
+
+/** Does a query/form/JSON key name look like it holds a secret? */
+export function isSecretName(name: string): boolean {
+  const n = name.toLowerCase();
+  if (/token|secret|passw|passwd|pwd|apikey|api[-_.]?key|signature|session|sessid|credential|jwt|private[-_.]?key|access[-_.]?key/.test(n)) return true;
+  if (/auth(?!or)/.test(n)) return true;
+  // short names only when they are the whole name or its last word (`key`, `api.key`, `x_sig`), not inside another word
+  return /(^|[-_.])(key|sig|sid|pass)$/.test(n);
+}
+
+/** Where a header value that starts at `from` ends (exclusive). */
+function headerValueEnd(s: string, from: number): number {
+  let i = from;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '\r' || c === '\n' || c === '"') return i;
+    if (c === '\\') {
+      const next = s[i + 1];
+      if (next === 'r' || next === 'n' || next === undefined) return i;
+      if (next === 'x' && /^x0[da]/i.test(s.slice(i + 1, i + 4))) return i;
+      i += 2; // an escaped character (\" \\ \t \177) is part of the value
+      continue;
+    }
+    i++;
+  }
+  return i;
+}
+
+function redactHeaders(s: string): string {
+  let out = '';
+  let last = 0;
+  HEADER_NAME.lastIndex = 0;
+  for (let m = HEADER_NAME.exec(s); m; m = HEADER_NAME.exec(s)) {
+    const name = m[2];
+    if (!isSecretHeader(name)) {
+      // let the next search start inside this match: a secret header can follow `Host:` with no separator but `\r\n`
+      HEADER_NAME.lastIndex = m.index + m[1].length + name.length;
+      continue;
+    }
+    const valueStart = m.index + m[0].length;
+    const valueEnd = headerValueEnd(s, valueStart);
+    let value = s.slice(valueStart, valueEnd);
+    if (value.trim() === '' || value === REDACTED) {
+      HEADER_NAME.lastIndex = valueEnd > m.index ? Math.max(valueEnd, m.index + 1) : m.index + 1;
+      continue;
+    }
+    let kept = '';
+    if (/authorization/i.test(name)) {
+      const scheme = AUTH_SCHEME.exec(value);
+      if (scheme) {
+        kept = scheme[0];
+        value = value.slice(kept.length);
+      }
+    }
+    if (value !== REDACTED && value.trim() !== '') {
+      out += s.slice(last, valueStart) + kept + REDACTED;
+      last = valueEnd;
+    }
+    HEADER_NAME.lastIndex = Math.max(valueEnd, m.index + 1);
+  }
+  return last === 0 ? s : out + s.slice(last);
+}
+
+/** `?token=…&x=1`, `password=…` in a form body or a log line. */
+const PARAM = /(^|[?&;\s"'(,{[])([A-Za-z0-9_.\-[\]]+)=(\[REDACTED\]|[^&#\s"'<>;,)}\]\\]*)/g;
+const USERINFO = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+):([^\s@/"'<>]+)@/gi;
+/** `"name": "value"`, quotes maybe escaped (`\"name\": \"value\"`, strace) */
+const JSON_PAIR = /(\\?")([A-Za-z0-9_.-]+)\1(\s*:\s*)(\\?")((?:[^"\\]|\\(?!"))*)\4/g;
+
+/** Redact the secrets in one piece of text. */
+export function redactText(s: string): string {
+  if (s.length === 0) return s;
+  let r = redactHeaders(s);
+  r = r.replace(USERINFO, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}@`));
+  r = r.replace(PARAM, (all, pre: string, name: string, value: string) =>
+    value !== '' && value !== REDACTED && isSecretName(name) ? `${pre}${name}=${REDACTED}` : all,
+  );
+  r = r.replace(JSON_PAIR, (all, q: string, name: string, colon: string, q2: string, value: string) =>
+    value !== '' && value !== REDACTED && isSecretName(name) ? `${q}${name}${q}${colon}${q2}${REDACTED}${q2}` : all,
+  );
+  return r;
+}
+
+/**
+ * Redact every string inside a value (objects and arrays, deep). A string
+ * under a key that is itself a secret header or name (`details.headers.Cookie`,
+ * `{password: "…"}`) is redacted whole.
+ */
+export function redactDeep<T>(value: T): T {
+  return walk(value, undefined) as T;
+}
+
+function walk(v: unknown, key: string | undefined): unknown {
+  if (typeof v === 'string') {
+    if (key !== undefined && v !== '' && (isSecretHeader(key) || isSecretName(key))) {
+      if (/authorization/i.test(key)) {
+        const scheme = AUTH_SCHEME.exec(v);
+        if (scheme) return scheme[0] + REDACTED;
+      }
+      return REDACTED;
+    }
+    return redactText(v);
+  }
+  if (Array.isArray(v)) return v.map((x) => walk(x, undefined));
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x, k);
+    return out;
+  }
+  return v;
+}
+
+/**
+ * The result with every secret redacted, everywhere: finding titles, evidence
+ * text, details (deep), subjects, explanations, lanes (labels, span and marker
+ * labels, details), inputs (warnings, notes, errors) and clock notes. Paths
+ * go through the same text redaction everywhere they appear (inputs, evidence,
+ * lane ids, the keys of `clocks`), so references between them still match.
+ */
 export function redactResult(result: RunResult): RunResult {
-  return result;
+  const clocks: RunResult['clocks'] = {};
+  for (const [path, placement] of Object.entries(result.clocks)) clocks[redactText(path)] = redactDeep(placement);
+  return {
+    ...result,
+    inputs: redactDeep(result.inputs),
+    findings: redactDeep(result.findings),
+    detector_failures: redactDeep(result.detector_failures),
+    clocks,
+    lanes: redactDeep(result.lanes),
+    assumptions: { ...result.assumptions },
+    redacted: true,
+  };
 }

@@ -39,6 +39,16 @@ export interface SyscallEvent {
   /** -n syscall number, -i instruction pointer */
   number?: number;
   ip?: string;
+  /** other text after the return value: "(Timeout)", "(flags O_RDWR)", an -X comment */
+  retNote?: string;
+  /** `<detached ...>`: strace let go of the process during the call */
+  detached?: boolean;
+  /** -Y / --decode-pids=comm: the command name printed with the pid */
+  comm?: string;
+  /** the line as written (for a split call: the unfinished half) */
+  text: string;
+  /** the `<... NAME resumed>` line as written, when split */
+  endText?: string;
 }
 
 export interface SignalEvent {
@@ -53,6 +63,9 @@ export interface SignalEvent {
   siUid?: number;
   /** the text between `--- ` and ` ---` */
   raw: string;
+  comm?: string;
+  /** the line as written */
+  text: string;
 }
 
 export interface ProcessEvent {
@@ -64,11 +77,19 @@ export interface ProcessEvent {
    * attached / detached: `strace: Process N attached|detached`
    * exited: `+++ exited with N +++`; killed: `+++ killed by SIG +++`
    * stopped: `--- stopped by SIGSTOP ---` (group-stop reported by strace)
+   * superseded: `+++ superseded by execve in pid N +++`
    */
-  what: 'attached' | 'detached' | 'exited' | 'killed' | 'stopped';
+  what: 'attached' | 'detached' | 'exited' | 'killed' | 'stopped' | 'superseded';
   exitCode?: number;
   signal?: string;
   coreDumped?: boolean;
+  /** `+++ superseded by execve in pid N +++`: the thread id that took over */
+  supersededBy?: number;
+  /** "attached with 2 threads" */
+  threads?: number;
+  comm?: string;
+  /** the line as written */
+  text: string;
 }
 
 /** strace's own messages ("strace: …") and other lines kept for context. */

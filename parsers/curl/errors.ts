@@ -1,0 +1,187 @@
+/**
+ * curl's error wordings across versions, TLS backends and locales, and the
+ * one-line forms applications log them in. The exit code printed beside a
+ * message always wins; the wording only supplies a code when none was
+ * printed (a `* Recv failure: …` info line, a PHP `curl_error()` text).
+ * Translated strerror texts (pt_BR, zh_CN) are matched through the code and
+ * the `errno N` curl appends, never through the English words alone.
+ */
+import { CURL_CODES } from '../../src/model/index.js';
+
+export interface Wording {
+  id: string;
+  code: number;
+  re: RegExp;
+}
+
+/** Ordered: the first match names the wording. */
+export const CURL_WORDINGS: readonly Wording[] = [
+  // 56 — receive failures
+  { id: 'proxy-connect-status', code: 56, re: /Received HTTP code \d+ from proxy after CONNECT/i },
+  { id: 'openssl-ssl_read-unexpected-eof', code: 56, re: /SSL_read:.*unexpected eof/i },
+  { id: 'openssl-ssl_read-syscall', code: 56, re: /SSL_read: SSL_ERROR_SYSCALL/i },
+  { id: 'openssl-ssl_read', code: 56, re: /(?:Open|Libre|Boring)SSL SSL_read:|\bSSL_read:/i },
+  { id: 'ssl-read-old', code: 56, re: /\bSSL read: /i },
+  { id: 'gnutls-recv', code: 56, re: /GnuTLS recv error/i },
+  { id: 'nss-tcp-reset', code: 56, re: /TCP connection reset by peer/i },
+  { id: 'recv-failure', code: 56, re: /Recv failure:/i },
+  { id: 'failure-receiving', code: 56, re: /Failure when receiving data from the peer/i },
+  { id: 'unexpected-eof', code: 56, re: /^Unexpected EOF$/i },
+  { id: 'recv-error-name', code: 56, re: /\b(?:CURLE_RECV_ERROR|recv_error)\b/ },
+  // 55 — send failures
+  { id: 'send-failure', code: 55, re: /Send failure:|SSL_write:|Failed sending data to the peer|\b(?:CURLE_SEND_ERROR|send_error)\b/i },
+  // 52 — nothing came back
+  { id: 'empty-reply', code: 52, re: /Empty reply from server|Server returned nothing \(no headers, no data\)|\b(?:CURLE_GOT_NOTHING|got_nothing)\b/i },
+  // 18 — body shorter than announced
+  { id: 'transfer-closed-remaining', code: 18, re: /transfer closed with -?\d+ bytes remaining to read/i },
+  { id: 'transfer-closed-outstanding', code: 18, re: /transfer closed with outstanding read data remaining/i },
+  { id: 'partial-file', code: 18, re: /Transferred a partial file|\b(?:CURLE_PARTIAL_FILE|partial_file)\b/i },
+  // 28 — timeouts
+  { id: 'operation-timed-out', code: 28, re: /Operation timed out after|Connection timed out after|Resolving timed out after|Timeout was reached|\b(?:CURLE_OPERATION_TIMEDOUT|operation_timedout)\b/i },
+  // 7 — connect
+  { id: 'failed-to-connect', code: 7, re: /Failed to connect to |Couldn't connect to server|\b(?:CURLE_COULDNT_CONNECT|couldnt_connect)\b/i },
+  // 6/5 — name resolution
+  { id: 'could-not-resolve-proxy', code: 5, re: /Could(?:n't| not) resolve proxy/i },
+  { id: 'could-not-resolve-host', code: 6, re: /Could(?:n't| not) resolve host|\b(?:CURLE_COULDNT_RESOLVE_HOST|couldnt_resolve_host)\b/i },
+  // 92/16 — HTTP/2
+  { id: 'http2-stream-not-closed', code: 92, re: /HTTP\/2 stream \d+ was not closed cleanly/i },
+  { id: 'http2-framing', code: 16, re: /Error in the HTTP2 framing layer/i },
+  // 26 — reading the upload
+  { id: 'read-function-eof', code: 26, re: /client read function EOF fail|Failed to open\/read local data/i },
+  // 35 — TLS handshake (only reached when no code was printed)
+  { id: 'ssl-connect-error', code: 35, re: /SSL connect error|\bSSL_connect\b|TLS connect error/i },
+  { id: 'ssl-cert-problem', code: 60, re: /SSL certificate problem/i },
+  { id: 'client-cert', code: 58, re: /unable to load client cert|Problem with the local client certificate/i },
+  { id: 'http-returned-error', code: 22, re: /The requested URL returned error: \d+/i },
+  { id: 'too-many-redirects', code: 47, re: /Maximum \(\d+\) redirects followed/i },
+  { id: 'write-error', code: 23, re: /Failure writing output to destination|Failed writing body/i },
+];
+
+/**
+ * errno values curl appends to TLS read/write errors, with the platform that
+ * uses that number (54 and 60 mean other things on Linux; in an
+ * `SSL_read: …, errno N` message they come from macOS/BSD).
+ */
+export const ERRNO_NAMES: Readonly<Record<number, string>> = {
+  0: 'none (the peer closed: end of file)',
+  32: 'EPIPE (Linux)',
+  54: 'ECONNRESET (macOS/BSD)',
+  60: 'ETIMEDOUT (macOS/BSD)',
+  104: 'ECONNRESET (Linux)',
+  110: 'ETIMEDOUT (Linux)',
+  111: 'ECONNREFUSED (Linux)',
+  113: 'EHOSTUNREACH (Linux)',
+  10053: 'WSAECONNABORTED (Windows)',
+  10054: 'WSAECONNRESET (Windows)',
+  10060: 'WSAETIMEDOUT (Windows)',
+};
+
+/** errno values that mean the peer reset the connection. */
+export const RESET_ERRNOS: ReadonlySet<number> = new Set([104, 54, 10054, 10053]);
+
+export function matchWording(message: string): Wording | undefined {
+  const m = message.trim();
+  for (const w of CURL_WORDINGS) if (w.re.test(m)) return w;
+  return undefined;
+}
+
+export function errnoOf(message: string): number | undefined {
+  const m = /\berrno[ =:]+(-?\d+)/i.exec(message);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** `recv_error`, `CURLE_RECV_ERROR` → 56 */
+export function codeFromName(name: string): number | undefined {
+  const n = name.trim().toUpperCase().replace(/^CURLE_/, '');
+  for (const [code, v] of Object.entries(CURL_CODES)) if (v.name === `CURLE_${n}`) return Number(code);
+  return undefined;
+}
+
+export interface ErrorLine {
+  code?: number;
+  message: string;
+  codeSource: 'curl' | 'log' | 'wording';
+  wording?: string;
+  errno?: number;
+  /** URL named in the line (Guzzle ≥ 7.1 ` for <URL>`, `Failed to connect to host`) */
+  url?: string;
+  /** what kind of line it was: curl tool, Guzzle/PHP, pycurl, libcurl wording */
+  form: 'curl-tool' | 'guzzle' | 'php' | 'pycurl' | 'code-suffix' | 'wording';
+}
+
+const CURL_TOOL = /(?:^|[^\w"'])curl: \((\d{1,3})\) ?(.*)$/;
+const GUZZLE = /\bcURL error (\d{1,3}): (.*)$/;
+const PHP_GENERIC = /\bcurl[ _-]?(?:error|errno)(?:\s*(?:#|no\.?|code|number|num))?\s*[:=(#]?\s*\(?(\d{1,3})\)?(?:\s*[:\-–]\s*|\s+)(.*)$/i;
+const PHP_NO_CODE = /\bcurl[ _-]?error\s*(?:\(\))?\s*[:=]\s*(.+)$/i;
+const PYCURL = /\bpycurl\.error: \((\d{1,3}), ['"](.*)['"]\)/;
+const CODE_SUFFIX = /^(.*?)\s*\(Code (\d{1,3})\)\s*$/;
+
+/** Trims what libraries wrap around curl's message: Guzzle's `(see …)`, quotes, ` in /file.php:12`. */
+function cleanMessage(raw: string): { message: string; url?: string } {
+  let s = raw.trim();
+  let url: string | undefined;
+  const forUrl = /\)\s+for\s+(\S+?)['"]?(?:\s|$)/.exec(s);
+  if (forUrl && /^[a-z][a-z0-9+.-]*:\/\//i.test(forUrl[1])) url = forUrl[1].replace(/[",']+$/, '');
+  s = s.replace(/\s*\(see https?:\/\/[^)]*\).*$/, '');
+  s = s.replace(/['"]\s+in\s+\S+:\d+.*$/, '');
+  s = s.replace(/\s+\|\s+\S+Exception thrown in file .*$/, '');
+  s = s.replace(/^['"]|['"],?$/g, '');
+  return { message: s.trim(), url };
+}
+
+/**
+ * Finds a curl error in one log line, in any of the forms met in the wild.
+ * Returns undefined for lines that carry none.
+ */
+export function findErrorLine(text: string): ErrorLine | undefined {
+  let m = CURL_TOOL.exec(text);
+  if (m) return finish(Number(m[1]), m[2], 'curl', 'curl-tool');
+  m = GUZZLE.exec(text);
+  if (m) return finish(Number(m[1]), m[2], 'log', 'guzzle');
+  m = PYCURL.exec(text);
+  if (m) return finish(Number(m[1]), m[2], 'log', 'pycurl');
+  m = CODE_SUFFIX.exec(text);
+  if (m && matchWording(m[1])) return finish(Number(m[2]), m[1], 'log', 'code-suffix');
+  m = PHP_GENERIC.exec(text);
+  if (m) return finish(Number(m[1]), m[2], 'log', 'php');
+  m = PHP_NO_CODE.exec(text);
+  if (m) {
+    const w = matchWording(cleanMessage(m[1]).message);
+    if (w) return finish(w.code, m[1], 'wording', 'php');
+  }
+  // A bare libcurl wording (no code): only the strong ones, so that prose does not match.
+  const bare = text.trim();
+  const w = matchWording(bare);
+  if (w && STRONG_BARE.has(w.id)) return finish(w.code, bare, 'wording', 'wording');
+  const inner = /(?:^|:\s)((?:Open|Libre)SSL SSL_read: .*|SSL read: .*|Server returned nothing \(no headers, no data\)\.?|Failure when receiving data from the peer|HTTP\/2 stream \d+ was not closed cleanly: .*)$/.exec(bare);
+  if (inner) {
+    const w2 = matchWording(inner[1]);
+    if (w2) return finish(w2.code, inner[1], 'wording', 'wording');
+  }
+  return undefined;
+}
+
+/** Wordings specific enough to be taken for curl errors without a code beside them. */
+const STRONG_BARE: ReadonlySet<string> = new Set([
+  'openssl-ssl_read-unexpected-eof',
+  'openssl-ssl_read-syscall',
+  'openssl-ssl_read',
+  'ssl-read-old',
+  'gnutls-recv',
+  'failure-receiving',
+  'empty-reply',
+  'transfer-closed-remaining',
+  'transfer-closed-outstanding',
+  'http2-stream-not-closed',
+]);
+
+function finish(code: number, raw: string, codeSource: ErrorLine['codeSource'], form: ErrorLine['form']): ErrorLine {
+  const { message, url } = cleanMessage(raw);
+  const w = matchWording(message);
+  const out: ErrorLine = { code, message, codeSource, form };
+  if (w) out.wording = w.id;
+  const e = errnoOf(message);
+  if (e !== undefined) out.errno = e;
+  if (url) out.url = url;
+  return out;
+}

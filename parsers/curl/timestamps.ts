@@ -1,0 +1,107 @@
+/**
+ * Timestamps at the start of a line: what curl's --trace-time prints (a time
+ * of day), and what log writers put before a message (ISO 8601, PHP's
+ * `[23-Nov-2026 10:00:00 UTC]`, Monolog's `[2026-11-23 10:00:00]`, syslog's
+ * `Nov 23 10:00:00 host prog[pid]:`). Returned in seconds: epoch seconds when
+ * the line has a full date, seconds since midnight when it has only a time.
+ */
+
+export interface Stamp {
+  t: number;
+  kind: 'epoch' | 'time-of-day';
+  /** the line after the stamp */
+  rest: string;
+  /** the date had no zone and was read as UTC */
+  assumedUtc?: boolean;
+}
+
+const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+
+const TRACE_TIME = /^(\d{2}):(\d{2}):(\d{2})\.(\d{1,9}) /;
+const ISO = /^\[?(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s?(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?\]?(?:\s+|$)/;
+const PHP = /^\[(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?: ([A-Za-z_/+-][\w/+-]*))?\]\s*/;
+const SYSLOG = /^([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? \S+ [^:]{1,80}?: /;
+
+function frac(s: string | undefined): number {
+  return s ? Number(`0.${s}`) : 0;
+}
+
+function zoneOffsetMinutes(z: string | undefined): number | undefined {
+  if (!z) return undefined;
+  if (z === 'Z' || z === 'UTC' || z === 'GMT') return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(z);
+  if (!m) return undefined;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+/** Offset of an IANA zone at a UTC instant, in minutes (Intl knows the zones; no table of ours). */
+function ianaOffsetMinutes(zone: string, utcMs: number): number | undefined {
+  try {
+    const f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    const p: Record<string, number> = {};
+    for (const part of f.formatToParts(new Date(utcMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    const local = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+    return Math.round((local - utcMs) / 60000);
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseStamp(line: string): Stamp | undefined {
+  let m = TRACE_TIME.exec(line);
+  if (m) {
+    return { t: Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + frac(m[4]), kind: 'time-of-day', rest: line.slice(m[0].length) };
+  }
+  m = ISO.exec(line);
+  if (m) {
+    const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+    const off = zoneOffsetMinutes(m[8]);
+    const t = (utc - (off ?? 0) * 60000) / 1000 + frac(m[7]);
+    const out: Stamp = { t, kind: 'epoch', rest: line.slice(m[0].length) };
+    if (off === undefined) out.assumedUtc = true;
+    return out;
+  }
+  m = PHP.exec(line);
+  if (m) {
+    const mon = MONTHS[m[2].toLowerCase()];
+    if (mon === undefined) return undefined;
+    const utc = Date.UTC(Number(m[3]), mon, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
+    let off = zoneOffsetMinutes(m[7]);
+    if (off === undefined && m[7]) {
+      // The offset at the local time read as UTC is right except within an hour of a DST switch.
+      off = ianaOffsetMinutes(m[7], utc);
+    }
+    const out: Stamp = { t: (utc - (off ?? 0) * 60000) / 1000, kind: 'epoch', rest: line.slice(m[0].length) };
+    if (off === undefined) out.assumedUtc = true;
+    return out;
+  }
+  m = SYSLOG.exec(line);
+  if (m && MONTHS[m[1].toLowerCase()] !== undefined) {
+    // syslog has no year: only the time of day is certain.
+    return { t: Number(m[3]) * 3600 + Number(m[4]) * 60 + Number(m[5]) + frac(m[6]), kind: 'time-of-day', rest: line.slice(m[0].length) };
+  }
+  return undefined;
+}
+
+/** `"time":"2025-04-29T13:15:19+00:00"` and friends inside a JSON log line. */
+export function parseDateValue(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    if (v > 1e14) return v / 1e6; // microseconds
+    if (v > 1e11) return v / 1000; // milliseconds
+    if (v > 1e8) return v;
+    return undefined;
+  }
+  if (typeof v !== 'string') return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return parseDateValue(Number(v));
+  const s = parseStamp(v.trim() + ' ');
+  return s && s.kind === 'epoch' ? s.t : undefined;
+}

@@ -1,0 +1,52 @@
+import type { FrameRef } from '../../model/index.js';
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from '../../model/index.js';
+
+/**
+ * What the analysis remembers of one segment: enough to cite it later. One
+ * small object per segment; a FrameRef (with its text) is made only for the
+ * few frames an exchange or a finding cites.
+ */
+export interface Pkt {
+  frame: number;
+  t: number;
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+  flags: number;
+  /** relative sequence and ack numbers, as tshark shows them */
+  seq: number;
+  ack: number;
+  /** payload length on the wire */
+  len: number;
+}
+
+const FLAG_NAMES: [number, string][] = [
+  [TCP_FIN, 'FIN'],
+  [TCP_SYN, 'SYN'],
+  [TCP_RST, 'RST'],
+  [TCP_PSH, 'PSH'],
+  [TCP_ACK, 'ACK'],
+  [TCP_URG, 'URG'],
+];
+
+export function flagText(flags: number): string {
+  const names: string[] = [];
+  for (const [bit, name] of FLAG_NAMES) if (flags & bit) names.push(name);
+  return names.join(', ');
+}
+
+/** `10.0.0.1:80`, `[::1]:80` */
+export function endpoint(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/** A tshark-like one-line summary, with an optional note (the HTTP line the frame starts). */
+export function summarize(p: Pkt, note?: string): string {
+  const base = `${endpoint(p.src, p.sport)} → ${endpoint(p.dst, p.dport)} [${flagText(p.flags)}] Seq=${p.seq} Ack=${p.ack} Len=${p.len}`;
+  return note ? `${base} ${note}` : base;
+}
+
+export function frameRef(p: Pkt, note?: string): FrameRef {
+  return { frame: p.frame, t: p.t, summary: summarize(p, note) };
+}

@@ -1,0 +1,8 @@
+/** oclif's explicit command list: no directory scan at start-up. */
+import Analyze from './commands/analyze.js';
+import Detectors from './commands/detectors.js';
+
+export const COMMANDS = {
+  analyze: Analyze,
+  detectors: Detectors,
+};

@@ -1,0 +1,116 @@
+/**
+ * Placing every input on one clock. Epoch inputs are already there.
+ * Time-of-day inputs (strace -t/-tt, curl --trace-time) get a date: the one
+ * given with --date, else the day (in the time zone) of the earliest epoch
+ * input of the run. Relative and clock-less inputs stay in their own clock.
+ * --clock-offset adds a correction for one input's skew, whatever its clock.
+ */
+import { SECONDS_PER_DAY, type Clock, type ClockPlacement } from '../model/index.js';
+
+export interface ClockOptions {
+  /** YYYY-MM-DD */
+  date?: string;
+  /** IANA zone for time-of-day inputs; default the machine's */
+  timezone?: string;
+  /** seconds added to one input's times, by inputs[].path */
+  offsets?: Record<string, number>;
+}
+
+export interface ClockInput {
+  path: string;
+  clock: Clock;
+  first: number | null;
+}
+
+export function machineTimezone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+export function placeClocks(inputs: ClockInput[], opts: ClockOptions): { placements: Record<string, ClockPlacement>; date?: string } {
+  const tz = opts.timezone ?? machineTimezone();
+  const placements: Record<string, ClockPlacement> = {};
+  let date = opts.date;
+  let dateFrom = date ? '--date' : undefined;
+  if (!date) {
+    let earliest: { t: number; path: string } | undefined;
+    for (const i of inputs) {
+      if (i.clock === 'epoch' && i.first !== null && (!earliest || i.first < earliest.t)) earliest = { t: i.first, path: i.path };
+    }
+    if (earliest) {
+      date = dateInZone(earliest.t, tz);
+      dateFrom = earliest.path;
+    }
+  }
+  for (const i of inputs) {
+    const extra = opts.offsets?.[i.path] ?? 0;
+    const skew = extra ? `, corrected by ${extra} s (--clock-offset)` : '';
+    switch (i.clock) {
+      case 'epoch':
+        placements[i.path] = { offset: extra, absolute: true, note: `epoch time${skew}` };
+        break;
+      case 'time-of-day':
+        if (date) {
+          placements[i.path] = {
+            offset: midnightInZone(date, tz) + extra,
+            absolute: true,
+            note: `time of day placed on ${date} (${dateFrom === '--date' ? 'from --date' : `the day of ${dateFrom}`}) in ${tz}${skew}`,
+          };
+        } else {
+          placements[i.path] = { offset: extra, absolute: false, note: `time of day only (no date: give --date to place it)${skew}` };
+        }
+        break;
+      case 'relative':
+        placements[i.path] = { offset: extra, absolute: false, note: `relative to its first record${skew}` };
+        break;
+      default:
+        placements[i.path] = { offset: 0, absolute: false, note: 'no timestamps' };
+    }
+  }
+  return { placements, date };
+}
+
+/** YYYY-MM-DD of an epoch second in a zone. */
+export function dateInZone(epoch: number, tz: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
+    new Date(epoch * 1000),
+  );
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** Epoch seconds of local midnight of `date` in zone `tz` (two rounds settle DST edges). */
+export function midnightInZone(date: string, tz: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  const utcMidnight = Date.UTC(y, m - 1, d) / 1000;
+  let guess = utcMidnight;
+  for (let k = 0; k < 2; k++) guess = utcMidnight - zoneOffset(guess, tz);
+  return guess;
+}
+
+/** Seconds the zone is ahead of UTC at an instant. */
+function zoneOffset(epoch: number, tz: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(epoch * 1000));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second')) / 1000;
+  return asUtc - Math.floor(epoch);
+}
+
+export function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const DAY = SECONDS_PER_DAY;

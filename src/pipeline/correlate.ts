@@ -1,0 +1,167 @@
+/**
+ * One event, one finding. The same failure is often seen in several inputs:
+ * curl says `(56) Recv failure`, the capture shows the server's RST, strace
+ * shows `recvfrom(...) = -1 ECONNRESET`. Drafts of one detector from
+ * different inputs are joined when what they share agrees — the connection's
+ * ends, the request, the status, the bytes — and their times fall within the
+ * join window. Time alone never joins, and any disagreement on the
+ * connection or the request keeps them apart. `details.correlation` says
+ * what each join was made on.
+ */
+import type { ClockPlacement, Endpoint, FindingDraft, JoinFacts } from '../model/index.js';
+
+export interface PlacedDraft {
+  draft: FindingDraft;
+  /** order of its input on the command line */
+  inputIndex: number;
+  start: number | null;
+  end: number | null;
+  /** the join time on the run's clock, when the input's clock is absolute */
+  t: number | null;
+}
+
+export interface MergedGroup {
+  members: PlacedDraft[];
+  joinedOn: string[];
+  timeSpread?: number;
+}
+
+export function placeDraft(d: FindingDraft, inputIndex: number, placement: ClockPlacement | undefined): PlacedDraft {
+  const off = placement?.offset ?? 0;
+  const shift = (v: number | null | undefined) => (v === null || v === undefined ? null : v + off);
+  const jt = d.join?.t ?? d.start;
+  return {
+    draft: d,
+    inputIndex,
+    start: shift(d.start),
+    end: shift(d.end ?? null),
+    t: placement?.absolute ? shift(jt) : null,
+  };
+}
+
+interface Comparison {
+  disagree?: string;
+  facts: string[];
+  /** a fact that identifies one connection or one request on its own */
+  strong: boolean;
+  timeDelta?: number;
+}
+
+export function compareJoin(a: PlacedDraft, b: PlacedDraft, window: number): Comparison {
+  const ja: JoinFacts = a.draft.join ?? {};
+  const jb: JoinFacts = b.draft.join ?? {};
+  const facts: string[] = [];
+  let strong = false;
+  let endpointFact = false;
+
+  if (ja.client && jb.client) {
+    if (!sameEndpoint(ja.client, jb.client)) return { disagree: 'client end differs', facts, strong };
+    facts.push(`client ${fmt(ja.client)}`);
+    strong = true;
+  }
+  if (ja.server && jb.server) {
+    if (!sameEndpoint(ja.server, jb.server)) return { disagree: 'server end differs', facts, strong };
+    facts.push(`server ${fmt(ja.server)}`);
+    endpointFact = true;
+  } else if (ja.host && jb.host) {
+    if (normHost(ja.host) !== normHost(jb.host)) return { disagree: 'host differs', facts, strong };
+    facts.push(`host ${normHost(ja.host)}`);
+    endpointFact = true;
+  }
+  const pa = requestTarget(ja.url);
+  const pb = requestTarget(jb.url);
+  let requestFact = false;
+  if (pa !== undefined && pb !== undefined) {
+    if (pa !== pb) return { disagree: 'request differs', facts, strong };
+    facts.push(`request ${pa}`);
+    requestFact = true;
+  }
+  if (ja.method && jb.method) {
+    if (ja.method.toUpperCase() !== jb.method.toUpperCase()) return { disagree: 'method differs', facts, strong };
+    facts.push(`method ${ja.method.toUpperCase()}`);
+  }
+  if (ja.status !== undefined && jb.status !== undefined) {
+    if (ja.status !== jb.status) return { disagree: 'status differs', facts, strong };
+    facts.push(`status ${ja.status}`);
+    requestFact = true;
+  }
+  if (ja.bytesReceived !== undefined && jb.bytesReceived !== undefined && ja.bytesReceived === jb.bytesReceived) {
+    facts.push(`${ja.bytesReceived} bytes received`);
+    requestFact = true;
+  }
+  if (endpointFact && requestFact) strong = true;
+
+  let timeDelta: number | undefined;
+  if (a.t !== null && b.t !== null) {
+    timeDelta = Math.abs(a.t - b.t);
+    if (timeDelta > window) return { disagree: `times ${timeDelta.toFixed(3)} s apart`, facts, strong };
+    facts.push(`time within ${window} s (${timeDelta.toFixed(3)} s apart)`);
+    // Time plus the far end is enough; time plus nothing never is.
+    if (endpointFact || requestFact) strong = true;
+  }
+  return { facts, strong, timeDelta };
+}
+
+/** Groups the drafts of one detector; drafts of one input are never joined with each other. */
+export function mergeDrafts(drafts: PlacedDraft[], window: number): MergedGroup[] {
+  const groups: MergedGroup[] = [];
+  const ordered = [...drafts].sort((x, y) => x.inputIndex - y.inputIndex || (x.start ?? Infinity) - (y.start ?? Infinity));
+  for (const d of ordered) {
+    let best: { g: MergedGroup; facts: string[]; delta: number } | undefined;
+    for (const g of groups) {
+      if (g.members.some((m) => m.draft.input === d.draft.input)) continue;
+      let ok = true;
+      const facts = new Set<string>();
+      let delta = 0;
+      for (const m of g.members) {
+        const c = compareJoin(m, d, window);
+        if (c.disagree || !c.strong) {
+          ok = false;
+          break;
+        }
+        c.facts.forEach((f) => facts.add(f));
+        delta = Math.max(delta, c.timeDelta ?? 0);
+      }
+      if (ok && (!best || delta < best.delta || (delta === best.delta && facts.size > best.facts.length))) {
+        best = { g, facts: [...facts], delta };
+      }
+    }
+    if (best) {
+      best.g.members.push(d);
+      for (const f of best.facts) if (!best.g.joinedOn.includes(f)) best.g.joinedOn.push(f);
+      if (d.t !== null) {
+        const ts = best.g.members.map((m) => m.t).filter((t): t is number => t !== null);
+        best.g.timeSpread = ts.length > 1 ? Math.max(...ts) - Math.min(...ts) : undefined;
+      }
+    } else groups.push({ members: [d], joinedOn: [] });
+  }
+  return groups;
+}
+
+function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  return a.port === b.port && normIp(a.ip) === normIp(b.ip);
+}
+
+function normIp(ip: string): string {
+  const s = ip.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return s.startsWith('::ffff:') && s.includes('.') ? s.slice(7) : s;
+}
+
+function normHost(h: string): string {
+  return h.trim().toLowerCase().replace(/\.$/, '').replace(/:\d+$/, '');
+}
+
+function fmt(e: Endpoint): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+/** The path and query of a URL (or of a bare request target), for comparing requests across views. */
+export function requestTarget(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url, 'http://placeholder.invalid');
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * The pipeline as a library: everything given to one `analyze` is one
+ * incident, analysed together. State lives in the call, never in modules,
+ * so batch and server uses can run many analyses in one process.
+ */
+import { createHash } from 'node:crypto';
+import { DETECTORS, type Detector } from '../detectors/index.js';
+import {
+  redactResult,
+  SEVERITY_RANK,
+  type AnalysedInput,
+  type ClockPlacement,
+  type DetectorFailure,
+  type Finding,
+  type InputInfo,
+  type Lane,
+  type RunModel,
+  type RunResult,
+  type Severity,
+} from '../model/index.js';
+import { machineTimezone, placeClocks } from './clock.js';
+import { mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
+import { expandInputs } from './inputs.js';
+import { readInput } from './read.js';
+import { VERSION } from './version.js';
+
+export { expandInputs } from './inputs.js';
+export { sniff } from './read.js';
+export { DETECTORS } from '../detectors/index.js';
+
+export const DEFAULT_JOIN_WINDOW = 2; /* s */
+
+export interface AnalyzeOptions {
+  /** detector ids to run (default: all) */
+  detectors?: string[];
+  /** findings below this are left out of the result */
+  minSeverity?: Severity;
+  /** seconds within which one detector's findings in different inputs may be one event */
+  joinWindow?: number;
+  /** YYYY-MM-DD to place time-of-day inputs on */
+  date?: string;
+  /** IANA zone for time-of-day inputs */
+  timezone?: string;
+  /** seconds to add to one input's times, by path as given */
+  clockOffsets?: Record<string, number>;
+  /** redact secrets (default true) */
+  redact?: boolean;
+  /** the detectors to choose from (default: the registry); lets a library user add their own */
+  registry?: readonly Detector[];
+  /** progress of a long input */
+  onProgress?: (p: { input: string; bytes: number; size?: number; elapsed: number }) => void;
+}
+
+export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promise<RunResult> {
+  const joinWindow = opts.joinWindow ?? DEFAULT_JOIN_WINDOW;
+  const { specs, emptyFolders } = await expandInputs(paths);
+
+  const analysed: AnalysedInput[] = [];
+  for (const spec of specs) {
+    const started = Date.now();
+    const r = await readInput(spec, {
+      progress: opts.onProgress
+        ? (bytes, size) => {
+            const elapsed = (Date.now() - started) / 1000;
+            if (elapsed >= 1) opts.onProgress!({ input: spec.display, bytes, size, elapsed });
+          }
+        : undefined,
+    });
+    analysed.push({ info: r.info, model: r.model, placement: { offset: 0, absolute: false } });
+  }
+  const infos: InputInfo[] = analysed.map((a) => a.info);
+  for (const folder of emptyFolders) {
+    infos.push({ path: folder, format: 'unknown', status: 'error', error: 'the folder holds no file', error_code: 'E_EMPTY_FOLDER', events: 0, clock: 'none', warnings: [] });
+  }
+  // A folder whose files were all skipped held no trace: that is the run's problem to report (exit 3).
+  const folders = new Map<string, boolean>();
+  for (const spec of specs) if (spec.fromFolder && spec.folder !== undefined) folders.set(spec.folder, folders.get(spec.folder) ?? false);
+  specs.forEach((spec, i) => {
+    if (spec.fromFolder && spec.folder !== undefined && infos[i].status !== 'skipped') folders.set(spec.folder, true);
+  });
+  for (const [folder, hasTrace] of folders) {
+    if (!hasTrace) infos.push({ path: folder, format: 'unknown', status: 'error', error: 'the folder holds no trace (every file was skipped)', error_code: 'E_EMPTY_FOLDER', events: 0, clock: 'none', warnings: [] });
+  }
+
+  const timezone = opts.timezone ?? machineTimezone();
+  const { placements, date } = placeClocks(
+    analysed.filter((a) => a.model).map((a) => ({ path: a.info.path, clock: a.info.clock, first: a.info.first_t ?? null })),
+    { date: opts.date, timezone, offsets: opts.clockOffsets },
+  );
+  for (const a of analysed) if (placements[a.info.path]) a.placement = placements[a.info.path];
+
+  const run: RunModel = { inputs: analysed, options: { joinWindow } };
+  const selected = selectDetectors(opts.detectors, opts.registry);
+  const failures: DetectorFailure[] = [];
+  const inputIndex = new Map(analysed.map((a, i) => [a.info.path, i]));
+  const placed: PlacedDraft[] = [];
+  for (const det of selected) {
+    try {
+      for (const d of det.detect(run)) {
+        placed.push(placeDraft(d, inputIndex.get(d.input) ?? analysed.length, placements[d.input]));
+      }
+    } catch (err) {
+      failures.push({ detector: det.id, error: (err as Error)?.message ?? String(err) });
+    }
+  }
+
+  let findings = buildFindings(placed, joinWindow);
+  if (opts.minSeverity) {
+    const min = SEVERITY_RANK[opts.minSeverity];
+    findings = findings.filter((f) => SEVERITY_RANK[f.severity] >= min);
+  }
+
+  const lanes: Lane[] = [];
+  for (const a of analysed) for (const lane of a.model?.lanes ?? []) lanes.push(shiftLane(lane, a.placement));
+
+  const result: RunResult = {
+    tool: 'faultline',
+    version: VERSION,
+    inputs: infos,
+    findings,
+    detector_failures: failures,
+    clocks: placements,
+    lanes,
+    assumptions: { timezone, date, joinWindow },
+    redacted: opts.redact !== false,
+    minSeverity: opts.minSeverity,
+  };
+  return opts.redact === false ? result : redactResult(result);
+}
+
+export function selectDetectors(ids: string[] | undefined, registry: readonly Detector[] = DETECTORS): Detector[] {
+  if (!ids || ids.length === 0) return [...registry];
+  const wanted = new Set(ids);
+  return registry.filter((d) => wanted.has(d.id));
+}
+
+/** Joins, ids, `related`, and the schema's order: start, then detector, then subject. */
+export function buildFindings(placed: PlacedDraft[], joinWindow: number): Finding[] {
+  const byDetector = new Map<string, PlacedDraft[]>();
+  for (const p of placed) {
+    const list = byDetector.get(p.draft.detector) ?? [];
+    list.push(p);
+    byDetector.set(p.draft.detector, list);
+  }
+  const built: { finding: Finding; keys: string[] }[] = [];
+  for (const drafts of byDetector.values()) {
+    for (const g of mergeDrafts(drafts, joinWindow)) built.push(toFinding(g));
+  }
+  built.sort((a, b) => compareFindings(a.finding, b.finding));
+  const used = new Set<string>();
+  for (const b of built) {
+    let id = b.finding.id;
+    for (let n = 2; used.has(id); n++) id = `${b.finding.id}-${n}`;
+    used.add(id);
+    b.finding.id = id;
+  }
+  const byKey = new Map<string, string[]>();
+  for (const b of built) for (const k of b.keys) byKey.set(k, [...(byKey.get(k) ?? []), b.finding.id]);
+  for (const b of built) {
+    const rel = new Set<string>();
+    for (const k of b.keys) for (const id of byKey.get(k) ?? []) if (id !== b.finding.id) rel.add(id);
+    if (rel.size) b.finding.related = [...rel].sort();
+  }
+  return built.map((b) => b.finding);
+}
+
+function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
+  const members = [...g.members].sort(
+    (a, b) => SEVERITY_RANK[b.draft.severity] - SEVERITY_RANK[a.draft.severity] || a.inputIndex - b.inputIndex,
+  );
+  const primary = members[0];
+  const d = primary.draft;
+  const byInput = [...g.members].sort((a, b) => a.inputIndex - b.inputIndex);
+  const evidence = byInput.flatMap((m) => m.draft.evidence);
+  const subject = { ...d.subject };
+  for (const m of byInput) for (const [k, v] of Object.entries(m.draft.subject)) if ((subject as Record<string, unknown>)[k] === undefined) (subject as Record<string, unknown>)[k] = v;
+  const details: Record<string, unknown> = { ...d.details };
+  if (g.members.length > 1) {
+    details.correlation = {
+      inputs: byInput.map((m) => m.draft.input),
+      joined_on: g.joinedOn,
+      ...(g.timeSpread !== undefined ? { time_spread_s: round6(g.timeSpread) } : {}),
+    };
+    const views: Record<string, unknown> = {};
+    for (const m of members.slice(1)) views[m.draft.input] = { title: m.draft.title, ...m.draft.details };
+    details.other_views = views;
+  }
+  const starts = g.members.map((m) => m.start).filter((v): v is number => v !== null);
+  const ends = g.members.map((m) => m.end ?? m.start).filter((v): v is number => v !== null);
+  const finding: Finding = {
+    id: stableId(d.detector, primary),
+    detector: d.detector,
+    severity: d.severity,
+    title: d.title,
+    start: starts.length ? Math.min(...starts) : null,
+    end: ends.length ? Math.max(...ends) : null,
+    subject,
+    evidence,
+    details,
+  };
+  const explanation = members.find((m) => m.draft.explanation)?.draft.explanation;
+  if (explanation) finding.explanation = explanation;
+  const lanes = [...new Set(g.members.flatMap((m) => m.draft.lanes ?? []))];
+  if (lanes.length) finding.lanes = lanes;
+  const keys = [...new Set(g.members.flatMap((m) => m.draft.eventKeys ?? []))];
+  return { finding, keys };
+}
+
+/** Same arguments, same ids: a hash of what the finding is about and where it was first seen. */
+function stableId(detector: string, p: PlacedDraft): string {
+  const e = p.draft.evidence[0];
+  const basis = [detector, p.draft.input, e?.line ?? '', e?.packet ?? '', JSON.stringify(p.draft.subject)].join('\u0000');
+  return `${detector}-${createHash('sha1').update(basis).digest('hex').slice(0, 10)}`;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  const sa = a.start ?? Infinity;
+  const sb = b.start ?? Infinity;
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  if (a.detector !== b.detector) return a.detector < b.detector ? -1 : 1;
+  const ja = subjectKey(a);
+  const jb = subjectKey(b);
+  return ja < jb ? -1 : ja > jb ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function subjectKey(f: Finding): string {
+  const s = f.subject;
+  return [s.connection ?? '', s.url ?? '', String(s.pid ?? '').padStart(8, '0'), String(s.tid ?? '').padStart(8, '0'), s.syscall ?? ''].join('|');
+}
+
+function shiftLane(lane: Lane, p: ClockPlacement): Lane {
+  const o = p.offset;
+  if (!o) return lane;
+  return {
+    ...lane,
+    spans: lane.spans.map((s) => ({ ...s, start: s.start + o, end: s.end + o })),
+    markers: lane.markers.map((m) => ({ ...m, t: m.t + o })),
+    density: lane.density ? { ...lane.density, start: lane.density.start + o } : undefined,
+    first: lane.first === undefined ? undefined : lane.first + o,
+    last: lane.last === undefined ? undefined : lane.last + o,
+  };
+}
+
+function round6(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
+}

@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './helpers/paths.js';
+
+/** Stages import one way: parsers → model ← analysis ← detectors; reports read the model only. */
+const RULES: { stage: string; may: string[] }[] = [
+  { stage: 'src/model', may: ['src/model'] },
+  { stage: 'parsers', may: ['parsers', 'src/model'] },
+  { stage: 'src/analysis', may: ['src/analysis', 'src/model'] },
+  { stage: 'src/detectors', may: ['src/detectors', 'src/analysis', 'src/model'] },
+  { stage: 'reports', may: ['reports', 'src/model'] },
+];
+
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir)) {
+    const p = path.join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
+    else if (p.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+describe('architecture', () => {
+  for (const rule of RULES) {
+    it(`${rule.stage} imports only ${rule.may.join(', ')} of ours`, () => {
+      const bad: string[] = [];
+      for (const file of tsFiles(path.join(repoRoot, rule.stage))) {
+        const src = readFileSync(file, 'utf8');
+        for (const m of src.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+          const spec = m[1] ?? m[2];
+          const target = path.relative(repoRoot, path.resolve(path.dirname(file), spec));
+          if (!rule.may.some((ok) => target === ok || target.startsWith(`${ok}/`))) {
+            bad.push(`${path.relative(repoRoot, file)} → ${target}`);
+          }
+        }
+      }
+      expect(bad).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,97 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { binRun, repoRoot } from '../helpers/paths.js';
+
+/** The CLI as a user runs it: the built bin (npm test builds first). */
+function cli(args: string[], opts: { cwd?: string; input?: string } = {}) {
+  const r = spawnSync(process.execPath, [binRun, ...args], { cwd: opts.cwd ?? repoRoot, input: opts.input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const schema = JSON.parse(readFileSync(path.join(repoRoot, 'spec/findings.schema.json'), 'utf8'));
+const Ajv = (Ajv2020 as unknown as { default?: typeof Ajv2020 }).default ?? Ajv2020;
+export const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+function tmp(): string {
+  return mkdtempSync(path.join(tmpdir(), 'faultline-cli-'));
+}
+
+describe('faultline analyze: exit codes and errors', () => {
+  it('exits 2 on a bad flag value (oclif usage error)', () => {
+    const r = cli(['analyze', 'x', '--format', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/format/);
+  });
+
+  it('exits 2 on an unknown detector, naming the known ones', () => {
+    const r = cli(['analyze', 'x', '--detectors', 'sigcont-no-restart,bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown detector bogus/);
+    expect(r.stderr).toMatch(/curl-error-56/);
+  });
+
+  it('exits 2 on a malformed --clock-offset, --date or --tz', () => {
+    expect(cli(['analyze', 'x', '--clock-offset', 'nope']).code).toBe(2);
+    expect(cli(['analyze', 'x', '--date', '23.11.2026']).code).toBe(2);
+    expect(cli(['analyze', 'x', '--tz', 'Mars/Olympus']).code).toBe(2);
+  });
+
+  it('exits 3 for a missing file: one clear line, no stack, and still a report', () => {
+    const r = cli(['analyze', '/nonexistent/worker.strace', '--format', 'json']);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim()).toBe('faultline: /nonexistent/worker.strace: no such file');
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    const out = JSON.parse(r.stdout);
+    expect(validate(out)).toBe(true);
+    expect(out.inputs[0]).toMatchObject({ path: '/nonexistent/worker.strace', status: 'error', error: 'no such file' });
+  });
+
+  it('exits 3 for a file named on the command line that is not a trace', () => {
+    const d = tmp();
+    writeFileSync(path.join(d, 'notes.txt'), 'We restarted the pods at 10:02.\n');
+    const r = cli(['analyze', path.join(d, 'notes.txt')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/notes\.txt: not an strace log/);
+  });
+
+  it('lists non-trace files inside a folder as skipped, and exits 3 when the folder held no trace', () => {
+    const d = tmp();
+    mkdirSync(path.join(d, 'case'));
+    writeFileSync(path.join(d, 'case/README.md'), '# notes\n');
+    writeFileSync(path.join(d, 'case/blob.bin'), Buffer.from([0, 1, 2, 3, 0, 0, 7]));
+    const r = cli(['analyze', 'case', '--format', 'json'], { cwd: d });
+    expect(r.code).toBe(3);
+    const out = JSON.parse(r.stdout);
+    expect(validate(out)).toBe(true);
+    expect(out.inputs.map((i: { path: string; status: string }) => `${i.path}:${i.status}`)).toEqual([
+      'case/README.md:skipped',
+      'case/blob.bin:skipped',
+      'case:error',
+    ]);
+  });
+
+  it('exits 1 when --output cannot be written', () => {
+    const r = cli(['analyze', '/nonexistent/x', '-o', '/nonexistent-dir/report.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write \/nonexistent-dir\/report\.json/);
+  });
+
+  it('lists the detectors, one line each', () => {
+    const r = cli(['detectors']);
+    expect(r.code).toBe(0);
+    for (const id of ['sigcont-no-restart', 'process-stopped', 'curl-error-56', 'expect-100-continue', 'truncated-response']) {
+      expect(r.stdout).toMatch(new RegExp(`^${id} +\\S`, 'm'));
+    }
+  });
+
+  it('shows help with examples for analyze', () => {
+    const r = cli(['analyze', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/EXAMPLES/);
+    expect(r.stdout).toMatch(/--fail-on/);
+  });
+});

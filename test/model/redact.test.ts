@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { isSecretName, REDACTED, redactDeep, redactResult, redactText } from '../../src/model/redact.js';
+import type { RunResult } from '../../src/model/index.js';
+
+const R = REDACTED;
+
+describe('redactText: header values', () => {
+  it.each([
+    ['curl -v request header', '> Authorization: Bearer eyJhbGciOi.abc.def', `> Authorization: Bearer ${R}`],
+    ['curl -v basic auth', '> Authorization: Basic dXNlcjpwYXNz', `> Authorization: Basic ${R}`],
+    ['scheme-less authorization', 'Authorization: s3cr3t', `Authorization: ${R}`],
+    ['proxy authorization', '> Proxy-Authorization: Basic Zm9vOmJhcg==', `> Proxy-Authorization: Basic ${R}`],
+    ['curl -v cookie', '> Cookie: sid=abc123; theme=dark', `> Cookie: ${R}`],
+    ['curl -v set-cookie response', '< Set-Cookie: sid=abc; Path=/; HttpOnly', `< Set-Cookie: ${R}`],
+    ['HTTP/2 lower case', '> authorization: Bearer tok', `> authorization: Bearer ${R}`],
+    ['trace-ascii line', '0045: Cookie: a=b', `0045: ${'Cookie'}: ${R}`],
+    ['tab after the colon', 'Cookie:\ta=b', `Cookie:\t${R}`],
+    ['x-api-key header', '> X-Api-Key: 12345', `> X-Api-Key: ${R}`],
+    ['x-auth-token header', '> X-Auth-Token: 12345', `> X-Auth-Token: ${R}`],
+    ['real CRLF ends the value', 'Cookie: a=b\r\nHost: x', `Cookie: ${R}\r\nHost: x`],
+  ])('%s', (_name, input, want) => {
+    expect(redactText(input)).toBe(want);
+  });
+
+  it.each([
+    [
+      'strace write with escaped CRLF',
+      'write(3, "GET / HTTP/1.1\\r\\nHost: a\\r\\nCookie: a=b\\r\\n\\r\\n", 45) = 45',
+      `write(3, "GET / HTTP/1.1\\r\\nHost: a\\r\\nCookie: ${R}\\r\\n\\r\\n", 45) = 45`,
+    ],
+    [
+      'strace string ending inside the value',
+      'sendto(3, "Authorization: Bearer abcdef"..., 300, 0, NULL, 0) = 300',
+      `sendto(3, "Authorization: Bearer ${R}"..., 300, 0, NULL, 0) = 300`,
+    ],
+    [
+      'strace value with an escaped quote inside',
+      'write(3, "Cookie: a=\\"q\\"; b=c\\r\\n", 20) = 20',
+      `write(3, "Cookie: ${R}\\r\\n", 20) = 20`,
+    ],
+    [
+      'strace -x hex line end',
+      'write(3, "Cookie: a=b\\x0d\\x0a", 13) = 13',
+      `write(3, "Cookie: ${R}\\x0d\\x0a", 13) = 13`,
+    ],
+    [
+      'two secret headers in one buffer',
+      '"Authorization: Basic Zm9v\\r\\nCookie: x=1\\r\\n"',
+      `"Authorization: Basic ${R}\\r\\nCookie: ${R}\\r\\n"`,
+    ],
+  ])('%s', (_name, input, want) => {
+    expect(redactText(input)).toBe(want);
+  });
+
+  it.each([
+    ['a header of no secret', '> Host: example.com'],
+    ['an empty value', 'Cookie: '],
+    ['prose naming the header', 'request sent without Authorization'],
+    ['a url with a port', 'http://authorization:8080/x'],
+    ['already redacted text', `> Cookie: ${R}`],
+  ])('leaves %s alone', (_name, input) => {
+    expect(redactText(input)).toBe(input);
+  });
+});
+
+describe('redactText: URLs, forms, JSON', () => {
+  it.each([
+    ['a token query value', 'GET /api?token=abc123&page=2 HTTP/1.1', `GET /api?token=${R}&page=2 HTTP/1.1`],
+    ['api_key and apikey', 'https://h/x?api_key=1&apikey=2&q=ok', `https://h/x?api_key=${R}&apikey=${R}&q=ok`],
+    ['password and passwd', '/login?user=bob&password=hunter2&passwd=x', `/login?user=bob&password=${R}&passwd=${R}`],
+    ['signed URL', '/o?X-Amz-Credential=AKIA%2F&X-Amz-Signature=ff00&X-Amz-Expires=60', `/o?X-Amz-Credential=${R}&X-Amz-Signature=${R}&X-Amz-Expires=60`],
+    ['sig and access_token', '/p?sig=abc&access_token=t#frag', `/p?sig=${R}&access_token=${R}#frag`],
+    ['session ids', '/p?sessionId=1&PHPSESSID=2', `/p?sessionId=${R}&PHPSESSID=${R}`],
+    ['value ended by an escaped CRLF in strace', '"POST /x HTTP/1.1\\r\\n\\r\\nuser=a&password=b\\r\\n"', `"POST /x HTTP/1.1\\r\\n\\r\\nuser=a&password=${R}\\r\\n"`],
+    ['form body starting at the string', '"password=b&user=a"', `"password=${R}&user=a"`],
+    ['URL user info', 'curl https://bob:hunter2@example.com/x', `curl https://bob:${R}@example.com/x`],
+    ['JSON body', '{"user":"bob","password":"hunter2"}', `{"user":"bob","password":"${R}"}`],
+    ['JSON in a strace string', 'write(3, "{\\"api_key\\": \\"k1\\", \\"n\\": 1}", 30)', `write(3, "{\\"api_key\\": \\"${R}\\", \\"n\\": 1}", 30)`],
+    ['a log line', 'level=info auth=xyz user=bob', `level=info auth=${R} user=bob`],
+  ])('%s', (_name, input, want) => {
+    expect(redactText(input)).toBe(want);
+  });
+
+  it.each([
+    ['plain query values', '/search?q=token&page=2&author=me'],
+    ['strace signal info', '--- SIGCONT {si_signo=SIGCONT, si_code=SI_USER, si_pid=123, si_uid=0} ---'],
+    ['strace sockaddr', 'connect(3, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}, 16)'],
+    ['an empty secret value', '/x?token=&a=1'],
+  ])('leaves %s alone', (_name, input) => {
+    expect(redactText(input)).toBe(input);
+  });
+});
+
+describe('isSecretName', () => {
+  it.each([
+    ['token', true], ['refresh_token', true], ['authToken', true], ['key', true], ['api.key', true], ['private_key', true],
+    ['sig', true], ['x_sig', true], ['secret', true], ['client_secret', true], ['auth', true], ['oauth_nonce', true],
+    ['pass', true], ['pwd', true], ['sid', true],
+    ['author', false], ['keyword', false], ['monkey_count', false], ['signal', false], ['page', false], ['q', false], ['si_pid', false],
+  ])('%s → %s', (name, want) => {
+    expect(isSecretName(name)).toBe(want);
+  });
+});
+
+describe('redactDeep', () => {
+  it('redacts strings inside nested objects and arrays, and values under secret keys whole', () => {
+    const v = {
+      n: 3,
+      ok: true,
+      headers: { Authorization: 'Bearer abc', Cookie: 'a=b', Host: 'h' },
+      list: ['GET /?token=1', { password: 'x', url: 'http://u:p@h/' }],
+    };
+    expect(redactDeep(v)).toEqual({
+      n: 3,
+      ok: true,
+      headers: { Authorization: `Bearer ${R}`, Cookie: R, Host: 'h' },
+      list: [`GET /?token=${R}`, { password: R, url: `http://u:${R}@h/` }],
+    });
+  });
+});
+
+function result(): RunResult {
+  return {
+    tool: 'faultline',
+    version: '0.1.0',
+    inputs: [
+      { path: 'curl.log', format: 'curl-verbose', status: 'read', events: 3, clock: 'none', warnings: ['line 4: odd header "Cookie: z=9"'] },
+    ],
+    findings: [
+      {
+        id: 'F1',
+        detector: 'curl-error-56',
+        severity: 'error',
+        title: 'GET https://api/x?token=t1 failed: (56) Recv failure',
+        start: 1,
+        end: 2,
+        subject: { url: 'https://api/x?token=t1' },
+        evidence: [{ input: 'curl.log', line: 3, text: '> Authorization: Bearer t2' }],
+        details: { request: { headers: ['Cookie: c=3'] }, wireshark_filter: 'tcp.port == 80' },
+        explanation: 'sent with Set-Cookie: q=1',
+      },
+    ],
+    detector_failures: [],
+    clocks: { 'curl.log': { offset: 0, absolute: false } },
+    lanes: [
+      {
+        id: 'curl.log#transfer:1',
+        input: 'curl.log',
+        kind: 'transfer',
+        label: 'GET /x?api_key=k',
+        spans: [{ start: 1, end: 2, kind: 'transfer', label: 'GET /x?sig=s', details: { cookie: 'a=b', bytes: 3 } }],
+        markers: [{ t: 2, kind: 'error', label: 'Proxy-Authorization: Basic Zm9v' }],
+        events: 3,
+      },
+    ],
+    assumptions: { timezone: 'UTC', joinWindow: 2 },
+    redacted: false,
+  };
+}
+
+describe('redactResult', () => {
+  it('redacts secrets in every part of the result and marks it redacted', () => {
+    const r = redactResult(result());
+    expect(r.redacted).toBe(true);
+    const f = r.findings[0];
+    expect(f.title).toBe(`GET https://api/x?token=${R} failed: (56) Recv failure`);
+    expect(f.subject.url).toBe(`https://api/x?token=${R}`);
+    expect(f.evidence[0].text).toBe(`> Authorization: Bearer ${R}`);
+    expect(f.details).toEqual({ request: { headers: [`Cookie: ${R}`] }, wireshark_filter: 'tcp.port == 80' });
+    expect(f.explanation).toBe(`sent with Set-Cookie: ${R}`);
+    expect(r.inputs[0].warnings[0]).toBe(`line 4: odd header "Cookie: ${R}"`);
+    const lane = r.lanes[0];
+    expect(lane.label).toBe(`GET /x?api_key=${R}`);
+    expect(lane.spans[0].label).toBe(`GET /x?sig=${R}`);
+    expect(lane.spans[0].details).toEqual({ cookie: R, bytes: 3 });
+    expect(lane.markers[0].label).toBe(`Proxy-Authorization: Basic ${R}`);
+    const text = JSON.stringify(r);
+    for (const secret of ['t1', 't2', 'c=3', 'q=1', 'z=9', 'Zm9v', 'api_key=k', 'sig=s', 'a=b']) expect(text).not.toContain(secret);
+  });
+
+  it('leaves the given result unchanged (pure)', () => {
+    const before = result();
+    const copy = structuredClone(before);
+    redactResult(before);
+    expect(before).toEqual(copy);
+  });
+
+  it('keeps paths and their references in step', () => {
+    const base = result();
+    const odd = 'logs/x?token=1.log';
+    base.inputs[0].path = odd;
+    base.findings[0].evidence[0].input = odd;
+    base.clocks = { [odd]: { offset: 0, absolute: false } };
+    base.lanes[0].input = odd;
+    const r = redactResult(base);
+    expect(r.findings[0].evidence[0].input).toBe(r.inputs[0].path);
+    expect(Object.keys(r.clocks)).toEqual([r.inputs[0].path]);
+    expect(r.lanes[0].input).toBe(r.inputs[0].path);
+  });
+
+  it('is idempotent', () => {
+    const once = redactResult(result());
+    expect(redactResult(once)).toEqual(once);
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { FindingDraft, JoinFacts } from '../../src/model/index.js';
+import { mergeDrafts, placeDraft, requestTarget } from '../../src/pipeline/correlate.js';
+import { buildFindings } from '../../src/pipeline/index.js';
+
+const ABS = { offset: 0, absolute: true };
+const NONE = { offset: 0, absolute: false };
+
+function draft(input: string, join: JoinFacts, extra: Partial<FindingDraft> = {}): FindingDraft {
+  return {
+    detector: 'curl-error-56',
+    severity: 'error',
+    title: `reset seen in ${input}`,
+    input,
+    start: join.t ?? null,
+    subject: {},
+    evidence: [{ input, line: 1, text: 'x' }],
+    details: {},
+    join,
+    ...extra,
+  };
+}
+
+const client = { ip: '127.0.0.1', port: 51000 };
+const server = { ip: '127.0.0.1', port: 18000 };
+
+describe('merging one event seen in several inputs', () => {
+  const cases: { name: string; a: [JoinFacts, boolean]; b: [JoinFacts, boolean]; joined: boolean; on?: string[] }[] = [
+    { name: 'joins on both connection ends within the window', a: [{ client, server, t: 100 }, true], b: [{ client, server, t: 100.4 }, true], joined: true, on: ['client 127.0.0.1:51000', 'server 127.0.0.1:18000'] },
+    { name: 'never joins when the client port disagrees, whatever the time', a: [{ client, server, t: 100 }, true], b: [{ client: { ...client, port: 51001 }, server, t: 100 }, true], joined: false },
+    { name: 'never joins when the times are further apart than the window', a: [{ client, server, t: 100 }, true], b: [{ client, server, t: 103 }, true], joined: false },
+    { name: 'never joins on time alone', a: [{ t: 100 }, true], b: [{ t: 100.1 }, true], joined: false },
+    { name: 'joins the far end and time when one view has no client port', a: [{ server, t: 100 }, true], b: [{ client, server, t: 100.2 }, true], joined: true },
+    { name: 'joins an untimed view on the request, status and far end', a: [{ server, url: 'http://127.0.0.1:18000/pay?x=1', status: 200 }, false], b: [{ client, server, url: '/pay?x=1', status: 200, t: 5 }, true], joined: true },
+    { name: 'does not join an untimed view on the far end alone', a: [{ server }, false], b: [{ client, server, t: 5 }, true], joined: false },
+    { name: 'keeps apart two requests to one server', a: [{ server, url: '/a', t: 1 }, true], b: [{ server, url: '/b', t: 1 }, true], joined: false },
+    { name: 'treats an IPv4-mapped IPv6 address as the IPv4 one', a: [{ client: { ip: '::ffff:127.0.0.1', port: 51000 }, server, t: 1 }, true], b: [{ client, server, t: 1 }, true], joined: true },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const pa = placeDraft(draft('a.pcap', c.a[0]), 0, c.a[1] ? ABS : NONE);
+      const pb = placeDraft(draft('b.txt', c.b[0]), 1, c.b[1] ? ABS : NONE);
+      const groups = mergeDrafts([pa, pb], 2);
+      expect(groups.length).toBe(c.joined ? 1 : 2);
+      if (c.on) for (const f of c.on) expect(groups[0].joinedOn).toContain(f);
+    });
+  }
+
+  it('never joins two findings of the same input', () => {
+    const p1 = placeDraft(draft('a.pcap', { client, server, t: 1 }), 0, ABS);
+    const p2 = placeDraft(draft('a.pcap', { client, server, t: 1 }), 0, ABS);
+    expect(mergeDrafts([p1, p2], 2)).toHaveLength(2);
+  });
+
+  it('cites every input and says what the join was made on', () => {
+    const drafts = [
+      placeDraft(draft('capture.pcap', { client, server, t: 10 }, { evidence: [{ input: 'capture.pcap', packet: 12 }] }), 0, ABS),
+      placeDraft(draft('client.strace', { client, server, t: 10.001 }, { evidence: [{ input: 'client.strace', line: 40 }], subject: { pid: 7 } }), 1, ABS),
+      placeDraft(draft('curl.txt', { server, t: 10.5 }, { evidence: [{ input: 'curl.txt', line: 3 }], subject: { url: 'http://x/' } }), 2, ABS),
+    ];
+    const [f] = buildFindings(drafts, 2);
+    expect(f.evidence.map((e) => e.input)).toEqual(['capture.pcap', 'client.strace', 'curl.txt']);
+    expect(f.subject).toMatchObject({ pid: 7, url: 'http://x/' });
+    const corr = f.details.correlation as { inputs: string[]; joined_on: string[] };
+    expect(corr.inputs).toHaveLength(3);
+    expect(corr.joined_on.join(' ')).toMatch(/server 127.0.0.1:18000/);
+    expect(f.start).toBe(10);
+  });
+
+  it('relates findings of different detectors about one event, and gives stable ids', () => {
+    const mk = (det: string) =>
+      placeDraft(draft('c.pcap', { client, server, t: 3 }, { detector: det, eventKeys: ['c.pcap#conn:1#exchange:1'] }), 0, ABS);
+    const one = buildFindings([mk('curl-error-56'), mk('truncated-response')], 2);
+    const two = buildFindings([mk('truncated-response'), mk('curl-error-56')], 2);
+    expect(one.map((f) => f.id)).toEqual(two.map((f) => f.id));
+    expect(one[0].related).toEqual([one[1].id]);
+    expect(one[1].related).toEqual([one[0].id]);
+  });
+
+  it('orders findings by start, then detector, then subject; untimed last', () => {
+    const fs = buildFindings(
+      [
+        placeDraft(draft('a', {}, { detector: 'b-det', start: 5 }), 0, ABS),
+        placeDraft(draft('a', {}, { detector: 'a-det', start: 5 }), 0, ABS),
+        placeDraft(draft('a', {}, { detector: 'a-det', start: null }), 0, ABS),
+        placeDraft(draft('a', {}, { detector: 'z-det', start: 1 }), 0, ABS),
+      ],
+      2,
+    );
+    expect(fs.map((f) => `${f.detector}@${f.start}`)).toEqual(['z-det@1', 'a-det@5', 'b-det@5', 'a-det@null']);
+  });
+
+  it('compares requests by path and query', () => {
+    expect(requestTarget('http://h:1/p?q=1')).toBe('/p?q=1');
+    expect(requestTarget('/p?q=1')).toBe('/p?q=1');
+  });
+});
