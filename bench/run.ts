@@ -1,0 +1,41 @@
+/**
+ * `npm run bench`: every stage's benchmark, one table. Each bench module
+ * exports `run(): Promise<BenchResult[]>` and generates its own inputs under
+ * bench/data/ (git-ignored). Run one alone with `node dist/bench/<name>.js`.
+ */
+export interface BenchResult {
+  name: string;
+  bytes: number;
+  seconds: number;
+  mbPerSec: number;
+  eventsPerSec?: number;
+  events?: number;
+  peakRssMb: number;
+  note?: string;
+}
+
+const MODULES = ['strace', 'pcap-reader', 'analyze', 'report'];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const rows: BenchResult[] = [];
+  for (const m of MODULES) {
+    if (only.length && !only.includes(m)) continue;
+    process.stderr.write(`bench ${m}…\n`);
+    try {
+      const mod = (await import(`./${m}.js`)) as { run: () => Promise<BenchResult[]> };
+      rows.push(...(await mod.run()));
+    } catch (err) {
+      rows.push({ name: `${m}: FAILED ${(err as Error).message}`, bytes: 0, seconds: 0, mbPerSec: 0, peakRssMb: 0 });
+    }
+  }
+  const fmt = (v: number | undefined, d = 1) => (v === undefined ? '' : v.toFixed(d));
+  console.log(['benchmark', 'MB', 's', 'MB/s', 'events/s', 'peak RSS MB', 'note'].join('\t'));
+  for (const r of rows) {
+    console.log(
+      [r.name, fmt(r.bytes / 1e6), fmt(r.seconds, 3), fmt(r.mbPerSec), r.eventsPerSec ? Math.round(r.eventsPerSec).toString() : '', fmt(r.peakRssMb), r.note ?? ''].join('\t'),
+    );
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
