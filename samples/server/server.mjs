@@ -42,6 +42,12 @@ const PIECE_GAP = 20; /* ms */
 // Size of the body the server announces in the failing-body scenarios.
 const ANNOUNCED_BODY = 20000; /* bytes */
 
+// An idle keep-alive connection is reset after this long without a request.
+const IDLE_RESET = 300; /* ms */
+// trickle: a 20000-byte body in 10 pieces, 200 ms apart (2 s in all).
+const TRICKLE_PIECES = 10;
+const TRICKLE_GAP = 200; /* ms */
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function body(n, seed = 'faultline sample body ') {
@@ -250,6 +256,30 @@ const SCENARIOS = {
       ['Content-Type', 'application/json'],
       ['Set-Cookie', 'session=SESSION-SECRET-5f2c9a; Path=/; HttpOnly'],
       ['Content-Length', b.length]]), b]));
+    return 'keep';
+  },
+  // A normal keep-alive 200; if no next request comes within IDLE_RESET the
+  // server resets the idle connection (as load balancers do): a RST after the
+  // exchange completed, which is not a failure of any transfer.
+  async 'idle-reset'(conn) {
+    const b = body(3000);
+    conn.write(Buffer.concat([head(200, 'OK', [...common(), ['Content-Type', 'text/plain'], ['Content-Length', b.length]]), b]));
+    const timer = setTimeout(() => { if (!conn.destroyed) reset(conn); }, IDLE_RESET);
+    conn.once('data', () => clearTimeout(timer));
+    conn.once('close', () => clearTimeout(timer));
+    return 'keep';
+  },
+  // A complete 200 sent slowly: TRICKLE_PIECES pieces TRICKLE_GAP apart, so a
+  // capture can start or stop in the middle of the body.
+  async trickle(conn) {
+    const b = body(ANNOUNCED_BODY);
+    conn.write(head(200, 'OK', [...common(), ['Content-Type', 'text/plain'], ['Content-Length', b.length]]));
+    const piece = Math.ceil(b.length / TRICKLE_PIECES);
+    for (let off = 0; off < b.length; off += piece) {
+      await sleep(TRICKLE_GAP);
+      if (conn.destroyed) return 'done';
+      conn.write(b.subarray(off, off + piece));
+    }
     return 'keep';
   },
   // TLS: the request (application data) is read, then the raw TCP connection
