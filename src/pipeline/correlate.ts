@@ -95,7 +95,7 @@ export function compareJoin(a: PlacedDraft, b: PlacedDraft, window: number): Com
   if (a.t !== null && b.t !== null) {
     timeDelta = Math.abs(a.t - b.t);
     if (timeDelta > window) return { disagree: `times ${timeDelta.toFixed(3)} s apart`, facts, strong };
-    facts.push(`time within ${window} s (${timeDelta.toFixed(3)} s apart)`);
+    facts.push(`time within ${window} s`);
     // Time plus the far end is enough; time plus nothing never is.
     if (endpointFact || requestFact) strong = true;
   }
@@ -110,19 +110,24 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number): MergedGroup[
     let best: { g: MergedGroup; facts: string[]; delta: number } | undefined;
     for (const g of groups) {
       if (g.members.some((m) => m.draft.input === d.draft.input)) continue;
+      // Nothing may disagree with any member, and at least one member must be joined on strong facts:
+      // a curl -v view without times or ports joins the capture on the request, not the strace view.
       let ok = true;
+      let anyStrong = false;
       const facts = new Set<string>();
       let delta = 0;
       for (const m of g.members) {
         const c = compareJoin(m, d, window);
-        if (c.disagree || !c.strong) {
+        if (c.disagree) {
           ok = false;
           break;
         }
+        if (!c.strong) continue;
+        anyStrong = true;
         c.facts.forEach((f) => facts.add(f));
         delta = Math.max(delta, c.timeDelta ?? 0);
       }
-      if (ok && (!best || delta < best.delta || (delta === best.delta && facts.size > best.facts.length))) {
+      if (ok && anyStrong && (!best || delta < best.delta || (delta === best.delta && facts.size > best.facts.length))) {
         best = { g, facts: [...facts], delta };
       }
     }

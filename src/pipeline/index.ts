@@ -12,6 +12,7 @@ import {
   type ClockPlacement,
   type DetectorFailure,
   type Finding,
+  type FindingDraft,
   type InputInfo,
   type Lane,
   type RunModel,
@@ -165,8 +166,13 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
 }
 
 function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
+  // The view that knows most about the event speaks for it (a capture's title names the connection
+  // and the bytes; an app log's line names only the error).
   const members = [...g.members].sort(
-    (a, b) => SEVERITY_RANK[b.draft.severity] - SEVERITY_RANK[a.draft.severity] || a.inputIndex - b.inputIndex,
+    (a, b) =>
+      SEVERITY_RANK[b.draft.severity] - SEVERITY_RANK[a.draft.severity] ||
+      richness(b.draft) - richness(a.draft) ||
+      a.inputIndex - b.inputIndex,
   );
   const primary = members[0];
   const d = primary.draft;
@@ -204,6 +210,10 @@ function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
   if (lanes.length) finding.lanes = lanes;
   const keys = [...new Set(g.members.flatMap((m) => m.draft.eventKeys ?? []))];
   return { finding, keys };
+}
+
+function richness(d: FindingDraft): number {
+  return Object.values(d.join ?? {}).filter((v) => v !== undefined && v !== null).length;
 }
 
 /** Same arguments, same ids: a hash of what the finding is about and where it was first seen. */

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { binRun, repoRoot } from '../helpers/paths.js';
+import { validateResult } from '../helpers/schema.js';
 
 /** The CLI as a user runs it: the built bin (npm test builds first). */
 function cli(args: string[], opts: { cwd?: string; input?: string } = {}) {
@@ -12,9 +12,7 @@ function cli(args: string[], opts: { cwd?: string; input?: string } = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const schema = JSON.parse(readFileSync(path.join(repoRoot, 'spec/findings.schema.json'), 'utf8'));
-const Ajv = (Ajv2020 as unknown as { default?: typeof Ajv2020 }).default ?? Ajv2020;
-export const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+const validate = validateResult;
 
 function tmp(): string {
   return mkdtempSync(path.join(tmpdir(), 'faultline-cli-'));

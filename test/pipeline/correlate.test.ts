@@ -46,6 +46,16 @@ describe('merging one event seen in several inputs', () => {
     });
   }
 
+  it('joins a view to the group when one member confirms it and none disagrees', () => {
+    // strace knows the ports but not the request; curl -v knows the request but no port or time.
+    const cap = placeDraft(draft('capture.pcap', { client, server, url: '/pay', status: 200, t: 10 }), 0, ABS);
+    const st = placeDraft(draft('client.strace', { client, server, t: 10 }), 1, ABS);
+    const cv = placeDraft(draft('curl-v.txt', { server, url: 'http://127.0.0.1:18000/pay', status: 200 }), 2, NONE);
+    expect(mergeDrafts([cap, st, cv], 2)).toHaveLength(1);
+    const other = placeDraft(draft('curl-v.txt', { server, url: '/refund', status: 200 }), 2, NONE);
+    expect(mergeDrafts([cap, st, other], 2)).toHaveLength(2);
+  });
+
   it('never joins two findings of the same input', () => {
     const p1 = placeDraft(draft('a.pcap', { client, server, t: 1 }), 0, ABS);
     const p2 = placeDraft(draft('a.pcap', { client, server, t: 1 }), 0, ABS);
@@ -64,6 +74,7 @@ describe('merging one event seen in several inputs', () => {
     const corr = f.details.correlation as { inputs: string[]; joined_on: string[] };
     expect(corr.inputs).toHaveLength(3);
     expect(corr.joined_on.join(' ')).toMatch(/server 127.0.0.1:18000/);
+    expect(corr.joined_on).toContain('time within 2 s');
     expect(f.start).toBe(10);
   });
 
