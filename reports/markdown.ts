@@ -1,7 +1,158 @@
-import type { RunResult } from '../src/model/index.js';
+import type { Finding, RunResult } from '../src/model/index.js';
 import type { ReportOptions } from './index.js';
+import {
+  citedInputs,
+  clockNote,
+  evidenceLocation,
+  formatBytes,
+  formatDuration,
+  formatSubject,
+  SEVERITY_ORDER,
+  severityCounts,
+  TimeFormatter,
+} from './html/format.js';
 
-// Placeholder: replaced by the report work.
-export function renderMarkdown(_result: RunResult, _opts: ReportOptions): string {
-  throw new Error('format not built yet');
+/**
+ * A summary to paste into a postmortem (GitHub/GitLab-flavoured Markdown,
+ * which most wikis read): inputs, a findings table, and a paragraph per
+ * error finding with its evidence lines. Trace text is escaped so it can
+ * neither break the tables nor become links, HTML or headings.
+ */
+export function renderMarkdown(result: RunResult, _opts: ReportOptions): string {
+  const fmt = new TimeFormatter(result);
+  const counts = severityCounts(result.findings);
+  const out: string[] = [];
+  const n = result.findings.length;
+  out.push(`# faultline: ${n} finding${n === 1 ? '' : 's'} (${SEVERITY_ORDER.map((s) => `${counts[s]} ${s}`).join(', ')})`, '');
+  out.push(
+    result.redacted
+      ? '> Secrets redacted: values of Authorization, Proxy-Authorization, Cookie and Set-Cookie headers and secret-looking URL parameters are shown as `[REDACTED]`.'
+      : '> **Not redacted** (`--no-redact`): this summary may contain credentials. Do not share it as it is.',
+    '',
+  );
+  out.push(`Times: ${clockSentence(fmt)}.`, '');
+
+  out.push('## Inputs', '');
+  out.push(row(['Input', 'Format', 'Status', 'Size', 'Events', 'Time span', 'Clock', 'Warnings']), row(['---', '---', '---', '---:', '---:', '---', '---', '---:']));
+  for (const i of result.inputs) {
+    const off = result.clocks[i.path]?.offset ?? 0;
+    const span = typeof i.first_t === 'number' && typeof i.last_t === 'number' ? `${fmt.format(i.first_t + off)} → ${fmt.format(i.last_t + off)} (${formatDuration(i.last_t - i.first_t)})` : '';
+    out.push(
+      row([
+        code(i.path, true),
+        text(i.format),
+        text(i.status + (i.error ? `: ${i.error}` : '')),
+        text(formatBytes(i.bytes)),
+        String(i.events),
+        text(span),
+        text(clockNote(result, i.path)),
+        String(i.warnings.length + (i.warnings_dropped ?? 0)),
+      ]),
+    );
+  }
+  out.push('');
+  if (result.detector_failures.length) {
+    out.push('Detectors that failed (their findings are missing):', '');
+    for (const d of result.detector_failures) out.push(`- ${code(d.detector, false)}: ${text(d.error)}`);
+    out.push('');
+  }
+
+  out.push('## Findings', '');
+  if (n === 0) out.push('No findings.', '');
+  else {
+    out.push(row(['Id', 'Severity', 'Detector', 'Title', 'Subject', 'Time', 'Inputs']), row(['---', '---', '---', '---', '---', '---', '---']));
+    for (const f of result.findings) {
+      out.push(
+        row([
+          text(f.id),
+          f.severity === 'error' ? '**error**' : f.severity,
+          code(f.detector, true),
+          text(f.title),
+          text(formatSubject(f.subject)),
+          text(fmt.format(f.start)),
+          citedInputs(f)
+            .map((p) => code(p, true))
+            .join(' '),
+        ]),
+      );
+    }
+    out.push('');
+  }
+
+  const errors = result.findings.filter((f) => f.severity === 'error');
+  if (errors.length) {
+    out.push('## Errors', '');
+    for (const f of errors) out.push(...errorParagraph(f, fmt), '');
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+function clockSentence(fmt: TimeFormatter): string {
+  if (fmt.kind === 'absolute') return `wall clock, ${fmt.timezone}`;
+  if (fmt.kind === 'time-of-day') return 'time of day (the inputs carry no date)';
+  return 'seconds on the inputs\' relative clock (no wall-clock time)';
+}
+
+function errorParagraph(f: Finding, fmt: TimeFormatter): string[] {
+  const lines: string[] = [];
+  lines.push(`### ${text(f.id)}: ${text(f.title)}`, '');
+  const when = f.start === null ? 'At an unknown time' : `At ${fmt.format(f.start)}${f.end !== null && f.end !== f.start ? ` (for ${formatDuration(f.end - f.start)})` : ''}`;
+  const subject = formatSubject(f.subject);
+  let para = `${text(when)}, ${code(f.detector, false)}${subject ? ` on ${text(subject)}` : ''}.`;
+  if (f.explanation) para += ` ${text(f.explanation)}`;
+  lines.push(para, '');
+  lines.push('Evidence:', '');
+  for (const e of f.evidence) {
+    const where = evidenceLocation(e);
+    lines.push(`- ${code(e.input, false)}${where ? ` ${where}` : ''}${e.text !== undefined ? `: ${code(e.text, false)}` : ''}`);
+  }
+  const filter = typeof f.details.wireshark_filter === 'string' ? f.details.wireshark_filter : undefined;
+  if (filter) lines.push('', `Wireshark filter: ${code(filter, false)}`);
+  const packets = [...new Set(f.evidence.map((e) => e.packet).filter((p): p is number => p !== undefined))];
+  if (packets.length) lines.push('', `Packets: ${code(`frame.number in {${packets.join(' ')}}`, false)}`);
+  const joined = correlation(f.details.correlation);
+  if (joined) lines.push('', `Joined on: ${text(joined)}`);
+  return lines;
+}
+
+/** `details.correlation` is a sentence, or `{inputs, joined_on: [...]}` from the pipeline's merge. */
+function correlation(c: unknown): string {
+  if (typeof c === 'string') return c;
+  if (c && typeof c === 'object' && !Array.isArray(c)) {
+    const on = (c as { joined_on?: unknown }).joined_on;
+    if (Array.isArray(on)) return on.map(String).join('; ');
+    if (typeof on === 'string') return on;
+  }
+  return '';
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/**
+ * Plain text from a trace, written inline (never at the start of a line, so
+ * no heading, list or quote can begin): the characters that start inline
+ * syntax are backslash-escaped (emphasis, code, links, HTML, strikethrough,
+ * table pipes); line breaks are flattened.
+ */
+export function text(s: string): string {
+  return s.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_[\]<|~]/g, (c) => '\\' + c);
+}
+
+/**
+ * A code span that holds any text: a backtick fence longer than any backtick
+ * run inside, spaces around text that starts or ends with a backtick, line
+ * breaks shown as ↵ (a span cannot hold them). In a table cell `|` is
+ * escaped, which GFM reads as a literal pipe even inside code.
+ */
+export function code(s: string, inTable: boolean): string {
+  let body = s.replace(/\r\n|\r|\n/g, ' ↵ ');
+  if (inTable) body = body.replace(/\|/g, '\\|');
+  let longest = 0;
+  for (const m of body.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  const fence = '`'.repeat(longest + 1);
+  const pad = body.startsWith('`') || body.endsWith('`') || (body.startsWith(' ') && body.endsWith(' ') && body.trim() !== '') ? ' ' : '';
+  if (body === '') return '` `';
+  return `${fence}${pad}${body}${pad}${fence}`;
 }

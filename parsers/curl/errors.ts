@@ -6,7 +6,9 @@
  * Translated strerror texts (pt_BR, zh_CN) are matched through the code and
  * the `errno N` curl appends, never through the English words alone.
  */
-import { CURL_CODES } from '../../src/model/index.js';
+import { CURL_CODES, ERRNO_NAMES, RESET_ERRNOS } from '../../src/model/index.js';
+
+export { ERRNO_NAMES, RESET_ERRNOS };
 
 export interface Wording {
   id: string;
@@ -40,6 +42,7 @@ export const CURL_WORDINGS: readonly Wording[] = [
   { id: 'operation-timed-out', code: 28, re: /Operation timed out after|Connection timed out after|Resolving timed out after|Timeout was reached|\b(?:CURLE_OPERATION_TIMEDOUT|operation_timedout)\b/i },
   // 7 — connect
   { id: 'failed-to-connect', code: 7, re: /Failed to connect to |Couldn't connect to server|\b(?:CURLE_COULDNT_CONNECT|couldnt_connect)\b/i },
+  { id: 'connect-failed', code: 7, re: /connect to \S+ port \d+ failed:|Immediate connect fail|Connection refused/i },
   // 6/5 — name resolution
   { id: 'could-not-resolve-proxy', code: 5, re: /Could(?:n't| not) resolve proxy/i },
   { id: 'could-not-resolve-host', code: 6, re: /Could(?:n't| not) resolve host|\b(?:CURLE_COULDNT_RESOLVE_HOST|couldnt_resolve_host)\b/i },
@@ -56,28 +59,6 @@ export const CURL_WORDINGS: readonly Wording[] = [
   { id: 'too-many-redirects', code: 47, re: /Maximum \(\d+\) redirects followed/i },
   { id: 'write-error', code: 23, re: /Failure writing output to destination|Failed writing body/i },
 ];
-
-/**
- * errno values curl appends to TLS read/write errors, with the platform that
- * uses that number (54 and 60 mean other things on Linux; in an
- * `SSL_read: …, errno N` message they come from macOS/BSD).
- */
-export const ERRNO_NAMES: Readonly<Record<number, string>> = {
-  0: 'none (the peer closed: end of file)',
-  32: 'EPIPE (Linux)',
-  54: 'ECONNRESET (macOS/BSD)',
-  60: 'ETIMEDOUT (macOS/BSD)',
-  104: 'ECONNRESET (Linux)',
-  110: 'ETIMEDOUT (Linux)',
-  111: 'ECONNREFUSED (Linux)',
-  113: 'EHOSTUNREACH (Linux)',
-  10053: 'WSAECONNABORTED (Windows)',
-  10054: 'WSAECONNRESET (Windows)',
-  10060: 'WSAETIMEDOUT (Windows)',
-};
-
-/** errno values that mean the peer reset the connection. */
-export const RESET_ERRNOS: ReadonlySet<number> = new Set([104, 54, 10054, 10053]);
 
 export function matchWording(message: string): Wording | undefined {
   const m = message.trim();
@@ -120,8 +101,8 @@ const CODE_SUFFIX = /^(.*?)\s*\(Code (\d{1,3})\)\s*$/;
 function cleanMessage(raw: string): { message: string; url?: string } {
   let s = raw.trim();
   let url: string | undefined;
-  const forUrl = /\)\s+for\s+(\S+?)['"]?(?:\s|$)/.exec(s);
-  if (forUrl && /^[a-z][a-z0-9+.-]*:\/\//i.test(forUrl[1])) url = forUrl[1].replace(/[",']+$/, '');
+  const forUrl = /\)\s+for\s+([a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+)/i.exec(s);
+  if (forUrl) url = forUrl[1];
   s = s.replace(/\s*\(see https?:\/\/[^)]*\).*$/, '');
   s = s.replace(/['"]\s+in\s+\S+:\d+.*$/, '');
   s = s.replace(/\s+\|\s+\S+Exception thrown in file .*$/, '');
@@ -143,7 +124,11 @@ export function findErrorLine(text: string): ErrorLine | undefined {
   m = CODE_SUFFIX.exec(text);
   if (m && matchWording(m[1])) return finish(Number(m[2]), m[1], 'log', 'code-suffix');
   m = PHP_GENERIC.exec(text);
-  if (m) return finish(Number(m[1]), m[2], 'log', 'php');
+  if (m) {
+    // `curl_errno=56 curl_error="Recv failure: …" url=…`: the quoted curl_error() text is the message.
+    const q = /curl_error\s*[=:]\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')/i.exec(text);
+    return finish(Number(m[1]), q ? (q[1] ?? q[2]) : m[2], 'log', 'php');
+  }
   m = PHP_NO_CODE.exec(text);
   if (m) {
     const w = matchWording(cleanMessage(m[1]).message);
@@ -152,7 +137,11 @@ export function findErrorLine(text: string): ErrorLine | undefined {
   // A bare libcurl wording (no code): only the strong ones, so that prose does not match.
   const bare = text.trim();
   const w = matchWording(bare);
-  if (w && STRONG_BARE.has(w.id)) return finish(w.code, bare, 'wording', 'wording');
+  // At the start of the line or right after a `label: ` / `[tag] `: not inside prose or a code comment.
+  if (w && STRONG_BARE.has(w.id)) {
+    const at = bare.search(w.re);
+    if (at === 0 || /[:\]]\s$/.test(bare.slice(0, at))) return finish(w.code, bare, 'wording', 'wording');
+  }
   const inner = /(?:^|:\s)((?:Open|Libre)SSL SSL_read: .*|SSL read: .*|Server returned nothing \(no headers, no data\)\.?|Failure when receiving data from the peer|HTTP\/2 stream \d+ was not closed cleanly: .*)$/.exec(bare);
   if (inner) {
     const w2 = matchWording(inner[1]);

@@ -1,16 +1,57 @@
-import type { Chunks, CurlTransfer, InputFormat, ParseContext, ParseSummary } from '../../src/model/index.js';
+/**
+ * curl's outputs and application logs carrying curl errors → `CurlTransfer`s.
+ * Formats (told apart by `sniffCurl`, by content only):
+ *   curl-verbose   `curl -v` stderr
+ *   curl-trace     `--trace` (hex) / `--trace-ascii`, with or without --trace-time / --trace-ids
+ *   curl-writeout  `-w` text templates, one block of `name: value` lines per transfer
+ *   curl-json      `-w '%{json}'`, one object per line
+ *   curl-csv       CSV whose header names curl variables
+ *   app-log        application logs with PHP/Guzzle/pycurl/curl-tool error lines
+ * Input is read line by line (CSV record by record); see text.ts for why all
+ * text formats share one reader.
+ */
+import { FaultlineError, type Chunks, type CurlTransfer, type InputFormat, type ParseContext, type ParseSummary } from '../../src/model/index.js';
+import { parseCsvRows } from './csv.js';
+import { readLines } from './lines.js';
+import { sniffText } from './sniff.js';
+import { CurlTextParser } from './text.js';
 
 export type CurlFormat = Extract<InputFormat, 'curl-verbose' | 'curl-trace' | 'curl-writeout' | 'curl-json' | 'curl-csv' | 'app-log'>;
 
-// Placeholder: replaced by the curl and app-log parsers.
-export function sniffCurl(_head: string): { format: CurlFormat; score: number } | null {
-  return null;
+export { CURL_WORDINGS, ERRNO_NAMES, findErrorLine, matchWording } from './errors.js';
+
+/** Which curl format the head of a text is, with a confidence in [0, 1]; null when it is none. */
+export function sniffCurl(head: string): { format: CurlFormat; score: number } | null {
+  return sniffText(head);
 }
+
 export async function parseCurl(
-  _format: CurlFormat,
-  _chunks: Chunks,
-  _ctx: ParseContext,
-  _emit: (t: CurlTransfer) => void,
+  format: CurlFormat,
+  chunks: Chunks,
+  ctx: ParseContext,
+  emit: (t: CurlTransfer) => void,
 ): Promise<ParseSummary> {
-  throw new Error('curl parser not built yet');
+  const text = new CurlTextParser(format, ctx.diag, emit);
+  const counter = { bytes: 0 };
+  let records = 0;
+  if (format === 'curl-csv') {
+    records = await parseCsvRows(chunks, ctx.diag, text, counter);
+    text.end();
+  } else {
+    await readLines(chunks, (l) => text.line(l), counter);
+    text.end();
+    records = text.lines;
+  }
+  if (counter.bytes > 0 && text.transfers === 0 && records === 0) {
+    throw new FaultlineError('E_UNKNOWN_FORMAT', `no ${format} content found`, { file: ctx.path });
+  }
+  if (text.transfers === 0) ctx.diag.note(`no curl transfer or curl error found in this ${format} input`);
+  else ctx.diag.note(`${text.transfers} curl transfer${text.transfers === 1 ? '' : 's'} read`);
+  return {
+    events: records,
+    bytes: counter.bytes,
+    clock: text.clock,
+    firstT: text.firstT,
+    lastT: text.lastT,
+  };
 }

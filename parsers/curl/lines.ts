@@ -1,7 +1,8 @@
 /**
  * Lines out of a stream of chunks, never holding more than one line (capped)
  * plus one chunk. Line numbers are 1-based; byteOffset is where the line
- * starts in the (decompressed) input.
+ * starts in the (decompressed) input. Lines inside a chunk are decoded
+ * straight from it; only a line that straddles chunks is copied.
  */
 import type { Chunks } from '../../src/model/index.js';
 
@@ -16,20 +17,21 @@ export interface TextLine {
   cut?: boolean;
 }
 
-export async function* readLines(chunks: Chunks, counter?: { bytes: number }): AsyncGenerator<TextLine> {
-  let parts: Buffer[] = [];
-  let partLen = 0;
+/**
+ * Calls `onLine` for each line, synchronously within each chunk: one await per
+ * chunk, not per line (an async generator costs a promise per line).
+ */
+export async function readLines(chunks: Chunks, onLine: (l: TextLine) => void, counter?: { bytes: number }): Promise<void> {
+  // The start of a line that began in an earlier chunk (copied: the reader may reuse chunks).
+  let carry: Buffer[] = [];
+  let carryLen = 0;
   let cut = false;
   let line = 1;
   let lineStart = 0;
-  let offset = 0;
-  const finish = (): TextLine => {
-    let buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, partLen);
-    if (buf.length && buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, buf.length - 1);
-    const out: TextLine = { text: buf.toString('utf8'), line, byteOffset: lineStart };
+  let offset = 0; // bytes before the current chunk
+  const make = (text: string): TextLine => {
+    const out: TextLine = { text: text.endsWith('\r') ? text.slice(0, -1) : text, line, byteOffset: lineStart };
     if (cut) out.cut = true;
-    parts = [];
-    partLen = 0;
     cut = false;
     return out;
   };
@@ -39,26 +41,36 @@ export async function* readLines(chunks: Chunks, counter?: { bytes: number }): A
     for (;;) {
       const nl = chunk.indexOf(0x0a, from);
       const end = nl < 0 ? chunk.length : nl;
+      if (nl >= 0 && carryLen === 0) {
+        // The common case: a whole line inside this chunk.
+        const stop = end - from > MAX_LINE_BYTES ? from + MAX_LINE_BYTES : end;
+        if (stop < end) cut = true;
+        const out = make(chunk.toString('utf8', from, stop));
+        from = nl + 1;
+        onLine(out);
+        line++;
+        lineStart = offset + from;
+        continue;
+      }
       if (end > from) {
-        const room = MAX_LINE_BYTES - partLen;
+        const room = MAX_LINE_BYTES - carryLen;
         if (room > 0) {
-          const piece = chunk.subarray(from, Math.min(end, from + room));
-          // Copy: the chunk may be reused by the reader once we yield.
-          parts.push(Buffer.from(piece));
-          partLen += piece.length;
+          const piece = Buffer.from(chunk.subarray(from, Math.min(end, from + room)));
+          carry.push(piece);
+          carryLen += piece.length;
         }
         if (end - from > room) cut = true;
       }
-      if (nl < 0) {
-        offset += chunk.length - from;
-        break;
-      }
-      offset += nl - from + 1;
+      if (nl < 0) break;
+      const out = make(Buffer.concat(carry, carryLen).toString('utf8'));
+      carry = [];
+      carryLen = 0;
       from = nl + 1;
-      yield finish();
+      onLine(out);
       line++;
-      lineStart = offset;
+      lineStart = offset + from;
     }
+    offset += chunk.length;
   }
-  if (partLen > 0 || cut) yield finish();
+  if (carryLen > 0 || cut) onLine(make(Buffer.concat(carry, carryLen).toString('utf8')));
 }

@@ -57,11 +57,15 @@ function ianaOffsetMinutes(zone: string, utcMs: number): number | undefined {
 }
 
 export function parseStamp(line: string): Stamp | undefined {
-  let m = TRACE_TIME.exec(line);
+  // Every stamp starts with a digit, `[` or a month's capital: most lines are out after one look.
+  const c = line.charCodeAt(0);
+  const digit = c >= 48 && c <= 57;
+  if (!digit && c !== 91 && !(c >= 65 && c <= 90)) return undefined;
+  let m = digit ? TRACE_TIME.exec(line) : null;
   if (m) {
     return { t: Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + frac(m[4]), kind: 'time-of-day', rest: line.slice(m[0].length) };
   }
-  m = ISO.exec(line);
+  m = digit || c === 91 ? ISO.exec(line) : null;
   if (m) {
     const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
     const off = zoneOffsetMinutes(m[8]);
@@ -70,7 +74,7 @@ export function parseStamp(line: string): Stamp | undefined {
     if (off === undefined) out.assumedUtc = true;
     return out;
   }
-  m = PHP.exec(line);
+  m = c === 91 ? PHP.exec(line) : null;
   if (m) {
     const mon = MONTHS[m[2].toLowerCase()];
     if (mon === undefined) return undefined;
@@ -84,7 +88,7 @@ export function parseStamp(line: string): Stamp | undefined {
     if (off === undefined) out.assumedUtc = true;
     return out;
   }
-  m = SYSLOG.exec(line);
+  m = c >= 65 && c <= 90 ? SYSLOG.exec(line) : null;
   if (m && MONTHS[m[1].toLowerCase()] !== undefined) {
     // syslog has no year: only the time of day is certain.
     return { t: Number(m[3]) * 3600 + Number(m[4]) * 60 + Number(m[5]) + frac(m[6]), kind: 'time-of-day', rest: line.slice(m[0].length) };

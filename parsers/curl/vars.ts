@@ -92,21 +92,22 @@ export function canonicalVar(raw: string): string | undefined {
   if (KNOWN_VARS.has(n)) return n;
   if (/^(?:url|urle)\.[a-z]+$/.test(n)) return n;
   if (ALIASES[n]) return ALIASES[n];
+  if (!n.includes('_')) return undefined;
   // "Time total", "Total Time", "Start-transfer Time": word order varies.
-  const words = n.split('_').filter(Boolean).sort().join('_');
-  const byWords: Record<string, string> = {
-    time_total: 'time_total',
-    lookup_time: 'time_namelookup',
-    connect_time: 'time_connect',
-    pre_time_transfer: 'time_pretransfer',
-    start_time_transfer: 'time_starttransfer',
-    appconnect_time: 'time_appconnect',
-    redirect_time: 'time_redirect',
-    code_http: 'http_code',
-    code_response: 'http_code',
-  };
-  return byWords[words];
+  return BY_WORDS[n.split('_').filter(Boolean).sort().join('_')];
 }
+
+const BY_WORDS: Readonly<Record<string, string>> = {
+  time_total: 'time_total',
+  lookup_time: 'time_namelookup',
+  connect_time: 'time_connect',
+  pre_time_transfer: 'time_pretransfer',
+  start_time_transfer: 'time_starttransfer',
+  appconnect_time: 'time_appconnect',
+  redirect_time: 'time_redirect',
+  code_http: 'http_code',
+  code_response: 'http_code',
+};
 
 export const TIME_VARS: Readonly<Record<string, keyof import('../../src/model/index.js').CurlTimings>> = {
   time_namelookup: 'namelookup',
@@ -119,3 +120,17 @@ export const TIME_VARS: Readonly<Record<string, keyof import('../../src/model/in
   time_redirect: 'redirect',
   time_queue: 'queue',
 };
+
+/** Names that are curl's own variables or a binding's getinfo names: never anything but a -w value. */
+const BINDING_NAMES: ReadonlySet<string> = new Set([
+  'total_time', 'namelookup_time', 'connect_time', 'appconnect_time', 'pretransfer_time', 'starttransfer_time', 'redirect_time',
+  'primary_ip', 'primary_port', 'effective_url', 'header_size', 'request_size', 'download_content_length', 'upload_content_length',
+  'curl_errno', 'return_code',
+]);
+const TOO_COMMON: ReadonlySet<string> = new Set(['url', 'method', 'scheme', 'referer', 'stdout', 'stderr', 'json', 'onerror', 'content_type']);
+
+export function isCurlVarName(raw: string): boolean {
+  const n = raw.trim().replace(/^%\{|\}$/g, '').toLowerCase();
+  if (TOO_COMMON.has(n)) return false;
+  return KNOWN_VARS.has(n) || BINDING_NAMES.has(n) || /^urle?\.[a-z]+$/.test(n);
+}

@@ -24,10 +24,11 @@ export class WarnBudget {
     if (this.take(kind)) this.diag.warn(loc, message);
   }
 
-  /** One line per kind that went over its budget. */
+  /** One line per kind that went over its budget; a second call adds nothing. */
   finish(): void {
     for (const [kind, n] of this.counts) {
       if (n > PER_KIND) this.diag.warn({}, `${n - PER_KIND} more packets with the same problem: ${kind} (${n} in all)`);
     }
+    this.counts.clear();
   }
 }

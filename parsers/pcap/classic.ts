@@ -10,7 +10,7 @@
  */
 import { FaultlineError, type Diagnostics } from '../../src/model/index.js';
 import { WarnBudget } from './budget.js';
-import { isKnownLinktype, linktypeName, type RecordSink } from './decode.js';
+import { linktypeName, type RecordSink } from './decode.js';
 import type { ContainerReader } from './reader.js';
 
 const FILE_HEADER = 24; /* bytes */
@@ -132,7 +132,11 @@ export class ClassicReader implements ContainerReader {
       const have = rest ? rest.length : 0;
       throw new FaultlineError('E_BAD_HEADER', `truncated pcap file header: ${have} of ${FILE_HEADER} bytes`, { byteOffset: 0 });
     }
+    this.endOfInput(rest, base);
     this.budget.finish();
+  }
+
+  private endOfInput(rest: Buffer | null, base: number): void {
     if (!rest || rest.length === 0) return;
     const next = this.frames + 1;
     if (rest.length < this.recHdr) {
@@ -176,9 +180,6 @@ export class ClassicReader implements ContainerReader {
     const what = m.kind === 'pcap-ns' ? 'nanosecond' : m.kind === 'pcap-modified' ? 'modified (Kuznetzov)' : 'microsecond';
     this.diag.note(`pcap ${major}.${minor}, ${m.le ? 'little' : 'big'}-endian, ${what} timestamps, snaplen ${this.snaplen}`);
     this.diag.note(`link type ${linktypeName(this.linktype)}`);
-    if (!isKnownLinktype(this.linktype)) {
-      this.diag.warn({ byteOffset: p + 20 }, `link type ${this.linktype} is not decoded: its frames are counted and skipped`);
-    }
     this.headerDone = true;
   }
 
@@ -202,5 +203,6 @@ export class ClassicReader implements ContainerReader {
       `record length ${caplen} of packet ${next} is absurd (snaplen ${this.snaplen}): the file is corrupt from here; reading stops, the ${this.frames} packets before it are kept`,
     );
     this.stopped = true;
+    this.budget.finish(); // no eof() after a stop
   }
 }

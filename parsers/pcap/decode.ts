@@ -24,6 +24,9 @@ export interface RecordSink {
 export const LINKTYPE_NULL = 0;
 export const LINKTYPE_ETHERNET = 1;
 export const LINKTYPE_RAW = 101;
+/** DLT_RAW's value on most systems (12) and on OpenBSD (14): old writers put the DLT in the file. */
+export const LINKTYPE_DLT_RAW = 12;
+export const LINKTYPE_DLT_RAW_OPENBSD = 14;
 export const LINKTYPE_LOOP = 108;
 export const LINKTYPE_LINUX_SLL = 113;
 export const LINKTYPE_IPV4 = 228;
@@ -34,6 +37,8 @@ const LINKTYPE_NAMES: Record<number, string> = {
   [LINKTYPE_NULL]: 'BSD loopback (NULL)',
   [LINKTYPE_ETHERNET]: 'Ethernet',
   [LINKTYPE_RAW]: 'raw IP',
+  [LINKTYPE_DLT_RAW]: 'raw IP',
+  [LINKTYPE_DLT_RAW_OPENBSD]: 'raw IP',
   [LINKTYPE_LOOP]: 'OpenBSD loopback (LOOP)',
   [LINKTYPE_LINUX_SLL]: 'Linux cooked (SLL)',
   [LINKTYPE_IPV4]: 'raw IPv4',
@@ -43,10 +48,6 @@ const LINKTYPE_NAMES: Record<number, string> = {
 
 export function linktypeName(lt: number): string {
   return `${LINKTYPE_NAMES[lt] ?? 'link type'} (${lt})`;
-}
-
-export function isKnownLinktype(lt: number): boolean {
-  return LINKTYPE_NAMES[lt] !== undefined;
 }
 
 const ETHERTYPE_IPV4 = 0x0800;
@@ -96,6 +97,7 @@ export interface DecodeStats {
 
 export class FrameDecoder implements RecordSink {
   readonly stats: DecodeStats = { tcp: 0, other: 0, snaplenCut: 0 };
+  /** earliest and latest packet time: merged or multi-interface captures are not always in time order */
   firstT: number | null = null;
   lastT: number | null = null;
   private readonly addr = new AddressCache();
@@ -137,6 +139,8 @@ export class FrameDecoder implements RecordSink {
         this.ethertype((b[off] << 8) | b[off + 1], b, off + 20, caplen - 20, wire - 20);
         return;
       case LINKTYPE_RAW:
+      case LINKTYPE_DLT_RAW:
+      case LINKTYPE_DLT_RAW_OPENBSD:
         if (caplen < 1) return this.truncated('IP header', caplen, 1);
         this.rawIp(b, off, caplen, wire);
         return;

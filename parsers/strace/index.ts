@@ -1,9 +1,663 @@
-import type { Chunks, ParseContext, ParseSummary, StraceEvent } from '../../src/model/index.js';
+/**
+ * The streaming strace parser: every shape strace (old and new versions)
+ * writes, one line at a time, never the whole file in memory.
+ *
+ * Call order: `parseStrace` reads `chunks`, splits lines on the Buffers itself
+ * (no readline: it is several times slower), decodes each line alone as
+ * latin1 and hands it to `StraceLineReader.line()`; events go out through
+ * `emit` in line order, except a split call, which goes out when its
+ * `<... NAME resumed>` half is read (line = the unfinished half).
+ */
+import type {
+  Chunks,
+  Clock,
+  ParseContext,
+  ParseSummary,
+  ProcessEvent,
+  SignalEvent,
+  StraceEvent,
+  SyscallEvent,
+} from '../../src/model/index.js';
+import { SECONDS_PER_DAY } from '../../src/model/index.js';
+import { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
 
-// Placeholder: replaced by the strace parser.
-export function sniffStrace(_head: string): number {
-  return 0;
+export { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
+
+/** A time of day that jumps back by more than this crossed midnight. */
+const MIDNIGHT_JUMP = 12 * 3600; /* s */
+/** Lines longer than this are cut for the reader: strace -s 4096 lines stay far below. */
+const MAX_LINE_BYTES = 16 * 1024 * 1024; /* bytes */
+
+const SNIFF_LINES = 400;
+/** Lines of a program's own output we look past for the end of a cut call line. */
+const MAX_BROKEN_WAIT = 8;
+
+/**
+ * How sure we are that `head` (the first ~64 KB of an input, as text) is
+ * strace output: 0..1. Counts lines that only strace writes (a call with
+ * `) = ret`, `<unfinished ...>`, `<... x resumed>`, `--- SIG… ---`,
+ * `+++ exited … +++`, `strace: Process N attached`, a -c table header).
+ */
+export function sniffStrace(head: string): number {
+  const lines = head.split('\n', SNIFF_LINES + 1);
+  // the last piece may be cut mid-line
+  if (lines.length > 1 && !head.endsWith('\n')) lines.pop();
+  let nonEmpty = 0;
+  let strong = 0;
+  const sc = new LineScanner();
+  for (const raw of lines.slice(0, SNIFF_LINES)) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim().length === 0) continue;
+    // the -c table's header is strace's alone
+    if (line.startsWith(SUMMARY_HEADER) && line.includes('usecs/call') && line.includes('syscall')) return 0.95;
+    // -k stack frames belong to the call above them: neither for nor against
+    if (line.startsWith(' > ') && line.endsWith(']')) continue;
+    nonEmpty++;
+    if (isStraceLine(line, sc)) strong++;
+  }
+  if (nonEmpty === 0 || strong === 0) return 0;
+  const ratio = strong / nonEmpty;
+  if (strong >= 2 && ratio >= 0.3) return Math.min(1, 0.7 + ratio * 0.3);
+  if (nonEmpty === 1) return 0.6;
+  return Math.min(0.5, ratio);
 }
-export async function parseStrace(_chunks: Chunks, _ctx: ParseContext, _emit: (e: StraceEvent) => void): Promise<ParseSummary> {
-  throw new Error('strace parser not built yet');
+
+const SUMMARY_HEADER = '% time';
+
+function isStraceLine(line: string, sc: LineScanner): boolean {
+  if (line.startsWith(SUMMARY_HEADER) && line.includes('calls') && line.includes('syscall')) return true;
+  if (line.startsWith('strace: ') || line.trim() === '<detached ...>') return true;
+  // strace's attach/detach message written into a call line on a shared stderr
+  if (/^(?:\[pid +\d+\] |\d+ +)?[\d:. ]*[a-z_0-9]+\(.*strace: Process \d+ (?:attached|detached)/.test(line)) return true;
+  const p = parsePrefix(line, null, sc);
+  const b = line.slice(p.body);
+  if (b.startsWith('--- ') && b.endsWith(' ---') && (b.startsWith('--- SIG') || b.startsWith('--- stopped by '))) return true;
+  if (b.startsWith('+++ ') && b.endsWith(' +++')) return true;
+  if (/^Process \d+ (attached|detached)/.test(b)) return true;
+  if (b.startsWith('<... ') && b.includes(' resumed>')) return true;
+  const ne = scanName(b, 0);
+  if (ne === 0 || b.charCodeAt(ne) !== 40 /* ( */) return false;
+  const first = b.charCodeAt(0);
+  if (!((first >= 97 && first <= 122) || first === 95)) return false;
+  if (b.endsWith('<unfinished ...>') || b.endsWith('<detached ...>')) return true;
+  const t = parseTail(b, ne + 1, sc);
+  return t !== null && t.ret !== null;
+}
+
+/** Parses lines one at a time; keeps per-pid state for split calls only. */
+export class StraceLineReader {
+  private readonly pidHint: number | null;
+  private readonly sc = new LineScanner();
+  /** for lines read twice (a cut call's continuation): keeps `sc` on the current line */
+  private readonly spare = new LineScanner();
+  private clockKind: 'tod' | 'epoch' | 'relative' | null = null;
+  private dayOffset = 0;
+  private lastTod = -Infinity;
+  private relClock = 0;
+  firstT: number | null = null;
+  lastT: number | null = null;
+  lines = 0;
+  /** set before the last line of a file cut mid-line: an unreadable remainder is expected */
+  cutLine = false;
+  /** inside a line too long to read: drop bytes up to its newline */
+  skipToNewline = false;
+  /** the last call, held for one line: -k stack frames follow their call */
+  private held: SyscallEvent | null = null;
+  private readonly unfinished = new Map<number, SyscallEvent>();
+  private inSummary = false;
+  /** a call line cut by other output (a program's stderr, strace's own message); waits for its `) = ret` */
+  private broken: { ev: SyscallEvent; byteOffset: number; waited: number; byMessage: boolean } | null = null;
+
+  constructor(
+    private readonly ctx: ParseContext,
+    private readonly emit: (e: StraceEvent) => void,
+  ) {
+    this.pidHint = ctx.pidHint ?? null;
+  }
+
+  get clock(): Clock {
+    switch (this.clockKind) {
+      case 'tod':
+        return 'time-of-day';
+      case 'epoch':
+        return 'epoch';
+      case 'relative':
+        return 'relative';
+      default:
+        return 'none';
+    }
+  }
+
+  private out(e: StraceEvent): void {
+    if (this.held !== null) {
+      const h = this.held;
+      this.held = null;
+      this.emit(h);
+    }
+    this.emit(e);
+  }
+
+  private hold(e: SyscallEvent): void {
+    if (this.held !== null) this.emit(this.held);
+    this.held = e;
+  }
+
+  /**
+   * Reads one line (without its newline). `bytes[off…]` holds the same line as
+   * bytes (the parser has both: the chunk and its latin1 text); without them
+   * the line's own bytes are made.
+   */
+  line(s: string, lineNo: number, byteOffset: number, bytes?: Uint8Array, off = 0): void {
+    this.lines++;
+    if (s.length === 0) return;
+    if (bytes === undefined) {
+      bytes = Buffer.from(s, 'latin1');
+      off = 0;
+    }
+    let len = s.length;
+    if (bytes[off + len - 1] === 13) s = s.slice(0, --len);
+    if (this.broken !== null && this.continueBroken(s, lineNo)) return;
+    const sc = this.sc;
+    sc.setLine(bytes, off, len);
+    const c0 = sc.at(0);
+    // -k stack frames: " > /lib/libc.so.6(nanosleep+0x13) [0xd3e53]"
+    if (c0 === 32 && s.startsWith(' > ')) {
+      if (this.held !== null) (this.held.stack ??= []).push(s.slice(3));
+      return;
+    }
+    if (this.inSummary || (c0 === 37 /* % */ && s.startsWith(SUMMARY_HEADER))) {
+      this.summaryLine(s);
+      return;
+    }
+    sc.prefix(s, this.pidHint);
+    const t = sc.timeKind === undefined ? null : this.time(sc.timeKind, sc.time);
+    const body = sc.body;
+    const b0 = sc.at(body);
+    const pid = sc.pid;
+    const comm = sc.comm;
+
+    if (b0 === 45 /* - */ && s.startsWith('--- ', body)) {
+      this.signalLine(s, body, pid, t, lineNo, comm, byteOffset);
+      return;
+    }
+    if (b0 === 43 /* + */ && s.startsWith('+++ ', body)) {
+      this.exitLine(s, body, pid, t, lineNo, comm, byteOffset);
+      return;
+    }
+    if (b0 === 60 /* < */ && s.startsWith('<... ', body)) {
+      this.resumed(s, body, pid, t, lineNo, comm, byteOffset);
+      return;
+    }
+    const ne = sc.nameEnd(body);
+    if (ne > body && sc.at(ne) === 40 /* ( */) {
+      if (sc.tail(s, ne + 1)) {
+        const ev: SyscallEvent = {
+          kind: 'syscall',
+          line: lineNo,
+          pid,
+          t,
+          name: sc.intern(s, body, ne),
+          args: s.slice(ne + 1, sc.argsEnd),
+          ret: sc.ret,
+          retval: sc.retval,
+          errno: sc.errno,
+          errnoText: sc.errnoText,
+          retNote: sc.retNote,
+          duration: sc.duration,
+          text: s,
+        };
+        if (sc.number !== undefined) ev.number = sc.number;
+        if (sc.ip !== undefined) ev.ip = sc.ip;
+        if (comm !== undefined) ev.comm = comm;
+        if (ev.name === 'restart_syscall') setRestartOf(ev);
+        if (sc.unfinished) {
+          if (sc.detached) {
+            ev.unfinished = true;
+            ev.detached = true;
+            this.hold(ev);
+          } else {
+            this.startSplit(ev);
+          }
+        } else {
+          this.hold(ev);
+        }
+        return;
+      }
+      // "call(…strace: Process 1 detached": strace's stderr message written into a call line
+      const m = s.indexOf('strace: ', ne);
+      if (m > 0) {
+        this.splitMessage(s, body, ne, m, pid, t, lineNo, comm, byteOffset);
+        return;
+      }
+      if (this.cutLine) {
+        this.ctx.diag.note(`input ends mid-line (line ${lineNo})`);
+        return;
+      }
+      // a call line cut by a program's own output on the same stderr: its end comes later
+      const ev: SyscallEvent = { kind: 'syscall', line: lineNo, pid, t, name: s.slice(body, ne), args: s.slice(ne + 1), ret: null, retval: null, text: s };
+      if (comm !== undefined) ev.comm = comm;
+      this.setBroken(ev, byteOffset);
+      return;
+    }
+    if (s.startsWith('strace: ', body) || s.startsWith('Process ', body) || s.startsWith('[ Process ', body)) {
+      this.message(s.slice(body), pid, t, lineNo, s);
+      return;
+    }
+    // the second half of a stderr line split by strace's own message (see splitMessage)
+    if (s.trimStart().startsWith('<detached ...>')) return;
+    if (this.cutLine) this.ctx.diag.note(`input ends mid-line (line ${lineNo})`);
+    else this.ctx.diag.warn({ line: lineNo, byteOffset }, `not a strace line: ${clip(s)}`);
+  }
+
+  private time(kind: 'tod' | 'epoch' | 'relative', v: number): number {
+    if (this.clockKind === null) this.clockKind = kind;
+    let t: number;
+    if (kind === 'tod') {
+      if (v + this.dayOffset < this.lastTod - MIDNIGHT_JUMP) this.dayOffset += SECONDS_PER_DAY;
+      t = v + this.dayOffset;
+      if (t > this.lastTod) this.lastTod = t;
+    } else if (kind === 'relative') {
+      // -r prints the delta from the previous line: sum them into one clock
+      this.relClock += v;
+      t = this.relClock;
+    } else {
+      t = v;
+    }
+    if (this.firstT === null) this.firstT = t;
+    if (this.lastT === null || t > this.lastT) this.lastT = t;
+    return t;
+  }
+
+  private summaryLine(s: string): void {
+    if (!this.inSummary) {
+      this.inSummary = true;
+      this.ctx.diag.note('strace -c/-C summary table read as one block (not calls)');
+      return;
+    }
+    // the table ends with its "total" row
+    if (/^\s*100(\.00)?\s.*\stotal\s*$/.test(s) || /\stotal\s*$/.test(s)) this.inSummary = false;
+  }
+
+  private signalLine(
+    s: string,
+    body: number,
+    pid: number | null,
+    t: number | null,
+    lineNo: number,
+    comm: string | undefined,
+    byteOffset: number,
+  ): void {
+    let end = s.length;
+    while (end > body && s.charCodeAt(end - 1) === 32) end--;
+    if (!s.endsWith(' ---', end)) {
+      this.ctx.diag.warn({ line: lineNo, byteOffset }, `signal line without its closing ---: ${clip(s)}`);
+      end = s.length + 4;
+    }
+    const raw = s.slice(body + 4, end - 4);
+    if (raw.startsWith('stopped by ')) {
+      const ev: ProcessEvent = { kind: 'process', line: lineNo, pid, t, what: 'stopped', signal: raw.slice(11).trim(), text: s };
+      if (comm !== undefined) ev.comm = comm;
+      this.out(ev);
+      return;
+    }
+    let sp = 0;
+    while (sp < raw.length && raw.charCodeAt(sp) !== 32) sp++;
+    const ev: SignalEvent = { kind: 'signal', line: lineNo, pid, t, signal: raw.slice(0, sp), raw, text: s };
+    const code = field(raw, 'si_code=');
+    if (code !== undefined) ev.siCode = code;
+    const spid = field(raw, 'si_pid=');
+    if (spid !== undefined && /^\d+$/.test(spid)) ev.siPid = Number(spid);
+    const uid = field(raw, 'si_uid=');
+    if (uid !== undefined && /^\d+$/.test(uid)) ev.siUid = Number(uid);
+    if (comm !== undefined) ev.comm = comm;
+    this.out(ev);
+  }
+
+  private exitLine(
+    s: string,
+    body: number,
+    pid: number | null,
+    t: number | null,
+    lineNo: number,
+    comm: string | undefined,
+    byteOffset: number,
+  ): void {
+    const raw = s.slice(body + 4).replace(/\s*\+\+\+\s*$/, '');
+    let ev: ProcessEvent;
+    if (raw.startsWith('exited with ')) {
+      ev = { kind: 'process', line: lineNo, pid, t, what: 'exited', exitCode: Number.parseInt(raw.slice(12), 10), text: s };
+    } else if (raw.startsWith('killed by ')) {
+      const rest = raw.slice(10);
+      const sp = rest.indexOf(' ');
+      ev = { kind: 'process', line: lineNo, pid, t, what: 'killed', signal: sp < 0 ? rest : rest.slice(0, sp), text: s };
+      if (rest.includes('(core dumped)')) ev.coreDumped = true;
+    } else if (raw.startsWith('superseded by execve in pid ')) {
+      ev = { kind: 'process', line: lineNo, pid, t, what: 'superseded', supersededBy: Number.parseInt(raw.slice(28), 10), text: s };
+    } else {
+      this.ctx.diag.warn({ line: lineNo, byteOffset }, `unknown +++ line: ${clip(s)}`);
+      return;
+    }
+    if (comm !== undefined) ev.comm = comm;
+    // a call left unfinished by a thread that is gone will never resume
+    this.flushUnfinished(pid);
+    this.out(ev);
+  }
+
+  private message(text: string, pid: number | null, t: number | null, lineNo: number, line: string): void {
+    const m = /^(?:strace: )?Process (\d+) (attached|detached|suspended)(?: with (\d+) threads)?/.exec(text);
+    if (m !== null && m[2] !== 'suspended') {
+      const ev: ProcessEvent = { kind: 'process', line: lineNo, pid: Number(m[1]), t, what: m[2] as 'attached' | 'detached', text: line };
+      if (m[3] !== undefined) ev.threads = Number(m[3]);
+      this.out(ev);
+      return;
+    }
+    this.out({ kind: 'message', line: lineNo, pid: text.startsWith('strace: ') ? null : pid, t, text: line });
+  }
+
+  private startSplit(ev: SyscallEvent): void {
+    const key = ev.pid ?? -1;
+    const prev = this.unfinished.get(key);
+    if (prev !== undefined) {
+      // a second call began before the first resumed: the first never will
+      prev.unfinished = true;
+      this.out(prev);
+    }
+    // flush a held call now so that the emit order stays the line order
+    if (this.held !== null) {
+      this.emit(this.held);
+      this.held = null;
+    }
+    this.unfinished.set(key, ev);
+  }
+
+  private resumed(
+    s: string,
+    body: number,
+    pid: number | null,
+    t: number | null,
+    lineNo: number,
+    comm: string | undefined,
+    byteOffset: number,
+  ): void {
+    const close = s.indexOf(' resumed>', body + 5);
+    if (close < 0) {
+      this.ctx.diag.warn({ line: lineNo, byteOffset }, `resumed line without "resumed>": ${clip(s)}`);
+      return;
+    }
+    const sc = this.sc;
+    const name = sc.intern(s, body + 5, close);
+    const from = close + 9;
+    if (!sc.tail(s, from)) {
+      this.ctx.diag.warn({ line: lineNo, byteOffset }, `resumed ${name} without a return value: ${clip(s)}`);
+      return;
+    }
+    // "<... NAME resumed> <unfinished ...>) = ?": the thread went away inside the call
+    const cut = s.startsWith(' <unfinished ...>', from);
+    const more = cut ? '' : s.slice(from, sc.argsEnd);
+    const key = pid ?? -1;
+    const u = this.unfinished.get(key);
+    let ev: SyscallEvent;
+    if (u !== undefined && (u.name === name || u.name === 'restart_syscall' || name === 'restart_syscall')) {
+      this.unfinished.delete(key);
+      ev = u;
+      ev.args = joinArgs(ev.args, more);
+      ev.endLine = lineNo;
+      ev.endT = t;
+      ev.endText = s;
+    } else {
+      if (u !== undefined) {
+        // the unfinished call on this pid was another one: it never resumed
+        this.unfinished.delete(key);
+        u.unfinished = true;
+        this.out(u);
+        this.ctx.diag.warn({ line: lineNo, byteOffset }, `resumed ${name} but pid ${pid ?? '?'} had ${u.name} unfinished`);
+      }
+      // the first half is before the log began (strace -p attached mid-call)
+      ev = { kind: 'syscall', line: lineNo, pid, t, name, args: more, ret: null, retval: null, text: s };
+      if (comm !== undefined) ev.comm = comm;
+    }
+    ev.ret = sc.ret;
+    ev.retval = sc.retval;
+    if (sc.unfinished) ev.unfinished = true;
+    if (sc.detached) ev.detached = true;
+    ev.errno = sc.errno;
+    ev.errnoText = sc.errnoText;
+    ev.retNote = sc.retNote;
+    ev.duration = sc.duration;
+    this.hold(ev);
+  }
+
+  private setBroken(ev: SyscallEvent, byteOffset: number, byMessage = false): void {
+    this.dropBroken();
+    this.broken = { ev, byteOffset, waited: 0, byMessage };
+  }
+
+  private dropBroken(): void {
+    const b = this.broken;
+    if (b === null) return;
+    this.broken = null;
+    if (b.byMessage) {
+      // strace wrote its message where `<unfinished ...>` would be: a `<... resumed>` may follow
+      this.startSplit(b.ev);
+      return;
+    }
+    this.ctx.diag.warn({ line: b.ev.line, byteOffset: b.byteOffset }, `call line cut and never completed: ${clip(b.ev.text)}`);
+  }
+
+  /** Completes a cut call line with this line's `…) = ret`; false when the line is something else. */
+  private continueBroken(s: string, lineNo: number): boolean {
+    const b = this.broken!;
+    const p = parsePrefix(s, null, this.spare);
+    const b0 = s.charCodeAt(p.body);
+    const looksStrace =
+      p.pid !== null ||
+      p.timeKind !== undefined ||
+      b0 === 45 ||
+      b0 === 43 ||
+      s.startsWith('<... ', p.body) ||
+      s.startsWith('strace: ', p.body) ||
+      (scanName(s, p.body) > p.body && s.charCodeAt(scanName(s, p.body)) === 40);
+    if (!looksStrace) {
+      const tail = parseTail(s, 0, this.spare);
+      if (tail !== null && tail.detached) {
+        this.broken = null;
+        b.ev.unfinished = true;
+        b.ev.detached = true;
+        this.hold(b.ev);
+        return true;
+      }
+      if (tail !== null && tail.ret !== null) {
+        this.broken = null;
+        const ev = b.ev;
+        ev.args = joinArgs(ev.args, s.slice(0, tail.argsEnd).trim());
+        ev.ret = tail.ret;
+        ev.retval = tail.retval;
+        delete ev.unfinished;
+        delete ev.detached;
+        if (tail.errno !== undefined) ev.errno = tail.errno;
+        if (tail.errnoText !== undefined) ev.errnoText = tail.errnoText;
+        if (tail.retNote !== undefined) ev.retNote = tail.retNote;
+        if (tail.duration !== undefined) ev.duration = tail.duration;
+        ev.endLine = lineNo;
+        ev.endText = s;
+        if (ev.name === 'restart_syscall') setRestartOf(ev);
+        this.hold(ev);
+        return true;
+      }
+      // the program's own output between the halves
+      if (++b.waited <= MAX_BROKEN_WAIT) return false;
+    }
+    this.dropBroken();
+    return false;
+  }
+
+  private splitMessage(
+    s: string,
+    body: number,
+    ne: number,
+    m: number,
+    pid: number | null,
+    t: number | null,
+    lineNo: number,
+    comm: string | undefined,
+    byteOffset: number,
+  ): void {
+    const ev: SyscallEvent = {
+      kind: 'syscall',
+      line: lineNo,
+      pid,
+      t,
+      name: s.slice(body, ne),
+      args: s.slice(ne + 1, m),
+      ret: null,
+      retval: null,
+      unfinished: true,
+      text: s,
+    };
+    if (comm !== undefined) ev.comm = comm;
+    if (ev.name === 'restart_syscall') setRestartOf(ev);
+    this.message(s.slice(m), pid, t, lineNo, s.slice(m));
+    // its `…) = ret` (or ` <detached ...>`) follows on the next line
+    this.setBroken(ev, byteOffset, true);
+  }
+
+  private flushUnfinished(pid: number | null): void {
+    const key = pid ?? -1;
+    const u = this.unfinished.get(key);
+    if (u === undefined) return;
+    this.unfinished.delete(key);
+    u.unfinished = true;
+    this.out(u);
+  }
+
+  /** End of input: calls never resumed go out as unfinished, in line order. */
+  end(): void {
+    this.dropBroken();
+    if (this.held !== null) {
+      this.emit(this.held);
+      this.held = null;
+    }
+    const rest = [...this.unfinished.values()].sort((a, b) => a.line - b.line);
+    this.unfinished.clear();
+    for (const ev of rest) {
+      ev.unfinished = true;
+      this.emit(ev);
+    }
+  }
+}
+
+function setRestartOf(ev: SyscallEvent): void {
+  const a = ev.args;
+  const k = a.indexOf('resuming interrupted ');
+  if (k < 0) return;
+  const e = a.indexOf(' ...>', k);
+  const what = a.slice(k + 21, e < 0 ? a.length : e);
+  // old strace: "<... resuming interrupted call ...>"
+  ev.restartOf = what === 'call' ? '' : what;
+}
+
+function joinArgs(a: string, b: string): string {
+  if (b.length === 0) {
+    // "call(a, b,  <unfinished ...>" resumed with nothing more ("<... call resumed> <unfinished ...>) = ?")
+    const left = a.trimEnd();
+    return left.endsWith(',') ? left.slice(0, -1) : left;
+  }
+  const left = a.trimEnd();
+  if (left.length === 0) return b;
+  return left.endsWith(',') ? `${left} ${b}` : `${left}${b}`;
+}
+
+/** The value of `name=` in a `{…}` signal info, up to `,` or `}`. */
+function field(raw: string, name: string): string | undefined {
+  const k = raw.indexOf(name);
+  if (k < 0) return undefined;
+  let e = k + name.length;
+  while (e < raw.length) {
+    const c = raw.charCodeAt(e);
+    if (c === 44 || c === 125) break;
+    e++;
+  }
+  return raw.slice(k + name.length, e);
+}
+
+function clip(s: string): string {
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+/**
+ * Reads strace text from `chunks` and emits events. Lines are split on the
+ * Buffers; only the bytes of one line are decoded at a time.
+ */
+export async function parseStrace(chunks: Chunks, ctx: ParseContext, emit: (e: StraceEvent) => void): Promise<ParseSummary> {
+  const r = new StraceLineReader(ctx, emit);
+  // bytes of a line not yet ended, carried to the next chunk
+  let carry: Buffer | null = null;
+  let carryOffset = 0;
+  let bytes = 0;
+  let lineNo = 0;
+  for await (const chunk of chunks) {
+    const base = bytes;
+    bytes += chunk.length;
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl < 0) {
+      if (r.skipToNewline) continue;
+      if (carry === null) {
+        carry = Buffer.from(chunk);
+        carryOffset = base;
+      } else {
+        carry = Buffer.concat([carry, chunk]);
+      }
+      if (carry.length > MAX_LINE_BYTES) {
+        lineNo++;
+        ctx.diag.warn({ line: lineNo, byteOffset: carryOffset }, 'line longer than 16 MB skipped');
+        carry = null;
+        r.skipToNewline = true;
+      }
+      continue;
+    }
+    // Decode the chunk's whole lines at once (latin1 maps a byte to a char, so
+    // offsets stay byte offsets) and hand out slices: one native decode per
+    // chunk is much cheaper than one per line. Kept slices pin the chunk's
+    // string, so the analysis copies the few texts it keeps.
+    let text: string;
+    let textBase: number;
+    let buf: Buffer;
+    if (carry !== null) {
+      buf = Buffer.concat([carry, chunk.subarray(0, lastNl)]);
+      text = buf.toString('latin1');
+      textBase = carryOffset;
+      carry = null;
+    } else {
+      buf = chunk;
+      text = chunk.toString('latin1', 0, lastNl);
+      textBase = base;
+    }
+    let pos = 0;
+    if (r.skipToNewline) {
+      pos = text.indexOf('\n') + 1;
+      r.skipToNewline = false;
+      if (pos === 0) pos = text.length + 1;
+    }
+    const n = text.length;
+    while (pos <= n) {
+      let nl = text.indexOf('\n', pos);
+      if (nl < 0) nl = n;
+      lineNo++;
+      r.line(text.slice(pos, nl), lineNo, textBase + pos, buf, pos);
+      pos = nl + 1;
+    }
+    if (lastNl + 1 < chunk.length) {
+      // copy: the caller may reuse the chunk's memory
+      carry = Buffer.from(chunk.subarray(lastNl + 1));
+      carryOffset = base + lastNl + 1;
+    }
+  }
+  if (carry !== null && carry.length > 0 && !r.skipToNewline) {
+    // a file cut mid-line: read what there is
+    lineNo++;
+    r.cutLine = true;
+    r.line(carry.toString('latin1'), lineNo, carryOffset);
+  }
+  r.end();
+  return { events: r.lines, bytes, clock: r.clock, firstT: r.firstT, lastT: r.lastT };
 }

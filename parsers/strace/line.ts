@@ -1,8 +1,10 @@
 /**
- * One strace line → its parts. Pure functions on a decoded line (latin1), no
- * regular expressions on the argument text: long string arguments make
- * backtracking patterns slow, so the return value and the `-T` duration are
- * found by scanning from the end of the line.
+ * One strace line → its parts, without regular expressions on the argument
+ * text (long string arguments make backtracking patterns slow): the return
+ * value and the `-T` duration are found by scanning from the end of the line.
+ *
+ * `LineScanner` keeps its results in fields, not in fresh objects: it runs
+ * once or twice per line on multi-GB logs, where an allocation per line shows.
  */
 
 /** What the prefix of a line (before the call, signal or message) held. */
@@ -12,153 +14,16 @@ export interface Prefix {
   pid: number | null;
   comm?: string;
   /** clock kind of the time field, when there is one */
-  timeKind?: 'tod' | 'epoch' | 'relative';
+  timeKind?: TimeKind;
   /** seconds: since midnight (tod), since epoch, or the `-r` delta */
   time?: number;
-  /** `-t -r` together: `01:48:49 (+     0.000525)` — the delta is ignored, the time kept */
+  /** -n syscall number */
   number?: number;
+  /** -i instruction pointer */
   ip?: string;
 }
 
-const C_0 = 48;
-const C_9 = 57;
-const C_SPACE = 32;
-const C_TAB = 9;
-const C_LBRACK = 91;
-const C_RBRACK = 93;
-const C_LT = 60;
-const C_GT = 62;
-const C_COLON = 58;
-const C_DOT = 46;
-const C_LPAREN = 40;
-const C_RPAREN = 41;
-
-/** An epoch time has a 10-digit integer part; `-r` deltas are small. */
-const EPOCH_MIN = 100_000_000; /* s, 1973 */
-
-function isDigit(c: number): boolean {
-  return c >= C_0 && c <= C_9;
-}
-
-/** Reads the pid, time, `-n` number and `-i` pointer in front of the body. */
-export function parsePrefix(s: string, pidHint: number | null): Prefix {
-  const n = s.length;
-  let i = 0;
-  let pid: number | null = null;
-  let comm: string | undefined;
-  // [pid  123] or [pid 123<comm>]
-  if (s.charCodeAt(0) === C_LBRACK && s.startsWith('[pid', 0)) {
-    let j = 4;
-    while (j < n && s.charCodeAt(j) === C_SPACE) j++;
-    let v = 0;
-    const d0 = j;
-    while (j < n && isDigit(s.charCodeAt(j))) v = v * 10 + (s.charCodeAt(j++) - C_0);
-    if (j > d0) {
-      if (s.charCodeAt(j) === C_LT) {
-        const e = s.indexOf('>]', j);
-        if (e > 0) {
-          comm = s.slice(j + 1, e);
-          j = e + 1;
-        }
-      }
-      if (s.charCodeAt(j) === C_RBRACK) {
-        pid = v;
-        i = j + 1;
-        while (i < n && s.charCodeAt(i) === C_SPACE) i++;
-      }
-    }
-  } else if (isDigit(s.charCodeAt(0))) {
-    // "123 " / "123<comm> " is a pid; "01:48:49" a time; "1795398529.01" an epoch time
-    let j = 0;
-    let v = 0;
-    while (j < n && isDigit(s.charCodeAt(j))) v = v * 10 + (s.charCodeAt(j++) - C_0);
-    const c = s.charCodeAt(j);
-    if (c === C_SPACE || c === C_TAB) {
-      pid = v;
-      i = j;
-      while (i < n && (s.charCodeAt(i) === C_SPACE || s.charCodeAt(i) === C_TAB)) i++;
-    } else if (c === C_LT) {
-      const e = s.indexOf('> ', j);
-      if (e > 0) {
-        pid = v;
-        comm = s.slice(j + 1, e);
-        i = e + 2;
-        while (i < n && s.charCodeAt(i) === C_SPACE) i++;
-      }
-    }
-  }
-  if (pid === null) pid = pidHint;
-  const p: Prefix = { body: i, pid };
-  if (comm !== undefined) p.comm = comm;
-
-  // time: HH:MM:SS[.frac] | N.frac (epoch or -r, maybe space-padded)
-  let k = i;
-  while (k < n && s.charCodeAt(k) === C_SPACE) k++;
-  if (isDigit(s.charCodeAt(k))) {
-    let j = k;
-    let v = 0;
-    while (j < n && isDigit(s.charCodeAt(j))) v = v * 10 + (s.charCodeAt(j++) - C_0);
-    const c = s.charCodeAt(j);
-    if (c === C_COLON && j - k === 2) {
-      // HH:MM:SS
-      const mm = (s.charCodeAt(j + 1) - C_0) * 10 + (s.charCodeAt(j + 2) - C_0);
-      const ss = (s.charCodeAt(j + 4) - C_0) * 10 + (s.charCodeAt(j + 5) - C_0);
-      if (s.charCodeAt(j + 3) === C_COLON && mm >= 0 && mm < 60 && ss >= 0 && ss < 61) {
-        let t = v * 3600 + mm * 60 + ss;
-        j += 6;
-        if (s.charCodeAt(j) === C_DOT) {
-          const [frac, e] = readFraction(s, j + 1);
-          t += frac;
-          j = e;
-        }
-        if (s.charCodeAt(j) === C_SPACE) {
-          p.timeKind = 'tod';
-          p.time = t;
-          i = j + 1;
-          // `-t -r`: "01:48:49 (+     0.000525) "
-          if (s.charCodeAt(i) === C_LPAREN && s.charCodeAt(i + 1) === 43) {
-            const e = s.indexOf(') ', i);
-            if (e > 0) i = e + 2;
-          }
-        }
-      }
-    } else if (c === C_DOT) {
-      const [frac, e] = readFraction(s, j + 1);
-      if (e > j + 1 && s.charCodeAt(e) === C_SPACE) {
-        p.time = v + frac;
-        p.timeKind = v >= EPOCH_MIN ? 'epoch' : 'relative';
-        i = e + 1;
-      }
-    }
-  }
-  // -n "[  59] " and -i "[00007f86ea022ad7] ", in either order
-  while (s.charCodeAt(i) === C_LBRACK) {
-    const e = s.indexOf('] ', i);
-    if (e < 0 || e - i > 24) break;
-    const inner = s.slice(i + 1, e).trim();
-    if (inner.length === 0) break;
-    if (inner.length >= 8 && /^[0-9a-f]+$/.test(inner)) p.ip = inner;
-    else if (/^\d+$/.test(inner)) p.number = Number(inner);
-    else break;
-    i = e + 2;
-  }
-  p.body = i;
-  return p;
-}
-
-function readFraction(s: string, i: number): [number, number] {
-  let v = 0;
-  let scale = 1;
-  const n = s.length;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c < C_0 || c > C_9) break;
-    v = v * 10 + (c - C_0);
-    scale *= 10;
-    i++;
-  }
-  return [v / scale, i];
-}
+export type TimeKind = 'tod' | 'epoch' | 'relative';
 
 /** The tail of a syscall line: `= ret [ERRNO (text)|(note)] [<duration>]`. */
 export interface CallTail {
@@ -175,77 +40,457 @@ export interface CallTail {
   detached?: boolean;
 }
 
-/**
- * Scans a call body from the end: duration, `<unfinished ...>`, ` = ret …`.
- * `from` is where the arguments start (after `(` or `resumed>`).
- * Returns null when the line has neither a return nor an unfinished mark.
- */
-export function parseTail(s: string, from: number): CallTail | null {
-  let end = s.length;
-  while (end > from && s.charCodeAt(end - 1) <= C_SPACE) end--;
-  let duration: number | undefined;
-  if (s.charCodeAt(end - 1) === C_GT) {
-    const lt = s.lastIndexOf('<', end - 1);
-    if (lt >= from) {
-      const inner = s.slice(lt + 1, end - 1);
-      if (inner === 'unfinished ...') {
-        let a = lt;
-        while (a > from && s.charCodeAt(a - 1) === C_SPACE) a--;
-        return { argsEnd: a, ret: null, retval: null, unfinished: true };
+const C_0 = 48;
+const C_9 = 57;
+const C_SPACE = 32;
+const C_TAB = 9;
+const C_LBRACK = 91;
+const C_RBRACK = 93;
+const C_LT = 60;
+const C_GT = 62;
+const C_COLON = 58;
+const C_DOT = 46;
+const C_LPAREN = 40;
+const C_RPAREN = 41;
+const C_MINUS = 45;
+
+/** An epoch time has a 10-digit integer part; `-r` deltas are small. */
+const EPOCH_MIN = 100_000_000; /* s, 1973 */
+
+// a Buffer, like every line source: one array shape keeps the byte loads monomorphic
+const EMPTY: Uint8Array = Buffer.alloc(0);
+const INTERN_SLOTS = 4096; /* power of two */
+const SMALL_NUMBERS = 8192;
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+
+export class LineScanner {
+  /** the line's bytes: b[off] … b[off + len - 1]; latin1, so byte i is char i of the line string */
+  private b: Uint8Array = EMPTY;
+  private off = 0;
+  private len = 0;
+  // prefix
+  body = 0;
+  pid: number | null = null;
+  comm: string | undefined = undefined;
+  timeKind: TimeKind | undefined = undefined;
+  time = 0;
+  number: number | undefined = undefined;
+  ip: string | undefined = undefined;
+  // tail
+  argsEnd = 0;
+  ret: string | null = null;
+  retval: number | null = null;
+  errno: string | undefined = undefined;
+  errnoText: string | undefined = undefined;
+  retNote: string | undefined = undefined;
+  duration: number | undefined = undefined;
+  unfinished = false;
+  detached = false;
+
+  /**
+   * Points the scanner at a line. Scanning bytes is several times faster than
+   * charCodeAt on a string sliced from a decoded chunk.
+   */
+  setLine(b: Uint8Array, off: number, len: number): void {
+    this.b = b;
+    this.off = off;
+    this.len = len;
+  }
+
+  /** Byte i of the line (i ≥ 0: every caller guards its lower bound), -1 past its end. */
+  at(i: number): number {
+    return i < this.len ? this.b[this.off + i] : -1;
+  }
+
+  /** The line's bytes at i start with the ASCII text `t`. */
+  startsWith(t: string, i: number): boolean {
+    if (i + t.length > this.len) return false;
+    const b = this.b;
+    const o = this.off + i;
+    for (let k = 0; k < t.length; k++) if (b[o + k] !== t.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** Index of the ASCII text `t` in the line from i, -1 when absent. */
+  indexOf(t: string, i: number): number {
+    const b = this.b;
+    const first = t.charCodeAt(0);
+    const last = this.len - t.length;
+    for (let k = i; k <= last; k++) {
+      if (b[this.off + k] === first && this.startsWith(t, k)) return k;
+    }
+    return -1;
+  }
+
+  /** Strings seen before (syscall names, errnos), by a hash of their bytes: no new string per line. */
+  // allocated on first use: scanners made for a single line must stay cheap
+  private interned: (string | undefined)[] | null = null;
+  private numbers: (string | undefined)[] | null = null;
+
+  /** The line's text [a, e) as a shared string, when it is short. */
+  intern(s: string, a: number, e: number): string {
+    const n = e - a;
+    if (n > 24) return s.slice(a, e);
+    const b = this.b;
+    const o = this.off;
+    let h = n;
+    for (let k = a; k < e; k++) h = (h * 31 + b[o + k]) | 0;
+    const slot = h & (INTERN_SLOTS - 1);
+    const table = (this.interned ??= new Array<string | undefined>(INTERN_SLOTS));
+    const c = table[slot];
+    if (c !== undefined && c.length === n) {
+      let k = 0;
+      while (k < n && c.charCodeAt(k) === b[o + a + k]) k++;
+      if (k === n) return c;
+    }
+    // a fresh flat copy (not a slice pinning the decoded chunk)
+    const fresh = n < 13 ? s.slice(a, e) : Buffer.from(b.subarray(o + a, o + e)).toString('latin1');
+    table[slot] = fresh;
+    return fresh;
+  }
+
+  private smallNumber(v: number): string {
+    if (v >= SMALL_NUMBERS || v < -SMALL_NUMBERS) return String(v);
+    const k = v < 0 ? SMALL_NUMBERS - v - 1 : v;
+    const table = (this.numbers ??= new Array<string | undefined>(SMALL_NUMBERS * 2));
+    let str = table[k];
+    if (str === undefined) {
+      str = String(v);
+      table[k] = str;
+    }
+    return str;
+  }
+
+  /** End index of a syscall name starting at i ([A-Za-z0-9_]), or i when none. */
+  nameEnd(i: number): number {
+    const b = this.b;
+    const o = this.off;
+    const n = this.len;
+    let j = i;
+    while (j < n) {
+      const c = b[o + j];
+      if ((c >= 97 && c <= 122) || (c >= C_0 && c <= C_9) || c === 95 || (c >= 65 && c <= 90)) j++;
+      else break;
+    }
+    return j;
+  }
+
+  /** Reads the pid, time, `-n` number and `-i` pointer in front of the body; `s` is the line as text. */
+  prefix(s: string, pidHint: number | null): void {
+    const n = this.len;
+    let i = 0;
+    let pid: number | null = null;
+    this.comm = undefined;
+    this.timeKind = undefined;
+    this.number = undefined;
+    this.ip = undefined;
+    let c = this.at(0);
+    if (c === C_LBRACK) {
+      // [pid  123] or [pid 123<comm>]
+      if (this.at(1) === 112 /* p */ && this.startsWith('[pid', 0)) {
+        let j = 4;
+        while (j < n && this.at(j) === C_SPACE) j++;
+        let v = 0;
+        const d0 = j;
+        for (; j < n; j++) {
+          const d = this.at(j);
+          if (d < C_0 || d > C_9) break;
+          v = v * 10 + (d - C_0);
+        }
+        if (j > d0) {
+          if (this.at(j) === C_LT) {
+            const e = this.indexOf('>]', j);
+            if (e > 0) {
+              this.comm = s.slice(j + 1, e);
+              j = e + 1;
+            }
+          }
+          if (this.at(j) === C_RBRACK) {
+            pid = v;
+            i = j + 1;
+            while (i < n && this.at(i) === C_SPACE) i++;
+          }
+        }
       }
-      if (inner === 'detached ...') {
-        let a = lt;
-        while (a > from && s.charCodeAt(a - 1) === C_SPACE) a--;
-        return { argsEnd: a, ret: null, retval: null, unfinished: true, detached: true };
+    } else if (c >= C_0 && c <= C_9) {
+      // "123 " / "123<comm> " is a pid; "01:48:49" a time; "1795398529.01" an epoch time
+      let j = 0;
+      let v = 0;
+      for (; j < n; j++) {
+        const d = this.at(j);
+        if (d < C_0 || d > C_9) break;
+        v = v * 10 + (d - C_0);
       }
-      const d = Number(inner);
-      if (inner.length > 0 && Number.isFinite(d)) {
-        duration = d;
-        end = lt;
-        while (end > from && s.charCodeAt(end - 1) === C_SPACE) end--;
+      c = this.at(j);
+      if (c === C_SPACE || c === C_TAB) {
+        pid = v;
+        i = j + 1;
+        for (;;) {
+          const d = this.at(i);
+          if (d !== C_SPACE && d !== C_TAB) break;
+          i++;
+        }
+      } else if (c === C_LT) {
+        const e = this.indexOf('> ', j);
+        if (e > 0) {
+          pid = v;
+          this.comm = s.slice(j + 1, e);
+          i = e + 2;
+          while (i < n && this.at(i) === C_SPACE) i++;
+        }
       }
     }
+    this.pid = pid === null ? pidHint : pid;
+
+    // time: HH:MM:SS[.frac] | N.frac (epoch or -r, maybe space-padded)
+    let k = i;
+    while (this.at(k) === C_SPACE) k++;
+    c = this.at(k);
+    if (c >= C_0 && c <= C_9) {
+      let j = k;
+      let v = 0;
+      for (; j < n; j++) {
+        const d = this.at(j);
+        if (d < C_0 || d > C_9) break;
+        v = v * 10 + (d - C_0);
+      }
+      c = this.at(j);
+      if (c === C_COLON && j - k === 2) {
+        const mm = (this.at(j + 1) - C_0) * 10 + (this.at(j + 2) - C_0);
+        const ss = (this.at(j + 4) - C_0) * 10 + (this.at(j + 5) - C_0);
+        if (this.at(j + 3) === C_COLON && mm >= 0 && mm < 60 && ss >= 0 && ss < 61) {
+          let t = v * 3600 + mm * 60 + ss;
+          j += 6;
+          if (this.at(j) === C_DOT) {
+            let f = 0;
+            const f0 = ++j;
+            for (; j < n; j++) {
+              const d = this.at(j);
+              if (d < C_0 || d > C_9) break;
+              f = f * 10 + (d - C_0);
+            }
+            t += f / (POW10[j - f0] ?? 10 ** (j - f0));
+          }
+          if (this.at(j) === C_SPACE) {
+            this.timeKind = 'tod';
+            this.time = t;
+            i = j + 1;
+            // `-t -r`: "01:48:49 (+     0.000525) " — the time of day is kept
+            if (this.at(i) === C_LPAREN && this.at(i + 1) === 43) {
+              const e = this.indexOf(') ', i);
+              if (e > 0) i = e + 2;
+            }
+          }
+        }
+      } else if (c === C_DOT) {
+        let f = 0;
+        const f0 = ++j;
+        for (; j < n; j++) {
+          const d = this.at(j);
+          if (d < C_0 || d > C_9) break;
+          f = f * 10 + (d - C_0);
+        }
+        if (j > f0 && this.at(j) === C_SPACE) {
+          this.time = v + f / (POW10[j - f0] ?? 10 ** (j - f0));
+          this.timeKind = v >= EPOCH_MIN ? 'epoch' : 'relative';
+          i = j + 1;
+        }
+      }
+    }
+    // -n "[  59] " and -i "[00007f86ea022ad7] ", in either order
+    while (this.at(i) === C_LBRACK) {
+      const e = this.indexOf('] ', i);
+      if (e < 0 || e - i > 24) break;
+      const inner = s.slice(i + 1, e).trim();
+      if (inner.length === 0) break;
+      // "????????????????": strace could not read the pointer (e.g. after exit)
+      if (inner.length >= 8 && /^(?:[0-9a-f]+|\?+)$/.test(inner)) this.ip = inner;
+      else if (/^\d+$/.test(inner)) this.number = Number(inner);
+      else break;
+      i = e + 2;
+    }
+    this.body = i;
   }
-  const eq = s.lastIndexOf(' = ', end);
-  if (eq < from) return null;
-  let a = eq;
-  while (a > from && s.charCodeAt(a - 1) === C_SPACE) a--;
-  if (s.charCodeAt(a - 1) !== C_RPAREN) return null;
-  // return token
-  let r = eq + 3;
-  let re = r;
-  while (re < end && s.charCodeAt(re) !== C_SPACE) re++;
-  const ret = s.slice(r, re);
-  const tail: CallTail = { argsEnd: a - 1, ret, retval: parseRet(ret) };
-  if (duration !== undefined) tail.duration = duration;
-  r = re + 1;
-  if (r < end) {
-    const c = s.charCodeAt(r);
-    if (c === 69 /* E */) {
-      let e = r;
-      while (e < end && s.charCodeAt(e) !== C_SPACE) e++;
-      tail.errno = s.slice(r, e);
-      if (s.charCodeAt(e + 1) === C_LPAREN && s.charCodeAt(end - 1) === C_RPAREN) tail.errnoText = s.slice(e + 2, end - 1);
-      else if (e + 1 < end) tail.retNote = s.slice(e + 1, end);
+
+  /**
+   * Scans a call body from the end: duration, `<unfinished ...>`, ` = ret …`.
+   * `from` is where the arguments start (after `(` or `resumed>`). False when
+   * the line has neither a return nor an unfinished mark.
+   */
+  tail(s: string, from: number): boolean {
+    let end = this.len;
+    while (end > from && this.at(end - 1) <= C_SPACE) end--;
+    this.duration = undefined;
+    this.unfinished = false;
+    this.detached = false;
+    this.errno = undefined;
+    this.errnoText = undefined;
+    this.retNote = undefined;
+    this.ret = null;
+    this.retval = null;
+    if (this.at(end - 1) === C_GT) {
+      // String.prototype.lastIndexOf is a runtime call in V8: a short loop is cheaper here
+      let lt = end - 2;
+      {
+        const b = this.b;
+        const o = this.off;
+        while (lt >= from && b[o + lt] !== C_LT) lt--;
+      }
+      if (lt >= from) {
+        const c = this.at(lt + 1);
+        if (c >= C_0 && c <= C_9) {
+          // -T "<0.000123>"
+          let j = lt + 1;
+          let v = 0;
+          for (; j < end; j++) {
+            const d = this.at(j);
+            if (d < C_0 || d > C_9) break;
+            v = v * 10 + (d - C_0);
+          }
+          if (this.at(j) === C_DOT) {
+            let f = 0;
+            const f0 = ++j;
+            for (; j < end; j++) {
+              const d = this.at(j);
+              if (d < C_0 || d > C_9) break;
+              f = f * 10 + (d - C_0);
+            }
+            v += f / (POW10[j - f0] ?? 10 ** (j - f0));
+          }
+          if (j === end - 1) {
+            this.duration = v;
+            end = lt;
+            while (end > from && this.at(end - 1) === C_SPACE) end--;
+          }
+        } else if (c === 117 /* u */ && this.startsWith('unfinished ...>', lt + 1)) {
+          let a = lt;
+          while (a > from && this.at(a - 1) === C_SPACE) a--;
+          this.argsEnd = a;
+          this.unfinished = true;
+          return true;
+        } else if (c === 100 /* d */ && this.startsWith('detached ...>', lt + 1)) {
+          let a = lt;
+          while (a > from && this.at(a - 1) === C_SPACE) a--;
+          this.argsEnd = a;
+          this.unfinished = true;
+          this.detached = true;
+          return true;
+        }
+      }
+    }
+    let eq = end - 3;
+    {
+      const b = this.b;
+      const o = this.off;
+      for (; eq >= from; eq--) {
+        if (b[o + eq + 1] === 61 /* = */ && b[o + eq] === C_SPACE && b[o + eq + 2] === C_SPACE) break;
+      }
+    }
+    if (eq < from) return false;
+    let a = eq;
+    while (a > from && this.at(a - 1) === C_SPACE) a--;
+    if (this.at(a - 1) !== C_RPAREN) return false;
+    this.argsEnd = a - 1;
+    const r = eq + 3;
+    let re = r;
+    // the return token, read as a number on the way when it is one
+    let c = this.at(r);
+    let neg = false;
+    let v = 0;
+    let numeric = true;
+    if (c === C_MINUS) {
+      neg = true;
+      re++;
+    }
+    const d0 = re;
+    let digitsEnd = -1;
+    for (; re < end; re++) {
+      c = this.at(re);
+      if (c === C_SPACE) break;
+      if (c >= C_0 && c <= C_9) v = v * 10 + (c - C_0);
+      else if (c === C_LT && numeric && re > d0) {
+        // -y/-yy: a returned fd is decorated too, "= 5<TCP:[147402]>" (paths may hold spaces)
+        digitsEnd = re;
+        while (re < end && this.at(re) !== C_GT) re++;
+        if (re < end) re++;
+        break;
+      } else numeric = false;
+    }
+    if (numeric && re > d0 && digitsEnd < 0 && re - r <= 5) {
+      // small plain numbers ("0", "-1", "832") are most returns: share one string each
+      this.retval = neg ? -v : v;
+      this.ret = this.smallNumber(this.retval);
     } else {
-      tail.retNote = s.slice(r, end);
+      this.ret = s.slice(r, re);
+      if (numeric && re > d0) this.retval = neg ? -v : v;
+      else this.retval = parseRet(this.ret);
     }
+    if (digitsEnd >= 0) this.retval = neg ? -v : v;
+    const n = re + 1;
+    if (n < end) {
+      if (this.at(n) === 69 /* E */) {
+        let e = n;
+        while (e < end && this.at(e) !== C_SPACE) e++;
+        this.errno = this.intern(s, n, e);
+        if (this.at(e + 1) === C_LPAREN && this.at(end - 1) === C_RPAREN) this.errnoText = s.slice(e + 2, end - 1);
+        else if (e + 1 < end) this.retNote = s.slice(e + 1, end);
+      } else {
+        this.retNote = s.slice(n, end);
+      }
+    }
+    return true;
   }
-  return tail;
 }
 
 function parseRet(ret: string): number | null {
   if (ret === '?' || ret.length === 0) return null;
   const c = ret.charCodeAt(0);
-  if (c === 48 && ret.charCodeAt(1) === 120 /* x */) {
+  if (c === C_0 && ret.charCodeAt(1) === 120 /* x */) {
     const v = Number.parseInt(ret.slice(2), 16);
     return Number.isFinite(v) ? v : null;
   }
-  if (isDigit(c) || c === 45 /* - */) {
+  if ((c >= C_0 && c <= C_9) || c === C_MINUS) {
     const v = Number(ret);
     return Number.isFinite(v) ? v : null;
   }
   return null;
+}
+
+/** Reads a line's prefix into a fresh object (for sniffing and tests; the parser uses a LineScanner). */
+export function parsePrefix(s: string, pidHint: number | null, scanner?: LineScanner): Prefix {
+  const sc = scannerFor(s, scanner);
+  sc.prefix(s, pidHint);
+  const p: Prefix = { body: sc.body, pid: sc.pid };
+  if (sc.comm !== undefined) p.comm = sc.comm;
+  if (sc.timeKind !== undefined) {
+    p.timeKind = sc.timeKind;
+    p.time = sc.time;
+  }
+  if (sc.number !== undefined) p.number = sc.number;
+  if (sc.ip !== undefined) p.ip = sc.ip;
+  return p;
+}
+
+/** Reads a call's tail into a fresh object; null when there is none. */
+export function parseTail(s: string, from: number, scanner?: LineScanner): CallTail | null {
+  const sc = scannerFor(s, scanner);
+  if (!sc.tail(s, from)) return null;
+  const t: CallTail = { argsEnd: sc.argsEnd, ret: sc.ret, retval: sc.retval };
+  if (sc.errno !== undefined) t.errno = sc.errno;
+  if (sc.errnoText !== undefined) t.errnoText = sc.errnoText;
+  if (sc.retNote !== undefined) t.retNote = sc.retNote;
+  if (sc.duration !== undefined) t.duration = sc.duration;
+  if (sc.unfinished) t.unfinished = true;
+  if (sc.detached) t.detached = true;
+  return t;
+}
+
+/** A scanner on a string's own bytes (for the few lines that are not in a chunk). */
+export function scannerFor(s: string, sc = new LineScanner()): LineScanner {
+  const b = Buffer.from(s, 'latin1');
+  sc.setLine(b, 0, b.length);
+  return sc;
 }
 
 /** End index of a syscall name starting at i ([A-Za-z0-9_]), or i when none. */

@@ -6,12 +6,16 @@
  */
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+const NEEDS_ESCAPE = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+const SPECIAL = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
 export function esc(s: string | number | boolean | null | undefined): string {
   if (s === null || s === undefined) return '';
-  // drop C0 controls other than tab/newline/CR, which XML (inline SVG titles read as XML by some viewers) forbids
-  return String(s)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\ufffd')
-    .replace(/[&<>"']/g, (c) => ENTITIES[c]);
+  const str = String(s);
+  // most text has nothing to escape: one test instead of a replace
+  if (!NEEDS_ESCAPE.test(str)) return str;
+  // C0 controls other than tab/newline/CR become U+FFFD: XML (SVG read as XML by some viewers) forbids them
+  return str.replace(SPECIAL, (c) => ENTITIES[c] ?? '\ufffd');
 }
 
 /**
@@ -30,4 +34,9 @@ export function jsonForScript(v: unknown): string {
 /** At most `max` characters, with an ellipsis when cut. */
 export function truncate(s: string, max: number): string {
   return s.length <= max ? s : s.slice(0, Math.max(0, max - 1)) + '…';
+}
+
+/** At most `max` characters, cut at the start: for paths, whose end names the file. */
+export function truncateStart(s: string, max: number): string {
+  return s.length <= max ? s : '…' + s.slice(s.length - Math.max(0, max - 1));
 }

@@ -25,6 +25,8 @@ export class TimeFormatter {
   readonly kind: RunClockKind;
   readonly timezone: string;
   private readonly dtf: Intl.DateTimeFormat | undefined;
+  /** whole second → `YYYY-MM-DD HH:MM:SS`: formatToParts costs microseconds, and a report formats tens of thousands of times */
+  private readonly seconds = new Map<number, string>();
 
   constructor(result: RunResult) {
     this.kind = runClockKind(result);
@@ -61,11 +63,17 @@ export class TimeFormatter {
   }
 
   private dateTime(t: number, digits: number): string {
+    t = roundTo(t, digits);
     const whole = Math.floor(t);
-    const parts: Record<string, string> = {};
-    for (const p of this.dtf!.formatToParts(new Date(whole * 1000))) parts[p.type] = p.value;
-    const hour = parts.hour === '24' ? '00' : parts.hour;
-    const base = `${parts.year}-${parts.month}-${parts.day} ${hour}:${parts.minute}:${parts.second}`;
+    let base = this.seconds.get(whole);
+    if (base === undefined) {
+      const parts: Record<string, string> = {};
+      for (const p of this.dtf!.formatToParts(new Date(whole * 1000))) parts[p.type] = p.value;
+      const hour = parts.hour === '24' ? '00' : parts.hour;
+      base = `${parts.year}-${parts.month}-${parts.day} ${hour}:${parts.minute}:${parts.second}`;
+      if (this.seconds.size > 100_000) this.seconds.clear();
+      this.seconds.set(whole, base);
+    }
     return digits > 0 ? base + fraction(t - whole, digits) : base;
   }
 }
@@ -83,14 +91,20 @@ function makeDtf(timeZone: string): Intl.DateTimeFormat {
   });
 }
 
+/** Rounded to `digits` decimals before splitting into whole and fraction, so 20.98 at one digit reads 21.0, not 20.9 or 20.10. */
+function roundTo(t: number, digits: number): number {
+  const m = 10 ** digits;
+  return Math.round(t * m) / m;
+}
+
 function fraction(f: number, digits: number): string {
-  // clamp so 0.9999999 does not print as ".1000000"
+  // the clamp only guards against float noise: callers round first
   const scaled = Math.min(Math.round(f * 10 ** digits), 10 ** digits - 1);
   return '.' + String(scaled).padStart(digits, '0');
 }
 
 function timeOfDay(t: number, digits: number): string {
-  const day = ((t % 86_400) + 86_400) % 86_400;
+  const day = ((roundTo(t, digits) % 86_400) + 86_400) % 86_400;
   const whole = Math.floor(day);
   const h = Math.floor(whole / 3600);
   const m = Math.floor((whole % 3600) / 60);
@@ -159,10 +173,11 @@ export function severityCounts(findings: Finding[]): Record<'error' | 'warning' 
   return c;
 }
 
-/** The clock note of one input for people: how its times were placed. */
+/** The clock note of one input for people: what its times are, and how they were placed. */
 export function clockNote(result: RunResult, path: string): string {
   const input = result.inputs.find((i) => i.path === path);
   const placement = result.clocks[path];
+  if (placement?.note) return placement.note;
   const parts: string[] = [];
   if (input) {
     parts.push(
@@ -174,7 +189,6 @@ export function clockNote(result: RunResult, path: string): string {
       }[input.clock],
     );
   }
-  if (placement?.note) parts.push(placement.note);
-  else if (placement && placement.offset !== 0) parts.push(`shifted by ${fixed(placement.offset, 6)} s`);
+  if (placement && placement.offset !== 0) parts.push(`shifted by ${fixed(placement.offset, 6)} s`);
   return parts.join('; ');
 }

@@ -1,7 +1,310 @@
-import type { RunResult } from '../../src/model/index.js';
+/**
+ * The HTML report: one self-contained file (no network request of any kind)
+ * that opens from disk, a mail attachment or a wiki. Server-side SVG written
+ * as strings from d3-scale positions (see bench/report.ts for why not
+ * d3-node or d3-selection on linkedom), a findings table with evidence,
+ * and a small inline script allowed by hash in the page's CSP.
+ *
+ * Everything from the trace is escaped (esc) — text and attributes alike.
+ */
+import { createHash } from 'node:crypto';
+import type { Finding, InputInfo, RunResult } from '../../src/model/index.js';
 import type { ReportOptions } from '../index.js';
+import { CSS, SCRIPT } from './client.js';
+import { DENSITY_COLOR, MARKER_COLORS, SEVERITY_COLORS, SPAN_COLORS } from './colors.js';
+import { esc, jsonForScript } from './escape.js';
+import {
+  citedInputs,
+  clockNote,
+  evidenceLocation,
+  formatBytes,
+  formatDuration,
+  formatSubject,
+  SEVERITY_ORDER,
+  severityCounts,
+  TimeFormatter,
+} from './format.js';
+import { layout as computeLayout, PLOT_W, type Layout, type Panel } from './layout.js';
+import { serialize, type El } from './scene.js';
+import { panelSvg } from './svg.js';
 
-// Placeholder: replaced by the report work.
-export function renderHtml(_result: RunResult, _opts: ReportOptions): string {
-  throw new Error('format not built yet');
+/** sha256 CSP source for an inline element's exact text. */
+export function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+export function contentSecurityPolicy(script: string, style: string): string {
+  return [
+    "default-src 'none'",
+    `script-src ${cspHash(script)}`,
+    `style-src ${cspHash(style)}`,
+    "img-src 'none'",
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/** Findings evidence opens by default (for readers without script) when there are few of them. */
+const OPEN_EVIDENCE_UP_TO = 30; /* findings */
+const LANE_NOTES_SHOWN = 12;
+
+/** The timeline as element trees, one per panel (the benchmark writes these with other writers too). */
+export function buildTimeline(result: RunResult, fmt: TimeFormatter = new TimeFormatter(result)): { layout: Layout; panels: { panel: Panel; svg: El }[] } {
+  const lay = computeLayout(result, fmt);
+  return { layout: lay, panels: lay.panels.map((p) => ({ panel: p, svg: panelSvg(lay, p, result, fmt) })) };
+}
+
+export function renderHtml(result: RunResult, _opts: ReportOptions): string {
+  const fmt = new TimeFormatter(result);
+  const { layout: lay, panels } = buildTimeline(result, fmt);
+  const svgs = panels.map((p) => ({ panel: p.panel, svg: serialize(p.svg) }));
+  const data = {
+    t0: lay.t0,
+    span: lay.span,
+    plotW: PLOT_W,
+    clock: lay.clock,
+    tz: fmt.timezone,
+    findings: result.findings.map((f, i) => ({
+      ...lay.findingTimes[i],
+      rows: [...new Set((f.lanes ?? []).map((id) => lay.rowOfLane.get(id)).filter((k): k is number => k !== undefined))],
+    })),
+  };
+  const counts = severityCounts(result.findings);
+  const title = `faultline report — ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` + (counts.error ? `, ${counts.error} error${counts.error === 1 ? '' : 's'}` : '');
+
+  const main = svgs[0];
+  const folds = svgs.slice(1);
+  const body = [
+    '<main>',
+    `<header><h1>${esc(title)}</h1>`,
+    `<div class="sub">faultline ${esc(result.version)} · ${result.inputs.length} input${result.inputs.length === 1 ? '' : 's'} · ${esc(timeSummary(result, fmt, lay))}</div>`,
+    `<div class="badges">${SEVERITY_ORDER.map((s) => `<span class="badge sev-${s}${counts[s] ? '' : ' zero'}">${counts[s]} ${s}${counts[s] === 1 || s === 'info' ? '' : 's'}</span>`).join('')}</div>`,
+    redactionNotice(result),
+    detectorFailures(result),
+    '</header>',
+    '<section id="inputs"><h2>Inputs</h2>',
+    inputsTable(result, fmt),
+    notesList(result, fmt, lay),
+    '</section>',
+    '<section id="timeline" class="timeline"><h2>Timeline</h2>',
+    '<div class="toolbar" hidden data-js><button type="button" data-z="in" title="zoom in (+)">+ Zoom in</button><button type="button" data-z="out" title="zoom out (-)">− Zoom out</button>' +
+      '<button type="button" data-z="left" title="pan left">◀</button><button type="button" data-z="right" title="pan right">▶</button><button type="button" data-z="reset" title="show all (0)">Reset</button>' +
+      '<span>Showing <span id="fl-view"></span></span><span class="hint">drag to pan · drag on the axis to zoom to a range · Ctrl+wheel or double-click to zoom · click a finding</span></div>',
+    hasTimeline(result) ? `<div class="svgwrap">${main.svg}</div>` : '<p class="sub">No timeline: no input gave events with times.</p>',
+    ...folds.map(
+      (f) => `<details class="fold" id="${esc(f.panel.id)}"><summary><b>${esc(f.panel.title)}</b> <span class="sub">— ${esc(f.panel.summary)}</span></summary><div class="svgwrap">${f.svg}</div></details>`,
+    ),
+    legend(),
+    '</section>',
+    '<section id="findings"><h2>Findings</h2>',
+    findingsTable(result, fmt),
+    '</section>',
+    `<footer>Made by faultline ${esc(result.version)}. This file is self-contained: it loads nothing from the network. Times ${esc(clockSentence(fmt))}.</footer>`,
+    '</main>',
+    '<div id="fl-card" role="tooltip"></div>',
+    `<script type="application/json" id="fl-data">${jsonForScript(data)}</script>`,
+  ].join('\n');
+
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(SCRIPT, CSS))}">`,
+    '<meta name="referrer" content="no-referrer">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    body,
+    `<script>${SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function hasTimeline(result: RunResult): boolean {
+  return result.lanes.length > 0 || result.findings.some((f) => f.start !== null);
+}
+
+function clockSentence(fmt: TimeFormatter): string {
+  if (fmt.kind === 'absolute') return `are wall-clock times in ${fmt.timezone}; the axis also shows seconds from the start of the timeline`;
+  if (fmt.kind === 'time-of-day') return 'are times of day (the inputs carry no date); the axis also shows seconds from the start of the timeline';
+  return 'are seconds on the inputs\' own relative clock (no wall-clock time was available)';
+}
+
+function timeSummary(result: RunResult, fmt: TimeFormatter, lay: Layout): string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const i of result.inputs) {
+    const off = result.clocks[i.path]?.offset ?? 0;
+    if (typeof i.first_t === 'number') lo = Math.min(lo, i.first_t + off);
+    if (typeof i.last_t === 'number') hi = Math.max(hi, i.last_t + off);
+  }
+  if (!Number.isFinite(lo)) {
+    lo = lay.t0;
+    hi = lay.t0 + lay.span;
+  }
+  return `${fmt.format(lo)} → ${fmt.format(hi)} (${formatDuration(hi - lo)})${fmt.kind === 'absolute' ? ` ${fmt.timezone}` : ''}`;
+}
+
+function redactionNotice(result: RunResult): string {
+  return result.redacted
+    ? '<div class="notice redacted"><b>Secrets redacted.</b> Values of Authorization, Proxy-Authorization, Cookie and Set-Cookie headers and secret-looking URL parameters (token, key, password, secret, sig, auth…) are shown as <code>[REDACTED]</code>. Run with <code>--no-redact</code> to keep them.</div>'
+    : '<div class="notice unredacted"><b>Not redacted.</b> This report was made with <code>--no-redact</code> and may contain credentials (Authorization, Cookie, tokens in URLs). Do not share it as it is.</div>';
+}
+
+function detectorFailures(result: RunResult): string {
+  if (!result.detector_failures.length) return '';
+  return `<div class="notice fail"><b>Some detectors failed</b>; their findings are missing:<ul class="notes">${result.detector_failures
+    .map((d) => `<li><code>${esc(d.detector)}</code>: ${esc(d.error)}</li>`)
+    .join('')}</ul></div>`;
+}
+
+function inputsTable(result: RunResult, fmt: TimeFormatter): string {
+  const rows = result.inputs.map((i) => {
+    const off = result.clocks[i.path]?.offset ?? 0;
+    const span =
+      typeof i.first_t === 'number' && typeof i.last_t === 'number'
+        ? `${esc(fmt.format(i.first_t + off))} → ${esc(fmt.format(i.last_t + off))}<br><span class="sub">${esc(formatDuration(i.last_t - i.first_t))}</span>`
+        : '<span class="sub">no times</span>';
+    return (
+      `<tr><td><code>${esc(i.path)}</code>${i.notes?.length ? `<div class="sub">${i.notes.map(esc).join('<br>')}</div>` : ''}</td>` +
+      `<td>${esc(i.format)}</td>` +
+      `<td class="st-${esc(i.status)}">${esc(i.status)}${i.error ? `<div>${esc(i.error_code ? `${i.error_code}: ` : '')}${esc(i.error)}</div>` : ''}</td>` +
+      `<td class="num">${esc(formatBytes(i.bytes))}</td>` +
+      `<td class="num">${i.events.toLocaleString('en')}</td>` +
+      `<td>${span}</td>` +
+      `<td>${esc(clockNote(result, i.path))}</td>` +
+      `<td>${warningsCell(i)}</td></tr>`
+    );
+  });
+  return `<table class="inputs"><thead><tr><th>Input</th><th>Format</th><th>Status</th><th>Size</th><th>Events</th><th>Time span</th><th>Clock</th><th>Warnings</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function warningsCell(i: InputInfo): string {
+  const n = i.warnings.length + (i.warnings_dropped ?? 0);
+  if (n === 0) return '<span class="sub">none</span>';
+  return `<details><summary>${n.toLocaleString('en')} warning${n === 1 ? '' : 's'}</summary><ul class="notes">${i.warnings.map((w) => `<li><code>${esc(w)}</code></li>`).join('')}${
+    i.warnings_dropped ? `<li>… and ${i.warnings_dropped.toLocaleString('en')} more not kept</li>` : ''
+  }</ul></details>`;
+}
+
+function notesList(result: RunResult, fmt: TimeFormatter, lay: Layout): string {
+  const notes: string[] = [];
+  notes.push(`Times ${clockSentence(fmt)}.`);
+  const a = result.assumptions;
+  const bits = [`time zone ${a.timezone}`];
+  if (a.date) bits.push(`date ${a.date} for time-of-day inputs`);
+  bits.push(`findings from different inputs within ${formatDuration(a.joinWindow)} may be joined as one event`);
+  notes.push(`Assumed: ${bits.join('; ')}.`);
+  if (result.minSeverity) notes.push(`Only findings of severity ${result.minSeverity} or above are listed.`);
+  notes.push(...lay.notes);
+  if (lay.laneNotes.length) {
+    notes.push(
+      `${lay.laneNotes.length.toLocaleString('en')} lane${lay.laneNotes.length === 1 ? ' is' : 's are'} drawn aggregated (marked ≋): short spans merged into bars, a shaded strip for all events, the rest on hover. ` +
+        `Drawn: ${lay.drawn.lanes.toLocaleString('en')} lanes, ${lay.drawn.spans.toLocaleString('en')} spans, ${lay.drawn.markers.toLocaleString('en')} markers.`,
+    );
+  }
+  const laneNotes = lay.laneNotes.slice(0, LANE_NOTES_SHOWN).map((n) => `<li>${esc(n)}</li>`);
+  if (lay.laneNotes.length > LANE_NOTES_SHOWN) laneNotes.push(`<li>… and ${lay.laneNotes.length - LANE_NOTES_SHOWN} more aggregated lanes</li>`);
+  const perLane = laneNotes.length ? `<details class="sub"><summary>What was aggregated, lane by lane</summary><ul class="notes">${laneNotes.join('')}</ul></details>` : '';
+  return `<ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>${perLane}`;
+}
+
+function legend(): string {
+  const sw = (shape: string) => `<svg width="22" height="12" aria-hidden="true">${shape}</svg>`;
+  const items = [
+    ...Object.entries(SPAN_COLORS).map(
+      ([k, c]) => `<span>${sw(`<rect class="k-${k}" fill="${c.fill}" stroke="${c.stroke}" x="1" y="2" width="20" height="8"/>`)} ${k === 'merged' ? 'merged short spans' : k}</span>`,
+    ),
+    ...Object.entries(MARKER_COLORS)
+      .filter(([k]) => k !== 'gap')
+      .map(([k, c]) => `<span>${sw(`<line class="m k-${k}" stroke="${c}" x1="11" x2="11" y1="1" y2="11" stroke-width="2.5"/>`)} ${k}</span>`),
+    `<span>${sw(`<rect class="d" fill="${DENSITY_COLOR}" x="1" y="4" width="20" height="4" fill-opacity="0.6"/>`)} activity (all events)</span>`,
+    ...SEVERITY_ORDER.map((s) => `<span>${sw(`<rect class="fb sev-${s}" fill="${SEVERITY_COLORS[s]}" stroke="${SEVERITY_COLORS[s]}" x="1" y="1" width="20" height="10" fill-opacity="0.25"/>`)} ${s} finding</span>`),
+  ];
+  return `<div class="legend sub">${items.join(' ')}</div>`;
+}
+
+function findingsTable(result: RunResult, fmt: TimeFormatter): string {
+  if (!result.findings.length) return '<p>No findings.</p>';
+  const open = result.findings.length <= OPEN_EVIDENCE_UP_TO;
+  const indexOfId = new Map(result.findings.map((f, i) => [f.id, i]));
+  const bodies = result.findings.map((f, i) => {
+    const time =
+      f.start === null
+        ? '<span class="sub">no time</span>'
+        : `${esc(fmt.format(f.start))}${f.end !== null && f.end !== f.start ? `<br><span class="sub">for ${esc(formatDuration(f.end - f.start))}</span>` : ''}`;
+    const row =
+      `<tr class="row" tabindex="0" title="show on the timeline"><td><span class="sevtag sev-${esc(f.severity)}">${esc(f.severity)}</span><div class="sub mono">${esc(f.id)}</div></td>` +
+      `<td><code>${esc(f.detector)}</code></td>` +
+      `<td class="title">${esc(f.title)}</td>` +
+      `<td>${esc(formatSubject(f.subject))}</td>` +
+      `<td class="time">${time}</td>` +
+      `<td>${citedInputs(f).map((p) => `<code>${esc(p)}</code>`).join('<br>')}</td></tr>`;
+    const ev = `<tr class="ev"><td colspan="6"><details${open && f.severity !== 'info' ? ' open' : ''}><summary>Evidence (${f.evidence.length}) and details</summary>${evidenceBlock(f, indexOfId)}</details></td></tr>`;
+    return `<tbody class="finding sev-${esc(f.severity)}" id="finding-${i}" data-f="${i}">${row}${ev}</tbody>`;
+  });
+  return `<table class="findings"><thead><tr><th>Severity</th><th>Detector</th><th>Title</th><th>Subject</th><th>Time</th><th>Inputs</th></tr></thead>${bodies.join('')}</table>`;
+}
+
+function evidenceBlock(f: Finding, indexOfId: Map<string, number>): string {
+  const parts: string[] = [];
+  if (f.explanation) parts.push(`<p class="explain">${esc(f.explanation)}</p>`);
+  parts.push(
+    `<ol>${f.evidence
+      .map((e) => {
+        const where = evidenceLocation(e);
+        return `<li><div class="where"><b>${esc(e.input)}</b>${where ? ` · ${esc(where)}` : ''}</div>${e.text !== undefined ? `<pre>${esc(e.text)}</pre>` : ''}</li>`;
+      })
+      .join('')}</ol>`,
+  );
+  const filter = typeof f.details.wireshark_filter === 'string' ? f.details.wireshark_filter : undefined;
+  if (filter) parts.push(`<div class="ws">Wireshark filter: <code>${esc(filter)}</code><button type="button" class="copy" hidden data-js data-copy="${esc(filter)}">Copy</button></div>`);
+  const packets = [...new Set(f.evidence.map((e) => e.packet).filter((p): p is number => p !== undefined))];
+  if (packets.length) {
+    const pf = `frame.number in {${packets.join(' ')}}`;
+    parts.push(`<div class="ws">Packets ${esc(packets.join(', '))}: <code>${esc(pf)}</code><button type="button" class="copy" hidden data-js data-copy="${esc(pf)}">Copy</button></div>`);
+  }
+  const entries = Object.entries(f.details).filter(([k]) => k !== 'wireshark_filter');
+  if (entries.length) parts.push(detailList(entries, 0));
+  if (f.related?.length) {
+    parts.push(
+      `<div class="sub">Related: ${f.related
+        .map((id) => {
+          const i = indexOfId.get(id);
+          return i === undefined ? esc(id) : `<a href="#finding-${i}">${esc(id)}</a>`;
+        })
+        .join(', ')}</div>`,
+    );
+  }
+  return parts.join('');
+}
+
+const MAX_DETAIL_CHARS = 4000;
+const MAX_DETAIL_DEPTH = 3;
+
+/** Details as nested definition lists: objects open one level each, lists of plain values read as one line. */
+function detailList(entries: [string, unknown][], depth: number): string {
+  return `<dl>${entries.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${detailHtml(v, depth + 1)}</dd>`).join('')}</dl>`;
+}
+
+function detailHtml(v: unknown, depth: number): string {
+  if (v !== null && typeof v === 'object' && depth < MAX_DETAIL_DEPTH) {
+    if (Array.isArray(v)) {
+      if (v.every((x) => x === null || typeof x !== 'object')) return esc(cut(v.map((x) => String(x)).join(', ')));
+      return `<ol>${v.map((x) => `<li>${detailHtml(x, depth + 1)}</li>`).join('')}</ol>`;
+    }
+    return detailList(Object.entries(v as Record<string, unknown>), depth);
+  }
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return esc(cut(s === undefined ? String(v) : s));
+}
+
+function cut(s: string): string {
+  return s.length > MAX_DETAIL_CHARS ? s.slice(0, MAX_DETAIL_CHARS) + '…' : s;
 }

@@ -24,6 +24,24 @@ export function px(n: number): string {
   return Object.is(r, -0) ? '0' : String(r);
 }
 
+/**
+ * Positions on the time axis: the page zooms up to MAX_ZOOM times, so they
+ * keep five decimals (1e-5 px at full view is at most 1 px at the deepest zoom).
+ */
+export const MAX_ZOOM = 100_000;
+export function tx(n: number): string {
+  const r = Math.round(n * 1e5) / 1e5;
+  return Object.is(r, -0) ? '0' : String(r);
+}
+
+/**
+ * A width on the time axis. Never 0: SVG does not draw a zero-width rect at
+ * all (not even its stroke), and a zero-length span is still an event.
+ */
+export function tw(n: number): string {
+  return n < 1e-5 ? '0.00001' : tx(n);
+}
+
 export function serialize(root: El): string {
   const out: string[] = [];
   write(root, out);

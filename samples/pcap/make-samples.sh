@@ -61,3 +61,7 @@ rm -f "$HERE/.sll2.pcapng"
 # One section, two interfaces of different link types and precisions.
 mergecap -F pcapng -w "$HERE/two-interfaces.pcapng" "$HERE/lo-ethernet-nsec.pcapng" "$HERE/any-sll2.pcap"
 gzip -9 -n -c "$HERE/lo-ethernet-usec.pcap" >"$HERE/lo-ethernet-usec.pcap.gz"
+# Raw IP link types: editcap chops the 14-byte Ethernet header and relabels the file.
+editcap -C 14 -T rawip "$HERE/lo-ethernet-usec.pcap" "$HERE/raw-ip.pcap"
+editcap -C 14 -T rawip4 "$HERE/lo-ethernet-usec.pcap" "$HERE/raw-ipv4.pcap"
+editcap -C 14 -T rawip6 "$HERE/lo-ipv6-usec.pcap" "$HERE/raw-ipv6.pcap"

@@ -1,8 +1,64 @@
+/**
+ * Every other failure curl reported — DNS (6), connect (7), timeouts (28),
+ * TLS (35), send errors (55, e.g. EPIPE), HTTP/2 streams (92, 16), … — with
+ * curl's own wording, so nothing curl said is dropped. 56, 18 and 52 have
+ * detectors of their own (curl-error-56, truncated-response, empty-reply).
+ */
+import {
+  baseDetails,
+  curlEventKey,
+  curlInputs,
+  drawnLanes,
+  evidenceOf,
+  explainCode,
+  failureTime,
+  joinOf,
+  lanesOf,
+  nameOf,
+  subjectOf,
+} from '../analysis/curl/index.js';
+import { CURL_CODES, type FindingDraft } from '../model/index.js';
 import type { Detector } from './types.js';
 
-// Placeholder until its owner's work lands: finds nothing yet.
+/** Exit codes reported by their own detectors. */
+const OWN_DETECTOR: ReadonlySet<number> = new Set([56, 18, 52]);
+const EVIDENCE_KEYS = ['command', 'start', 'connected', 'request', 'status', 'errorInfo', 'error', 'var:exitcode', 'var:errormsg'];
+
 export const curlError: Detector = {
   id: 'curl-error',
   description: 'Any other transfer failure curl reported (DNS, connect, timeout, TLS, send errors, HTTP/2 stream errors).',
-  detect: () => [],
+  detect: (run) => {
+    const out: FindingDraft[] = [];
+    for (const { path, model } of curlInputs(run)) {
+      const drawn = drawnLanes(model);
+      for (const t of model.transfers) {
+        if (t.exitCode === undefined || t.exitCode === 0 || OWN_DETECTOR.has(t.exitCode)) continue;
+        const at = failureTime(t);
+        const code = CURL_CODES[t.exitCode];
+        const details = baseDetails(t);
+        if (code) {
+          details.codeName = code.name;
+          details.codeText = code.text;
+        }
+        if (t.timeoutAfterMs !== undefined) details.timeoutAfterMs = t.timeoutAfterMs;
+        const msg = t.errorMessage ?? code?.text ?? '';
+        out.push({
+          detector: 'curl-error',
+          severity: 'warning',
+          title: `curl error ${t.exitCode}${code ? ` (${code.name})` : ''}${t.url || t.host ? ` for ${nameOf(t)}` : ''}: ${msg}`,
+          input: path,
+          start: at ?? t.t,
+          end: t.endT ?? null,
+          subject: subjectOf(t),
+          evidence: evidenceOf(path, t, EVIDENCE_KEYS),
+          details,
+          explanation: explainCode(t),
+          join: joinOf(t, at),
+          eventKeys: [curlEventKey(path, t)],
+          lanes: lanesOf(path, drawn, t),
+        });
+      }
+    }
+    return out;
+  },
 };

@@ -1,8 +1,133 @@
+/**
+ * sigcont-no-restart: a thread stopped (SIGSTOP/SIGTSTP/…) in the middle of a
+ * call and continued (SIGCONT) whose next call is neither `restart_syscall`
+ * nor the same call again: the interrupted work was cut short (a sleep that
+ * returned early, a wait that gave up). Matters because nothing in the
+ * program's own logs says so: it just did less than it asked for.
+ */
+import type { CallRef, Evidence, FindingDraft, RunModel, StopEpisode, StraceModel } from '../model/index.js';
+import { formatSeconds, waitTimes } from '../analysis/strace/args.js';
 import type { Detector } from './types.js';
 
-// Placeholder until its owner's work lands: finds nothing yet.
 export const sigcontNoRestart: Detector = {
   id: 'sigcont-no-restart',
   description: 'A syscall interrupted by a stop (SIGSTOP…SIGCONT) that was neither restarted nor re-issued: the work was cut short.',
-  detect: () => [],
+  detect: (run) => detectCutShort(run),
 };
+
+export function detectCutShort(run: RunModel): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const input of run.inputs) {
+    const m = input.model;
+    if (m === undefined || m.kind !== 'strace') continue;
+    for (const ep of (m as StraceModel).stops) {
+      if (ep.outcome !== 'cut-short' || ep.interrupted === undefined) continue;
+      out.push(cutShortFinding(input.info.path, ep));
+    }
+  }
+  return out;
+}
+
+function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
+  const call = ep.interrupted!;
+  const next = ep.next;
+  const d = stopDetails(ep);
+  const w = waitTimes(call.name, call.args);
+  const details: Record<string, unknown> = { ...d };
+  details.call = call.name;
+  details.callLine = call.line;
+  details.callArgs = call.args;
+  details.interruptedWith = call.errno;
+  if (w.requested !== undefined) details.requested = w.requested;
+  if (w.absolute) details.requestedIsDeadline = true;
+  if (w.remaining !== undefined) details.remaining = w.remaining;
+  const ranFor = call.duration ?? (call.t !== null && ep.stopT !== null ? Math.max(0, ep.stopT - call.t) : undefined);
+  if (ranFor !== undefined) details.ranBeforeStop = ranFor;
+  const skipped = w.remaining ?? (w.requested !== undefined && !w.absolute && ranFor !== undefined ? Math.max(0, w.requested - ranFor) : undefined);
+  if (skipped !== undefined) details.skipped = skipped;
+  if (ep.handlerReturn !== undefined) {
+    details.handlerReturn = `${ep.handlerReturn.name} = ${ep.handlerReturn.ret}${ep.handlerReturn.errno ? ` ${ep.handlerReturn.errno}` : ''}`;
+  }
+  if (next !== undefined) {
+    details.next = next.name;
+    details.nextLine = next.line;
+    details.wentOn = `ran ${next.name}(…) next instead of restart_syscall or ${call.name} again`;
+  }
+
+  const who = ep.stopSenderPid !== undefined ? ` (sent by pid ${ep.stopSenderPid})` : '';
+  const contWho = ep.contSenderPid !== undefined ? ` (pid ${ep.contSenderPid})` : '';
+  const eintr = ep.handlerReturn !== undefined && ep.handlerReturn.errno === 'EINTR';
+  const skippedText = skipped !== undefined ? `, skipping ${formatSeconds(skipped)} of ${w.requested !== undefined && !w.absolute ? `the ${formatSeconds(w.requested)} it asked for` : 'its wait'}` : '';
+  const explanation = [
+    `The thread was in ${call.name} when ${ep.stopSignal}${who} froze it${ep.groupStop ? ' together with its thread group' : ''}; after SIGCONT${contWho} it neither ran restart_syscall nor called ${call.name} again, so the call ended early${skippedText}.`,
+    eintr
+      ? `A signal handler ran on the way (rt_sigreturn returned EINTR): a SIGCONT (or other) handler installed without SA_RESTART made ${call.name} return EINTR, and the program took that as done instead of retrying with the time left.`
+      : `The kernel asked for a restart (${call.errno}) but the thread went on to ${next?.name ?? 'other work'}: a runtime or a SIGCONT handler lost restart_syscall, or the program treated the interruption as completion.`,
+    'Who stops threads like this: supervisors that ptrace-stop workers (php-fpm request_slowlog_timeout attaches to and stops each slow worker, then continues it), job control (Ctrl-Z, SIGTSTP), debuggers and profilers, cgroup freezers.',
+    `Check: the handlers' flags (rt_sigaction … SA_RESTART) earlier in the log, whether the code retries ${call.name} on EINTR with the remaining time, and who pid ${ep.stopSenderPid ?? '(sender)'} is${ep.stopSenderPid !== undefined ? ' (for php-fpm: the master — request_slowlog_timeout)' : ''}.`,
+  ].join(' ');
+
+  const start = ep.stopT ?? call.t;
+  const end = next?.t ?? ep.contT ?? null;
+  const draft: FindingDraft = {
+    detector: 'sigcont-no-restart',
+    severity: 'error',
+    title: `${call.name} cut short by ${ep.stopSignal}/SIGCONT on ${ep.pid ? `thread ${ep.pid}` : 'the traced process'}${skipped !== undefined ? ` (${formatSeconds(skipped)} skipped)` : ''}`,
+    input: path,
+    start,
+    end,
+    subject: subject(ep, call.name),
+    evidence: episodeEvidence(path, ep),
+    details,
+    explanation,
+    lanes: [`${path}#tid:${ep.pid}`],
+    eventKeys: [`${path}#tid:${ep.pid}#stop:${ep.stopLine}`],
+  };
+  return draft;
+}
+
+/** Times and senders of a stop episode, for details. */
+export function stopDetails(ep: StopEpisode): Record<string, unknown> {
+  const d: Record<string, unknown> = { stopSignal: ep.stopSignal, stoppedAt: ep.stopT, outcome: ep.outcome };
+  if (ep.stopSenderPid !== undefined) d.stopSenderPid = ep.stopSenderPid;
+  if (ep.groupStop) d.groupStop = true;
+  if (ep.contT !== undefined) d.continuedAt = ep.contT;
+  if (ep.contSenderPid !== undefined) d.contSenderPid = ep.contSenderPid;
+  if (ep.contT != null && ep.stopT !== null) d.frozenFor = ep.contT - ep.stopT;
+  if (ep.next?.t != null && ep.contT != null) d.gapAfterContinue = ep.next.t - ep.contT;
+  if (ep.tgid !== undefined) d.tgid = ep.tgid;
+  return d;
+}
+
+export function subject(ep: StopEpisode, syscall?: string): FindingDraft['subject'] {
+  const s: FindingDraft['subject'] = {};
+  if (ep.pid !== 0) {
+    s.pid = ep.tgid ?? ep.pid;
+    s.tid = ep.pid;
+  }
+  if (syscall !== undefined) s.syscall = syscall;
+  return s;
+}
+
+/** Evidence in line order: the call, the stop, the continue, a handler's return, the next call. */
+export function episodeEvidence(path: string, ep: StopEpisode): Evidence[] {
+  const ev: Evidence[] = [];
+  const add = (line: number | undefined, text: string | undefined): void => {
+    if (line === undefined || ev.some((e) => e.line === line)) return;
+    const e: Evidence = { input: path, line };
+    if (text !== undefined) e.text = text;
+    ev.push(e);
+  };
+  const call = (c: CallRef | undefined): void => {
+    if (c === undefined) return;
+    add(c.line, c.text);
+    if (c.endLine !== undefined) add(c.endLine, c.endText);
+  };
+  call(ep.interrupted);
+  add(ep.signalLine, ep.signalText);
+  add(ep.stopLine, ep.stopText);
+  add(ep.contLine, ep.contText);
+  call(ep.handlerReturn);
+  call(ep.next);
+  return ev.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}

@@ -199,6 +199,10 @@ export interface HttpExchange {
   /** when the 100 Continue arrived */
   continueAt?: FrameRef;
   response?: HttpResponse;
+  /** first byte of any response to it: an interim 1xx, or a status line the capture never saw end */
+  firstResponseByte?: FrameRef;
+  /** response bytes on the wire (status lines, headers, bodies, interims) */
+  responseBytes: number;
   /**
    * time to first byte: from the request's end to the final response's first
    * byte; when the final response came before the request ended (a 417 to an
@@ -233,7 +237,7 @@ export interface TcpConnection {
   synAck?: FrameRef;
   /** the orig's ACK completing the three-way handshake */
   established?: FrameRef;
-  /** payload bytes in sequence order (each byte once), per side */
+  /** payload bytes by sequence space, each byte once, bytes not captured included (Zeek's orig_bytes/resp_bytes) */
   origBytes: number;
   respBytes: number;
   origPackets: number;
@@ -251,7 +255,10 @@ export interface TcpConnection {
   protocol: AppProtocol;
   tls?: TlsFacts;
   exchanges: HttpExchange[];
-  /** completed uneventful exchanges not kept (bounded memory on long keep-alive connections) */
+  /**
+   * complete, whole exchanges with a request and a final response, no Expect
+   * and no interim, counted but not kept (memory stays flat on big captures)
+   */
   exchangesDropped?: number;
 }
 

@@ -128,8 +128,13 @@ export interface CurlTransfer {
   contentLength?: number;
   /** Content-Length the request announced */
   requestContentLength?: number;
-  /** response body bytes seen in `{ [N bytes data]` / `<= Recv data` lines */
+  /** response body bytes curl received: the sum of `<= Recv data` (trace), or what a failure message counted */
   bytesReceived?: number;
+  /**
+   * A lower bound from `-v`'s `{ [N bytes data]` lines: curl prints one such
+   * line per run of data chunks, not one per chunk, so their sum undercounts.
+   */
+  bytesReceivedAtLeast?: number;
   /** request body bytes seen in `} [N bytes data]` / `=> Send data` lines or `upload completely sent off: N` */
   bytesSent?: number;
   /** `transfer closed with N bytes remaining to read` */
@@ -221,3 +226,27 @@ export const CURL_CODES: Readonly<Record<number, { name: string; text: string }>
   95: { name: 'CURLE_HTTP3', text: 'HTTP/3 error' },
   97: { name: 'CURLE_PROXY', text: 'proxy handshake error' },
 };
+
+/**
+ * errno values curl appends to TLS read/write errors, with the platform that
+ * uses that number (54 and 60 mean other things on Linux; in an
+ * `SSL_read: …, errno N` message they come from macOS/BSD).
+ */
+export const ERRNO_NAMES: Readonly<Record<number, string>> = {
+  0: 'none (the peer closed: end of file)',
+  32: 'EPIPE (Linux)',
+  54: 'ECONNRESET (macOS/BSD)',
+  60: 'ETIMEDOUT (macOS/BSD)',
+  104: 'ECONNRESET (Linux)',
+  110: 'ETIMEDOUT (Linux)',
+  111: 'ECONNREFUSED (Linux)',
+  113: 'EHOSTUNREACH (Linux)',
+  10053: 'WSAECONNABORTED (Windows)',
+  10054: 'WSAECONNRESET (Windows)',
+  10060: 'WSAETIMEDOUT (Windows)',
+};
+
+/** errno values that mean the peer reset (or aborted) the connection. */
+export const RESET_ERRNOS: ReadonlySet<number> = new Set([104, 54, 10054, 10053]);
+/** errno values that mean the receive timed out at the TCP level. */
+export const TIMEOUT_ERRNOS: ReadonlySet<number> = new Set([110, 60, 10060]);

@@ -147,17 +147,33 @@ export interface CallRef {
   errno?: string;
   duration?: number;
   restartOf?: string;
+  retNote?: string;
+  /** never resumed in the log */
+  unfinished?: boolean;
+  /** the line as written (for a split call: the unfinished half) */
   text?: string;
+  /** the resumed half, when split */
+  endText?: string;
 }
 
 export interface StopEpisode {
   pid: number;
+  /** thread group, when known (from clone(CLONE_THREAD)) */
+  tgid?: number;
   stopSignal: string;
+  /** the `--- stopped by SIG ---` line (or the stop signal's line on old strace) */
   stopT: number | null;
   stopLine: number;
+  stopText?: string;
+  /** the `--- SIGSTOP {…} ---` delivery line that named the sender, when there was one */
+  signalLine?: number;
+  signalText?: string;
   stopSenderPid?: number;
+  /** the stop signal was delivered to another thread of the group (a group stop) */
+  groupStop?: boolean;
   contT?: number | null;
   contLine?: number;
+  contText?: string;
   contSenderPid?: number;
   /** the call in progress when the stop came, when it returned one of the ERESTART* family or EINTR */
   interrupted?: CallRef;
@@ -166,8 +182,18 @@ export interface StopEpisode {
   /** the rt_sigreturn of a handler run in between, when there was one */
   handlerReturn?: CallRef;
   /** how the thread went on */
-  outcome: 'restarted' | 'reissued' | 'cut-short' | 'not-continued' | 'no-call-interrupted' | 'exited' | 'unknown';
+  outcome: StopOutcome;
 }
+
+/** How a thread went on after a stop: a closed vocabulary (Zeek's conn_state habit). */
+export type StopOutcome =
+  | 'restarted' // next call restart_syscall(<... resuming interrupted …>): the kernel resumed the work
+  | 'reissued' // next call is the interrupted call again (remaining or whole time, SA_RESTART, a retry loop)
+  | 'cut-short' // next call is something else: the interrupted call ended early and the program moved on
+  | 'not-continued' // no continue before the log ends (or the thread was killed while stopped)
+  | 'no-call-interrupted' // the thread was not blocked in a call when it was stopped
+  | 'exited' // continued, then exited before any call
+  | 'unknown'; // continued, but the log shows no call after it
 
 export interface SocketFailure {
   pid: number;
@@ -178,4 +204,7 @@ export interface SocketFailure {
   /** bytes the process had sent / received on that fd before the failure */
   sentBytes: number;
   receivedBytes: number;
+  tgid?: number;
+  /** the socket's creation (socket/connect/accept) is in the log; false when strace attached later */
+  socketSeenOpen?: boolean;
 }

@@ -250,10 +250,9 @@ export function hostile(): RunResult {
   return base([input(p, 'pcap', 5, 999, T0, T0 + 0.5, { warnings: [`packet 3: ${HOSTILE.script}`], notes: [HOSTILE.img] })], findings, [b.build()]);
 }
 
-/** strace -r style: no wall-clock time at all. */
-export function relativeOnly(): RunResult {
-  const r = straceStopContinue();
-  const shift = (t: number) => t - T0;
+/** Every time in the result moved by `delta` seconds (lanes, findings, input spans). */
+export function shifted(r: RunResult, delta: number): RunResult {
+  const shift = (t: number) => t + delta;
   for (const l of r.lanes) {
     for (const s of l.spans) {
       s.start = shift(s.start);
@@ -268,8 +267,25 @@ export function relativeOnly(): RunResult {
     f.start = f.start === null ? null : shift(f.start);
     f.end = f.end === null ? null : shift(f.end);
   }
+  for (const i of r.inputs) {
+    if (typeof i.first_t === 'number') i.first_t = shift(i.first_t);
+    if (typeof i.last_t === 'number') i.last_t = shift(i.last_t);
+  }
+  return r;
+}
+
+/** strace -r style: no wall-clock time at all. */
+export function relativeOnly(): RunResult {
+  const r = shifted(straceStopContinue(), -T0);
   r.inputs[0].clock = 'relative';
   r.clocks = { [r.inputs[0].path]: { offset: 0, absolute: false } };
+  return r;
+}
+
+/** strace -tt style: time of day (01:00:00 onwards), no date. */
+export function timeOfDay(): RunResult {
+  const r = shifted(relativeOnly(), 3600);
+  r.inputs[0].clock = 'time-of-day';
   return r;
 }
 
@@ -320,7 +336,7 @@ export function large(events: number, laneCount: number, opts: { kind?: 'thread'
   const findings: Finding[] = [];
   for (let i = 0; i < Math.min(12, laneCount); i++) {
     const lane = lanes[Math.floor((i * laneCount) / 12)];
-    const s = (lane.first ?? T0) + 0.3;
+    const s = Math.max(lane.first ?? T0, T0 + (duration * (i + 0.5)) / 12);
     findings.push({
       id: `F${i + 1}`,
       detector: kind === 'thread' ? 'process-stopped' : 'curl-error-56',
@@ -344,4 +360,5 @@ export const SMALL_CASES: Record<string, () => RunResult> = {
   'merged-incident': mergedIncident,
   hostile,
   'relative-only': relativeOnly,
+  'time-of-day': timeOfDay,
 };

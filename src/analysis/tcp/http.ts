@@ -65,8 +65,14 @@ interface Ex {
     last: Pkt;
   };
   respDone: boolean;
+  /** first byte of any response to it (an interim, or a status line never completed) */
+  respFirst?: Pkt;
+  /** response bytes on the wire: status lines, headers and bodies, interims included */
+  respBytes: number;
   /** bytes of this exchange are missing from the capture */
   gapped: boolean;
+  /** the client closed (FIN) while waiting for this response */
+  clientFin?: Pkt;
   end?: ExchangeEnd;
   endAt?: Pkt;
   endSide?: Side;
@@ -150,7 +156,12 @@ export class HttpTracker {
   }
 
   fin(side: Side, at: Pkt): void {
-    if (side === 'orig') return; // a half-close: the server may still answer
+    if (side === 'orig') {
+      // A half-close: the server may still answer in full. If it does not, the
+      // client gave up first (a timeout), and the exchange ends with the client's FIN.
+      for (const ex of this.queue) if (!ex.end && ex.reqDone) ex.clientFin ??= at;
+      return;
+    }
     this.res.close(at);
     this.endAll('fin', side, at);
     this.req.stop();
@@ -170,7 +181,11 @@ export class HttpTracker {
 
   private endAll(how: ExchangeEnd, side: Side | undefined, at: Pkt): void {
     for (const ex of [...this.queue]) {
-      if (!ex.end) {
+      if (!ex.end && ex.clientFin) {
+        ex.end = 'fin';
+        ex.endAt = ex.clientFin;
+        ex.endSide = 'orig';
+      } else if (!ex.end) {
         ex.end = how === 'capture-end' && ex.gapped ? 'gap' : how;
         ex.endAt = at;
         ex.endSide = side;
@@ -193,11 +208,13 @@ export class HttpTracker {
           reqBody: newBody(),
           interim: [],
           respDone: false,
+          respBytes: 0,
           gapped: false,
         };
         this.queue.push(ex);
         this.reqCur = ex;
       },
+      headerBytes: () => undefined,
       headers: (block, at): Framing => {
         const ex = this.reqCur!;
         const { first, fields } = parseBlock(block);
@@ -268,7 +285,11 @@ export class HttpTracker {
         this.host.warn(at, `HTTP request stream: ${why}; following it again at the next request line`);
         const ex = this.reqCur;
         this.reqCur = undefined;
-        if (ex) {
+        if (ex && !ex.method && !ex.resp) {
+          // bytes we could not place: not an exchange we can name
+          this.queue.splice(this.queue.indexOf(ex), 1);
+          this.count--;
+        } else if (ex) {
           ex.gapped = true;
           ex.reqDone = true;
           if (ex.respDone) this.finalize(ex);
@@ -293,11 +314,16 @@ export class HttpTracker {
             reqBody: newBody(),
             interim: [],
             respDone: false,
+          respBytes: 0,
             gapped: false,
           };
           this.queue.push(ex);
         }
         this.resCur = ex;
+        ex.respFirst ??= at;
+      },
+      headerBytes: (n) => {
+        if (this.resCur) this.resCur.respBytes += n;
       },
       headers: (block, at): Framing => {
         const ex = this.resCur!;
@@ -343,6 +369,7 @@ export class HttpTracker {
       body: (n, at) => {
         const r = this.resCur?.resp;
         if (!r || n === 0) return;
+        this.resCur!.respBytes += n;
         r.body.seen += n;
         r.body.first ??= at;
         r.body.last = at;
@@ -373,7 +400,8 @@ export class HttpTracker {
       },
       lost: (at, why) => {
         this.host.warn(at, `HTTP response stream: ${why}; following it again at the next status line`);
-        const ex = this.resCur;
+        // lost between responses: the missing bytes most likely answered the oldest waiting request
+        const ex = this.resCur ?? this.queue.find((e) => !e.resp && !e.end && e.requestSeen);
         this.resCur = undefined;
         this.resStart = undefined;
         if (ex) {
@@ -414,7 +442,9 @@ function toExchange(ex: Ex): HttpExchange {
     requestBody: bodyOut(ex.reqBody),
     interim: ex.interim.map((i) => ({ status: i.status, line: i.line, at: frameRef(i.at, i.line) })),
     end: ex.end ?? 'capture-end',
+    responseBytes: ex.respBytes,
   };
+  if (ex.respFirst) out.firstResponseByte = frameRef(ex.respFirst, ex.resp?.start === ex.respFirst ? ex.resp.line : ex.interim[0]?.line);
   if (ex.method !== undefined) {
     out.method = ex.method;
     out.target = ex.target;

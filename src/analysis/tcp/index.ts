@@ -1,10 +1,130 @@
-import type { Analysis, CaptureEvent, CaptureModel, AnalysisContext, ParseSummary } from '../../model/index.js';
+import type {
+  Analysis,
+  AnalysisContext,
+  CaptureEvent,
+  CaptureModel,
+  Lane,
+  ParseSummary,
+  TcpConnection,
+  TcpSegment,
+} from '../../model/index.js';
+import { Conn, type ExchangeBudget } from './connection.js';
 
-// Placeholder: replaced by the real one-pass analysis.
+export { seqAdd, seqDiff, seqLt, seqRel } from './seq.js';
+export { endpoint } from './packet.js';
+export { sniffPayload } from './connection.js';
+
+/** Connections tracked per capture; beyond, new ones are only counted (a port scan must not eat memory). */
+export const MAX_CONNECTIONS = 200_000;
+
+/**
+ * The one-pass analysis of one capture: TCP segments → connections (both
+ * directions reassembled in sequence order) → HTTP/1.x exchanges or TLS
+ * record facts → the CaptureModel and one timeline lane per connection.
+ *
+ * Call order: add() for every CaptureEvent in capture order, then finish()
+ * once. Payload views in the events are valid only during add().
+ */
 export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
+  private readonly open = new Map<number, Conn[]>();
+  private readonly done: { conn: TcpConnection; lane: Lane }[] = [];
+  private readonly reuse = new Map<string, number>();
+  private readonly frameCounts: Record<string, number> = {};
+  private readonly budget: ExchangeBudget = { uneventfulKept: 0 };
+  private count = 0;
+  private dropped = 0;
+
   constructor(readonly ctx: AnalysisContext) {}
-  add(_e: CaptureEvent): void {}
-  finish(_s: ParseSummary): CaptureModel {
-    return { kind: 'capture', connections: [], lanes: [], frameCounts: {} };
+
+  add(e: CaptureEvent): void {
+    if (e.kind === 'other') {
+      this.frameCounts[e.frame.what] = (this.frameCounts[e.frame.what] ?? 0) + 1;
+      return;
+    }
+    this.frameCounts.tcp = (this.frameCounts.tcp ?? 0) + 1;
+    this.segment(e.seg);
   }
+
+  private segment(seg: TcpSegment): void {
+    let c = this.find(seg);
+    if (c && c.isNewSyn(seg)) {
+      this.close(c);
+      this.forget(c);
+      c = undefined;
+    }
+    if (!c) {
+      if (this.count >= MAX_CONNECTIONS) {
+        this.dropped++;
+        return;
+      }
+      const tuple = flowKey(seg);
+      const n = (this.reuse.get(tuple) ?? 0) + 1;
+      this.reuse.set(tuple, n);
+      c = new Conn(this.count++, this.ctx.path, n, seg, this.ctx.diag, this.budget);
+      this.file(c);
+    }
+    c.add(seg);
+  }
+
+  /**
+   * Open connections are filed by their port pair (a number, no string built
+   * per packet), under both directions; addresses tell apart the rare
+   * connections sharing a port pair.
+   */
+  private find(seg: TcpSegment): Conn | undefined {
+    const list = this.open.get(seg.srcPort * 65536 + seg.dstPort);
+    if (!list) return undefined;
+    for (const c of list) {
+      const [a, b] = c.ep;
+      if ((a.ip === seg.src && b.ip === seg.dst && a.port === seg.srcPort) || (b.ip === seg.src && a.ip === seg.dst && b.port === seg.srcPort)) return c;
+    }
+    return undefined;
+  }
+
+  private file(c: Conn): void {
+    const [a, b] = c.ep;
+    for (const k of new Set([a.port * 65536 + b.port, b.port * 65536 + a.port])) {
+      const list = this.open.get(k);
+      if (list) list.push(c);
+      else this.open.set(k, [c]);
+    }
+  }
+
+  private forget(c: Conn): void {
+    const [a, b] = c.ep;
+    for (const k of new Set([a.port * 65536 + b.port, b.port * 65536 + a.port])) {
+      const list = this.open.get(k)!.filter((x) => x !== c);
+      if (list.length) this.open.set(k, list);
+      else this.open.delete(k);
+    }
+  }
+
+  private close(c: Conn): void {
+    const { conn, lane } = c.finish();
+    this.done.push({ conn, lane: lane.build() });
+  }
+
+  finish(_summary: ParseSummary): CaptureModel {
+    for (const c of new Set([...this.open.values()].flat())) this.close(c);
+    this.open.clear();
+    this.done.sort((a, b) => a.conn.index - b.conn.index);
+    const model: CaptureModel = {
+      kind: 'capture',
+      connections: this.done.map((d) => d.conn),
+      lanes: this.done.map((d) => d.lane),
+      frameCounts: this.frameCounts,
+    };
+    if (this.dropped) {
+      model.connectionsDropped = this.dropped;
+      this.ctx.diag.warn({}, `${this.dropped} segments of connections beyond the first ${MAX_CONNECTIONS} were counted, not analysed`);
+    }
+    return model;
+  }
+}
+
+/** Both directions of a 4-tuple give the same key. */
+function flowKey(s: TcpSegment): string {
+  const a = `${s.src}|${s.srcPort}`;
+  const b = `${s.dst}|${s.dstPort}`;
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
 }

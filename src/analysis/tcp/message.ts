@@ -22,6 +22,8 @@ export type Framing =
  */
 export interface MessageHandler {
   start(at: Pkt): void;
+  /** bytes of the header block (counted as they arrive, before the block is complete) */
+  headerBytes(n: number): void;
   headers(block: string, at: Pkt): Framing;
   body(n: number, at: Pkt): void;
   /** body bytes known to exist but not captured */
@@ -87,6 +89,7 @@ export class MessageParser {
           const stop = end >= 0 ? end + 1 : n;
           this.hdr.push(Buffer.from(b.subarray(i, stop)));
           this.hdrLen += stop - i;
+          this.h.headerBytes(stop - i);
           i = stop;
           if (end < 0) {
             if (this.hdrLen > MAX_HEADER_BYTES) this.lose(at, `header block longer than ${MAX_HEADER_BYTES} bytes`);

@@ -9,6 +9,7 @@ import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from '../../mode
 export interface Pkt {
   frame: number;
   t: number;
+  byteOffset: number;
   src: string;
   sport: number;
   dst: string;
@@ -30,10 +31,15 @@ const FLAG_NAMES: [number, string][] = [
   [TCP_URG, 'URG'],
 ];
 
+/** tshark's "[SYN, ACK]" text for each combination of the six classic flags, made once */
+const FLAG_TEXT: string[] = Array.from({ length: 64 }, (_, bits) =>
+  FLAG_NAMES.filter(([bit]) => bits & bit)
+    .map(([, name]) => name)
+    .join(', '),
+);
+
 export function flagText(flags: number): string {
-  const names: string[] = [];
-  for (const [bit, name] of FLAG_NAMES) if (flags & bit) names.push(name);
-  return names.join(', ');
+  return FLAG_TEXT[flags & 63];
 }
 
 /** `10.0.0.1:80`, `[::1]:80` */

@@ -97,6 +97,8 @@ export class HalfStream {
    */
   acked(ack: number, at: Pkt): void {
     if (this.next === undefined || this.finDone) return;
+    // A direction that never sent a byte has no hole: an ack beyond its ISN is bogus, not a loss.
+    if (this.bytes === 0 && this.pending.length === 0) return;
     const d = seqDiff(this.next, ack);
     if (d <= 0 || d > MAX_HOLE) return;
     const first = this.pending[0];
@@ -120,6 +122,7 @@ export class HalfStream {
     const d = seqDiff(this.next!, seq);
     if (d <= 0) return;
     this.gapBytes += d;
+    this.bytes += d;
     this.next = seq;
     this.sink.gap(this.half, d, cause, at);
   }
@@ -159,7 +162,8 @@ export class HalfStream {
     }
     const fresh = wireLen - trim;
     if (fresh > 0) {
-      const captured = payload.length > trim ? payload.subarray(trim) : payload.subarray(payload.length);
+      // no new view when nothing is trimmed: one allocation less per segment
+      const captured = trim === 0 ? payload : payload.length > trim ? payload.subarray(trim) : payload.subarray(payload.length);
       if (captured.length) this.sink.data(this.half, captured, at);
       const cut = fresh - captured.length;
       if (cut > 0) {

@@ -6,13 +6,60 @@ const CT_ALERT = 21;
 const CT_HANDSHAKE = 22;
 const CT_APPDATA = 23;
 const MAX_RECORD = 16384 + 2048; /* bytes: TLSCiphertext limit */
+/** a ClientHello longer than this is not searched for its SNI */
+const MAX_HELLO = 4096; /* bytes */
 
 /** Does a chunk start with a TLS record header (type 20–24, version 3.x)? */
 export function looksLikeTls(b: Uint8Array): boolean {
   return b.length >= 3 && b[0] >= CT_CCS && b[0] <= 24 && b[1] === 3 && b[2] <= 4;
 }
 
-/** Follows one direction's TLS record headers; contents are skipped, never kept. */
+/** The server_name of a ClientHello handshake message, if it has one (RFC 8446 §4.1.2, RFC 6066 §3). */
+export function sniOf(h: Uint8Array): string | undefined {
+  let p = 0;
+  const need = (n: number) => p + n <= h.length;
+  const u8 = () => h[p++];
+  const u16 = () => {
+    p += 2;
+    return (h[p - 2] << 8) | h[p - 1];
+  };
+  if (!need(4) || u8() !== 1) return undefined; // ClientHello
+  p += 3 + 2 + 32; // length, legacy_version, random
+  if (!need(1)) return undefined;
+  // (read the length first: `p += u8()` would add to the p from before the read)
+  const sid = u8();
+  p += sid;
+  if (!need(2)) return undefined;
+  const suites = u16();
+  p += suites;
+  if (!need(1)) return undefined;
+  const compression = u8();
+  p += compression;
+  if (!need(2)) return undefined;
+  const extLen = u16();
+  const end = Math.min(h.length, p + extLen);
+  while (p + 4 <= end) {
+    const type = u16();
+    const len = u16();
+    if (type === 0 && p + len <= end && len >= 5) {
+      p += 2; // server_name_list length
+      const nameType = u8();
+      const n = u16();
+      if (nameType === 0 && p + n <= end) return Buffer.from(h.subarray(p, p + n)).toString('latin1');
+      return undefined;
+    }
+    p += len;
+  }
+  return undefined;
+}
+
+interface Counts {
+  records: number;
+  first?: Pkt;
+  last?: Pkt;
+}
+
+/** Follows one direction's TLS record headers; contents are skipped, never kept (but for the first ClientHello). */
 class RecordReader {
   private hdr = new Uint8Array(5);
   private have = 0;
@@ -22,6 +69,11 @@ class RecordReader {
   /** plaintext alert body being read (2 bytes) */
   private alertBytes: number[] | undefined;
   private alertAt: Pkt | undefined;
+  /** the first handshake record's body, while it is read, for the SNI */
+  private hello: Uint8Array | undefined;
+  private helloHave = 0;
+  private helloDone = false;
+  readonly appData: Counts = { records: 0 };
 
   constructor(
     private readonly side: Side,
@@ -40,6 +92,7 @@ class RecordReader {
           if (this.alertBytes.length === 2) this.plainAlert();
         }
         const take = Math.min(this.skip, b.length - i);
+        if (this.hello) this.collectHello(b.subarray(i, i + take));
         this.skip -= take;
         i += take;
         continue;
@@ -65,24 +118,36 @@ class RecordReader {
 
   private record(type: number, len: number, at: Pkt): void {
     const f = this.facts;
-    if (type === CT_HANDSHAKE) f.handshake = true;
-    else if (type === CT_CCS) this.encrypted = true;
+    if (type === CT_HANDSHAKE) {
+      f.handshake = true;
+      if (this.side === 'orig' && !this.helloDone && !this.encrypted) {
+        this.helloDone = true;
+        this.hello = new Uint8Array(Math.min(len, MAX_HELLO));
+        this.helloHave = 0;
+      }
+    } else if (type === CT_CCS) this.encrypted = true;
     else if (type === CT_APPDATA) {
       this.encrypted = true;
-      if (this.side === 'orig') {
-        f.appDataOrig++;
-        f.firstAppDataOrig ??= frameRef(at, 'Application Data');
-        f.lastAppDataOrig = frameRef(at, 'Application Data');
-      } else {
-        f.appDataResp++;
-        f.firstAppDataResp ??= frameRef(at, 'Application Data');
-        f.lastAppDataResp = frameRef(at, 'Application Data');
-      }
+      this.appData.records++;
+      this.appData.first ??= at;
+      this.appData.last = at;
     } else if (type === CT_ALERT) {
       if (!this.encrypted && len === 2) {
         this.alertBytes = [];
         this.alertAt = at;
       } else if (f.alerts.length < 16) f.alerts.push({ side: this.side, t: at.t, frame: at.frame, encrypted: true });
+    }
+  }
+
+  private collectHello(part: Uint8Array): void {
+    const h = this.hello!;
+    const n = Math.min(part.length, h.length - this.helloHave);
+    h.set(part.subarray(0, n), this.helloHave);
+    this.helloHave += n;
+    if (this.helloHave === h.length || this.skip - part.length <= 0) {
+      const sni = sniOf(h.subarray(0, this.helloHave));
+      if (sni) this.facts.sni = sni;
+      this.hello = undefined;
     }
   }
 
@@ -95,9 +160,9 @@ class RecordReader {
 }
 
 export class TlsTracker {
-  readonly facts: TlsFacts = { handshake: false, appDataOrig: 0, appDataResp: 0, alerts: [] };
-  private readonly orig = new RecordReader('orig', this.facts);
-  private readonly resp = new RecordReader('resp', this.facts);
+  private readonly f: TlsFacts = { handshake: false, appDataOrig: 0, appDataResp: 0, alerts: [] };
+  private readonly orig = new RecordReader('orig', this.f);
+  private readonly resp = new RecordReader('resp', this.f);
 
   data(side: Side, b: Uint8Array, at: Pkt): void {
     (side === 'orig' ? this.orig : this.resp).feed(b, at);
@@ -105,5 +170,19 @@ export class TlsTracker {
 
   gap(side: Side): void {
     (side === 'orig' ? this.orig : this.resp).gap();
+  }
+
+  /** the facts, with the cited frames made once at the end (not per record) */
+  facts(): TlsFacts {
+    const f = this.f;
+    const o = this.orig.appData;
+    const r = this.resp.appData;
+    f.appDataOrig = o.records;
+    f.appDataResp = r.records;
+    if (o.first) f.firstAppDataOrig = frameRef(o.first, 'Application Data');
+    if (o.last) f.lastAppDataOrig = frameRef(o.last, 'Application Data');
+    if (r.first) f.firstAppDataResp = frameRef(r.first, 'Application Data');
+    if (r.last) f.lastAppDataResp = frameRef(r.last, 'Application Data');
+    return f;
   }
 }

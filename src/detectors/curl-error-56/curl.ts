@@ -1,4 +1,92 @@
+/**
+ * curl error 56 ("Failure when receiving data from the peer") as curl itself
+ * or an application log reported it, in any wording: `Recv failure: …`,
+ * `OpenSSL SSL_read: …, errno 104`, `SSL_read: unexpected eof`, NSS's
+ * `TCP connection reset by peer`, translated strerror texts (the code and the
+ * errno decide, not the English). The commonest way a production HTTP call
+ * dies mid-response; the details say which layer failed and how far the body got.
+ */
+import {
+  baseDetails,
+  curlEventKey,
+  curlInputs,
+  drawnLanes,
+  evidenceOf,
+  explainCode,
+  failureTime,
+  joinOf,
+  lanesOf,
+  nameOf,
+  receivedBody,
+  recvKind,
+  subjectOf,
+} from '../../analysis/curl/index.js';
+import type { CurlTransfer, FindingDraft } from '../../model/index.js';
 import type { DetectorPart } from '../types.js';
 
-// Placeholder until the curl work lands: this source contributes no finding yet.
-export const fromCurl: DetectorPart = () => [];
+const EVIDENCE_KEYS = ['command', 'request', 'status', 'contentLength', 'data', 'lastData', 'progress', 'errorInfo', 'error', 'var:exitcode', 'var:return_code'];
+
+export const fromCurl: DetectorPart = (run) => {
+  const out: FindingDraft[] = [];
+  for (const { path, model } of curlInputs(run)) {
+    const drawn = drawnLanes(model);
+    for (const t of model.transfers) {
+      if (t.exitCode !== 56) continue;
+      const kind = recvKind(t);
+      const at = failureTime(t);
+      const details = baseDetails(t);
+      details.failure = kind;
+      details.stage = stage(t);
+      out.push({
+        detector: 'curl-error-56',
+        severity: 'error',
+        title: title(t, kind),
+        input: path,
+        start: at ?? t.t,
+        end: t.endT ?? null,
+        subject: subjectOf(t),
+        evidence: evidenceOf(path, t, EVIDENCE_KEYS),
+        details,
+        explanation: explainCode(t),
+        join: joinOf(t, at),
+        eventKeys: [curlEventKey(path, t)],
+        lanes: lanesOf(path, drawn, t),
+      });
+    }
+  }
+  return out;
+};
+
+/** How far the exchange had got when it failed, as far as the input shows. */
+function stage(t: CurlTransfer): string {
+  if (t.httpStatus !== undefined) {
+    const r = receivedBody(t);
+    return r.bytes || r.approx ? 'while receiving the response body' : 'after the response head';
+  }
+  if (t.proxyConnectStatus !== undefined) return 'while setting up the proxy tunnel';
+  if (t.evidence.request || t.method) return 'before any response';
+  return 'unknown (the input shows only the error)';
+}
+
+function title(t: CurlTransfer, kind: ReturnType<typeof recvKind>): string {
+  const what =
+    kind === 'reset'
+      ? 'connection reset by the peer'
+      : kind === 'eof'
+        ? 'connection closed without TLS close_notify'
+        : kind === 'timeout'
+          ? 'receive timed out'
+          : kind === 'proxy'
+            ? 'proxy refused the CONNECT tunnel'
+            : 'receive failure';
+  const r = receivedBody(t);
+  const st = stage(t);
+  let where = '';
+  if (st === 'while receiving the response body') {
+    const n = r.bytes ?? r.approx;
+    const q = r.bytes !== undefined ? '' : r.atLeast !== undefined ? 'at least ' : '~';
+    where = ` mid-body${n !== undefined ? ` after ${q}${n} bytes` : ''}${t.contentLength !== undefined ? ` of ${t.contentLength}` : ''}`;
+  } else if (st === 'before any response') where = ' before any response';
+  const of = t.url || t.host ? ` from ${nameOf(t)}` : '';
+  return `curl error 56: ${what}${where}${of}`;
+}

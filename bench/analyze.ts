@@ -1,0 +1,83 @@
+/**
+ * End to end, as a user runs it: `faultline analyze big.pcap --format json`
+ * (Node's start and oclif's included) against `tshark -q -z http,tree` on the
+ * same 200 MB HTTP/1.1-over-Ethernet capture, side by side in one run, and
+ * the same file at 2× to show memory stays flat as the file grows.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchResult } from './run.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const dataDir = path.join(root, 'bench/data');
+
+interface Timed {
+  seconds: number;
+  peakRssMb: number;
+  status: number | null;
+}
+
+/** Wall time and peak RSS of a command, by GNU time when present (else RSS unknown). */
+function timed(cmd: string, args: string[]): Timed {
+  const gnuTime = existsSync('/usr/bin/time');
+  const t0 = process.hrtime.bigint();
+  const r = gnuTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const rssKb = gnuTime ? Number((r.stderr.trim().split('\n').pop() ?? '').trim()) : NaN;
+  return { seconds, peakRssMb: rssKb / 1024, status: r.status };
+}
+
+async function ensureCapture(bytes: number): Promise<string> {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, `http-${Math.round(bytes / 1e6)}mb.pcap`);
+  if (!existsSync(file)) {
+    const gen = (await import('./gen-http-pcap.js')) as { generate: (p: string, n: number) => Promise<unknown> };
+    await gen.generate(file, bytes);
+  }
+  return file;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const out: BenchResult[] = [];
+  const bin = path.join(root, 'bin/run.js');
+  const hasTshark = spawnSync('tshark', ['-v']).status === 0;
+  for (const size of [200e6, 400e6]) {
+    const file = await ensureCapture(size);
+    const bytes = statSync(file).size;
+    // one warm-up so the page cache holds the file for both tools
+    spawnSync('cat', [file], { stdio: 'ignore' });
+    const ours = timed(process.execPath, [bin, 'analyze', file, '--format', 'json', '-o', '/dev/null']);
+    const row: BenchResult = {
+      name: `analyze --format json, HTTP/1.1 pcap ${Math.round(bytes / 1e6)} MB`,
+      bytes,
+      seconds: ours.seconds,
+      mbPerSec: bytes / 1e6 / ours.seconds,
+      peakRssMb: ours.peakRssMb,
+      note: `exit ${ours.status}`,
+    };
+    out.push(row);
+    if (hasTshark && size === 200e6) {
+      const ts = timed('tshark', ['-q', '-z', 'http,tree', '-r', file]);
+      out.push({
+        name: `tshark -q -z http,tree, same ${Math.round(bytes / 1e6)} MB`,
+        bytes,
+        seconds: ts.seconds,
+        mbPerSec: bytes / 1e6 / ts.seconds,
+        peakRssMb: ts.peakRssMb,
+        note: `faultline is ${(ts.seconds / ours.seconds).toFixed(1)}x faster`,
+      });
+    }
+  }
+  const startup = timed(process.execPath, [bin, 'detectors']);
+  out.push({ name: 'start-up: faultline detectors', bytes: 0, seconds: startup.seconds, mbPerSec: 0, peakRssMb: startup.peakRssMb });
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await run()) console.log(JSON.stringify(r));
+}

@@ -1,0 +1,154 @@
+/**
+ * Benchmark: strace parse + analysis on a real `strace -f -tt -T` log of a
+ * busy workload (md5sum over /usr/bin, find, tar | dd, a two-thread python
+ * walker: reads and writes with binary strings, stats, interleaved pids with
+ * unfinished/resumed pairs). The log is made once with the real strace and
+ * cached in bench/data/ (git-ignored); the measurement runs in a child
+ * process so its peak RSS is its own.
+ *
+ *   npx tsc -p tsconfig.build.json && node dist/bench/strace.js
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseStrace } from '../parsers/strace/index.js';
+import { StraceAnalysis } from '../src/analysis/strace/index.js';
+import { Diagnostics } from '../src/model/index.js';
+
+export interface BenchResult {
+  name: string;
+  bytes: number;
+  seconds: number;
+  mbPerSec: number;
+  eventsPerSec?: number;
+  events?: number;
+  peakRssMb: number;
+  note?: string;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** dist/bench → the repository root */
+const root = path.resolve(here, '..', '..');
+const dataDir = path.join(root, 'bench', 'data');
+const logFile = path.join(dataDir, 'strace-f-tt-T.strace');
+/** stop the workload once the log is this big */
+const TARGET_BYTES = 393_000_000; /* bytes, ~375 MiB */
+const CHUNK = 1 << 20; /* bytes read at a time */
+
+/** The traced workload: loops until the log reaches the target size. */
+const WORKLOAD = `out="$1"; target="$2"
+while [ "$(stat -c %s "$out")" -lt "$target" ]; do
+  md5sum /usr/bin/* >/dev/null 2>&1
+  find /usr/lib /usr/share -xdev -type f -size -2k 2>/dev/null | head -c 50000 >/dev/null
+  tar cf - /usr/lib/x86_64-linux-gnu/gconv 2>/dev/null | dd bs=2k of=/dev/null 2>/dev/null
+  python3 -c 'import os,threading
+def w(r):
+  for d,ds,fs in os.walk(r):
+    for f in fs[:20]:
+      try:
+        with open(os.path.join(d,f),"rb") as h: h.read(256)
+      except OSError: pass
+ts=[threading.Thread(target=w,args=(r,)) for r in ("/usr/share/locale","/usr/lib/python3")]
+[t.start() for t in ts]; [t.join() for t in ts]'
+done
+`;
+
+/** Makes the log with the real strace, once. */
+export function ensureLog(): string {
+  if (existsSync(logFile)) return logFile;
+  mkdirSync(dataDir, { recursive: true });
+  const work = mkdtempSync(path.join(tmpdir(), 'faultline-bench-'));
+  try {
+    const script = path.join(work, 'wl.sh');
+    writeFileSync(script, WORKLOAD);
+    const tmp = `${logFile}.tmp`;
+    writeFileSync(tmp, '');
+    process.stderr.write(`making ${logFile} with strace (a few minutes)…\n`);
+    execFileSync('env', ['-i', 'PATH=/usr/bin:/bin', 'strace', '-f', '-tt', '-T', '-s', '64', '-o', tmp, 'sh', script, tmp, String(TARGET_BYTES)], {
+      cwd: work,
+      stdio: 'ignore',
+    });
+    renameSync(tmp, logFile);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return logFile;
+}
+
+interface ChildReport {
+  bytes: number;
+  lines: number;
+  events: number;
+  wall: number;
+  cpu: number;
+  maxRssKb: number;
+  threads: number;
+  warnings: number;
+}
+
+/** In the child: parse + analyse the file, report figures as JSON on stdout. */
+async function measure(file: string): Promise<ChildReport> {
+  const diag = new Diagnostics();
+  const analysis = new StraceAnalysis({ path: file, diag });
+  let events = 0;
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const summary = await parseStrace(createReadStream(file, { highWaterMark: CHUNK }), { path: file, diag }, (e) => {
+    events++;
+    analysis.add(e);
+  });
+  const model = analysis.finish(summary);
+  const wall = (performance.now() - t0) / 1000;
+  const cu = process.cpuUsage(c0);
+  return {
+    bytes: summary.bytes,
+    lines: summary.events,
+    events,
+    wall,
+    cpu: (cu.user + cu.system) / 1e6,
+    maxRssKb: process.resourceUsage().maxRSS,
+    threads: model.threads.length,
+    warnings: diag.warnings.length + diag.dropped,
+  };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const file = ensureLog();
+  const wcLines = Number(execFileSync('wc', ['-l', file], { encoding: 'utf8' }).trim().split(/\s+/)[0]);
+  // --single-threaded: the parse, the analysis and the GC all on one thread, so CPU time is one core's work
+  const load = loadavg()[0];
+  const child = spawnSync(process.execPath, ['--single-threaded', fileURLToPath(import.meta.url), '--child', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`bench child failed: ${child.stderr}`);
+  const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as ChildReport;
+  const mb = r.bytes / 1e6;
+  const size = statSync(file).size;
+  return [
+    {
+      name: 'strace -f -tt -T, parse + analysis (busy workload, interleaved pids)',
+      bytes: r.bytes,
+      seconds: r.wall,
+      mbPerSec: mb / r.wall,
+      eventsPerSec: r.lines / r.wall,
+      events: r.events,
+      peakRssMb: r.maxRssKb / 1024,
+      note:
+        `${r.lines} lines read (wc -l: ${wcLines}), ${size} bytes, ${r.threads} threads, ${r.warnings} warnings; ` +
+        `CPU time ${r.cpu.toFixed(2)} s = ${(mb / r.cpu).toFixed(1)} MB/s and ${Math.round(r.lines / r.cpu)} lines/s on one core ` +
+        `(wall figures include waiting for the CPU: load average ${load.toFixed(1)} on ${cpus().length} cores when it ran)`,
+    },
+  ];
+}
+
+const self = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (self && process.argv[2] === '--child') {
+  const report = await measure(process.argv[3]);
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+} else if (self) {
+  for (const r of await run()) {
+    console.log(
+      `${r.name}: ${r.mbPerSec.toFixed(1)} MB/s, ${Math.round(r.eventsPerSec ?? 0)} lines/s, ${r.seconds.toFixed(2)} s for ${(r.bytes / 1e6).toFixed(0)} MB, peak RSS ${r.peakRssMb.toFixed(0)} MB\n  ${r.note ?? ''}`,
+    );
+  }
+}

@@ -1,0 +1,323 @@
+/**
+ * Collects what the lines of one transfer say, then hands out the finished
+ * `CurlTransfer`. Memory per transfer is bounded: header lines, variables
+ * and evidence entries are capped; body bytes are only counted.
+ */
+import {
+  MAX_EVIDENCE_TEXT,
+  MAX_HEADER_LINES,
+  MAX_VARS,
+  type CurlEvidenceLine,
+  type CurlSource,
+  type CurlTransfer,
+  type Endpoint,
+  type ExitCodeSource,
+} from '../../src/model/index.js';
+import { ERRNO_NAMES, errnoOf, matchWording } from './errors.js';
+
+/** Where the transfer stands, as far as the printed lines tell. */
+export type Phase =
+  | 'setup' // resolving, connecting, TLS
+  | 'request' // request head being printed
+  | 'sent' // request head done; waiting (100-continue, or the response)
+  | 'response' // response head being printed
+  | 'body'; // response body
+
+const MAX_EVIDENCE_KEYS = 60;
+const MAX_INFO_ERRORS = 5;
+
+export function ev(line: number, text: string, t: number | null | undefined): CurlEvidenceLine {
+  const s = text.trim();
+  const e: CurlEvidenceLine = { line, text: s.length > MAX_EVIDENCE_TEXT ? s.slice(0, MAX_EVIDENCE_TEXT) + '…' : s };
+  if (t !== undefined && t !== null) e.t = t;
+  return e;
+}
+
+export function versionFromAgent(ua: string): string | undefined {
+  const m = /\bcurl\/(\d+\.\d+(?:\.\d+)?)/i.exec(ua) ?? /^(?:lib)?curl[ /](\d+\.\d+(?:\.\d+)?)/i.exec(ua.trim());
+  return m ? m[1] : undefined;
+}
+
+export class TransferBuilder {
+  readonly x: CurlTransfer;
+  phase: Phase = 'setup';
+  /** request head was printed without `>` prefixes after its first line (libcurl in PHP, an nc view) */
+  bareRequest = false;
+  /** a response head printed where it should not be (markdown-mangled `> HTTP/1.1 201`) */
+  bareResponse = false;
+  target?: string;
+  scheme?: string;
+  hostHeader?: string;
+  tls = false;
+  /** URL from the curl command line seen before the transfer: used only when the transfer names none */
+  cmdUrl?: string;
+  private requests = 0;
+  private facts = 0;
+  private finalSeen = false;
+
+  constructor(line: number, t: number | null, source: CurlSource) {
+    this.x = { line, t, source, evidence: {} };
+    this.touch(line, t);
+  }
+
+  get hasRequest(): boolean {
+    return this.requests > 0;
+  }
+  get finalStatusSeen(): boolean {
+    return this.finalSeen;
+  }
+  get closed(): boolean {
+    return this.x.closed !== undefined;
+  }
+
+  touch(line: number, t: number | null | undefined): void {
+    if (this.x.endLine === undefined || line > this.x.endLine) this.x.endLine = line;
+    if (t !== null && t !== undefined) {
+      if (this.x.t === null) this.x.t = t;
+      this.x.endT = t;
+    }
+  }
+
+  fact(key: string, line: number, text: string, t: number | null | undefined, overwrite = false): void {
+    const evs = this.x.evidence;
+    if (evs[key]) {
+      if (overwrite) evs[key] = ev(line, text, t);
+      return;
+    }
+    if (this.facts >= MAX_EVIDENCE_KEYS) return;
+    this.facts++;
+    evs[key] = ev(line, text, t);
+  }
+
+  setRemote(ip: string, port: number | undefined): void {
+    const clean = ip.replace(/^\[|\]$/g, '');
+    if (port !== undefined && Number.isFinite(port)) this.x.remote = { ip: clean, port };
+    else if (!this.x.remote || this.x.remote.ip !== clean) this.x.remote = { ip: clean, port: NaN };
+  }
+
+  setLocal(ip: string | undefined, port: number): void {
+    this.x.local = { ip: (ip ?? this.x.local?.ip ?? '').replace(/^\[|\]$/g, ''), port };
+  }
+
+  setHost(h: string): void {
+    const host = h.trim().toLowerCase().replace(/^\[|\]$/g, '');
+    if (host) this.x.host = host;
+  }
+
+  /** `> GET /x HTTP/1.1` (or its bare form). */
+  requestLine(method: string, target: string, version: string | undefined, line: number, raw: string, t: number | null): void {
+    this.requests++;
+    this.x.method = method.toUpperCase();
+    this.target = target;
+    if (version) this.x.httpVersion = version.replace(/^HTTP\//, '');
+    this.phase = 'request';
+    this.fact('request', line, raw, t);
+  }
+
+  requestHeader(text: string, line: number, t: number | null, raw: string = text): void {
+    this.keepHeader('requestHeaders', text);
+    const c = text.indexOf(':');
+    if (c <= 0) return;
+    const name = text.slice(0, c).trim().toLowerCase();
+    const value = text.slice(c + 1).trim();
+    switch (name) {
+      case 'host':
+        this.hostHeader = value;
+        this.setHost(value.replace(/:\d+$/, ''));
+        break;
+      case 'user-agent': {
+        this.x.userAgent = value;
+        const v = versionFromAgent(value);
+        if (v) {
+          this.x.curlVersion = v;
+          this.fact('version', line, raw, t);
+        }
+        break;
+      }
+      case 'expect':
+        if (/100-continue/i.test(value)) {
+          this.x.expect100 = { ...(this.x.expect100 ?? {}), sent: true };
+          this.fact('expect', line, raw, t);
+        }
+        break;
+      case 'content-length': {
+        const n = Number(value);
+        if (Number.isFinite(n)) {
+          this.x.requestContentLength = n;
+          if (n > 0) this.x.upload = true;
+        }
+        break;
+      }
+      case 'transfer-encoding':
+        if (/chunked/i.test(value)) this.x.upload = true;
+        break;
+    }
+  }
+
+  /** End of the request head (`>` alone, or the blank line after a bare head). */
+  requestEnd(line: number, t: number | null): void {
+    if (this.phase !== 'request') return;
+    this.phase = 'sent';
+    if (this.x.expect100?.sent) {
+      this.x.expect100.tSent = t;
+      this.fact('expectSent', line, '>', t);
+    }
+  }
+
+  statusLine(version: string, status: number, line: number, raw: string, t: number | null): void {
+    (this.x.statuses ??= []).push(status);
+    this.x.httpVersion = version.replace(/^HTTP\//, '');
+    this.phase = 'response';
+    if (status >= 100 && status < 200) {
+      if (status === 100) {
+        const e = (this.x.expect100 ??= { sent: false });
+        if (!e.got100) {
+          e.got100 = true;
+          e.t100 = t;
+          this.fact('interim100', line, raw, t);
+        }
+      }
+      return;
+    }
+    this.finalSeen = true;
+    this.x.httpStatus = status;
+    this.fact('status', line, raw, t, true);
+    const e = this.x.expect100;
+    if (e?.sent && !e.got100 && !e.doneWaiting) {
+      e.finalFirst = true;
+      e.tFinal = t;
+    } else if (e?.sent && e.tFinal === undefined) e.tFinal = t;
+  }
+
+  responseHeader(text: string, line: number, t: number | null, raw: string = text): void {
+    this.keepHeader('responseHeaders', text);
+    const c = text.indexOf(':');
+    if (c <= 0) return;
+    const name = text.slice(0, c).trim().toLowerCase();
+    const value = text.slice(c + 1).trim();
+    const interim = (this.x.statuses?.at(-1) ?? 200) < 200;
+    if (name === 'content-length' && !interim) {
+      const n = Number(value);
+      if (Number.isFinite(n) && n >= 0) {
+        this.x.contentLength = n;
+        this.fact('contentLength', line, raw, t, true);
+      }
+    }
+  }
+
+  /** End of a response head (`<` alone). After an interim 1xx, the wait goes on. */
+  responseEnd(): void {
+    if (this.phase !== 'response') return;
+    const last = this.x.statuses?.at(-1);
+    this.phase = last !== undefined && last < 200 ? 'sent' : 'body';
+  }
+
+  doneWaiting(line: number, raw: string, t: number | null): void {
+    const e = (this.x.expect100 ??= { sent: false });
+    if (e.doneWaiting) return;
+    e.doneWaiting = true;
+    e.tDoneWaiting = t;
+    // Printed after a 100 too (curl 7.64 does): only before any 100 is it curl giving up.
+    e.gaveUp = !e.got100 && !this.finalSeen;
+    this.fact('doneWaiting', line, raw, t);
+  }
+
+  bodySent(n: number, line: number, raw: string, t: number | null): void {
+    this.x.bytesSent = (this.x.bytesSent ?? 0) + n;
+    const e = this.x.expect100;
+    if (e?.sent && e.tBody === undefined) {
+      e.tBody = t;
+      this.fact('bodySent', line, raw, t);
+    }
+    if (n > 0) this.x.upload = true;
+  }
+
+  bodyReceived(n: number, line: number, raw: string, t: number | null, exact = true): void {
+    if (exact) this.x.bytesReceived = (this.x.bytesReceived ?? 0) + n;
+    else this.x.bytesReceivedAtLeast = (this.x.bytesReceivedAtLeast ?? 0) + n;
+    this.fact('data', line, raw, t);
+    this.fact('lastData', line, raw, t, true);
+  }
+
+  /** An error told by curl's info lines (`* Recv failure: …`) or a one-liner. */
+  error(code: number | undefined, message: string, source: ExitCodeSource, line: number, raw: string, t: number | null): void {
+    const x = this.x;
+    const w = matchWording(message);
+    if (source === 'wording') {
+      // An info line: keep it; it names the code only until curl prints its own.
+      if ((x.infoErrors ??= []).length < MAX_INFO_ERRORS) x.infoErrors.push(message);
+      this.fact('errorInfo', line, raw, t);
+      if (x.exitCode === undefined && code !== undefined) {
+        x.exitCode = code;
+        x.exitCodeSource = 'wording';
+        x.errorMessage = message;
+        if (w) x.wording = w.id;
+      }
+    } else {
+      const stronger = x.exitCode === undefined || x.exitCodeSource === 'wording';
+      if (!stronger) return;
+      if (code !== undefined) x.exitCode = code;
+      x.exitCodeSource = source;
+      x.errorMessage = message;
+      x.wording = w?.id;
+      this.fact('error', line, raw, t, true);
+    }
+    const e = errnoOf(message);
+    if (e !== undefined && (x.errno === undefined || source !== 'wording')) {
+      x.errno = e;
+      x.errnoName = ERRNO_NAMES[e];
+    }
+    const rem = /transfer closed with (\d+) bytes remaining to read/i.exec(message);
+    if (rem) {
+      x.bytesRemaining = Number(rem[1]);
+      this.fact('remaining', line, raw, t);
+    }
+    const to = /after (\d+) milliseconds with (\d+)(?: out of (-?\d+))? bytes received/i.exec(message);
+    if (to) {
+      x.timeoutAfterMs = Number(to[1]);
+      x.bytesReceived ??= Number(to[2]);
+      if (to[3] !== undefined && Number(to[3]) >= 0) x.contentLength ??= Number(to[3]);
+    }
+  }
+
+  keepHeader(which: 'requestHeaders' | 'responseHeaders', text: string): void {
+    const arr = (this.x[which] ??= []);
+    if (arr.length < MAX_HEADER_LINES) arr.push(text.length > MAX_EVIDENCE_TEXT ? text.slice(0, MAX_EVIDENCE_TEXT) + '…' : text);
+    else this.x.headersDropped = (this.x.headersDropped ?? 0) + 1;
+  }
+
+  setVar(name: string, value: string | number | boolean | null): void {
+    const vars = (this.x.vars ??= {});
+    if (!(name in vars) && Object.keys(vars).length >= MAX_VARS) return;
+    vars[name] = value;
+  }
+
+  /** The finished transfer; derived fields filled from what was seen. */
+  build(): CurlTransfer {
+    const x = this.x;
+    if (!x.url && this.target) {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(this.target)) x.url = this.target;
+      else if (this.hostHeader || x.host) {
+        const scheme = this.scheme ?? (this.tls || x.remote?.port === 443 ? 'https' : 'http');
+        x.url = `${scheme}://${this.hostHeader ?? x.host}${this.target}`;
+      } else x.url = this.target;
+    }
+    if (!x.url && this.cmdUrl) x.url = this.cmdUrl;
+    if (!x.host && x.url) {
+      try {
+        x.host = new URL(x.url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+      } catch {
+        /* a bare target: no host */
+      }
+    }
+    if (x.remote && !Number.isFinite(x.remote.port)) delete x.remote;
+    // A local port without its address is kept (ip ''): it still names the connection on this host.
+    if (x.local && !Number.isFinite(x.local.port)) delete x.local;
+    if (x.statuses && x.statuses.length === 0) delete x.statuses;
+    return x;
+  }
+}
+
+export function endpoint(ip: string, port: number): Endpoint {
+  return { ip: ip.replace(/^\[|\]$/g, ''), port };
+}

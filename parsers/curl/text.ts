@@ -1,0 +1,1372 @@
+/**
+ * One line-driven reader for every text form of curl output: `-v`,
+ * `--trace`/`--trace-ascii` (with --trace-time / --trace-ids), `-w`
+ * templates, `%{json}` lines, and application logs. Real files mix them
+ * (a shell session with `-v` and `-w`, a CI log with timestamps before curl's
+ * stderr, a pasted issue with comments), so every line is tried against every
+ * form; the sniffed format only decides the transfer's `source` and whether
+ * unplaced lines are worth a warning.
+ *
+ * Call order: `line()` for each input line in order, then `end()` once.
+ * Memory: one open transfer (or one per --trace-ids transfer id, capped), one
+ * -w block, one pretty-printed JSON object (capped), one trace data block
+ * (capped); nothing else grows with the input.
+ */
+import type { CurlSource, CurlTransfer, Diagnostics } from '../../src/model/index.js';
+import { TransferBuilder, versionFromAgent } from './builder.js';
+import { ERRNO_NAMES, codeFromName, errnoOf, findErrorLine, matchWording, type ErrorLine } from './errors.js';
+import { parseDateValue, parseStamp } from './timestamps.js';
+import { TIME_VARS, canonicalVar, isCurlVarName } from './vars.js';
+import type { CurlFormat } from './index.js';
+import type { TextLine } from './lines.js';
+
+/** How the info lines start that are taken even without their `* ` (pasted output that lost it). */
+const STRICT_START =
+  /^(?:About to connect|Trying |Hostname was|Re-using existing|Connected to |Established connection|Connection #\d|Closing connection|Done waiting|upload completely|We are completely|Request completely|HTTP error before|Send failure|Recv failure|Failed to connect|Could(?:n't| not) resolve|Operation timed out|transfer closed with|Empty reply from server|(?:Open|Libre)SSL SSL_|GnuTLS recv|Received HTTP code|connect to \S+ port)/;
+/** Unknown `name: value` lines this close before a block's first known variable belong to it. */
+const LOOSE_REACH = 3; /* lines */
+/** Formats where curl's stderr line comes before the -w record it belongs to. */
+const WRITEOUT_FORMATS: ReadonlySet<CurlFormat> = new Set(['curl-writeout', 'curl-json', 'curl-csv']);
+/** Trace header blocks longer than this are cut: a request head is never this big. */
+const MAX_TRACE_HEADER_BYTES = 16 * 1024;
+/** Pretty-printed JSON objects longer than this (lines) are given up on. */
+const MAX_JSON_LINES = 400;
+/** Transfers open at once under --trace-ids (parallel transfers, -Z). */
+const MAX_OPEN_TRANSFERS = 256;
+/** Connections remembered for `Re-using existing connection #N`. */
+const MAX_CONNECTIONS = 1024;
+/** A progress meter line this close before a bare error line is that transfer's meter. */
+const PROGRESS_REACH = 3; /* lines */
+/** A `%{time_*}` printed as an integer this big is microseconds (curl 7.74.0 did that). */
+const MICROSECOND_HINT = 1000;
+/** curl 7.55 could add 2^32 µs to a timer (curl/curl#1830). */
+const TIMER_WRAP = 4294.967296; /* s */
+
+const METHOD = '(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK|UNLOCK|REPORT)';
+const REQUEST_LINE = new RegExp(`^${METHOD} (\\S+)(?: (HTTP/\\d(?:\\.\\d)?))?$`);
+const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?) (\d{3})\b/;
+const SIZE = '(\\d+(?:\\.\\d+)?[kMGTP]?)';
+const PROGRESS = new RegExp(
+  `^\\s*(\\d{1,3})\\s+${SIZE}\\s+(\\d{1,3})\\s+${SIZE}\\s+(\\d{1,3})\\s+${SIZE}\\s+${SIZE}\\s+${SIZE}\\s+([-:\\d]+)\\s+([-:\\d]+)\\s+([-:\\d]+)\\s+${SIZE}`,
+);
+const PROGRESS_HEAD = /^\s*(?:% Total\s+% Received|Dload\s+Upload\s+Total)/;
+const HASH_BAR = /^#+\s*(\d{1,3}(?:\.\d)?%)?/;
+const TRACE_BLOCK = /^(=>|<=) (Send|Recv) (header|data|SSL data), (\d+) bytes \(0x[0-9a-f]+\)/;
+const DUMP = /^([0-9a-f]{4,}): ?(.*)$/;
+const TRACE_IDS = /^\[(\d+|x)-(\d+|x)\] /;
+const KV = /^([A-Za-z_@%{][\w.{}%@ -]{0,48}?)\s*(?::|=)\s*(.*)$/;
+const PRINT_R = /^\[([\w.]+)\] =>\s?(.*)$/;
+const COMMAND = /^(?:[\w@.~:/-]*[$#%>]+\s*)?(?:time\s+|sudo\s+|env\s+(?:\w+=\S+\s+)*)*(?:\/\S*\/)?curl(?:\.exe)?\s+(.+)$/;
+const VERSION_LINE = /^curl (\d+\.\d+\.\d+)\S* \(/;
+
+interface TraceBlock {
+  dir: 'send' | 'recv';
+  kind: 'header' | 'data' | 'SSL data';
+  bytes: number;
+  line: number;
+  t: number | null;
+  b: TransferBuilder;
+  hex?: boolean;
+  /** ascii mode: [offset, text, line, the dump line as written] per dump line */
+  rows: Array<[number, string, number, string]>;
+  /** hex mode: decoded bytes and the dump line of each 16-byte row */
+  data: number[];
+  rowLines: Array<[number, number]>;
+  size: number;
+}
+
+interface Block {
+  vars: Map<string, { raw: string; value: string; line: number; text: string }>;
+  unknown: Array<{ name: string; value: string; line: number; raw: string }>;
+  line: number;
+  t: number | null;
+  source: CurlSource;
+}
+
+interface Command {
+  line: number;
+  /** the command line as written */
+  text: string;
+  upload: boolean;
+  method?: string;
+  url?: string;
+  expectOff: boolean;
+  head: boolean;
+}
+
+interface ConnFacts {
+  remote?: { ip: string; port: number };
+  local?: { ip: string; port: number };
+  host?: string;
+}
+
+export class CurlTextParser {
+  private cur: TransferBuilder | undefined;
+  private byId = new Map<string, TransferBuilder>();
+  private conns = new Map<number, ConnFacts>();
+  private block: Block | undefined;
+  private json: { lines: string[]; line: number; t: number | null } | undefined;
+  private trace: TraceBlock | undefined;
+  private cmd: Command | undefined;
+  private version: string | undefined;
+  private lastProgress: { received: number; line: number } | undefined;
+  private pending: { err: ErrorLine; line: number; t: number | null; raw: string } | undefined;
+  private loose: Array<{ name: string; value: string; line: number; raw: string }> | undefined;
+  private held: TransferBuilder | undefined;
+  private clockKind: 'epoch' | 'time-of-day' | undefined;
+  private clockConflict = false;
+  private assumedUtc = false;
+  private ignored = 0;
+  transfers = 0;
+  lines = 0;
+  firstT: number | null = null;
+  lastT: number | null = null;
+
+  constructor(
+    private readonly format: CurlFormat,
+    private readonly diag: Diagnostics,
+    private readonly emit: (t: CurlTransfer) => void,
+  ) {}
+
+  get clock(): 'epoch' | 'time-of-day' | 'none' {
+    return this.clockKind ?? 'none';
+  }
+
+  private get source(): CurlSource {
+    switch (this.format) {
+      case 'curl-trace':
+        return 'trace';
+      case 'curl-writeout':
+        return 'writeout';
+      case 'curl-json':
+        return 'json';
+      case 'curl-csv':
+        return 'csv';
+      case 'app-log':
+        return 'log';
+      default:
+        return 'verbose';
+    }
+  }
+
+  line(tl: TextLine): void {
+    this.lines++;
+    if (tl.cut) this.diag.warn({ line: tl.line, byteOffset: tl.byteOffset }, 'line longer than 64 KiB: only its start was read');
+    const segs = tl.text.includes('\r') ? tl.text.split('\r') : [tl.text];
+    // The progress meter rewrites itself with CR: each piece is a line of its own.
+    let any = false;
+    for (const s of segs) {
+      if (segs.length > 1 && s.trim() === '') continue;
+      any = true;
+      this.segment(s, tl.line);
+    }
+    if (!any) this.segment('', tl.line);
+  }
+
+  end(): void {
+    this.finishTrace();
+    if (this.json) this.finishJson(true);
+    this.flushBlock();
+    this.dropLoose();
+    this.flushPending();
+    this.release();
+    for (const b of this.byId.values()) if (b !== this.cur) this.flush(b);
+    this.byId.clear();
+    if (this.cur) this.flush(this.cur);
+    this.cur = undefined;
+    if (this.ignored > 0 && this.format === 'app-log') this.diag.note(`${this.ignored} log lines without a curl error were passed over`);
+    if (this.clockConflict) this.diag.note('lines carry both full dates and times of day; only the first kind was placed in time');
+    if (this.assumedUtc) this.diag.note('timestamps without a zone were read as UTC');
+  }
+
+  // ---- time -------------------------------------------------------------
+
+  private stamp(s: string): { t: number | null; rest: string } {
+    const st = parseStamp(s);
+    if (!st) return { t: null, rest: s };
+    if (st.assumedUtc) this.assumedUtc = true;
+    if (this.clockKind === undefined) this.clockKind = st.kind;
+    if (this.clockKind !== st.kind) {
+      this.clockConflict = true;
+      return { t: null, rest: st.rest };
+    }
+    this.seenT(st.t);
+    return { t: st.t, rest: st.rest };
+  }
+
+  private seenT(t: number): void {
+    if (this.firstT === null || t < this.firstT) this.firstT = t;
+    if (this.lastT === null || t > this.lastT) this.lastT = t;
+  }
+
+  // ---- dispatch ---------------------------------------------------------
+
+  private segment(raw: string, line: number): void {
+    if (this.json) {
+      this.jsonLine(raw);
+      return;
+    }
+    // The progress meter has no newline before the next --trace-time line: `…     002:55:51.662762 * Trying`.
+    const glued = raw.charCodeAt(0) === 32 ? /\d(\d{2}:\d{2}:\d{2}\.\d{6} [*<>{}=\[])/.exec(raw) : null;
+    if (glued && !/^\s*\d{2}:\d{2}:\d{2}\.\d{6} /.test(raw) && PROGRESS.test(raw.slice(0, glued.index + 1))) {
+      this.segment(raw.slice(0, glued.index + 1), line);
+      this.segment(raw.slice(glued.index + 1), line);
+      return;
+    }
+    let { t, rest } = this.stamp(raw);
+    // A CI runner's full date before curl's own --trace-time: the date is the better clock; drop the inner time.
+    if (t !== null && /^\d{2}:\d{2}:\d{2}\.\d{6} /.test(rest)) rest = rest.slice(16);
+    let tid: string | undefined;
+    const ids = TRACE_IDS.exec(rest);
+    if (ids) {
+      tid = ids[2] === 'x' ? undefined : `${ids[1]}-${ids[2]}`;
+      rest = rest.slice(ids[0].length);
+    }
+    const s = rest.trim();
+
+    if (this.trace) {
+      const d = DUMP.exec(s);
+      if (d && s !== '') {
+        this.dump(d[1], rest.replace(/^\s+/, '').slice(d[1].length + 1).replace(/^ /, ''), line, s);
+        return;
+      }
+      this.finishTrace();
+    }
+    if (s === '') {
+      this.blank(line, t);
+      return;
+    }
+    this.classify(s, line, t, tid);
+  }
+
+  private classify(s: string, line: number, t: number | null, tid: string | undefined): void {
+    let m: RegExpExecArray | null;
+    if ((m = /^== Info: ?(.*)$/.exec(s))) {
+      this.info(m[1], line, t, tid, s);
+      return;
+    }
+    if ((m = TRACE_BLOCK.exec(s))) return this.traceBlock(m, line, t, tid, s);
+    if (s === '*' || s.startsWith('* ')) {
+      this.info(s.slice(2), line, t, tid, s);
+      return;
+    }
+    if (s === '>' || s.startsWith('> ')) return this.requestSide(s.slice(2), line, t, tid, s);
+    if (s === '<' || s.startsWith('< ')) return this.responseSide(s.slice(2), line, t, tid, s);
+    if ((m = /^([{}]) \[(\d+) bytes data\]$/.exec(s))) return this.dataLine(m[1] === '{' ? 'recv' : 'send', Number(m[2]), line, t, tid, s);
+    if (PROGRESS_HEAD.test(s)) return;
+    if ((m = PROGRESS.exec(s))) {
+      this.progress(m, line);
+      const after = s.slice(m[0].length).trim();
+      if (after) this.classify(after, line, t, tid);
+      return;
+    }
+    if ((m = HASH_BAR.exec(s)) && m[0].length > 0 && (m[1] || /^#{3,}/.test(s))) {
+      const after = s.slice(m[0].length).trim();
+      if (after) this.classify(after, line, t, tid);
+      return;
+    }
+    if (s.startsWith('- ') && this.info(s.slice(2), line, t, tid, s, true)) return;
+
+    const b0 = this.target(tid);
+    if (b0?.hasRequest && b0.phase === 'request') {
+      if (/^[A-Za-z][\w-]*: ?/.test(s)) {
+        b0.requestHeader(s, line, t);
+        b0.touch(line, t);
+        return;
+      }
+    }
+    if (b0?.bareResponse && b0.phase === 'response' && /^[A-Za-z][\w-]*: ?/.test(s)) {
+      b0.responseHeader(s, line, t);
+      b0.touch(line, t);
+      return;
+    }
+
+    if (s.startsWith('{')) {
+      if (s === '{') {
+        this.json = { lines: [s], line, t };
+        return;
+      }
+      return this.jsonObject(s, line, t);
+    }
+    // `errormsg: Recv failure: …` is a -w value, not a log line: curl's own names come first.
+    const kvm = PRINT_R.exec(s) ?? KV.exec(s);
+    if (kvm && isCurlVarName(kvm[1]) && this.kv(kvm[1], kvm[2], line, t, s, 'writeout')) return;
+    const err = findErrorLine(s);
+    if (err) return this.errorLine(err, line, t, tid, s);
+
+    if ((m = VERSION_LINE.exec(s))) {
+      this.version = m[1];
+      return;
+    }
+    if ((m = COMMAND.exec(s)) && /(?:^|\s)(?:-[a-zA-Z]|--[a-z]|['"]?https?:\/\/|[\w.-]+:\d+)/.test(m[1])) return this.command(m[1], line, s);
+    if ((m = REQUEST_LINE.exec(s)) && m[3]) return this.bareRequest(m, line, t, tid, s);
+    if ((m = STATUS_LINE.exec(s)) && b0?.hasRequest) {
+      b0.statusLine(m[1], Number(m[2]), line, s, t);
+      b0.bareResponse = true;
+      b0.touch(line, t);
+      return;
+    }
+    if (this.info(s, line, t, tid, s, true)) return;
+    if ((m = PRINT_R.exec(s)) && this.kv(m[1], m[2], line, t, s, 'writeout')) return;
+    if ((m = KV.exec(s)) && this.kv(m[1], m[2], line, t, s, 'writeout')) return;
+    if (s.startsWith('#') || /^(?:real|user|sys)\s+\d+m[\d.]+s$/.test(s) || /^-{4,}$/.test(s)) return; // comments, `time`'s report, the template's rule
+    if (/^(?:Array|\(|\)|\}|\]|\[)$/.test(s)) return; // print_r / JSON punctuation
+    this.unplaced(line, s);
+  }
+
+  private unplaced(line: number, s: string): void {
+    // Body text without a newline, then curl's next info line: `Hello world* Closing connection 0`.
+    const glued = /\* (?:Closing connection|Connection #\d+ to host|Trying |Connected to )/.exec(s);
+    if (glued && glued.index > 0) {
+      this.info(s.slice(glued.index + 2), line, null, undefined, s.slice(glued.index));
+      return;
+    }
+    if (this.format === 'app-log') {
+      this.ignored++;
+      return;
+    }
+    const shown = s.length > 80 ? s.slice(0, 80) + '…' : s;
+    this.diag.warn({ line }, `not curl output, passed over: ${shown}`);
+  }
+
+  // ---- transfers --------------------------------------------------------
+
+  private target(tid: string | undefined): TransferBuilder | undefined {
+    if (tid !== undefined) return this.byId.get(tid.replace(/^\d+-/, '')) ?? this.cur;
+    return this.cur;
+  }
+
+  private open(line: number, t: number | null, tid: string | undefined, source?: CurlSource): TransferBuilder {
+    this.flushBlock();
+    const b = new TransferBuilder(line, t, source ?? this.source);
+    if (this.version) b.x.curlVersion = this.version;
+    if (this.cmd) {
+      if (this.cmd.upload) b.x.upload = true;
+      if (this.cmd.method) b.x.method = this.cmd.method;
+      if (this.cmd.url) b.cmdUrl = this.cmd.url;
+      b.fact('command', this.cmd.line, this.cmd.text, null);
+      // `-H 'Expect:'` switched the header off: no 100-continue wait to infer.
+      if (this.cmd.expectOff) b.x.expect100 = { sent: false };
+    }
+    if (tid !== undefined) {
+      tid = tid.replace(/^\d+-/, ''); // keyed by transfer, not connection: a transfer may connect twice
+      if (this.byId.size >= MAX_OPEN_TRANSFERS) {
+        const [oldest] = this.byId.keys();
+        const ob = this.byId.get(oldest)!;
+        this.byId.delete(oldest);
+        if (ob !== this.cur) this.flush(ob);
+      }
+      const prev = this.byId.get(tid);
+      if (prev && prev !== b) this.flush(prev);
+      this.byId.set(tid, b);
+      b.x.traceId = tid;
+    } else if (this.cur) this.flush(this.cur);
+    this.cur = b;
+    return b;
+  }
+
+  /** The transfer a start-of-transfer line belongs to: the current one until it has gone past setup. */
+  private starting(line: number, t: number | null, tid: string | undefined): TransferBuilder {
+    const k = tid?.replace(/^\d+-/, '');
+    const b = k !== undefined ? this.byId.get(k) : this.cur;
+    if (b && !b.hasRequest && !b.closed && b.x.exitCode === undefined && !b.x.vars) return b;
+    return this.open(line, t, k === undefined ? undefined : tid);
+  }
+
+  private ensure(line: number, t: number | null, tid: string | undefined): TransferBuilder {
+    const k = tid?.replace(/^\d+-/, '');
+    const b = k !== undefined ? this.byId.get(k) : this.cur;
+    return b ?? this.open(line, t, tid);
+  }
+
+  private flush(b: TransferBuilder): void {
+    if (this.cur === b) this.cur = undefined;
+    if (b.x.traceId !== undefined && this.byId.get(b.x.traceId) === b) this.byId.delete(b.x.traceId);
+    // A builder opened by a line that turned out to say nothing (`> Array`) is no transfer.
+    if (Object.keys(b.x.evidence).every((k) => k === 'command') && !b.hasRequest && b.x.exitCode === undefined && !b.x.remote) return;
+    if (b.x.connectionId !== undefined) this.remember(b.x.connectionId, b);
+    this.release();
+    this.transfers++;
+    this.emit(b.build());
+  }
+
+  private remember(id: number, b: TransferBuilder): void {
+    if (!this.conns.has(id) && this.conns.size >= MAX_CONNECTIONS) {
+      const [oldest] = this.conns.keys();
+      this.conns.delete(oldest);
+    }
+    this.conns.set(id, { remote: b.x.remote, local: b.x.local, host: b.x.host });
+  }
+
+  // ---- verbose / trace info lines ----------------------------------------
+
+  /**
+   * An info line (`* …`, `== Info: …`). With `strict`, only phrases curl is
+   * known to print are taken (for lines that lost their `*` when pasted);
+   * returns whether the line was placed.
+   */
+  private info(text: string, line: number, t: number | null, tid: string | undefined, raw: string, strict = false): boolean {
+    const s = text.trim();
+    if (strict && !STRICT_START.test(s)) return false;
+    let m: RegExpExecArray | null;
+    // curl ≥ 8.x repeats the ids inside the info text under --trace-ids: `[0-x] == Info: [0-x] [MULTI] …`
+    const inner = TRACE_IDS.exec(s + ' ');
+    const body = inner ? s.slice(inner[0].length - 1).trim() : s;
+
+    // Start of a transfer (or a new one on an old connection).
+    if ((m = /^About to connect\(\) to (?:proxy )?(\S+) port (\d+)(?: \(#(\d+)\))?/.exec(body))) {
+      const b = this.starting(line, t, tid);
+      b.setHost(m[1]);
+      if (m[3] !== undefined) b.x.connectionId = Number(m[3]);
+      b.fact('start', line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if ((m = /^Trying (\[[^\]]+\]|[^\s:]+(?::[^\s:]+)*?)(?::(\d+))?(?:\.\.\.|…)(?:\s*connected)?/.exec(body))) {
+      const b = this.starting(line, t, tid);
+      let ip = m[1];
+      let port = m[2] !== undefined ? Number(m[2]) : undefined;
+      // `Trying ::1:8080...`: the last colon splits an unbracketed IPv6 from its port only when curl printed one.
+      if (port === undefined && /^[\da-f:]+:\d+$/i.test(ip) && (ip.match(/:/g)?.length ?? 0) >= 2 && /::?\d+$/.test(ip) && ip.includes('::')) {
+        const k = ip.lastIndexOf(':');
+        port = Number(ip.slice(k + 1));
+        ip = ip.slice(0, k);
+      }
+      b.setRemote(ip, port);
+      b.fact('start', line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if ((m = /^(?:Hostname was NOT found in DNS cache|Hostname in DNS cache was stale|processing: (\S+)|Host (\S+?)(?::(\d+))? was resolved\.?)$/.exec(body))) {
+      const b = this.starting(line, t, tid);
+      if (m[1]) b.x.url ??= m[1];
+      if (m[2]) b.setHost(m[2]);
+      b.fact('start', line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if ((m = /^Re-using existing (?:\w+ )?connection!?(?: \(?#(\d+)\)?)? with (?:proxy |host )?(\S+)/.exec(body))) {
+      const b = this.open(line, t, tid);
+      b.x.reused = true;
+      b.setHost(m[2]);
+      const id = m[1] !== undefined ? Number(m[1]) : this.lastConnFor(m[2]);
+      if (id !== undefined) {
+        b.x.connectionId = id;
+        const c = this.conns.get(id);
+        if (c?.remote) b.x.remote = { ...c.remote };
+        if (c?.local) b.x.local = { ...c.local };
+      }
+      b.fact('start', line, raw, t);
+      b.fact('connected', line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if ((m = /^Connected to (\S+) \(([^)]*)\) port (\d+)(?: \(#(\d+)\))?/.exec(body))) {
+      const b = this.starting(line, t, tid);
+      b.setHost(m[1]);
+      if (m[2]) b.setRemote(m[2], Number(m[3]));
+      if (m[4] !== undefined) b.x.connectionId = Number(m[4]);
+      if (Number(m[3]) === 443) b.scheme ??= 'https';
+      b.fact('connected', line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if ((m = /^Established connection to (\S+) \((\S+) port (\d+)\) from (\S+) port (\d+)/.exec(body))) {
+      const b = this.starting(line, t, tid);
+      b.setHost(m[1]);
+      b.setRemote(m[2], Number(m[3]));
+      b.setLocal(m[4], Number(m[5]));
+      b.fact('connected', line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if ((m = /^Local port: (\d+)/.exec(body))) {
+      const b = this.ensure(line, t, tid);
+      if (Number(m[1]) > 0) b.setLocal(b.x.local?.ip, Number(m[1]));
+      b.fact('local', line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if ((m = /^connected$/.exec(body))) {
+      this.ensure(line, t, tid).touch(line, t);
+      return true;
+    }
+    if ((m = /^Connection #(\d+) to host (\S+) left intact/.exec(body))) {
+      const b = this.target(tid);
+      if (!b) return true;
+      b.x.connectionId ??= Number(m[1]);
+      b.x.closed = 'intact';
+      b.fact('close', line, raw, t);
+      b.touch(line, t);
+      if (b.x.connectionId !== undefined) this.remember(b.x.connectionId, b);
+      return true;
+    }
+    if ((m = /^(?:Closing connection|shutting down connection)(?: #?(-?\d+))?\.?$/.exec(body))) {
+      const b = this.target(tid);
+      if (!b) return true;
+      if (m[1] !== undefined && Number(m[1]) >= 0) b.x.connectionId ??= Number(m[1]);
+      b.x.closed = 'closed';
+      b.fact('close', line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if (/^Done waiting for 100-continue/.test(body)) {
+      const b = this.ensure(line, t, tid);
+      b.doneWaiting(line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if ((m = /^upload completely sent off: (\d+) out of (\d+) bytes/.exec(body))) {
+      const b = this.ensure(line, t, tid);
+      if (b.x.bytesSent === undefined) b.x.bytesSent = Number(m[1]);
+      if (Number(m[1]) > 0) b.x.upload = true;
+      b.fact('upload', line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if (/^(?:We are completely uploaded and fine|Request completely sent off|HTTP error before end of send, stop sending|Mark bundle as not supporting multiuse|TCP_NODELAY set|Expire in \d+ ms|Connection state changed|old SSL session ID is stale|Found bundle for host|Server auth using|Issue another request to this URL|Ignoring the response-body|Send failure: Broken pipe)/.test(body) && !matchWording(body)) {
+      this.target(tid)?.touch(line, t);
+      return true;
+    }
+    if ((m = /^Establish HTTP proxy tunnel to (\S+)/.exec(body))) {
+      const b = this.ensure(line, t, tid);
+      b.x.url ??= `https://${m[1].replace(/:443$/, '')}/`;
+      b.fact('proxy', line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if ((m = /^Received HTTP code (\d+) from proxy after CONNECT/.exec(body))) {
+      const b = this.ensure(line, t, tid);
+      b.x.proxyConnectStatus = Number(m[1]);
+      b.error(56, body, 'wording', line, raw, t);
+      b.touch(line, t);
+      return true;
+    }
+    if ((m = /^(?:\[HTTP\/2\] \[\d+\] |h2h3 |h2 )?\[(:?[a-z-]+): (.*)\]$/.exec(body))) {
+      const b = this.ensure(line, t, tid);
+      const [, k, v] = m;
+      if (k === ':method') b.x.method = v.toUpperCase();
+      else if (k === ':authority') b.setHost(v.replace(/:\d+$/, ''));
+      else if (k === ':scheme') b.scheme = v;
+      else if (k === 'user-agent') {
+        b.x.userAgent = v;
+        const ver = versionFromAgent(v);
+        if (ver) b.x.curlVersion = ver;
+      }
+      b.touch(line, t);
+      return true;
+    }
+    if ((m = /^\[HTTP\/2\] \[\d+\] OPENED stream for (\S+)/.exec(body))) {
+      const b = this.ensure(line, t, tid);
+      b.x.url ??= m[1];
+      b.touch(line, t);
+      return true;
+    }
+    if (/^(?:using HTTP\/2|Using HTTP2|ALPN[:,] server accepted (?:to use )?h2)/.test(body)) {
+      const b = this.target(tid);
+      if (b) {
+        b.x.httpVersion = '2';
+        b.touch(line, t);
+      }
+      return true;
+    }
+    if (/^(?:SSL connection using|ALPN|TLSv|\(\d+\) \((?:IN|OUT)\)|Server certificate|subject:|start date:|expire date:|subjectAltName|issuer:|SSL certificate verify|CAfile|CApath|successfully set certificate|Cipher selection|TLS)/.test(body)) {
+      const b = this.target(tid);
+      if (b) {
+        b.tls = true;
+        b.scheme ??= 'https';
+        b.touch(line, t);
+      }
+      return true;
+    }
+    const w = matchWording(body);
+    if (w) {
+      const b = this.ensure(line, t, tid);
+      b.error(w.code, body, 'wording', line, raw, t);
+      const fc = /^Failed to connect to (\S+) port (\d+)/.exec(body);
+      if (fc) {
+        b.setHost(fc[1]);
+        if (!b.x.remote) b.setRemote(fc[1], Number(fc[2]));
+      }
+      // curl 8: `connect to ::1 port 1 from ::1 port 49630 failed: Connection refused`
+      const cf = /^connect to (\S+) port (\d+)(?: from (\S+) port (\d+))? failed/.exec(body);
+      if (cf) {
+        b.setRemote(cf[1], Number(cf[2]));
+        if (cf[3] !== undefined) b.setLocal(cf[3], Number(cf[4]));
+        b.fact('connected', line, raw, t);
+      }
+      b.touch(line, t);
+      return true;
+    }
+    if (strict) return false;
+    // Any other info line: curl's chatter (IPv4 lists, [MULTI] traces, …) belongs to the open transfer.
+    const b = this.target(tid);
+    if (b) b.touch(line, t);
+    return true;
+  }
+
+  private lastConnFor(host: string): number | undefined {
+    const h = host.toLowerCase();
+    let found: number | undefined;
+    for (const [id, c] of this.conns) if (c.host === h) found = id;
+    return found;
+  }
+
+  // ---- verbose headers ----------------------------------------------------
+
+  private requestSide(text: string, line: number, t: number | null, tid: string | undefined, raw: string): void {
+    const s = text.trim();
+    let m: RegExpExecArray | null;
+    let b = this.target(tid);
+    if (s === '') {
+      if (b?.bareResponse && b.phase === 'response') b.responseEnd();
+      else b?.requestEnd(line, t);
+      b?.touch(line, t);
+      return;
+    }
+    if ((m = REQUEST_LINE.exec(s))) {
+      if (!b || b.hasRequest || b.x.exitCode !== undefined) {
+        const prev = b;
+        b = this.open(line, t, tid);
+        // Same connection, next request (keep-alive without a `Re-using` line, e.g. HTTP/1.0 old curl).
+        if (prev && !prev.closed && prev.x.connectionId !== undefined) {
+          b.x.connectionId = prev.x.connectionId;
+          if (prev.x.remote) b.x.remote = { ...prev.x.remote };
+          if (prev.x.local) b.x.local = { ...prev.x.local };
+        }
+      }
+      b.requestLine(m[1], m[2], m[3], line, raw, t);
+      b.touch(line, t);
+      return;
+    }
+    // Markdown-mangled pastes quote every line with `> `.
+    if ((m = STATUS_LINE.exec(s)) && b?.hasRequest) {
+      b.statusLine(m[1], Number(m[2]), line, raw, t);
+      b.bareResponse = true;
+      b.touch(line, t);
+      return;
+    }
+    if (b?.bareResponse && b.phase === 'response') {
+      b.responseHeader(s, line, t, raw);
+      b.touch(line, t);
+      return;
+    }
+    if (!b?.hasRequest || b.phase !== 'request') {
+      if (this.info(s, line, t, tid, raw, true)) return;
+    }
+    if (!b) b = this.open(line, t, tid);
+    b.requestHeader(s, line, t, raw);
+    b.touch(line, t);
+  }
+
+  private responseSide(text: string, line: number, t: number | null, tid: string | undefined, raw: string): void {
+    const s = text.trim();
+    let m: RegExpExecArray | null;
+    const b = this.target(tid) ?? this.open(line, t, tid);
+    if (s === '') {
+      b.responseEnd();
+      b.touch(line, t);
+      return;
+    }
+    if ((m = STATUS_LINE.exec(s))) {
+      if (b.phase === 'request') b.requestEnd(line, t);
+      b.statusLine(m[1], Number(m[2]), line, raw, t);
+    } else b.responseHeader(s, line, t, raw);
+    b.touch(line, t);
+  }
+
+  private dataLine(dir: 'send' | 'recv', n: number, line: number, t: number | null, tid: string | undefined, raw: string): void {
+    const b = this.target(tid);
+    if (!b) return;
+    // Before the request, `{ [N bytes data]` are TLS handshake records: not the body.
+    if (dir === 'recv' && (b.phase === 'body' || (b.phase === 'response' && b.finalStatusSeen))) {
+      if (b.phase === 'response') b.responseEnd();
+      b.bodyReceived(n, line, raw, t, false);
+    } else if (dir === 'send' && (b.phase === 'sent' || b.phase === 'request')) {
+      if (b.phase === 'request') b.requestEnd(line, t);
+      b.bodySent(n, line, raw, t);
+    }
+    b.touch(line, t);
+  }
+
+  private progress(m: RegExpExecArray, line: number): void {
+    const received = sizeValue(m[4]);
+    if (received === undefined) return;
+    this.lastProgress = { received, line };
+    const b = this.cur;
+    if (b && !b.closed && b.x.exitCode === undefined) {
+      b.x.progressReceived = received;
+      b.fact('progress', line, m[0], null, true);
+    }
+  }
+
+  private blank(line: number, t: number | null): void {
+    const b = this.cur;
+    if (!b) return;
+    if (b.bareRequest && b.phase === 'request') b.requestEnd(line, t);
+    else if (b.bareResponse && b.phase === 'response') b.responseEnd();
+  }
+
+  private bareRequest(m: RegExpExecArray, line: number, t: number | null, tid: string | undefined, raw: string): void {
+    let b = this.target(tid);
+    if (!b || b.hasRequest || b.x.exitCode !== undefined) b = this.open(line, t, tid);
+    b.requestLine(m[1], m[2], m[3], line, raw, t);
+    b.bareRequest = true;
+    b.touch(line, t);
+  }
+
+  // ---- trace blocks -------------------------------------------------------
+
+  private traceBlock(m: RegExpExecArray, line: number, t: number | null, tid: string | undefined, raw: string): void {
+    const dir = m[1] === '=>' ? 'send' : 'recv';
+    const kind = m[3] as TraceBlock['kind'];
+    const n = Number(m[4]);
+    let b = this.target(tid);
+    if (!b) b = this.open(line, t, tid);
+    if (kind === 'header' && dir === 'send' && (b.hasRequest || b.x.exitCode !== undefined) && b.phase !== 'request') {
+      const prev = b;
+      b = this.open(line, t, tid);
+      if (prev.x.connectionId !== undefined && !prev.closed) {
+        b.x.connectionId = prev.x.connectionId;
+        if (prev.x.remote) b.x.remote = { ...prev.x.remote };
+      }
+    }
+    if (kind === 'data') {
+      if (dir === 'send') {
+        if (b.phase === 'request') b.requestEnd(line, t);
+        b.bodySent(n, line, raw, t);
+      } else {
+        if (b.phase === 'response') b.responseEnd();
+        b.bodyReceived(n, line, raw, t);
+      }
+    }
+    b.fact('trace', line, raw, t);
+    b.touch(line, t);
+    this.trace = { dir, kind, bytes: n, line, t, b, rows: [], data: [], rowLines: [], size: 0 };
+  }
+
+  private dump(offHex: string, text: string, line: number, raw: string): void {
+    const tb = this.trace!;
+    tb.b.touch(line, null);
+    if (tb.kind !== 'header') return;
+    if (tb.size >= MAX_TRACE_HEADER_BYTES) return;
+    if (tb.hex === undefined) {
+      const groups = hexGroups(text);
+      tb.hex = groups.length > 0 && groups.length === Math.min(16, tb.bytes);
+    }
+    if (tb.hex) {
+      const g = hexGroups(text);
+      tb.rowLines.push([tb.data.length, line]);
+      for (const x of g) tb.data.push(parseInt(x, 16));
+      tb.size += g.length;
+    } else {
+      tb.rows.push([parseInt(offHex, 16), text, line, raw]);
+      tb.size += text.length;
+    }
+  }
+
+  private finishTrace(): void {
+    const tb = this.trace;
+    if (!tb) return;
+    this.trace = undefined;
+    if (tb.kind !== 'header') return;
+    const logical: Array<{ text: string; line: number; raw?: string }> = [];
+    if (tb.hex) {
+      const s = Buffer.from(tb.data).toString('latin1');
+      let pos = 0;
+      let row = 0;
+      for (const part of s.split('\n')) {
+        while (row + 1 < tb.rowLines.length && tb.rowLines[row + 1][0] <= pos) row++;
+        logical.push({ text: part.replace(/\r$/, ''), line: tb.rowLines[row]?.[1] ?? tb.line });
+        pos += part.length + 1;
+      }
+      if (logical.length && logical[logical.length - 1].text === '' && s.endsWith('\n')) logical.pop();
+    } else {
+      // --trace-ascii breaks at CRLF and at 64 columns: a row that does not start where
+      // the previous one ended plus its CRLF continues the previous header line.
+      let expect = -1;
+      for (const [off, text, line, raw] of tb.rows) {
+        if (logical.length && off === expect) logical[logical.length - 1].text += text;
+        else logical.push({ text, line, raw });
+        expect = off + text.length;
+      }
+    }
+    const b = tb.b;
+    if (tb.dir === 'send') {
+      for (const { text, line, raw } of logical) {
+        const m = REQUEST_LINE.exec(text);
+        if (m && b.phase !== 'request') {
+          b.requestLine(m[1], m[2], m[3], line, raw ?? text, tb.t);
+          continue;
+        }
+        if (text === '') {
+          b.requestEnd(line, tb.t);
+          continue;
+        }
+        if (b.phase === 'request') b.requestHeader(text, line, tb.t, raw);
+      }
+      if (b.phase === 'request' && tb.bytes > 0 && tb.size >= tb.bytes - 2) b.requestEnd(tb.line, tb.t);
+    } else {
+      for (const { text, line, raw } of logical) {
+        const m = STATUS_LINE.exec(text);
+        if (m) {
+          if (b.phase === 'request') b.requestEnd(line, tb.t);
+          b.statusLine(m[1], Number(m[2]), line, raw ?? text, tb.t);
+        } else if (text === '') b.responseEnd();
+        else if (b.phase === 'response') b.responseHeader(text, line, tb.t, raw);
+      }
+    }
+  }
+
+  // ---- one-line errors ----------------------------------------------------
+
+  private flushPending(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.standalone(p.err, p.line, p.t, p.raw);
+  }
+
+  private errorLine(err: ErrorLine, line: number, t: number | null, tid: string | undefined, raw: string): void {
+    const src = err.codeSource === 'curl' ? 'curl' : err.codeSource === 'log' ? 'log' : 'wording';
+    const b = this.target(tid);
+    // curl's own last line belongs to the transfer its -v/--trace lines described.
+    if (b && err.form === 'curl-tool' && (b.x.exitCode === undefined || b.x.exitCodeSource === 'wording')) {
+      b.error(err.code, err.message, src, line, raw, t);
+      b.touch(line, t);
+      this.flush(b);
+      return;
+    }
+    if (b && err.form === 'wording' && b.x.exitCode === undefined && (b.hasRequest || b.x.remote) && !b.closed) {
+      b.error(err.code, err.message, 'wording', line, raw, t);
+      b.touch(line, t);
+      return;
+    }
+    if (err.form === 'curl-tool' && !b && WRITEOUT_FORMATS.has(this.format) && !(this.block && !this.block.vars.has('exitcode'))) {
+      // curl prints `curl: (N) …` before its -w output: it belongs to the block that follows.
+      // A block still open here is complete (it has its exitcode): close it so it can take an earlier error line.
+      this.flushBlock();
+      this.flushPending();
+      this.pending = { err, line, t, raw };
+      return;
+    }
+    if (this.block && (this.block.vars.size > 0) && !this.block.vars.has('exitcode') && err.form === 'curl-tool') {
+      // `-w` output and curl's stderr in one file: the error line goes with the block around it.
+      const blk = this.block;
+      blk.vars.set('exitcode', { raw: 'exitcode', value: String(err.code ?? ''), line, text: raw });
+      if (!blk.vars.has('errormsg')) blk.vars.set('errormsg', { raw: 'errormsg', value: err.message, line, text: raw });
+      return;
+    }
+    this.standalone(err, line, t, raw);
+  }
+
+  /** A transfer of its own for an error line that belongs to no other record. */
+  private standalone(err: ErrorLine, line: number, t: number | null, raw: string): void {
+    const src = err.codeSource === 'curl' ? 'curl' : err.codeSource === 'log' ? 'log' : 'wording';
+    const nb = new TransferBuilder(line, t, this.source === 'verbose' || this.source === 'trace' ? this.source : 'log');
+    if (this.version) nb.x.curlVersion = this.version;
+    if (this.cmd && line - this.cmd.line < 200) {
+      if (this.cmd.upload) nb.x.upload = true;
+      if (this.cmd.method) nb.x.method = this.cmd.method;
+      if (this.cmd.url) nb.x.url = this.cmd.url;
+    }
+    nb.error(err.code, err.message, err.codeSource === 'wording' ? 'log' : src, line, raw, t);
+    if (err.codeSource === 'wording') nb.x.exitCodeSource = 'wording';
+    if (err.url) nb.x.url = err.url;
+    this.logPairs(nb, raw);
+    const fc = /Failed to connect to (\S+) port (\d+)/.exec(err.message);
+    if (fc) nb.setHost(fc[1]);
+    if (this.lastProgress && line - this.lastProgress.line <= PROGRESS_REACH) {
+      nb.x.progressReceived = this.lastProgress.received;
+      nb.fact('progress', this.lastProgress.line, 'progress meter', null);
+    }
+    nb.touch(line, t);
+    const held = this.held;
+    if (held && isEcho(held, nb, line, t)) {
+      // The application logging the same failure again (a follow-up warning): one event, more evidence.
+      held.fact(`repeat:${line}`, line, raw, t);
+      held.touch(line, t);
+      return;
+    }
+    this.release();
+    this.held = nb;
+  }
+
+  /** Emits the standalone error transfer held back to catch its echoes. */
+  private release(): void {
+    const h = this.held;
+    if (!h) return;
+    this.held = undefined;
+    this.transfers++;
+    this.emit(h.build());
+  }
+
+  /**
+   * `key=value` pairs an application logged beside the error (`url=… http_code=200
+   * size_download=7000 total_time=0.113`): the facts that join it to the wire.
+   */
+  private logPairs(b: TransferBuilder, raw: string): void {
+    const re = /\b([A-Za-z_][\w.]{1,40})=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;]+)/g;
+    const vars = new Map<string, VarIn>();
+    let m: RegExpExecArray | null;
+    let n = 0;
+    while ((m = re.exec(raw)) && n++ < 60) {
+      const canon = canonicalVar(m[1]);
+      if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
+      if (!vars.has(canon)) vars.set(canon, { raw: m[1], value: m[2].replace(/^["']|["']$/g, ''), line: b.x.line, text: raw });
+    }
+    if (!vars.size) return;
+    const keep = { exitCode: b.x.exitCode, exitCodeSource: b.x.exitCodeSource, errorMessage: b.x.errorMessage, wording: b.x.wording };
+    applyVars(b, vars);
+    Object.assign(b.x, keep);
+  }
+
+  // ---- command lines ------------------------------------------------------
+
+  private command(args: string, line: number, text: string): void {
+    this.flushBlock();
+    const toks = shellWords(args);
+    const c: Command = { line, text, upload: false, expectOff: false, head: false };
+    for (let i = 0; i < toks.length; i++) {
+      const a = toks[i];
+      if (/^(?:-d|--data(?:-binary|-raw|-ascii|-urlencode)?|-F|--form(?:-string)?|-T|--upload-file|--json)$/.test(a) || /^-[a-zA-Z]*[dFT].+/.test(a) && /^-[dFT]/.test(a)) c.upload = true;
+      else if (a === '-X' || a === '--request') c.method = toks[++i]?.toUpperCase();
+      else if (/^-X[A-Z]+$/.test(a)) c.method = a.slice(2);
+      else if (a === '-I' || a === '--head') c.head = true;
+      else if (a === '-H' || a === '--header') {
+        const h = toks[++i] ?? '';
+        if (/^expect:\s*$/i.test(h)) c.expectOff = true;
+      } else if (!a.startsWith('-') && !c.url && /^(?:https?:\/\/|[\w.-]+(?::\d+)?(?:\/|$))/.test(a) && /[./:]/.test(a) && !/^@/.test(a)) {
+        c.url = /^https?:\/\//.test(a) ? a : `http://${a}`;
+      }
+    }
+    if (c.head) c.method = 'HEAD';
+    this.cmd = c;
+  }
+
+  // ---- -w blocks ----------------------------------------------------------
+
+  /** A `name: value` / `name=value` line; false when the name is none of curl's. */
+  private kv(name: string, value: string, line: number, t: number | null, raw: string, source: CurlSource): boolean {
+    const canon = canonicalVar(name);
+    const id = name.trim();
+    if (!canon) {
+      if (!/^[A-Za-z_][\w.]*$/.test(id)) return false;
+      if (this.block && this.block.unknown.some((u) => u.name === id)) this.flushBlock();
+      // An unknown name is a -w variable only beside known ones: held until a block takes it.
+      const list = this.block ? this.block.unknown : (this.loose ??= []);
+      if (list.length >= 40) return false;
+      list.push({ name: id, value: value.trim(), line, raw });
+      return true;
+    }
+    if (this.block && this.block.vars.has(canon)) this.flushBlock();
+    if (!this.block) {
+      this.block = { vars: new Map(), unknown: [], line, t, source };
+      const loose = this.loose;
+      this.loose = undefined;
+      if (loose?.length && line - loose[loose.length - 1].line <= LOOSE_REACH) {
+        this.block.unknown.push(...loose);
+        this.block.line = loose[0].line;
+      } else if (loose) for (const u of loose) this.unplaced(u.line, u.raw);
+    }
+    this.block.vars.set(canon, { raw: name.trim(), value: value.trim(), line, text: raw });
+    return true;
+  }
+
+  private dropLoose(): void {
+    const loose = this.loose;
+    this.loose = undefined;
+    if (loose) for (const u of loose) this.unplaced(u.line, u.raw);
+  }
+
+  private flushBlock(): void {
+    const blk = this.block;
+    if (!blk) return;
+    this.block = undefined;
+    const vars = new Map<string, VarIn>();
+    for (const [k, v] of blk.vars) vars.set(k, v);
+    for (const u of blk.unknown) if (!vars.has(u.name)) vars.set(u.name, { raw: u.name, value: u.value, line: u.line, text: `${u.name}: ${u.value}` });
+    this.fromVars(vars, blk.line, blk.t, blk.source === 'writeout' && this.format === 'curl-json' ? 'json' : blk.source);
+  }
+
+  /** Shared by -w blocks, %{json} objects and CSV rows. */
+  fromVars(vars: Map<string, VarIn>, line: number, t: number | null, source: CurlSource): void {
+    const b = new TransferBuilder(line, t, source);
+    if (this.version) b.x.curlVersion = this.version;
+    if (this.cmd && line - this.cmd.line < 200) {
+      if (this.cmd.upload) b.x.upload = true;
+      if (this.cmd.method) b.x.method = this.cmd.method;
+      if (this.cmd.url) b.x.url = this.cmd.url;
+      b.fact('command', this.cmd.line, this.cmd.text, null);
+      // `-H 'Expect:'` switched the header off: no 100-continue wait to infer.
+      if (this.cmd.expectOff) b.x.expect100 = { sent: false };
+    }
+    applyVars(b, vars);
+    const p = this.pending && this.pending.line < line ? this.pending : undefined;
+    if (p && (b.x.exitCode === undefined || b.x.exitCode === p.err.code)) {
+      this.pending = undefined;
+      if (b.x.exitCode === undefined) b.error(p.err.code, p.err.message, 'curl', p.line, p.raw, p.t);
+      else b.fact('errorInfo', p.line, p.raw, p.t);
+      b.touch(p.line, p.t);
+    } else if (p) this.flushPending();
+    const st = b.x.vars?.start_time;
+    if (st !== undefined && st !== null) {
+      const et = parseDateValue(st);
+      if (et !== undefined) {
+        if (this.clockKind === undefined) this.clockKind = 'epoch';
+        if (this.clockKind === 'epoch') {
+          b.x.t = et;
+          b.x.endT = b.x.timings?.total !== undefined ? et + b.x.timings.total : et;
+          this.seenT(et);
+          this.seenT(b.x.endT);
+        }
+      }
+    }
+    for (const v of vars.values()) b.touch(v.line, null);
+    this.release();
+    this.transfers++;
+    this.emit(b.build());
+  }
+
+  // ---- JSON -----------------------------------------------------------------
+
+  private jsonLine(raw: string): void {
+    const j = this.json!;
+    j.lines.push(raw);
+    const s = raw.trim();
+    if (s === '}' || s === '},') this.finishJson(false);
+    else if (j.lines.length >= MAX_JSON_LINES) this.finishJson(true);
+  }
+
+  private finishJson(cut: boolean): void {
+    const j = this.json!;
+    this.json = undefined;
+    if (cut) this.diag.warn({ line: j.line }, 'JSON object not closed: read for what it has');
+    this.jsonObject(j.lines.join('\n'), j.line, j.t, j.lines.length);
+  }
+
+  private jsonObject(text: string, line: number, t: number | null, nLines = 1): void {
+    this.flushBlock();
+    const obj = lenientJson(text);
+    if (!obj) {
+      this.unplaced(line, text);
+      return;
+    }
+    const vars = new Map<string, VarIn>();
+    let specific = 0;
+    for (const [k, v] of Object.entries(obj)) {
+      const canon = canonicalVar(k);
+      const value = v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      if (canon && !GENERIC_KEYS.has(k.toLowerCase())) specific++;
+      const key = canon ?? k;
+      if (!vars.has(key)) vars.set(key, { raw: k, value, line: line + lineOfKey(text, k, nLines), text: `"${k}": ${value}` });
+    }
+    if (specific >= 1) {
+      this.fromVars(vars, line, t, this.format === 'curl-json' ? 'json' : 'json');
+      return;
+    }
+    // A JSON log record: look for a curl error in its string values.
+    let when = t;
+    for (const k of ['time', 'timestamp', '@timestamp', 'datetime', 'date', 'ts']) {
+      if (obj[k] !== undefined) {
+        const et = parseDateValue(obj[k]);
+        if (et !== undefined) {
+          if (this.clockKind === undefined) this.clockKind = 'epoch';
+          if (this.clockKind === 'epoch') {
+            when = et;
+            this.seenT(et);
+          }
+          break;
+        }
+      }
+    }
+    for (const v of Object.values(obj)) {
+      if (typeof v !== 'string') continue;
+      const err = findErrorLine(v);
+      if (err) {
+        this.errorLine(err, line, when, undefined, text.length > 300 ? v : text);
+        return;
+      }
+    }
+    this.unplaced(line, text);
+  }
+}
+
+/** Lines apart within which a log's repeat of the same error is the same event. */
+const ECHO_REACH = 3; /* lines */
+/** Seconds apart within which a log's repeat of the same error is the same event. */
+const ECHO_WINDOW = 1; /* s */
+
+/**
+ * A second log line about the same failure: same code and message, a line or
+ * two later, within a second, naming no URL and adding no facts of its own.
+ * A retry logs its URL (or comes later), so it stays a transfer of its own.
+ */
+function isEcho(held: TransferBuilder, nb: TransferBuilder, line: number, t: number | null): boolean {
+  const a = held.x;
+  const b = nb.x;
+  if (a.exitCode !== b.exitCode || a.errorMessage !== b.errorMessage) return false;
+  if (line - (a.endLine ?? a.line) > ECHO_REACH) return false;
+  if ((a.t === null) !== (t === null) || (t !== null && a.t !== null && Math.abs(t - a.t) > ECHO_WINDOW)) return false;
+  if (b.url) return false;
+  return !b.vars && !b.remote && !b.local && b.httpStatus === undefined;
+}
+
+export interface VarIn {
+  raw: string;
+  value: string | null;
+  line: number;
+  text: string;
+}
+
+/** JSON keys too common in any log to make a record curl's. */
+const GENERIC_KEYS: ReadonlySet<string> = new Set([
+  'method', 'url', 'time', 'timestamp', 'ts', 'date', 'datetime', '@timestamp', 'started_at', 'start', 'epoch', 'status',
+  'status_code', 'http_status', 'error', 'error_message', 'exit', 'rc', 'exit_code', 'content_type', 'scheme', 'referer', 'total',
+  'downloaded', 'uploaded', 'message', 'level', 'app', 'user',
+]);
+
+function lineOfKey(text: string, key: string, nLines: number): number {
+  if (nLines <= 1) return 0;
+  const i = text.indexOf(`"${key}"`);
+  if (i < 0) return 0;
+  let n = 0;
+  for (let k = 0; k < i; k++) if (text.charCodeAt(k) === 10) n++;
+  return n;
+}
+
+/**
+ * JSON as curl and its test suite really print it: `"http_connect":000`
+ * (7.76.0), unquoted `%HTTPPORT` placeholders, a line cut short. Falls back to
+ * picking out `"key": value` pairs.
+ */
+export function lenientJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+  } catch {
+    /* repaired below */
+  }
+  const fixed = text
+    .replace(/:\s*0+(\d)/g, ':$1')
+    .replace(/:\s*(%[A-Za-z_]+%?)/g, ':"$1"')
+    .replace(/,\s*([}\]])/g, '$1');
+  try {
+    const v = JSON.parse(fixed);
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v;
+  } catch {
+    /* pairs below */
+  }
+  const out: Record<string, unknown> = {};
+  const re = /"([^"\\]{1,80})"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|%[A-Za-z_]+%?)/g;
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = re.exec(text)) && n < 400) {
+    n++;
+    if (m[1] in out) continue;
+    const v = m[2];
+    if (v.startsWith('"')) {
+      try {
+        out[m[1]] = JSON.parse(v);
+      } catch {
+        out[m[1]] = v.slice(1, -1);
+      }
+    } else if (v === 'true' || v === 'false') out[m[1]] = v === 'true';
+    else if (v === 'null') out[m[1]] = null;
+    else if (v.startsWith('%')) out[m[1]] = v;
+    else out[m[1]] = Number(v);
+  }
+  return n > 0 ? out : undefined;
+}
+
+function hexGroups(text: string): string[] {
+  // The hex part is 16 groups of "xx " (48 columns); the ASCII column follows.
+  const head = text.slice(0, 48);
+  const out: string[] = [];
+  for (const tok of head.split(' ')) {
+    if (tok === '') continue;
+    if (!/^[0-9a-f]{2}$/.test(tok)) break;
+    out.push(tok);
+    if (out.length === 16) break;
+  }
+  return out;
+}
+
+/** `114k`, `2585k`, `12.0M` as the progress meter prints them (powers of 1024). */
+export function sizeValue(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([kMGTP]?)$/.exec(s);
+  if (!m) return undefined;
+  const mult: Record<string, number> = { '': 1, k: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4, P: 1024 ** 5 };
+  return Math.round(Number(m[1]) * mult[m[2]]);
+}
+
+export function shellWords(s: string): string[] {
+  const out: string[] = [];
+  const re = /'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) && out.length < 200) out.push(m[1] ?? m[2] ?? m[3]);
+  return out;
+}
+
+/** A -w value as a number: locale commas (`3400,892467`), `000`, trailing spaces. */
+function num(v: string | null | undefined): number | undefined {
+  if (v === null || v === undefined) return undefined;
+  // Templates often put the unit after the value: `%{time_total}s`.
+  const s = v.trim().replace(/^"|"$/g, '').replace(/\s?s$/, '');
+  if (/^-?\d+$/.test(s)) return Number(s);
+  if (/^-?\d+[.,]\d+$/.test(s)) return Number(s.replace(',', '.'));
+  return undefined;
+}
+
+function str(v: string | null | undefined): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  const s = v.trim().replace(/^"|"$/g, '');
+  return s === '' || s === 'null' ? undefined : s;
+}
+
+export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
+  const x = b.x;
+  const get = (k: string) => vars.get(k);
+  for (const [k, v] of vars) {
+    const n = num(v.value);
+    b.setVar(k, v.value === null ? null : n !== undefined && String(n) === v.value.trim() ? n : v.value);
+  }
+  const cite = (key: string) => {
+    const v = get(key);
+    if (v) b.fact(`var:${key}`, v.line, v.text, null);
+  };
+
+  // Timers, with the known misprints corrected.
+  const version = str(get('curl_version')?.value);
+  if (version) {
+    const m = /(?:^|\s|\/)(?:lib)?curl[/ ](\d+\.\d+(?:\.\d+)?)/i.exec(version) ?? /^(\d+\.\d+\.\d+)/.exec(version);
+    if (m) x.curlVersion = m[1];
+  }
+  const rawTimes: Array<[keyof NonNullable<typeof x.timings>, string, string]> = [];
+  for (const [k, field] of Object.entries(TIME_VARS)) {
+    const v = get(k);
+    if (v?.value !== null && v?.value !== undefined && num(v.value) !== undefined) rawTimes.push([field, v.value.trim().replace(/\s?s$/, ''), k]);
+  }
+  if (rawTimes.length) {
+    const ints = rawTimes.filter(([, s]) => /^\d+$/.test(s));
+    const micro = x.curlVersion === '7.74.0' || ints.some(([, s]) => Number(s) >= MICROSECOND_HINT);
+    const timings: Record<string, number> = {};
+    const notes: string[] = [];
+    for (const [field, s] of rawTimes) {
+      let n = num(s)!;
+      if (micro && /^\d+$/.test(s)) n = n / 1e6;
+      timings[field] = n;
+    }
+    if (micro && ints.length) notes.push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
+    if (rawTimes.some(([, s]) => /^\d+,\d+$/.test(s))) notes.push('decimal commas (locale) read as points');
+    const look = timings.namelookup;
+    if (look !== undefined && look < TIMER_WRAP) {
+      for (const f of Object.keys(timings)) {
+        const v = timings[f];
+        if (v >= TIMER_WRAP && v < TIMER_WRAP + 3600) {
+          timings[f] = v - TIMER_WRAP;
+          if (!notes.some((n) => n.startsWith('timer wrapped'))) notes.push('timer wrapped by 2^32 µs (curl 7.55, curl/curl#1830): 4294.967296 s subtracted');
+        }
+      }
+    }
+    x.timings = timings;
+    if (notes.length) x.timingNotes = notes;
+    for (const [, , k] of rawTimes) cite(k);
+  }
+
+  const url = str(get('url_effective')?.value) ?? str(get('url')?.value);
+  if (url && !url.startsWith('%')) x.url = url;
+  const method = str(get('method')?.value);
+  if (method) x.method = method.toUpperCase();
+  const code = num(get('http_code')?.value ?? get('response_code')?.value);
+  if (code !== undefined && code > 0) {
+    x.httpStatus = code;
+    x.statuses = [code];
+    cite(get('http_code') ? 'http_code' : 'response_code');
+  }
+  const pc = num(get('http_connect')?.value);
+  if (pc !== undefined && pc > 0) x.proxyConnectStatus = pc;
+  const hv = str(get('http_version')?.value);
+  if (hv && hv !== '0') x.httpVersion = hv;
+
+  let exit = num(get('exitcode')?.value);
+  let exitKey = 'exitcode';
+  const rc = str(get('return_code')?.value);
+  if (exit === undefined && rc !== undefined) {
+    const c = /^\d+$/.test(rc) ? Number(rc) : rc === 'ok' ? 0 : codeFromName(rc);
+    if (c !== undefined) {
+      exit = c;
+      exitKey = 'return_code';
+    }
+  }
+  const msg = str(get('errormsg')?.value);
+  if (exit !== undefined) {
+    x.exitCode = exit;
+    x.exitCodeSource = 'variable';
+    cite(exitKey);
+    if (exit !== 0) b.fact('error', get(exitKey)!.line, get(exitKey)!.text, null);
+  }
+  if (msg) {
+    const ev0 = get('errormsg')!;
+    const w = matchWording(msg);
+    if (exit === undefined && w) {
+      x.exitCode = w.code;
+      x.exitCodeSource = 'wording';
+    }
+    x.errorMessage = msg;
+    if (w) x.wording = w.id;
+    const e = errnoOf(msg);
+    if (e !== undefined) {
+      x.errno = e;
+      x.errnoName = ERRNO_NAMES[e];
+    }
+    const rem = /transfer closed with (\d+) bytes remaining to read/i.exec(msg);
+    if (rem) x.bytesRemaining = Number(rem[1]);
+    b.fact('error', ev0.line, ev0.text, null, true);
+  }
+
+  const sd = num(get('size_download')?.value);
+  if (sd !== undefined) x.sizeDownload = sd;
+  const su = num(get('size_upload')?.value);
+  if (su !== undefined) {
+    x.sizeUpload = su;
+    if (su > 0) x.upload = true;
+  }
+  const sh = num(get('size_header')?.value);
+  if (sh !== undefined) x.headerSize = sh;
+  const sr = num(get('size_request')?.value);
+  if (sr !== undefined) x.requestSize = sr;
+  const cl = num(get('content_length_download')?.value);
+  if (cl !== undefined && cl >= 0) {
+    x.contentLength = cl;
+    cite('content_length_download');
+  }
+  const ucl = num(get('content_length_upload')?.value);
+  if (ucl !== undefined && ucl > 0) {
+    x.requestContentLength = ucl;
+    x.upload = true;
+  }
+  const rip = str(get('remote_ip')?.value);
+  const rport = num(get('remote_port')?.value);
+  if (rip && rport !== undefined && rport > 0 && !rip.startsWith('%')) x.remote = { ip: rip, port: rport };
+  const lip = str(get('local_ip')?.value);
+  const lport = num(get('local_port')?.value);
+  if (lport !== undefined && lport > 0) x.local = { ip: lip && !lip.startsWith('%') ? lip : '', port: lport };
+  if (x.remote || x.local) {
+    const k = get('remote_ip') ?? get('local_port');
+    if (k) b.fact('connected', k.line, k.text, null);
+  }
+  const cid = num(get('conn_id')?.value);
+  if (cid !== undefined && cid >= 0) x.connectionId = cid;
+  const nc = num(get('num_connects')?.value);
+  if (nc === 0 && x.exitCode === 0) x.reused = true;
+  if (x.url) {
+    try {
+      x.host = new URL(x.url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+    } catch {
+      /* not a URL */
+    }
+  }
+  const first = [...vars.values()].reduce((a, v) => Math.min(a, v.line), Infinity);
+  if (Number.isFinite(first)) b.fact('start', first, vars.values().next().value!.text, null);
+}

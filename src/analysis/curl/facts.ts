@@ -1,0 +1,154 @@
+/**
+ * What the curl-side detectors share: finding the curl inputs of a run, and
+ * turning a transfer into a finding's subject, evidence and join facts.
+ */
+import type { CurlModel, CurlTransfer, Endpoint, Evidence, JoinFacts, RunModel, Subject } from '../../model/index.js';
+
+export function laneId(path: string, n: number): string {
+  return `${path}#transfer:${n}`;
+}
+
+/** The key naming one transfer: findings of different detectors about it name each other. */
+export function curlEventKey(path: string, t: CurlTransfer): string {
+  return laneId(path, t.n ?? 0);
+}
+
+export function* curlInputs(run: RunModel): Generator<{ path: string; model: CurlModel }> {
+  for (const i of run.inputs) if (i.model?.kind === 'curl') yield { path: i.info.path, model: i.model };
+}
+
+export function isFailure(t: CurlTransfer): boolean {
+  return t.exitCode !== undefined && t.exitCode !== 0;
+}
+
+function fmt(e: Endpoint): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+export function subjectOf(t: CurlTransfer): Subject {
+  const s: Subject = {};
+  if (t.url) s.url = t.url;
+  if (t.local?.ip && t.remote) s.connection = `${fmt(t.local)}->${fmt(t.remote)}`;
+  return s;
+}
+
+/**
+ * Body bytes curl had received when the transfer ended: exact when curl said
+ * how many were missing from a Content-Length, else what its data lines or
+ * `size_download` counted. `approx` is the progress meter's rounded figure.
+ */
+export function receivedBody(t: CurlTransfer): { bytes?: number; approx?: number; atLeast?: number; how?: string } {
+  if (t.contentLength !== undefined && t.bytesRemaining !== undefined && t.bytesRemaining <= t.contentLength) {
+    return { bytes: t.contentLength - t.bytesRemaining, how: 'Content-Length minus the bytes curl said remained' };
+  }
+  if (t.bytesReceived !== undefined) return { bytes: t.bytesReceived, how: t.source === 'trace' ? 'sum of <= Recv data' : 'counted by curl' };
+  if (t.sizeDownload !== undefined) return { bytes: t.sizeDownload, how: 'size_download' };
+  if (t.progressReceived !== undefined && (t.bytesReceivedAtLeast === undefined || t.progressReceived > t.bytesReceivedAtLeast)) {
+    return { approx: t.progressReceived, how: 'progress meter (rounded)' };
+  }
+  if (t.bytesReceivedAtLeast !== undefined) return { atLeast: t.bytesReceivedAtLeast, approx: t.bytesReceivedAtLeast, how: 'at least: -v prints one { [N bytes data] line per run of chunks' };
+  return {};
+}
+
+/** The moment of the failure in the input's clock, when the input has times. */
+export function failureTime(t: CurlTransfer): number | null {
+  return t.evidence.error?.t ?? t.evidence.errorInfo?.t ?? t.endT ?? t.t ?? null;
+}
+
+export function joinOf(t: CurlTransfer, at: number | null | undefined): JoinFacts {
+  const j: JoinFacts = {};
+  if (t.local?.ip && Number.isFinite(t.local.port)) j.client = { ip: t.local.ip, port: t.local.port };
+  if (t.remote && Number.isFinite(t.remote.port)) j.server = { ip: t.remote.ip, port: t.remote.port };
+  if (t.host) j.host = t.host;
+  if (t.url) j.url = t.url;
+  if (t.method) j.method = t.method;
+  if (t.httpStatus !== undefined) j.status = t.httpStatus;
+  const r = receivedBody(t);
+  if (r.bytes !== undefined) j.bytesReceived = r.bytes;
+  j.t = at ?? null;
+  return j;
+}
+
+/** Evidence lines for the given fact keys, in input order, each line once. */
+export function evidenceOf(path: string, t: CurlTransfer, keys: string[]): Evidence[] {
+  const seen = new Set<number>();
+  const out: Evidence[] = [];
+  // An application's repeats of the same failure (`repeat:<line>`) are evidence of it too.
+  const all = [...keys, ...Object.keys(t.evidence).filter((k) => k.startsWith('repeat:'))];
+  for (const k of all) {
+    const e = t.evidence[k];
+    if (!e || seen.has(e.line)) continue;
+    seen.add(e.line);
+    out.push({ input: path, line: e.line, text: e.text });
+  }
+  if (!out.length) out.push({ input: path, line: t.line });
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+/** Timers worth printing in a finding, in seconds. */
+export function timingDetails(t: CurlTransfer): Record<string, number> | undefined {
+  if (!t.timings) return undefined;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(t.timings)) if (typeof v === 'number') out[`time_${k}`] = round6(v);
+  return out;
+}
+
+export function round6(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
+}
+
+/** `7.64.1` < `8.3.0`? undefined when the version is unknown or unreadable. */
+export function versionBefore(v: string | undefined, major: number, minor: number): boolean | undefined {
+  if (!v) return undefined;
+  const m = /^(\d+)\.(\d+)/.exec(v);
+  if (!m) return undefined;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  return a < major || (a === major && b < minor);
+}
+
+/** The curl-side fields every finding's details carry. */
+export function baseDetails(t: CurlTransfer): Record<string, unknown> {
+  const d: Record<string, unknown> = { source: t.source };
+  if (t.exitCode !== undefined) d.exitCode = t.exitCode;
+  if (t.exitCodeSource) d.exitCodeFrom = t.exitCodeSource;
+  if (t.errorMessage) d.message = t.errorMessage;
+  if (t.wording) d.wording = t.wording;
+  if (t.errno !== undefined) d.errno = t.errno;
+  if (t.errnoName) d.errnoName = t.errnoName;
+  if (t.infoErrors?.length) d.infoLines = t.infoErrors;
+  if (t.curlVersion) d.curlVersion = t.curlVersion;
+  if (t.httpStatus !== undefined) d.httpStatus = t.httpStatus;
+  if (t.statuses && t.statuses.length > 1) d.statuses = t.statuses;
+  if (t.contentLength !== undefined) d.contentLength = t.contentLength;
+  const r = receivedBody(t);
+  if (r.bytes !== undefined) d.bytesReceived = r.bytes;
+  if (r.atLeast !== undefined) d.bytesReceivedAtLeast = r.atLeast;
+  else if (r.approx !== undefined) d.bytesReceivedApprox = r.approx;
+  if (r.how) d.bytesReceivedFrom = r.how;
+  if (t.bytesRemaining !== undefined) d.bytesRemaining = t.bytesRemaining;
+  const tm = timingDetails(t);
+  if (tm) d.timings = tm;
+  if (t.timingNotes) d.timingNotes = t.timingNotes;
+  if (t.local) d.local = t.local.ip ? `${fmt(t.local)}` : `port ${t.local.port}`;
+  if (t.remote) d.remote = fmt(t.remote);
+  if (t.connectionId !== undefined) d.connection = t.connectionId;
+  if (t.reused) d.reusedConnection = true;
+  if (t.traceId) d.traceId = t.traceId;
+  return d;
+}
+
+/** The lane ids of a transfer that the input's model really drew (lanes are capped). */
+export function lanesOf(path: string, drawn: ReadonlySet<string>, t: CurlTransfer): string[] {
+  const id = laneId(path, t.n ?? 0);
+  return drawn.has(id) ? [id] : [];
+}
+
+export function drawnLanes(model: CurlModel): Set<string> {
+  return new Set(model.lanes.map((l) => l.id));
+}
+
+/** A short name for the transfer in a title: its URL, host, or its line. */
+export function nameOf(t: CurlTransfer): string {
+  return t.url ?? t.host ?? `the transfer at line ${t.line}`;
+}

@@ -1,0 +1,499 @@
+import {
+  LaneBuilder,
+  TCP_ACK,
+  TCP_FIN,
+  TCP_RST,
+  TCP_SYN,
+  type AppProtocol,
+  type CloseFact,
+  type ConnState,
+  type Diagnostics,
+  type HostPort,
+  type HttpExchange,
+  type Side,
+  type TcpConnection,
+  type TcpGap,
+  type TcpSegment,
+} from '../../model/index.js';
+import { HttpTracker, REQUEST_LINE } from './http.js';
+import { endpoint, frameRef, summarize, type Pkt } from './packet.js';
+import { HalfStream, type StreamSink } from './reassembly.js';
+import { seqRel } from './seq.js';
+import { looksLikeTls, TlsTracker } from './tls.js';
+
+/**
+ * Uneventful exchanges (complete, whole, no Expect, no interim) kept before
+ * further ones are only counted: per connection, and per capture, so memory
+ * stays flat as a capture of healthy traffic grows. Eventful ones are always kept.
+ */
+export const MAX_EXCHANGES_KEPT = 1000;
+export const MAX_UNEVENTFUL_PER_CAPTURE = 10_000;
+/** a time-to-first-byte wait is drawn on the timeline from this long */
+const TTFB_SPAN_MIN = 0.01; /* s */
+
+/** shared by the connections of one capture */
+export interface ExchangeBudget {
+  uneventfulKept: number;
+}
+/** Gaps listed per connection (all are summed in gapBytes). */
+const MAX_GAPS_LISTED = 100;
+/** Bytes held while deciding what a connection speaks (one request line is enough). */
+const MAX_DETECT_BYTES = 8192; /* bytes */
+const MAX_GAP_MARKERS = 50;
+/** how far into a connection joined mid-stream we look for the start of a message */
+const MAX_MIDSTREAM_SKIP = 256 * 1024; /* bytes */
+
+const H2_PREFACE = 'PRI * HTTP/2.0';
+const TOKEN_START = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}( \S*( (H|HT|HTT|HTTP|HTTP\/|HTTP\/1|HTTP\/1\.|HTTP\/1\.[01]\r?)?)?)?$/;
+
+const HISTORY_BITS: Record<string, number> = { S: 1, H: 2, A: 4, D: 8, F: 16, R: 32, T: 64, G: 128 };
+
+type Decision = AppProtocol | 'request' | 'response' | undefined;
+
+/** What the first bytes of a direction say it speaks; undefined: need more bytes. */
+export function sniffPayload(b: Uint8Array, final: boolean): Decision {
+  if (b.length === 0) return final ? 'unknown' : undefined;
+  if (looksLikeTls(b)) return 'tls';
+  const head = Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 16)).toString('latin1');
+  if (head.startsWith(H2_PREFACE)) return 'http2';
+  if (head.startsWith('HTTP/1.')) return 'response';
+  const short = !final && b.length < 16;
+  if (short && (H2_PREFACE.startsWith(head) || 'HTTP/1.'.startsWith(head))) return undefined;
+  const nl = b.indexOf(10);
+  if (nl >= 0) {
+    const line = Buffer.from(b.buffer, b.byteOffset, nl).toString('latin1').replace(/\r$/, '');
+    return REQUEST_LINE.test(line) ? 'request' : 'unknown';
+  }
+  if (final || b.length >= MAX_DETECT_BYTES) return 'unknown';
+  const text = Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 200)).toString('latin1');
+  // a request line still arriving, or a long target: wait for its end
+  return TOKEN_START.test(text) || (b.length > 200 && /^[A-Z]{2,20} \S+$/.test(text)) ? undefined : 'unknown';
+}
+
+interface PreItem {
+  half: 0 | 1;
+  bytes?: Uint8Array;
+  gap?: number;
+  cause?: 'loss' | 'snaplen';
+  fin?: boolean;
+  at: Pkt;
+}
+
+/**
+ * One TCP connection while the capture is read: two reassembled directions
+ * (halves, 0 = the first sender), the application on top (HTTP, TLS, or
+ * nothing), its facts and its timeline lane. Sides are named orig/resp only
+ * once it is known who is who.
+ */
+export class Conn implements StreamSink {
+  readonly halves: [HalfStream, HalfStream];
+  readonly ep: [HostPort, HostPort];
+  /** which half is the originator (the SYN sender, or the HTTP client) */
+  origHalf: 0 | 1 = 0;
+  private packets: [number, number] = [0, 0];
+  private hist: string[] = [];
+  /** history letters already noted: one bit per letter, 8 bits per half */
+  private histSeen = 0;
+  private syn?: Pkt;
+  /** ISN of the SYN or SYN-ACK each half sent */
+  private synSeq: [number | undefined, number | undefined] = [undefined, undefined];
+  private synAck?: Pkt;
+  private established?: Pkt;
+  private fins: [Pkt | undefined, Pkt | undefined] = [undefined, undefined];
+  private rst?: { half: 0 | 1; at: Pkt };
+  private closedBy?: { how: 'fin' | 'rst'; half: 0 | 1; at: Pkt };
+  private first!: Pkt;
+  last!: Pkt;
+  private proto: AppProtocol | undefined;
+  private pre: PreItem[] = [];
+  private preBytes: [number, number] = [0, 0];
+  private http?: HttpTracker;
+  private tls?: TlsTracker;
+  private readonly exchanges: HttpExchange[] = [];
+  private exchangesDropped = 0;
+  private gaps: (Omit<TcpGap, 'side'> & { half: 0 | 1 })[] = [];
+  private gapBytes = 0;
+  private lane?: LaneBuilder;
+  private preTicks: number[] = [];
+  private gapMarkers = 0;
+  private dataSeen = false;
+  /** bytes of a mid-stream connection passed over while looking for a message start */
+  private skipped = 0;
+
+  constructor(
+    readonly index: number,
+    private readonly path: string,
+    /** 4-tuple reuse count: 1 for the first connection on it */
+    private readonly reuse: number,
+    seg: TcpSegment,
+    private readonly diag: Diagnostics,
+    private readonly budget: ExchangeBudget = { uneventfulKept: 0 },
+  ) {
+    this.ep = [
+      { ip: seg.src, port: seg.srcPort },
+      { ip: seg.dst, port: seg.dstPort },
+    ];
+    // a SYN-ACK first (the SYN was not captured): its receiver is the originator
+    if ((seg.flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) this.origHalf = 1;
+    this.halves = [new HalfStream(0, this), new HalfStream(1, this)];
+  }
+
+  get closed(): boolean {
+    return !!this.rst || (!!this.fins[0] && !!this.fins[1]);
+  }
+
+  /**
+   * A SYN that starts a new connection on this 4-tuple: its ISN differs from
+   * the one this side already used (the same ISN is a retransmitted SYN; a
+   * SYN-ACK never starts one, as in tshark). A side that sent no SYN yet is
+   * compared with where its bytes started.
+   */
+  isNewSyn(seg: TcpSegment): boolean {
+    if ((seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) !== TCP_SYN) return false;
+    const h = this.halfOf(seg);
+    const isn = this.synSeq[h];
+    if (isn !== undefined) return seg.seq !== isn;
+    const base = this.halves[h].base;
+    if (this.closed) return base === undefined || seg.seq !== base;
+    return base !== undefined && this.dataSeen && seg.seq !== base;
+  }
+
+  halfOf(seg: TcpSegment): 0 | 1 {
+    return seg.src === this.ep[0].ip && seg.srcPort === this.ep[0].port ? 0 : 1;
+  }
+
+  side(half: 0 | 1): Side {
+    return half === this.origHalf ? 'orig' : 'resp';
+  }
+
+  add(seg: TcpSegment): void {
+    const h = this.halfOf(seg);
+    const me = this.halves[h];
+    const peer = this.halves[(1 - h) as 0 | 1];
+    const f = seg.flags;
+    if (f & TCP_SYN) {
+      me.syn(seg.seq);
+      this.synSeq[h] ??= seg.seq;
+    } else if (!(f & TCP_RST)) me.start(seg.seq);
+    const at: Pkt = {
+      frame: seg.frame,
+      t: seg.t,
+      byteOffset: seg.byteOffset,
+      src: seg.src,
+      sport: seg.srcPort,
+      dst: seg.dst,
+      dport: seg.dstPort,
+      flags: f,
+      seq: me.base !== undefined ? seqRel(me.base, seg.seq) : 0,
+      ack: f & TCP_ACK ? (peer.base !== undefined ? seqRel(peer.base, seg.ack) : seg.ack) : 0,
+      len: seg.payloadLen,
+    };
+    if (!this.first) this.first = at;
+    this.last = at;
+    this.packets[h]++;
+    this.tick(at.t);
+
+    if (f & TCP_RST) {
+      this.note(h, 'R');
+      if (!this.rst) {
+        this.rst = { half: h, at };
+        this.closedBy ??= { how: 'rst', half: h, at };
+        this.halves[0].flush();
+        this.halves[1].flush();
+        this.decideNow();
+        this.http?.rst(this.side(h), at);
+        this.getLane().marker({ t: at.t, kind: 'reset', label: `RST from ${this.side(h) === 'orig' ? 'client' : 'server'}`, packet: at.frame });
+      }
+      return;
+    }
+    if (f & TCP_SYN) {
+      if (f & TCP_ACK) {
+        this.note(h, 'H');
+        this.synAck ??= at;
+      } else {
+        this.note(h, 'S');
+        if (!this.syn) {
+          this.syn = at;
+          this.origHalf = h;
+          this.getLane().marker({ t: at.t, kind: 'syn', label: 'SYN', packet: at.frame });
+        }
+      }
+      return;
+    }
+    if (f & TCP_ACK && !(f & TCP_FIN) && seg.payloadLen === 0 && this.synAck && !this.established && h === this.origHalf) {
+      this.established = at;
+    }
+    const fin = (f & TCP_FIN) !== 0;
+    if (fin && !this.fins[h]) {
+      this.fins[h] = at;
+      this.closedBy ??= { how: 'fin', half: h, at };
+      this.note(h, 'F');
+      this.getLane().marker({ t: at.t, kind: 'fin', label: `FIN from ${this.side(h) === 'orig' ? 'client' : 'server'}`, packet: at.frame });
+    }
+    if (seg.payloadLen > 0) {
+      this.dataSeen = true;
+      this.note(h, 'D');
+    } else if (!fin) this.note(h, 'A');
+    const outcome = me.segment(seg.seq, seg.payload, seg.payloadLen, fin, at);
+    if (outcome === 'retransmission') this.note(h, 'T');
+    if (f & TCP_ACK) peer.acked(seg.ack, at);
+  }
+
+  // StreamSink: bytes of one direction, in order
+
+  data(half: 0 | 1, bytes: Uint8Array, at: Pkt): void {
+    if (this.proto === undefined) {
+      this.pre.push({ half, bytes: bytes.slice(), at });
+      this.preBytes[half] += bytes.length;
+      this.decide(half, false);
+      return;
+    }
+    if (this.http) this.http.data(this.side(half), bytes, at);
+    else if (this.tls) this.tls.data(this.side(half), bytes, at);
+  }
+
+  gap(half: 0 | 1, n: number, cause: 'loss' | 'snaplen', at: Pkt): void {
+    this.gapBytes += n;
+    if (this.gaps.length < MAX_GAPS_LISTED) this.gaps.push({ half, t: at.t, frame: at.frame, bytes: n, cause });
+    this.note(half, 'G');
+    if (this.gapMarkers++ < MAX_GAP_MARKERS) {
+      this.getLane().marker({ t: at.t, kind: 'gap', label: `${n} bytes not captured (${cause})`, packet: at.frame });
+    }
+    if (this.proto === undefined) {
+      if (this.midStream()) {
+        // joined mid-stream: what was held for this direction cannot start a message any more
+        this.skipUndecided(half);
+        return;
+      }
+      this.pre.push({ half, gap: n, cause, at });
+      this.decide(half, true);
+      return;
+    }
+    if (this.http) this.http.gap(this.side(half), n, at);
+    else if (this.tls) this.tls.gap(this.side(half));
+  }
+
+  fin(half: 0 | 1, at: Pkt): void {
+    if (this.proto === undefined) {
+      this.pre.push({ half, fin: true, at });
+      this.decideNow();
+      return;
+    }
+    this.http?.fin(this.side(half), at);
+  }
+
+  private decideNow(): void {
+    if (this.proto !== undefined) return;
+    const half = this.pre.find((p) => p.bytes)?.half ?? 0;
+    this.decide(half, true);
+  }
+
+  private decide(half: 0 | 1, final: boolean): void {
+    const parts = this.pre.filter((p) => p.half === half && p.bytes).map((p) => p.bytes!);
+    const d = sniffPayload(Buffer.concat(parts), final || this.preBytes[half] >= MAX_DETECT_BYTES);
+    if (d === undefined) return;
+    if (d === 'unknown' && !final && this.midStream() && this.skipped < MAX_MIDSTREAM_SKIP) {
+      // A capture that starts mid-connection usually starts mid-message: look
+      // again at the next segment instead of calling the connection unknown.
+      this.skipUndecided(half);
+      return;
+    }
+    if (d === 'request' || d === 'response') {
+      this.proto = 'http';
+      const clientHalf = (d === 'request' ? half : 1 - half) as 0 | 1;
+      if (!this.syn && clientHalf !== this.origHalf) this.flip(clientHalf);
+      this.http = new HttpTracker({
+        done: (ex) => this.exchangeDone(ex),
+        warn: (at, msg) => this.diag.warn({ packet: at.frame, byteOffset: at.byteOffset }, `${this.key()}: ${msg}`),
+        switched: () => undefined,
+      });
+    } else {
+      this.proto = d;
+      if (d === 'tls') this.tls = new TlsTracker();
+      // No handshake and no HTTP to tell who is who: a well-known port is the server's (Zeek's habit).
+      const [a, b] = [this.ep[this.origHalf].port, this.ep[1 - this.origHalf].port];
+      if (!this.syn && !this.synAck && a < 1024 && b >= 1024) this.flip((1 - this.origHalf) as 0 | 1);
+    }
+    const pre = this.pre;
+    this.pre = [];
+    for (const p of pre) {
+      if (p.bytes) this.data(p.half, p.bytes, p.at);
+      else if (p.gap !== undefined) {
+        if (this.http) this.http.gap(this.side(p.half), p.gap, p.at);
+        else if (this.tls) this.tls.gap(this.side(p.half));
+      } else if (p.fin) this.http?.fin(this.side(p.half), p.at);
+    }
+  }
+
+  /** no handshake seen: the capture joined the connection mid-stream */
+  private midStream(): boolean {
+    return !this.syn && !this.synAck;
+  }
+
+  private skipUndecided(half: 0 | 1): void {
+    this.skipped += this.preBytes[half];
+    this.preBytes[half] = 0;
+    this.pre = this.pre.filter((p) => p.half !== half);
+  }
+
+  /** the capture began mid-connection and the first sender turned out to be the server */
+  private flip(origHalf: 0 | 1): void {
+    this.origHalf = origHalf;
+    this.hist.push('^');
+    if (this.lane) {
+      const old = this.lane.build();
+      this.lane = undefined;
+      const lane = this.getLane();
+      for (const m of old.markers) lane.marker(m);
+      for (const t of this.preTicks) lane.tick(t);
+    }
+  }
+
+  private note(half: 0 | 1, letter: string): void {
+    const bit = HISTORY_BITS[letter] << (half * 8);
+    if (this.histSeen & bit) return;
+    this.histSeen |= bit;
+    this.hist.push(`${half}${letter}`);
+  }
+
+  private tick(t: number): void {
+    if (this.preTicks.length < 16) this.preTicks.push(t);
+    this.getLane().tick(t);
+  }
+
+  private orig(): HostPort {
+    return this.ep[this.origHalf];
+  }
+  private resp(): HostPort {
+    return this.ep[(1 - this.origHalf) as 0 | 1];
+  }
+
+  key(): string {
+    const base = `${endpoint(this.orig().ip, this.orig().port)}->${endpoint(this.resp().ip, this.resp().port)}`;
+    return this.reuse > 1 ? `${base}#${this.reuse}` : base;
+  }
+
+  laneId(): string {
+    return `${this.path}#conn:${this.key()}`;
+  }
+
+  private getLane(): LaneBuilder {
+    if (!this.lane) {
+      const o = this.orig();
+      const r = this.resp();
+      this.lane = new LaneBuilder(this.laneId(), this.path, 'connection', `${endpoint(o.ip, o.port)} → ${endpoint(r.ip, r.port)}`, endpoint(r.ip, r.port));
+    }
+    return this.lane;
+  }
+
+  private exchangeDone(ex: HttpExchange): void {
+    const lane = this.getLane();
+    if (ex.requestStart) {
+      const end = ex.requestEnd ?? ex.requestHeadersEnd ?? ex.requestStart;
+      lane.span({ start: ex.requestStart.t, end: end.t, kind: 'request', label: `${ex.method} ${ex.target}`, packet: ex.requestStart.frame });
+    }
+    if (ex.headers.expect && ex.requestHeadersEnd) {
+      const until = ex.requestBody.first ?? ex.response?.start ?? ex.endAt;
+      if (until && until.t > ex.requestHeadersEnd.t) {
+        lane.span({ start: ex.requestHeadersEnd.t, end: until.t, kind: 'wait', label: `Expect: ${ex.headers.expect} wait`, packet: ex.requestHeadersEnd.frame });
+      }
+    }
+    if (ex.response) {
+      const r = ex.response;
+      if (ex.ttfb !== undefined && ex.ttfb >= TTFB_SPAN_MIN) {
+        lane.span({ start: r.start.t - ex.ttfb, end: r.start.t, kind: 'wait', label: `time to first byte ${(ex.ttfb * 1000).toFixed(1)} ms`, packet: r.start.frame });
+      }
+      lane.span({
+        start: r.start.t,
+        end: r.last.t,
+        kind: 'response',
+        label: `${r.status} ${r.reason}`.trim(),
+        packet: r.start.frame,
+        details: { bytes: r.body.seen, framing: r.body.framing, end: ex.end },
+      });
+    }
+    const uneventful = ex.end === 'complete' && ex.requestSeen && !ex.gapped && !ex.headers.expect && ex.interim.length === 0;
+    if (uneventful && (this.exchanges.length >= MAX_EXCHANGES_KEPT || this.budget.uneventfulKept >= MAX_UNEVENTFUL_PER_CAPTURE)) {
+      this.exchangesDropped++;
+      return;
+    }
+    if (uneventful) this.budget.uneventfulKept++;
+    this.exchanges.push(ex);
+  }
+
+  private state(): ConnState {
+    const origSyn = !!this.syn;
+    const rst = this.rst;
+    if (origSyn && !this.synAck) {
+      if (rst && this.side(rst.half) === 'resp') return 'REJ';
+      if (!this.dataSeen) return 'S0';
+    }
+    if (!origSyn && !this.synAck) return 'OTH';
+    if (rst) return this.side(rst.half) === 'orig' ? 'RSTO' : 'RSTR';
+    const fo = this.fins[this.origHalf];
+    const fr = this.fins[(1 - this.origHalf) as 0 | 1];
+    if (fo && fr) return 'SF';
+    if (fo) return 'S2';
+    if (fr) return 'S3';
+    return 'S1';
+  }
+
+  private closeFact(how: 'fin' | 'rst', half: 0 | 1, at: Pkt): CloseFact {
+    return { how, side: this.side(half), t: at.t, frame: at.frame, summary: summarize(at) };
+  }
+
+  /** End of the capture: deliver what is buffered, end open exchanges, and build the model. */
+  finish(): { conn: TcpConnection; lane: LaneBuilder } {
+    this.halves[0].flush();
+    this.halves[1].flush();
+    this.decideNow();
+    this.http?.end(this.last);
+    const o = this.origHalf;
+    const r = (1 - o) as 0 | 1;
+    const history = this.hist
+      .map((k) => (k === '^' ? '^' : k[0] === String(o) ? k[1].toUpperCase() : k[1].toLowerCase()))
+      .join('');
+    const c: TcpConnection = {
+      index: this.index,
+      key: this.key(),
+      laneId: this.laneId(),
+      ipVersion: this.orig().ip.includes(':') ? 6 : 4,
+      orig: this.orig(),
+      resp: this.resp(),
+      first: frameRef(this.first),
+      last: frameRef(this.last),
+      state: this.state(),
+      history,
+      origBytes: this.halves[o].bytes,
+      respBytes: this.halves[r].bytes,
+      origPackets: this.packets[o],
+      respPackets: this.packets[r],
+      retransmissions: this.halves[0].retransmissions + this.halves[1].retransmissions,
+      outOfOrder: this.halves[0].outOfOrder + this.halves[1].outOfOrder,
+      overlaps: this.halves[0].overlaps + this.halves[1].overlaps,
+      gaps: this.gaps.map(({ half, ...g }) => ({ side: this.side(half), ...g })),
+      gapBytes: this.gapBytes,
+      protocol: this.proto ?? 'unknown',
+      exchanges: this.exchanges,
+    };
+    if (this.syn) c.syn = frameRef(this.syn);
+    if (this.synAck) c.synAck = frameRef(this.synAck);
+    if (this.established) c.established = frameRef(this.established);
+    if (this.fins[o]) c.finOrig = this.closeFact('fin', o, this.fins[o]!);
+    if (this.fins[r]) c.finResp = this.closeFact('fin', r, this.fins[r]!);
+    if (this.rst) c.rst = this.closeFact('rst', this.rst.half, this.rst.at);
+    if (this.closedBy) c.closedBy = this.closeFact(this.closedBy.how, this.closedBy.half, this.closedBy.at);
+    if (this.tls) c.tls = this.tls.facts();
+    if (this.exchangesDropped) c.exchangesDropped = this.exchangesDropped;
+    const lane = this.getLane();
+    lane.span({
+      start: this.first.t,
+      end: this.last.t,
+      kind: 'connection',
+      label: `${c.key} ${c.state} ${c.protocol}`,
+      packet: this.first.frame,
+      details: { history, origBytes: c.origBytes, respBytes: c.respBytes },
+    });
+    return { conn: c, lane };
+  }
+}
