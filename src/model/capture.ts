@@ -271,4 +271,9 @@ export interface CaptureModel {
   frameCounts: Record<string, number>;
   /** connections not tracked (too many at once), counted only */
   connectionsDropped?: number;
+  /**
+   * quiet connections (FIN-closed, nothing missing, every exchange whole and
+   * plain) beyond the first few thousand: summed, not kept, and not drawn
+   */
+  summarized?: { connections: number; exchanges: number; origBytes: number; respBytes: number };
 }

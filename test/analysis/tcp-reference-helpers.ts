@@ -48,7 +48,9 @@ export function ourCounts(m: CaptureModel): Counts {
       interim += x.interim.length;
     }
   }
-  return { connections: m.connections.length, requests, responses, interim };
+  // quiet connections summed, not kept: each exchange in them had one request and one final response
+  const s = m.summarized ?? { connections: 0, exchanges: 0 };
+  return { connections: m.connections.length + s.connections, requests: requests + s.exchanges, responses: responses + s.exchanges, interim };
 }
 
 const run = promisify(execFile);

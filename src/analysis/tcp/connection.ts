@@ -138,6 +138,11 @@ export class Conn implements StreamSink {
     this.halves = [new HalfStream(0, this), new HalfStream(1, this)];
   }
 
+  /** queued to be finalized once it has lingered */
+  lingering = false;
+  /** finish() ran: the connection is in the model (or summarized) */
+  finished = false;
+
   get closed(): boolean {
     return !!this.rst || (!!this.fins[0] && !!this.fins[1]);
   }
@@ -444,6 +449,7 @@ export class Conn implements StreamSink {
 
   /** End of the capture: deliver what is buffered, end open exchanges, and build the model. */
   finish(): { conn: TcpConnection; lane: LaneBuilder } {
+    this.finished = true;
     this.halves[0].flush();
     this.halves[1].flush();
     this.decideNow();

@@ -16,6 +16,14 @@ export { sniffPayload } from './connection.js';
 
 /** Connections tracked per capture; beyond, new ones are only counted (a port scan must not eat memory). */
 export const MAX_CONNECTIONS = 200_000;
+/**
+ * Quiet connections (FIN-closed both ways, nothing missing, every exchange
+ * whole and plain) kept in the model; beyond, they are summed in
+ * `CaptureModel.summarized`, so a big capture of healthy traffic stays flat in memory.
+ */
+export const MAX_QUIET_CONNECTIONS = 2000;
+/** A closed connection is kept open this long for its last ACKs and retransmissions, then finalized. */
+const LINGER = 5; /* s, capture time */
 
 /**
  * The one-pass analysis of one capture: TCP segments → connections (both
@@ -31,6 +39,11 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   private readonly reuse = new Map<string, number>();
   private readonly frameCounts: Record<string, number> = {};
   private readonly budget: ExchangeBudget = { uneventfulKept: 0 };
+  /** closed connections waiting out LINGER, oldest first */
+  private closing: { c: Conn; t: number }[] = [];
+  private closingHead = 0;
+  private quietKept = 0;
+  private readonly summarized = { connections: 0, exchanges: 0, origBytes: 0, respBytes: 0 };
   private count = 0;
   private dropped = 0;
 
@@ -46,6 +59,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   }
 
   private segment(seg: TcpSegment): void {
+    this.expire(seg.t);
     let c = this.find(seg);
     if (c && c.isNewSyn(seg)) {
       this.close(c);
@@ -64,6 +78,25 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
       this.file(c);
     }
     c.add(seg);
+    if (c.closed && !c.lingering) {
+      c.lingering = true;
+      this.closing.push({ c, t: seg.t });
+    }
+  }
+
+  /** Finalize connections closed more than LINGER ago: their state leaves memory, their facts stay. */
+  private expire(now: number): void {
+    while (this.closingHead < this.closing.length && now - this.closing[this.closingHead].t > LINGER) {
+      const { c } = this.closing[this.closingHead++];
+      if (!c.finished) {
+        this.close(c);
+        this.forget(c);
+      }
+    }
+    if (this.closingHead > 1024 && this.closingHead * 2 > this.closing.length) {
+      this.closing = this.closing.slice(this.closingHead);
+      this.closingHead = 0;
+    }
   }
 
   /**
@@ -101,11 +134,19 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
 
   private close(c: Conn): void {
     const { conn, lane } = c.finish();
+    if (quiet(conn) && this.quietKept++ >= MAX_QUIET_CONNECTIONS) {
+      const s = this.summarized;
+      s.connections++;
+      s.exchanges += conn.exchanges.length + (conn.exchangesDropped ?? 0);
+      s.origBytes += conn.origBytes;
+      s.respBytes += conn.respBytes;
+      return;
+    }
     this.done.push({ conn, lane: lane.build() });
   }
 
   finish(_summary: ParseSummary): CaptureModel {
-    for (const c of new Set([...this.open.values()].flat())) this.close(c);
+    for (const c of new Set([...this.open.values()].flat())) if (!c.finished) this.close(c);
     this.open.clear();
     this.done.sort((a, b) => a.conn.index - b.conn.index);
     const model: CaptureModel = {
@@ -114,6 +155,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
       lanes: this.done.map((d) => d.lane),
       frameCounts: this.frameCounts,
     };
+    if (this.summarized.connections) model.summarized = { ...this.summarized };
     if (this.dropped) {
       model.connectionsDropped = this.dropped;
       this.ctx.diag.warn({}, `${this.dropped} segments of connections beyond the first ${MAX_CONNECTIONS} were counted, not analysed`);
@@ -127,4 +169,13 @@ function flowKey(s: TcpSegment): string {
   const a = `${s.src}|${s.srcPort}`;
   const b = `${s.dst}|${s.dstPort}`;
   return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+/** closed cleanly, nothing missing, every exchange whole and plain: nothing a detector or a reader needs */
+function quiet(c: TcpConnection): boolean {
+  return (
+    c.state === 'SF' &&
+    c.gapBytes === 0 &&
+    c.exchanges.every((e) => e.end === 'complete' && e.requestSeen && !e.gapped && !e.headers.expect && e.interim.length === 0)
+  );
 }
