@@ -134,13 +134,83 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number): MergedGroup[
     if (best) {
       best.g.members.push(d);
       for (const f of best.facts) if (!best.g.joinedOn.includes(f)) best.g.joinedOn.push(f);
-      if (d.t !== null) {
-        const ts = best.g.members.map((m) => m.t).filter((t): t is number => t !== null);
-        best.g.timeSpread = ts.length > 1 ? Math.max(...ts) - Math.min(...ts) : undefined;
-      }
     } else groups.push({ members: [d], joinedOn: [] });
   }
-  return groups;
+  // A view can link two groups that met it in the other order (curl -v knows the request but no
+  // port; the capture of a TLS call knows the ports but no request; curl -w knows both).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < groups.length && !changed; i++) {
+      for (let j = i + 1; j < groups.length && !changed; j++) {
+        const facts = joinGroups(groups[i], groups[j], window);
+        if (!facts) continue;
+        groups[i].members.push(...groups[j].members);
+        for (const f of facts) if (!groups[i].joinedOn.includes(f)) groups[i].joinedOn.push(f);
+        groups.splice(j, 1);
+        changed = true;
+      }
+    }
+  }
+  for (const g of groups) g.timeSpread = spread(g);
+  return joinFactless(groups);
+}
+
+/** Facts joining two groups, or undefined: disjoint inputs, no disagreement, one strong pair at least. */
+function joinGroups(a: MergedGroup, b: MergedGroup, window: number): string[] | undefined {
+  const inputs = new Set(a.members.map((m) => m.draft.input));
+  if (b.members.some((m) => inputs.has(m.draft.input))) return undefined;
+  const facts = new Set<string>();
+  let strong = false;
+  for (const x of a.members) {
+    for (const y of b.members) {
+      const c = compareJoin(x, y, window);
+      if (c.disagree) return undefined;
+      if (c.strong) {
+        strong = true;
+        c.facts.forEach((f) => facts.add(f));
+      }
+    }
+  }
+  return strong ? [...facts] : undefined;
+}
+
+/**
+ * A view that names nothing to join on — curl's bare `curl: (56) Recv failure` line on
+ * stderr — joins the run's only event of that detector, when there is exactly one: one
+ * `analyze` is one incident, and the join says it was made on that alone.
+ */
+function joinFactless(groups: MergedGroup[]): MergedGroup[] {
+  const factless = (g: MergedGroup) => g.members.length === 1 && !hasFacts(g.members[0].draft.join);
+  const lone = groups.filter(factless);
+  const rich = groups.filter((g) => !factless(g));
+  if (lone.length === 0 || rich.length !== 1) return groups;
+  const target = rich[0];
+  const inputs = new Set(target.members.map((m) => m.draft.input));
+  const kept: MergedGroup[] = [target];
+  for (const g of lone) {
+    const m = g.members[0];
+    // What it does say (status, byte count) must still agree.
+    if (inputs.has(m.draft.input) || target.members.some((x) => compareJoin(x, m, Infinity).disagree)) {
+      kept.push(g);
+      continue;
+    }
+    inputs.add(m.draft.input);
+    target.members.push(m);
+    const fact = `only ${m.draft.detector} event of the run (${m.draft.input} names no connection, request or time)`;
+    target.joinedOn.push(fact);
+  }
+  return kept;
+}
+
+/** Facts that say which connection, request or moment: without them a view cannot be placed. */
+function hasFacts(j: JoinFacts | undefined): boolean {
+  if (!j) return false;
+  return Boolean(j.client || j.server || j.host || j.url || (j.t !== undefined && j.t !== null));
+}
+
+function spread(g: MergedGroup): number | undefined {
+  const ts = g.members.map((m) => m.t).filter((t): t is number => t !== null);
+  return ts.length > 1 ? Math.max(...ts) - Math.min(...ts) : undefined;
 }
 
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {

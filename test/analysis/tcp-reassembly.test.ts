@@ -3,6 +3,7 @@ import { HalfStream, MAX_PENDING_BYTES, type StreamSink } from '../../src/analys
 import { seqAdd, seqDiff, seqLt } from '../../src/analysis/tcp/seq.js';
 import type { Pkt } from '../../src/analysis/tcp/packet.js';
 import { MAX_EXCHANGES_KEPT } from '../../src/analysis/tcp/connection.js';
+import { MAX_QUIET_CONNECTIONS } from '../../src/analysis/tcp/index.js';
 import { analyseScribbled, Cap, GET, OK } from './tcp-fixtures.js';
 
 const at = (frame: number): Pkt => ({ frame, t: frame, byteOffset: 0, src: 'a', sport: 1, dst: 'b', dport: 2, flags: 0, seq: 0, ack: 0, len: 0 });
@@ -191,5 +192,25 @@ describe('bounded memory', () => {
     expect(c.exchanges).toHaveLength(MAX_EXCHANGES_KEPT + 1);
     expect(c.exchangesDropped).toBe(50);
     expect(c.exchanges.at(-1)).toMatchObject({ target: '/late', n: MAX_EXCHANGES_KEPT + 51 });
+  });
+});
+
+describe('big captures of healthy traffic stay flat in memory', () => {
+  it('sums quiet connections beyond MAX_QUIET_CONNECTIONS, keeps every eventful one, in order', () => {
+    const cap = new Cap();
+    for (let i = 0; i < MAX_QUIET_CONNECTIONS + 100; i++) cap.flow({ cport: 10000 + i }).handshake().c(GET()).s(OK('ok')).close();
+    cap.flow({ cport: 9000 }).handshake().c(GET('/boom')).rst('s');
+    const { model } = cap.analyse();
+    expect(model.connections).toHaveLength(MAX_QUIET_CONNECTIONS + 1);
+    expect(model.lanes).toHaveLength(MAX_QUIET_CONNECTIONS + 1);
+    expect(model.summarized).toEqual({ connections: 100, exchanges: 100, origBytes: 100 * GET().length, respBytes: 100 * OK('ok').length });
+    expect(model.connections.at(-1)).toMatchObject({ state: 'RSTR', exchanges: [{ target: '/boom', end: 'rst' }] });
+  });
+
+  it('attributes the last ACK after a close to its connection, not to a new one', () => {
+    const cap = new Cap();
+    const f = cap.flow().handshake().c(GET()).s(OK('ok')).fin('c').fin('s');
+    f.ack('c', { dt: 2 });
+    expect(cap.analyse().model.connections).toHaveLength(1);
   });
 });

@@ -45,6 +45,19 @@ describe('curl-error-56 from strace', () => {
     expect(f.lanes).toHaveLength(1);
   });
 
+  it('ignores a failed MSG_PEEK: curl checking an idle pooled connection before reuse (samples/incidents/idle-reset-after-exchange)', async () => {
+    const lines = [
+      '300 10:00:00.000000 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 5',
+      '300 10:00:00.000100 connect(5, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("10.1.2.3")}, 16) = 0',
+      '300 10:00:00.000200 sendto(5, "GET / HTTP/1.1\\r\\n", 16, MSG_NOSIGNAL, NULL, 0) = 16',
+      '300 10:00:00.000300 recvfrom(5, "HTTP/1.1 200 OK\\r\\n", 16384, 0, NULL, NULL) = 17',
+      '300 10:00:05.000000 recvfrom(5, 0x7fff17e0c907, 1, MSG_PEEK, NULL, NULL) = -1 ECONNRESET (Connection reset by peer)',
+    ];
+    expect(fromStrace(run(await text(lines)))).toEqual([]);
+    const real = fromStrace(run(await input('idle.strace', createReadStream(path.join(repoRoot, 'samples/incidents/idle-reset-after-exchange/client.strace')))));
+    expect(real).toEqual([]);
+  });
+
   it('finds a reset on a socket tracked from connect(), with the peer only', async () => {
     const found = fromStrace(
       run(

@@ -56,6 +56,27 @@ describe('merging one event seen in several inputs', () => {
     expect(mergeDrafts([cap, st, other], 2)).toHaveLength(2);
   });
 
+  it('links two groups through a view that knows both sides (TLS capture + curl -v + curl -w)', () => {
+    // The capture of a TLS call knows the ports, not the request; curl -v the request, not the port.
+    const cap = placeDraft(draft('capture.pcap', { client, server, t: 10 }), 0, ABS);
+    const cv = placeDraft(draft('curl-v.txt', { server, url: 'https://h/x' }), 1, NONE);
+    const cw = placeDraft(draft('curl-w.txt', { client, server, url: 'https://h/x' }), 2, NONE);
+    const groups = mergeDrafts([cap, cv, cw], 2);
+    expect(groups).toHaveLength(1);
+    expect(groups[0].members).toHaveLength(3);
+  });
+
+  it("joins a view with nothing to join on to the run's only event of its detector, and says so", () => {
+    const cap = placeDraft(draft('capture.pcap', { client, server, t: 10, bytesReceived: 0 }), 0, ABS);
+    const bare = placeDraft(draft('curl-stderr.txt', { bytesReceived: 0 }), 1, NONE);
+    const groups = mergeDrafts([cap, bare], 2);
+    expect(groups).toHaveLength(1);
+    expect(groups[0].joinedOn.join(' ')).toMatch(/only curl-error-56 event of the run/);
+    // with two candidate events it stays apart: that would be a guess
+    const other = placeDraft(draft('b.pcap', { client: { ...client, port: 1 }, server, t: 50 }), 2, ABS);
+    expect(mergeDrafts([cap, other, bare], 2)).toHaveLength(3);
+  });
+
   it('never joins two findings of the same input', () => {
     const p1 = placeDraft(draft('a.pcap', { client, server, t: 1 }), 0, ABS);
     const p2 = placeDraft(draft('a.pcap', { client, server, t: 1 }), 0, ABS);

@@ -481,8 +481,14 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
           sock = { info: { fd }, sent: 0, received: 0, seenOpen: false };
           table.set(fd, sock);
         }
-        if (ret !== null && ret > 0) sock.received += ret;
-        else if (errno !== undefined && RECV_FAILURE_ERRNOS.has(errno)) this.recvFailure(th, e, sock, errno);
+        if (ret !== null && ret > 0) {
+          // A peek reads nothing off the socket: its bytes come again in the next real receive.
+          if (!isPeek(e.args)) sock.received += ret;
+        } else if (errno !== undefined && RECV_FAILURE_ERRNOS.has(errno) && !isPeek(e.args)) {
+          // A failed MSG_PEEK is curl (or a pool) checking an idle pooled connection before reuse:
+          // the peer had dropped it, the client opens a new one, and no reply was lost.
+          this.recvFailure(th, e, sock, errno);
+        }
         return;
       }
       default:
@@ -619,4 +625,8 @@ export function outcomeOf(ep: StopEpisode): StopEpisode['outcome'] {
   if (n.name === 'restart_syscall') return 'restarted';
   if (n.name === i.name) return 'reissued';
   return 'cut-short';
+}
+
+function isPeek(args: string): boolean {
+  return args.includes('MSG_PEEK');
 }

@@ -22,6 +22,12 @@ export const MAX_CONNECTIONS = 200_000;
  * `CaptureModel.summarized`, so a big capture of healthy traffic stays flat in memory.
  */
 export const MAX_QUIET_CONNECTIONS = 2000;
+interface Closing {
+  c: Conn;
+  t: number;
+}
+const DONE = { c: { finished: true } as Conn, t: 0 };
+
 /** A closed connection is kept open this long for its last ACKs and retransmissions, then finalized. */
 const LINGER = 5; /* s, capture time */
 
@@ -40,7 +46,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   private readonly frameCounts: Record<string, number> = {};
   private readonly budget: ExchangeBudget = { uneventfulKept: 0 };
   /** closed connections waiting out LINGER, oldest first */
-  private closing: { c: Conn; t: number }[] = [];
+  private closing: Closing[] = [];
   private closingHead = 0;
   private quietKept = 0;
   private readonly summarized = { connections: 0, exchanges: 0, origBytes: 0, respBytes: 0 };
@@ -87,7 +93,8 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   /** Finalize connections closed more than LINGER ago: their state leaves memory, their facts stay. */
   private expire(now: number): void {
     while (this.closingHead < this.closing.length && now - this.closing[this.closingHead].t > LINGER) {
-      const { c } = this.closing[this.closingHead++];
+      const { c } = this.closing[this.closingHead];
+      this.closing[this.closingHead++] = DONE; // let the connection's state go
       if (!c.finished) {
         this.close(c);
         this.forget(c);
