@@ -41,4 +41,6 @@ export interface Analysis<E, M> {
 export interface AnalysisContext {
   path: string;
   diag: Diagnostics;
+  /** false when no report will draw lanes (JSON, text, CSV): an analysis may skip building them */
+  timeline?: boolean;
 }

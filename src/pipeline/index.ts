@@ -44,6 +44,8 @@ export interface AnalyzeOptions {
   timezone?: string;
   /** seconds to add to one input's times, by path as given */
   clockOffsets?: Record<string, number>;
+  /** build timeline lanes (default true; only the HTML report draws them) */
+  timeline?: boolean;
   /** redact secrets (default true) */
   redact?: boolean;
   /** the detectors to choose from (default: the registry); lets a library user add their own */
@@ -60,6 +62,7 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
   for (const spec of specs) {
     const started = Date.now();
     const r = await readInput(spec, {
+      timeline: opts.timeline,
       progress: opts.onProgress
         ? (bytes, size) => {
             const elapsed = (Date.now() - started) / 1000;
@@ -112,7 +115,7 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
   }
 
   const lanes: Lane[] = [];
-  for (const a of analysed) for (const lane of a.model?.lanes ?? []) lanes.push(shiftLane(lane, a.placement));
+  if (opts.timeline !== false) for (const a of analysed) for (const lane of a.model?.lanes ?? []) lanes.push(shiftLane(lane, a.placement));
 
   const result: RunResult = {
     tool: 'faultline',

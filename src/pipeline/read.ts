@@ -32,6 +32,8 @@ export interface ReadResult {
 }
 
 export interface ReadHooks {
+  /** build timeline lanes (only the HTML report draws them) */
+  timeline?: boolean;
   /** called now and then while reading: bytes so far */
   progress?: (bytes: number, size: number | undefined) => void;
 }
@@ -125,11 +127,11 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
     };
     switch (choice.family) {
       case 'strace': {
-        const a = new StraceAnalysis({ path: spec.display, diag });
+        const a = new StraceAnalysis({ path: spec.display, diag, timeline: hooks.timeline !== false });
         return await run(a, (emit) => parseStrace(chunks, ctx, emit));
       }
       case 'capture': {
-        const a = new CaptureAnalysis({ path: spec.display, diag });
+        const a = new CaptureAnalysis({ path: spec.display, diag, timeline: hooks.timeline !== false });
         return await run(a, async (emit) => {
           const s = await parseCapture(chunks, ctx, emit);
           info.format = s.format;
@@ -137,7 +139,7 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
         });
       }
       case 'curl': {
-        const a = new CurlAnalysis({ path: spec.display, diag });
+        const a = new CurlAnalysis({ path: spec.display, diag, timeline: hooks.timeline !== false });
         return await run(a, (emit) => parseCurl(choice.format, chunks, ctx, emit));
       }
     }

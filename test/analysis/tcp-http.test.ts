@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpExchange, TcpConnection } from '../../src/model/index.js';
+import { sniffPayload } from '../../src/analysis/tcp/connection.js';
 import { sniOf } from '../../src/analysis/tcp/tls.js';
 import { Cap, GET, OK, type Flow } from './tcp-fixtures.js';
 
@@ -263,5 +264,22 @@ describe('TLS ClientHello', () => {
 
   it('has none when the client sent no server_name', () => {
     expect(sniOf(Buffer.concat([Buffer.from([1, 0, 0, 38, 3, 3]), Buffer.alloc(32), Buffer.from([0, 0, 0, 0])]))).toBeUndefined();
+  });
+});
+
+describe('what the first bytes of a direction say', () => {
+  const table: [string, string | Buffer, boolean, string | undefined][] = [
+    ['a request line', 'GET / HTTP/1.1\r\n', false, 'request'],
+    ['a request line still arriving', 'POST /upl', false, undefined],
+    ['a status line', 'HTTP/1.1 200 OK\r\n', false, 'response'],
+    ['the start of a status line', 'HTTP/', false, undefined],
+    ['the HTTP/2 preface', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', false, 'http2'],
+    ['a TLS record', Buffer.from([0x16, 3, 1, 0, 5]), false, 'tls'],
+    ['an SSH banner', 'SSH-2.0-x\r\n', false, 'unknown'],
+    ['HTTP/0.9 (no version)', 'GET /\r\n', false, 'unknown'],
+    ['a partial line at the end of the capture', 'GET /x HT', true, 'unknown'],
+  ];
+  it.each(table)('%s', (_name, bytes, final, want) => {
+    expect(sniffPayload(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes, final)).toBe(want);
   });
 });

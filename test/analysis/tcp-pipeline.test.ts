@@ -23,6 +23,19 @@ describe.skipIf(!existsSync(capture('reset-mid-body')))('captures through analyz
     }
   });
 
+  it('the wire view of a reset joins curl’s, strace’s and the app log’s into one finding', async () => {
+    const folder = path.join(samplesDir, 'incidents', 'incident-all');
+    if (!existsSync(folder)) return;
+    const r = await analyze([folder], {});
+    const [f56, ...more] = r.findings.filter((f) => f.detector === 'curl-error-56');
+    expect(more).toEqual([]);
+    const inputs = new Set(f56.evidence.map((e) => path.basename(e.input)));
+    expect([...inputs].sort()).toEqual(expect.arrayContaining(['capture.pcap', 'client.strace']));
+    expect(f56.evidence.filter((e) => path.basename(e.input) === 'capture.pcap').every((e) => e.packet! > 0)).toBe(true);
+    const tr = r.findings.find((f) => f.detector === 'truncated-response');
+    expect(f56.related).toContain(tr?.id);
+  });
+
   it.each(['keepalive-200', 'keepalive-reuse', 'close-delimited', 'chunked-200', 'idle-reset-after-exchange'])('finds nothing wrong in %s', async (name) => {
     if (!existsSync(capture(name))) return;
     const r = await analyze([capture(name)], {});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromWire } from '../../src/detectors/curl-error-56/wire.js';
 import { fromWire as truncated } from '../../src/detectors/truncated-response/wire.js';
-import { CONN, GET, incident, KEY1, only, OK, runOfFile, runWith, T0 } from './wire-fixtures.js';
+import { Cap, CONN, GET, incident, KEY1, only, OK, runOfFile, runWith, T0 } from '../analysis/tcp-wire-fixtures.js';
 
 const TLS_HELLO = Buffer.from([0x16, 0x03, 0x01, 0x00, 0x02, 0x01, 0x00]);
 const TLS_APP = Buffer.concat([Buffer.from([0x17, 0x03, 0x03, 0x00, 0x10]), Buffer.alloc(16, 1)]);
@@ -92,5 +92,16 @@ describe('on real captures', () => {
     const d = only(fs);
     if (bytes === null) expect(d.details.encrypted).toBe(true);
     else expect(d.join?.bytesReceived).toBe(bytes);
+  });
+});
+
+describe('IPv6 connections', () => {
+  it('are named with brackets and filtered by ipv6.addr', () => {
+    const cap = new Cap();
+    cap.flow({ client: '2001:db8::1', server: '2001:db8::2' }).handshake().c(GET()).rst('s');
+    const d = only(fromWire(cap.run()));
+    expect(d.subject.connection).toBe('[2001:db8::1]:50000->[2001:db8::2]:8080');
+    expect(d.details.wireshark_filter).toBe('tcp.port == 50000 && tcp.port == 8080 && ipv6.addr == 2001:db8::1 && ipv6.addr == 2001:db8::2');
+    expect(d.eventKeys).toEqual(['test.pcap#conn:[2001:db8::1]:50000->[2001:db8::2]:8080#exchange:1']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromWire } from '../../src/detectors/empty-reply/wire.js';
-import { CONN, GET, incident, KEY1, only, runOfFile, runWith } from './wire-fixtures.js';
+import { CONN, GET, incident, KEY1, only, runOfFile, runWith } from '../analysis/tcp-wire-fixtures.js';
 
 describe('empty-reply on the wire: the server closes (FIN) before any response byte', () => {
   it('reports the FIN with the request and the time it waited', () => {

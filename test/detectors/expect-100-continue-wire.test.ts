@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromWire, SLOW_100_CONTINUE } from '../../src/detectors/expect-100-continue/wire.js';
-import { CONN, incident, KEY1, OK, only, runOfFile, runWith } from './wire-fixtures.js';
+import { CONN, incident, KEY1, OK, only, runOfFile, runWith } from '../analysis/tcp-wire-fixtures.js';
 import type { Flow } from '../analysis/tcp-fixtures.js';
 
 const POST = 'POST /upload HTTP/1.1\r\nHost: api.test\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n';

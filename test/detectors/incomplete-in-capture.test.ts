@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { incompleteInCapture } from '../../src/detectors/incomplete-in-capture.js';
-import { Cap, GET, incident, KEY1, OK, only, runOfFile, runWith } from './wire-fixtures.js';
+import { Cap, GET, incident, KEY1, OK, only, runOfFile, runWith } from '../analysis/tcp-wire-fixtures.js';
 
 const detect = incompleteInCapture.detect;
 const HEAD100 = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromWire } from '../../src/detectors/truncated-response/wire.js';
-import { CONN, GET, incident, KEY1, only, runOfFile, runWith } from './wire-fixtures.js';
+import { CONN, GET, incident, KEY1, only, runOfFile, runWith } from '../analysis/tcp-wire-fixtures.js';
 
 const HEAD100 = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n';
 const CHUNKED = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n';

@@ -85,6 +85,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
         timezone: flags.tz,
         clockOffsets,
         redact: flags.redact,
+        timeline: flags.format === 'html',
         onProgress: tty
           ? ({ input, bytes, size, elapsed }) => {
               const pct = size ? ` ${Math.min(100, Math.floor((bytes / size) * 100))}%` : '';

@@ -2,12 +2,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FindingDraft, RunModel } from '../../src/model/index.js';
-import { Cap, type Flow } from '../analysis/tcp-fixtures.js';
-import { analyseFile } from '../analysis/tcp-reference-helpers.js';
-import { runOf } from '../analysis/tcp-fixtures.js';
+import { Cap, runOf, type Flow } from './tcp-fixtures.js';
+import { analyseFile } from './tcp-reference-helpers.js';
 import { samplesDir } from '../helpers/paths.js';
 
-export { Cap, GET, OK, T0 } from '../analysis/tcp-fixtures.js';
+export { Cap, GET, OK, T0 } from './tcp-fixtures.js';
 
 /** one connection with a handshake, built by `build`, then analysed into a run */
 export function runWith(build: (f: Flow) => void): RunModel {
