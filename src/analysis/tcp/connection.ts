@@ -34,6 +34,8 @@ const TTFB_SPAN_MIN = 0.01; /* s */
 /** shared by the connections of one capture */
 export interface ExchangeBudget {
   uneventfulKept: number;
+  /** how many uneventful exchanges a capture keeps (none when no timeline will draw them) */
+  uneventfulCap?: number;
 }
 /** Gaps listed per connection (all are summed in gapBytes). */
 const MAX_GAPS_LISTED = 100;
@@ -418,7 +420,7 @@ export class Conn implements StreamSink {
       });
     }
     const uneventful = ex.end === 'complete' && ex.requestSeen && !ex.gapped && !ex.headers.expect && ex.interim.length === 0;
-    if (uneventful && (this.exchanges.length >= MAX_EXCHANGES_KEPT || this.budget.uneventfulKept >= MAX_UNEVENTFUL_PER_CAPTURE)) {
+    if (uneventful && (this.exchanges.length >= MAX_EXCHANGES_KEPT || this.budget.uneventfulKept >= (this.budget.uneventfulCap ?? MAX_UNEVENTFUL_PER_CAPTURE))) {
       this.exchangesDropped++;
       return;
     }

@@ -53,7 +53,14 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   private count = 0;
   private dropped = 0;
 
-  constructor(readonly ctx: AnalysisContext) {}
+  /** quiet connections kept whole: only a timeline shows them, detectors never need them */
+  private readonly quietCap: number;
+
+  constructor(readonly ctx: AnalysisContext) {
+    const timeline = ctx.timeline !== false;
+    this.quietCap = timeline ? MAX_QUIET_CONNECTIONS : 0;
+    if (!timeline) this.budget.uneventfulCap = 0;
+  }
 
   add(e: CaptureEvent): void {
     if (e.kind === 'other') {
@@ -141,7 +148,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
 
   private close(c: Conn): void {
     const { conn, lane } = c.finish();
-    if (quiet(conn) && this.quietKept++ >= MAX_QUIET_CONNECTIONS) {
+    if (quiet(conn) && this.quietKept++ >= this.quietCap) {
       const s = this.summarized;
       s.connections++;
       s.exchanges += conn.exchanges.length + (conn.exchangesDropped ?? 0);
