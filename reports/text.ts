@@ -82,6 +82,8 @@ function formatTime(t: number | null, f: Finding, result: RunResult): string {
   const input = f.evidence[0]?.input;
   const placed = input ? result.clocks[input] : undefined;
   if (placed?.absolute) return new Date(t * 1000).toISOString().replace('T', ' ').replace('Z', ' UTC');
+  const clock = result.inputs.find((i) => i.path === input)?.clock;
+  if (clock === 'time-of-day') return `${timeOfDay(t)} (time of day, no date)`;
   return `t=${t.toFixed(6)} s`;
 }
 
@@ -115,4 +117,12 @@ function wrap(text: string, width: number): string[] {
   }
   if (line) out.push(line);
   return out;
+}
+
+function timeOfDay(t: number): string {
+  const day = ((t % 86_400) + 86_400) % 86_400;
+  const h = Math.floor(day / 3600);
+  const m = Math.floor((day % 3600) / 60);
+  const sec = day % 60;
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${sec.toFixed(6).padStart(9, '0')}`;
 }

@@ -139,7 +139,10 @@ function clockSentence(fmt: TimeFormatter): string {
 function timeSummary(result: RunResult, fmt: TimeFormatter, lay: Layout): string {
   let lo = Infinity;
   let hi = -Infinity;
+  // Inputs on their own clock (strace -r, no times) say nothing about the wall-clock span.
+  const anyAbsolute = result.inputs.some((i) => result.clocks[i.path]?.absolute);
   for (const i of result.inputs) {
+    if (anyAbsolute && !result.clocks[i.path]?.absolute) continue;
     const off = result.clocks[i.path]?.offset ?? 0;
     if (typeof i.first_t === 'number') lo = Math.min(lo, i.first_t + off);
     if (typeof i.last_t === 'number') hi = Math.max(hi, i.last_t + off);
