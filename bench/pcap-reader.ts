@@ -17,17 +17,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCapture, readCaptureRecords } from '../parsers/pcap/index.js';
 import { Diagnostics } from '../src/model/index.js';
+import type { BenchResult } from './run.js';
 
-export interface BenchResult {
-  name: string;
-  bytes: number;
-  seconds: number;
-  mbPerSec: number;
-  eventsPerSec?: number;
-  events?: number;
-  peakRssMb: number;
-  note?: string;
-}
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** bench/data of the repository, whether run from bench/ (tsx) or dist/bench/ (compiled) */

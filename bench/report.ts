@@ -16,19 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../src/model/index.js';
 import { large } from '../test/reports/fixtures.js';
+import type { BenchResult } from './run.js';
 
-export interface BenchResult {
-  name: string;
-  /** output bytes */
-  bytes: number;
-  seconds: number;
-  /** output MB written per second */
-  mbPerSec: number;
-  eventsPerSec?: number;
-  events?: number;
-  peakRssMb: number;
-  note?: string;
-}
 
 type Approach = 'strings' | 'linkedom' | 'd3-node';
 const APPROACHES: Approach[] = ['strings', 'linkedom', 'd3-node'];

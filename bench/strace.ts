@@ -16,17 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { parseStrace } from '../parsers/strace/index.js';
 import { StraceAnalysis } from '../src/analysis/strace/index.js';
 import { Diagnostics } from '../src/model/index.js';
+import type { BenchResult } from './run.js';
 
-export interface BenchResult {
-  name: string;
-  bytes: number;
-  seconds: number;
-  mbPerSec: number;
-  eventsPerSec?: number;
-  events?: number;
-  peakRssMb: number;
-  note?: string;
-}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/bench → the repository root */

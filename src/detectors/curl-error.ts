@@ -6,16 +6,11 @@
  */
 import {
   baseDetails,
-  curlEventKey,
   curlInputs,
   drawnLanes,
-  evidenceOf,
-  explainCode,
+  failureDraft,
   failureTime,
-  joinOf,
-  lanesOf,
   nameOf,
-  subjectOf,
 } from '../analysis/curl/index.js';
 import { CURL_CODES, type FindingDraft } from '../model/index.js';
 import type { Detector } from './types.js';
@@ -42,21 +37,7 @@ export const curlError: Detector = {
         }
         if (t.timeoutAfterMs !== undefined) details.timeoutAfterMs = t.timeoutAfterMs;
         const msg = t.errorMessage ?? code?.text ?? '';
-        out.push({
-          detector: 'curl-error',
-          severity: 'warning',
-          title: `curl error ${t.exitCode}${code ? ` (${code.name})` : ''}${t.url || t.host ? ` for ${nameOf(t)}` : ''}: ${msg}`,
-          input: path,
-          start: at ?? t.t,
-          end: t.endT ?? null,
-          subject: subjectOf(t),
-          evidence: evidenceOf(path, t, EVIDENCE_KEYS),
-          details,
-          explanation: explainCode(t),
-          join: joinOf(t, at),
-          eventKeys: [curlEventKey(path, t)],
-          lanes: lanesOf(path, drawn, t),
-        });
+        out.push(failureDraft(path, t, drawn, { detector: 'curl-error', severity: 'warning', title: `curl error ${t.exitCode}${code ? ` (${code.name})` : ''}${t.url || t.host ? ` for ${nameOf(t)}` : ''}: ${msg}`, details, evidenceKeys: EVIDENCE_KEYS, at }));
       }
     }
     return out;

@@ -2,7 +2,8 @@
  * What the curl-side detectors share: finding the curl inputs of a run, and
  * turning a transfer into a finding's subject, evidence and join facts.
  */
-import type { CurlModel, CurlTransfer, Endpoint, Evidence, JoinFacts, RunModel, Subject } from '../../model/index.js';
+import type { CurlModel, CurlTransfer, Endpoint, Evidence, FindingDraft, JoinFacts, RunModel, Severity, Subject } from '../../model/index.js';
+import { explainCode } from './explain.js';
 
 export function laneId(path: string, n: number): string {
   return `${path}#transfer:${n}`;
@@ -151,4 +152,38 @@ export function drawnLanes(model: CurlModel): Set<string> {
 /** A short name for the transfer in a title: its URL, host, or its line. */
 export function nameOf(t: CurlTransfer): string {
   return t.url ?? t.host ?? `the transfer at line ${t.line}`;
+}
+
+/** What differs between the curl-side findings of one failed transfer; the rest is filled in alike. */
+export interface FailureSpec {
+  detector: string;
+  severity: Severity;
+  title: string;
+  details: Record<string, unknown>;
+  /** which of the transfer's facts to cite (keys of its evidence lines) */
+  evidenceKeys: string[];
+  /** when the failure happened, in the input's clock */
+  at: number | null | undefined;
+  explanation?: string;
+  subject?: Subject;
+  join?: JoinFacts;
+}
+
+/** A finding about one failed transfer: subject, evidence, join facts, event key and lanes from the transfer. */
+export function failureDraft(path: string, t: CurlTransfer, drawn: ReadonlySet<string>, spec: FailureSpec): FindingDraft {
+  return {
+    detector: spec.detector,
+    severity: spec.severity,
+    title: spec.title,
+    input: path,
+    start: spec.at ?? t.t,
+    end: t.endT ?? null,
+    subject: spec.subject ?? subjectOf(t),
+    evidence: evidenceOf(path, t, spec.evidenceKeys),
+    details: spec.details,
+    explanation: spec.explanation ?? explainCode(t),
+    join: spec.join ?? joinOf(t, spec.at),
+    eventKeys: [curlEventKey(path, t)],
+    lanes: lanesOf(path, drawn, t),
+  };
 }

@@ -8,18 +8,13 @@
  */
 import {
   baseDetails,
-  curlEventKey,
   curlInputs,
   drawnLanes,
-  evidenceOf,
-  explainCode,
+  failureDraft,
   failureTime,
-  joinOf,
-  lanesOf,
   nameOf,
   receivedBody,
   recvKind,
-  subjectOf,
 } from '../../analysis/curl/index.js';
 import type { CurlTransfer, FindingDraft } from '../../model/index.js';
 import type { DetectorPart } from '../types.js';
@@ -37,21 +32,7 @@ export const fromCurl: DetectorPart = (run) => {
       const details = baseDetails(t);
       details.failure = kind;
       details.stage = stage(t);
-      out.push({
-        detector: 'curl-error-56',
-        severity: 'error',
-        title: title(t, kind),
-        input: path,
-        start: at ?? t.t,
-        end: t.endT ?? null,
-        subject: subjectOf(t),
-        evidence: evidenceOf(path, t, EVIDENCE_KEYS),
-        details,
-        explanation: explainCode(t),
-        join: joinOf(t, at),
-        eventKeys: [curlEventKey(path, t)],
-        lanes: lanesOf(path, drawn, t),
-      });
+      out.push(failureDraft(path, t, drawn, { detector: 'curl-error-56', severity: 'error', title: title(t, kind), details, evidenceKeys: EVIDENCE_KEYS, at }));
     }
   }
   return out;

@@ -6,16 +6,12 @@
  */
 import {
   baseDetails,
-  curlEventKey,
   curlInputs,
   drawnLanes,
-  evidenceOf,
-  explainCode,
+  failureDraft,
   failureTime,
   joinOf,
-  lanesOf,
   nameOf,
-  subjectOf,
 } from '../../analysis/curl/index.js';
 import type { FindingDraft } from '../../model/index.js';
 import type { DetectorPart } from '../types.js';
@@ -33,21 +29,7 @@ export const fromCurl: DetectorPart = (run) => {
       if (t.t !== null && at !== null && at !== t.t) details.secondsToClose = Math.round((at - t.t) * 1e6) / 1e6;
       const join = joinOf(t, at);
       join.bytesReceived = 0;
-      out.push({
-        detector: 'empty-reply',
-        severity: 'warning',
-        title: `Empty reply from server${t.url || t.host ? ` ${nameOf(t)}` : ''}: the connection was closed without any response byte`,
-        input: path,
-        start: at ?? t.t,
-        end: t.endT ?? null,
-        subject: subjectOf(t),
-        evidence: evidenceOf(path, t, EVIDENCE_KEYS),
-        details,
-        explanation: explainCode(t),
-        join,
-        eventKeys: [curlEventKey(path, t)],
-        lanes: lanesOf(path, drawn, t),
-      });
+      out.push(failureDraft(path, t, drawn, { detector: 'empty-reply', severity: 'warning', title: `Empty reply from server${t.url || t.host ? ` ${nameOf(t)}` : ''}: the connection was closed without any response byte`, details, evidenceKeys: EVIDENCE_KEYS, at, join }));
     }
   }
   return out;

@@ -7,14 +7,11 @@
  */
 import {
   baseDetails,
-  curlEventKey,
   curlInputs,
   drawnLanes,
-  evidenceOf,
   explainCode,
+  failureDraft,
   failureTime,
-  joinOf,
-  lanesOf,
   nameOf,
   receivedBody,
 } from '../../analysis/curl/index.js';
@@ -39,21 +36,18 @@ export const fromCurl: DetectorPart = (run) => {
       if (r.bytes !== undefined) details.receivedBytes = r.bytes;
       if (t.contentLength !== undefined && r.bytes !== undefined) details.missingBytes = t.contentLength - r.bytes;
       else if (t.bytesRemaining !== undefined) details.missingBytes = t.bytesRemaining;
-      out.push({
-        detector: 'truncated-response',
-        severity: 'error',
-        title: title(t),
-        input: path,
-        start: at ?? t.t,
-        end: t.endT ?? null,
-        subject: { ...(t.url ? { url: t.url } : {}), ...connection(t) },
-        evidence: evidenceOf(path, t, EVIDENCE_KEYS),
-        details,
-        explanation: t.exitCode === 18 ? explainCode(t) : `${explainCode({ ...t, exitCode: 18 })} Here the connection failed with curl error ${t.exitCode} at that point, which is reported as its own finding.`,
-        join: joinOf(t, at),
-        eventKeys: [curlEventKey(path, t)],
-        lanes: lanesOf(path, drawn, t),
-      });
+      out.push(
+        failureDraft(path, t, drawn, {
+          detector: 'truncated-response',
+          severity: 'error',
+          title: title(t),
+          details,
+          evidenceKeys: EVIDENCE_KEYS,
+          at,
+          subject: { ...(t.url ? { url: t.url } : {}), ...connection(t) },
+          explanation: t.exitCode === 18 ? explainCode(t) : `${explainCode({ ...t, exitCode: 18 })} Here the connection failed with curl error ${t.exitCode} at that point, which is reported as its own finding.`,
+        }),
+      );
     }
   }
   return out;
