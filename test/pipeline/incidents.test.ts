@@ -32,8 +32,9 @@ const EXPECT: [RegExp, Want[]][] = [
   [/^(keepalive|close-delimited|chunked-200|hostile-headers|secrets|snaplen-cut|capture-starts-mid-body|capture-ends-mid-body|idle-reset-after-exchange|expect-100-answered)/, []],
 ];
 
+/** The samples were made on a machine whose zone was UTC: --trace-time times are UTC times of day. */
 async function run(folder: string, opts = {}): Promise<RunResult> {
-  return analyze([path.join(incidents, folder)], opts);
+  return analyze([path.join(incidents, folder)], { timezone: 'UTC', ...opts });
 }
 
 describe('incidents: one event, one finding citing every input', () => {
