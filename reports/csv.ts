@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { RunResult } from '../src/model/index.js';
 import type { ReportOptions } from './index.js';
-import { citedInputs, formatSubject, TimeFormatter } from './html/format.js';
+import { citedInputs, formatSubject, TimeFormatter } from './format.js';
 
 export const CSV_COLUMNS = ['id', 'detector', 'severity', 'start', 'end', 'start_time', 'subject', 'title', 'inputs', 'evidence'] as const;
 

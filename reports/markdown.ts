@@ -10,7 +10,7 @@ import {
   SEVERITY_ORDER,
   severityCounts,
   TimeFormatter,
-} from './html/format.js';
+} from './format.js';
 
 /**
  * A summary to paste into a postmortem (GitHub/GitLab-flavoured Markdown,

@@ -1,9 +1,10 @@
 /**
- * The text report: what a person reads in a terminal. Findings first (most
- * severe first within the schema's time order), each with where to look and
- * what to do; then the inputs and anything that could not be read.
+ * The text report: what a person reads in a terminal. Findings first, in the
+ * schema's order (time, then detector), each with where to look and what to
+ * do; then the inputs and anything that could not be read.
  */
 import type { Finding, InputInfo, RunResult, Severity } from '../src/model/index.js';
+import { formatBytes, TimeFormatter } from './format.js';
 import type { ReportOptions } from './index.js';
 
 const MARK: Record<Severity, string> = { error: 'ERROR  ', warning: 'WARNING', info: 'info   ' };
@@ -17,12 +18,15 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of result.findings) counts[f.severity]++;
   const read = result.inputs.filter((i) => i.status === 'read' || i.status === 'partial').length;
+  const unread = result.inputs.filter((i) => i.status === 'error').length;
   out.push(
-    `faultline ${result.version}: ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} ` +
-      `(${counts.error} error, ${counts.warning} warning, ${counts.info} info) in ${read} input${read === 1 ? '' : 's'}`,
+    `faultline ${result.version}: ${plural(result.findings.length, 'finding')} ` +
+      `(${counts.error} error, ${counts.warning} warning, ${counts.info} info) in ${plural(read, 'input')} read` +
+      (unread ? `, ${unread} could not be read` : ''),
   );
   out.push('');
-  for (const f of result.findings) out.push(...finding(f, result, paint), '');
+  const time = new TimeFormatter(result);
+  for (const f of result.findings) out.push(...finding(f, time, paint), '');
   if (result.findings.length === 0) out.push('No findings.', '');
 
   out.push('Inputs:');
@@ -34,6 +38,11 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
     const more = i.warnings.length - 10 + (i.warnings_dropped ?? 0);
     if (more > 0) out.push(`    … ${more} more`);
   }
+  for (const i of result.inputs) {
+    if (!i.notes?.length) continue;
+    out.push(`  notes on ${i.path}:`);
+    for (const n of i.notes.slice(0, 5)) out.push(`    ${n}`);
+  }
   for (const d of result.detector_failures) out.push(`  detector ${d.detector} failed: ${d.error}`);
   const notes = Object.entries(result.clocks).filter(([, c]) => c.note && !c.note.startsWith('epoch time'));
   if (notes.length) {
@@ -44,10 +53,10 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
   return out.join('\n') + '\n';
 }
 
-function finding(f: Finding, result: RunResult, paint: (s: Severity, t: string) => string): string[] {
+function finding(f: Finding, time: TimeFormatter, paint: (s: Severity, t: string) => string): string[] {
   const lines = [`${paint(f.severity, MARK[f.severity])} ${f.title}`];
   const meta = [`[${f.detector}]`, `id ${f.id}`];
-  const when = formatTime(f.start, f, result);
+  const when = f.start === null ? '' : `${time.format(f.start)}${time.kind === 'absolute' ? ` ${time.timezone}` : time.kind === 'time-of-day' ? ' (time of day, no date)' : ''}`;
   if (when) meta.push(when);
   const subj = subject(f);
   if (subj) meta.push(subj);
@@ -77,28 +86,15 @@ function subject(f: Finding): string {
   return parts.join(' ');
 }
 
-function formatTime(t: number | null, f: Finding, result: RunResult): string {
-  if (t === null) return '';
-  const input = f.evidence[0]?.input;
-  const placed = input ? result.clocks[input] : undefined;
-  if (placed?.absolute) return new Date(t * 1000).toISOString().replace('T', ' ').replace('Z', ' UTC');
-  const clock = result.inputs.find((i) => i.path === input)?.clock;
-  if (clock === 'time-of-day') return `${timeOfDay(t)} (time of day, no date)`;
-  return `t=${t.toFixed(6)} s`;
-}
-
 function inputLine(i: InputInfo): string {
-  const size = i.bytes !== undefined ? ` ${humanBytes(i.bytes)}` : '';
+  const size = i.bytes !== undefined ? ` ${formatBytes(i.bytes)}` : '';
   const status = i.status === 'read' ? '' : ` [${i.status}${i.error ? `: ${i.error}` : ''}]`;
-  const events = i.status === 'skipped' || i.status === 'error' ? '' : `, ${i.events} records`;
+  const events = i.status === 'skipped' || i.status === 'error' ? '' : `, ${plural(i.events, 'record')}`;
   return `${i.path} (${i.format}${size}${events})${status}`;
 }
 
-export function humanBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function clip(s: string, n: number): string {
@@ -119,10 +115,3 @@ function wrap(text: string, width: number): string[] {
   return out;
 }
 
-function timeOfDay(t: number): string {
-  const day = ((t % 86_400) + 86_400) % 86_400;
-  const h = Math.floor(day / 3600);
-  const m = Math.floor((day % 3600) / 60);
-  const sec = day % 60;
-  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${sec.toFixed(6).padStart(9, '0')}`;
-}

@@ -23,7 +23,7 @@ import {
   SEVERITY_ORDER,
   severityCounts,
   TimeFormatter,
-} from './format.js';
+} from '../format.js';
 import { layout as computeLayout, PLOT_W, type Layout, type Panel } from './layout.js';
 import { serialize, type El } from './scene.js';
 import { panelSvg } from './svg.js';

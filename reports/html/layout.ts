@@ -5,7 +5,7 @@
  */
 import { scaleLinear } from 'd3-scale';
 import type { Finding, Lane, MarkerKind, RunResult, Severity, SpanKind } from '../../src/model/index.js';
-import { fixed, TimeFormatter, type RunClockKind } from './format.js';
+import { fixed, TimeFormatter, type RunClockKind } from '../format.js';
 
 export const WIDTH = 1280; /* px, whole SVG */
 export const LABEL_W = 250; /* px, lane label column */

@@ -7,7 +7,7 @@
  */
 import type { RunResult } from '../../src/model/index.js';
 import { truncate, truncateStart } from './escape.js';
-import { evidenceLocation, formatDuration, type TimeFormatter } from './format.js';
+import { evidenceLocation, formatDuration, type TimeFormatter } from '../format.js';
 import { AXIS_H, FINDING_ROW_H, HEADER_H, LABEL_W, LANE_H, PLOT_W, WIDTH, type DrawMarker, type DrawSpan, type FindingMark, type Layout, type LaneRow, type Panel } from './layout.js';
 import { el, tw, tx, type El } from './scene.js';
 import { DENSITY_COLOR, MARKER_COLORS, SEVERITY_COLORS, SPAN_COLORS } from './colors.js';

@@ -13,7 +13,9 @@ export const TCP_URG = 0x20;
 
 /**
  * One TCP segment, decoded from a frame. `payload` is a view into the
- * parser's read buffer: valid only during the emit callback — copy what you keep.
+ * parser's read buffer, and the parser refills the same segment (and event)
+ * object for the next frame: both are valid only during the emit callback —
+ * copy what you keep.
  */
 export interface TcpSegment {
   /** 1-based frame number (Wireshark's) */
@@ -36,6 +38,14 @@ export interface TcpSegment {
   payload: Uint8Array;
   /** payload length on the wire, from the IP length */
   payloadLen: number;
+  /**
+   * Optional, set together by a reader that makes `payload` only when it is
+   * read: the same captured bytes as `payloadBuf[payloadOffset, payloadOffset
+   * + payloadCaptured)`, with the same lifetime, and no view made per packet.
+   */
+  payloadBuf?: Uint8Array;
+  payloadOffset?: number;
+  payloadCaptured?: number;
 }
 
 /** Frames that are not TCP (or not IP) are only counted. */

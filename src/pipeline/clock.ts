@@ -5,7 +5,7 @@
  * input of the run. Relative and clock-less inputs stay in their own clock.
  * --clock-offset adds a correction for one input's skew, whatever its clock.
  */
-import { SECONDS_PER_DAY, type Clock, type ClockPlacement } from '../model/index.js';
+import type { Clock, ClockPlacement } from '../model/index.js';
 
 export interface ClockOptions {
   /** YYYY-MM-DD */
@@ -113,4 +113,3 @@ export function isValidTimezone(tz: string): boolean {
   }
 }
 
-export const DAY = SECONDS_PER_DAY;

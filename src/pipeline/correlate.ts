@@ -8,7 +8,7 @@
  * connection or the request keeps them apart. `details.correlation` says
  * what each join was made on.
  */
-import type { ClockPlacement, Endpoint, FindingDraft, JoinFacts } from '../model/index.js';
+import type { ClockPlacement, Endpoint, FindingDraft, InputFormat, JoinFacts } from '../model/index.js';
 
 export interface PlacedDraft {
   draft: FindingDraft;
@@ -18,6 +18,10 @@ export interface PlacedDraft {
   end: number | null;
   /** the join time on the run's clock, when the input's clock is absolute */
   t: number | null;
+  /** the input's clock is on the run's (epoch) clock */
+  absolute: boolean;
+  /** its input's format, which decides whose view speaks for a joined finding */
+  format?: InputFormat;
 }
 
 export interface MergedGroup {
@@ -26,7 +30,7 @@ export interface MergedGroup {
   timeSpread?: number;
 }
 
-export function placeDraft(d: FindingDraft, inputIndex: number, placement: ClockPlacement | undefined): PlacedDraft {
+export function placeDraft(d: FindingDraft, inputIndex: number, placement: ClockPlacement | undefined, format?: InputFormat): PlacedDraft {
   const off = placement?.offset ?? 0;
   const shift = (v: number | null | undefined) => (v === null || v === undefined ? null : v + off);
   const jt = d.join?.t ?? d.start;
@@ -36,7 +40,17 @@ export function placeDraft(d: FindingDraft, inputIndex: number, placement: Clock
     start: shift(d.start),
     end: shift(d.end ?? null),
     t: placement?.absolute ? shift(jt) : null,
+    absolute: Boolean(placement?.absolute),
+    format,
   };
+}
+
+/**
+ * A time on a whole second most likely comes from a log that prints seconds
+ * only (`[23-Nov-2026 02:55:54]`): the event happened somewhere in that second.
+ */
+export function isWholeSecond(t: number): boolean {
+  return Number.isInteger(t);
 }
 
 interface Comparison {
@@ -93,7 +107,10 @@ export function compareJoin(a: PlacedDraft, b: PlacedDraft, window: number): Com
 
   let timeDelta: number | undefined;
   if (a.t !== null && b.t !== null) {
-    timeDelta = Math.abs(a.t - b.t);
+    // A whole-second stamp stands for the second after it: compare with the interval, not its start.
+    const lo = (t: number) => t;
+    const hi = (t: number) => (isWholeSecond(t) ? t + 1 : t);
+    timeDelta = Math.max(0, lo(a.t) - hi(b.t), lo(b.t) - hi(a.t));
     if (timeDelta > window) return { disagree: `times ${timeDelta.toFixed(3)} s apart`, facts, strong };
     facts.push(`time within ${window} s`);
     // Time plus the far end is enough; time plus nothing never is.

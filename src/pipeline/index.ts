@@ -4,8 +4,10 @@
  * so batch and server uses can run many analyses in one process.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { DETECTORS, type Detector } from '../detectors/index.js';
 import {
+  FaultlineError,
   redactResult,
   SEVERITY_RANK,
   type AnalysedInput,
@@ -13,6 +15,7 @@ import {
   type DetectorFailure,
   type Finding,
   type FindingDraft,
+  type InputFormat,
   type InputInfo,
   type Lane,
   type RunModel,
@@ -20,14 +23,15 @@ import {
   type Severity,
 } from '../model/index.js';
 import { machineTimezone, placeClocks } from './clock.js';
-import { mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
-import { expandInputs } from './inputs.js';
+import { isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
+import { expandInputs, type InputSpec } from './inputs.js';
 import { readInput } from './read.js';
 import { VERSION } from './version.js';
 
 export { expandInputs } from './inputs.js';
 export { sniff } from './read.js';
 export { DETECTORS } from '../detectors/index.js';
+export { isValidTimezone } from './clock.js';
 
 export const DEFAULT_JOIN_WINDOW = 2; /* s */
 
@@ -56,7 +60,12 @@ export interface AnalyzeOptions {
 
 export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promise<RunResult> {
   const joinWindow = opts.joinWindow ?? DEFAULT_JOIN_WINDOW;
+  if (opts.date !== undefined && !isRealDate(opts.date)) {
+    throw new FaultlineError('E_USAGE', `--date takes a real day as YYYY-MM-DD, not '${opts.date}'`);
+  }
+  if (paths.filter((p) => p === '-').length > 1) throw new FaultlineError('E_USAGE', "standard input ('-') can be read once only");
   const { specs, emptyFolders } = await expandInputs(paths);
+  const clockOffsets = matchOffsets(opts.clockOffsets ?? {}, specs);
 
   const analysed: AnalysedInput[] = [];
   for (const spec of specs) {
@@ -89,7 +98,7 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
   const timezone = opts.timezone ?? machineTimezone();
   const { placements, date } = placeClocks(
     analysed.filter((a) => a.model).map((a) => ({ path: a.info.path, clock: a.info.clock, first: a.info.first_t ?? null })),
-    { date: opts.date, timezone, offsets: opts.clockOffsets },
+    { date: opts.date, timezone, offsets: clockOffsets },
   );
   for (const a of analysed) if (placements[a.info.path]) a.placement = placements[a.info.path];
 
@@ -101,7 +110,8 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
   for (const det of selected) {
     try {
       for (const d of det.detect(run)) {
-        placed.push(placeDraft(d, inputIndex.get(d.input) ?? analysed.length, placements[d.input]));
+        const i = inputIndex.get(d.input) ?? analysed.length;
+        placed.push(placeDraft(d, i, placements[d.input], analysed[i]?.info.format));
       }
     } catch (err) {
       failures.push({ detector: det.id, error: (err as Error)?.message ?? String(err) });
@@ -130,6 +140,30 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
     minSeverity: opts.minSeverity,
   };
   return opts.redact === false ? result : redactResult(result);
+}
+
+/** YYYY-MM-DD naming a day that exists (Date.UTC would roll 2026-02-30 over into March). */
+function isRealDate(date: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/**
+ * --clock-offset names an input as the user wrote it; match it to the inputs by the file it
+ * resolves to (`./a/x` and `a/x` are one file). An offset naming no input is a usage error:
+ * silently ignoring it would leave the clocks wrong.
+ */
+function matchOffsets(given: Record<string, number>, specs: InputSpec[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, secs] of Object.entries(given)) {
+    const abs = path.resolve(name);
+    const hits = specs.filter((s) => s.display === name || (s.file !== '-' && (path.resolve(s.file) === abs || path.resolve(s.file).startsWith(abs + path.sep))));
+    if (hits.length === 0) throw new FaultlineError('E_USAGE', `--clock-offset names ${name}, which is none of the inputs`);
+    for (const h of hits) out[h.display] = secs;
+  }
+  return out;
 }
 
 export function selectDetectors(ids: string[] | undefined, registry: readonly Detector[] = DETECTORS): Detector[] {
@@ -169,11 +203,12 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
 }
 
 function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
-  // The view that knows most about the event speaks for it (a capture's title names the connection
-  // and the bytes; an app log's line names only the error).
+  // The view closest to the wire speaks for the event: a capture's title names the connection,
+  // the bytes and the packets; strace names the call; curl its own words; an app log only the error.
   const members = [...g.members].sort(
     (a, b) =>
       SEVERITY_RANK[b.draft.severity] - SEVERITY_RANK[a.draft.severity] ||
+      viewRank(a.format) - viewRank(b.format) ||
       richness(b.draft) - richness(a.draft) ||
       a.inputIndex - b.inputIndex,
   );
@@ -193,9 +228,17 @@ function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
     const views: Record<string, unknown> = {};
     for (const m of members.slice(1)) views[m.draft.input] = { title: m.draft.title, ...m.draft.details };
     details.other_views = views;
+    // The filter to open the capture at this event, whichever view leads.
+    if (details.wireshark_filter === undefined) {
+      const filter = members.map((m) => m.draft.details.wireshark_filter).find((f) => typeof f === 'string');
+      if (filter !== undefined) details.wireshark_filter = filter;
+    }
   }
-  const starts = g.members.map((m) => m.start).filter((v): v is number => v !== null);
-  const ends = g.members.map((m) => m.end ?? m.start).filter((v): v is number => v !== null);
+  // Times from views on the run's clock, finest first: a view on its own clock (strace -r) or a
+  // log stamped to the second would drag the finding to 1970 or to the start of its second.
+  const timed = timingViews(g.members);
+  const starts = timed.map((m) => m.start).filter((v): v is number => v !== null);
+  const ends = timed.map((m) => m.end ?? m.start).filter((v): v is number => v !== null);
   const finding: Finding = {
     id: stableId(d.detector, primary),
     detector: d.detector,
@@ -213,6 +256,31 @@ function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
   if (lanes.length) finding.lanes = lanes;
   const keys = [...new Set(g.members.flatMap((m) => m.draft.eventKeys ?? []))];
   return { finding, keys };
+}
+
+/** Which views' times a joined finding takes: those on the run's clock if any, and of those the sub-second ones if any. */
+function timingViews(members: PlacedDraft[]): PlacedDraft[] {
+  if (members.length === 1) return members;
+  const abs = members.filter((m) => m.absolute && m.start !== null);
+  if (abs.length === 0) return members;
+  const fine = abs.filter((m) => !isWholeSecond(m.start!));
+  return fine.length ? fine : abs;
+}
+
+const VIEW_RANK: Partial<Record<InputFormat, number>> = {
+  pcap: 0,
+  pcapng: 0,
+  strace: 1,
+  'curl-trace': 2,
+  'curl-verbose': 2,
+  'curl-json': 3,
+  'curl-writeout': 3,
+  'curl-csv': 3,
+  'app-log': 4,
+};
+
+function viewRank(f: InputFormat | undefined): number {
+  return f === undefined ? 9 : (VIEW_RANK[f] ?? 9);
 }
 
 function richness(d: FindingDraft): number {

@@ -80,6 +80,9 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
     return { info: failed(info, err) };
   }
   try {
+    // Corrupt from its first bytes: nothing to sniff, and the reason is the gzip data, not the format.
+    const early = src.head.length === 0 ? src.error() : undefined;
+    if (early) throw early;
     const choice = sniff(src.head);
     if (choice.family === 'none') {
       if (src.gzip) diag.note('gzip-compressed');
@@ -110,12 +113,17 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
           analysis.add(e);
         });
       } catch (err) {
-        if (emitted === 0 && !(err instanceof FaultlineError && err.code === 'E_DECOMPRESS')) throw err;
+        if (emitted === 0) throw err;
         // Part-way failure: keep what was read.
         const fe = err instanceof FaultlineError ? err : undefined;
         diag.warn(fe?.location ?? { byteOffset: src.bytesRead() }, `reading stopped: ${fe ? fe.message : (err as Error).message}`);
         summary = { events: emitted, bytes: src.bytesRead(), clock: 'none', firstT: null, lastT: null };
         info.status = 'partial';
+      }
+      const cut = src.error();
+      if (cut) {
+        diag.warn(cut.location, `${cut.message}; everything before it was read`);
+        info.error_code = cut.code;
       }
       info.events = summary.events;
       info.bytes = summary.bytes || src.bytesRead();

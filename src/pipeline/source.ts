@@ -20,6 +20,12 @@ export interface OpenedSource {
   chunks: AsyncIterable<Buffer>;
   /** bytes read so far (decompressed); final once `chunks` is exhausted */
   bytesRead(): number;
+  /**
+   * Why the content ended early (corrupt gzip data, a read error), once `chunks` is
+   * exhausted: the stream ends there instead of throwing, so the parser finishes
+   * normally and keeps everything it read, clock and times included.
+   */
+  error(): FaultlineError | undefined;
   gzip: boolean;
   /** size on disk, when a file */
   size?: number;
@@ -109,19 +115,26 @@ export async function openSource(file: string, stdin: Readable = process.stdin):
   }
   const head = Buffer.concat(headParts, headLen).subarray(0, Math.min(headLen, SNIFF_BYTES));
 
+  let streamError: FaultlineError | undefined;
   async function* chunks(): AsyncGenerator<Buffer> {
     for (const p of headParts) {
       bytes += p.length;
       yield p;
     }
-    if (headError) throw decompressError(headError, file, bytes);
+    if (headError) {
+      streamError = decompressError(headError, file, bytes);
+      return;
+    }
     if (ended) return;
     for (;;) {
       let r: IteratorResult<Buffer>;
       try {
         r = await content.next();
       } catch (err) {
-        throw gzip ? decompressError(err as Error, file, bytes) : new FaultlineError('E_UNREADABLE', `read failed: ${(err as Error).message}`, { file, byteOffset: bytes });
+        streamError = gzip
+          ? decompressError(err as Error, file, bytes)
+          : new FaultlineError('E_UNREADABLE', `read failed: ${(err as Error).message}`, { file, byteOffset: bytes });
+        return;
       }
       if (r.done) return;
       const b = toBuffer(r.value);
@@ -134,6 +147,7 @@ export async function openSource(file: string, stdin: Readable = process.stdin):
     head,
     chunks: chunks(),
     bytesRead: () => bytes,
+    error: () => streamError ?? (headError && headLen === 0 ? decompressError(headError, file, 0) : undefined),
     gzip,
     size,
     close: () => {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +77,45 @@ describe('faultline analyze: exit codes and errors', () => {
     const r = cli(['analyze', '/nonexistent/x', '-o', '/nonexistent-dir/report.json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot write \/nonexistent-dir\/report\.json/);
+  });
+
+  it('prints oclif usage errors as one line', () => {
+    for (const args of [['analyze', '--bogus', 'x'], ['analyze']]) {
+      const r = cli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^faultline: /);
+    }
+  });
+
+  it('takes --clock-offset before the paths, and refuses one that names no input', () => {
+    const dir = 'samples/incidents/reset-mid-body';
+    expect(cli(['analyze', '--clock-offset', `${dir}/client.strace=0.5`, dir, '--format', 'json']).code).toBe(0);
+    const r = cli(['analyze', dir, '--clock-offset', 'nothere.strace=1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--clock-offset names nothere\.strace, which is none of the inputs/);
+  });
+
+  it('refuses a --date that names no real day, and standard input twice', () => {
+    expect(cli(['analyze', 'x', '--date', '2026-02-30']).stderr).toMatch(/real day/);
+    const r = cli(['analyze', '-', '-'], { input: '' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/standard input/);
+  });
+
+  it('keeps what a corrupt .gz gave before the damage (E_DECOMPRESS), and errors on one corrupt from the start', () => {
+    const d = tmp();
+    const whole = gzipSync(readFileSync(path.join(repoRoot, 'samples/incidents/reset-mid-body/client.strace')));
+    writeFileSync(path.join(d, 'cut.strace.gz'), whole.subarray(0, 3000));
+    writeFileSync(path.join(d, 'junk.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    const r = cli(['analyze', path.join(d, 'cut.strace.gz'), path.join(d, 'junk.gz'), '--format', 'json']);
+    expect(r.code).toBe(3);
+    const out = JSON.parse(r.stdout);
+    expect(validate(out)).toBe(true);
+    expect(out.inputs[0]).toMatchObject({ format: 'strace', status: 'partial', clock: 'epoch', error_code: 'E_DECOMPRESS' });
+    expect(out.inputs[0].events).toBeGreaterThan(10);
+    expect(out.inputs[0].warnings[0]).toMatch(/^byte \d+: gzip data is corrupt/);
+    expect(out.inputs[1]).toMatchObject({ status: 'error', error_code: 'E_DECOMPRESS' });
   });
 
   it('lists the detectors, one line each', () => {

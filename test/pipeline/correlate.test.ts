@@ -28,7 +28,7 @@ describe('merging one event seen in several inputs', () => {
   const cases: { name: string; a: [JoinFacts, boolean]; b: [JoinFacts, boolean]; joined: boolean; on?: string[] }[] = [
     { name: 'joins on both connection ends within the window', a: [{ client, server, t: 100 }, true], b: [{ client, server, t: 100.4 }, true], joined: true, on: ['client 127.0.0.1:51000', 'server 127.0.0.1:18000'] },
     { name: 'never joins when the client port disagrees, whatever the time', a: [{ client, server, t: 100 }, true], b: [{ client: { ...client, port: 51001 }, server, t: 100 }, true], joined: false },
-    { name: 'never joins when the times are further apart than the window', a: [{ client, server, t: 100 }, true], b: [{ client, server, t: 103 }, true], joined: false },
+    { name: 'never joins when the times are further apart than the window', a: [{ client, server, t: 100.2 }, true], b: [{ client, server, t: 103.3 }, true], joined: false },
     { name: 'never joins on time alone', a: [{ t: 100 }, true], b: [{ t: 100.1 }, true], joined: false },
     { name: 'joins the far end and time when one view has no client port', a: [{ server, t: 100 }, true], b: [{ client, server, t: 100.2 }, true], joined: true },
     { name: 'joins an untimed view on the request, status and far end', a: [{ server, url: 'http://127.0.0.1:18000/pay?x=1', status: 200 }, false], b: [{ client, server, url: '/pay?x=1', status: 200, t: 5 }, true], joined: true },
@@ -77,6 +77,31 @@ describe('merging one event seen in several inputs', () => {
     expect(mergeDrafts([cap, other, bare], 2)).toHaveLength(3);
   });
 
+  it('reads a whole-second log stamp as its whole second when joining, and times the finding by the finest view', () => {
+    const log = placeDraft(draft('app.log', { server, t: 100 }), 0, ABS);
+    const cap = placeDraft(draft('capture.pcap', { client, server, t: 100.748 }), 1, ABS);
+    const groups = mergeDrafts([log, cap], 0.5);
+    expect(groups).toHaveLength(1);
+    const [f] = buildFindings([log, cap], 0.5);
+    expect(f.start).toBe(100.748);
+  });
+
+  it('never times a joined finding by a view on its own clock (strace -r)', () => {
+    const cap = placeDraft(draft('capture.pcap', { client, server, t: 1.8e9 }), 0, ABS);
+    const rel = placeDraft(draft('r.strace', { client, server, t: 0.118 }), 1, NONE);
+    const [f] = buildFindings([cap, rel], 2);
+    expect(f.evidence).toHaveLength(2);
+    expect(f.start).toBe(1.8e9);
+  });
+
+  it('lets the capture speak for a joined event and keeps its Wireshark filter', () => {
+    const cap = placeDraft(draft('capture.pcap', { client, server, t: 10 }, { title: 'wire', details: { wireshark_filter: 'tcp.port == 1' } }), 1, ABS, 'pcap');
+    const json = placeDraft(draft('curl.json', { client, server, url: '/x', method: 'GET', host: 'h', bytesReceived: 0 }, { title: 'curl' }), 0, NONE, 'curl-json');
+    const [f] = buildFindings([json, cap], 2);
+    expect(f.title).toBe('wire');
+    expect(f.details.wireshark_filter).toBe('tcp.port == 1');
+  });
+
   it('never joins two findings of the same input', () => {
     const p1 = placeDraft(draft('a.pcap', { client, server, t: 1 }), 0, ABS);
     const p2 = placeDraft(draft('a.pcap', { client, server, t: 1 }), 0, ABS);
@@ -85,9 +110,9 @@ describe('merging one event seen in several inputs', () => {
 
   it('cites every input and says what the join was made on', () => {
     const drafts = [
-      placeDraft(draft('capture.pcap', { client, server, t: 10 }, { evidence: [{ input: 'capture.pcap', packet: 12 }] }), 0, ABS),
-      placeDraft(draft('client.strace', { client, server, t: 10.001 }, { evidence: [{ input: 'client.strace', line: 40 }], subject: { pid: 7 } }), 1, ABS),
-      placeDraft(draft('curl.txt', { server, t: 10.5 }, { evidence: [{ input: 'curl.txt', line: 3 }], subject: { url: 'http://x/' } }), 2, ABS),
+      placeDraft(draft('capture.pcap', { client, server, t: 10.25 }, { evidence: [{ input: 'capture.pcap', packet: 12 }] }), 0, ABS),
+      placeDraft(draft('client.strace', { client, server, t: 10.251 }, { evidence: [{ input: 'client.strace', line: 40 }], subject: { pid: 7 } }), 1, ABS),
+      placeDraft(draft('curl.txt', { server, t: 10.75 }, { evidence: [{ input: 'curl.txt', line: 3 }], subject: { url: 'http://x/' } }), 2, ABS),
     ];
     const [f] = buildFindings(drafts, 2);
     expect(f.evidence.map((e) => e.input)).toEqual(['capture.pcap', 'client.strace', 'curl.txt']);
@@ -96,7 +121,7 @@ describe('merging one event seen in several inputs', () => {
     expect(corr.inputs).toHaveLength(3);
     expect(corr.joined_on.join(' ')).toMatch(/server 127.0.0.1:18000/);
     expect(corr.joined_on).toContain('time within 2 s');
-    expect(f.start).toBe(10);
+    expect(f.start).toBe(10.25);
   });
 
   it('relates findings of different detectors about one event, and gives stable ids', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatSubject, TimeFormatter } from '../../reports/html/format.js';
+import { formatDuration, formatSubject, TimeFormatter } from '../../reports/format.js';
 import { relativeOnly, straceStopContinue, T0, timeOfDay } from './fixtures.js';
 
 describe('TimeFormatter', () => {

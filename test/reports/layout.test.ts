@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TimeFormatter } from '../../reports/html/format.js';
+import { TimeFormatter } from '../../reports/format.js';
 import {
   AGGREGATE_EVENTS,
   DEFAULT_LIMITS,

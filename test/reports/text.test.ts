@@ -37,7 +37,7 @@ describe('text report', () => {
   it('leads with the counts, then each finding with where to look and what to do', () => {
     const out = renderText(result(), {});
     const lines = out.split('\n');
-    expect(lines[0]).toBe('faultline 1.2.3: 1 finding (1 error, 0 warning, 0 info) in 1 input');
+    expect(lines[0]).toBe('faultline 1.2.3: 1 finding (1 error, 0 warning, 0 info) in 1 input read, 1 could not be read');
     expect(out).toMatch(/^ERROR {3}nanosleep cut short$/m);
     expect(out).toMatch(/01:01:01\.500000 \(time of day, no date\)/);
     expect(out).toMatch(/pid 7 nanosleep/);
@@ -48,6 +48,7 @@ describe('text report', () => {
   it('lists unreadable inputs, detector failures, clock notes and redaction', () => {
     const out = renderText(result(), {});
     expect(out).toMatch(/gone\.pcap \(unknown\) \[error: no such file\]/);
+    expect(out).toMatch(/w\.strace \(strace 2 KiB, 10 records\)/);
     expect(out).toMatch(/detector x failed: boom/);
     expect(out).toMatch(/w\.strace: time of day only/);
     expect(out).toMatch(/were redacted/);

@@ -15,9 +15,9 @@ import {
   type TcpGap,
   type TcpSegment,
 } from '../../model/index.js';
-import { HttpTracker, REQUEST_LINE } from './http.js';
+import { HttpTracker, REQUEST_LINE, toExchange, ttfbOf, uneventful, type Ex } from './http.js';
 import { endpoint, frameRef, summarize, type Pkt } from './packet.js';
-import { HalfStream, type StreamSink } from './reassembly.js';
+import { copyOf, HalfStream, type StreamSink } from './reassembly.js';
 import { seqRel } from './seq.js';
 import { looksLikeTls, TlsTracker } from './tls.js';
 
@@ -51,6 +51,11 @@ const TOKEN_START = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}( \S*( (H|HT|HTT|HTTP|HTTP
 const HISTORY_BITS: Record<string, number> = { S: 1, H: 2, A: 4, D: 8, F: 16, R: 32, T: 64, G: 128 };
 
 type Decision = AppProtocol | 'request' | 'response' | undefined;
+
+/** a Pkt of its own with the fields of `p` (same shape as the literal in `Conn.add`) */
+function copyPkt(p: Pkt): Pkt {
+  return { frame: p.frame, t: p.t, byteOffset: p.byteOffset, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport, flags: p.flags, seq: p.seq, ack: p.ack, len: p.len };
+}
 
 /** What the first bytes of a direction say it speaks; undefined: need more bytes. */
 export function sniffPayload(b: Uint8Array, final: boolean): Decision {
@@ -105,7 +110,10 @@ export class Conn implements StreamSink {
   private rst?: { half: 0 | 1; at: Pkt };
   private closedBy?: { how: 'fin' | 'rst'; half: 0 | 1; at: Pkt };
   private first!: Pkt;
-  last!: Pkt;
+  /** the last packet, unless `lastScratch`: then it is in `scratch`, made a Pkt only when asked for */
+  private lastPkt!: Pkt;
+  private lastScratch = false;
+  private scratch: Pkt | undefined;
   private proto: AppProtocol | undefined;
   private pre: PreItem[] = [];
   private preBytes: [number, number] = [0, 0];
@@ -130,6 +138,8 @@ export class Conn implements StreamSink {
     seg: TcpSegment,
     private readonly diag: Diagnostics,
     private readonly budget: ExchangeBudget = { uneventfulKept: 0 },
+    /** false: no report draws lanes, so none is built (no ticks, spans or markers) */
+    private readonly timeline = true,
   ) {
     this.ep = [
       { ip: seg.src, port: seg.srcPort },
@@ -144,6 +154,15 @@ export class Conn implements StreamSink {
   lingering = false;
   /** finish() ran: the connection is in the model (or summarized) */
   finished = false;
+
+  /** the connection's last packet so far */
+  get last(): Pkt {
+    if (this.lastScratch) {
+      this.lastPkt = copyPkt(this.scratch!);
+      this.lastScratch = false;
+    }
+    return this.lastPkt;
+  }
 
   get closed(): boolean {
     return !!this.rst || (!!this.fins[0] && !!this.fins[1]);
@@ -182,21 +201,44 @@ export class Conn implements StreamSink {
       me.syn(seg.seq);
       this.synSeq[h] ??= seg.seq;
     } else if (!(f & TCP_RST)) me.start(seg.seq);
-    const at: Pkt = {
-      frame: seg.frame,
-      t: seg.t,
-      byteOffset: seg.byteOffset,
-      src: seg.src,
-      sport: seg.srcPort,
-      dst: seg.dst,
-      dport: seg.dstPort,
-      flags: f,
-      seq: me.base !== undefined ? seqRel(me.base, seg.seq) : 0,
-      ack: f & TCP_ACK ? (peer.base !== undefined ? seqRel(peer.base, seg.ack) : seg.ack) : 0,
-      len: seg.payloadLen,
-    };
-    if (!this.first) this.first = at;
-    this.last = at;
+    const seq = me.base !== undefined ? seqRel(me.base, seg.seq) : 0;
+    const ack = f & TCP_ACK ? (peer.base !== undefined ? seqRel(peer.base, seg.ack) : seg.ack) : 0;
+    let at: Pkt;
+    if (f === TCP_ACK && seg.payloadLen === 0 && this.first && !(this.synAck && !this.established && h === this.origHalf) && !peer.ackMatters(seg.ack)) {
+      // A pure ACK that completes nothing and shows no hole: nothing below keeps
+      // it, so it is written over the connection's scratch Pkt, made a Pkt of
+      // its own only if it is still the last packet when `last` is read.
+      at = this.scratch ??= copyPkt(this.first);
+      at.frame = seg.frame;
+      at.t = seg.t;
+      at.byteOffset = seg.byteOffset;
+      at.src = seg.src;
+      at.sport = seg.srcPort;
+      at.dst = seg.dst;
+      at.dport = seg.dstPort;
+      at.flags = f;
+      at.seq = seq;
+      at.ack = ack;
+      at.len = 0;
+      this.lastScratch = true;
+    } else {
+      at = {
+        frame: seg.frame,
+        t: seg.t,
+        byteOffset: seg.byteOffset,
+        src: seg.src,
+        sport: seg.srcPort,
+        dst: seg.dst,
+        dport: seg.dstPort,
+        flags: f,
+        seq,
+        ack,
+        len: seg.payloadLen,
+      };
+      if (!this.first) this.first = at;
+      this.lastPkt = at;
+      this.lastScratch = false;
+    }
     this.packets[h]++;
     this.tick(at.t);
 
@@ -209,7 +251,7 @@ export class Conn implements StreamSink {
         this.halves[1].flush();
         this.decideNow();
         this.http?.rst(this.side(h), at);
-        this.getLane().marker({ t: at.t, kind: 'reset', label: `RST from ${this.side(h) === 'orig' ? 'client' : 'server'}`, packet: at.frame });
+        if (this.timeline) this.getLane().marker({ t: at.t, kind: 'reset', label: `RST from ${this.side(h) === 'orig' ? 'client' : 'server'}`, packet: at.frame });
       }
       return;
     }
@@ -222,7 +264,7 @@ export class Conn implements StreamSink {
         if (!this.syn) {
           this.syn = at;
           this.origHalf = h;
-          this.getLane().marker({ t: at.t, kind: 'syn', label: 'SYN', packet: at.frame });
+          if (this.timeline) this.getLane().marker({ t: at.t, kind: 'syn', label: 'SYN', packet: at.frame });
         }
       }
       return;
@@ -235,13 +277,16 @@ export class Conn implements StreamSink {
       this.fins[h] = at;
       this.closedBy ??= { how: 'fin', half: h, at };
       this.note(h, 'F');
-      this.getLane().marker({ t: at.t, kind: 'fin', label: `FIN from ${this.side(h) === 'orig' ? 'client' : 'server'}`, packet: at.frame });
+      if (this.timeline) this.getLane().marker({ t: at.t, kind: 'fin', label: `FIN from ${this.side(h) === 'orig' ? 'client' : 'server'}`, packet: at.frame });
     }
     if (seg.payloadLen > 0) {
       this.dataSeen = true;
       this.note(h, 'D');
     } else if (!fin) this.note(h, 'A');
-    const outcome = me.segment(seg.seq, seg.payload, seg.payloadLen, fin, at);
+    // the reader's buffer and offsets when it gives them: no view made per segment
+    const buf = seg.payloadBuf;
+    const outcome =
+      buf !== undefined ? me.segmentAt(seg.seq, buf, seg.payloadOffset!, seg.payloadCaptured!, seg.payloadLen, fin, at) : me.segment(seg.seq, seg.payload, seg.payloadLen, fin, at);
     if (outcome === 'retransmission') this.note(h, 'T');
     if (f & TCP_ACK) peer.acked(seg.ack, at);
   }
@@ -249,21 +294,25 @@ export class Conn implements StreamSink {
   // StreamSink: bytes of one direction, in order
 
   data(half: 0 | 1, bytes: Uint8Array, at: Pkt): void {
+    this.dataAt(half, bytes, 0, bytes.length, at);
+  }
+
+  dataAt(half: 0 | 1, buf: Uint8Array, off: number, len: number, at: Pkt): void {
     if (this.proto === undefined) {
-      this.pre.push({ half, bytes: bytes.slice(), at });
-      this.preBytes[half] += bytes.length;
+      this.pre.push({ half, bytes: copyOf(buf, off, len), at });
+      this.preBytes[half] += len;
       this.decide(half, false);
       return;
     }
-    if (this.http) this.http.data(this.side(half), bytes, at);
-    else if (this.tls) this.tls.data(this.side(half), bytes, at);
+    if (this.http) this.http.dataAt(this.side(half), buf, off, off + len, at);
+    else if (this.tls) this.tls.data(this.side(half), off === 0 && len === buf.length ? buf : buf.subarray(off, off + len), at);
   }
 
   gap(half: 0 | 1, n: number, cause: 'loss' | 'snaplen', at: Pkt): void {
     this.gapBytes += n;
     if (this.gaps.length < MAX_GAPS_LISTED) this.gaps.push({ half, t: at.t, frame: at.frame, bytes: n, cause });
     this.note(half, 'G');
-    if (this.gapMarkers++ < MAX_GAP_MARKERS) {
+    if (this.timeline && this.gapMarkers++ < MAX_GAP_MARKERS) {
       this.getLane().marker({ t: at.t, kind: 'gap', label: `${n} bytes not captured (${cause})`, packet: at.frame });
     }
     if (this.proto === undefined) {
@@ -364,6 +413,7 @@ export class Conn implements StreamSink {
   }
 
   private tick(t: number): void {
+    if (!this.timeline) return;
     if (this.preTicks.length < 16) this.preTicks.push(t);
     this.getLane().tick(t);
   }
@@ -393,22 +443,35 @@ export class Conn implements StreamSink {
     return this.lane;
   }
 
-  private exchangeDone(ex: HttpExchange): void {
-    const lane = this.getLane();
-    if (ex.requestStart) {
-      const end = ex.requestEnd ?? ex.requestHeadersEnd ?? ex.requestStart;
-      lane.span({ start: ex.requestStart.t, end: end.t, kind: 'request', label: `${ex.method} ${ex.target}`, packet: ex.requestStart.frame });
+  /** An exchange ended: drawn, then kept, or only counted (its FrameRefs are never made then). */
+  private exchangeDone(ex: Ex): void {
+    if (this.timeline) this.drawExchange(ex);
+    const plain = uneventful(ex);
+    if (plain && (this.exchanges.length >= MAX_EXCHANGES_KEPT || this.budget.uneventfulKept >= (this.budget.uneventfulCap ?? MAX_UNEVENTFUL_PER_CAPTURE))) {
+      this.exchangesDropped++;
+      return;
     }
-    if (ex.headers.expect && ex.requestHeadersEnd) {
-      const until = ex.requestBody.first ?? ex.response?.start ?? ex.endAt;
-      if (until && until.t > ex.requestHeadersEnd.t) {
-        lane.span({ start: ex.requestHeadersEnd.t, end: until.t, kind: 'wait', label: `Expect: ${ex.headers.expect} wait`, packet: ex.requestHeadersEnd.frame });
+    if (plain) this.budget.uneventfulKept++;
+    this.exchanges.push(toExchange(ex));
+  }
+
+  private drawExchange(ex: Ex): void {
+    const lane = this.getLane();
+    if (ex.reqStart) {
+      const end = ex.reqEnd ?? ex.reqHdrEnd ?? ex.reqStart;
+      lane.span({ start: ex.reqStart.t, end: end.t, kind: 'request', label: `${ex.method} ${ex.target}`, packet: ex.reqStart.frame });
+    }
+    if (ex.headers.expect && ex.reqHdrEnd) {
+      const until = ex.reqBody.first ?? ex.resp?.start ?? ex.endAt;
+      if (until && until.t > ex.reqHdrEnd.t) {
+        lane.span({ start: ex.reqHdrEnd.t, end: until.t, kind: 'wait', label: `Expect: ${ex.headers.expect} wait`, packet: ex.reqHdrEnd.frame });
       }
     }
-    if (ex.response) {
-      const r = ex.response;
-      if (ex.ttfb !== undefined && ex.ttfb >= TTFB_SPAN_MIN) {
-        lane.span({ start: r.start.t - ex.ttfb, end: r.start.t, kind: 'wait', label: `time to first byte ${(ex.ttfb * 1000).toFixed(1)} ms`, packet: r.start.frame });
+    if (ex.resp) {
+      const r = ex.resp;
+      const ttfb = ttfbOf(ex);
+      if (ttfb !== undefined && ttfb >= TTFB_SPAN_MIN) {
+        lane.span({ start: r.start.t - ttfb, end: r.start.t, kind: 'wait', label: `time to first byte ${(ttfb * 1000).toFixed(1)} ms`, packet: r.start.frame });
       }
       lane.span({
         start: r.start.t,
@@ -416,16 +479,9 @@ export class Conn implements StreamSink {
         kind: 'response',
         label: `${r.status} ${r.reason}`.trim(),
         packet: r.start.frame,
-        details: { bytes: r.body.seen, framing: r.body.framing, end: ex.end },
+        details: { bytes: r.body.seen, framing: r.body.framing, end: ex.end ?? 'capture-end' },
       });
     }
-    const uneventful = ex.end === 'complete' && ex.requestSeen && !ex.gapped && !ex.headers.expect && ex.interim.length === 0;
-    if (uneventful && (this.exchanges.length >= MAX_EXCHANGES_KEPT || this.budget.uneventfulKept >= (this.budget.uneventfulCap ?? MAX_UNEVENTFUL_PER_CAPTURE))) {
-      this.exchangesDropped++;
-      return;
-    }
-    if (uneventful) this.budget.uneventfulKept++;
-    this.exchanges.push(ex);
   }
 
   private state(): ConnState {
@@ -450,12 +506,44 @@ export class Conn implements StreamSink {
   }
 
   /** End of the capture: deliver what is buffered, end open exchanges, and build the model. */
-  finish(): { conn: TcpConnection; lane: LaneBuilder } {
+  finish(): { conn: TcpConnection; lane: LaneBuilder | undefined } {
+    this.end();
+    return this.build();
+  }
+
+  /** Deliver what is buffered and end open exchanges; then `quiet()`, `build()` or only the totals. */
+  end(): void {
     this.finished = true;
     this.halves[0].flush();
     this.halves[1].flush();
     this.decideNow();
     this.http?.end(this.last);
+  }
+
+  /** closed cleanly, nothing missing, every kept exchange whole and plain: nothing a detector or a reader needs */
+  quiet(): boolean {
+    return (
+      this.state() === 'SF' &&
+      this.gapBytes === 0 &&
+      this.exchanges.every((e) => e.end === 'complete' && e.requestSeen && !e.gapped && !e.headers.expect && e.interim.length === 0)
+    );
+  }
+
+  /** exchanges seen, kept or only counted */
+  get exchangeCount(): number {
+    return this.exchanges.length + this.exchangesDropped;
+  }
+
+  get origBytes(): number {
+    return this.halves[this.origHalf].bytes;
+  }
+
+  get respBytes(): number {
+    return this.halves[1 - this.origHalf].bytes;
+  }
+
+  /** The model's form of the connection, and its lane (none without a timeline). */
+  build(): { conn: TcpConnection; lane: LaneBuilder | undefined } {
     const o = this.origHalf;
     const r = (1 - o) as 0 | 1;
     const history = this.hist
@@ -493,6 +581,7 @@ export class Conn implements StreamSink {
     if (this.closedBy) c.closedBy = this.closeFact(this.closedBy.how, this.closedBy.half, this.closedBy.at);
     if (this.tls) c.tls = this.tls.facts();
     if (this.exchangesDropped) c.exchangesDropped = this.exchangesDropped;
+    if (!this.timeline) return { conn: c, lane: undefined };
     const lane = this.getLane();
     lane.span({
       start: this.first.t,

@@ -37,8 +37,12 @@ interface BodyState {
   last?: Pkt;
 }
 
-/** An exchange while it is being followed: frames kept as Pkt, turned into FrameRefs when it is done. */
-interface Ex {
+/**
+ * An exchange while it is being followed: frames kept as Pkt, turned into
+ * FrameRefs (`toExchange`) only when the exchange is kept — most healthy ones
+ * are only counted, and their summaries would be built for nothing.
+ */
+export interface Ex {
   n: number;
   requestSeen: boolean;
   method?: string;
@@ -79,40 +83,95 @@ interface Ex {
 }
 
 export interface HttpTrackerHost {
-  /** an exchange is finished (its response complete, or cut): keep it */
-  done(ex: HttpExchange): void;
+  /** an exchange is finished (its response complete, or cut); `toExchange` makes the model's form of it */
+  done(ex: Ex): void;
   warn(at: Pkt, message: string): void;
   /** the connection left HTTP (101 Switching Protocols, CONNECT) */
   switched(at: Pkt): void;
 }
 
-function parseBlock(block: string): { first: string; fields: Map<string, string> } {
-  const lines = block.split(/\r?\n/);
-  const first = lines[0] ?? '';
-  const fields = new Map<string, string>();
-  let lastName: string | undefined;
-  for (let i = 1; i < lines.length; i++) {
-    const l = lines[i];
-    if (l === '') continue;
-    if ((l[0] === ' ' || l[0] === '\t') && lastName) {
+/** Header fields an exchange keeps, by message kind (all others are skipped unread). */
+const REQUEST_FIELDS = ['host', 'expect', 'content-length', 'transfer-encoding', 'connection', 'user-agent'] as const;
+const RESPONSE_FIELDS = ['content-length', 'transfer-encoding', 'connection', 'content-type'] as const;
+const TE_FIELD = 'transfer-encoding';
+
+/** what String.prototype.trim strips, within latin1 */
+function isTrimSpace(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0;
+}
+
+/** Which of `names` s[from, to) is, ASCII case-insensitively (what toLowerCase does within latin1); -1 when none. */
+function nameIndex(s: string, from: number, to: number, names: readonly string[]): number {
+  const len = to - from;
+  outer: for (let k = 0; k < names.length; k++) {
+    const w = names[k];
+    if (w.length !== len) continue;
+    for (let j = 0; j < len; j++) {
+      const x = s.charCodeAt(from + j);
+      const y = w.charCodeAt(j);
+      if (x !== y && !(x >= 65 && x <= 90 && x + 32 === y)) continue outer;
+    }
+    return k;
+  }
+  return -1;
+}
+
+/**
+ * The first line of a header block, and the values of the fields in `names`
+ * (first value wins; Transfer-Encoding values are joined; obs-fold lines
+ * continue the field before them), into `out` by index. Lines end at LF with
+ * one CR before it dropped. Works on positions in `block`: no array of
+ * lines, no string per field that is not kept.
+ */
+function parseBlock(block: string, names: readonly string[], out: (string | undefined)[]): string {
+  const n = block.length;
+  let nl = block.indexOf('\n');
+  let first: string;
+  if (nl < 0) return block;
+  first = block.slice(0, nl > 0 && block.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+  /** the field the line before was: -2 none (or an empty name), -1 one not kept, else its index */
+  let last = -2;
+  let pos = nl + 1;
+  while (pos <= n) {
+    nl = block.indexOf('\n', pos);
+    const next = nl < 0 ? n + 1 : nl + 1;
+    const end = nl > pos && block.charCodeAt(nl - 1) === 13 ? nl - 1 : nl < 0 ? n : nl;
+    const from = pos;
+    pos = next;
+    if (end === from) continue;
+    const c0 = block.charCodeAt(from);
+    if ((c0 === 32 || c0 === 9) && last !== -2) {
       // obs-fold: a continuation of the previous field
-      fields.set(lastName, `${fields.get(lastName)} ${l.trim()}`);
+      if (last >= 0) out[last] = `${out[last]} ${block.slice(from, end).trim()}`;
       continue;
     }
-    const c = l.indexOf(':');
-    if (c <= 0) continue;
-    const name = l.slice(0, c).trim().toLowerCase();
-    const value = l.slice(c + 1).trim();
-    lastName = name;
-    if (!fields.has(name)) fields.set(name, value);
-    else if (name === 'transfer-encoding') fields.set(name, `${fields.get(name)}, ${value}`);
+    const c = block.indexOf(':', from);
+    if (c < 0 || c >= end || c === from) continue;
+    let k: number;
+    if (!isTrimSpace(c0) && !isTrimSpace(block.charCodeAt(c - 1))) k = nameIndex(block, from, c, names);
+    else {
+      const name = block.slice(from, c).trim().toLowerCase();
+      if (name === '') {
+        last = -2;
+        continue;
+      }
+      k = names.indexOf(name);
+    }
+    last = k;
+    if (k < 0) continue;
+    const value = block.slice(c + 1, end).trim();
+    if (out[k] === undefined) out[k] = value;
+    else if (names[k] === TE_FIELD) out[k] = `${out[k]}, ${value}`;
   }
-  return { first, fields };
+  return first;
 }
+
+const DIGITS = /^\d{1,15}$/;
 
 /** Content-Length as a number; undefined when absent; NaN when unusable. */
 function contentLength(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
+  if (DIGITS.test(v)) return Number(v);
   const parts = v.split(',').map((s) => s.trim());
   if (!parts.every((p) => /^\d{1,15}$/.test(p) && p === parts[0])) return Number.NaN;
   return Number(parts[0]);
@@ -148,7 +207,12 @@ export class HttpTracker {
   }
 
   data(side: Side, b: Uint8Array, at: Pkt): void {
-    (side === 'orig' ? this.req : this.res).feed(b, at);
+    (side === 'orig' ? this.req : this.res).feed(b, at, 0, b.length);
+  }
+
+  /** `data` for the bytes b[start, end) */
+  dataAt(side: Side, b: Uint8Array, start: number, end: number, at: Pkt): void {
+    (side === 'orig' ? this.req : this.res).feed(b, at, start, end);
   }
 
   gap(side: Side, n: number, at: Pkt): void {
@@ -217,7 +281,8 @@ export class HttpTracker {
       headerBytes: () => undefined,
       headers: (block, at): Framing => {
         const ex = this.reqCur!;
-        const { first, fields } = parseBlock(block);
+        const f: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+        const first = parseBlock(block, REQUEST_FIELDS, f);
         const m = REQUEST_LINE.exec(first);
         if (!m) {
           this.queue.splice(this.queue.indexOf(ex), 1);
@@ -231,12 +296,12 @@ export class HttpTracker {
         ex.requestLine = first;
         ex.reqHdrEnd = at;
         const h = ex.headers;
-        h.host = fields.get('host');
-        h.expect = fields.get('expect');
-        h.contentLength = fields.get('content-length');
-        h.transferEncoding = fields.get('transfer-encoding');
-        h.connection = fields.get('connection');
-        h.userAgent = fields.get('user-agent');
+        h.host = f[0];
+        h.expect = f[1];
+        h.contentLength = f[2];
+        h.transferEncoding = f[3];
+        h.connection = f[4];
+        h.userAgent = f[5];
         if (ex.method === 'CONNECT') return { kind: 'opaque' };
         if (h.transferEncoding !== undefined) {
           if (!isChunked(h.transferEncoding)) return { kind: 'invalid', why: `request Transfer-Encoding ${h.transferEncoding} has no length` };
@@ -328,7 +393,8 @@ export class HttpTracker {
       headers: (block, at): Framing => {
         const ex = this.resCur!;
         const start = this.resStart ?? at;
-        const { first, fields } = parseBlock(block);
+        const f: (string | undefined)[] = [undefined, undefined, undefined, undefined];
+        const first = parseBlock(block, RESPONSE_FIELDS, f);
         const m = STATUS_LINE.exec(first);
         if (!m) return { kind: 'invalid', why: `not an HTTP/1.x status line: ${JSON.stringify(first.slice(0, 60))}` };
         const status = Number(m[2]);
@@ -338,10 +404,10 @@ export class HttpTracker {
           return { kind: 'interim' };
         }
         const headers: HttpResponseHeaders = {
-          contentLength: fields.get('content-length'),
-          transferEncoding: fields.get('transfer-encoding'),
-          connection: fields.get('connection'),
-          contentType: fields.get('content-type'),
+          contentLength: f[0],
+          transferEncoding: f[1],
+          connection: f[2],
+          contentType: f[3],
         };
         const body = newBody();
         ex.resp = { version: m[1], status, reason: m[3] ?? '', line: first, headers, start, hdrEnd: at, body, last: at };
@@ -421,8 +487,21 @@ export class HttpTracker {
     this.queue.splice(i, 1);
     if (this.reqCur === ex) this.reqCur = undefined;
     if (this.resCur === ex) this.resCur = undefined;
-    this.host.done(toExchange(ex));
+    this.host.done(ex);
   }
+}
+
+/** complete, whole, no Expect, no interim: what a capture of healthy traffic is made of */
+export function uneventful(ex: Ex): boolean {
+  return (ex.end ?? 'capture-end') === 'complete' && ex.requestSeen && !ex.gapped && !ex.headers.expect && ex.interim.length === 0;
+}
+
+/** time to first byte of the final response (see HttpExchange.ttfb) */
+export function ttfbOf(ex: Ex): number | undefined {
+  const r = ex.resp;
+  if (!r) return undefined;
+  const from = ex.reqEnd && ex.reqEnd.t <= r.start.t ? ex.reqEnd : ex.reqHdrEnd;
+  return from ? r.start.t - from.t : undefined;
 }
 
 function bodyOut(b: BodyState): HttpBody {
@@ -434,7 +513,7 @@ function bodyOut(b: BodyState): HttpBody {
   return out;
 }
 
-function toExchange(ex: Ex): HttpExchange {
+export function toExchange(ex: Ex): HttpExchange {
   const out: HttpExchange = {
     n: ex.n,
     requestSeen: ex.requestSeen,
@@ -469,8 +548,8 @@ function toExchange(ex: Ex): HttpExchange {
       last: frameRef(r.last),
     };
     if (r.hdrEnd) out.response.headersEnd = frameRef(r.hdrEnd);
-    const from = ex.reqEnd && ex.reqEnd.t <= r.start.t ? ex.reqEnd : ex.reqHdrEnd;
-    if (from) out.ttfb = r.start.t - from.t;
+    const ttfb = ttfbOf(ex);
+    if (ttfb !== undefined) out.ttfb = ttfb;
   }
   if (ex.endAt) out.endAt = frameRef(ex.endAt);
   if (ex.endSide) out.endSide = ex.endSide;

@@ -41,7 +41,7 @@ const LINGER = 5; /* s, capture time */
  */
 export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   private readonly open = new Map<number, Conn[]>();
-  private readonly done: { conn: TcpConnection; lane: Lane }[] = [];
+  private readonly done: { conn: TcpConnection; lane: Lane | undefined }[] = [];
   private readonly reuse = new Map<string, number>();
   private readonly frameCounts: Record<string, number> = {};
   private readonly budget: ExchangeBudget = { uneventfulKept: 0 };
@@ -55,9 +55,11 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
 
   /** quiet connections kept whole: only a timeline shows them, detectors never need them */
   private readonly quietCap: number;
+  private readonly timeline: boolean;
 
   constructor(readonly ctx: AnalysisContext) {
     const timeline = ctx.timeline !== false;
+    this.timeline = timeline;
     this.quietCap = timeline ? MAX_QUIET_CONNECTIONS : 0;
     if (!timeline) this.budget.uneventfulCap = 0;
   }
@@ -87,7 +89,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
       const tuple = flowKey(seg);
       const n = (this.reuse.get(tuple) ?? 0) + 1;
       this.reuse.set(tuple, n);
-      c = new Conn(this.count++, this.ctx.path, n, seg, this.ctx.diag, this.budget);
+      c = new Conn(this.count++, this.ctx.path, n, seg, this.ctx.diag, this.budget, this.timeline);
       this.file(c);
     }
     c.add(seg);
@@ -115,22 +117,26 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
 
   /**
    * Open connections are filed by their port pair (a number, no string built
-   * per packet), under both directions; addresses tell apart the rare
-   * connections sharing a port pair.
+   * per packet), under both directions; ports and addresses tell apart the
+   * rare connections sharing a key.
    */
   private find(seg: TcpSegment): Conn | undefined {
-    const list = this.open.get(seg.srcPort * 65536 + seg.dstPort);
+    const list = this.open.get(portKey(seg.srcPort, seg.dstPort));
     if (!list) return undefined;
-    for (const c of list) {
-      const [a, b] = c.ep;
-      if ((a.ip === seg.src && b.ip === seg.dst && a.port === seg.srcPort) || (b.ip === seg.src && a.ip === seg.dst && b.port === seg.srcPort)) return c;
+    const sp = seg.srcPort;
+    const dp = seg.dstPort;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      const a = c.ep[0];
+      const b = c.ep[1];
+      if ((a.port === sp && b.port === dp && a.ip === seg.src && b.ip === seg.dst) || (b.port === sp && a.port === dp && b.ip === seg.src && a.ip === seg.dst)) return c;
     }
     return undefined;
   }
 
   private file(c: Conn): void {
     const [a, b] = c.ep;
-    for (const k of new Set([a.port * 65536 + b.port, b.port * 65536 + a.port])) {
+    for (const k of new Set([portKey(a.port, b.port), portKey(b.port, a.port)])) {
       const list = this.open.get(k);
       if (list) list.push(c);
       else this.open.set(k, [c]);
@@ -139,7 +145,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
 
   private forget(c: Conn): void {
     const [a, b] = c.ep;
-    for (const k of new Set([a.port * 65536 + b.port, b.port * 65536 + a.port])) {
+    for (const k of new Set([portKey(a.port, b.port), portKey(b.port, a.port)])) {
       const list = this.open.get(k)!.filter((x) => x !== c);
       if (list.length) this.open.set(k, list);
       else this.open.delete(k);
@@ -147,16 +153,18 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   }
 
   private close(c: Conn): void {
-    const { conn, lane } = c.finish();
-    if (quiet(conn) && this.quietKept++ >= this.quietCap) {
+    c.end();
+    // Summed connections are never built: their cited frames and texts would be made for nothing.
+    if (c.quiet() && this.quietKept++ >= this.quietCap) {
       const s = this.summarized;
       s.connections++;
-      s.exchanges += conn.exchanges.length + (conn.exchangesDropped ?? 0);
-      s.origBytes += conn.origBytes;
-      s.respBytes += conn.respBytes;
+      s.exchanges += c.exchangeCount;
+      s.origBytes += c.origBytes;
+      s.respBytes += c.respBytes;
       return;
     }
-    this.done.push({ conn, lane: lane.build() });
+    const { conn, lane } = c.build();
+    this.done.push({ conn, lane: lane?.build() });
   }
 
   finish(_summary: ParseSummary): CaptureModel {
@@ -166,7 +174,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
     const model: CaptureModel = {
       kind: 'capture',
       connections: this.done.map((d) => d.conn),
-      lanes: this.done.map((d) => d.lane),
+      lanes: this.timeline ? this.done.map((d) => d.lane!) : [],
       frameCounts: this.frameCounts,
     };
     if (this.summarized.connections) model.summarized = { ...this.summarized };
@@ -178,18 +186,18 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   }
 }
 
+/**
+ * A port pair folded below 2^30, so the key stays a small integer (port * 65536
+ * would be a heap number, slow to hash, for any source port above 32767).
+ * Two pairs may share a key: `find` compares both ports.
+ */
+function portKey(src: number, dst: number): number {
+  return (src << 14) ^ dst;
+}
+
 /** Both directions of a 4-tuple give the same key. */
 function flowKey(s: TcpSegment): string {
   const a = `${s.src}|${s.srcPort}`;
   const b = `${s.dst}|${s.dstPort}`;
   return a < b ? `${a}|${b}` : `${b}|${a}`;
-}
-
-/** closed cleanly, nothing missing, every exchange whole and plain: nothing a detector or a reader needs */
-function quiet(c: TcpConnection): boolean {
-  return (
-    c.state === 'SF' &&
-    c.gapBytes === 0 &&
-    c.exchanges.every((e) => e.end === 'complete' && e.requestSeen && !e.gapped && !e.headers.expect && e.interim.length === 0)
-  );
 }

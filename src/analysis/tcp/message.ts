@@ -57,17 +57,18 @@ export class MessageParser {
     return this.st;
   }
 
-  feed(b: Uint8Array, at: Pkt): void {
-    let i = 0;
-    const n = b.length;
-    if (this.st === 'lost' && this.looksLikeStart(b)) this.st = 'start';
+  /** the bytes b[start, end) (all of b by default) */
+  feed(b: Uint8Array, at: Pkt, start = 0, end = b.length): void {
+    let i = start;
+    const n = end;
+    if (this.st === 'lost' && this.looksLikeStart(start === 0 && end === b.length ? b : b.subarray(start, end))) this.st = 'start';
     while (i < n) {
       switch (this.st) {
         case 'start': {
           while (i < n && (b[i] === 13 || b[i] === 10)) i++;
           if (i === n) break;
           this.st = 'headers';
-          this.hdr = [];
+          if (this.hdr.length !== 0) this.hdr = [];
           this.hdrLen = 0;
           this.atLineStart = false;
           this.h.start(at);
@@ -87,6 +88,14 @@ export class MessageParser {
             } else if (c !== 13) this.atLineStart = false;
           }
           const stop = end >= 0 ? end + 1 : n;
+          if (end >= 0 && this.hdrLen === 0) {
+            // the whole block in this segment (the usual case): read it in place, no copies
+            this.h.headerBytes(stop - i);
+            const block = Buffer.from(b.buffer, b.byteOffset + i, stop - i).toString('latin1');
+            i = stop;
+            this.framed(this.h.headers(block, at), at);
+            break;
+          }
           this.hdr.push(Buffer.from(b.subarray(i, stop)));
           this.hdrLen += stop - i;
           this.h.headerBytes(stop - i);
@@ -115,7 +124,8 @@ export class MessageParser {
           break;
         case 'size':
         case 'trailer': {
-          const nl = b.indexOf(10, i);
+          let nl = b.indexOf(10, i);
+          if (nl >= n) nl = -1;
           const stop = nl >= 0 ? nl + 1 : n;
           this.line += Buffer.from(b.buffer, b.byteOffset + i, stop - i).toString('latin1');
           i = stop;

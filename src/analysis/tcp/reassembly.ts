@@ -8,6 +8,8 @@ import type { Pkt } from './packet.js';
  */
 export interface StreamSink {
   data(half: 0 | 1, bytes: Uint8Array, at: Pkt): void;
+  /** the same as `data(half, buf.subarray(off, off + len), at)`, when the sink can take bytes without a view made for them */
+  dataAt?(half: 0 | 1, buf: Uint8Array, off: number, len: number, at: Pkt): void;
   /** `n` bytes exist on the wire but not in the capture */
   gap(half: 0 | 1, n: number, cause: 'loss' | 'snaplen', at: Pkt): void;
   fin(half: 0 | 1, at: Pkt): void;
@@ -20,6 +22,16 @@ interface Pending {
   wireLen: number;
   fin: boolean;
   at: Pkt;
+}
+
+/**
+ * A copy of `buf[off, off + len)` that owns its bytes: `buf` may be a Node
+ * Buffer, whose `slice` is a view, not a copy.
+ */
+export function copyOf(buf: Uint8Array, off: number, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  out.set(buf.subarray(off, off + len));
+  return out;
 }
 
 /** Out-of-order data kept per direction while waiting for a hole to fill. */
@@ -71,6 +83,11 @@ export class HalfStream {
   }
 
   segment(seq: number, payload: Uint8Array, wireLen: number, fin: boolean, at: Pkt): SegmentOutcome {
+    return this.segmentAt(seq, payload, 0, payload.length, wireLen, fin, at);
+  }
+
+  /** `segment` with the captured payload as `buf[off, off + cap)` */
+  segmentAt(seq: number, buf: Uint8Array, off: number, cap: number, wireLen: number, fin: boolean, at: Pkt): SegmentOutcome {
     if (wireLen === 0 && !fin) return 'empty';
     this.start(seq);
     if (this.finDone) {
@@ -82,11 +99,11 @@ export class HalfStream {
       if (ahead > MAX_HOLE) {
         this.skipTo(seq, at, 'loss');
       } else {
-        this.buffer(seq, payload, wireLen, fin, at);
+        this.buffer(seq, copyOf(buf, off, cap), wireLen, fin, at);
         return 'out-of-order';
       }
     }
-    const outcome = this.deliver(seq, payload, wireLen, fin, at);
+    const outcome = this.deliver(seq, buf, off, cap, wireLen, fin, at);
     this.drain();
     return outcome;
   }
@@ -96,17 +113,23 @@ export class HalfStream {
    * before it will not be filled by a retransmission — the capture lost them.
    */
   acked(ack: number, at: Pkt): void {
-    if (this.next === undefined || this.finDone) return;
-    // A direction that never sent a byte has no hole: an ack beyond its ISN is bogus, not a loss.
-    if (this.bytes === 0 && this.pending.length === 0) return;
-    const d = seqDiff(this.next, ack);
-    if (d <= 0 || d > MAX_HOLE) return;
+    if (!this.ackMatters(ack)) return;
     const first = this.pending[0];
     const target = first && seqDiff(first.seq, ack) > 0 ? first.seq : ack;
-    // A FIN consumes one sequence number: an ack just past the data is the FIN's, not a hole.
-    if (!first && d === 1) return;
     this.skipTo(target, first?.at ?? at, 'loss');
     this.drain();
+  }
+
+  /** Would `acked(ack)` report a hole? (When not, the caller need not make a Pkt for it.) */
+  ackMatters(ack: number): boolean {
+    if (this.next === undefined || this.finDone) return false;
+    // A direction that never sent a byte has no hole: an ack beyond its ISN is bogus, not a loss.
+    if (this.bytes === 0 && this.pending.length === 0) return false;
+    const d = seqDiff(this.next, ack);
+    if (d <= 0 || d > MAX_HOLE) return false;
+    // A FIN consumes one sequence number: an ack just past the data is the FIN's, not a hole.
+    if (this.pending.length === 0 && d === 1) return false;
+    return true;
   }
 
   /** Deliver everything buffered, holes as gaps (RST or end of capture). */
@@ -127,7 +150,8 @@ export class HalfStream {
     this.sink.gap(this.half, d, cause, at);
   }
 
-  private buffer(seq: number, payload: Uint8Array, wireLen: number, fin: boolean, at: Pkt): void {
+  /** `copy` is the segment's own copy of its captured bytes */
+  private buffer(seq: number, copy: Uint8Array, wireLen: number, fin: boolean, at: Pkt): void {
     let i = this.pending.length;
     while (i > 0 && seqDiff(this.pending[i - 1].seq, seq) < 0) i--;
     const prev = this.pending[i - 1];
@@ -136,7 +160,6 @@ export class HalfStream {
       return;
     }
     this.outOfOrder++;
-    const copy = payload.slice();
     this.pending.splice(i, 0, { seq, data: copy, wireLen, fin, at });
     this.pendingBytes += copy.length;
     while (this.pendingBytes > MAX_PENDING_BYTES || this.pending.length > MAX_PENDING_SEGMENTS) {
@@ -150,11 +173,11 @@ export class HalfStream {
     while (this.pending.length && seqDiff(this.next!, this.pending[0].seq) <= 0) {
       const p = this.pending.shift()!;
       this.pendingBytes -= p.data.length;
-      if (!this.finDone) this.deliver(p.seq, p.data, p.wireLen, p.fin, p.at);
+      if (!this.finDone) this.deliver(p.seq, p.data, 0, p.data.length, p.wireLen, p.fin, p.at);
     }
   }
 
-  private deliver(seq: number, payload: Uint8Array, wireLen: number, fin: boolean, at: Pkt): SegmentOutcome {
+  private deliver(seq: number, buf: Uint8Array, off: number, cap: number, wireLen: number, fin: boolean, at: Pkt): SegmentOutcome {
     const trim = -seqDiff(this.next!, seq); // ≥ 0: bytes of this segment already delivered
     if (trim >= wireLen && !(fin && trim === wireLen)) {
       this.retransmissions++;
@@ -162,10 +185,15 @@ export class HalfStream {
     }
     const fresh = wireLen - trim;
     if (fresh > 0) {
-      // no new view when nothing is trimmed: one allocation less per segment
-      const captured = trim === 0 ? payload : payload.length > trim ? payload.subarray(trim) : payload.subarray(payload.length);
-      if (captured.length) this.sink.data(this.half, captured, at);
-      const cut = fresh - captured.length;
+      const skip = cap > trim ? trim : cap;
+      const captured = cap - skip;
+      if (captured) {
+        const sink = this.sink;
+        if (sink.dataAt) sink.dataAt(this.half, buf, off + skip, captured, at);
+        // no new view when nothing is trimmed: one allocation less per segment
+        else sink.data(this.half, skip === 0 && off === 0 && cap === buf.length ? buf : buf.subarray(off + skip, off + cap), at);
+      }
+      const cut = fresh - captured;
       if (cut > 0) {
         this.gapBytes += cut;
         this.sink.gap(this.half, cut, 'snaplen', at);

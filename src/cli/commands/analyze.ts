@@ -1,10 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Command, Errors, Flags } from '@oclif/core';
 import { loadRenderer, REPORT_FORMATS, type ReportFormat } from '../../../reports/index.js';
-import { DETECTORS } from '../../detectors/index.js';
-import { SEVERITY_RANK, type RunResult, type Severity } from '../../model/index.js';
-import { isValidTimezone } from '../../pipeline/clock.js';
-import { analyze, DEFAULT_JOIN_WINDOW } from '../../pipeline/index.js';
+import { FaultlineError, SEVERITY_RANK, type RunResult, type Severity } from '../../model/index.js';
+import { analyze, DEFAULT_JOIN_WINDOW, DETECTORS, isValidTimezone } from '../../pipeline/index.js';
 import { EXIT } from '../exit-codes.js';
 
 const SEVERITIES = ['info', 'warning', 'error'] as const;
@@ -38,7 +36,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     'join-window': Flags.string({ summary: `seconds within which one event seen in several inputs is joined (default ${DEFAULT_JOIN_WINDOW})` }),
     date: Flags.string({ summary: 'YYYY-MM-DD to place time-of-day inputs (strace -tt, curl --trace-time) on' }),
     tz: Flags.string({ summary: "time zone of time-of-day inputs (default: this machine's)" }),
-    'clock-offset': Flags.string({ multiple: true, summary: "PATH=SECONDS added to one input's times to correct its clock" }),
+    'clock-offset': Flags.string({ multiple: true, multipleNonGreedy: true, summary: "PATH=SECONDS added to one input's times to correct its clock" }),
     redact: Flags.boolean({ default: true, allowNo: true, summary: 'redact secrets (Authorization, Cookie, token=… in URLs); --no-redact shows them' }),
     debug: Flags.boolean({ summary: 'show stack traces of internal errors' }),
   };
@@ -95,6 +93,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
           : undefined,
       });
     } catch (err) {
+      if (err instanceof FaultlineError && err.code === 'E_USAGE') usage(err.message);
       return this.internal(err, flags.debug);
     }
     if (progressShown) process.stderr.write('\r\x1b[K');
@@ -129,6 +128,19 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
       const min = SEVERITY_RANK[flags['fail-on'] as Severity];
       if (result.findings.some((f) => SEVERITY_RANK[f.severity] >= min)) return this.exit(EXIT.FAIL_ON);
     }
+  }
+
+  /** oclif's parse errors come with the whole usage text: a user error is one line here. */
+  protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<unknown> {
+    if (err instanceof Errors.ExitError) throw err;
+    if (err.oclif?.exit === EXIT.USAGE) {
+      const lines = err.message.split('\n').map((l) => l.trim()).filter(Boolean);
+      // "Missing 1 required arg:" names the argument on its next line
+      const first = lines[0]?.endsWith(':') && lines[1] ? `${lines[0]} ${lines[1]}` : (lines[0] ?? err.message);
+      process.stderr.write(`faultline: ${first} (see faultline analyze --help)\n`);
+      return this.exit(EXIT.USAGE);
+    }
+    return super.catch(err);
   }
 
   private internal(err: unknown, debug: boolean): never {

@@ -1,5 +1,5 @@
 import { Command } from '@oclif/core';
-import { DETECTORS } from '../../detectors/index.js';
+import { DETECTORS } from '../../pipeline/index.js';
 
 export default class Detectors extends Command {
   static override summary = 'List every detector with one line on what it finds.';

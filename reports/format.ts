@@ -3,7 +3,7 @@
  * No dependencies: Markdown and CSV import this without pulling in the
  * HTML renderer's libraries.
  */
-import type { Finding, RunResult, Subject } from '../../src/model/index.js';
+import type { Finding, RunResult, Subject } from '../src/model/index.js';
 
 /**
  * What the run's clock is, and so how a time on it reads:
