@@ -96,6 +96,12 @@ const PHP_GENERIC = /\bcurl[ _-]?(?:error|errno)(?:\s*(?:#|no\.?|code|number|num
 const PHP_NO_CODE = /\bcurl[ _-]?error\s*(?:\(\))?\s*[:=]\s*(.+)$/i;
 const PYCURL = /\bpycurl\.error: \((\d{1,3}), ['"](.*)['"]\)/;
 const CODE_SUFFIX = /^(.*?)\s*\(Code (\d{1,3})\)\s*$/;
+/**
+ * Words every form below needs: `curl` (curl's own line, Guzzle, PHP, pycurl),
+ * `(Code N)`, or one of the strong bare wordings (STRONG_BARE, the `inner`
+ * forms). A line without any of them cannot be a curl error line.
+ */
+export const ERROR_HINT = /curl|\(Code |SSL[_ ]read:|GnuTLS recv error|Failure when receiving|Empty reply from server|Server returned nothing|got_nothing|transfer closed with|HTTP\/2 stream/i;
 
 /** Trims what libraries wrap around curl's message: Guzzle's `(see …)`, quotes, ` in /file.php:12`. */
 function cleanMessage(raw: string): { message: string; url?: string } {
@@ -115,6 +121,8 @@ function cleanMessage(raw: string): { message: string; url?: string } {
  * Returns undefined for lines that carry none.
  */
 export function findErrorLine(text: string): ErrorLine | undefined {
+  // Most log lines say nothing of curl: one scan rules them out before the forms below.
+  if (!ERROR_HINT.test(text)) return undefined;
   let m = CURL_TOOL.exec(text);
   if (m) return finish(Number(m[1]), m[2], 'curl', 'curl-tool');
   m = GUZZLE.exec(text);

@@ -14,9 +14,9 @@
  */
 import type { CurlSource, CurlTransfer, Diagnostics } from '../../src/model/index.js';
 import { TransferBuilder, versionFromAgent } from './builder.js';
-import { ERRNO_NAMES, codeFromName, errnoOf, findErrorLine, matchWording, type ErrorLine } from './errors.js';
-import { parseDateValue, parseStamp } from './timestamps.js';
-import { TIME_VARS, canonicalVar, isCurlVarName } from './vars.js';
+import { ERRNO_NAMES, ERROR_HINT, codeFromName, errnoOf, findErrorLine, matchWording, type ErrorLine } from './errors.js';
+import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
+import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
 import type { TextLine } from './lines.js';
 
@@ -25,6 +25,8 @@ const STRICT_START =
   /^(?:About to connect|Trying |Hostname was|Re-using existing|Connected to |Established connection|Connection #\d|Closing connection|Done waiting|upload completely|We are completely|Request completely|HTTP error before|Send failure|Recv failure|Failed to connect|Could(?:n't| not) resolve|Operation timed out|transfer closed with|Empty reply from server|(?:Open|Libre)SSL SSL_|GnuTLS recv|Received HTTP code|connect to \S+ port)/;
 /** Unknown `name: value` lines this close before a block's first known variable belong to it. */
 const LOOSE_REACH = 3; /* lines */
+/** Unknown `name: value` lines held at most, waiting for a -w block to claim them. */
+const MAX_LOOSE = 40; /* lines */
 /** Formats where curl's stderr line comes before the -w record it belongs to. */
 const WRITEOUT_FORMATS: ReadonlySet<CurlFormat> = new Set(['curl-writeout', 'curl-json', 'curl-csv']);
 /** Trace header blocks longer than this are cut: a request head is never this big. */
@@ -117,6 +119,8 @@ export class CurlTextParser {
   private clockConflict = false;
   private assumedUtc = false;
   private ignored = 0;
+  private lastStamps: Array<{ prefix: string; t: number; kind: Stamp['kind']; assumedUtc: boolean }> = [];
+  private readonly names = new VarNames();
   transfers = 0;
   lines = 0;
   firstT: number | null = null;
@@ -152,7 +156,11 @@ export class CurlTextParser {
   line(tl: TextLine): void {
     this.lines++;
     if (tl.cut) this.diag.warn({ line: tl.line, byteOffset: tl.byteOffset }, 'line longer than 64 KiB: only its start was read');
-    const segs = tl.text.includes('\r') ? tl.text.split('\r') : [tl.text];
+    if (!tl.text.includes('\r')) {
+      this.segment(tl.text, tl.line);
+      return;
+    }
+    const segs = tl.text.split('\r');
     // The progress meter rewrites itself with CR: each piece is a line of its own.
     let any = false;
     for (const s of segs) {
@@ -182,7 +190,7 @@ export class CurlTextParser {
   // ---- time -------------------------------------------------------------
 
   private stamp(s: string): { t: number | null; rest: string } {
-    const st = parseStamp(s);
+    const st = this.parseStampCached(s);
     if (!st) return { t: null, rest: s };
     if (st.assumedUtc) this.assumedUtc = true;
     if (this.clockKind === undefined) this.clockKind = st.kind;
@@ -192,6 +200,41 @@ export class CurlTextParser {
     }
     this.seenT(st.t);
     return { t: st.t, rest: st.rest };
+  }
+
+  /**
+   * parseStamp, reusing the previous line's result when the line starts with
+   * the same bracketed stamp (`[23-Nov-2026 02:56:50 UTC] `, `[2026-11-23
+   * 02:56:50] `): a busy log writes dozens of lines per second. Only stamps
+   * closed by `]` and whitespace, with a printable non-space character next,
+   * are reused: there both stamp patterns stop reading at the same place
+   * whatever follows, so the result is the one parseStamp would give.
+   */
+  private parseStampCached(s: string): Stamp | undefined {
+    if (s.charCodeAt(0) !== 91 /* [ */) return parseStamp(s);
+    // Two remembered: a PHP error log interleaves PHP's own stamps with the framework's.
+    for (const c of this.lastStamps) {
+      if (s.startsWith(c.prefix)) {
+        const next = s.charCodeAt(c.prefix.length);
+        if (next > 32 && next < 127) {
+          const st: Stamp = { t: c.t, kind: c.kind, rest: s.slice(c.prefix.length) };
+          if (c.assumedUtc) st.assumedUtc = true;
+          return st;
+        }
+      }
+    }
+    const st = parseStamp(s);
+    if (st) {
+      const len = s.length - st.rest.length;
+      const last = s.charCodeAt(len - 1);
+      const prefix = s.slice(0, len);
+      if ((last === 32 || last === 9) && /\][ \t]+$/.test(prefix)) {
+        const l = this.lastStamps;
+        if (l.length >= 2) l.shift();
+        l.push({ prefix, t: st.t, kind: st.kind, assumedUtc: st.assumedUtc === true });
+      }
+    }
+    return st;
   }
 
   private seenT(t: number): void {
@@ -215,9 +258,10 @@ export class CurlTextParser {
     }
     let { t, rest } = this.stamp(raw);
     // A CI runner's full date before curl's own --trace-time: the date is the better clock; drop the inner time.
-    if (t !== null && /^\d{2}:\d{2}:\d{2}\.\d{6} /.test(rest)) rest = rest.slice(16);
+    const r0 = rest.charCodeAt(0);
+    if (t !== null && r0 >= 48 && r0 <= 57 && /^\d{2}:\d{2}:\d{2}\.\d{6} /.test(rest)) rest = rest.slice(16);
     let tid: string | undefined;
-    const ids = TRACE_IDS.exec(rest);
+    const ids = rest.charCodeAt(0) === 91 /* [ */ ? TRACE_IDS.exec(rest) : null;
     if (ids) {
       tid = ids[2] === 'x' ? undefined : `${ids[1]}-${ids[2]}`;
       rest = rest.slice(ids[0].length);
@@ -240,6 +284,10 @@ export class CurlTextParser {
   }
 
   private classify(s: string, line: number, t: number | null, tid: string | undefined): void {
+    if (this.format === 'app-log' && tid === undefined && this.ordinary(s)) {
+      this.ignored++;
+      return;
+    }
     let m: RegExpExecArray | null;
     if ((m = /^== Info: ?(.*)$/.exec(s))) {
       this.info(m[1], line, t, tid, s);
@@ -290,7 +338,7 @@ export class CurlTextParser {
     }
     // `errormsg: Recv failure: …` is a -w value, not a log line: curl's own names come first.
     const kvm = PRINT_R.exec(s) ?? KV.exec(s);
-    if (kvm && isCurlVarName(kvm[1]) && this.kv(kvm[1], kvm[2], line, t, s, 'writeout')) return;
+    if (kvm && this.names.isCurl(kvm[1]) && this.kv(kvm[1], kvm[2], line, t, s, 'writeout')) return;
     const err = findErrorLine(s);
     if (err) return this.errorLine(err, line, t, tid, s);
 
@@ -314,9 +362,40 @@ export class CurlTextParser {
     this.unplaced(line, s);
   }
 
+  /**
+   * Whether `classify` would pass over this line of an application log
+   * (count it as ignored, change nothing else), told by a few cheap looks:
+   * a log line starting with a letter that names no curl variable, carries
+   * none of the words a curl error needs, and is neither a request line nor
+   * one of curl's info phrases. Lines it is unsure of go the long way; it must
+   * never say yes where `classify` would do something else.
+   */
+  private ordinary(s: string): boolean {
+    const c0 = s.charCodeAt(0);
+    // `=`, `*`, `<`, `>`, `{`, `}`, `%`, `#`, `-`, `[`, digits: the line shapes curl's outputs start with
+    if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
+    if (this.block) return false;
+    const b = this.cur;
+    if (b && (b.hasRequest || b.bareResponse)) return false; // headers without `> `, a status line
+    const name = kvName(s);
+    if (name === undefined) return false;
+    if (name !== null) {
+      if (this.names.canonical(name) !== undefined) return false;
+      // an unknown `name: value` is held for a -w block while there is room (see kv)
+      if (/^[A-Za-z_][\w.]*$/.test(name.trim()) && (this.loose?.length ?? 0) < MAX_LOOSE) return false;
+    }
+    if (ERROR_HINT.test(s)) return false; // findErrorLine, VERSION_LINE, COMMAND
+    if (c0 === 68 /* D */ && PROGRESS_HEAD.test(s)) return false;
+    if (c0 >= 65 && c0 <= 90 && REQUEST_LINE.test(s)) return false;
+    if (STRICT_START.test(s)) return false;
+    if (/^(?:real|user|sys)\s/.test(s)) return false;
+    if (s.includes('* ')) return false; // unplaced: body text glued to an info line
+    return true;
+  }
+
   private unplaced(line: number, s: string): void {
     // Body text without a newline, then curl's next info line: `Hello world* Closing connection 0`.
-    const glued = /\* (?:Closing connection|Connection #\d+ to host|Trying |Connected to )/.exec(s);
+    const glued = s.includes('* ') ? /\* (?:Closing connection|Connection #\d+ to host|Trying |Connected to )/.exec(s) : null;
     if (glued && glued.index > 0) {
       this.info(s.slice(glued.index + 2), line, null, undefined, s.slice(glued.index));
       return;
@@ -911,7 +990,7 @@ export class CurlTextParser {
     let m: RegExpExecArray | null;
     let n = 0;
     while ((m = re.exec(raw)) && n++ < 60) {
-      const canon = canonicalVar(m[1]);
+      const canon = this.names.canonical(m[1]);
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
       if (!vars.has(canon)) vars.set(canon, { raw: m[1], value: m[2].replace(/^["']|["']$/g, ''), line: b.x.line, text: raw });
     }
@@ -948,14 +1027,14 @@ export class CurlTextParser {
 
   /** A `name: value` / `name=value` line; false when the name is none of curl's. */
   private kv(name: string, value: string, line: number, t: number | null, raw: string, source: CurlSource): boolean {
-    const canon = canonicalVar(name);
+    const canon = this.names.canonical(name);
     const id = name.trim();
     if (!canon) {
       if (!/^[A-Za-z_][\w.]*$/.test(id)) return false;
       if (this.block && this.block.unknown.some((u) => u.name === id)) this.flushBlock();
       // An unknown name is a -w variable only beside known ones: held until a block takes it.
       const list = this.block ? this.block.unknown : (this.loose ??= []);
-      if (list.length >= 40) return false;
+      if (list.length >= MAX_LOOSE) return false;
       list.push({ name: id, value: value.trim(), line, raw });
       return true;
     }
@@ -1055,7 +1134,7 @@ export class CurlTextParser {
     const vars = new Map<string, VarIn>();
     let specific = 0;
     for (const [k, v] of Object.entries(obj)) {
-      const canon = canonicalVar(k);
+      const canon = this.names.canonical(k);
       const value = v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v);
       if (canon && !GENERIC_KEYS.has(k.toLowerCase())) specific++;
       const key = canon ?? k;
@@ -1369,4 +1448,41 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
   }
   const first = [...vars.values()].reduce((a, v) => Math.min(a, v.line), Infinity);
   if (Number.isFinite(first)) b.fact('start', first, vars.values().next().value!.text, null);
+}
+
+/** [\w.{}%@ -]: the characters of a KV name. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 123 || c === 125 || c === 37 || c === 64 || c === 32 || c === 45;
+}
+
+/**
+ * What `KV.exec(s)[1]` would be, without running it: null when KV cannot
+ * match, undefined when this scan is unsure (characters beyond ASCII, which
+ * the regex's `\s` and `.` treat specially). The name is the text before the
+ * first `:` or `=`, less the whitespace before it, at most 49 characters.
+ */
+function kvName(s: string): string | null | undefined {
+  const c0 = s.charCodeAt(0);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95 || c0 === 64 || c0 === 37 || c0 === 123)) return null;
+  let j = 1;
+  for (; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 58 || c === 61) break;
+    if (c >= 128) return undefined;
+    if (isNameChar(c)) continue;
+    if (c === 9 || c === 11 || c === 12) continue; // whitespace: allowed only between the name and the sign
+    return null;
+  }
+  if (j >= s.length) return null;
+  let p = j;
+  while (p > 1) {
+    const c = s.charCodeAt(p - 1);
+    if (c === 32 || c === 9 || c === 11 || c === 12) p--;
+    else break;
+  }
+  if (p > 49) return null;
+  for (let i = 1; i < p; i++) if (!isNameChar(s.charCodeAt(i))) return null;
+  // `(.*)$` fails on the line terminators `.` does not match
+  if (s.indexOf('\u2028', j) >= 0 || s.indexOf('\u2029', j) >= 0) return undefined;
+  return s.slice(0, p);
 }

@@ -134,3 +134,39 @@ export function isCurlVarName(raw: string): boolean {
   if (TOO_COMMON.has(n)) return false;
   return KNOWN_VARS.has(n) || BINDING_NAMES.has(n) || /^urle?\.[a-z]+$/.test(n);
 }
+
+/** Names remembered per reader at most: a log's labels repeat, its noise does not. */
+const MAX_REMEMBERED_NAMES = 4096;
+
+/**
+ * `canonicalVar` and `isCurlVarName`, remembered per reader: a log asks about
+ * the same few labels (`app.INFO`, `PHP Notice`) on every line, a %{json}
+ * file about the same fifty keys on every object. Bounded: forgotten wholesale
+ * when full.
+ */
+export class VarNames {
+  private canon = new Map<string, string | undefined>();
+  private curl = new Map<string, boolean>();
+
+  canonical(raw: string): string | undefined {
+    const c = this.canon;
+    let v = c.get(raw);
+    if (v === undefined && !c.has(raw)) {
+      v = canonicalVar(raw);
+      if (c.size >= MAX_REMEMBERED_NAMES) c.clear();
+      c.set(raw, v);
+    }
+    return v;
+  }
+
+  isCurl(raw: string): boolean {
+    const c = this.curl;
+    let v = c.get(raw);
+    if (v === undefined) {
+      v = isCurlVarName(raw);
+      if (c.size >= MAX_REMEMBERED_NAMES) c.clear();
+      c.set(raw, v);
+    }
+    return v;
+  }
+}

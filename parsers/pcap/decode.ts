@@ -3,9 +3,11 @@
  * buffer. Every layer checks its bounds before it reads; a frame cut short
  * (by a snaplen or a broken writer) is flagged with a warning and counted as
  * `other`, never thrown. This is the hot path: no per-packet closures,
- * no copies, address strings from a cache, one event object per frame.
+ * no copies, address strings from a cache, and no object per frame but the
+ * payload's view: one event, segment and frame object per decoder, refilled
+ * for each frame — what `emit` gets is valid only during the call.
  */
-import type { CaptureEvent, Diagnostics, TcpSegment } from '../../src/model/index.js';
+import type { CaptureEvent, Diagnostics, OtherFrame, TcpSegment } from '../../src/model/index.js';
 import { AddressCache } from './addr.js';
 import { WarnBudget } from './budget.js';
 import { Defragmenter } from './defrag.js';
@@ -109,6 +111,11 @@ export class FrameDecoder implements RecordSink {
   private frame = 0;
   private t = 0;
   private byteOffset = 0;
+  /** refilled and emitted for every TCP frame (and `otherEvent` for the rest): valid only during emit */
+  private readonly seg = new ReusedSegment();
+  private readonly tcpEvent: CaptureEvent = { kind: 'tcp', seg: this.seg };
+  private readonly otherFrame: OtherFrame = { frame: 0, t: 0, what: '' };
+  private readonly otherEvent: CaptureEvent = { kind: 'other', frame: this.otherFrame };
 
   constructor(
     private readonly emit: (e: CaptureEvent) => void,
@@ -331,29 +338,37 @@ export class FrameDecoder implements RecordSink {
     if (doff < 20 || doff > wire) return this.bad('tcp-header', `TCP data offset ${doff} outside 20..${wire}`);
     // Options cut by the snaplen leave the payload empty; its on-wire length still counts.
     const capPay = avail - doff;
-    const seg: TcpSegment = {
-      frame: this.frame,
-      t: this.t,
-      byteOffset: this.byteOffset,
-      ipVersion,
-      src,
-      dst,
-      srcPort: (b[o] << 8) | b[o + 1],
-      dstPort: (b[o + 2] << 8) | b[o + 3],
-      seq: ((b[o + 4] << 24) | (b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) >>> 0,
-      ack: ((b[o + 8] << 24) | (b[o + 9] << 16) | (b[o + 10] << 8) | b[o + 11]) >>> 0,
-      flags: b[o + 13],
-      window: (b[o + 14] << 8) | b[o + 15],
-      payload: capPay > 0 ? sub(b, o + doff, capPay) : EMPTY,
-      payloadLen: wire - doff,
-    };
+    const seg = this.seg;
+    seg.frame = this.frame;
+    seg.t = this.t;
+    seg.byteOffset = this.byteOffset;
+    seg.ipVersion = ipVersion;
+    seg.src = src;
+    seg.dst = dst;
+    seg.srcPort = (b[o] << 8) | b[o + 1];
+    seg.dstPort = (b[o + 2] << 8) | b[o + 3];
+    seg.seq = ((b[o + 4] << 24) | (b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) >>> 0;
+    seg.ack = ((b[o + 8] << 24) | (b[o + 9] << 16) | (b[o + 10] << 8) | b[o + 11]) >>> 0;
+    seg.flags = b[o + 13];
+    seg.window = (b[o + 14] << 8) | b[o + 15];
+    seg.payloadLen = wire - doff;
+    if (capPay > 0) {
+      seg.payloadBuf = b;
+      seg.payloadOffset = o + doff;
+      seg.payloadCaptured = capPay;
+    }
     this.stats.tcp++;
-    this.emit({ kind: 'tcp', seg });
+    this.emit(this.tcpEvent);
+    seg.clear(); // neither the buffer nor a view of it may outlive the call
   }
 
   private other(what: string): void {
     this.stats.other++;
-    this.emit({ kind: 'other', frame: { frame: this.frame, t: this.t, what } });
+    const f = this.otherFrame;
+    f.frame = this.frame;
+    f.t = this.t;
+    f.what = what;
+    this.emit(this.otherEvent);
   }
 
   private truncated(layer: string, have: number, want: number): void {
@@ -378,6 +393,50 @@ export class FrameDecoder implements RecordSink {
       this.whatCache.set(space + n, s);
     }
     return s;
+  }
+}
+
+/**
+ * The decoder's one segment, refilled per frame. The payload's view is made
+ * only when `payload` is read (the analysis reads `payloadBuf` and offsets
+ * instead, so most frames never get one).
+ */
+class ReusedSegment implements TcpSegment {
+  frame = 0;
+  t = 0;
+  byteOffset = 0;
+  ipVersion: 4 | 6 = 4;
+  src = '';
+  dst = '';
+  srcPort = 0;
+  dstPort = 0;
+  seq = 0;
+  ack = 0;
+  flags = 0;
+  window = 0;
+  payloadLen = 0;
+  payloadBuf: Uint8Array = EMPTY;
+  payloadOffset = 0;
+  payloadCaptured = 0;
+  private view: Uint8Array | undefined = undefined;
+
+  get payload(): Uint8Array {
+    if (this.view === undefined) this.view = this.payloadCaptured > 0 ? sub(this.payloadBuf, this.payloadOffset, this.payloadCaptured) : EMPTY;
+    return this.view;
+  }
+
+  set payload(v: Uint8Array) {
+    this.view = v;
+    this.payloadBuf = v;
+    this.payloadOffset = 0;
+    this.payloadCaptured = v.length;
+  }
+
+  clear(): void {
+    this.view = undefined;
+    this.payloadBuf = EMPTY;
+    this.payloadOffset = 0;
+    this.payloadCaptured = 0;
   }
 }
 

@@ -5,8 +5,9 @@
  * (every packet block of every section and interface counts).
  *
  * Call order: `parseCapture` reads the whole input, calling `emit`
- * synchronously for each frame; a `TcpSegment.payload` is a view into the
- * reader's buffer, valid only during that call — copy what you keep.
+ * synchronously for each frame. The event, its segment or frame object and
+ * `TcpSegment.payload` (a view into the reader's buffer) are reused for the
+ * next frame: valid only during that call — copy what you keep.
  */
 import { FaultlineError, type CaptureEvent, type Chunks, type Diagnostics, type ParseContext, type ParseSummary } from '../../src/model/index.js';
 import { ClassicReader, classicMagic, otherPcapMagic } from './classic.js';

@@ -32,7 +32,7 @@ const AUTH_SCHEME = /^(basic|bearer|digest|negotiate|ntlm|token|hawk|hoba|mutual
  * escaped), curl's `> `/`< ` prefixes, trace-ascii's `0000: `, whitespace or a
  * quote (not `:`, so `http://host:…` is no header). The name itself: letters, digits, dashes.
  */
-const HEADER_NAME = /(^|[\s"'>]|\\[rn])([A-Za-z][A-Za-z0-9-]*)([ \t]*:[ \t]*)/g;
+const HEADER_NAME_SOURCE = /(^|[\s"'>]|\\[rn])([A-Za-z][A-Za-z0-9-]*)([ \t]*:[ \t]*)/g;
 
 export function isSecretHeader(name: string): boolean {
   const n = name.toLowerCase();
@@ -69,7 +69,8 @@ function headerValueEnd(s: string, from: number): number {
 function redactHeaders(s: string): string {
   let out = '';
   let last = 0;
-  HEADER_NAME.lastIndex = 0;
+  // A regex with /g carries state (lastIndex): one per call, never shared between callers.
+  const HEADER_NAME = new RegExp(HEADER_NAME_SOURCE);
   for (let m = HEADER_NAME.exec(s); m; m = HEADER_NAME.exec(s)) {
     const name = m[2];
     if (!isSecretHeader(name)) {

@@ -45,7 +45,7 @@ export const MAX_SOCKET_FAILURES = 10_000;
 export const COMPACT_LANES_AFTER = 2_000;
 
 /** Signals whose default action stops the thread group. */
-export const STOP_SIGNALS = new Set(['SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
+export const STOP_SIGNALS: ReadonlySet<string> = new Set(['SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
 
 /** Errnos that mean "a signal interrupted the call". */
 export function isInterruptErrno(errno: string | undefined): boolean {
@@ -96,7 +96,7 @@ const OPS = new Map<string, SockOp>([
 ]);
 
 /** Receive errors that mean the peer reset or the connection timed out (curl error 56 in strace). */
-export const RECV_FAILURE_ERRNOS = new Set(['ECONNRESET', 'ETIMEDOUT']);
+export const RECV_FAILURE_ERRNOS: ReadonlySet<string> = new Set(['ECONNRESET', 'ETIMEDOUT']);
 
 interface Sock {
   info: SocketInfo;

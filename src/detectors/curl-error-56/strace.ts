@@ -61,7 +61,8 @@ function failureFinding(path: string, f: SocketFailure): FindingDraft {
   if (local !== undefined) details.local = local;
   if (peer !== undefined) details.peer = peer;
   if (c.duration !== undefined) details.callDuration = c.duration;
-  details.correlation = {
+  // How the socket's ends were known (a joined finding's `correlation` says what joined the views).
+  details.socket_ends_from = {
     on: [join.client ? 'client address:port (strace -yy or getsockname)' : undefined, join.server ? 'server address:port (strace -yy or connect())' : undefined, 'time of the failing call']
       .filter(Boolean),
   };
