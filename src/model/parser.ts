@@ -17,6 +17,8 @@ export interface ParseContext {
   diag: Diagnostics;
   /** pid taken from a `strace -ff` file name NAME.PID, when there is one */
   pidHint?: number;
+  /** IANA zone for dated timestamps that carry no zone of their own (app logs), from --tz */
+  timezone?: string;
 }
 
 export interface ParseSummary {

@@ -67,11 +67,13 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
   const { specs, emptyFolders } = await expandInputs(paths);
   const clockOffsets = matchOffsets(opts.clockOffsets ?? {}, specs);
 
+  const timezone = opts.timezone ?? machineTimezone();
   const analysed: AnalysedInput[] = [];
   for (const spec of specs) {
     const started = Date.now();
     const r = await readInput(spec, {
       timeline: opts.timeline,
+      timezone,
       progress: opts.onProgress
         ? (bytes, size) => {
             const elapsed = (Date.now() - started) / 1000;
@@ -95,7 +97,6 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
     if (!hasTrace) infos.push({ path: folder, format: 'unknown', status: 'error', error: 'the folder holds no trace (every file was skipped)', error_code: 'E_EMPTY_FOLDER', events: 0, clock: 'none', warnings: [] });
   }
 
-  const timezone = opts.timezone ?? machineTimezone();
   const { placements, date } = placeClocks(
     analysed.filter((a) => a.model).map((a) => ({ path: a.info.path, clock: a.info.clock, first: a.info.first_t ?? null })),
     { date: opts.date, timezone, offsets: clockOffsets },

@@ -34,6 +34,8 @@ export interface ReadResult {
 export interface ReadHooks {
   /** build timeline lanes (only the HTML report draws them) */
   timeline?: boolean;
+  /** zone for dated timestamps without one (app logs) */
+  timezone?: string;
   /** called now and then while reading: bytes so far */
   progress?: (bytes: number, size: number | undefined) => void;
 }
@@ -99,7 +101,7 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
     }
     info.format = choice.format as InputFormat;
     if (src.gzip) diag.note('gzip-compressed');
-    const ctx: ParseContext = { path: spec.display, diag, pidHint: spec.pidHint };
+    const ctx: ParseContext = { path: spec.display, diag, pidHint: spec.pidHint, timezone: hooks.timezone };
     const chunks = withProgress(src, hooks);
     let emitted = 0;
     const run = async <E, M extends InputModel>(
