@@ -202,9 +202,9 @@ function notesList(result: RunResult, fmt: TimeFormatter, lay: Layout): string {
   const a = result.assumptions;
   const bits = [`time zone ${a.timezone}`];
   if (a.date) bits.push(`date ${a.date} for time-of-day inputs`);
-  bits.push(`findings from different inputs within ${formatDuration(a.joinWindow)} may be joined as one event`);
+  bits.push(`findings from different inputs within ${formatDuration(a.join_window)} may be joined as one event`);
   notes.push(`Assumed: ${bits.join('; ')}.`);
-  if (result.minSeverity) notes.push(`Only findings of severity ${result.minSeverity} or above are listed.`);
+  if (result.min_severity) notes.push(`Only findings of severity ${result.min_severity} or above are listed.`);
   notes.push(...lay.notes);
   if (lay.laneNotes.length) {
     notes.push(

@@ -24,9 +24,9 @@ export interface RunResult {
   /** timeline lanes, times already placed on the run's clock */
   lanes: Lane[];
   /** what the run assumed: time zone for time-of-day inputs, date, join window */
-  assumptions: { timezone: string; date?: string; joinWindow: number };
+  assumptions: { timezone: string; date?: string; join_window: number };
   /** true when secrets were redacted (the default) */
   redacted: boolean;
   /** severity filter applied to `findings`, if any */
-  minSeverity?: Severity;
+  min_severity?: Severity;
 }

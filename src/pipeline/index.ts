@@ -136,9 +136,9 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
     detector_failures: failures,
     clocks: placements,
     lanes,
-    assumptions: { timezone, date, joinWindow },
+    assumptions: { timezone, date, join_window: joinWindow },
     redacted: opts.redact !== false,
-    minSeverity: opts.minSeverity,
+    min_severity: opts.minSeverity,
   };
   return opts.redact === false ? result : redactResult(result);
 }

@@ -153,7 +153,7 @@ function result(): RunResult {
         events: 3,
       },
     ],
-    assumptions: { timezone: 'UTC', joinWindow: 2 },
+    assumptions: { timezone: 'UTC', join_window: 2 },
     redacted: false,
   };
 }

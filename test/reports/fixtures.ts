@@ -19,7 +19,7 @@ function base(inputs: InputInfo[], findings: Finding[], lanes: Lane[], absolute 
     detector_failures: [],
     clocks,
     lanes,
-    assumptions: { timezone: 'UTC', joinWindow: 2 },
+    assumptions: { timezone: 'UTC', join_window: 2 },
     redacted: true,
   };
 }

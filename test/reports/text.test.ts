@@ -27,7 +27,7 @@ function result(over: Partial<RunResult> = {}): RunResult {
     detector_failures: [{ detector: 'x', error: 'boom' }],
     clocks: { 'w.strace': { offset: 0, absolute: false, note: 'time of day only (no date: give --date to place it)' } },
     lanes: [],
-    assumptions: { timezone: 'UTC', joinWindow: 2 },
+    assumptions: { timezone: 'UTC', join_window: 2 },
     redacted: true,
     ...over,
   };
