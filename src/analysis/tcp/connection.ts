@@ -299,6 +299,15 @@ export class Conn implements StreamSink {
 
   dataAt(half: 0 | 1, buf: Uint8Array, off: number, len: number, at: Pkt): void {
     if (this.proto === undefined) {
+      if (this.pre.length === 0) {
+        // Nothing held (so nothing counted in preBytes): these bytes alone are
+        // sniffed, in place, and held (copied) only if they do not decide.
+        this.preBytes[half] += len;
+        const d = sniffPayload(buf.subarray(off, off + len), this.preBytes[half] >= MAX_DETECT_BYTES);
+        if (d === undefined) this.pre.push({ half, bytes: copyOf(buf, off, len), at });
+        else if (this.choose(d, half, false)) this.dataAt(half, buf, off, len, at);
+        return;
+      }
       this.pre.push({ half, bytes: copyOf(buf, off, len), at });
       this.preBytes[half] += len;
       this.decide(half, false);
@@ -347,12 +356,26 @@ export class Conn implements StreamSink {
   private decide(half: 0 | 1, final: boolean): void {
     const parts = this.pre.filter((p) => p.half === half && p.bytes).map((p) => p.bytes!);
     const d = sniffPayload(Buffer.concat(parts), final || this.preBytes[half] >= MAX_DETECT_BYTES);
-    if (d === undefined) return;
+    if (!this.choose(d, half, final)) return;
+    const pre = this.pre;
+    this.pre = [];
+    for (const p of pre) {
+      if (p.bytes) this.data(p.half, p.bytes, p.at);
+      else if (p.gap !== undefined) {
+        if (this.http) this.http.gap(this.side(p.half), p.gap, p.at);
+        else if (this.tls) this.tls.gap(this.side(p.half));
+      } else if (p.fin) this.http?.fin(this.side(p.half), p.at);
+    }
+  }
+
+  /** Acts on what sniffing said; true when the protocol is now known (what was held is then to be handed on). */
+  private choose(d: Decision, half: 0 | 1, final: boolean): boolean {
+    if (d === undefined) return false;
     if (d === 'unknown' && !final && this.midStream() && this.skipped < MAX_MIDSTREAM_SKIP) {
       // A capture that starts mid-connection usually starts mid-message: look
       // again at the next segment instead of calling the connection unknown.
       this.skipUndecided(half);
-      return;
+      return false;
     }
     if (d === 'request' || d === 'response') {
       this.proto = 'http';
@@ -370,15 +393,7 @@ export class Conn implements StreamSink {
       const [a, b] = [this.ep[this.origHalf].port, this.ep[1 - this.origHalf].port];
       if (!this.syn && !this.synAck && a < 1024 && b >= 1024) this.flip((1 - this.origHalf) as 0 | 1);
     }
-    const pre = this.pre;
-    this.pre = [];
-    for (const p of pre) {
-      if (p.bytes) this.data(p.half, p.bytes, p.at);
-      else if (p.gap !== undefined) {
-        if (this.http) this.http.gap(this.side(p.half), p.gap, p.at);
-        else if (this.tls) this.tls.gap(this.side(p.half));
-      } else if (p.fin) this.http?.fin(this.side(p.half), p.at);
-    }
+    return true;
   }
 
   /** no handshake seen: the capture joined the connection mid-stream */

@@ -75,23 +75,36 @@ export class MessageParser {
           break;
         }
         case 'headers': {
+          // The block ends at an LF with only CRs since the LF before it. LFs
+          // are found by the native indexOf, line by line, not byte by byte.
           let j = i;
           let end = -1;
-          for (; j < n; j++) {
-            const c = b[j];
-            if (c === 10) {
-              if (this.atLineStart) {
-                end = j;
-                break;
+          let atLineStart = this.atLineStart;
+          while (j < n) {
+            let nl = b.indexOf(10, j);
+            if (nl < 0 || nl > n) nl = n;
+            if (atLineStart) {
+              for (let k = j; k < nl; k++) {
+                if (b[k] !== 13) {
+                  atLineStart = false;
+                  break;
+                }
               }
-              this.atLineStart = true;
-            } else if (c !== 13) this.atLineStart = false;
+            }
+            if (nl === n) break;
+            if (atLineStart) {
+              end = nl;
+              break;
+            }
+            atLineStart = true;
+            j = nl + 1;
           }
+          this.atLineStart = atLineStart;
           const stop = end >= 0 ? end + 1 : n;
           if (end >= 0 && this.hdrLen === 0) {
             // the whole block in this segment (the usual case): read it in place, no copies
             this.h.headerBytes(stop - i);
-            const block = Buffer.from(b.buffer, b.byteOffset + i, stop - i).toString('latin1');
+            const block = latin1(b, i, stop);
             i = stop;
             this.framed(this.h.headers(block, at), at);
             break;
@@ -127,7 +140,7 @@ export class MessageParser {
           let nl = b.indexOf(10, i);
           if (nl >= n) nl = -1;
           const stop = nl >= 0 ? nl + 1 : n;
-          this.line += Buffer.from(b.buffer, b.byteOffset + i, stop - i).toString('latin1');
+          this.line += latin1(b, i, stop);
           i = stop;
           if (nl < 0) {
             if (this.line.length > MAX_LINE_BYTES) this.lose(at, 'chunk line too long');
@@ -261,4 +274,10 @@ export class MessageParser {
     this.line = '';
     this.h.lost(at, why);
   }
+}
+
+/** b[start, end) as latin1 text; a Buffer (what the readers hand over) is read in place */
+function latin1(b: Uint8Array, start: number, end: number): string {
+  if (Buffer.isBuffer(b)) return b.toString('latin1', start, end);
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1');
 }

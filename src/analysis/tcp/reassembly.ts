@@ -49,8 +49,13 @@ export type SegmentOutcome = 'in-order' | 'retransmission' | 'overlap' | 'out-of
  * as gaps, snaplen-cut payload reported as gaps.
  */
 export class HalfStream {
-  /** next sequence number expected; undefined until the first SYN or segment */
-  next: number | undefined;
+  /**
+   * next sequence number expected, once `started` (the first SYN or segment).
+   * Always a number, so the field holds its double in place: an `undefined`
+   * start would make every store of a sequence number above 2^30 a new heap number.
+   */
+  next = 0;
+  started = false;
   /** base for relative sequence numbers (the ISN) */
   base: number | undefined;
   finDone = false;
@@ -68,7 +73,8 @@ export class HalfStream {
   ) {}
 
   syn(seq: number): void {
-    if (this.next === undefined) {
+    if (!this.started) {
+      this.started = true;
       this.base = seq;
       this.next = seqAdd(seq, 1);
     }
@@ -76,7 +82,8 @@ export class HalfStream {
 
   /** first segment without SYN: the stream starts here */
   start(seq: number): void {
-    if (this.next === undefined) {
+    if (!this.started) {
+      this.started = true;
       this.next = seq;
       this.base = seqAdd(seq, -1);
     }
@@ -94,7 +101,7 @@ export class HalfStream {
       this.retransmissions++;
       return 'retransmission';
     }
-    const ahead = seqDiff(this.next!, seq);
+    const ahead = seqDiff(this.next, seq);
     if (ahead > 0) {
       if (ahead > MAX_HOLE) {
         this.skipTo(seq, at, 'loss');
@@ -122,7 +129,7 @@ export class HalfStream {
 
   /** Would `acked(ack)` report a hole? (When not, the caller need not make a Pkt for it.) */
   ackMatters(ack: number): boolean {
-    if (this.next === undefined || this.finDone) return false;
+    if (!this.started || this.finDone) return false;
     // A direction that never sent a byte has no hole: an ack beyond its ISN is bogus, not a loss.
     if (this.bytes === 0 && this.pending.length === 0) return false;
     const d = seqDiff(this.next, ack);
@@ -142,7 +149,7 @@ export class HalfStream {
   }
 
   private skipTo(seq: number, at: Pkt, cause: 'loss' | 'snaplen'): void {
-    const d = seqDiff(this.next!, seq);
+    const d = seqDiff(this.next, seq);
     if (d <= 0) return;
     this.gapBytes += d;
     this.bytes += d;
@@ -170,7 +177,7 @@ export class HalfStream {
   }
 
   private drain(): void {
-    while (this.pending.length && seqDiff(this.next!, this.pending[0].seq) <= 0) {
+    while (this.pending.length && seqDiff(this.next, this.pending[0].seq) <= 0) {
       const p = this.pending.shift()!;
       this.pendingBytes -= p.data.length;
       if (!this.finDone) this.deliver(p.seq, p.data, 0, p.data.length, p.wireLen, p.fin, p.at);
@@ -178,7 +185,7 @@ export class HalfStream {
   }
 
   private deliver(seq: number, buf: Uint8Array, off: number, cap: number, wireLen: number, fin: boolean, at: Pkt): SegmentOutcome {
-    const trim = -seqDiff(this.next!, seq); // ≥ 0: bytes of this segment already delivered
+    const trim = -seqDiff(this.next, seq); // ≥ 0: bytes of this segment already delivered
     if (trim >= wireLen && !(fin && trim === wireLen)) {
       this.retransmissions++;
       return 'retransmission';
@@ -199,10 +206,10 @@ export class HalfStream {
         this.sink.gap(this.half, cut, 'snaplen', at);
       }
       this.bytes += fresh;
-      this.next = seqAdd(this.next!, fresh);
+      this.next = seqAdd(this.next, fresh);
     }
     if (fin) {
-      this.next = seqAdd(this.next!, 1);
+      this.next = seqAdd(this.next, 1);
       this.finDone = true;
       this.sink.fin(this.half, at);
     }
