@@ -113,6 +113,12 @@ export interface TlsFacts {
   handshake: boolean;
   /** first ClientHello's SNI, when present */
   sni?: string;
+  /**
+   * TLS 1.3 seen: the server's encrypted handshake and the client's Finished travel as
+   * application_data records. The client's Finished (its first such record, sent after the
+   * server's) and the server's records before it are handshake, not counted as data below.
+   */
+  tls13?: boolean;
   /** application_data records (content type 23) per side */
   appDataOrig: number;
   appDataResp: number;

@@ -22,8 +22,13 @@ export * from './explain.js';
 
 /** Successful transfers kept per input; beyond it they are counted only (a CSV of a million polls). */
 export const MAX_OK_TRANSFERS = 5000;
-/** Failed (or otherwise notable) transfers kept per input. */
-export const MAX_NOTABLE_TRANSFERS = 50000;
+/**
+ * Failed (or otherwise notable) transfers kept per input. A kept transfer
+ * costs a few KB of heap (evidence lines, headers, -w variables): with 50000
+ * a run over 100 MB of `curl -v` or `%{json}` peaked at 285 MB RSS, with
+ * 10000 at about 200 MB (bench/curl.ts).
+ */
+export const MAX_NOTABLE_TRANSFERS = 10000;
 /** Lanes drawn per input: failed/notable transfers first, in input order. */
 export const MAX_TRANSFER_LANES = 1000;
 
@@ -32,6 +37,7 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
   private ok = 0;
   private notable = 0;
   private dropped = 0;
+  private droppedNotable = 0;
   private n = 0;
 
   constructor(readonly ctx: AnalysisContext) {}
@@ -40,15 +46,24 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     this.n++;
     e.n = this.n;
     const keep = isNotable(e) ? this.notable++ < MAX_NOTABLE_TRANSFERS : this.ok++ < MAX_OK_TRANSFERS;
-    if (keep) this.transfers.push(e);
-    else this.dropped++;
+    // A copy is kept, not the parser's object: while every transfer is kept (the first thousands),
+    // V8 learns that the parser's objects live long and allocates them in the old generation from
+    // then on, where the many later ones that are dropped pile up as garbage (3x the peak RSS, and
+    // the CPU time of collecting it). Copies keep the parser's objects short-lived.
+    if (keep) this.transfers.push(structuredClone(e));
+    else {
+      this.dropped++;
+      if (isNotable(e)) this.droppedNotable++;
+    }
   }
 
   finish(summary: ParseSummary): CurlModel {
     const model: CurlModel = { kind: 'curl', transfers: this.transfers, lanes: [], clock: summary.clock };
     if (this.dropped) {
       model.transfersDropped = this.dropped;
-      this.ctx.diag.note(`${this.dropped} successful transfers beyond ${MAX_OK_TRANSFERS} were counted, not kept`);
+      const ok = this.dropped - this.droppedNotable;
+      if (ok) this.ctx.diag.note(`${ok} successful transfers beyond ${MAX_OK_TRANSFERS} were counted, not kept`);
+      if (this.droppedNotable) this.ctx.diag.note(`${this.droppedNotable} failed or notable transfers beyond ${MAX_NOTABLE_TRANSFERS} were counted, not kept`);
     }
     const order = [...this.transfers.filter(isNotable), ...this.transfers.filter((t) => !isNotable(t))];
     const drawn = order.slice(0, MAX_TRANSFER_LANES).sort((a, b) => (a.n ?? 0) - (b.n ?? 0));

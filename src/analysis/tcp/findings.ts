@@ -33,7 +33,8 @@ export function connectionName(c: TcpConnection): string {
 /** A display filter that shows this connection in Wireshark (ports alone, as users type it; addresses added for safety). */
 export function wiresharkFilter(c: TcpConnection): string {
   const ip = c.ipVersion === 6 ? 'ipv6.addr' : 'ip.addr';
-  return `tcp.port == ${c.orig.port} && tcp.port == ${c.resp.port} && ${ip} == ${c.orig.ip} && ${ip} == ${c.resp.ip}`;
+  const addrs = c.orig.ip === c.resp.ip ? `${ip} == ${c.orig.ip}` : `${ip} == ${c.orig.ip} && ${ip} == ${c.resp.ip}`;
+  return `tcp.port == ${c.orig.port} && tcp.port == ${c.resp.port} && ${addrs}`;
 }
 
 export function exchangeKey(c: TcpConnection, ex: HttpExchange): string {

@@ -73,7 +73,10 @@ class RecordReader {
   private hello: Uint8Array | undefined;
   private helloHave = 0;
   private helloDone = false;
-  readonly appData: Counts = { records: 0 };
+  appData: Counts = { records: 0 };
+  /** the other direction's reader, to tell TLS 1.3's encrypted handshake from data */
+  peer: RecordReader | undefined;
+  private handshakeDone = false;
 
   constructor(
     private readonly side: Side,
@@ -128,6 +131,16 @@ class RecordReader {
     } else if (type === CT_CCS) this.encrypted = true;
     else if (type === CT_APPDATA) {
       this.encrypted = true;
+      // TLS 1.3: the server's EncryptedExtensions…Finished come as application_data before the
+      // client's first one, which is then the client's Finished: all of it is handshake.
+      if (this.side === 'orig' && !this.handshakeDone && this.appData.records === 0) {
+        this.handshakeDone = true;
+        if (this.peer && this.peer.appData.records > 0) {
+          f.tls13 = true;
+          this.peer.appData = { records: 0 };
+          return;
+        }
+      }
       this.appData.records++;
       this.appData.first ??= at;
       this.appData.last = at;
@@ -163,6 +176,10 @@ export class TlsTracker {
   private readonly f: TlsFacts = { handshake: false, appDataOrig: 0, appDataResp: 0, alerts: [] };
   private readonly orig = new RecordReader('orig', this.f);
   private readonly resp = new RecordReader('resp', this.f);
+
+  constructor() {
+    this.orig.peer = this.resp;
+  }
 
   data(side: Side, b: Uint8Array, at: Pkt): void {
     (side === 'orig' ? this.orig : this.resp).feed(b, at);
