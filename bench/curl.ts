@@ -288,7 +288,8 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
       note:
         `${best.lines} lines, ${best.transfers} transfers (${best.failed} failed), ${best.warnings} warnings, sniffed as ${sniffed}; ` +
         `CPU time ${best.cpu.toFixed(2)} s = ${(mb / best.cpu).toFixed(1)} MB/s and ${Math.round(best.lines / best.cpu)} lines/s on one core ` +
-        `(best of ${RUNS} by CPU time; wall figures include waiting for the CPU: load average ${load.toFixed(1)} on ${cpus().length} cores; ` +
+        `(best of ${RUNS} by CPU time; peak RSS per run ${runs.map((x) => Math.round(x.maxRssKb / 1024)).join('/')} MB; ` +
+        `wall figures include waiting for the CPU: load average ${load.toFixed(1)} on ${cpus().length} cores; ` +
         `size ${statSync(file).size} bytes)`,
     });
   }

@@ -54,6 +54,7 @@ export class TransferBuilder {
   private requests = 0;
   private facts = 0;
   private finalSeen = false;
+  private varCount = 0;
 
   constructor(line: number, t: number | null, source: CurlSource) {
     this.x = { line, t, source, evidence: {} };
@@ -288,8 +289,11 @@ export class TransferBuilder {
 
   setVar(name: string, value: string | number | boolean | null): void {
     const vars = (this.x.vars ??= {});
-    if (!(name in vars) && Object.keys(vars).length >= MAX_VARS) return;
+    // varCount is Object.keys(vars).length, kept as we go: counting keys on every call made a %{json} object quadratic.
+    if (!(name in vars) && this.varCount >= MAX_VARS) return;
+    const had = Object.hasOwn(vars, name);
     vars[name] = value;
+    if (!had && Object.hasOwn(vars, name)) this.varCount++;
   }
 
   /** The finished transfer; derived fields filled from what was seen. */

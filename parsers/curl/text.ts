@@ -25,6 +25,8 @@ const STRICT_START =
   /^(?:About to connect|Trying |Hostname was|Re-using existing|Connected to |Established connection|Connection #\d|Closing connection|Done waiting|upload completely|We are completely|Request completely|HTTP error before|Send failure|Recv failure|Failed to connect|Could(?:n't| not) resolve|Operation timed out|transfer closed with|Empty reply from server|(?:Open|Libre)SSL SSL_|GnuTLS recv|Received HTTP code|connect to \S+ port)/;
 /** Unknown `name: value` lines this close before a block's first known variable belong to it. */
 const LOOSE_REACH = 3; /* lines */
+/** ERROR_HINT's words, and `* ` (body text glued to an info line): a line with none of them is no curl line. */
+const NOT_ORDINARY = new RegExp(`${ERROR_HINT.source}|\\* `, 'i');
 /** Unknown `name: value` lines held at most, waiting for a -w block to claim them. */
 const MAX_LOOSE = 40; /* lines */
 /** Formats where curl's stderr line comes before the -w record it belongs to. */
@@ -119,7 +121,8 @@ export class CurlTextParser {
   private clockConflict = false;
   private assumedUtc = false;
   private ignored = 0;
-  private lastStamps: Array<{ prefix: string; t: number; kind: Stamp['kind']; assumedUtc: boolean }> = [];
+  private afterStamp = '';
+  private lastStamps: Array<{ prefix: string; codes: Uint16Array; t: number; kind: Stamp['kind']; assumedUtc: boolean }> = [];
   private readonly names = new VarNames();
   transfers = 0;
   lines = 0;
@@ -189,17 +192,22 @@ export class CurlTextParser {
 
   // ---- time -------------------------------------------------------------
 
-  private stamp(s: string): { t: number | null; rest: string } {
+  /** The line's time (null when none or not placed); the line after its stamp is left in `this.afterStamp`. */
+  private stamp(s: string): number | null {
     const st = this.parseStampCached(s);
-    if (!st) return { t: null, rest: s };
+    if (!st) {
+      this.afterStamp = s;
+      return null;
+    }
+    this.afterStamp = st.rest;
     if (st.assumedUtc) this.assumedUtc = true;
     if (this.clockKind === undefined) this.clockKind = st.kind;
     if (this.clockKind !== st.kind) {
       this.clockConflict = true;
-      return { t: null, rest: st.rest };
+      return null;
     }
     this.seenT(st.t);
-    return { t: st.t, rest: st.rest };
+    return st.t;
   }
 
   /**
@@ -214,7 +222,7 @@ export class CurlTextParser {
     if (s.charCodeAt(0) !== 91 /* [ */) return parseStamp(s);
     // Two remembered: a PHP error log interleaves PHP's own stamps with the framework's.
     for (const c of this.lastStamps) {
-      if (s.startsWith(c.prefix)) {
+      if (startsWithCodes(s, c.codes)) {
         const next = s.charCodeAt(c.prefix.length);
         if (next > 32 && next < 127) {
           const st: Stamp = { t: c.t, kind: c.kind, rest: s.slice(c.prefix.length) };
@@ -231,7 +239,9 @@ export class CurlTextParser {
       if ((last === 32 || last === 9) && /\][ \t]+$/.test(prefix)) {
         const l = this.lastStamps;
         if (l.length >= 2) l.shift();
-        l.push({ prefix, t: st.t, kind: st.kind, assumedUtc: st.assumedUtc === true });
+        const codes = new Uint16Array(len);
+        for (let i = 0; i < len; i++) codes[i] = s.charCodeAt(i);
+        l.push({ prefix, codes, t: st.t, kind: st.kind, assumedUtc: st.assumedUtc === true });
       }
     }
     return st;
@@ -256,7 +266,8 @@ export class CurlTextParser {
       this.segment(raw.slice(glued.index + 1), line);
       return;
     }
-    let { t, rest } = this.stamp(raw);
+    const t = this.stamp(raw);
+    let rest = this.afterStamp;
     // A CI runner's full date before curl's own --trace-time: the date is the better clock; drop the inner time.
     const r0 = rest.charCodeAt(0);
     if (t !== null && r0 >= 48 && r0 <= 57 && /^\d{2}:\d{2}:\d{2}\.\d{6} /.test(rest)) rest = rest.slice(16);
@@ -289,11 +300,12 @@ export class CurlTextParser {
       return;
     }
     let m: RegExpExecArray | null;
-    if ((m = /^== Info: ?(.*)$/.exec(s))) {
+    const c0 = s.charCodeAt(0);
+    if (c0 === 61 /* = */ && (m = /^== Info: ?(.*)$/.exec(s))) {
       this.info(m[1], line, t, tid, s);
       return;
     }
-    if ((m = TRACE_BLOCK.exec(s))) return this.traceBlock(m, line, t, tid, s);
+    if ((c0 === 61 || c0 === 60) /* = < */ && (m = TRACE_BLOCK.exec(s))) return this.traceBlock(m, line, t, tid, s);
     if (s === '*' || s.startsWith('* ')) {
       this.info(s.slice(2), line, t, tid, s);
       return;
@@ -382,14 +394,13 @@ export class CurlTextParser {
     if (name !== null) {
       if (this.names.canonical(name) !== undefined) return false;
       // an unknown `name: value` is held for a -w block while there is room (see kv)
-      if (/^[A-Za-z_][\w.]*$/.test(name.trim()) && (this.loose?.length ?? 0) < MAX_LOOSE) return false;
+      if ((this.loose?.length ?? 0) < MAX_LOOSE && /^[A-Za-z_][\w.]*$/.test(name.trim())) return false;
     }
-    if (ERROR_HINT.test(s)) return false; // findErrorLine, VERSION_LINE, COMMAND
+    if (NOT_ORDINARY.test(s)) return false; // findErrorLine, VERSION_LINE, COMMAND; unplaced's glued info line
     if (c0 === 68 /* D */ && PROGRESS_HEAD.test(s)) return false;
     if (c0 >= 65 && c0 <= 90 && REQUEST_LINE.test(s)) return false;
     if (STRICT_START.test(s)) return false;
-    if (/^(?:real|user|sys)\s/.test(s)) return false;
-    if (s.includes('* ')) return false; // unplaced: body text glued to an info line
+    if ((c0 === 114 || c0 === 117 || c0 === 115) && /^(?:real|user|sys)\s/.test(s)) return false;
     return true;
   }
 
@@ -489,11 +500,13 @@ export class CurlTextParser {
     if (strict && !STRICT_START.test(s)) return false;
     let m: RegExpExecArray | null;
     // curl ≥ 8.x repeats the ids inside the info text under --trace-ids: `[0-x] == Info: [0-x] [MULTI] …`
-    const inner = TRACE_IDS.exec(s + ' ');
+    const inner = s.charCodeAt(0) === 91 /* [ */ ? TRACE_IDS.exec(s + ' ') : null;
     const body = inner ? s.slice(inner[0].length - 1).trim() : s;
+    // The anchored phrases below are tried only when the first letter can start them.
+    const c = body.charCodeAt(0);
 
     // Start of a transfer (or a new one on an old connection).
-    if ((m = /^About to connect\(\) to (?:proxy )?(\S+) port (\d+)(?: \(#(\d+)\))?/.exec(body))) {
+    if (c === 65 /* A */ && (m = /^About to connect\(\) to (?:proxy )?(\S+) port (\d+)(?: \(#(\d+)\))?/.exec(body))) {
       const b = this.starting(line, t, tid);
       b.setHost(m[1]);
       if (m[3] !== undefined) b.x.connectionId = Number(m[3]);
@@ -501,7 +514,7 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if ((m = /^Trying (\[[^\]]+\]|[^\s:]+(?::[^\s:]+)*?)(?::(\d+))?(?:\.\.\.|…)(?:\s*connected)?/.exec(body))) {
+    if (c === 84 /* T */ && (m = /^Trying (\[[^\]]+\]|[^\s:]+(?::[^\s:]+)*?)(?::(\d+))?(?:\.\.\.|…)(?:\s*connected)?/.exec(body))) {
       const b = this.starting(line, t, tid);
       let ip = m[1];
       let port = m[2] !== undefined ? Number(m[2]) : undefined;
@@ -524,7 +537,7 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if ((m = /^Re-using existing (?:\w+ )?connection!?(?: \(?#(\d+)\)?)? with (?:proxy |host )?(\S+)/.exec(body))) {
+    if (c === 82 /* R */ && (m = /^Re-using existing (?:\w+ )?connection!?(?: \(?#(\d+)\)?)? with (?:proxy |host )?(\S+)/.exec(body))) {
       const b = this.open(line, t, tid);
       b.x.reused = true;
       b.setHost(m[2]);
@@ -540,7 +553,7 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if ((m = /^Connected to (\S+) \(([^)]*)\) port (\d+)(?: \(#(\d+)\))?/.exec(body))) {
+    if (c === 67 /* C */ && (m = /^Connected to (\S+) \(([^)]*)\) port (\d+)(?: \(#(\d+)\))?/.exec(body))) {
       const b = this.starting(line, t, tid);
       b.setHost(m[1]);
       if (m[2]) b.setRemote(m[2], Number(m[3]));
@@ -550,7 +563,7 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if ((m = /^Established connection to (\S+) \((\S+) port (\d+)\) from (\S+) port (\d+)/.exec(body))) {
+    if (c === 69 /* E */ && (m = /^Established connection to (\S+) \((\S+) port (\d+)\) from (\S+) port (\d+)/.exec(body))) {
       const b = this.starting(line, t, tid);
       b.setHost(m[1]);
       b.setRemote(m[2], Number(m[3]));
@@ -559,18 +572,18 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if ((m = /^Local port: (\d+)/.exec(body))) {
+    if (c === 76 /* L */ && (m = /^Local port: (\d+)/.exec(body))) {
       const b = this.ensure(line, t, tid);
       if (Number(m[1]) > 0) b.setLocal(b.x.local?.ip, Number(m[1]));
       b.fact('local', line, raw, t);
       b.touch(line, t);
       return true;
     }
-    if ((m = /^connected$/.exec(body))) {
+    if (c === 99 /* c */ && (m = /^connected$/.exec(body))) {
       this.ensure(line, t, tid).touch(line, t);
       return true;
     }
-    if ((m = /^Connection #(\d+) to host (\S+) left intact/.exec(body))) {
+    if (c === 67 /* C */ && (m = /^Connection #(\d+) to host (\S+) left intact/.exec(body))) {
       const b = this.target(tid);
       if (!b) return true;
       b.x.connectionId ??= Number(m[1]);
@@ -589,13 +602,13 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if (/^Done waiting for 100-continue/.test(body)) {
+    if (c === 68 /* D */ && /^Done waiting for 100-continue/.test(body)) {
       const b = this.ensure(line, t, tid);
       b.doneWaiting(line, raw, t);
       b.touch(line, t);
       return true;
     }
-    if ((m = /^upload completely sent off: (\d+) out of (\d+) bytes/.exec(body))) {
+    if (c === 117 /* u */ && (m = /^upload completely sent off: (\d+) out of (\d+) bytes/.exec(body))) {
       const b = this.ensure(line, t, tid);
       if (b.x.bytesSent === undefined) b.x.bytesSent = Number(m[1]);
       if (Number(m[1]) > 0) b.x.upload = true;
@@ -607,14 +620,14 @@ export class CurlTextParser {
       this.target(tid)?.touch(line, t);
       return true;
     }
-    if ((m = /^Establish HTTP proxy tunnel to (\S+)/.exec(body))) {
+    if (c === 69 /* E */ && (m = /^Establish HTTP proxy tunnel to (\S+)/.exec(body))) {
       const b = this.ensure(line, t, tid);
       b.x.url ??= `https://${m[1].replace(/:443$/, '')}/`;
       b.fact('proxy', line, raw, t);
       b.touch(line, t);
       return true;
     }
-    if ((m = /^Received HTTP code (\d+) from proxy after CONNECT/.exec(body))) {
+    if (c === 82 /* R */ && (m = /^Received HTTP code (\d+) from proxy after CONNECT/.exec(body))) {
       const b = this.ensure(line, t, tid);
       b.x.proxyConnectStatus = Number(m[1]);
       b.error(56, body, 'wording', line, raw, t);
@@ -635,7 +648,7 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if ((m = /^\[HTTP\/2\] \[\d+\] OPENED stream for (\S+)/.exec(body))) {
+    if (c === 91 /* [ */ && (m = /^\[HTTP\/2\] \[\d+\] OPENED stream for (\S+)/.exec(body))) {
       const b = this.ensure(line, t, tid);
       b.x.url ??= m[1];
       b.touch(line, t);
@@ -1290,6 +1303,7 @@ export function shellWords(s: string): string[] {
 /** A -w value as a number: locale commas (`3400,892467`), `000`, trailing spaces. */
 function num(v: string | null | undefined): number | undefined {
   if (v === null || v === undefined) return undefined;
+  if (isPlainNumber(v)) return Number(v); // what the cleaning below leaves as it is, and reads the same
   // Templates often put the unit after the value: `%{time_total}s`.
   const s = v.trim().replace(/^"|"$/g, '').replace(/\s?s$/, '');
   if (/^-?\d+$/.test(s)) return Number(s);
@@ -1450,9 +1464,22 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
   if (Number.isFinite(first)) b.fact('start', first, vars.values().next().value!.text, null);
 }
 
-/** [\w.{}%@ -]: the characters of a KV name. */
+/** [\w.{}%@ -]: the characters of a KV name, by char code (ASCII). */
+const NAME_CHARS: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) if (/[\w.{}%@ -]/.test(String.fromCharCode(c))) t[c] = 1;
+  return t;
+})();
+
 function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 123 || c === 125 || c === 37 || c === 64 || c === 32 || c === 45;
+  return c < 128 && NAME_CHARS[c] === 1;
+}
+
+/** Whether `s` starts with the characters in `codes`; compared from the end, where stamps of nearby lines differ. */
+function startsWithCodes(s: string, codes: Uint16Array): boolean {
+  if (s.length < codes.length) return false;
+  for (let i = codes.length - 1; i >= 0; i--) if (s.charCodeAt(i) !== codes[i]) return false;
+  return true;
 }
 
 /**
@@ -1485,4 +1512,17 @@ function kvName(s: string): string | null | undefined {
   // `(.*)$` fails on the line terminators `.` does not match
   if (s.indexOf('\u2028', j) >= 0 || s.indexOf('\u2029', j) >= 0) return undefined;
   return s.slice(0, p);
+}
+
+/** `-?\d+` or `-?\d+\.\d+`, nothing around it. */
+function isPlainNumber(v: string): boolean {
+  let i = v.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const start = i;
+  while (i < v.length && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
+  if (i === start) return false;
+  if (i === v.length) return true;
+  if (v.charCodeAt(i) !== 46 /* . */) return false;
+  const frac = ++i;
+  while (i < v.length && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
+  return i > frac && i === v.length;
 }
