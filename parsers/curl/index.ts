@@ -32,6 +32,8 @@ export async function parseCurl(
   emit: (t: CurlTransfer) => void,
 ): Promise<ParseSummary> {
   const text = new CurlTextParser(format, ctx.diag, emit);
+  // Dates without a zone in app logs are local times of the machine that wrote them: --tz says which.
+  if (ctx.timezone && ctx.timezone !== 'UTC') text.zone = ctx.timezone;
   const counter = { bytes: 0 };
   let records = 0;
   if (format === 'curl-csv') {

@@ -7,6 +7,7 @@
  */
 import { findErrorLine, matchWording } from './errors.js';
 import { canonicalVar } from './vars.js';
+import { parseStamp } from './timestamps.js';
 import { csvCurlColumns } from './csv.js';
 import type { CurlFormat } from './index.js';
 
@@ -35,6 +36,7 @@ export function sniffText(head: string): SniffResult | null {
   let json = 0;
   let kv = 0;
   let errs = 0;
+  let stamped = 0;
   let firstNonBlank: string | undefined;
   for (const raw of lines) {
     const s0 = raw.trim();
@@ -46,6 +48,7 @@ export function sniffText(head: string): SniffResult | null {
       continue;
     }
     if (s0.startsWith('```')) fences++;
+    if (parseStamp(s0)?.kind === 'epoch') stamped++;
     if (/^#{1,6} [A-Z]/.test(s0) && !/curl|\d/.test(s0)) mdHeadings++;
     // Strip --trace-time / --trace-ids / log timestamps before looking.
     const s = s0
@@ -99,6 +102,9 @@ export function sniffText(head: string): SniffResult | null {
   if (json >= 1) candidates.push({ format: 'curl-json', score: score(json, 0.5) });
   if (kv >= 2) candidates.push({ format: 'curl-writeout', score: score(kv, 0.35) });
   if (errs >= 1) candidates.push({ format: 'app-log', score: Math.min(1, 0.3 + 0.1 * errs + 0.3 * ratio) });
+  // A dated application log whose first curl error comes after the sniffed head: a multi-GB PHP or
+  // Monolog log mostly is. Read it as an app log (a weak claim, below every curl output's).
+  else if (stamped >= 5 && stamped >= nonBlank / 2) candidates.push({ format: 'app-log', score: 0.32 });
   if (!candidates.length) return null;
   candidates.sort((a, b) => b.score - a.score);
   // Verbose output that carries a -w block is still verbose; a -w file with one error line is still -w.

@@ -120,9 +120,12 @@ export class CurlTextParser {
   private clockKind: 'epoch' | 'time-of-day' | undefined;
   private clockConflict = false;
   private assumedUtc = false;
+  private assumedZone: string | undefined;
+  /** zone for dates without one (--tz) */
+  zone: string | undefined;
   private ignored = 0;
   private afterStamp = '';
-  private lastStamps: Array<{ prefix: string; codes: Uint16Array; t: number; kind: Stamp['kind']; assumedUtc: boolean }> = [];
+  private lastStamps: Array<{ prefix: string; codes: Uint16Array; t: number; kind: Stamp['kind']; assumedUtc: boolean; assumedZone?: string }> = [];
   private readonly names = new VarNames();
   transfers = 0;
   lines = 0;
@@ -187,7 +190,8 @@ export class CurlTextParser {
     this.cur = undefined;
     if (this.ignored > 0 && this.format === 'app-log') this.diag.note(`${this.ignored} log lines without a curl error were passed over`);
     if (this.clockConflict) this.diag.note('lines carry both full dates and times of day; only the first kind was placed in time');
-    if (this.assumedUtc) this.diag.note('timestamps without a zone were read as UTC');
+    if (this.assumedUtc) this.diag.note('timestamps without a zone were read as UTC (give --tz for another zone)');
+    if (this.assumedZone) this.diag.note(`timestamps without a zone were read in ${this.assumedZone} (--tz)`);
   }
 
   // ---- time -------------------------------------------------------------
@@ -201,6 +205,7 @@ export class CurlTextParser {
     }
     this.afterStamp = st.rest;
     if (st.assumedUtc) this.assumedUtc = true;
+    if (st.assumedZone) this.assumedZone = st.assumedZone;
     if (this.clockKind === undefined) this.clockKind = st.kind;
     if (this.clockKind !== st.kind) {
       this.clockConflict = true;
@@ -219,7 +224,7 @@ export class CurlTextParser {
    * whatever follows, so the result is the one parseStamp would give.
    */
   private parseStampCached(s: string): Stamp | undefined {
-    if (s.charCodeAt(0) !== 91 /* [ */) return parseStamp(s);
+    if (s.charCodeAt(0) !== 91 /* [ */) return parseStamp(s, this.zone);
     // Two remembered: a PHP error log interleaves PHP's own stamps with the framework's.
     for (const c of this.lastStamps) {
       if (startsWithCodes(s, c.codes)) {
@@ -227,11 +232,12 @@ export class CurlTextParser {
         if (next > 32 && next < 127) {
           const st: Stamp = { t: c.t, kind: c.kind, rest: s.slice(c.prefix.length) };
           if (c.assumedUtc) st.assumedUtc = true;
+          if (c.assumedZone) st.assumedZone = c.assumedZone;
           return st;
         }
       }
     }
-    const st = parseStamp(s);
+    const st = parseStamp(s, this.zone);
     if (st) {
       const len = s.length - st.rest.length;
       const last = s.charCodeAt(len - 1);
@@ -241,7 +247,7 @@ export class CurlTextParser {
         if (l.length >= 2) l.shift();
         const codes = new Uint16Array(len);
         for (let i = 0; i < len; i++) codes[i] = s.charCodeAt(i);
-        l.push({ prefix, codes, t: st.t, kind: st.kind, assumedUtc: st.assumedUtc === true });
+        l.push({ prefix, codes, t: st.t, kind: st.kind, assumedUtc: st.assumedUtc === true, assumedZone: st.assumedZone });
       }
     }
     return st;

@@ -11,8 +11,10 @@ export interface Stamp {
   kind: 'epoch' | 'time-of-day';
   /** the line after the stamp */
   rest: string;
-  /** the date had no zone and was read as UTC */
+  /** the date had no zone and was read as UTC (no --tz given) */
   assumedUtc?: boolean;
+  /** the date had no zone and was read in this zone (--tz) */
+  assumedZone?: string;
 }
 
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
@@ -56,7 +58,8 @@ function ianaOffsetMinutes(zone: string, utcMs: number): number | undefined {
   }
 }
 
-export function parseStamp(line: string): Stamp | undefined {
+/** `zone`: the IANA zone for dates that carry none (--tz); without it they are read as UTC. */
+export function parseStamp(line: string, zone?: string): Stamp | undefined {
   // Every stamp starts with a digit, `[` or a month's capital: most lines are out after one look.
   const c = line.charCodeAt(0);
   const digit = c >= 48 && c <= 57;
@@ -68,10 +71,13 @@ export function parseStamp(line: string): Stamp | undefined {
   m = digit || c === 91 ? ISO.exec(line) : null;
   if (m) {
     const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-    const off = zoneOffsetMinutes(m[8]);
+    let off = zoneOffsetMinutes(m[8]);
+    const assumed = off === undefined && zone ? ianaOffsetMinutes(zone, utc) : undefined;
+    if (assumed !== undefined) off = assumed;
     const t = (utc - (off ?? 0) * 60000) / 1000 + frac(m[7]);
     const out: Stamp = { t, kind: 'epoch', rest: line.slice(m[0].length) };
-    if (off === undefined) out.assumedUtc = true;
+    if (assumed !== undefined) out.assumedZone = zone;
+    else if (off === undefined) out.assumedUtc = true;
     return out;
   }
   m = c === 91 ? PHP.exec(line) : null;
@@ -84,8 +90,11 @@ export function parseStamp(line: string): Stamp | undefined {
       // The offset at the local time read as UTC is right except within an hour of a DST switch.
       off = ianaOffsetMinutes(m[7], utc);
     }
+    const assumed = off === undefined && zone ? ianaOffsetMinutes(zone, utc) : undefined;
+    if (assumed !== undefined) off = assumed;
     const out: Stamp = { t: (utc - (off ?? 0) * 60000) / 1000, kind: 'epoch', rest: line.slice(m[0].length) };
-    if (off === undefined) out.assumedUtc = true;
+    if (assumed !== undefined) out.assumedZone = zone;
+    else if (off === undefined) out.assumedUtc = true;
     return out;
   }
   m = c >= 65 && c <= 90 ? SYSLOG.exec(line) : null;
