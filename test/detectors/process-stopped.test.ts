@@ -1,28 +1,11 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseStrace } from '../../parsers/strace/index.js';
-import { StraceAnalysis } from '../../src/analysis/strace/index.js';
 import { processStopped } from '../../src/detectors/process-stopped.js';
-import { Diagnostics, type AnalysedInput, type Chunks, type RunModel } from '../../src/model/index.js';
 import { corpusDir, hasCorpus, repoRoot } from '../helpers/paths.js';
+import { runOf, straceInput as input, textChunks } from '../helpers/strace.js';
 
-async function* textChunks(text: string): AsyncIterable<Buffer> {
-  yield Buffer.from(text, 'latin1');
-}
-
-async function input(name: string, chunks: Chunks): Promise<AnalysedInput> {
-  const diag = new Diagnostics();
-  const a = new StraceAnalysis({ path: name, diag });
-  const s = await parseStrace(chunks, { path: name, diag }, (e) => a.add(e));
-  return {
-    info: { path: name, format: 'strace', status: 'read', events: s.events, clock: s.clock, warnings: diag.warnings },
-    placement: { offset: 0, absolute: false },
-    model: a.finish(s),
-  };
-}
-
-const run = (...inputs: AnalysedInput[]): RunModel => ({ inputs, options: { joinWindow: 2 } });
+const run = runOf;
 const sample = (name: string) => input(name, createReadStream(path.join(repoRoot, 'samples', 'strace', name)));
 
 describe('process-stopped', () => {

@@ -1,30 +1,10 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseStrace } from '../../parsers/strace/index.js';
-import { StraceAnalysis } from '../../src/analysis/strace/index.js';
 import { sigcontNoRestart } from '../../src/detectors/sigcont-no-restart.js';
-import { Diagnostics, type AnalysedInput, type Chunks, type RunModel } from '../../src/model/index.js';
 import { corpusDir, hasCorpus, repoRoot } from '../helpers/paths.js';
-
-async function* textChunks(text: string): AsyncIterable<Buffer> {
-  yield Buffer.from(text, 'latin1');
-}
-
-async function input(name: string, chunks: Chunks, pidHint?: number): Promise<AnalysedInput> {
-  const diag = new Diagnostics();
-  const a = new StraceAnalysis({ path: name, diag });
-  const s = await parseStrace(chunks, { path: name, diag, pidHint }, (e) => a.add(e));
-  return {
-    info: { path: name, format: 'strace', status: 'read', events: s.events, clock: s.clock, warnings: diag.warnings },
-    placement: { offset: 0, absolute: s.clock === 'epoch' },
-    model: a.finish(s),
-  };
-}
-
-async function runOf(...inputs: AnalysedInput[]): Promise<RunModel> {
-  return { inputs, options: { joinWindow: 2 } };
-}
+import { runOf, straceInput as input, textChunks } from '../helpers/strace.js';
+import type { RunModel } from '../../src/model/index.js';
 
 const sample = (name: string) => input(name, createReadStream(path.join(repoRoot, 'samples', 'strace', name)));
 const text = (name: string, lines: string[]) => input(name, textChunks(lines.join('\n')));
