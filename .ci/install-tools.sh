@@ -9,6 +9,7 @@ command -v editcap  >/dev/null 2>&1 || need+=(wireshark-common)
 command -v strace   >/dev/null 2>&1 || need+=(strace)
 command -v curl     >/dev/null 2>&1 || need+=(curl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if ((${#need[@]})); then
   SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
   echo "installing: ${need[*]}"

@@ -11,9 +11,16 @@ const RULES: { stage: string; may: string[] }[] = [
   { stage: 'src/detectors', may: ['src/detectors', 'src/analysis', 'src/model'] },
   { stage: 'reports', may: ['reports', 'src/model'] },
   // The pipeline wires parsers, analyses and detectors; rendering is the caller's choice.
-  { stage: 'src/pipeline', may: ['src/pipeline', 'src/model', 'parsers', 'src/analysis', 'src/detectors'] },
-  // Commands stay thin: they call the pipeline and a report, nothing below them.
-  { stage: 'src/cli', may: ['src/cli', 'src/model', 'src/pipeline', 'reports'] },
+  { stage: 'src/sources', may: ['src/sources', 'src/model'] },
+  { stage: 'src/pipeline', may: ['src/pipeline', 'src/model', 'src/sources', 'parsers', 'src/analysis', 'src/detectors'] },
+  // Runners run specs: in-process, a worker-thread pool. They never render.
+  { stage: 'src/runner', may: ['src/runner', 'src/model', 'src/sources', 'src/pipeline'] },
+  // The front ends above the pipeline: only these and the CLI import reports.
+  { stage: 'src/batch', may: ['src/batch', 'src/model', 'src/sources', 'src/pipeline', 'src/runner', 'reports'] },
+  { stage: 'src/serve', may: ['src/serve', 'src/model', 'src/sources', 'src/pipeline', 'src/runner', 'reports'] },
+  { stage: 'src/queue', may: ['src/queue', 'src/model', 'src/sources', 'src/pipeline', 'src/runner', 'reports'] },
+  // Commands stay thin: they call the library and a report, nothing below them.
+  { stage: 'src/cli', may: ['src/cli', 'src/model', 'src/pipeline', 'src/sources', 'src/runner', 'src/batch', 'src/serve', 'src/queue', 'reports'] },
 ];
 
 function tsFiles(dir: string): string[] {
@@ -30,7 +37,14 @@ describe('architecture', () => {
   for (const rule of RULES) {
     it(`${rule.stage} imports only ${rule.may.join(', ')} of ours`, () => {
       const bad: string[] = [];
-      for (const file of tsFiles(path.join(repoRoot, rule.stage))) {
+      const dir = path.join(repoRoot, rule.stage);
+      let files: string[] = [];
+      try {
+        files = tsFiles(dir);
+      } catch {
+        return; // a stage not built yet
+      }
+      for (const file of files) {
         const src = readFileSync(file, 'utf8');
         for (const m of src.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|^import\s+['"](\.[^'"]+)['"]/gm)) {
           const spec = m[1] ?? m[2] ?? m[3];

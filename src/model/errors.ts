@@ -12,7 +12,10 @@ export type ErrorCode =
   | 'E_EMPTY_FOLDER' // a folder held no trace at all
   | 'E_DETECTOR' // a detector threw; reported as that detector's failure
   | 'E_OUTPUT' // --output not writable
-  | 'E_USAGE'; // bad flag value found after oclif's own checks
+  | 'E_USAGE' // bad flag value found after oclif's own checks
+  | 'E_CANCELLED' // the run was aborted (Ctrl-C, a cancelled upload, a removed job)
+  | 'E_TIMEOUT' // a case ran past its time limit
+  | 'E_INTERNAL'; // a bug of ours, kept on the input or case it hit
 
 export interface Location {
   file?: string;

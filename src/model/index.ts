@@ -10,3 +10,4 @@ export * from './curl.js';
 export * from './run.js';
 export * from './result.js';
 export * from './redact.js';
+export * from './spec.js';

@@ -20,6 +20,7 @@ import {
   type Lane,
   type RunModel,
   type RunResult,
+  type RunSpec,
   type Severity,
 } from '../model/index.js';
 import { machineTimezone, placeClocks } from './clock.js';
@@ -33,7 +34,43 @@ export { sniff } from './read.js';
 export { DETECTORS } from '../detectors/index.js';
 export { isValidTimezone } from './clock.js';
 
-export const DEFAULT_JOIN_WINDOW = 2; /* s */
+export { buildSpec, specFromSources, outcome, OUTCOME, DEFAULT_JOIN_WINDOW, type SpecFlags, type RunHooks } from './spec.js';
+import { DEFAULT_JOIN_WINDOW, type RunHooks } from './spec.js';
+
+/**
+ * Runs one case. CONTRACT: this signature stays. TEMPORARY SHIM: it maps the spec onto
+ * `analyze` for file and stdin sources until the source kinds and hooks are built.
+ */
+export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunResult> {
+  if (hooks.signal?.aborted) throw new FaultlineError('E_CANCELLED', 'the run was cancelled');
+  const paths = spec.sources.map((s) => {
+    if (s.kind === 'file') return s.path;
+    if (s.kind === 'stdin') return '-';
+    throw new FaultlineError('E_USAGE', `source kind ${s.kind} is not read yet`);
+  });
+  const byPath = new Map(spec.sources.map((s, i) => [paths[i], s.name]));
+  const offsets: Record<string, number> = {};
+  for (const [name, secs] of Object.entries(spec.clock_offsets)) {
+    const s = spec.sources.find((x) => x.name === name);
+    if (s?.kind === 'file') offsets[s.path] = secs;
+  }
+  const result = await analyze(paths, {
+    detectors: spec.detectors ?? undefined,
+    minSeverity: spec.min_severity ?? undefined,
+    joinWindow: spec.join_window,
+    date: spec.date ?? undefined,
+    timezone: spec.timezone,
+    clockOffsets: offsets,
+    redact: spec.redact,
+    registry: hooks.registry,
+  });
+  const rename = (p: string): string => byPath.get(p) ?? p;
+  for (const i of result.inputs) i.path = rename(i.path);
+  for (const f of result.findings) for (const e of f.evidence) if (e.input) e.input = rename(e.input);
+  result.clocks = Object.fromEntries(Object.entries(result.clocks).map(([k, v]) => [rename(k), v]));
+  hooks.onEvent?.({ type: 'result', findings: result.findings.length });
+  return result;
+}
 
 export interface AnalyzeOptions {
   /** detector ids to run (default: all) */

@@ -1,0 +1,141 @@
+/**
+ * Building a run spec and judging its outcome: the policy every front end
+ * shares (CLI, batch, serve, queue worker). Flag strings are checked here,
+ * not in the oclif command.
+ *
+ * CONTRACT (wave 2): `buildSpec`, `specFromSources`, `runCase` and `outcome`
+ * keep these signatures; their insides may change.
+ */
+import path from 'node:path';
+import { FaultlineError, SEVERITY_RANK, type RunEvent, type RunResult, type RunSpec, type Severity, type SourceRef } from '../model/index.js';
+import type { Detector } from '../detectors/index.js';
+import { DETECTORS } from '../detectors/index.js';
+import { machineTimezone, isValidTimezone } from './clock.js';
+import { expandInputs } from './inputs.js';
+
+export const DEFAULT_JOIN_WINDOW = 2; /* s */
+
+/** What the command line says, as strings (the CLI, batch's flags, a serve form). */
+export interface SpecFlags {
+  detectors?: string;
+  minSeverity?: string;
+  joinWindow?: string;
+  date?: string;
+  /** ZONE, or PATH=ZONE for one input */
+  tz?: string[];
+  /** PATH=SECONDS */
+  clockOffsets?: string[];
+  redact?: boolean;
+}
+
+export interface RunHooks {
+  signal?: AbortSignal;
+  onEvent?: (e: RunEvent) => void;
+  /** the detectors to choose from (default: the registry); lets a library user add their own */
+  registry?: readonly Detector[];
+}
+
+/** Expands command-line paths into sources and checks the flags; E_USAGE on a bad value. */
+export async function buildSpec(paths: string[], flags: SpecFlags = {}): Promise<RunSpec> {
+  if (paths.filter((p) => p === '-').length > 1) throw new FaultlineError('E_USAGE', "standard input ('-') can be read once only");
+  const { specs, emptyFolders } = await expandInputs(paths);
+  const sources: SourceRef[] = specs.map((s) =>
+    s.file === '-'
+      ? { kind: 'stdin', name: '-' }
+      : { kind: 'file', path: path.resolve(s.file), name: s.display, ...(s.fromFolder && s.folder !== undefined ? { folder: s.folder } : {}) },
+  );
+  const spec = specFromSources(sources, flags);
+  spec.expand_errors = emptyFolders.map((name) => ({ name, code: 'E_EMPTY_FOLDER', message: 'the folder holds no file' }));
+  return spec;
+}
+
+/** A spec over sources already found (batch's cases, serve's uploads). */
+export function specFromSources(sources: SourceRef[], flags: SpecFlags = {}, registry: readonly Detector[] = DETECTORS): RunSpec {
+  let detectors: string[] | null = null;
+  if (flags.detectors !== undefined) {
+    detectors = flags.detectors.split(',').map((s) => s.trim()).filter(Boolean);
+    const known = new Set(registry.map((d) => d.id));
+    const unknown = detectors.filter((d) => !known.has(d));
+    if (unknown.length || detectors.length === 0)
+      throw new FaultlineError('E_USAGE', `unknown detector ${unknown.join(', ') || '(none given)'}; known: ${[...known].join(', ')}`);
+  }
+  let minSeverity: Severity | null = null;
+  if (flags.minSeverity !== undefined) {
+    if (!(flags.minSeverity in SEVERITY_RANK)) throw new FaultlineError('E_USAGE', `--min-severity takes info, warning or error, not '${flags.minSeverity}'`);
+    minSeverity = flags.minSeverity as Severity;
+  }
+  let joinWindow = DEFAULT_JOIN_WINDOW;
+  if (flags.joinWindow !== undefined) {
+    joinWindow = Number(flags.joinWindow);
+    if (flags.joinWindow.trim() === '' || !Number.isFinite(joinWindow) || joinWindow < 0)
+      throw new FaultlineError('E_USAGE', `--join-window takes seconds ≥ 0, not '${flags.joinWindow}'`);
+  }
+  if (flags.date !== undefined && !isRealDate(flags.date)) throw new FaultlineError('E_USAGE', `--date takes a real day as YYYY-MM-DD, not '${flags.date}'`);
+  let timezone: string | undefined;
+  const inputTimezones: Record<string, string> = {};
+  for (const tz of flags.tz ?? []) {
+    const eq = tz.lastIndexOf('=');
+    const zone = eq >= 0 ? tz.slice(eq + 1) : tz;
+    if (!isValidTimezone(zone)) throw new FaultlineError('E_USAGE', `unknown time zone '${zone}'`);
+    if (eq > 0) {
+      for (const n of matchSources(tz.slice(0, eq), sources, '--tz')) inputTimezones[n] = zone;
+    } else timezone = zone;
+  }
+  const clockOffsets: Record<string, number> = {};
+  for (const o of flags.clockOffsets ?? []) {
+    const eq = o.lastIndexOf('=');
+    const secs = Number(o.slice(eq + 1));
+    if (eq <= 0 || o.slice(eq + 1).trim() === '' || !Number.isFinite(secs)) throw new FaultlineError('E_USAGE', `--clock-offset takes PATH=SECONDS, not '${o}'`);
+    for (const n of matchSources(o.slice(0, eq), sources, '--clock-offset')) clockOffsets[n] = secs;
+  }
+  return {
+    spec_version: 1,
+    sources,
+    expand_errors: [],
+    detectors,
+    min_severity: minSeverity,
+    join_window: joinWindow,
+    date: flags.date ?? null,
+    timezone: timezone ?? machineTimezone(),
+    input_timezones: inputTimezones,
+    clock_offsets: clockOffsets,
+    redact: flags.redact !== false,
+  };
+}
+
+/**
+ * A flag naming an input as the user wrote it, matched to sources by name or by the file it
+ * resolves to (`./a/x` and `a/x` are one file; a folder names every source below it). Naming
+ * no input is a usage error: silently ignoring it would leave the clocks wrong.
+ */
+function matchSources(name: string, sources: SourceRef[], flag: string): string[] {
+  const abs = path.resolve(name);
+  const hits = sources.filter(
+    (s) => s.name === name || (s.kind === 'file' && (s.path === abs || s.path.startsWith(abs + path.sep))) || (s.kind === 'archive-member' && s.archive === abs),
+  );
+  if (hits.length === 0) throw new FaultlineError('E_USAGE', `${flag} names ${name}, which is none of the inputs`);
+  return hits.map((h) => h.name);
+}
+
+/** YYYY-MM-DD naming a day that exists (Date.UTC would roll 2026-02-30 over into March). */
+export function isRealDate(date: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+export const OUTCOME = { OK: 0, INPUT_PROBLEMS: 3, FAIL_ON: 4 } as const;
+
+/**
+ * The exit rule, in one place: 3 (an input could not be read, a detector failed, a folder held
+ * no trace) comes before 4 (--fail-on met), which comes before 0.
+ */
+export function outcome(result: RunResult, failOn?: Severity): 0 | 3 | 4 {
+  if (result.inputs.some((i) => i.status === 'error') || result.detector_failures.length > 0) return OUTCOME.INPUT_PROBLEMS;
+  if (failOn) {
+    const min = SEVERITY_RANK[failOn];
+    if (result.findings.some((f) => SEVERITY_RANK[f.severity] >= min)) return OUTCOME.FAIL_ON;
+  }
+  return OUTCOME.OK;
+}
