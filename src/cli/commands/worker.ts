@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Command, Errors, Flags } from '@oclif/core';
 import { FaultlineError } from '../../model/index.js';
 import { parseQueueUrl, startWorker, DEFAULT_STALLED } from '../../queue/index.js';
-import { InProcessRunner } from '../../runner/inprocess.js';
+import { DEFAULT_WORKER_MEMORY_MB, PoolRunner } from '../../runner/pool.js';
 import { EXIT } from '../exit-codes.js';
 
 export default class Worker extends Command {
@@ -20,7 +20,8 @@ Stop with Ctrl-C or SIGTERM: the running cases finish first (a second Ctrl-C aba
 
   static override flags = {
     queue: Flags.string({ required: true, summary: 'the Redis to take cases from: redis://HOST:PORT[/DB]' }),
-    jobs: Flags.integer({ min: 1, max: 256, default: Math.max(1, os.availableParallelism()), summary: 'cases at once (default: cores)' }),
+    jobs: Flags.integer({ min: 1, max: 256, default: Math.max(1, os.availableParallelism()), summary: 'cases at once, each on its own thread (default: cores)' }),
+    'memory-mb': Flags.integer({ min: 16, default: DEFAULT_WORKER_MEMORY_MB, summary: "heap limit per thread, MB: a case past it fails (E_LIMIT) and is tried again on another thread, then given up" }),
     'lock-ms': Flags.integer({ min: 500, default: DEFAULT_STALLED.lockDuration, summary: "ms a lost worker keeps its case before another may take it" }),
     'stalled-ms': Flags.integer({ min: 200, default: DEFAULT_STALLED.stalledInterval, summary: 'ms between checks for cases whose worker was lost' }),
     'max-stalled': Flags.integer({ min: 0, max: 20, default: DEFAULT_STALLED.maxStalledCount, summary: 'times a case may lose its worker and still be tried again' }),
@@ -37,7 +38,8 @@ Stop with Ctrl-C or SIGTERM: the running cases finish first (a second Ctrl-C aba
       process.stderr.write(`faultline: ${(err as Error).message}\n`);
       return this.exit(EXIT.USAGE);
     }
-    const runner = new InProcessRunner();
+    // Cases run on pool threads: the main thread stays free to renew the jobs' locks however long a case runs.
+    const runner = new PoolRunner({ jobs: flags.jobs, memoryMb: flags['memory-mb'] });
     let worker;
     try {
       worker = await startWorker({
