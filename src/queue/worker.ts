@@ -20,6 +20,7 @@
  *   tried `attempts` times; a case that cannot succeed anywhere (a missing or
  *   changed file, another version, a timeout) fails at once.
  */
+import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { FaultlineError, type ErrorCode, type RunEvent, type RunResult } from '../model/index.js';
 import { VERSION } from '../pipeline/version.js';
@@ -75,6 +76,8 @@ export interface WorkerOptions {
   stalled?: Partial<StalledPolicy>;
   /** the queue's name (tests use their own) */
   queueName?: string;
+  /** this worker's name in Redis (a job's processedBy); default HOST#PID */
+  name?: string;
   /** a line for the operator: cases done and failed, Redis lost and back */
   log?: (line: string) => void;
 }
@@ -111,6 +114,7 @@ export async function startWorker(opts: WorkerOptions): Promise<QueueWorker> {
       lockDuration: stalled.lockDuration,
       stalledInterval: stalled.stalledInterval,
       maxStalledCount: stalled.maxStalledCount,
+      name: opts.name ?? `${hostname()}#${process.pid}`,
       autorun: false,
     },
   );

@@ -13,7 +13,8 @@ import { parseQueueUrl, QueueRunner, startWorker, type QueueWorker } from '../..
 import { QUEUE_NAME, type CaseJob } from '../../src/queue/job.js';
 import { InProcessRunner } from '../../src/runner/inprocess.js';
 import { freePort, hasRedis, noRedisReason, startRedis, type TestRedis } from '../helpers/redis.js';
-import { samplesDir } from '../helpers/paths.js';
+import { repoRoot, samplesDir } from '../helpers/paths.js';
+import { PoolRunner } from '../../src/runner/pool.js';
 
 const FAST = { lockDuration: 2000, stalledInterval: 1000, maxStalledCount: 1 };
 const incident = (name: string): string => path.join(samplesDir, 'incidents', name);
@@ -147,6 +148,34 @@ describe.skipIf(!hasRedis)('queue runner when Redis is not there', () => {
       await expect(run).rejects.toMatchObject({ code: 'E_QUEUE', message: expect.stringMatching(/^lost Redis at redis:\/\/127\.0\.0\.1:\d+ for \d+ s$/) });
     } finally {
       await runner.close();
+      await redis.dispose();
+    }
+  });
+});
+
+describe.skipIf(!hasRedis)('a poison case on a real Redis', () => {
+  // The pool's threads run the compiled worker (dist/): `npm test` builds first.
+  it('a case past the thread memory limit fails after the bounded tries, and the worker goes on to the next case', async () => {
+    const redis = await startRedis();
+    // Detectors loaded from a module, as a library user's own would be: 'oom' allocates without end.
+    const pool = new PoolRunner({ jobs: 1, registryModule: path.join(repoRoot, 'test/fixtures/runner/hostile-detectors.mjs'), memoryMb: 64 });
+    const log: string[] = [];
+    const worker = await startWorker({ address: parseQueueUrl(redis.url), jobs: 1, runner: pool, stalled: FAST, log: (l) => log.push(l) });
+    const runner = await QueueRunner.connect(redis.url, { pollMs: 200, attempts: 2 });
+    const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
+    try {
+      const base = await buildSpec([incident('short-body')], { tz: ['UTC'] });
+      await expect(runner.run({ ...base, detectors: ['oom'] }, { key: 'poison' })).rejects.toMatchObject({ code: 'E_LIMIT', message: expect.stringMatching(/ran out of memory/) });
+      const [failed] = await q.getFailed();
+      expect(failed.attemptsMade).toBe(2);
+      expect(log.filter((l) => /^failed \(will be retried\) poison: E_LIMIT/.test(l))).toHaveLength(2);
+      const next = await runner.run({ ...base, detectors: ['quiet'] }, { key: 'next' });
+      expect(next.inputs.map((i) => i.status)).toEqual(base.sources.map(() => 'read'));
+    } finally {
+      await runner.close();
+      await worker.close();
+      await pool.close();
+      await q.close();
       await redis.dispose();
     }
   });
