@@ -1,8 +1,10 @@
 /** oclif's explicit command list: no directory scan at start-up. */
 import Analyze from './commands/analyze.js';
+import Batch from './commands/batch.js';
 import Detectors from './commands/detectors.js';
 
 export const COMMANDS = {
   analyze: Analyze,
+  batch: Batch,
   detectors: Detectors,
 };
