@@ -17,6 +17,7 @@ import {
   type FindingDraft,
   type InputFormat,
   type InputInfo,
+  type InputModel,
   type Lane,
   type RunModel,
   type RunResult,
@@ -25,7 +26,7 @@ import {
 } from '../model/index.js';
 import { machineTimezone, placeClocks } from './clock.js';
 import { isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
-import { expandInputs, type InputSpec } from './inputs.js';
+import { expandInputs, pidFromName, type InputSpec } from './inputs.js';
 import { readInput } from './read.js';
 import { VERSION } from './version.js';
 
@@ -362,4 +363,25 @@ function shiftLane(lane: Lane, p: ClockPlacement): Lane {
 
 function round6(v: number): number {
   return Math.round(v * 1e6) / 1e6;
+}
+
+/**
+ * Reads every input of a spec for its analysed model, letting the caller see each parsed event
+ * (diff's call sequences): the same reading as runCase, without detectors or correlation.
+ */
+export async function readModels(
+  spec: RunSpec,
+  hooks: RunHooks,
+  perInput: (input: string) => { tap: (e: unknown, format: InputFormat) => void; done: (model: InputModel | undefined) => void },
+): Promise<void> {
+  for (const s of spec.sources) {
+    if (hooks.signal?.aborted) throw new FaultlineError('E_CANCELLED', 'the run was cancelled');
+    if (s.kind !== 'file' && s.kind !== 'stdin') continue;
+    const user = perInput(s.name);
+    const r = await readInput(
+      { display: s.name, file: s.kind === 'file' ? s.path : '-', fromFolder: s.kind === 'file' && s.folder !== undefined, folder: s.kind === 'file' ? s.folder : undefined, pidHint: pidFromName(s.name) },
+      { timezone: spec.input_timezones[s.name] ?? spec.timezone, tap: user.tap },
+    );
+    user.done(r.model);
+  }
 }

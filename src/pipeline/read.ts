@@ -38,6 +38,8 @@ export interface ReadHooks {
   timezone?: string;
   /** called now and then while reading: bytes so far */
   progress?: (bytes: number, size: number | undefined) => void;
+  /** sees every parsed event before its analysis does (diff's call sequences); must not keep them unbounded */
+  tap?: (e: unknown, format: InputFormat) => void;
 }
 
 type Choice =
@@ -110,10 +112,20 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
     ): Promise<ReadResult> => {
       let summary: ParseSummary;
       try {
-        summary = await parse((e) => {
-          emitted++;
-          analysis.add(e);
-        });
+        const tap = hooks.tap;
+        const fmt = info.format;
+        summary = await parse(
+          tap
+            ? (e) => {
+                emitted++;
+                tap(e, fmt);
+                analysis.add(e);
+              }
+            : (e) => {
+                emitted++;
+                analysis.add(e);
+              },
+        );
       } catch (err) {
         if (emitted === 0) throw err;
         // Part-way failure: keep what was read.
