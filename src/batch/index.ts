@@ -1,0 +1,282 @@
+/**
+ * `faultline batch` as a library: find the cases under the inputs, run each
+ * through an injected Runner (the worker-thread pool by default, BullMQ
+ * workers for the queue), and write --out:
+ *
+ *   summary.csv       a row per case
+ *   findings.jsonl    every finding, with its case
+ *   index.html        the cases and the findings across them, sortable and filterable
+ *   cases/<stem>.json and .html   each case's reports (stem: a slug and a hash of the case name)
+ *
+ * Every file is written under a temporary name and renamed into place, so a
+ * Ctrl-C or a crash never leaves half a file. A case's reports are renamed
+ * before its journal line is appended (state.ts): --resume trusts only cases
+ * whose every file is whole. One bad case never stops the others; a case
+ * that fails is a row with its reason.
+ */
+import { availableParallelism } from 'node:os';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { TimeFormatter } from '../../reports/format.js';
+import { loadRenderer } from '../../reports/index.js';
+import type { Detector } from '../detectors/index.js';
+import { FaultlineError, type InputInfo, type RunResult, type RunSpec, type SourceRef } from '../model/index.js';
+import { DETECTORS, specFromSources, type SpecFlags } from '../pipeline/index.js';
+import { VERSION } from '../pipeline/version.js';
+import type { Runner } from '../runner/types.js';
+import { DEFAULT_ARCHIVE_LIMITS, listArchive, type ArchiveLimits } from './archive.js';
+import { discoverCases, type FoundCase } from './discover.js';
+import { INDEX_FINDINGS_MAX, renderIndex, serverOf, type IndexFinding } from './index-page.js';
+import { caseFileStem } from './names.js';
+import { appendJournal, caseKey, fileDigest, JOURNAL, readJournal, type FileDigest, type JournalEntry } from './state.js';
+import { failedRecord, recordOf, summaryCsv, type CaseRecord } from './summary.js';
+import { AtomicStream, removeStaleTemps, writeAtomic } from './write.js';
+
+export { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
+export type { CaseRecord, CaseStatus } from './summary.js';
+export { discoverCases, type FoundCase } from './discover.js';
+
+export interface BatchOptions {
+  /** folders, archives and files, as given on the command line */
+  inputs: string[];
+  /** the output folder (created if missing) */
+  out: string;
+  /** runs the cases; its life is the caller's (runBatch never closes it) */
+  runner: Runner;
+  /** the run's options as flag strings (detectors, min severity, join window, date, zone, redact) */
+  flags?: SpecFlags;
+  /** skip cases whose inputs, faultline version and options are unchanged since they were done */
+  resume?: boolean;
+  /** ms per case; past it the case fails with E_TIMEOUT */
+  caseTimeoutMs?: number;
+  limits?: ArchiveLimits;
+  /** cases handed to the runner at once; default twice its threads, so none waits on our writing */
+  concurrency?: number;
+  /** aborting stops the batch: running cases are cancelled, finished ones kept, the summary written for them */
+  signal?: AbortSignal;
+  onProgress?: (p: BatchProgress) => void;
+  /** a case finished (or was skipped by --resume) */
+  onCase?: (record: CaseRecord, skipped: boolean) => void;
+  /** the detectors flags are checked against and summary.csv has a column for (default: the registry) */
+  registry?: readonly Detector[];
+}
+
+export interface BatchProgress {
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  running: number;
+  /** bytes on disk of all cases, and of the cases done */
+  bytesTotal: number;
+  bytesDone: number;
+}
+
+export interface BatchOutcome {
+  /** the cases done (analysed, failed or skipped as done before), in discovery order */
+  records: CaseRecord[];
+  /** cases found */
+  found: number;
+  skipped: number;
+  interrupted: boolean;
+  /** 0: every case analysed; 3: some failed or could be read only in part */
+  exitCode: 0 | 3;
+  out: { summary: string; findings: string; index: string };
+}
+
+export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
+  const registry = opts.registry ?? DETECTORS;
+  // The run's options, checked once (E_USAGE) before anything is written.
+  const base = specFromSources([], opts.flags ?? {}, registry);
+  const limits = opts.limits ?? DEFAULT_ARCHIVE_LIMITS;
+  const out = path.resolve(opts.out);
+  const casesDir = path.join(out, 'cases');
+  const journalFile = path.join(out, JOURNAL);
+  try {
+    await mkdir(casesDir, { recursive: true });
+  } catch (err) {
+    throw new FaultlineError('E_OUTPUT', `cannot create the output folder: ${(err as Error).message}`, { file: opts.out });
+  }
+  await removeStaleTemps(out);
+  await removeStaleTemps(casesDir);
+  const journal = opts.resume ? await readJournal(journalFile) : new Map<string, JournalEntry>();
+  if (!opts.resume) await writeAtomic(journalFile, '');
+
+  const cases = await discoverCases(opts.inputs, { exclude: [out] });
+  const records: (CaseRecord | undefined)[] = new Array(cases.length);
+  const progress: BatchProgress = {
+    total: cases.length,
+    done: 0,
+    failed: 0,
+    skipped: 0,
+    running: 0,
+    bytesTotal: cases.reduce((n, c) => n + c.bytes, 0),
+    bytesDone: 0,
+  };
+  const report = () => opts.onProgress?.({ ...progress });
+  const jsonRender = await loadRenderer('json');
+  const htmlRender = await loadRenderer('html');
+
+  const runOne = async (c: FoundCase): Promise<{ record: CaseRecord; skipped: boolean } | undefined> => {
+    const baseRec = { name: c.name, kind: c.kind, bytes: c.bytes };
+    if (c.error) return { record: failedRecord(baseRec, c.error.code, c.error.message, 0), skipped: false };
+    const stem = caseFileStem(c.name);
+    const reports = { json: `cases/${stem}.json`, html: `cases/${stem}.html` };
+    const known = journal.get(c.name);
+
+    // Digests of the case's files on disk, read while the case runs (or from the journal when their stat is unchanged).
+    const digests = Promise.all(c.files.map((f) => fileDigest(f, known?.files)));
+    const keyOf = async () =>
+      caseKey(
+        VERSION,
+        base,
+        (await digests).map((d, i) => ({ name: c.files[i].name, sha256: d.sha256 })),
+      );
+
+    if (known && known.record.status !== 'failed' && (await keyOf()) === known.key && (await exists(path.join(out, reports.json))) && (await exists(path.join(out, reports.html))))
+      return { record: { ...known.record, report_json: reports.json, report_html: reports.html }, skipped: true };
+
+    const started = performance.now();
+    const sources: SourceRef[] = [];
+    const expandErrors: RunSpec['expand_errors'] = [];
+    const skippedInputs: InputInfo[] = [];
+    if (c.kind === 'archive') {
+      const listing = await listArchive(c.files[0].path, c.name, c.archive!, limits);
+      if (listing.error && listing.members.length === 0)
+        return { record: failedRecord(baseRec, listing.error.code, listing.error.message, seconds(started)), skipped: false };
+      if (listing.error) expandErrors.push({ name: c.name, code: listing.error.code, message: listing.error.message });
+      for (const m of listing.members)
+        sources.push({ kind: 'archive-member', archive: c.files[0].path, member: m.name, name: `${c.name}!${m.name}`, size: m.size });
+      for (const s of listing.skipped)
+        skippedInputs.push({ path: `${c.name}!${s.name}`, format: 'unknown', status: 'skipped', events: 0, clock: 'none', warnings: [], notes: [s.reason] });
+    } else {
+      for (const f of c.files)
+        sources.push({ kind: 'file', path: f.path, name: f.name, ...(c.kind === 'folder' ? { folder: c.name } : c.inFolder ? { folder: c.inFolder } : {}) });
+    }
+    const spec: RunSpec = { ...base, sources, expand_errors: expandErrors };
+
+    let result: RunResult;
+    try {
+      result = await opts.runner.run(spec, { signal: opts.signal, timeoutMs: opts.caseTimeoutMs, key: c.name });
+    } catch (err) {
+      if (opts.signal?.aborted) return undefined; // cancelled by the interrupt: not done, not recorded
+      const e = err instanceof FaultlineError ? err : new FaultlineError('E_INTERNAL', (err as Error)?.message ?? String(err));
+      return { record: failedRecord(baseRec, e.code, e.message, seconds(started)), skipped: false };
+    }
+    if (skippedInputs.length) result.inputs.push(...skippedInputs);
+    const record = recordOf(baseRec, result, seconds(started), reports);
+
+    try {
+      await writeAtomic(path.join(out, reports.json), await jsonRender(result, {}));
+      await writeAtomic(path.join(out, reports.html), await htmlRender(result, {}));
+    } catch (err) {
+      throw new FaultlineError('E_OUTPUT', `cannot write the reports of case ${c.name}: ${(err as Error).message}`, { file: opts.out });
+    }
+    const files: Record<string, FileDigest> = {};
+    (await digests).forEach((d, i) => (files[c.files[i].path] = d));
+    await appendJournal(journalFile, { case: c.name, key: await keyOf(), files, record });
+    return { record, skipped: false };
+  };
+
+  // A fixed number of cases in flight, taken in order: discovery order is also the summary's.
+  const concurrency = Math.max(1, opts.concurrency ?? 2 * ((opts.runner as { jobs?: number }).jobs ?? availableParallelism()));
+  let next = 0;
+  const lane = async () => {
+    while (next < cases.length && !opts.signal?.aborted) {
+      const i = next++;
+      progress.running++;
+      report();
+      let done: Awaited<ReturnType<typeof runOne>>;
+      try {
+        done = await runOne(cases[i]);
+      } finally {
+        progress.running--;
+      }
+      if (!done) continue;
+      records[i] = done.record;
+      progress.done++;
+      progress.bytesDone += cases[i].bytes;
+      if (done.skipped) progress.skipped++;
+      if (done.record.status === 'failed') progress.failed++;
+      opts.onCase?.(done.record, done.skipped);
+      report();
+    }
+  };
+  const lanes = Array.from({ length: Math.min(concurrency, Math.max(1, cases.length)) }, lane);
+  const settled = await Promise.allSettled(lanes);
+  const fatal = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+
+  const doneRecords = records.filter((r): r is CaseRecord => r !== undefined);
+  const interrupted = Boolean(opts.signal?.aborted) && doneRecords.length < cases.length;
+  const outFiles = await writeSummaries(out, doneRecords, cases.length, interrupted, registry);
+  if (fatal) throw fatal.reason;
+  return {
+    records: doneRecords,
+    found: cases.length,
+    skipped: progress.skipped,
+    interrupted,
+    exitCode: doneRecords.some((r) => r.status === 'failed' || r.status === 'partial') ? 3 : 0,
+    out: outFiles,
+  };
+}
+
+/** summary.csv, findings.jsonl and index.html for the cases done, each renamed into place whole. */
+async function writeSummaries(out: string, records: CaseRecord[], found: number, interrupted: boolean, registry: readonly Detector[]): Promise<BatchOutcome['out']> {
+  const files = { summary: path.join(out, 'summary.csv'), findings: path.join(out, 'findings.jsonl'), index: path.join(out, 'index.html') };
+  const detectorIds = registry.map((d) => d.id).sort();
+  await writeAtomic(files.summary, summaryCsv(records, detectorIds));
+
+  // One case's findings in memory at a time, read back from its JSON report (cases skipped by --resume included).
+  const jsonl = new AtomicStream(files.findings);
+  const indexFindings: IndexFinding[] = [];
+  let total = 0;
+  try {
+    for (const r of records) {
+      if (!r.report_json || r.findings === 0) continue;
+      const result = JSON.parse(await readFile(path.join(out, r.report_json), 'utf8')) as RunResult;
+      const fmt = new TimeFormatter(result);
+      let lines = '';
+      result.findings.forEach((f, i) => {
+        const href = `${r.report_html}#finding-${i}`;
+        lines += JSON.stringify({ case: r.name, report: href, ...f }) + '\n';
+        total++;
+        if (indexFindings.length < INDEX_FINDINGS_MAX)
+          indexFindings.push({
+            case: r.name,
+            href,
+            id: f.id,
+            detector: f.detector,
+            severity: f.severity,
+            title: f.title,
+            server: serverOf(f),
+            url: f.subject.url ?? '',
+            start: f.start,
+            time: fmt.format(f.start),
+          });
+      });
+      await jsonl.write(lines);
+    }
+    await jsonl.commit();
+  } catch (err) {
+    await jsonl.abandon();
+    throw err;
+  }
+  await writeAtomic(
+    files.index,
+    renderIndex({ version: VERSION, cases: records, findings: indexFindings, findingsTotal: total, casesFound: found, interrupted, detectorIds }),
+  );
+  return files;
+}
+
+function seconds(started: number): number {
+  return (performance.now() - started) / 1000;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
