@@ -1,5 +1,5 @@
 import type { Finding, RunResult } from '../src/model/index.js';
-import type { ReportOptions } from './index.js';
+import type { ReportNotes, ReportOptions } from './index.js';
 import {
   citedInputs,
   clockNote,
@@ -18,7 +18,7 @@ import {
  * error finding with its evidence lines. Trace text is escaped so it can
  * neither break the tables nor become links, HTML or headings.
  */
-export function renderMarkdown(result: RunResult, _opts: ReportOptions): string {
+export function renderMarkdown(result: RunResult, opts: ReportOptions): string {
   const fmt = new TimeFormatter(result);
   const counts = severityCounts(result.findings);
   const out: string[] = [];
@@ -31,6 +31,7 @@ export function renderMarkdown(result: RunResult, _opts: ReportOptions): string 
     '',
   );
   out.push(`Times: ${clockSentence(fmt)}.`, '');
+  out.push(...notesSection(result, opts.notes));
 
   out.push('## Inputs', '');
   out.push(row(['Input', 'Format', 'Status', 'Size', 'Events', 'Time span', 'Clock', 'Warnings']), row(['---', '---', '---', '---:', '---:', '---', '---', '---:']));
@@ -85,6 +86,23 @@ export function renderMarkdown(result: RunResult, _opts: ReportOptions): string 
     for (const f of errors) out.push(...errorParagraph(f, fmt), '');
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+/** Notes for the postmortem, on the analysis and on findings (by id and title); each note's text is escaped inline text. */
+function notesSection(result: RunResult, notes: ReportNotes | undefined): string[] {
+  if (!notes) return [];
+  const onFindings = result.findings.filter((f) => notes.findings[f.id]?.length);
+  if (!notes.analysis.length && !onFindings.length) return [];
+  const out = ['## Notes', ''];
+  const item = (n: { text: string; created: string }) => `- ${text(n.text)} _(${text(n.created.slice(0, 16).replace('T', ' '))} UTC)_`;
+  for (const n of notes.analysis) out.push(item(n));
+  if (notes.analysis.length) out.push('');
+  for (const f of onFindings) {
+    out.push(`On ${text(f.id)} (${text(f.title)}):`, '');
+    for (const n of notes.findings[f.id]) out.push(item(n));
+    out.push('');
+  }
+  return out;
 }
 
 function clockSentence(fmt: TimeFormatter): string {

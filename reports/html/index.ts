@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Finding, InputInfo, RunResult } from '../../src/model/index.js';
-import type { ReportOptions } from '../index.js';
+import type { ReportNotes, ReportOptions } from '../index.js';
 import { CSS, SCRIPT } from './client.js';
 import { DENSITY_COLOR, MARKER_COLORS, SEVERITY_COLORS, SPAN_COLORS } from './colors.js';
 import { esc, jsonForScript } from './escape.js';
@@ -55,7 +55,7 @@ export function buildTimeline(result: RunResult, fmt: TimeFormatter = new TimeFo
   return { layout: lay, panels: lay.panels.map((p) => ({ panel: p, svg: panelSvg(lay, p, result, fmt) })) };
 }
 
-export function renderHtml(result: RunResult, _opts: ReportOptions): string {
+export function renderHtml(result: RunResult, opts: ReportOptions): string {
   const fmt = new TimeFormatter(result);
   const { layout: lay, panels } = buildTimeline(result, fmt);
   const svgs = panels.map((p) => ({ panel: p.panel, svg: serialize(p.svg) }));
@@ -83,6 +83,7 @@ export function renderHtml(result: RunResult, _opts: ReportOptions): string {
     redactionNotice(result),
     detectorFailures(result),
     '</header>',
+    notesSection(result, opts.notes),
     '<section id="inputs"><h2>Inputs</h2>',
     inputsTable(result, fmt),
     notesList(result, fmt, lay),
@@ -124,6 +125,19 @@ export function renderHtml(result: RunResult, _opts: ReportOptions): string {
     '</html>',
     '',
   ].join('\n');
+}
+
+/** Notes for the postmortem (serve): on the analysis, and on findings with a link to the finding's row. */
+function notesSection(result: RunResult, notes: ReportNotes | undefined): string {
+  if (!notes) return '';
+  const item = (n: { text: string; created: string }) => `<li>${esc(n.text)} <span class="sub">${esc(n.created.slice(0, 16).replace('T', ' '))} UTC</span></li>`;
+  const parts: string[] = [];
+  if (notes.analysis.length) parts.push(`<ul class="notes">${notes.analysis.map(item).join('')}</ul>`);
+  result.findings.forEach((f, i) => {
+    const list = notes.findings[f.id];
+    if (list?.length) parts.push(`<p>On <a href="#finding-${i}">${esc(f.title)}</a> <span class="sub mono">${esc(f.id)}</span>:</p><ul class="notes">${list.map(item).join('')}</ul>`);
+  });
+  return parts.length ? `<section id="notes"><h2>Notes</h2>${parts.join('')}</section>` : '';
 }
 
 function hasTimeline(result: RunResult): boolean {

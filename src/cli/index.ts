@@ -3,6 +3,7 @@ import Analyze from './commands/analyze.js';
 import Batch from './commands/batch.js';
 import Detectors from './commands/detectors.js';
 import Diff from './commands/diff.js';
+import Serve from './commands/serve.js';
 import Worker from './commands/worker.js';
 
 export const COMMANDS = {
@@ -10,5 +11,6 @@ export const COMMANDS = {
   batch: Batch,
   detectors: Detectors,
   diff: Diff,
+  serve: Serve,
   worker: Worker,
 };
