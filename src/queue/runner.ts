@@ -35,6 +35,12 @@ export interface QueueRunnerOptions {
   queueName?: string;
 }
 
+/**
+ * Cases a front end keeps queued at once by default: enough to keep dozens of worker threads
+ * busy, few enough that Ctrl-C has little to take back and Redis holds little.
+ */
+export const QUEUE_IN_FLIGHT = 64;
+
 const DEFAULTS = { giveUpMs: 60_000, pollMs: 2_000, attempts: 2 };
 /** Files digested at once while enqueueing: a batch may hand over thousands of cases together. */
 const DIGEST_CONCURRENCY = 4;
@@ -66,6 +72,10 @@ export class QueueRunner implements Runner {
   private digestSlots = DIGEST_CONCURRENCY;
   private readonly digestQueue: (() => void)[] = [];
   private closed = false;
+  /** set when Redis stayed away past giveUpMs: new cases fail at once until it is back */
+  private lost: FaultlineError | null = null;
+  /** removals of cancelled jobs still on their way to Redis: close() waits for them */
+  private readonly removals = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly address: QueueAddress,
@@ -109,6 +119,7 @@ export class QueueRunner implements Runner {
     if (this.closed) throw new FaultlineError('E_CANCELLED', 'the queue runner is closed');
     const signal = opts.signal;
     if (signal?.aborted) throw new FaultlineError('E_CANCELLED', 'the run was cancelled');
+    if (this.lost) throw this.lost;
     const { spec: pinned, files } = await this.digesting(() => pinSources(spec, signal));
     if (signal?.aborted) throw new FaultlineError('E_CANCELLED', 'the run was cancelled');
     const job: CaseJob = { job_version: 1, faultline: VERSION, key: opts.key ?? '', spec: pinned, files, timeout_ms: opts.timeoutMs ?? null };
@@ -123,9 +134,7 @@ export class QueueRunner implements Runner {
         this.pending.set(id, p);
       }
       p.waiters.add(waiter);
-      const onAbort = (): void => void this.cancel(id, waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      const done = signal ? this.onAbort(signal, () => void this.cancel(id, waiter)) : () => {};
       waiter.resolve = (r) => (done(), resolve(r));
       waiter.reject = (e) => (done(), reject(e));
       // A second run() of the same case in this process waits on the first one's job.
@@ -201,7 +210,10 @@ export class QueueRunner implements Runner {
     p.waiters.delete(waiter);
     if (p.waiters.size > 0) return;
     this.pending.delete(id);
-    await this.queue.remove(id).catch(() => 0);
+    const removal = this.queue.remove(id).catch(() => 0);
+    this.removals.add(removal);
+    await removal;
+    this.removals.delete(removal);
   }
 
   private async sweep(note: (line: string) => void): Promise<void> {
@@ -210,15 +222,16 @@ export class QueueRunner implements Runner {
       if (this.downSince === null) {
         this.downSince = Date.now();
         if (this.pending.size) note(`lost Redis at ${this.address.display}: reconnecting (the pending cases fail if it is not back within ${Math.round(this.opts.giveUpMs / 1000)} s)`);
-      } else if (Date.now() - this.downSince >= this.opts.giveUpMs && this.pending.size) {
-        const err = new FaultlineError('E_QUEUE', `lost Redis at ${this.address.display} for ${Math.round((Date.now() - this.downSince) / 1000)} s`);
-        for (const id of [...this.pending.keys()]) this.fail(id, err);
+      } else if (Date.now() - this.downSince >= this.opts.giveUpMs) {
+        this.lost ??= new FaultlineError('E_QUEUE', `lost Redis at ${this.address.display} for ${Math.round((Date.now() - this.downSince) / 1000)} s`);
+        for (const id of [...this.pending.keys()]) this.fail(id, this.lost);
       }
       return;
     }
     const wasDown = this.downSince !== null;
     if (wasDown) {
       this.downSince = null;
+      this.lost = null;
       note(`Redis at ${this.address.display} is back`);
     }
     if (this.sweeping || this.pending.size === 0) return;
@@ -241,6 +254,23 @@ export class QueueRunner implements Runner {
     }
   }
 
+  /**
+   * One listener per signal however many cases share it (a batch passes one signal to all its
+   * cases: 64 listeners on it would be a leak warning, and 64 wake-ups for one Ctrl-C).
+   */
+  private readonly aborts = new WeakMap<AbortSignal, Set<() => void>>();
+  private onAbort(signal: AbortSignal, fn: () => void): () => void {
+    let fns = this.aborts.get(signal);
+    if (!fns) {
+      const set = new Set<() => void>();
+      fns = set;
+      this.aborts.set(signal, set);
+      signal.addEventListener('abort', () => [...set].forEach((f) => f()), { once: true });
+    }
+    fns.add(fn);
+    return () => fns.delete(fn);
+  }
+
   /** At most DIGEST_CONCURRENCY sources digested at once, in call order. */
   private async digesting<T>(fn: () => Promise<T>): Promise<T> {
     if (this.digestSlots === 0) await new Promise<void>((r) => this.digestQueue.push(r));
@@ -260,6 +290,7 @@ export class QueueRunner implements Runner {
     clearInterval(this.sweepTimer);
     const err = new FaultlineError('E_CANCELLED', 'the queue runner was closed');
     for (const id of [...this.pending.keys()]) this.fail(id, err);
+    await Promise.allSettled([...this.removals]);
     await Promise.allSettled([this.events.close(), this.queue.close()]);
   }
 }
