@@ -99,6 +99,11 @@ export class QueueRunner implements Runner {
     return runner;
   }
 
+  /** where the queue is, without credentials */
+  get display(): string {
+    return this.address.display;
+  }
+
   private listen(): void {
     const note = (line: string): void => this.opts.onNotice?.(line);
     // ioredis reports every failed reconnect; the sweep says "lost" and "back" once per episode.

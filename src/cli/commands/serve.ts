@@ -1,7 +1,10 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, Flags } from '@oclif/core';
+import { FaultlineError } from '../../model/index.js';
+import { QueueRunner, QUEUE_IN_FLIGHT } from '../../queue/index.js';
 import { InProcessRunner } from '../../runner/inprocess.js';
+import type { Runner } from '../../runner/types.js';
 import { buildServer, DEFAULT_MAX_PENDING } from '../../serve/index.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -26,7 +29,8 @@ API: POST /api/analyses (multipart, field 'files', optional 'name') → 202 {id,
     data: Flags.string({ default: './faultline-data', summary: 'folder for uploads, results, reports and notes' }),
     token: Flags.string({ env: 'FAULTLINE_TOKEN', summary: 'access token every route but /healthz requires' }),
     'max-upload-mb': Flags.integer({ default: 512, min: 1, summary: 'largest upload (all its files together), in MB; larger gets 413' }),
-    jobs: Flags.integer({ min: 1, summary: 'analyses run at once (default: the number of CPUs)' }),
+    jobs: Flags.integer({ min: 1, summary: `analyses run at once (default: the number of CPUs; with --queue, analyses queued at once, default ${QUEUE_IN_FLIGHT})` }),
+    queue: Flags.string({ summary: "run the analyses on 'faultline worker' processes anywhere, through this Redis: redis://HOST:PORT[/DB]. The workers must see --data at the same path" }),
     'max-pending': Flags.integer({ default: DEFAULT_MAX_PENDING, min: 1, summary: 'uploads and analyses in flight past which new uploads get 503 with Retry-After' }),
   };
 
@@ -34,10 +38,19 @@ API: POST /api/analyses (multipart, field 'files', optional 'name') → 202 {id,
     const { flags } = await this.parse(Serve);
     const host = flags.host ?? '127.0.0.1';
     const token = flags.token?.trim() || undefined;
-    const jobs = flags.jobs ?? availableParallelism();
+    const jobs = flags.jobs ?? (flags.queue ? QUEUE_IN_FLIGHT : availableParallelism());
     const dataDir = path.resolve(flags.data);
-    const runner = new InProcessRunner();
     const say = (msg: string) => process.stderr.write(`faultline serve: ${msg}\n`);
+    let runner: Runner;
+    if (flags.queue) {
+      try {
+        runner = await QueueRunner.connect(flags.queue, { onNotice: say });
+      } catch (err) {
+        if (!(err instanceof FaultlineError)) throw err;
+        process.stderr.write(`faultline: ${err.message}\n`);
+        return this.exit(err.code === 'E_USAGE' ? EXIT.USAGE : EXIT.INTERNAL);
+      }
+    } else runner = new InProcessRunner();
 
     let server;
     try {
@@ -53,6 +66,7 @@ API: POST /api/analyses (multipart, field 'files', optional 'name') → 202 {id,
       });
     } catch (err) {
       say(`cannot use ${dataDir}: ${(err as Error).message}`);
+      await runner.close();
       return this.exit(EXIT.INTERNAL);
     }
     const { app, store, skipped, resumed } = server;
@@ -66,7 +80,7 @@ API: POST /api/analyses (multipart, field 'files', optional 'name') → 202 {id,
       return this.exit(EXIT.INTERNAL);
     }
     const n = store.list().length;
-    say(`listening on ${address}/ · data in ${dataDir} (${n} analys${n === 1 ? 'is' : 'es'}${resumed ? `, ${resumed} run again after a stop` : ''}) · ${jobs} at once`);
+    say(`listening on ${address}/ · data in ${dataDir} (${n} analys${n === 1 ? 'is' : 'es'}${resumed ? `, ${resumed} run again after a stop` : ''}) · ${jobs} at once${runner instanceof QueueRunner ? ` on the workers of ${runner.display}` : ''}`);
     if (!token) {
       say(
         LOOPBACK.has(host)
