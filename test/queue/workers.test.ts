@@ -68,7 +68,10 @@ async function runAll(f: Fixture, dirs: string[]): Promise<PromiseSettledResult<
   return Promise.allSettled(dirs.map(async (d) => f.runner.run(await buildSpec([d], { tz: ['UTC'] }), { key: path.basename(d) })));
 }
 
-describe.skipIf(!hasRedis)('faultline worker processes on a real Redis', () => {
+/** Processes starting and running cases on a 2-core machine shared with other work: generous, never a speed check. */
+const SLOW_TEST = 180_000;
+
+describe.skipIf(!hasRedis)('faultline worker processes on a real Redis', { timeout: SLOW_TEST }, () => {
   const local = new Map<string, RunResult>();
   beforeAll(async () => {
     for (const d of [...CASES, SLOW]) local.set(path.basename(d), await new InProcessRunner().run(await buildSpec([d], { tz: ['UTC'] })));
@@ -120,7 +123,7 @@ describe.skipIf(!hasRedis)('faultline worker processes on a real Redis', () => {
   });
 });
 
-describe.skipIf(!hasRedis)('faultline worker without Redis', () => {
+describe.skipIf(!hasRedis)('faultline worker without Redis', { timeout: SLOW_TEST }, () => {
   it('one line naming the address, exit 1', async () => {
     const port = await freePort();
     const r = spawnSync(process.execPath, [binRun, 'worker', '--queue', `redis://127.0.0.1:${port}`], { cwd: repoRoot, encoding: 'utf8', timeout: 20_000 });
