@@ -90,6 +90,10 @@ describe.skipIf(!hasRedis)('queue runner on a real Redis', () => {
     await expect(run).rejects.toMatchObject({ code: 'E_CHANGED', message: expect.stringMatching(/curl-verbose\.txt: changed since the case was queued/) });
     const [failed] = await queue.getFailed();
     expect(failed.attemptsMade).toBe(1);
+    // The same case asked again with its file as queued: the failed job is the same job, tried again.
+    copyFileSync(path.join(incident('reset-mid-body'), 'curl-verbose.txt'), f);
+    expect(await runner.run(await buildSpec([f], { tz: ['UTC'] }), { key: 'changed' })).toEqual(await local([f]));
+    expect(await queue.getFailedCount()).toBe(0);
   });
 
   it('fails a job queued by another faultline version, saying so', async () => {
@@ -112,6 +116,15 @@ describe.skipIf(!hasRedis)('queue runner on a real Redis', () => {
     ac.abort();
     await expect(run).rejects.toMatchObject({ code: 'E_CANCELLED' });
     await until('the job to go', async () => (await queue.getWaitingCount()) === 0);
+  });
+
+  it('a worker running across a Redis restart reconnects and takes the next case', async () => {
+    if (!worker) await startOne();
+    await redis.stop();
+    await redis.start();
+    const spec = await buildSpec([incident('empty-reply')], { tz: ['UTC'] });
+    expect(await runner.run(spec, { key: 'after-a-restart' })).toEqual(await local([incident('empty-reply')]));
+    expect(workerLog.some((l) => /^lost Redis at redis:\/\/127\.0\.0\.1:\d+/.test(l))).toBe(true);
   });
 
   it('queues a case again when Redis comes back empty, and finishes it', async () => {
