@@ -22,15 +22,16 @@ import {
   type RunResult,
   type RunSpec,
   type Severity,
+  type SourceRef,
 } from '../model/index.js';
 import { machineTimezone, placeClocks } from './clock.js';
 import { isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
-import { expandInputs, type InputSpec } from './inputs.js';
+import { expandInputs, type ExpandError } from './inputs.js';
 import { readInput } from './read.js';
 import { VERSION } from './version.js';
 
-export { expandInputs } from './inputs.js';
-export { sniff } from './read.js';
+export { expandInputs, type ExpandedInputs, type ExpandError } from './inputs.js';
+export { sniff, readInput, type ReadHooks, type ReadResult } from './read.js';
 export { DETECTORS } from '../detectors/index.js';
 export { isValidTimezone } from './clock.js';
 
@@ -38,36 +39,21 @@ export { buildSpec, specFromSources, outcome, OUTCOME, DEFAULT_JOIN_WINDOW, type
 import { DEFAULT_JOIN_WINDOW, type RunHooks } from './spec.js';
 
 /**
- * Runs one case. CONTRACT: this signature stays. TEMPORARY SHIM: it maps the spec onto
- * `analyze` for file and stdin sources until the source kinds and hooks are built.
+ * Runs one case. CONTRACT: this signature stays. TEMPORARY SHIM over `analyzeSources` until the
+ * hooks are built; every source kind is read (through src/sources, by `readInput`).
  */
 export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunResult> {
   if (hooks.signal?.aborted) throw new FaultlineError('E_CANCELLED', 'the run was cancelled');
-  const paths = spec.sources.map((s) => {
-    if (s.kind === 'file') return s.path;
-    if (s.kind === 'stdin') return '-';
-    throw new FaultlineError('E_USAGE', `source kind ${s.kind} is not read yet`);
-  });
-  const byPath = new Map(spec.sources.map((s, i) => [paths[i], s.name]));
-  const offsets: Record<string, number> = {};
-  for (const [name, secs] of Object.entries(spec.clock_offsets)) {
-    const s = spec.sources.find((x) => x.name === name);
-    if (s?.kind === 'file') offsets[s.path] = secs;
-  }
-  const result = await analyze(paths, {
+  const result = await analyzeSources(spec.sources, spec.expand_errors, {
     detectors: spec.detectors ?? undefined,
     minSeverity: spec.min_severity ?? undefined,
     joinWindow: spec.join_window,
     date: spec.date ?? undefined,
     timezone: spec.timezone,
-    clockOffsets: offsets,
+    clockOffsets: spec.clock_offsets,
     redact: spec.redact,
     registry: hooks.registry,
   });
-  const rename = (p: string): string => byPath.get(p) ?? p;
-  for (const i of result.inputs) i.path = rename(i.path);
-  for (const f of result.findings) for (const e of f.evidence) if (e.input) e.input = rename(e.input);
-  result.clocks = Object.fromEntries(Object.entries(result.clocks).map(([k, v]) => [rename(k), v]));
   hooks.onEvent?.({ type: 'result', findings: result.findings.length });
   return result;
 }
@@ -96,14 +82,19 @@ export interface AnalyzeOptions {
 }
 
 export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promise<RunResult> {
-  const joinWindow = opts.joinWindow ?? DEFAULT_JOIN_WINDOW;
   if (opts.date !== undefined && !isRealDate(opts.date)) {
     throw new FaultlineError('E_USAGE', `--date takes a real day as YYYY-MM-DD, not '${opts.date}'`);
   }
   if (paths.filter((p) => p === '-').length > 1) throw new FaultlineError('E_USAGE', "standard input ('-') can be read once only");
-  const { specs, emptyFolders } = await expandInputs(paths);
-  const clockOffsets = matchOffsets(opts.clockOffsets ?? {}, specs);
+  const { sources, errors } = await expandInputs(paths);
+  const clockOffsets = matchOffsets(opts.clockOffsets ?? {}, sources);
+  return analyzeSources(sources, errors, { ...opts, clockOffsets });
+}
 
+/** One case over sources already found; `clockOffsets` by source name. */
+async function analyzeSources(specs: SourceRef[], expandErrors: ExpandError[], opts: AnalyzeOptions): Promise<RunResult> {
+  const joinWindow = opts.joinWindow ?? DEFAULT_JOIN_WINDOW;
+  const clockOffsets = opts.clockOffsets ?? {};
   const timezone = opts.timezone ?? machineTimezone();
   const analysed: AnalysedInput[] = [];
   for (const spec of specs) {
@@ -114,21 +105,21 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
       progress: opts.onProgress
         ? (bytes, size) => {
             const elapsed = (Date.now() - started) / 1000;
-            if (elapsed >= 1) opts.onProgress!({ input: spec.display, bytes, size, elapsed });
+            if (elapsed >= 1) opts.onProgress!({ input: spec.name, bytes, size, elapsed });
           }
         : undefined,
     });
     analysed.push({ info: r.info, model: r.model, placement: { offset: 0, absolute: false } });
   }
   const infos: InputInfo[] = analysed.map((a) => a.info);
-  for (const folder of emptyFolders) {
-    infos.push({ path: folder, format: 'unknown', status: 'error', error: 'the folder holds no file', error_code: 'E_EMPTY_FOLDER', events: 0, clock: 'none', warnings: [] });
+  for (const e of expandErrors) {
+    infos.push({ path: e.name, format: 'unknown', status: 'error', error: e.message, error_code: e.code, events: 0, clock: 'none', warnings: [] });
   }
   // A folder whose files were all skipped held no trace: that is the run's problem to report (exit 3).
   const folders = new Map<string, boolean>();
-  for (const spec of specs) if (spec.fromFolder && spec.folder !== undefined) folders.set(spec.folder, folders.get(spec.folder) ?? false);
+  for (const spec of specs) if (spec.kind === 'file' && spec.folder !== undefined) folders.set(spec.folder, folders.get(spec.folder) ?? false);
   specs.forEach((spec, i) => {
-    if (spec.fromFolder && spec.folder !== undefined && infos[i].status !== 'skipped') folders.set(spec.folder, true);
+    if (spec.kind === 'file' && spec.folder !== undefined && infos[i].status !== 'skipped') folders.set(spec.folder, true);
   });
   for (const [folder, hasTrace] of folders) {
     if (!hasTrace) infos.push({ path: folder, format: 'unknown', status: 'error', error: 'the folder holds no trace (every file was skipped)', error_code: 'E_EMPTY_FOLDER', events: 0, clock: 'none', warnings: [] });
@@ -193,13 +184,13 @@ function isRealDate(date: string): boolean {
  * resolves to (`./a/x` and `a/x` are one file). An offset naming no input is a usage error:
  * silently ignoring it would leave the clocks wrong.
  */
-function matchOffsets(given: Record<string, number>, specs: InputSpec[]): Record<string, number> {
+function matchOffsets(given: Record<string, number>, specs: SourceRef[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, secs] of Object.entries(given)) {
     const abs = path.resolve(name);
-    const hits = specs.filter((s) => s.display === name || (s.file !== '-' && (path.resolve(s.file) === abs || path.resolve(s.file).startsWith(abs + path.sep))));
+    const hits = specs.filter((s) => s.name === name || (s.kind === 'file' && (s.path === abs || s.path.startsWith(abs + path.sep))));
     if (hits.length === 0) throw new FaultlineError('E_USAGE', `--clock-offset names ${name}, which is none of the inputs`);
-    for (const h of hits) out[h.display] = secs;
+    for (const h of hits) out[h.name] = secs;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * Reading one input: open, sniff the format by content, stream it through
+ * Reading one input (any source kind): open, sniff the format by content, stream it through
  * its parser into its analysis. Whatever goes wrong stays this input's
  * problem: a file that cannot be read at all is an `error` entry; a failure
  * part-way keeps what was read (`partial`), with the reason as a warning.
@@ -20,8 +20,9 @@ import {
   type ParseContext,
   type ParseSummary,
 } from '../model/index.js';
-import type { InputSpec } from './inputs.js';
-import { openSource, type OpenedSource } from './source.js';
+import type { SourceRef } from '../model/index.js';
+import { openSource, type OpenedSource, type OpenOptions } from '../sources/index.js';
+import { pidFromName } from './inputs.js';
 
 /** Below this confidence a text is not taken for a trace of that format. */
 const MIN_SNIFF_SCORE = 0.3;
@@ -38,6 +39,13 @@ export interface ReadHooks {
   timezone?: string;
   /** called now and then while reading: bytes so far */
   progress?: (bytes: number, size: number | undefined) => void;
+  /** standard input and archive limits for the opener */
+  open?: OpenOptions;
+  /**
+   * The source already opened (a member met during one pass over an archive, see
+   * `readArchive`): read from it instead of opening `ref`. It is closed here.
+   */
+  opened?: OpenedSource;
 }
 
 type Choice =
@@ -72,15 +80,45 @@ function looksBinary(head: Buffer): boolean {
   return odd > n / 100;
 }
 
-export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise<ReadResult> {
+/**
+ * Reads one source into its analysed model. Never throws: a source that cannot be read is an
+ * `error` entry, one read part-way is `partial` with the reason as its first warning. Sets
+ * `info.sha256` (of the bytes as stored) when the source was read to its end, and `info.size`.
+ */
+export async function readInput(ref: SourceRef, hooks: ReadHooks = {}): Promise<ReadResult> {
   const diag = new Diagnostics();
-  const info: InputInfo = { path: spec.display, format: 'unknown', status: 'read', events: 0, clock: 'none', warnings: diag.warnings };
+  const display = ref.name;
+  const fromFolder = ref.kind === 'file' && ref.folder !== undefined;
+  const pidHint = ref.kind === 'archive-member' ? pidFromName(ref.member) : ref.kind === 'stdin' ? undefined : pidFromName(ref.name);
+  const info: InputInfo = { path: display, format: 'unknown', status: 'read', events: 0, clock: 'none', warnings: diag.warnings };
   let src: OpenedSource;
   try {
-    src = await openSource(spec.file);
+    src = hooks.opened ?? (await openSource(ref, hooks.open));
   } catch (err) {
     return { info: failed(info, err) };
   }
+  if (src.size !== undefined) info.size = src.size;
+  const result = await readOpened(src, info, diag, hooks, { display, fromFolder, pidHint });
+  // A source whose bytes are not the ones the spec names is not evidence of this case.
+  const expected = ref.kind === 'stdin' || ref.kind === 'memory' ? undefined : ref.sha256;
+  const got = src.sha256();
+  if (got) result.info.sha256 = got;
+  if (expected && got && expected.toLowerCase() !== got) {
+    result.info.status = 'error';
+    result.info.error_code = 'E_DIGEST_MISMATCH';
+    result.info.error = `its sha256 is ${got}, not ${expected} as planned (changed since the run was planned?)`;
+    return { info: result.info };
+  }
+  return result;
+}
+
+async function readOpened(
+  src: OpenedSource,
+  info: InputInfo,
+  diag: Diagnostics,
+  hooks: ReadHooks,
+  spec: { display: string; fromFolder: boolean; pidHint?: number },
+): Promise<ReadResult> {
   try {
     // Corrupt from its first bytes: nothing to sniff, and the reason is the gzip data, not the format.
     const early = src.head.length === 0 ? src.error() : undefined;
@@ -88,7 +126,13 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
     const choice = sniff(src.head);
     if (choice.family === 'none') {
       if (src.gzip) diag.note('gzip-compressed');
-      info.bytes = src.head.length;
+      // The real size, not the sniffed head's: known from the file when stored plain; otherwise
+      // (gzip, standard input) read to the end, which also completes the digest.
+      if (src.size !== undefined && !src.gzip) info.bytes = src.size;
+      else {
+        for await (const _ of src.chunks) void _;
+        info.bytes = src.bytesRead();
+      }
       if (spec.fromFolder) {
         info.status = 'skipped';
         info.error = choice.why;
@@ -124,7 +168,9 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
       }
       const cut = src.error();
       if (cut) {
-        diag.warn(cut.location, `${cut.message}; everything before it was read`);
+        // First, whatever the garbage decoded before the fault made the parser say.
+        const where = cut.code === 'E_DECOMPRESS' && cut.location.byteOffset !== undefined ? `compressed byte ${cut.location.byteOffset}` : undefined;
+        diag.warnFirst(cut.location, `${cut.message}; everything before it was read`, where);
         info.error_code = cut.code;
       }
       info.events = summary.events;
@@ -159,6 +205,7 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
     src.close();
   }
 }
+
 
 function failed(info: InputInfo, err: unknown): InputInfo {
   info.status = 'error';

@@ -7,8 +7,8 @@ import { samplesDir } from '../helpers/paths.js';
 
 describe('TLS 1.3 record layer', () => {
   it("does not take the client's encrypted Finished for its first request (samples/incidents/tls-reset)", async () => {
-    const { specs } = await expandInputs([path.join(samplesDir, 'incidents/tls-reset/capture.pcap')]);
-    const r = await readInput(specs[0]);
+    const { sources } = await expandInputs([path.join(samplesDir, 'incidents/tls-reset/capture.pcap')]);
+    const r = await readInput(sources[0]);
     if (r.model?.kind !== 'capture') throw new Error('not a capture');
     const c = r.model.connections[0] as TcpConnection;
     expect(c.tls?.tls13).toBe(true);
