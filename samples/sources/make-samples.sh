@@ -28,6 +28,18 @@ find incident -exec touch -h -d 2026-01-01T00:00:00Z {} +
 rm -f "$HERE/incident.zip"
 env -i PATH=/usr/bin:/bin TZ=UTC zip -q -X -y -r "$HERE/incident.zip" incident
 
+# Hostile member names: a path climbing out (../../) and an absolute one, a hard link and a
+# fifo. Names are display strings only: nothing is ever written under them.
+mkdir hostile
+cp "$SRC/curl-verbose.txt" hostile/v.txt
+ln hostile/v.txt hostile/hard
+mkfifo hostile/fifo
+env -i PATH=/usr/bin:/bin tar "${TAROPTS[@]}" --transform 's,^hostile/v.txt$,../../escape.txt,;s,^hostile/hard$,/etc/absolute.txt,' -cf "$HERE/hostile.tar" hostile/v.txt hostile/hard hostile/fifo
+
+# A small decompression bomb: 256 MiB of zeros in one member, ~250 KB as tar.gz.
+head -c $((256 << 20)) /dev/zero > zeros.log
+env -i PATH=/usr/bin:/bin tar "${TAROPTS[@]}" -cf - zeros.log | gzip -n -9 > "$HERE/bomb.tar.gz"
+
 # A text trace gzip-compressed, then damaged two ways:
 #  - cut: the .gz cut part-way (a download or a copy that stopped);
 #  - damaged: bytes in the middle of the deflate data overwritten (a bad disk block).
@@ -47,4 +59,4 @@ head -c 2048 "$HERE/client.strace.gz" > "$HERE/client.strace-2k-then-garbage.gz"
 # The garbage: 4 KB of deterministic noise (sha256 of 1..128), the same bytes on every machine.
 for i in $(seq 1 128); do printf '%s' "$i" | sha256sum | xxd -r -p; done >> "$HERE/client.strace-2k-then-garbage.gz"
 
-sha256sum "$HERE"/incident.tar "$HERE"/incident.tar.gz "$HERE"/incident.zip "$HERE"/client.strace*.gz | sed "s#$HERE/##" > "$HERE/SHA256SUMS"
+sha256sum "$HERE"/incident.tar "$HERE"/incident.tar.gz "$HERE"/incident.zip "$HERE"/hostile.tar "$HERE"/bomb.tar.gz "$HERE"/client.strace*.gz | sed "s#$HERE/##" > "$HERE/SHA256SUMS"
