@@ -126,13 +126,10 @@ async function readOpened(
     const choice = sniff(src.head);
     if (choice.family === 'none') {
       if (src.gzip) diag.note('gzip-compressed');
-      // The real size, not the sniffed head's: known from the file when stored plain; otherwise
-      // (gzip, standard input) read to the end, which also completes the digest.
+      // The real size, never the sniffed head's (issue 9, item 18): a plain file's size. A gzip
+      // or standard input of unknown content is not read on just to count it (it may be a bomb
+      // or endless): its stored size stays in `size`, when known.
       if (src.size !== undefined && !src.gzip) info.bytes = src.size;
-      else {
-        for await (const _ of src.chunks) void _;
-        info.bytes = src.bytesRead();
-      }
       if (spec.fromFolder) {
         info.status = 'skipped';
         info.error = choice.why;
