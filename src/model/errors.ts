@@ -10,7 +10,6 @@ export type ErrorCode =
   | 'E_BAD_HEADER' // a capture's file header is wrong (magic, version, truncated header)
   | 'E_DECOMPRESS' // gzip data is corrupt or cut short (location: the compressed byte offset); what decoded before it is kept
   | 'E_ARCHIVE' // a .tar/.tar.gz/.zip that is not one, or is damaged
-  | 'E_LIMIT' // an archive past its limits (members, decompressed bytes): a decompression bomb stops there
   | 'E_DIGEST_MISMATCH' // a source's bytes are not the sha256/size its spec names (changed since the run was planned)
   | 'E_EMPTY_FOLDER' // a folder held no trace at all
   | 'E_DETECTOR' // a detector threw; reported as that detector's failure
@@ -18,6 +17,7 @@ export type ErrorCode =
   | 'E_USAGE' // bad flag value found after oclif's own checks
   | 'E_CANCELLED' // the run was aborted (Ctrl-C, a cancelled upload, a removed job)
   | 'E_TIMEOUT' // a case ran past its time limit
+  | 'E_LIMIT' // a case passed a limit set to protect the machine: an archive's decompressed bytes or member count, a worker's memory
   | 'E_INTERNAL'; // a bug of ours, kept on the input or case it hit
 
 export interface Location {
@@ -26,7 +26,7 @@ export interface Location {
   line?: number;
   /** 1-based frame number (Wireshark's numbering) */
   packet?: number;
-  /** byte offset into the (decompressed) input */
+  /** byte offset into the (decompressed) input; for E_DECOMPRESS, into the compressed data as stored */
   byteOffset?: number;
 }
 

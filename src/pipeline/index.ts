@@ -17,6 +17,7 @@ import {
   type FindingDraft,
   type InputFormat,
   type InputInfo,
+  type InputModel,
   type Lane,
   type RunModel,
   type RunResult,
@@ -353,4 +354,21 @@ function shiftLane(lane: Lane, p: ClockPlacement): Lane {
 
 function round6(v: number): number {
   return Math.round(v * 1e6) / 1e6;
+}
+
+/**
+ * Reads every input of a spec for its analysed model, letting the caller see each parsed event
+ * (diff's call sequences): the same reading as runCase, without detectors or correlation.
+ */
+export async function readModels(
+  spec: RunSpec,
+  hooks: RunHooks,
+  perInput: (input: string) => { tap: (e: unknown, format: InputFormat) => void; done: (model: InputModel | undefined) => void },
+): Promise<void> {
+  for (const s of spec.sources) {
+    if (hooks.signal?.aborted) throw new FaultlineError('E_CANCELLED', 'the run was cancelled');
+    const user = perInput(s.name);
+    const r = await readInput(s, { timezone: spec.input_timezones[s.name] ?? spec.timezone, tap: user.tap });
+    user.done(r.model);
+  }
 }

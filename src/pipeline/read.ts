@@ -46,6 +46,8 @@ export interface ReadHooks {
    * `readArchive`): read from it instead of opening `ref`. It is closed here.
    */
   opened?: OpenedSource;
+  /** sees every parsed event before its analysis does (diff's call sequences); must not keep them unbounded */
+  tap?: (e: unknown, format: InputFormat) => void;
 }
 
 type Choice =
@@ -151,10 +153,20 @@ async function readOpened(
     ): Promise<ReadResult> => {
       let summary: ParseSummary;
       try {
-        summary = await parse((e) => {
-          emitted++;
-          analysis.add(e);
-        });
+        const tap = hooks.tap;
+        const fmt = info.format;
+        summary = await parse(
+          tap
+            ? (e) => {
+                emitted++;
+                tap(e, fmt);
+                analysis.add(e);
+              }
+            : (e) => {
+                emitted++;
+                analysis.add(e);
+              },
+        );
       } catch (err) {
         if (emitted === 0) throw err;
         // Part-way failure: keep what was read.
