@@ -225,25 +225,30 @@ async function openRaw(name: string, raw: Raw): Promise<OpenedSource> {
 
   let streamError: FaultlineError | undefined;
   async function* chunks(): AsyncGenerator<Buffer> {
-    for (const p of headParts) {
-      bytes += p.length;
-      yield p;
-    }
-    if (!ended) {
-      for (;;) {
-        let r: IteratorResult<Buffer>;
-        try {
-          r = await content.next();
-        } catch (err) {
-          rawError ??= err as Error;
-          break;
-        }
-        if (r.done) break;
-        bytes += r.value.length;
-        yield r.value;
+    try {
+      for (const p of headParts) {
+        bytes += p.length;
+        yield p;
       }
+      if (!ended) {
+        for (;;) {
+          let r: IteratorResult<Buffer>;
+          try {
+            r = await content.next();
+          } catch (err) {
+            rawError ??= err as Error;
+            break;
+          }
+          if (r.done) break;
+          bytes += r.value.length;
+          yield r.value;
+        }
+      }
+      streamError = endError();
+    } finally {
+      // Left early (a cancelled run): let the decompressor and the raw stream go.
+      if (!ended) await content.return?.(undefined);
     }
-    streamError = endError();
   }
 
   return {
@@ -282,6 +287,7 @@ async function* gunzipChunks(
   let delivered = 0;
   /** the compressed bytes so far, while they are few: what a fault is recovered from */
   let kept: Buffer[] | undefined = [];
+  let stopped = false;
   const poke = (): void => {
     const w = wake;
     wake = undefined;
@@ -324,6 +330,7 @@ async function* gunzipChunks(
     try {
       for await (const chunk of raw) {
         for (let i = 0; i < chunk.length; i += GZIP_SLICE) {
+          if (stopped) return;
           if (faultAt !== undefined) continue; // keep reading raw bytes for the digest
           const slice = chunk.subarray(i, i + GZIP_SLICE);
           const before = fed;
@@ -343,7 +350,7 @@ async function* gunzipChunks(
           if (queue.length > 4) await new Promise<void>((r) => (drainedOutput = r));
         }
       }
-      if (faultAt === undefined) {
+      if (faultAt === undefined && !stopped) {
         // end's callback comes before a cut stream's error: wait for 'close', which follows either.
         gunzip.end();
         await closed;
@@ -356,21 +363,27 @@ async function* gunzipChunks(
     finish();
   })();
 
-  for (;;) {
-    if (queue.length) {
-      const c = queue.shift()!;
-      if (queue.length <= 4 && drainedOutput) {
-        const d = drainedOutput;
-        drainedOutput = undefined;
-        d();
+  try {
+    for (;;) {
+      if (queue.length) {
+        const c = queue.shift()!;
+        if (queue.length <= 4 && drainedOutput) {
+          const d = drainedOutput;
+          drainedOutput = undefined;
+          d();
+        }
+        yield c;
+        continue;
       }
-      yield c;
-      continue;
+      if (finished) break;
+      await waitTurn();
     }
-    if (finished) break;
-    await waitTurn();
+  } finally {
+    // Also when the consumer stops early (a cancelled run): the feeder stops at its next step.
+    stopped = true;
+    if (!finished) gunzip.destroy();
+    drainedOutput?.();
   }
-  if (drainedOutput) drainedOutput();
   await feeder;
 }
 

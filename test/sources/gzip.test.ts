@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readInput } from '../../src/pipeline/index.js';
@@ -64,5 +65,24 @@ describe('gzip damaged or cut short (issue 9, item 11)', () => {
   it('an intact gzip reads whole with no warning', async () => {
     const info = await read('client.strace.gz');
     expect(info).toMatchObject({ format: 'strace', status: 'read', bytes: whole.length, warnings: [] });
+  });
+});
+
+describe('gzip and cancellation', () => {
+  it('a cancelled read of a gzip source stops within a chunk', async () => {
+    const big = gzipSync(Buffer.concat(Array.from({ length: 30 }, () => whole)));
+    const ac = new AbortController();
+    let progress = 0;
+    const read = readInput(
+      { kind: 'memory', name: 'big.strace.gz', bytes: new Uint8Array(big) },
+      {
+        signal: ac.signal,
+        onEvent: (e) => {
+          if (e.type === 'input-progress' && ++progress === 1) ac.abort();
+        },
+      },
+    );
+    await expect(read).rejects.toMatchObject({ code: 'E_CANCELLED' });
+    expect(progress).toBe(1);
   });
 });
