@@ -1,5 +1,5 @@
 import type { Clock } from './time.js';
-import { formatLocation, type Location } from './errors.js';
+import { formatLocation, type ErrorCode, type Location } from './errors.js';
 
 export type InputFormat =
   | 'strace'
@@ -23,9 +23,11 @@ export interface InputInfo {
   status: InputStatus;
   error?: string;
   /** error code when status is 'error' */
-  error_code?: string;
+  error_code?: ErrorCode;
   /** bytes read (after decompression) */
   bytes?: number;
+  /** sha256 (hex) of the input's content: finding ids and resumed batches key on it, never on the path's spelling */
+  sha256?: string;
   /** records read: lines, packets or transfers */
   events: number;
   clock: Clock;
