@@ -28,7 +28,7 @@ import { DEFAULT_ARCHIVE_LIMITS, listArchive, type ArchiveLimits } from './archi
 import { discoverCases, type FoundCase } from './discover.js';
 import { INDEX_FINDINGS_MAX, renderIndex, serverOf, type IndexFinding } from './index-page.js';
 import { caseFileStem } from './names.js';
-import { appendJournal, caseKey, fileDigest, JOURNAL, readJournal, type FileDigest, type JournalEntry } from './state.js';
+import { caseKey, fileDigest, JOURNAL, JournalWriter, readJournal, type FileDigest, type JournalEntry } from './state.js';
 import { failedRecord, recordOf, summaryCsv, type CaseRecord } from './summary.js';
 import { AtomicStream, removeStaleTemps, writeAtomic } from './write.js';
 
@@ -100,9 +100,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
   await removeStaleTemps(out);
   await removeStaleTemps(casesDir);
   const journal = opts.resume ? await readJournal(journalFile) : new Map<string, JournalEntry>();
-  if (!opts.resume) await writeAtomic(journalFile, '');
 
   const cases = await discoverCases(opts.inputs, { exclude: [out] });
+  const journalOut = await JournalWriter.open(journalFile, !opts.resume);
   const records: (CaseRecord | undefined)[] = new Array(cases.length);
   const progress: BatchProgress = {
     total: cases.length,
@@ -115,6 +115,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
   };
   const report = () => opts.onProgress?.({ ...progress });
   const jsonRender = await loadRenderer('json');
+  const cached = new Map<string, CaseFindings>();
+  let cachedBytes = 0;
   const htmlRender = await loadRenderer('html');
 
   const runOne = async (c: FoundCase): Promise<{ record: CaseRecord; skipped: boolean } | undefined> => {
@@ -174,7 +176,13 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     }
     const files: Record<string, FileDigest> = {};
     (await digests).forEach((d, i) => (files[c.files[i].path] = d));
-    await appendJournal(journalFile, { case: c.name, key: await keyOf(), files, record });
+    await journalOut.append({ case: c.name, key: await keyOf(), files, record });
+    // What the summaries need of this case, kept while small (cases skipped or past the budget are read back from their JSON).
+    const listed = findingsOf(record, result);
+    if (cachedBytes + listed.bytes <= FINDINGS_CACHE_BYTES) {
+      cachedBytes += listed.bytes;
+      cached.set(c.name, listed);
+    }
     return { record, skipped: false };
   };
 
@@ -204,11 +212,12 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
   };
   const lanes = Array.from({ length: Math.min(concurrency, Math.max(1, cases.length)) }, lane);
   const settled = await Promise.allSettled(lanes);
+  await journalOut.close();
   const fatal = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
 
   const doneRecords = records.filter((r): r is CaseRecord => r !== undefined);
   const interrupted = Boolean(opts.signal?.aborted) && doneRecords.length < cases.length;
-  const outFiles = await writeSummaries(out, doneRecords, cases.length, interrupted, registry);
+  const outFiles = await writeSummaries(out, doneRecords, cached, cases.length, interrupted, registry);
   if (fatal) throw fatal.reason;
   return {
     records: doneRecords,
@@ -220,41 +229,69 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
   };
 }
 
+/**
+ * Findings held in memory for findings.jsonl and the index, up to this many bytes of JSON
+ * lines; past it a case's findings are read back from its JSON report when the summaries are
+ * written (a batch of thousands of cases with thousands of findings each stays bounded).
+ */
+const FINDINGS_CACHE_BYTES = 64 * 1024 * 1024;
+
+interface CaseFindings {
+  lines: string;
+  rows: IndexFinding[];
+  bytes: number;
+}
+
+function findingsOf(r: CaseRecord, result: RunResult): CaseFindings {
+  const fmt = new TimeFormatter(result);
+  let lines = '';
+  const rows: IndexFinding[] = [];
+  result.findings.forEach((f, i) => {
+    const href = `${r.report_html}#finding-${i}`;
+    lines += JSON.stringify({ case: r.name, report: href, ...f }) + '\n';
+    if (i < INDEX_FINDINGS_MAX)
+      rows.push({
+        case: r.name,
+        href,
+        id: f.id,
+        detector: f.detector,
+        severity: f.severity,
+        title: f.title,
+        server: serverOf(f),
+        url: f.subject.url ?? '',
+        start: f.start,
+        time: fmt.format(f.start),
+      });
+  });
+  return { lines, rows, bytes: lines.length * 2 };
+}
+
 /** summary.csv, findings.jsonl and index.html for the cases done, each renamed into place whole. */
-async function writeSummaries(out: string, records: CaseRecord[], found: number, interrupted: boolean, registry: readonly Detector[]): Promise<BatchOutcome['out']> {
+async function writeSummaries(
+  out: string,
+  records: CaseRecord[],
+  cached: Map<string, CaseFindings>,
+  found: number,
+  interrupted: boolean,
+  registry: readonly Detector[],
+): Promise<BatchOutcome['out']> {
   const files = { summary: path.join(out, 'summary.csv'), findings: path.join(out, 'findings.jsonl'), index: path.join(out, 'index.html') };
   const detectorIds = registry.map((d) => d.id).sort();
   await writeAtomic(files.summary, summaryCsv(records, detectorIds));
 
-  // One case's findings in memory at a time, read back from its JSON report (cases skipped by --resume included).
   const jsonl = new AtomicStream(files.findings);
   const indexFindings: IndexFinding[] = [];
   let total = 0;
   try {
     for (const r of records) {
       if (!r.report_json || r.findings === 0) continue;
-      const result = JSON.parse(await readFile(path.join(out, r.report_json), 'utf8')) as RunResult;
-      const fmt = new TimeFormatter(result);
-      let lines = '';
-      result.findings.forEach((f, i) => {
-        const href = `${r.report_html}#finding-${i}`;
-        lines += JSON.stringify({ case: r.name, report: href, ...f }) + '\n';
-        total++;
-        if (indexFindings.length < INDEX_FINDINGS_MAX)
-          indexFindings.push({
-            case: r.name,
-            href,
-            id: f.id,
-            detector: f.detector,
-            severity: f.severity,
-            title: f.title,
-            server: serverOf(f),
-            url: f.subject.url ?? '',
-            start: f.start,
-            time: fmt.format(f.start),
-          });
-      });
-      await jsonl.write(lines);
+      const f = cached.get(r.name) ?? findingsOf(r, JSON.parse(await readFile(path.join(out, r.report_json), 'utf8')) as RunResult);
+      await jsonl.write(f.lines);
+      total += r.findings;
+      for (const row of f.rows) {
+        if (indexFindings.length >= INDEX_FINDINGS_MAX) break;
+        indexFindings.push(row);
+      }
     }
     await jsonl.commit();
   } catch (err) {

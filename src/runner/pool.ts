@@ -8,17 +8,17 @@
  *     stuck in a loop or on a read that never ends is stopped;
  *   - past the thread's memory limit it fails with E_LIMIT;
  *   - a thread that crashes fails its case with E_INTERNAL;
+ *   (a thread that dies takes its case's pending events with it: they are not waited for)
  * and in each of these the pool starts a fresh thread and goes on.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { FaultlineError, type RunEvent, type RunResult, type RunSpec } from '../model/index.js';
 import type { Runner, RunOptions } from './types.js';
-import { EVENTS_END, EVENTS_START, type PoolReply, type PoolTask } from './worker.js';
+import type { PoolMessage, PoolReply, PoolTask } from './worker.js';
 
 /**
  * Old-generation heap per thread. A 200 MB HTTP capture peaks near 165 MB RSS (bench/analyze),
@@ -43,6 +43,9 @@ export class PoolRunner implements Runner {
   private readonly pool: Piscina<PoolTask, PoolReply>;
   private readonly registryModule?: string;
   private closed = false;
+  /** cases running or queued, by the number their thread tags messages with */
+  private readonly listeners = new Map<number, (m: PoolMessage) => void>();
+  private nextId = 1;
 
   constructor(opts: PoolOptions = {}) {
     this.jobs = Math.max(1, Math.floor(opts.jobs ?? availableParallelism()));
@@ -60,6 +63,9 @@ export class PoolRunner implements Runner {
       maxQueue: Infinity,
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
     });
+    this.pool.on('message', (m: PoolMessage) => {
+      if (m && m.faultline === 'case') this.listeners.get(m.id)?.(m);
+    });
   }
 
   async run(spec: RunSpec, opts: RunOptions = {}): Promise<RunResult> {
@@ -76,22 +82,21 @@ export class PoolRunner implements Runner {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
 
-    const { port1, port2 } = new MessageChannel();
-    // Messages on one port arrive in order: the end marker says every event came before it.
+    const id = this.nextId++;
     let eventsDone!: () => void;
     const allEvents = new Promise<void>((resolve) => (eventsDone = resolve));
-    port1.on('message', (m: RunEvent | typeof EVENTS_START | typeof EVENTS_END) => {
-      if (m === EVENTS_START) {
+    this.listeners.set(id, (m) => {
+      if (m.kind === 'start') {
         // The time limit counts the case's run, not its wait in the queue.
         if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) timer = setTimeout(() => end('timeout'), opts.timeoutMs);
-      } else if (m === EVENTS_END) eventsDone();
-      else opts.onEvent?.(m);
+      } else if (m.kind === 'end') eventsDone();
+      else if (m.event) opts.onEvent?.(m.event);
     });
-    port1.on('close', () => eventsDone());
 
-    const task: PoolTask = { spec, events: port2, ...(this.registryModule ? { registryModule: this.registryModule } : {}) };
+    const task: PoolTask = { spec, id, ...(this.registryModule ? { registryModule: this.registryModule } : {}) };
     try {
-      const reply = await this.pool.run(task, { signal: stop.signal, transferList: [port2] });
+      const reply = await this.pool.run(task, { signal: stop.signal });
+      // The reply and the thread's messages travel on different ports: wait for the end marker.
       await allEvents;
       if (reply.ok) return reply.result;
       throw new FaultlineError(reply.error.code, reply.error.message, reply.error.location);
@@ -103,7 +108,7 @@ export class PoolRunner implements Runner {
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      port1.close();
+      this.listeners.delete(id);
     }
   }
 
