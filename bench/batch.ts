@@ -8,12 +8,17 @@
  *   large  4 folders, each one 60 MB HTTP capture (bench/gen-http-pcap).
  *
  * Each runs with --jobs 1 and --jobs 2 into a fresh --out. Overhead per case
- * is the batch's wall time per case at --jobs 1 minus the same cases'
- * analysis alone (runCase in this process, one after another, warm).
+ * is the batch's time per case at --jobs 1 minus the same cases' analysis
+ * alone (runCase in this process, one after another, warm), in wall time and
+ * in CPU time of the whole process (on a shared machine the load stretches
+ * wall time; the CPU figure is what batch itself costs). The 1-minute load
+ * average is printed with each shape: --jobs 2 can only beat --jobs 1 by
+ * what the machine has free.
  *
  *   node dist/bench/batch.js [tiny|small|large]...
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBatch } from '../src/batch/index.js';
@@ -74,8 +79,15 @@ function bytesUnder(dir: string): number {
 
 interface Timing {
   seconds: number;
+  /** CPU seconds of the whole process, every thread: load on a shared machine stretches wall time, not this */
+  cpu: number;
   cases: number;
   peakRssMb: number;
+}
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
 }
 
 async function timeBatch(input: string, jobs: number): Promise<Timing> {
@@ -87,11 +99,13 @@ async function timeBatch(input: string, jobs: number): Promise<Timing> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   try {
     const r = await runBatch({ inputs: [input], out, runner, flags: { tz: ['UTC'] } });
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds(c0);
     if (r.records.some((x) => x.status === 'failed')) throw new Error(`a case failed: ${r.records.find((x) => x.status === 'failed')!.error}`);
-    return { seconds, cases: r.records.length, peakRssMb: peak / 1e6 };
+    return { seconds, cpu, cases: r.records.length, peakRssMb: peak / 1e6 };
   } finally {
     clearInterval(sampler);
     await runner.close();
@@ -99,20 +113,23 @@ async function timeBatch(input: string, jobs: number): Promise<Timing> {
 }
 
 /** The cases' analysis alone: runCase here, one after another (after one warm-up pass over a few). */
-async function analysisAlone(input: string, limit: number): Promise<number> {
+async function analysisAlone(input: string, limit: number): Promise<{ wall: number; cpu: number }> {
   const dirs = readdirSync(input).filter((d) => !d.startsWith('.')).sort().slice(0, limit);
   for (const d of dirs.slice(0, 10)) await runCase(await buildSpec([path.join(input, d)], { tz: ['UTC'] }));
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (const d of dirs) await runCase(await buildSpec([path.join(input, d)], { tz: ['UTC'] }));
-  return (performance.now() - t0) / 1000 / dirs.length;
+  return { wall: (performance.now() - t0) / 1000 / dirs.length, cpu: cpuSeconds(c0) / dirs.length };
 }
 
 async function shape(name: string, input: string, label: string, overheadSample: number): Promise<BenchResult[]> {
   const bytes = bytesUnder(input);
+  const load = os.loadavg()[0];
   const one = await timeBatch(input, 1);
   const two = await timeBatch(input, 2);
-  const perCase = await analysisAlone(input, overheadSample);
-  const overheadMs = (one.seconds / one.cases - perCase) * 1000;
+  const alone = await analysisAlone(input, overheadSample);
+  const overheadMs = (one.seconds / one.cases - alone.wall) * 1000;
+  const overheadCpuMs = (one.cpu / one.cases - alone.cpu) * 1000;
   const row = (t: Timing, jobs: number, note: string): BenchResult => ({
     name: `batch ${name} (${label}) --jobs ${jobs}`,
     bytes,
@@ -124,8 +141,13 @@ async function shape(name: string, input: string, label: string, overheadSample:
     note,
   });
   return [
-    row(one, 1, `${(one.cases / one.seconds).toFixed(1)} cases/s; analysis alone ${(perCase * 1000).toFixed(1)} ms/case; batch overhead ${overheadMs.toFixed(1)} ms/case (main-thread peak RSS)`),
-    row(two, 2, `${(two.cases / two.seconds).toFixed(1)} cases/s; ${(one.seconds / two.seconds).toFixed(2)}x --jobs 1`),
+    row(
+      one,
+      1,
+      `${(one.cases / one.seconds).toFixed(1)} cases/s; analysis alone ${(alone.wall * 1000).toFixed(1)} ms/case (CPU ${(alone.cpu * 1000).toFixed(1)}); ` +
+        `batch overhead ${overheadMs.toFixed(1)} ms/case wall, ${overheadCpuMs.toFixed(1)} ms/case CPU; load average ${load.toFixed(1)}`,
+    ),
+    row(two, 2, `${(two.cases / two.seconds).toFixed(1)} cases/s; ${(one.seconds / two.seconds).toFixed(2)}x --jobs 1 (CPU ${one.cpu.toFixed(1)} s vs ${two.cpu.toFixed(1)} s)`),
   ];
 }
 

@@ -226,7 +226,20 @@ async function listZip(file: string, display: string, limits: ArchiveLimits): Pr
   return { kind: 'zip', members, skipped, size, sha256, ...(error ? { error } : {}) };
 }
 
+/** Files up to this size are hashed from one read: a stream costs more than the hashing of a small file. */
+const ONE_READ_MAX = 4 * 1024 * 1024;
+
 export async function digestFile(file: string): Promise<{ sha256: string; size: number }> {
+  const fh = await open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (size <= ONE_READ_MAX) {
+      const bytes = await fh.readFile();
+      return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+    }
+  } finally {
+    await fh.close();
+  }
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
