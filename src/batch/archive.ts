@@ -61,8 +61,15 @@ export function archiveKind(fileName: string): ArchiveKind | undefined {
   return undefined;
 }
 
-export async function listArchive(file: string, display: string, kind: ArchiveKind, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<ArchiveListing> {
-  return kind === 'tar' ? listTar(file, display, limits) : listZip(file, display, limits);
+/** `signal` ends the listing early (Ctrl-C during a long archive): the listing is then of no use. */
+export async function listArchive(
+  file: string,
+  display: string,
+  kind: ArchiveKind,
+  limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
+  signal?: AbortSignal,
+): Promise<ArchiveListing> {
+  return kind === 'tar' ? listTar(file, display, limits, signal) : listZip(file, display, limits, signal);
 }
 
 class Budget {
@@ -97,7 +104,7 @@ const TAR_SKIP: Record<string, string> = {
   fifo: 'a fifo entry: not read',
 };
 
-async function listTar(file: string, display: string, limits: ArchiveLimits): Promise<ArchiveListing> {
+async function listTar(file: string, display: string, limits: ArchiveLimits, signal?: AbortSignal): Promise<ArchiveListing> {
   const members: ArchiveMember[] = [];
   const skipped: { name: string; reason: string }[] = [];
   const seen = new Set<string>();
@@ -138,7 +145,7 @@ async function listTar(file: string, display: string, limits: ArchiveLimits): Pr
     gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
     const raw = createReadStream(file, { highWaterMark: 1 << 20 });
     const stages = gzip ? [raw, tap, createGunzip(), extract] : [raw, tap, extract];
-    await Promise.all([pipeline(stages as unknown as [Readable, Transform, NodeJS.WritableStream]), consume()]);
+    await Promise.all([pipeline(stages as unknown as [Readable, Transform, NodeJS.WritableStream], { signal }), consume()]);
   } catch (err) {
     extract.destroy();
     if (err instanceof FaultlineError) error = err;
@@ -176,15 +183,17 @@ const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
 const S_IFDIR = 0o040000;
 
-async function listZip(file: string, display: string, limits: ArchiveLimits): Promise<ArchiveListing> {
+async function listZip(file: string, display: string, limits: ArchiveLimits, signal?: AbortSignal): Promise<ArchiveListing> {
   const members: ArchiveMember[] = [];
   const skipped: { name: string; reason: string }[] = [];
   const seen = new Set<string>();
   const budget = new Budget(limits, display);
-  const { sha256, size } = await digestFile(file);
+  let sha256 = '';
+  let size = 0;
   let error: FaultlineError | undefined;
   let zip: yauzl.ZipFile | undefined;
   try {
+    ({ sha256, size } = await digestFile(file, signal));
     // decodeStrings off: yauzl would fail the whole archive on one `../` name; names are only names here.
     zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
       yauzl.open(file, { lazyEntries: true, decodeStrings: false, autoClose: false }, (err, z) => (err ? reject(err) : resolve(z!))),
@@ -229,7 +238,7 @@ async function listZip(file: string, display: string, limits: ArchiveLimits): Pr
 /** Files up to this size are hashed from one read: a stream costs more than the hashing of a small file. */
 const ONE_READ_MAX = 4 * 1024 * 1024;
 
-export async function digestFile(file: string): Promise<{ sha256: string; size: number }> {
+export async function digestFile(file: string, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
   const fh = await open(file, 'r');
   try {
     const { size } = await fh.stat();
@@ -242,7 +251,7 @@ export async function digestFile(file: string): Promise<{ sha256: string; size: 
   }
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, signal })) {
     hash.update(chunk as Buffer);
     size += (chunk as Buffer).length;
   }

@@ -126,14 +126,14 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     const reports = { json: `cases/${stem}.json`, html: `cases/${stem}.html` };
     const known = journal.get(c.name);
 
-    // Digests of the case's files on disk, read while the case runs (or from the journal when their stat is unchanged).
-    const digests = Promise.all(c.files.map((f) => fileDigest(f, known?.files)));
-    const keyOf = async () =>
-      caseKey(
-        VERSION,
-        base,
-        (await digests).map((d, i) => ({ name: c.files[i].name, sha256: d.sha256 })),
-      );
+    // Digests of the case's files on disk, read while the case runs (or from the journal when
+    // their stat is unchanged). A file that cannot be read again leaves the case out of the
+    // journal (it runs again on --resume), never fails it.
+    const digests: Promise<FileDigest[] | undefined> = Promise.all(c.files.map((f) => fileDigest(f, known?.files, opts.signal))).catch(() => undefined);
+    const keyOf = async (): Promise<string | undefined> => {
+      const d = await digests;
+      return d && caseKey(VERSION, base, d.map((x, i) => ({ name: c.files[i].name, sha256: x.sha256 })));
+    };
 
     if (known && known.record.status !== 'failed' && (await keyOf()) === known.key && (await exists(path.join(out, reports.json))) && (await exists(path.join(out, reports.html))))
       return { record: { ...known.record, report_json: reports.json, report_html: reports.html }, skipped: true };
@@ -143,7 +143,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     const expandErrors: RunSpec['expand_errors'] = [];
     const skippedInputs: InputInfo[] = [];
     if (c.kind === 'archive') {
-      const listing = await listArchive(c.files[0].path, c.name, c.archive!, limits);
+      const listing = await listArchive(c.files[0].path, c.name, c.archive!, limits, opts.signal);
+      if (opts.signal?.aborted) return undefined;
       if (listing.error && listing.members.length === 0)
         return { record: failedRecord(baseRec, listing.error.code, listing.error.message, seconds(started)), skipped: false };
       if (listing.error) expandErrors.push({ name: c.name, code: listing.error.code, message: listing.error.message });
@@ -174,9 +175,13 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     } catch (err) {
       throw new FaultlineError('E_OUTPUT', `cannot write the reports of case ${c.name}: ${(err as Error).message}`, { file: opts.out });
     }
-    const files: Record<string, FileDigest> = {};
-    (await digests).forEach((d, i) => (files[c.files[i].path] = d));
-    await journalOut.append({ case: c.name, key: await keyOf(), files, record });
+    const d = await digests;
+    const key = await keyOf();
+    if (d && key) {
+      const files: Record<string, FileDigest> = {};
+      d.forEach((x, i) => (files[c.files[i].path] = x));
+      await journalOut.append({ case: c.name, key, files, record });
+    }
     // What the summaries need of this case, kept while small (cases skipped or past the budget are read back from their JSON).
     const listed = findingsOf(record, result);
     if (cachedBytes + listed.bytes <= FINDINGS_CACHE_BYTES) {
@@ -197,6 +202,12 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
       let done: Awaited<ReturnType<typeof runOne>>;
       try {
         done = await runOne(cases[i]);
+      } catch (err) {
+        // --out unwritable ends the batch; anything else is a bug of ours, kept on the case it hit.
+        if (err instanceof FaultlineError && err.code === 'E_OUTPUT') throw err;
+        if (opts.signal?.aborted) continue;
+        const c = cases[i];
+        done = { record: failedRecord({ name: c.name, kind: c.kind, bytes: c.bytes }, 'E_INTERNAL', (err as Error)?.message ?? String(err), 0), skipped: false };
       } finally {
         progress.running--;
       }

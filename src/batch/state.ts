@@ -73,10 +73,10 @@ export class JournalWriter {
 }
 
 /** A file's digest, from the journal when its stat is unchanged, else by reading it. */
-export async function fileDigest(f: CaseFile, known: Record<string, FileDigest> | undefined): Promise<FileDigest> {
+export async function fileDigest(f: CaseFile, known: Record<string, FileDigest> | undefined, signal?: AbortSignal): Promise<FileDigest> {
   const k = known?.[f.path];
   if (k && k.size === f.size && k.mtimeMs === f.mtimeMs && k.ctimeMs === f.ctimeMs && k.ino === f.ino) return k;
-  const { sha256 } = await digestFile(f.path);
+  const { sha256 } = await digestFile(f.path, signal);
   return { size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino, sha256 };
 }
 

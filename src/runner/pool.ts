@@ -44,8 +44,11 @@ export class PoolRunner implements Runner {
   private readonly registryModule?: string;
   private closed = false;
   /** cases running or queued, by the number their thread tags messages with */
-  private readonly listeners = new Map<number, (m: PoolMessage) => void>();
+  private readonly pending = new Map<number, { message: (m: PoolMessage) => void; fail: (e: FaultlineError) => void }>();
   private nextId = 1;
+  /** set when the threads cannot start (piscina then stops replacing them and would queue cases forever) */
+  private broken?: FaultlineError;
+  private lastError?: Error;
 
   constructor(opts: PoolOptions = {}) {
     this.jobs = Math.max(1, Math.floor(opts.jobs ?? availableParallelism()));
@@ -64,12 +67,31 @@ export class PoolRunner implements Runner {
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
     });
     this.pool.on('message', (m: PoolMessage) => {
-      if (m && m.faultline === 'case') this.listeners.get(m.id)?.(m);
+      if (m && m.faultline === 'case') this.pending.get(m.id)?.message(m);
+    });
+    // A thread's error outside any case would otherwise be an unhandled 'error' event: the whole process down.
+    this.pool.on('error', (err: Error) => {
+      this.lastError = err;
+      this.checkThreads();
+    });
+    this.pool.on('workerDestroy', () => this.checkThreads());
+  }
+
+  /**
+   * piscina replaces a thread that dies, unless threads die as they start (a worker module that
+   * cannot load): then none is left and queued cases would wait forever. Fail them instead.
+   */
+  private checkThreads(): void {
+    setImmediate(() => {
+      if (this.closed || this.broken || this.pool.threads.length > 0) return;
+      this.broken = new FaultlineError('E_INTERNAL', `the worker threads cannot start${this.lastError ? `: ${this.lastError.message}` : ' (they exit as they start)'}`);
+      for (const p of this.pending.values()) p.fail(this.broken);
     });
   }
 
   async run(spec: RunSpec, opts: RunOptions = {}): Promise<RunResult> {
     if (this.closed) throw new FaultlineError('E_INTERNAL', 'the worker pool is closed');
+    if (this.broken) throw this.broken;
     if (opts.signal?.aborted) throw cancelled();
     const stop = new AbortController();
     let why: 'cancelled' | 'timeout' | undefined;
@@ -85,19 +107,27 @@ export class PoolRunner implements Runner {
     const id = this.nextId++;
     let eventsDone!: () => void;
     const allEvents = new Promise<void>((resolve) => (eventsDone = resolve));
-    this.listeners.set(id, (m) => {
-      if (m.kind === 'start') {
-        // The time limit counts the case's run, not its wait in the queue.
-        if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) timer = setTimeout(() => end('timeout'), opts.timeoutMs);
-      } else if (m.kind === 'end') eventsDone();
-      else if (m.event) opts.onEvent?.(m.event);
+    let failRun!: (e: FaultlineError) => void;
+    const failed = new Promise<never>((_, reject) => (failRun = reject));
+    this.pending.set(id, {
+      message: (m) => {
+        if (m.kind === 'start') {
+          // The time limit counts the case's run, not its wait in the queue.
+          if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) timer = setTimeout(() => end('timeout'), opts.timeoutMs);
+        } else if (m.kind === 'end') eventsDone();
+        else if (m.event) opts.onEvent?.(m.event);
+      },
+      fail: (e) => {
+        failRun(e);
+        stop.abort(e);
+      },
     });
 
     const task: PoolTask = { spec, id, ...(this.registryModule ? { registryModule: this.registryModule } : {}) };
     try {
-      const reply = await this.pool.run(task, { signal: stop.signal });
+      const reply = await Promise.race([this.pool.run(task, { signal: stop.signal }), failed]);
       // The reply and the thread's messages travel on different ports: wait for the end marker.
-      await allEvents;
+      await Promise.race([allEvents, failed]);
       if (reply.ok) return reply.result;
       throw new FaultlineError(reply.error.code, reply.error.message, reply.error.location);
     } catch (err) {
@@ -108,7 +138,7 @@ export class PoolRunner implements Runner {
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      this.listeners.delete(id);
+      this.pending.delete(id);
     }
   }
 
