@@ -19,12 +19,12 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TimeFormatter } from '../../reports/format.js';
 import { loadRenderer } from '../../reports/index.js';
-import type { Detector } from '../detectors/index.js';
+import type { Detector } from '../pipeline/index.js';
 import { FaultlineError, type InputInfo, type RunResult, type RunSpec, type SourceRef } from '../model/index.js';
 import { DETECTORS, specFromSources, type SpecFlags } from '../pipeline/index.js';
 import { VERSION } from '../pipeline/version.js';
 import type { Runner } from '../runner/types.js';
-import { DEFAULT_ARCHIVE_LIMITS, listArchive, type ArchiveLimits } from './archive.js';
+import { DEFAULT_ARCHIVE_LIMITS, listCaseArchive, type ArchiveLimits } from './archive.js';
 import { discoverCases, type FoundCase } from './discover.js';
 import { INDEX_FINDINGS_MAX, renderIndex, serverOf, type IndexFinding } from './index-page.js';
 import { caseFileStem } from './names.js';
@@ -143,7 +143,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     const expandErrors: RunSpec['expand_errors'] = [];
     const skippedInputs: InputInfo[] = [];
     if (c.kind === 'archive') {
-      const listing = await listArchive(c.files[0].path, c.name, c.archive!, limits, opts.signal);
+      const listing = await listCaseArchive(c.files[0].path, c.name, limits, opts.signal);
       if (opts.signal?.aborted) return undefined;
       if (listing.error && listing.members.length === 0)
         return { record: failedRecord(baseRec, listing.error.code, listing.error.message, seconds(started)), skipped: false };
@@ -151,10 +151,10 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
       for (const m of listing.members)
         sources.push({ kind: 'archive-member', archive: c.files[0].path, member: m.name, name: `${c.name}!${m.name}`, size: m.size });
       for (const s of listing.skipped)
-        skippedInputs.push({ path: `${c.name}!${s.name}`, format: 'unknown', status: 'skipped', events: 0, clock: 'none', warnings: [], notes: [s.reason] });
+        skippedInputs.push({ path: `${c.name}!${s.name}`, format: 'unknown', status: 'skipped', events: 0, clock: 'none', warnings: [], notes: [s.reason ?? 'not a regular file'] });
     } else {
       for (const f of c.files)
-        sources.push({ kind: 'file', path: f.path, name: f.name, ...(c.kind === 'folder' ? { folder: c.name } : c.inFolder ? { folder: c.inFolder } : {}) });
+        sources.push({ kind: 'file', path: f.path, name: f.name, ...(c.kind === 'folder' ? { folder: c.name } : {}) });
     }
     const spec: RunSpec = { ...base, sources, expand_errors: expandErrors };
 
@@ -235,6 +235,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     found: cases.length,
     skipped: progress.skipped,
     interrupted,
+    // A case that held no trace (a README lying beside the incidents) is listed as such, not an error of the batch.
     exitCode: doneRecords.some((r) => r.status === 'failed' || r.status === 'partial') ? 3 : 0,
     out: outFiles,
   };

@@ -6,7 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
-import type { Detector } from '../detectors/index.js';
+import type { Detector } from '../pipeline/index.js';
 import { FaultlineError, type ErrorCode, type Location, type RunEvent, type RunResult, type RunSpec } from '../model/index.js';
 import { runCase } from '../pipeline/index.js';
 
