@@ -38,8 +38,6 @@ export interface FoundCase {
   /** the folder's files, the archive, or the file */
   files: CaseFile[];
   archive?: ArchiveKind;
-  /** a lone file found in a folder: like analyze's folder members, a file that is no trace is skipped, not an error */
-  inFolder?: string;
   /** bytes on disk */
   bytes: number;
   /** a problem found while walking (a path named that does not exist, an unreadable folder): the case fails with it */
@@ -106,7 +104,7 @@ export async function discoverCases(inputs: string[], opts: DiscoverOptions = {}
       if (st.isDirectory()) subdirs.push(e.name);
       else if (!st.isFile()) continue; // fifos, sockets, devices hold no trace on disk
       else if (archiveKind(e.name)) found.push({ ...fileCase(abs, name, st), kind: 'archive', archive: archiveKind(e.name) });
-      else if (root) found.push({ ...fileCase(abs, name, st), inFolder: '.' });
+      else if (root) found.push(fileCase(abs, name, st));
       else files.push(caseFile(abs, name, st));
     }
     if (files.length) found.push({ name: rel, kind: 'folder', files, bytes: files.reduce((n, f) => n + f.size, 0) });

@@ -214,7 +214,7 @@ function findingRow(f: IndexFinding, i: number): string {
     `<td><span class="sev ${esc(f.severity)}">${esc(f.severity)}</span></td>`,
     `<td><button type="button" class="pick" data-pick="detector" title="show only this detector">${esc(f.detector)}</button></td>`,
     `<td>${esc(f.title)}</td>`,
-    `<td class="mono">${f.server ? `<button type="button" class="pick" data-pick="server" title="show only this server">${esc(f.server)}</button>` : ''}</td>`,
+    `<td class="mono nw">${f.server ? `<button type="button" class="pick" data-pick="server" title="show only this server">${esc(f.server)}</button>` : ''}</td>`,
     `<td class="mono">${f.url ? `<button type="button" class="pick" data-pick="url" title="show only this URL">${esc(f.url)}</button>` : ''}</td>`,
     `<td class="mono nw">${esc(toMillis(f.time))}</td>`,
     '</tr>',

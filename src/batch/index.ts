@@ -19,16 +19,16 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TimeFormatter } from '../../reports/format.js';
 import { loadRenderer } from '../../reports/index.js';
-import type { Detector } from '../detectors/index.js';
+import type { Detector } from '../pipeline/index.js';
 import { FaultlineError, type InputInfo, type RunResult, type RunSpec, type SourceRef } from '../model/index.js';
 import { DETECTORS, specFromSources, type SpecFlags } from '../pipeline/index.js';
 import { VERSION } from '../pipeline/version.js';
 import type { Runner } from '../runner/types.js';
-import { DEFAULT_ARCHIVE_LIMITS, listArchive, type ArchiveLimits } from './archive.js';
+import { DEFAULT_ARCHIVE_LIMITS, listCaseArchive, type ArchiveLimits } from './archive.js';
 import { discoverCases, type FoundCase } from './discover.js';
 import { INDEX_FINDINGS_MAX, renderIndex, serverOf, type IndexFinding } from './index-page.js';
 import { caseFileStem } from './names.js';
-import { appendJournal, caseKey, fileDigest, JOURNAL, readJournal, type FileDigest, type JournalEntry } from './state.js';
+import { caseKey, fileDigest, JOURNAL, JournalWriter, readJournal, type FileDigest, type JournalEntry } from './state.js';
 import { failedRecord, recordOf, summaryCsv, type CaseRecord } from './summary.js';
 import { AtomicStream, removeStaleTemps, writeAtomic } from './write.js';
 
@@ -100,9 +100,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
   await removeStaleTemps(out);
   await removeStaleTemps(casesDir);
   const journal = opts.resume ? await readJournal(journalFile) : new Map<string, JournalEntry>();
-  if (!opts.resume) await writeAtomic(journalFile, '');
 
   const cases = await discoverCases(opts.inputs, { exclude: [out] });
+  const journalOut = await JournalWriter.open(journalFile, !opts.resume);
   const records: (CaseRecord | undefined)[] = new Array(cases.length);
   const progress: BatchProgress = {
     total: cases.length,
@@ -115,6 +115,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
   };
   const report = () => opts.onProgress?.({ ...progress });
   const jsonRender = await loadRenderer('json');
+  const cached = new Map<string, CaseFindings>();
+  let cachedBytes = 0;
   const htmlRender = await loadRenderer('html');
 
   const runOne = async (c: FoundCase): Promise<{ record: CaseRecord; skipped: boolean } | undefined> => {
@@ -124,14 +126,14 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     const reports = { json: `cases/${stem}.json`, html: `cases/${stem}.html` };
     const known = journal.get(c.name);
 
-    // Digests of the case's files on disk, read while the case runs (or from the journal when their stat is unchanged).
-    const digests = Promise.all(c.files.map((f) => fileDigest(f, known?.files)));
-    const keyOf = async () =>
-      caseKey(
-        VERSION,
-        base,
-        (await digests).map((d, i) => ({ name: c.files[i].name, sha256: d.sha256 })),
-      );
+    // Digests of the case's files on disk, read while the case runs (or from the journal when
+    // their stat is unchanged). A file that cannot be read again leaves the case out of the
+    // journal (it runs again on --resume), never fails it.
+    const digests: Promise<FileDigest[] | undefined> = Promise.all(c.files.map((f) => fileDigest(f, known?.files, opts.signal))).catch(() => undefined);
+    const keyOf = async (): Promise<string | undefined> => {
+      const d = await digests;
+      return d && caseKey(VERSION, base, d.map((x, i) => ({ name: c.files[i].name, sha256: x.sha256 })));
+    };
 
     if (known && known.record.status !== 'failed' && (await keyOf()) === known.key && (await exists(path.join(out, reports.json))) && (await exists(path.join(out, reports.html))))
       return { record: { ...known.record, report_json: reports.json, report_html: reports.html }, skipped: true };
@@ -141,17 +143,18 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     const expandErrors: RunSpec['expand_errors'] = [];
     const skippedInputs: InputInfo[] = [];
     if (c.kind === 'archive') {
-      const listing = await listArchive(c.files[0].path, c.name, c.archive!, limits);
+      const listing = await listCaseArchive(c.files[0].path, c.name, limits, opts.signal);
+      if (opts.signal?.aborted) return undefined;
       if (listing.error && listing.members.length === 0)
         return { record: failedRecord(baseRec, listing.error.code, listing.error.message, seconds(started)), skipped: false };
       if (listing.error) expandErrors.push({ name: c.name, code: listing.error.code, message: listing.error.message });
       for (const m of listing.members)
         sources.push({ kind: 'archive-member', archive: c.files[0].path, member: m.name, name: `${c.name}!${m.name}`, size: m.size });
       for (const s of listing.skipped)
-        skippedInputs.push({ path: `${c.name}!${s.name}`, format: 'unknown', status: 'skipped', events: 0, clock: 'none', warnings: [], notes: [s.reason] });
+        skippedInputs.push({ path: `${c.name}!${s.name}`, format: 'unknown', status: 'skipped', events: 0, clock: 'none', warnings: [], notes: [s.reason ?? 'not a regular file'] });
     } else {
       for (const f of c.files)
-        sources.push({ kind: 'file', path: f.path, name: f.name, ...(c.kind === 'folder' ? { folder: c.name } : c.inFolder ? { folder: c.inFolder } : {}) });
+        sources.push({ kind: 'file', path: f.path, name: f.name, ...(c.kind === 'folder' ? { folder: c.name } : {}) });
     }
     const spec: RunSpec = { ...base, sources, expand_errors: expandErrors };
 
@@ -172,9 +175,19 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     } catch (err) {
       throw new FaultlineError('E_OUTPUT', `cannot write the reports of case ${c.name}: ${(err as Error).message}`, { file: opts.out });
     }
-    const files: Record<string, FileDigest> = {};
-    (await digests).forEach((d, i) => (files[c.files[i].path] = d));
-    await appendJournal(journalFile, { case: c.name, key: await keyOf(), files, record });
+    const d = await digests;
+    const key = await keyOf();
+    if (d && key) {
+      const files: Record<string, FileDigest> = {};
+      d.forEach((x, i) => (files[c.files[i].path] = x));
+      await journalOut.append({ case: c.name, key, files, record });
+    }
+    // What the summaries need of this case, kept while small (cases skipped or past the budget are read back from their JSON).
+    const listed = findingsOf(record, result);
+    if (cachedBytes + listed.bytes <= FINDINGS_CACHE_BYTES) {
+      cachedBytes += listed.bytes;
+      cached.set(c.name, listed);
+    }
     return { record, skipped: false };
   };
 
@@ -189,6 +202,12 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
       let done: Awaited<ReturnType<typeof runOne>>;
       try {
         done = await runOne(cases[i]);
+      } catch (err) {
+        // --out unwritable ends the batch; anything else is a bug of ours, kept on the case it hit.
+        if (err instanceof FaultlineError && err.code === 'E_OUTPUT') throw err;
+        if (opts.signal?.aborted) continue;
+        const c = cases[i];
+        done = { record: failedRecord({ name: c.name, kind: c.kind, bytes: c.bytes }, 'E_INTERNAL', (err as Error)?.message ?? String(err), 0), skipped: false };
       } finally {
         progress.running--;
       }
@@ -204,57 +223,87 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
   };
   const lanes = Array.from({ length: Math.min(concurrency, Math.max(1, cases.length)) }, lane);
   const settled = await Promise.allSettled(lanes);
+  await journalOut.close();
   const fatal = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
 
   const doneRecords = records.filter((r): r is CaseRecord => r !== undefined);
   const interrupted = Boolean(opts.signal?.aborted) && doneRecords.length < cases.length;
-  const outFiles = await writeSummaries(out, doneRecords, cases.length, interrupted, registry);
+  const outFiles = await writeSummaries(out, doneRecords, cached, cases.length, interrupted, registry);
   if (fatal) throw fatal.reason;
   return {
     records: doneRecords,
     found: cases.length,
     skipped: progress.skipped,
     interrupted,
+    // A case that held no trace (a README lying beside the incidents) is listed as such, not an error of the batch.
     exitCode: doneRecords.some((r) => r.status === 'failed' || r.status === 'partial') ? 3 : 0,
     out: outFiles,
   };
 }
 
+/**
+ * Findings held in memory for findings.jsonl and the index, up to this many bytes of JSON
+ * lines; past it a case's findings are read back from its JSON report when the summaries are
+ * written (a batch of thousands of cases with thousands of findings each stays bounded).
+ */
+const FINDINGS_CACHE_BYTES = 64 * 1024 * 1024;
+
+interface CaseFindings {
+  lines: string;
+  rows: IndexFinding[];
+  bytes: number;
+}
+
+function findingsOf(r: CaseRecord, result: RunResult): CaseFindings {
+  const fmt = new TimeFormatter(result);
+  let lines = '';
+  const rows: IndexFinding[] = [];
+  result.findings.forEach((f, i) => {
+    const href = `${r.report_html}#finding-${i}`;
+    lines += JSON.stringify({ case: r.name, report: href, ...f }) + '\n';
+    if (i < INDEX_FINDINGS_MAX)
+      rows.push({
+        case: r.name,
+        href,
+        id: f.id,
+        detector: f.detector,
+        severity: f.severity,
+        title: f.title,
+        server: serverOf(f),
+        url: f.subject.url ?? '',
+        start: f.start,
+        time: fmt.format(f.start),
+      });
+  });
+  return { lines, rows, bytes: lines.length * 2 };
+}
+
 /** summary.csv, findings.jsonl and index.html for the cases done, each renamed into place whole. */
-async function writeSummaries(out: string, records: CaseRecord[], found: number, interrupted: boolean, registry: readonly Detector[]): Promise<BatchOutcome['out']> {
+async function writeSummaries(
+  out: string,
+  records: CaseRecord[],
+  cached: Map<string, CaseFindings>,
+  found: number,
+  interrupted: boolean,
+  registry: readonly Detector[],
+): Promise<BatchOutcome['out']> {
   const files = { summary: path.join(out, 'summary.csv'), findings: path.join(out, 'findings.jsonl'), index: path.join(out, 'index.html') };
   const detectorIds = registry.map((d) => d.id).sort();
   await writeAtomic(files.summary, summaryCsv(records, detectorIds));
 
-  // One case's findings in memory at a time, read back from its JSON report (cases skipped by --resume included).
   const jsonl = new AtomicStream(files.findings);
   const indexFindings: IndexFinding[] = [];
   let total = 0;
   try {
     for (const r of records) {
       if (!r.report_json || r.findings === 0) continue;
-      const result = JSON.parse(await readFile(path.join(out, r.report_json), 'utf8')) as RunResult;
-      const fmt = new TimeFormatter(result);
-      let lines = '';
-      result.findings.forEach((f, i) => {
-        const href = `${r.report_html}#finding-${i}`;
-        lines += JSON.stringify({ case: r.name, report: href, ...f }) + '\n';
-        total++;
-        if (indexFindings.length < INDEX_FINDINGS_MAX)
-          indexFindings.push({
-            case: r.name,
-            href,
-            id: f.id,
-            detector: f.detector,
-            severity: f.severity,
-            title: f.title,
-            server: serverOf(f),
-            url: f.subject.url ?? '',
-            start: f.start,
-            time: fmt.format(f.start),
-          });
-      });
-      await jsonl.write(lines);
+      const f = cached.get(r.name) ?? findingsOf(r, JSON.parse(await readFile(path.join(out, r.report_json), 'utf8')) as RunResult);
+      await jsonl.write(f.lines);
+      total += r.findings;
+      for (const row of f.rows) {
+        if (indexFindings.length >= INDEX_FINDINGS_MAX) break;
+        indexFindings.push(row);
+      }
     }
     await jsonl.commit();
   } catch (err) {

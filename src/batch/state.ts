@@ -11,7 +11,7 @@
  * never mistaken for the old one.
  */
 import { createHash } from 'node:crypto';
-import { appendFile, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import type { RunSpec } from '../model/index.js';
 import { digestFile } from './archive.js';
 import type { CaseFile } from './discover.js';
@@ -57,15 +57,26 @@ export async function readJournal(file: string): Promise<Map<string, JournalEntr
   return byCase;
 }
 
-export async function appendJournal(file: string, entry: JournalEntry): Promise<void> {
-  await appendFile(file, JSON.stringify(entry) + '\n');
+/** The journal open for appending, once per batch (an open per case costs more than the line). */
+export class JournalWriter {
+  private constructor(private readonly fh: FileHandle) {}
+  /** `fresh` starts an empty journal (a batch without --resume) */
+  static async open(file: string, fresh: boolean): Promise<JournalWriter> {
+    return new JournalWriter(await open(file, fresh ? 'w' : 'a'));
+  }
+  async append(entry: JournalEntry): Promise<void> {
+    await this.fh.write(JSON.stringify(entry) + '\n');
+  }
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
 }
 
 /** A file's digest, from the journal when its stat is unchanged, else by reading it. */
-export async function fileDigest(f: CaseFile, known: Record<string, FileDigest> | undefined): Promise<FileDigest> {
+export async function fileDigest(f: CaseFile, known: Record<string, FileDigest> | undefined, signal?: AbortSignal): Promise<FileDigest> {
   const k = known?.[f.path];
   if (k && k.size === f.size && k.mtimeMs === f.mtimeMs && k.ctimeMs === f.ctimeMs && k.ino === f.ino) return k;
-  const { sha256 } = await digestFile(f.path);
+  const { sha256 } = await digestFile(f.path, signal);
   return { size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino, sha256 };
 }
 

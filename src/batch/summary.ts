@@ -5,13 +5,13 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { runClockKind, TimeFormatter } from '../../reports/format.js';
-import type { ErrorCode, RunResult, Severity } from '../model/index.js';
+import type { ErrorCode, InputInfo, RunResult, Severity } from '../model/index.js';
 import { outcome } from '../pipeline/index.js';
 
 /**
  * - analysed: every input read, every detector ran;
  * - partial: analysed, but an input could not be read or a detector failed (analyze's exit 3);
- * - no-traces: nothing in the case was a trace (every file skipped);
+ * - no-traces: nothing in the case was a trace (every file skipped or unrecognised): listed, not an error of the batch;
  * - failed: the case produced no result (time limit, memory limit, a crash, a damaged or oversized archive).
  */
 export type CaseStatus = 'analysed' | 'partial' | 'no-traces' | 'failed';
@@ -68,7 +68,7 @@ export function recordOf(
   ];
   const span = timeSpan(result);
   const fmt = new TimeFormatter(result);
-  const status: CaseStatus = outcome(result) === 3 ? 'partial' : read.length === 0 ? 'no-traces' : 'analysed';
+  const status: CaseStatus = read.length === 0 && result.inputs.every(heldNoTrace) ? 'no-traces' : outcome(result) === 3 ? 'partial' : 'analysed';
   return {
     ...base,
     status,
@@ -112,6 +112,11 @@ export function failedRecord(base: Pick<CaseRecord, 'name' | 'kind' | 'bytes'>, 
     error: message,
     seconds,
   };
+}
+
+/** An input that is no trace: skipped in a folder, unrecognised alone, or the folder's "no trace" entry. */
+function heldNoTrace(i: InputInfo): boolean {
+  return i.status === 'skipped' || i.error_code === 'E_UNKNOWN_FORMAT' || i.error_code === 'E_EMPTY_FOLDER';
 }
 
 /** First and last moment of the case's inputs on the run's clock (inputs placed on it; the others only when none is). */

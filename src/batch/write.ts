@@ -4,6 +4,7 @@
  * temporary file, which the next run removes).
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -35,10 +36,8 @@ export class AtomicStream {
     this.out = createWriteStream(this.tmp);
   }
   async write(chunk: string): Promise<void> {
-    if (!this.out.write(chunk)) await new Promise<void>((resolve, reject) => {
-      this.out.once('drain', resolve);
-      this.out.once('error', reject);
-    });
+    // once() rejects on 'error' and removes both listeners either way
+    if (!this.out.write(chunk)) await once(this.out, 'drain');
   }
   async commit(): Promise<void> {
     this.out.end();

@@ -112,4 +112,20 @@ describe('worker-thread pool runner', () => {
     expect((await hung).code).toBe('E_TIMEOUT');
     expect((await queued).inputs.length).toBeGreaterThan(0);
   });
+
+  it('fails every case, at once, when its threads cannot start (instead of queueing them forever)', async () => {
+    const broken = new PoolRunner({ jobs: 1, workerFile: path.join(repoRoot, 'test/fixtures/runner/exits-at-load.mjs') });
+    try {
+      const base = await specOf(incident('short-body'));
+      const first = await failure(broken.run(base));
+      expect(first.code).toBe('E_INTERNAL');
+      const t0 = performance.now();
+      const later = await failure(broken.run(base));
+      expect(later.code).toBe('E_INTERNAL');
+      expect(later.message).toMatch(/worker threads cannot start/);
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      await broken.close();
+    }
+  });
 });
