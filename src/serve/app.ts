@@ -84,7 +84,8 @@ export async function buildServer(opts: ServeOptions): Promise<Server> {
     onResult: (id, result) => storeResult(store, id, result),
   });
 
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024, return503OnClosing: true });
+  // forceCloseConnections: a stop must not wait out clients' keep-alive sockets (72 s); an upload cut by it is dropped and its tmp/ folder removed at the next start
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024, return503OnClosing: true, forceCloseConnections: true });
   app.decorate('store', store);
   app.decorate('jobs', jobs);
   app.setErrorHandler((err: FaultlineError | (Error & { statusCode?: number; code?: string; validation?: unknown }), req, reply) => {
