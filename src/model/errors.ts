@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'E_USAGE' // bad flag value found after oclif's own checks
   | 'E_CANCELLED' // the run was aborted (Ctrl-C, a cancelled upload, a removed job)
   | 'E_TIMEOUT' // a case ran past its time limit
+  | 'E_LIMIT' // a case passed a limit set to protect the machine: an archive's decompressed bytes or member count, a worker's memory
   | 'E_INTERNAL'; // a bug of ours, kept on the input or case it hit
 
 export interface Location {

@@ -80,7 +80,7 @@ export async function buildServer(opts: ServeOptions): Promise<Server> {
     maxPending: opts.maxPending ?? DEFAULT_MAX_PENDING,
     timeoutMs: opts.timeoutMs,
     log: opts.log,
-    specFor: async (meta) => readableByShim(await specForAnalysis(store, meta)),
+    specFor: (meta) => specForAnalysis(store, meta),
     onResult: (id, result) => storeResult(store, id, result),
   });
 
@@ -110,11 +110,6 @@ export async function buildServer(opts: ServeOptions): Promise<Server> {
   const again = await store.recover(opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
   for (const id of again) jobs.enqueue(id);
   return { app, store, jobs, skipped, resumed: again.length };
-}
-
-/** TEMPORARY until the sources branch lands: the runCase shim reads `file` sources only. */
-function readableByShim(spec: RunSpec): RunSpec {
-  return { ...spec, sources: spec.sources.map((s) => (s.kind === 'upload' ? { kind: 'file', path: s.path, name: s.name } : s)) };
 }
 
 /** A finished run: result first, then its report, then the status that lists it as done (a crash between leaves it running, so run again). */

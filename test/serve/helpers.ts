@@ -47,7 +47,7 @@ export function sampleFile(file: string, name = path.basename(file)): UploadFile
 export function form(files: UploadFile[], name?: string): FormData {
   const fd = new FormData();
   if (name !== undefined) fd.append('name', name);
-  for (const f of files) fd.append('files', new Blob([f.bytes]), f.name);
+  for (const f of files) fd.append('files', new Blob([new Uint8Array(f.bytes)]), f.name);
   return fd;
 }
 

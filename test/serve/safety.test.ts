@@ -89,7 +89,7 @@ describe('client file names are display text, never paths', () => {
     const data = tempDir();
     const s = await server({ dataDir: path.join(data, 'd') });
     const { body, type } = rawMultipart([{ filename: clientName, bytes: readFileSync(curlVerbose) }]);
-    const r = await fetch(`${s.url}/api/analyses`, { method: 'POST', body, headers: { 'content-type': type } });
+    const r = await fetch(`${s.url}/api/analyses`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': type } });
     expect(r.status).toBe(202);
     const { id } = await r.json();
     const a = await settle(s.url, id);

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, Flags } from '@oclif/core';
-import { InProcessRunner } from '../../runner/inprocess.js';
+import { PoolRunner } from '../../runner/pool.js';
 import { buildServer, DEFAULT_MAX_PENDING } from '../../serve/index.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -36,7 +36,8 @@ API: POST /api/analyses (multipart, field 'files', optional 'name') → 202 {id,
     const token = flags.token?.trim() || undefined;
     const jobs = flags.jobs ?? availableParallelism();
     const dataDir = path.resolve(flags.data);
-    const runner = new InProcessRunner();
+    // the worker pool: a big capture is analysed off the request thread, so the server keeps answering
+    const runner = new PoolRunner({ jobs });
     const say = (msg: string) => process.stderr.write(`faultline serve: ${msg}\n`);
 
     let server;
