@@ -10,6 +10,7 @@ import { renderJson } from '../../reports/json.js';
 import type { SourceRef } from '../../src/model/index.js';
 import { runCase, specFromSources } from '../../src/pipeline/index.js';
 import { samplesDir } from '../helpers/paths.js';
+import { PoolRunner } from '../../src/runner/pool.js';
 import { getJson, sampleFile, settle, start, upload, type Running } from './helpers.js';
 
 const incidents = path.join(samplesDir, 'incidents');
@@ -23,7 +24,8 @@ async function expected(dir: string, files: string[]): Promise<unknown> {
 describe('serve API on loopback', () => {
   let s: Running;
   beforeAll(async () => {
-    s = await start();
+    // the runner `serve` uses: analyses on worker threads (the worker module comes from the build)
+    s = await start({ runner: new PoolRunner({ jobs: 2 }) });
   });
   afterAll(async () => {
     await s?.close();
@@ -81,6 +83,9 @@ describe('serve API on loopback', () => {
     const md = await fetch(`${s.url}/a/${id}.md`);
     expect(md.headers.get('content-type')).toMatch(/^text\/markdown/);
     expect(await md.text()).toMatch(/^# faultline: \d+ findings?/);
+    const pm = await fetch(`${s.url}/a/${id}.postmortem.md`);
+    expect(pm.status).toBe(200);
+    expect(pm.headers.get('content-type')).toMatch(/^text\/markdown/);
 
     const input = await fetch(`${s.url}/a/${id}/inputs/2`);
     expect(input.headers.get('content-type')).toBe('application/octet-stream');

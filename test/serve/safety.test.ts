@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PoolRunner } from '../../src/runner/pool.js';
 import { samplesDir } from '../helpers/paths.js';
 import { GatedRunner, getJson, rawMultipart, sampleFile, settle, start, tempDir, upload, type Running } from './helpers.js';
 
@@ -220,7 +221,7 @@ describe('bounded work', () => {
   });
 
   it('takes 20 concurrent uploads and gives each the same result', async () => {
-    const s = await server({ concurrency: 2 });
+    const s = await server({ concurrency: 2, runner: new PoolRunner({ jobs: 2 }) });
     const files = [sampleFile(capture), sampleFile(curlVerbose)];
     const posted = await Promise.all(Array.from({ length: 20 }, (_, i) => upload(s.url, files, { name: `upload ${i}` })));
     expect(posted.map((r) => r.status)).toEqual(Array(20).fill(202));
