@@ -38,14 +38,9 @@ export interface RunHooks {
 /** Expands command-line paths into sources and checks the flags; E_USAGE on a bad value. */
 export async function buildSpec(paths: string[], flags: SpecFlags = {}, registry: readonly Detector[] = DETECTORS): Promise<RunSpec> {
   if (paths.filter((p) => p === '-').length > 1) throw new FaultlineError('E_USAGE', "standard input ('-') can be read once only");
-  const { specs, emptyFolders } = await expandInputs(paths);
-  const sources: SourceRef[] = specs.map((s) =>
-    s.file === '-'
-      ? { kind: 'stdin', name: '-' }
-      : { kind: 'file', path: path.resolve(s.file), name: s.display, ...(s.fromFolder && s.folder !== undefined ? { folder: s.folder } : {}) },
-  );
+  const { sources, errors } = await expandInputs(paths);
   const spec = specFromSources(sources, flags, registry);
-  spec.expand_errors = emptyFolders.map((name) => ({ name, code: 'E_EMPTY_FOLDER', message: 'the folder holds no file' }));
+  spec.expand_errors = errors;
   return spec;
 }
 
