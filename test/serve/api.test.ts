@@ -3,6 +3,7 @@
  * the result runCase gives on the same files, reports and downloads are
  * served safely, notes are kept and shown, bad files are per-file errors.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import type { SourceRef } from '../../src/model/index.js';
 import { runCase, specFromSources } from '../../src/pipeline/index.js';
 import { samplesDir } from '../helpers/paths.js';
 import { PoolRunner } from '../../src/runner/pool.js';
-import { getJson, sampleFile, settle, start, upload, type Running } from './helpers.js';
+import { getJson, sampleFile, settle, start, tempDir, upload, type Running } from './helpers.js';
 
 const incidents = path.join(samplesDir, 'incidents');
 
@@ -141,6 +142,29 @@ describe('serve API on loopback', () => {
     expect(byName['notes.docx']).toMatchObject({ status: 'error', error_code: 'E_UNKNOWN_FORMAT' });
     expect(byName['capture.pcap'].status).toBe('read');
     expect(a.result.findings.length).toBeGreaterThan(0);
+  });
+
+  it('analyses one uploaded archive as one case of its members, with the findings the loose files give', async () => {
+    const dir = path.join(incidents, 'reset-mid-body');
+    const files = ['capture.pcap', 'client.strace', 'curl-verbose.txt'];
+    const bundle = path.join(tempDir(), 'bundle.tgz');
+    execFileSync('tar', ['-czf', bundle, '-C', dir, ...files]);
+    const fromArchive = await settle(s.url, (await (await upload(s.url, [sampleFile(bundle)])).json()).id);
+    const loose = await settle(s.url, (await (await upload(s.url, files.map((f) => sampleFile(path.join(dir, f))))).json()).id);
+    expect(fromArchive.status).toBe('done');
+    expect(fromArchive.result.inputs.map((i: { path: string }) => i.path)).toEqual(files.map((f) => `bundle.tgz!${f}`));
+    expect(fromArchive.result.inputs.map((i: { sha256: string }) => i.sha256)).toEqual(loose.result.inputs.map((i: { sha256: string }) => i.sha256));
+    const summary = (r: any) => r.findings.map((f: any) => [f.id, f.detector, f.severity, f.title]);
+    expect(summary(fromArchive.result)).toEqual(summary(loose.result));
+    expect(fromArchive.result.findings.length).toBeGreaterThan(0);
+  });
+
+  it('reports an archive it cannot read as the analysis’s input error', async () => {
+    const r = await upload(s.url, [{ name: 'broken.zip', bytes: new TextEncoder().encode('not a zip at all') }]);
+    const a = await settle(s.url, (await r.json()).id);
+    expect(a.status).toBe('done');
+    expect(a.result.inputs).toHaveLength(1);
+    expect(a.result.inputs[0]).toMatchObject({ path: 'broken.zip', status: 'error', error_code: 'E_ARCHIVE' });
   });
 
   it('refuses an upload without files, or with files in another field', async () => {
