@@ -8,6 +8,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { FaultlineError, type RunResult, type RunSpec, type Severity, type SourceRef } from '../model/index.js';
 import { specFromSources } from '../pipeline/index.js';
+import { listArchive } from '../sources/index.js';
 import type { Runner } from '../runner/types.js';
 import { Jobs } from './jobs.js';
 import { analysesPlugin } from './plugins/analyses.js';
@@ -55,8 +56,34 @@ export interface ServeOptions {
 export const DEFAULT_MAX_PENDING = 64;
 export const DEFAULT_MAX_ATTEMPTS = 2;
 
-/** The sources of a stored analysis: its uploads, under the names the client gave (display only). */
+/** What people call an archive is what they packed as one: told by the name, then read by its magic bytes. */
+export function isArchiveName(name: string): boolean {
+  return /\.(tar|tar\.gz|tgz|zip)$/i.test(name);
+}
+
+/**
+ * The sources of a stored analysis: its uploads, under the names the client
+ * gave (display only). One uploaded archive is one case of its members
+ * (`bundle.tgz!capture.pcap`), read from the archive as streams, never
+ * extracted; an archive that cannot be listed is that analysis's input error.
+ */
 export async function specForAnalysis(store: Store, meta: AnalysisMeta): Promise<RunSpec> {
+  const only = meta.inputs.length === 1 ? meta.inputs[0] : undefined;
+  if (only && isArchiveName(only.name)) {
+    const archive = store.inputPath(meta.id, only.n);
+    try {
+      const listing = await listArchive(archive);
+      const sources: SourceRef[] = listing.members.map((m) => ({ kind: 'archive-member', archive, member: m.name, name: `${only.name}!${m.name}`, size: m.size }));
+      const spec = specFromSources(sources, {});
+      if (sources.length === 0) spec.expand_errors.push({ name: only.name, code: 'E_EMPTY_FOLDER', message: 'the archive holds no file' });
+      return spec;
+    } catch (err) {
+      const e = err instanceof FaultlineError ? err : new FaultlineError('E_ARCHIVE', (err as Error).message);
+      const spec = specFromSources([], {});
+      spec.expand_errors.push({ name: only.name, code: e.code, message: e.message });
+      return spec;
+    }
+  }
   const sources: SourceRef[] = meta.inputs.map((i) => ({ kind: 'upload', path: store.inputPath(meta.id, i.n), name: i.name, sha256: i.sha256, size: i.size }));
   return specFromSources(sources, {});
 }
@@ -80,11 +107,12 @@ export async function buildServer(opts: ServeOptions): Promise<Server> {
     maxPending: opts.maxPending ?? DEFAULT_MAX_PENDING,
     timeoutMs: opts.timeoutMs,
     log: opts.log,
-    specFor: async (meta) => readableByShim(await specForAnalysis(store, meta)),
+    specFor: (meta) => specForAnalysis(store, meta),
     onResult: (id, result) => storeResult(store, id, result),
   });
 
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024, return503OnClosing: true });
+  // forceCloseConnections: a stop must not wait out clients' keep-alive sockets (72 s); an upload cut by it is dropped and its tmp/ folder removed at the next start
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024, return503OnClosing: true, forceCloseConnections: true });
   app.decorate('store', store);
   app.decorate('jobs', jobs);
   app.setErrorHandler((err: FaultlineError | (Error & { statusCode?: number; code?: string; validation?: unknown }), req, reply) => {
@@ -109,11 +137,6 @@ export async function buildServer(opts: ServeOptions): Promise<Server> {
   const again = await store.recover(opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
   for (const id of again) jobs.enqueue(id);
   return { app, store, jobs, skipped, resumed: again.length };
-}
-
-/** TEMPORARY until the sources branch lands: the runCase shim reads `file` sources only. */
-function readableByShim(spec: RunSpec): RunSpec {
-  return { ...spec, sources: spec.sources.map((s) => (s.kind === 'upload' ? { kind: 'file', path: s.path, name: s.name } : s)) };
 }
 
 /** A finished run: result first, then its report, then the status that lists it as done (a crash between leaves it running, so run again). */

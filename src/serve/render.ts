@@ -11,7 +11,7 @@ export function reportNotes(notes: NotesFile): ReportNotes {
   };
 }
 
-export async function renderReport(format: 'html' | 'markdown', result: RunResult, notes: NotesFile): Promise<string> {
+export async function renderReport(format: 'html' | 'markdown' | 'postmortem', result: RunResult, notes: NotesFile): Promise<string> {
   const render = await loadRenderer(format);
   return render(result, { notes: reportNotes(notes) });
 }

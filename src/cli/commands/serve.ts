@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command, Flags } from '@oclif/core';
 import { FaultlineError } from '../../model/index.js';
 import { QueueRunner, QUEUE_IN_FLIGHT } from '../../queue/index.js';
-import { InProcessRunner } from '../../runner/inprocess.js';
+import { PoolRunner } from '../../runner/pool.js';
 import type { Runner } from '../../runner/types.js';
 import { buildServer, DEFAULT_MAX_PENDING } from '../../serve/index.js';
 import { EXIT } from '../exit-codes.js';
@@ -50,7 +50,10 @@ API: POST /api/analyses (multipart, field 'files', optional 'name') → 202 {id,
         process.stderr.write(`faultline: ${err.message}\n`);
         return this.exit(err.code === 'E_USAGE' ? EXIT.USAGE : EXIT.INTERNAL);
       }
-    } else runner = new InProcessRunner();
+    } else {
+      // the worker pool: a big capture is analysed off the request thread, so the server keeps answering
+      runner = new PoolRunner({ jobs });
+    }
 
     let server;
     try {

@@ -214,6 +214,7 @@ export const PAGE_JS = String.raw`'use strict';
     if (a.input_errors) badgeBox.appendChild(el('span', { class: 'err', text: a.input_errors + ' input' + (a.input_errors === 1 ? '' : 's') + ' could not be read (see the report)' }));
     $('a-report-link').href = a.url;
     $('a-md-link').href = a.markdown_url;
+    $('a-pm-link').href = a.postmortem_url;
     var files = $('a-files');
     clear(files);
     a.files.forEach(function (f, i) {

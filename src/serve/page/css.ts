@@ -1,6 +1,7 @@
 export const PAGE_CSS = `
 :root{--err:#c62828;--warn:#d97706;--info:#2563eb;--ink:#1f2937;--mute:#6b7280;--line:#e5e7eb;--bg:#f8fafc;--ok:#16a34a}
 *{box-sizing:border-box}
+[hidden]{display:none !important}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
 header.top{display:flex;gap:14px;align-items:baseline;padding:10px 20px;background:#1f2937;color:#f9fafb}
 header.top .brand{color:#fbbf24;font-weight:700;font-size:18px;text-decoration:none}

@@ -47,7 +47,7 @@ export const PAGE_HTML = `<!DOCTYPE html>
   <p id="a-error" class="err" hidden></p>
   <div id="a-done" hidden>
     <div id="a-badges" class="badges"></div>
-    <p class="links"><a id="a-report-link" target="_blank" rel="noopener">Open the report</a> · <a id="a-md-link" target="_blank" rel="noopener">Markdown</a> · inputs: <span id="a-files"></span></p>
+    <p class="links"><a id="a-report-link" target="_blank" rel="noopener">Open the report</a> · <a id="a-md-link" target="_blank" rel="noopener">Markdown</a> · <a id="a-pm-link" target="_blank" rel="noopener">Postmortem draft</a> · inputs: <span id="a-files"></span></p>
     <section class="card">
       <h2>Notes for the postmortem</h2>
       <ul id="a-notes" class="notes"></ul>

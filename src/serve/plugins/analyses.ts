@@ -179,6 +179,7 @@ export const analysesPlugin: FastifyPluginAsync<AnalysesOptions> = async (app, o
             properties: {
               ...summarySchema.properties,
               markdown_url: { type: 'string' },
+              postmortem_url: { type: 'string' },
               started: { type: 'string' },
               finished: { type: 'string' },
               remark: { type: 'string' },
@@ -200,6 +201,7 @@ export const analysesPlugin: FastifyPluginAsync<AnalysesOptions> = async (app, o
       const out: Record<string, unknown> = {
         ...summary(m),
         markdown_url: `/a/${m.id}.md`,
+        postmortem_url: `/a/${m.id}.postmortem.md`,
         started: m.started,
         finished: m.finished,
         remark: m.remark,

@@ -1,6 +1,6 @@
 /**
  * What a shared link opens: GET /a/:id (the HTML report with its notes),
- * GET /a/:id.md (Markdown), GET /a/:id/inputs/:n (an uploaded input, always
+ * GET /a/:id.md (Markdown), GET /a/:id.postmortem.md (the postmortem draft), GET /a/:id/inputs/:n (an uploaded input, always
  * as a download: never rendered, whatever it holds).
  */
 import { createReadStream } from 'node:fs';
@@ -33,8 +33,9 @@ export const reportsPlugin: FastifyPluginAsync = async (app) => {
 
   app.get('/a/:file', { schema: { params } }, async (req, reply) => {
     const { file } = req.params as { file: string };
-    const markdown = file.endsWith('.md');
-    const id = markdown ? file.slice(0, -3) : file;
+    const format = file.endsWith('.postmortem.md') ? 'postmortem' : file.endsWith('.md') ? 'markdown' : 'html';
+    const markdown = format !== 'html';
+    const id = file.slice(0, file.length - (format === 'postmortem' ? '.postmortem.md' : format === 'markdown' ? '.md' : '').length);
     const m = isId(id) ? app.store.get(id) : undefined;
     if (!m) return reply.code(404).type('text/plain; charset=utf-8').send('no such analysis\n');
     if (m.status !== 'done') {
@@ -44,7 +45,7 @@ export const reportsPlugin: FastifyPluginAsync = async (app) => {
     if (markdown) {
       const result = await app.store.readResult(id);
       if (!result) return reply.code(500).type('text/plain; charset=utf-8').send('the result is missing\n');
-      return reply.type('text/markdown; charset=utf-8').send(await renderReport('markdown', result, await app.store.readNotes(id)));
+      return reply.type('text/markdown; charset=utf-8').send(await renderReport(format, result, await app.store.readNotes(id)));
     }
     let html: string;
     try {
