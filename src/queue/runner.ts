@@ -113,10 +113,12 @@ export class QueueRunner implements Runner {
       const p = this.pending.get(jobId);
       if (p) for (const w of p.waiters) w.onEvent?.(data as RunEvent);
     });
-    this.events.on('completed', ({ jobId }: { jobId: string }) => void this.settle(jobId));
-    this.events.on('failed', ({ jobId }: { jobId: string }) => void this.settle(jobId));
-    this.events.on('removed', ({ jobId }: { jobId: string }) => void this.settle(jobId));
-    this.sweepTimer = setInterval(() => void this.sweep(note), this.opts.pollMs);
+    // A settle that cannot reach Redis now is retried by the sweep: never an unhandled rejection.
+    const settle = ({ jobId }: { jobId: string }): void => void this.settle(jobId).catch(() => {});
+    this.events.on('completed', settle);
+    this.events.on('failed', settle);
+    this.events.on('removed', settle);
+    this.sweepTimer = setInterval(() => void this.sweep(note).catch(() => {}), this.opts.pollMs);
     this.sweepTimer.unref();
   }
 

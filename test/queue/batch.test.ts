@@ -20,10 +20,12 @@ function tmp(): string {
   return mkdtempSync(path.join(tmpdir(), 'faultline-qbatch-'));
 }
 
-/** A small archive of incidents: a copy of some samples, as a team's share would hold them. */
+/** A small archive of incidents, as a team's share would hold them: copies of some samples, and one packed as a .tar.gz (its members are read on the worker). */
 function archive(): string {
   const d = tmp();
   for (const c of CASES) cpSync(path.join(samplesDir, 'incidents', c), path.join(d, 'incidents', c), { recursive: true });
+  const tar = spawnSync('tar', ['czf', path.join(d, 'incidents', 'packed.tar.gz'), '-C', path.join(samplesDir, 'incidents'), 'reset-before-reply']);
+  if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
   return path.join(d, 'incidents');
 }
 
@@ -64,7 +66,8 @@ describe.skipIf(!hasRedis)('faultline batch --queue', { timeout: SLOW_TEST }, ()
     expect(q.code).toBe(0);
     expect((await batch([inputs, '--out', local])).code).toBe(0);
     expect(summary(queued)).toEqual(summary(local));
-    expect(summary(queued).map((r) => r.status)).toEqual(CASES.map(() => 'analysed'));
+    expect(summary(queued).map((r) => r.status)).toEqual([...CASES, 'packed.tar.gz'].map(() => 'analysed'));
+    expect(summary(queued).map((r) => r.case)).toContain('packed.tar.gz');
     expect(readFileSync(path.join(queued, 'findings.jsonl'), 'utf8')).toBe(readFileSync(path.join(local, 'findings.jsonl'), 'utf8'));
     const reports = readdirSync(path.join(local, 'cases')).sort();
     expect(readdirSync(path.join(queued, 'cases')).sort()).toEqual(reports);

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Command, Errors, Flags } from '@oclif/core';
 import { FaultlineError } from '../../model/index.js';
-import { parseQueueUrl, startWorker, DEFAULT_STALLED } from '../../queue/index.js';
+import { parseQueueUrl, probeRedis, startWorker, DEFAULT_STALLED, QUEUE_NAME } from '../../queue/index.js';
 import { DEFAULT_WORKER_MEMORY_MB, PoolRunner } from '../../runner/pool.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -38,10 +38,13 @@ Stop with Ctrl-C or SIGTERM: the running cases finish first (a second Ctrl-C aba
       process.stderr.write(`faultline: ${(err as Error).message}\n`);
       return this.exit(EXIT.USAGE);
     }
-    // Cases run on pool threads: the main thread stays free to renew the jobs' locks however long a case runs.
-    const runner = new PoolRunner({ jobs: flags.jobs, memoryMb: flags['memory-mb'] });
+    let runner: PoolRunner | undefined;
     let worker;
     try {
+      // Redis first: an unreachable one is one line, before any thread starts.
+      await probeRedis(address, QUEUE_NAME);
+      // Cases run on pool threads: the main thread stays free to renew the jobs' locks however long a case runs.
+      runner = new PoolRunner({ jobs: flags.jobs, memoryMb: flags['memory-mb'] });
       worker = await startWorker({
         address,
         jobs: flags.jobs,
@@ -50,7 +53,7 @@ Stop with Ctrl-C or SIGTERM: the running cases finish first (a second Ctrl-C aba
         log: say,
       });
     } catch (err) {
-      await runner.close();
+      await runner?.close();
       if (err instanceof FaultlineError) {
         process.stderr.write(`faultline: ${err.message}\n`);
         return this.exit(err.code === 'E_USAGE' ? EXIT.USAGE : EXIT.INTERNAL);
