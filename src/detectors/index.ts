@@ -1,5 +1,5 @@
 /** The registry: every detector, in the order `faultline detectors` lists them. */
-import { curlError } from './curl-error.js';
+import { curlErrorBesides } from './curl-error.js';
 import { curlError56 } from './curl-error-56/index.js';
 import { emptyReply } from './empty-reply/index.js';
 import { expect100Continue } from './expect-100-continue/index.js';
@@ -11,7 +11,7 @@ import type { Detector } from './types.js';
 
 export type { Detector, DetectorPart } from './types.js';
 
-export const DETECTORS: readonly Detector[] = [
+const SPECIFIC: readonly Detector[] = [
   sigcontNoRestart,
   processStopped,
   curlError56,
@@ -19,5 +19,14 @@ export const DETECTORS: readonly Detector[] = [
   truncatedResponse,
   emptyReply,
   incompleteInCapture,
-  curlError,
 ];
+
+/** curl's other failures: every exit code the detectors above do not claim. */
+export const curlError: Detector = curlErrorBesides(SPECIFIC);
+
+export const DETECTORS: readonly Detector[] = [...SPECIFIC, curlError];
+
+/** The curl exit codes a registry's detectors claim (the catch-all reports the rest). */
+export function claimedCurlExitCodes(registry: readonly Detector[]): ReadonlySet<number> {
+  return new Set(registry.flatMap((d) => d.claimsCurlExitCodes ?? []));
+}

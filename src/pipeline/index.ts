@@ -4,7 +4,7 @@
  * so batch and server uses can run many analyses in one process.
  */
 import { createHash } from 'node:crypto';
-import { DETECTORS, type Detector } from '../detectors/index.js';
+import { claimedCurlExitCodes, DETECTORS, type Detector } from '../detectors/index.js';
 import {
   FaultlineError,
   redactResult,
@@ -80,7 +80,7 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
   for (const a of analysed) if (placements[a.info.path]) a.placement = placements[a.info.path];
 
   const joinWindow = spec.join_window;
-  const run: RunModel = { inputs: analysed, options: { joinWindow } };
+  const run: RunModel = { inputs: analysed, options: { joinWindow, claimedCurlExitCodes: claimedCurlExitCodes(hooks.registry ?? DETECTORS) } };
   const selected = selectDetectors(spec.detectors ?? undefined, hooks.registry);
   const failures: DetectorFailure[] = [];
   const inputIndex = new Map(analysed.map((a, i) => [a.info.path, i]));
@@ -186,7 +186,13 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
     b.finding.id = id;
   }
   const byKey = new Map<string, string[]>();
-  for (const b of built) for (const k of b.keys) byKey.set(k, [...(byKey.get(k) ?? []), b.finding.id]);
+  for (const b of built) {
+    for (const k of b.keys) {
+      const ids = byKey.get(k);
+      if (ids) ids.push(b.finding.id);
+      else byKey.set(k, [b.finding.id]);
+    }
+  }
   for (const b of built) {
     const rel = new Set<string>();
     for (const k of b.keys) for (const id of byKey.get(k) ?? []) if (id !== b.finding.id) rel.add(id);
