@@ -24,6 +24,8 @@ export interface PlacedDraft {
   format?: InputFormat;
   /** its input's content digest: finding ids hash this, not the path's spelling */
   digest?: string;
+  /** set when the same connection or request is seen in another input a whole number of quarter-hours away */
+  clockNote?: string;
 }
 
 export interface MergedGroup {
@@ -324,6 +326,61 @@ function joinGroups(a: MergedGroup, b: MergedGroup, window: number, compare = co
     }
   }
   return strong ? [...facts] : undefined;
+}
+
+const QUARTER_HOUR = 900; /* s: every time zone offset in use is a multiple of it */
+
+/**
+ * Clock mistakes that look like time zones: the same connection (both ends) or the same
+ * request (host and target) seen in two inputs at times a whole number of quarter-hours
+ * apart (within the join window). Such views never join (their times disagree), so say so:
+ * a note on each draft and one warning per pair of inputs, with the flag that fixes it.
+ * Linear: drafts are grouped by what they name; only drafts naming the same thing meet.
+ */
+export function clockSuspects(placed: PlacedDraft[], window: number, timeOfDay: ReadonlySet<string>): string[] {
+  const byKey = new Map<string, PlacedDraft[]>();
+  for (const p of placed) {
+    const j = p.draft.join;
+    if (!j || p.t === null || !p.absolute) continue;
+    const keys: string[] = [];
+    if (j.client && j.server) keys.push(`conn ${fmt(normEndpoint(j.client))} ${fmt(normEndpoint(j.server))}`);
+    const target = requestTarget(j.url);
+    if (j.host && target !== undefined) keys.push(`req ${normHost(j.host)} ${target}`);
+    for (const k of keys) {
+      const list = byKey.get(k);
+      if (list) list.push(p);
+      else byKey.set(k, [p]);
+    }
+  }
+  const warnings = new Map<string, string>();
+  const tolerance = Math.max(window, 1);
+  for (const [key, list] of byKey) {
+    if (list.length > 50) continue; // one connection or request, not a busy key: nothing to learn
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const [a, b] = [list[i], list[j]];
+        if (a.draft.input === b.draft.input) continue;
+        const delta = b.t! - a.t!;
+        const quarters = Math.round(delta / QUARTER_HOUR);
+        if (quarters === 0 || Math.abs(delta - quarters * QUARTER_HOUR) > tolerance) continue;
+        // Correct the input placed by a time zone (time of day only); else the later one.
+        const aFix = timeOfDay.has(a.draft.input) && !timeOfDay.has(b.draft.input) ? true : timeOfDay.has(b.draft.input) ? false : delta < 0;
+        const [fix, ref] = aFix ? [a, b] : [b, a];
+        const shift = (aFix ? 1 : -1) * quarters * QUARTER_HOUR;
+        const what = key.startsWith('conn ') ? `the connection ${key.slice(5).replace(' ', '->')}` : `the request ${key.slice(4).replace(' ', '')}`;
+        const hours = Math.abs(quarters) / 4;
+        const note =
+          `${what} is seen in ${fix.draft.input} ${Math.abs(shift)} s (${hours} h) ${shift > 0 ? 'before' : 'after'} ${ref.draft.input}: ` +
+          `a time zone or clock mistake, most likely; if ${fix.draft.input} was written in another zone give --tz ${fix.draft.input}=ZONE, ` +
+          `or correct it with --clock-offset ${fix.draft.input}=${shift}`;
+        a.clockNote ??= note;
+        b.clockNote ??= note;
+        const pair = `${fix.draft.input}\u0000${ref.draft.input}\u0000${shift}`;
+        if (!warnings.has(pair)) warnings.set(pair, note);
+      }
+    }
+  }
+  return [...warnings.values()];
 }
 
 /**

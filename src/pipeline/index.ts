@@ -24,7 +24,7 @@ import {
   type Severity,
 } from '../model/index.js';
 import { placeClocks } from './clock.js';
-import { isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
+import { clockSuspects, isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
 import { cancelled, readInput } from './read.js';
 import { VERSION } from './version.js';
 
@@ -99,6 +99,8 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
   onEvent?.({ type: 'detectors-done', detectors: selected.length, failures: failures.length });
   check();
 
+  const timeOfDay = new Set(analysed.filter((a) => a.info.clock === 'time-of-day').map((a) => a.info.path));
+  const warnings = clockSuspects(placed, joinWindow, timeOfDay);
   let findings = buildFindings(placed, joinWindow);
   if (spec.min_severity) {
     const min = SEVERITY_RANK[spec.min_severity];
@@ -116,6 +118,7 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
     detector_failures: failures,
     clocks: placements,
     lanes,
+    ...(warnings.length ? { warnings } : {}),
     assumptions: { timezone: spec.timezone, date, join_window: joinWindow },
     redacted: spec.redact,
     min_severity: spec.min_severity ?? undefined,
@@ -218,6 +221,8 @@ function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
   const subject = { ...d.subject };
   for (const m of byInput) for (const [k, v] of Object.entries(m.draft.subject)) if ((subject as Record<string, unknown>)[k] === undefined) (subject as Record<string, unknown>)[k] = v;
   const details: FindingDetails = { ...d.details };
+  const clockNote = g.members.find((m) => m.clockNote)?.clockNote;
+  if (clockNote) details.clock_suspect = clockNote;
   if (g.members.length > 1) {
     details.correlation = {
       inputs: byInput.map((m) => m.draft.input),
