@@ -57,7 +57,8 @@ export class ClientLog {
   }
 
   lookup(q: DnsQuery): void {
-    this.attempt(q.transport, q.client.ip, q.server.ip, q.server.port, q.answer ? 'connected' : 'unanswered', q.at.t);
+    // over TCP the connection itself already counted as an attempt
+    if (q.transport === 'udp') this.attempt('udp', q.client.ip, q.server.ip, q.server.port, q.answer ? 'connected' : 'unanswered', q.at.t);
     const c = this.client(q.client.ip);
     if (!c) return;
     let n = c.names.get(q.name);

@@ -653,8 +653,9 @@ export function toExchange(ex: Ex): HttpExchange {
     out.method = ex.method;
     out.target = ex.target;
     out.version = ex.version;
-    out.requestLine = ex.requestLine;
   }
+  // a malformed request keeps its line too: it is what the server answered
+  if (ex.requestLine !== undefined) out.requestLine = ex.requestLine;
   if (ex.gapped) out.gapped = true;
   if (ex.reqStart) out.requestStart = frameRef(ex.reqStart, ex.requestLine);
   if (ex.reqHdrEnd) out.requestHeadersEnd = frameRef(ex.reqHdrEnd);
