@@ -36,7 +36,9 @@ export interface InputInfo {
   bytes?: number;
   /** what the analysis saw (see InputStats) */
   stats?: InputStats;
-  /** sha256 (hex) of the input's content: finding ids and resumed batches key on it, never on the path's spelling */
+  /** size of the source as stored (before decompression), when known */
+  size?: number;
+  /** sha256 (hex) of the source's bytes as stored (before decompression), computed while reading; absent when reading stopped before the end */
   sha256?: string;
   /** records read: lines, packets or transfers */
   events: number;
@@ -67,6 +69,17 @@ export class Diagnostics {
     }
     const where = formatLocation(loc);
     this.warnings.push(where ? `${where}: ${message}` : message);
+  }
+  /**
+   * A warning that must be kept whatever came before it (a decompression fault found at the end
+   * of a stream that decoded into garbage first): placed first, the last kept one dropped if full.
+   */
+  warnFirst(loc: Location, message: string, where = formatLocation(loc)): void {
+    if (this.warnings.length >= MAX_WARNINGS_PER_INPUT) {
+      this.warnings.pop();
+      this.dropped++;
+    }
+    this.warnings.unshift(where ? `${where}: ${message}` : message);
   }
   note(message: string): void {
     if (!this.notes.includes(message)) this.notes.push(message);

@@ -17,6 +17,7 @@ import {
   type FindingDraft,
   type InputFormat,
   type InputInfo,
+  type InputModel,
   type Lane,
   type RunModel,
   type RunResult,
@@ -28,13 +29,13 @@ import { clockSuspects, isWholeSecond, mergeDrafts, placeDraft, type MergedGroup
 import { cancelled, readInput } from './read.js';
 import { VERSION } from './version.js';
 
-export { expandInputs } from './inputs.js';
+export { expandInputs, type ExpandedInputs, type ExpandError } from './inputs.js';
 export { sniff, readInput, type ReadHooks, type ReadResult } from './read.js';
-export { DETECTORS } from '../detectors/index.js';
+export { DETECTORS, type Detector } from '../detectors/index.js';
 export { isValidTimezone } from './clock.js';
 
-export { buildSpec, specFromSources, outcome, OUTCOME, DEFAULT_JOIN_WINDOW, type SpecFlags, type RunHooks } from './spec.js';
-import { buildSpec, type RunHooks, type SpecFlags } from './spec.js';
+export { buildSpec, specFromSources, outcome, validateSpec, OUTCOME, DEFAULT_JOIN_WINDOW, type SpecFlags, type RunHooks } from './spec.js';
+import { buildSpec, validateSpec, type RunHooks, type SpecFlags } from './spec.js';
 
 /**
  * Runs one case: reads every source, places the clocks, runs the detectors, joins what
@@ -48,6 +49,7 @@ import { buildSpec, type RunHooks, type SpecFlags } from './spec.js';
  */
 export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunResult> {
   const { signal, onEvent } = hooks;
+  validateSpec(spec, hooks.registry);
   const check = (): void => {
     if (signal?.aborted) throw cancelled(signal);
   };
@@ -330,4 +332,21 @@ function shiftLane(lane: Lane, p: ClockPlacement): Lane {
 
 function round6(v: number): number {
   return Math.round(v * 1e6) / 1e6;
+}
+
+/**
+ * Reads every input of a spec for its analysed model, letting the caller see each parsed event
+ * (diff's call sequences): the same reading as runCase, without detectors or correlation.
+ */
+export async function readModels(
+  spec: RunSpec,
+  hooks: RunHooks,
+  perInput: (input: string) => { tap: (e: unknown, format: InputFormat) => void; done: (model: InputModel | undefined) => void },
+): Promise<void> {
+  for (const s of spec.sources) {
+    if (hooks.signal?.aborted) throw cancelled(hooks.signal);
+    const user = perInput(s.name);
+    const r = await readInput(s, { timezone: spec.input_timezones[s.name] ?? spec.timezone, tap: user.tap, signal: hooks.signal });
+    user.done(r.model);
+  }
 }

@@ -4,7 +4,6 @@
  * problem: a file that cannot be read at all is an `error` entry; a failure
  * part-way keeps what was read (`partial`), with the reason as a warning.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { parseCapture, sniffCapture } from '../../parsers/pcap/index.js';
 import { parseCurl, sniffCurl, type CurlFormat } from '../../parsers/curl/index.js';
 import { parseStrace, sniffStrace } from '../../parsers/strace/index.js';
@@ -23,8 +22,8 @@ import {
   type RunEvent,
   type SourceRef,
 } from '../model/index.js';
+import { openSource, type OpenedSource, type OpenOptions } from '../sources/index.js';
 import { pidFromName } from './inputs.js';
-import { openSource, type OpenedSource } from './source.js';
 
 /** Below this confidence a text is not taken for a trace of that format. */
 const MIN_SNIFF_SCORE = 0.3;
@@ -37,6 +36,15 @@ export interface ReadResult {
 export interface ReadHooks {
   /** zone for dated timestamps without one (app logs); the spec resolves it, per input */
   timezone?: string;
+  /** standard input and archive limits for the opener */
+  open?: OpenOptions;
+  /**
+   * The source already opened (a member met during one pass over an archive, see
+   * `readArchive` in src/sources): read from it instead of opening `ref`. It is closed here.
+   */
+  opened?: OpenedSource;
+  /** sees every parsed event before its analysis does (diff's call sequences); must not keep them unbounded */
+  tap?: (e: unknown, format: InputFormat) => void;
   /** checked before each chunk: an abort ends the read with E_CANCELLED (or the signal's own FaultlineError) */
   signal?: AbortSignal;
   /** input-opened, input-sniffed, input-progress (once per chunk), input-done */
@@ -51,16 +59,6 @@ export function cancelled(signal: AbortSignal): FaultlineError {
 
 export function isCancellation(err: unknown): boolean {
   return err instanceof FaultlineError && (err.code === 'E_CANCELLED' || err.code === 'E_TIMEOUT');
-}
-
-/**
- * Opening a source's bytes. SEAM: the sources stage (src/sources) replaces this with
- * every SourceRef kind; here a local file and standard input.
- */
-async function openRef(ref: SourceRef): Promise<OpenedSource> {
-  if (ref.kind === 'stdin') return openSource('-');
-  if (ref.kind === 'file' || ref.kind === 'upload') return openSource(ref.path);
-  throw new FaultlineError('E_UNREADABLE', `a source of kind ${ref.kind} cannot be read here yet`, { file: ref.name });
 }
 
 type Choice =
@@ -101,12 +99,14 @@ function looksBinary(head: Buffer): boolean {
  */
 export async function readInput(ref: SourceRef, hooks: ReadHooks = {}): Promise<ReadResult> {
   const info: InputInfo = { path: ref.name, format: 'unknown', status: 'read', events: 0, clock: 'none', warnings: [] };
-  const result = await readInto(ref, info, hooks);
+  const opened: { src?: OpenedSource } = {};
+  const result = await readInto(ref, info, hooks, opened);
+  checkDigest(ref, result, opened.src);
   hooks.onEvent?.({ type: 'input-done', input: ref.name, status: result.info.status, ...(result.info.bytes !== undefined ? { bytes: result.info.bytes } : {}) });
   return result;
 }
 
-async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks): Promise<ReadResult> {
+async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opened: { src?: OpenedSource }): Promise<ReadResult> {
   const diag = new Diagnostics();
   info.warnings = diag.warnings;
   const name = ref.name;
@@ -114,10 +114,12 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks): Prom
   if (hooks.signal?.aborted) throw cancelled(hooks.signal);
   let src: OpenedSource;
   try {
-    src = await openRef(ref);
+    src = hooks.opened ?? (await openSource(ref, hooks.open));
   } catch (err) {
     return { info: failed(info, err) };
   }
+  if (src.size !== undefined) info.size = src.size;
+  opened.src = src;
   hooks.onEvent?.({ type: 'input-opened', input: name, ...(src.size !== undefined ? { size: src.size } : {}) });
   try {
     // Corrupt from its first bytes: nothing to sniff, and the reason is the gzip data, not the format.
@@ -126,7 +128,10 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks): Prom
     const choice = sniff(src.head);
     if (choice.family === 'none') {
       if (src.gzip) diag.note('gzip-compressed');
-      info.bytes = src.head.length;
+      // The real size, never the sniffed head's (issue 9, item 18): a plain file's size. A gzip
+      // or standard input of unknown content is not read on just to count it (it may be a bomb
+      // or endless): its stored size stays in `size`, when known.
+      if (src.size !== undefined && !src.gzip) info.bytes = src.size;
       if (fromFolder) {
         info.status = 'skipped';
         info.error = choice.why;
@@ -140,9 +145,8 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks): Prom
     info.format = choice.format as InputFormat;
     hooks.onEvent?.({ type: 'input-sniffed', input: name, format: info.format });
     if (src.gzip) diag.note('gzip-compressed');
-    const ctx: ParseContext = { path: name, diag, pidHint: pidFromName(name), timezone: hooks.timezone };
-    const digest = createHash('sha256');
-    const chunks = watched(src, name, hooks, digest);
+    const ctx: ParseContext = { path: name, diag, pidHint: pidFromName(ref.kind === 'archive-member' ? ref.member : name), timezone: hooks.timezone };
+    const chunks = watched(src, name, hooks);
     let emitted = 0;
     const run = async <E, M extends InputModel>(
       analysis: Analysis<E, M>,
@@ -150,10 +154,20 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks): Prom
     ): Promise<ReadResult> => {
       let summary: ParseSummary;
       try {
-        summary = await parse((e) => {
-          emitted++;
-          analysis.add(e);
-        });
+        const tap = hooks.tap;
+        const fmt = info.format;
+        summary = await parse(
+          tap
+            ? (e) => {
+                emitted++;
+                tap(e, fmt);
+                analysis.add(e);
+              }
+            : (e) => {
+                emitted++;
+                analysis.add(e);
+              },
+        );
       } catch (err) {
         if (emitted === 0 || isCancellation(err)) throw err;
         // Part-way failure: keep what was read.
@@ -164,11 +178,11 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks): Prom
       }
       const cut = src.error();
       if (cut) {
-        diag.warn(cut.location, `${cut.message}; everything before it was read`);
+        // First, whatever the garbage decoded before the fault made the parser say (issue 9, item 11).
+        const where = cut.code === 'E_DECOMPRESS' && cut.location.byteOffset !== undefined ? `compressed byte ${cut.location.byteOffset}` : undefined;
+        diag.warnFirst(cut.location, `${cut.message}; everything before it was read`, where);
         info.error_code = cut.code;
       }
-      // SEAM: the sources stage digests the source's bytes as it streams them; until then, the content as parsed.
-      info.sha256 = digest.digest('hex');
       info.events = summary.events;
       info.bytes = summary.bytes || src.bytesRead();
       info.clock = summary.clock;
@@ -204,6 +218,23 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks): Prom
   }
 }
 
+/**
+ * `info.sha256` once the source was read to its end (of the bytes as stored); a source whose
+ * bytes are not the ones its spec names is not evidence of this case: an error, without model.
+ */
+function checkDigest(ref: SourceRef, result: ReadResult, src: OpenedSource | undefined): void {
+  const got = src?.sha256();
+  if (!got) return;
+  result.info.sha256 = got;
+  const expected = ref.kind === 'stdin' || ref.kind === 'memory' ? undefined : ref.sha256;
+  if (expected && expected.toLowerCase() !== got) {
+    result.info.status = 'error';
+    result.info.error_code = 'E_DIGEST_MISMATCH';
+    result.info.error = `its sha256 is ${got}, not ${expected} as planned (changed since the run was planned?)`;
+    delete result.model;
+  }
+}
+
 function failed(info: InputInfo, err: unknown): InputInfo {
   info.status = 'error';
   if (err instanceof FaultlineError) {
@@ -229,11 +260,10 @@ function finishInfo(info: InputInfo, diag: Diagnostics): InputInfo {
  * The content as the parser sees it, checked for cancellation before each chunk (so a
  * cancelled run stops within one chunk) and reported as progress after each.
  */
-async function* watched(src: OpenedSource, name: string, hooks: ReadHooks, digest: Hash): AsyncGenerator<Buffer> {
+async function* watched(src: OpenedSource, name: string, hooks: ReadHooks): AsyncGenerator<Buffer> {
   const { signal, onEvent } = hooks;
   for await (const c of src.chunks) {
     if (signal?.aborted) throw cancelled(signal);
-    digest.update(c);
     yield c;
     if (signal?.aborted) throw cancelled(signal);
     onEvent?.({ type: 'input-progress', input: name, bytes: src.bytesRead(), ...(src.size !== undefined ? { size: src.size } : {}) });
