@@ -148,7 +148,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
       if (listing.error && listing.members.length === 0)
         return { record: failedRecord(baseRec, listing.error.code, listing.error.message, seconds(started)), skipped: false };
       if (listing.error) expandErrors.push({ name: c.name, code: listing.error.code, message: listing.error.message });
-      for (const m of listing.members)
+      // In name order, bytewise, as a folder's files are: an archive case is the folder it was packed from, whatever order the archiver chose.
+      const members = [...listing.members].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const m of members)
         sources.push({ kind: 'archive-member', archive: c.files[0].path, member: m.name, name: `${c.name}!${m.name}`, size: m.size });
       for (const s of listing.skipped)
         skippedInputs.push({ path: `${c.name}!${s.name}`, format: 'unknown', status: 'skipped', events: 0, clock: 'none', warnings: [], notes: [s.reason ?? 'not a regular file'] });
