@@ -121,7 +121,7 @@ describe('faultline batch (library)', () => {
       expect(viaBatch.inputs).toEqual(alone.inputs);
       expect(viaBatch.findings.length).toBeGreaterThan(0);
     }
-  });
+  }, 120_000);
 
   it('gives an archive case the findings analyze gives on the folder it was packed from, ids included', () => {
     const unpacked = path.dirname(incident('x'));
@@ -131,7 +131,7 @@ describe('faultline batch (library)', () => {
       expect(viaBatch.findings.length).toBeGreaterThan(0);
       expect(asFolder(viaBatch.findings, name)).toEqual(alone.findings);
     }
-  });
+  }, 120_000);
 
   it('reads traversal members by name only: nothing is written outside --out, links and devices are skipped', () => {
     const t = caseJson(rec('traversal.tar'));

@@ -86,7 +86,7 @@ describe('faultline batch (command)', () => {
     const quiet = cli(['batch', 'in/inc-00', '--out', path.join(root, 'o2'), '--quiet']);
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
-  });
+  }, 120_000);
 
   it('exits 2 on usage errors, 3 when a case failed', () => {
     expect(cli(['batch', 'in', '--out', path.join(root, 'o3'), '--case-timeout', 'soon']).code).toBe(2);
@@ -96,5 +96,5 @@ describe('faultline batch (command)', () => {
     const missing = cli(['batch', 'in/inc-00', 'no-such-dir', '--out', path.join(root, 'o4'), '-q']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toBe('faultline: case no-such-dir failed: E_NOT_FOUND: no such file or folder\n');
-  });
+  }, 120_000);
 });
