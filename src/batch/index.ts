@@ -126,17 +126,29 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     const reports = { json: `cases/${stem}.json`, html: `cases/${stem}.html` };
     const known = journal.get(c.name);
 
-    // Digests of the case's files on disk, read while the case runs (or from the journal when
-    // their stat is unchanged). A file that cannot be read again leaves the case out of the
-    // journal (it runs again on --resume), never fails it.
-    const digests: Promise<FileDigest[] | undefined> = Promise.all(c.files.map((f) => fileDigest(f, known?.files, opts.signal))).catch(() => undefined);
-    const keyOf = async (): Promise<string | undefined> => {
-      const d = await digests;
-      return d && caseKey(VERSION, base, d.map((x, i) => ({ name: c.files[i].name, sha256: x.sha256 })));
-    };
+    // The resume key needs each file's digest. Before the run only when --resume has this case
+    // done (from the journal while a file's stat is unchanged); otherwise after it, from the
+    // sha256 the run computed of each input's bytes as stored (no second read), reading only
+    // what the run did not (an archive itself, a skipped file). A file that cannot be read
+    // again leaves the case out of the journal (it runs again on --resume), never fails it.
+    const digestAll = (taken?: RunResult): Promise<FileDigest[] | undefined> =>
+      Promise.all(
+        c.files.map((f) => {
+          const sha256 = taken?.inputs.find((i) => i.path === f.name)?.sha256;
+          return sha256 ? { size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino, sha256 } : fileDigest(f, known?.files, opts.signal);
+        }),
+      ).catch(() => undefined);
+    const keyOf = (d: FileDigest[] | undefined): string | undefined =>
+      d && caseKey(VERSION, base, d.map((x, i) => ({ name: c.files[i].name, sha256: x.sha256 })));
 
-    if (known && known.record.status !== 'failed' && (await keyOf()) === known.key && (await exists(path.join(out, reports.json))) && (await exists(path.join(out, reports.html))))
-      return { record: { ...known.record, report_json: reports.json, report_html: reports.html }, skipped: true };
+    let early: Promise<FileDigest[] | undefined> | undefined;
+    if (known && known.record.status !== 'failed') {
+      early = digestAll();
+      if (keyOf(await early) === known.key && (await exists(path.join(out, reports.json))) && (await exists(path.join(out, reports.html))))
+        return { record: { ...known.record, report_json: reports.json, report_html: reports.html }, skipped: true };
+    }
+    // An archive is read only as members by the run: its own digest is taken beside it.
+    if (!early && c.kind === 'archive') early = digestAll();
 
     const started = performance.now();
     const sources: SourceRef[] = [];
@@ -148,7 +160,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
       if (listing.error && listing.members.length === 0)
         return { record: failedRecord(baseRec, listing.error.code, listing.error.message, seconds(started)), skipped: false };
       if (listing.error) expandErrors.push({ name: c.name, code: listing.error.code, message: listing.error.message });
-      for (const m of listing.members)
+      // In name order, bytewise, as a folder's files are: an archive case is the folder it was packed from, whatever order the archiver chose.
+      const members = [...listing.members].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const m of members)
         sources.push({ kind: 'archive-member', archive: c.files[0].path, member: m.name, name: `${c.name}!${m.name}`, size: m.size });
       for (const s of listing.skipped)
         skippedInputs.push({ path: `${c.name}!${s.name}`, format: 'unknown', status: 'skipped', events: 0, clock: 'none', warnings: [], notes: [s.reason ?? 'not a regular file'] });
@@ -175,8 +189,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     } catch (err) {
       throw new FaultlineError('E_OUTPUT', `cannot write the reports of case ${c.name}: ${(err as Error).message}`, { file: opts.out });
     }
-    const d = await digests;
-    const key = await keyOf();
+    const d = early ? await early : await digestAll(result);
+    const key = keyOf(d);
     if (d && key) {
       const files: Record<string, FileDigest> = {};
       d.forEach((x, i) => (files[c.files[i].path] = x));
@@ -194,8 +208,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
   // A fixed number of cases in flight, taken in order: discovery order is also the summary's.
   const concurrency = Math.max(1, opts.concurrency ?? 2 * ((opts.runner as { jobs?: number }).jobs ?? availableParallelism()));
   let next = 0;
+  let stopped = false; // --out became unwritable: no lane takes another case
   const lane = async () => {
-    while (next < cases.length && !opts.signal?.aborted) {
+    while (next < cases.length && !opts.signal?.aborted && !stopped) {
       const i = next++;
       progress.running++;
       report();
@@ -204,7 +219,10 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
         done = await runOne(cases[i]);
       } catch (err) {
         // --out unwritable ends the batch; anything else is a bug of ours, kept on the case it hit.
-        if (err instanceof FaultlineError && err.code === 'E_OUTPUT') throw err;
+        if (err instanceof FaultlineError && err.code === 'E_OUTPUT') {
+          stopped = true;
+          throw err;
+        }
         if (opts.signal?.aborted) continue;
         const c = cases[i];
         done = { record: failedRecord({ name: c.name, kind: c.kind, bytes: c.bytes }, 'E_INTERNAL', (err as Error)?.message ?? String(err), 0), skipped: false };
@@ -228,7 +246,12 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
 
   const doneRecords = records.filter((r): r is CaseRecord => r !== undefined);
   const interrupted = Boolean(opts.signal?.aborted) && doneRecords.length < cases.length;
-  const outFiles = await writeSummaries(out, doneRecords, cached, cases.length, interrupted, registry);
+  let outFiles: BatchOutcome['out'];
+  try {
+    outFiles = await writeSummaries(out, doneRecords, cached, cases.length, interrupted, registry);
+  } catch (err) {
+    throw fatal?.reason ?? new FaultlineError('E_OUTPUT', `cannot write the summary: ${(err as Error).message}`, { file: opts.out });
+  }
   if (fatal) throw fatal.reason;
   return {
     records: doneRecords,

@@ -32,7 +32,7 @@ export class ProgressView {
         this.bar = new cliProgress.SingleBar(
           {
             stream: this.opts.stream,
-            format: ' {bar} {percentage}% | {cases}/{caseTotal} cases{failedNote} | {mb}/{mbTotal} MB | {rate} MB/s | ETA {eta_formatted}',
+            format: ' {bar} {percentage}% | {cases}/{caseTotal} cases{failedNote} | {mb}/{mbTotal} MB | {rate} MB/s | ETA {etaText}',
             hideCursor: true,
             barsize: 28,
             etaBuffer: 50,
@@ -82,6 +82,8 @@ export class ProgressView {
       mb: (p.bytesDone / 1e6).toFixed(1),
       mbTotal: (p.bytesTotal / 1e6).toFixed(1),
       rate: secs > 0 ? (p.bytesDone / 1e6 / secs).toFixed(1) : '0.0',
+      // ours, not cli-progress's: the same words as the plain line, and '…' until there is a rate
+      etaText: this.eta(p) || (p.bytesDone >= p.bytesTotal ? '0 s' : '…'),
     };
   }
 

@@ -97,16 +97,20 @@ describe('faultline batch (library)', () => {
       ['2024/tls-reset.zip', 'analysed', ''],
       ['HANG', 'failed', 'E_TIMEOUT'],
       ['bomb.tgz', 'failed', 'E_LIMIT'],
-      ['corrupt.tar.gz', 'failed', 'E_DECOMPRESS'],
+      ['corrupt.tar.gz', 'partial', ''],
       ['expect-417.tgz', 'analysed', ''],
-      ['notazip.zip', 'failed', 'E_UNREADABLE'],
+      ['notazip.zip', 'failed', 'E_ARCHIVE'],
       ['refused-verbose.txt', 'analysed', ''],
       ['reset-mid-body', 'analysed', ''],
       ['traversal.tar', 'analysed', ''],
     ]);
     expect(outcome.exitCode).toBe(3);
     expect(outcome.interrupted).toBe(false);
-    expect(rec('bomb.tgz').error).toMatch(/capture\.pcap takes the archive past 16\.0 MiB/);
+    expect(rec('bomb.tgz').error).toMatch(/more than 16777216 bytes decompressed/);
+    // a damaged archive: what was met before the damage is read, the damage is its problem
+    const corrupt = rec('corrupt.tar.gz');
+    expect(corrupt.inputs_read).toBeGreaterThan(0);
+    expect(corrupt.problems.join('\n')).toMatch(/^corrupt\.tar\.gz: .*after \d+ files?; they are read/m);
   });
 
   it('gives each folder case the findings analyze gives, ids included', () => {
@@ -117,18 +121,17 @@ describe('faultline batch (library)', () => {
       expect(viaBatch.inputs).toEqual(alone.inputs);
       expect(viaBatch.findings.length).toBeGreaterThan(0);
     }
-  });
+  }, 120_000);
 
-  it('gives an archive case the findings analyze gives on the folder it was packed from', () => {
+  it('gives an archive case the findings analyze gives on the folder it was packed from, ids included', () => {
     const unpacked = path.dirname(incident('x'));
     for (const [name, folder] of [['expect-417.tgz', 'expect-417'], ['2024/tls-reset.zip', 'tls-reset']]) {
       const viaBatch = caseJson(rec(name));
       const alone = analyze(folder, unpacked);
-      const strip = (fs: Finding[]) => fs.map(({ id: _i, related: _r, ...f }) => f);
-      expect(asFolder(strip(viaBatch.findings) as Finding[], name)).toEqual(strip(alone.findings));
-      expect(viaBatch.findings.length).toBe(alone.findings.length);
+      expect(viaBatch.findings.length).toBeGreaterThan(0);
+      expect(asFolder(viaBatch.findings, name)).toEqual(alone.findings);
     }
-  });
+  }, 120_000);
 
   it('reads traversal members by name only: nothing is written outside --out, links and devices are skipped', () => {
     const t = caseJson(rec('traversal.tar'));

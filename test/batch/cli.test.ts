@@ -86,15 +86,18 @@ describe('faultline batch (command)', () => {
     const quiet = cli(['batch', 'in/inc-00', '--out', path.join(root, 'o2'), '--quiet']);
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
-  });
+  }, 120_000);
 
-  it('exits 2 on usage errors, 3 when a case failed', () => {
+  it('exits 2 on usage errors, 1 when --out cannot be written, 3 when a case failed', () => {
     expect(cli(['batch', 'in', '--out', path.join(root, 'o3'), '--case-timeout', 'soon']).code).toBe(2);
     expect(cli(['batch', 'in', '--out', path.join(root, 'o3'), '--detectors', 'nope']).stderr).toMatch(/unknown detector nope/);
     expect(cli(['batch', 'in', '--out', path.join(root, 'o3'), '--tz', 'x=UTC']).code).toBe(2);
     expect(cli(['batch', 'in']).code).toBe(2); // --out is required
+    const unwritable = cli(['batch', 'in/inc-00', '--out', '/dev/null/out', '-q']);
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toMatch(/^faultline: \/dev\/null\/out: cannot create the output folder/);
     const missing = cli(['batch', 'in/inc-00', 'no-such-dir', '--out', path.join(root, 'o4'), '-q']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toBe('faultline: case no-such-dir failed: E_NOT_FOUND: no such file or folder\n');
-  });
+  }, 120_000);
 });

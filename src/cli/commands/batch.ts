@@ -16,7 +16,7 @@ const EXIT_INTERRUPTED = 130;
 
 export default class Batch extends Command {
   static override summary = 'Analyse an archive of incidents: every case in folders, tarballs and zips, with a summary across them.';
-  static override description = `A case is one incident, analysed as 'analyze' would: a folder that directly holds trace files (those files together), one archive (.tar, .tar.gz/.tgz, .zip: its members together), or a file lying alone in a folder named here. Folders are searched recursively; a case is named by its path relative to the folder named.
+  static override description = `A case is one incident, analysed as 'analyze' would: a folder that directly holds trace files (those files together), one archive (.tar, .tar.gz/.tgz, .zip: its members together), or a file lying directly in a folder named here. A folder named here is the collection, searched recursively (to batch one incident folder, name the folder above it); a case is named by its path relative to the folder named.
 
 Writes to --out: summary.csv (a row per case), findings.jsonl (every finding with its case), index.html (the cases and their findings, sortable and filterable), and cases/ with a JSON and an HTML report per case. Files are written whole or not at all. Ctrl-C stops cleanly: finished cases are kept and the summary and index are written for them; --resume then skips every case whose inputs (by sha256), faultline version and options are unchanged.
 
