@@ -9,6 +9,10 @@ export interface Subject {
   connection?: string;
   url?: string;
   syscall?: string;
+  /** a destination as `ip:port` (`[v6]:port`) or a unix socket path: what connect-failed is about */
+  address?: string;
+  /** a DNS name looked up: what dns-failed is about */
+  name?: string;
 }
 
 export interface Evidence {
@@ -41,6 +45,14 @@ export interface JoinFacts {
   status?: number;
   /** response body bytes received before the failure */
   bytesReceived?: number;
+  /**
+   * curl's own error message, as printed (`Failed to connect to 127.0.0.1 port 9 after 0 ms: …`):
+   * two curl views of one transfer (-v and %{json} of the same command) print it alike, ports
+   * and milliseconds included
+   */
+  curlError?: string;
+  /** curl's exit code, when the view knows it */
+  curlExit?: number;
   /** the moment of the event (reset, error) in the input's own clock */
   t?: number | null;
 }

@@ -106,6 +106,13 @@ export function compareJoin(a: PlacedDraft, b: PlacedDraft, window: number): Com
     facts.push(`${ja.bytesReceived} bytes received`);
     requestFact = true;
   }
+  if (ja.curlExit !== undefined && jb.curlExit !== undefined && ja.curlExit !== jb.curlExit) return { disagree: 'curl exit code differs', facts, strong };
+  // The same message with its own numbers in it (a port, milliseconds, byte counts) is one transfer
+  // told twice: curl -v on stderr and %{json} or -w on stdout of one command.
+  if (ja.curlError && jb.curlError && ja.curlError === jb.curlError && /\d/.test(ja.curlError)) {
+    facts.push(`curl's message "${ja.curlError}"`);
+    strong = true;
+  }
   if (endpointFact && requestFact) strong = true;
 
   let timeDelta: number | undefined;
