@@ -57,28 +57,45 @@ async function stop(proc: ChildProcess): Promise<void> {
   await gone;
 }
 
-async function uploadAndWait(url: string, file: string, name: string): Promise<void> {
+interface Phases {
+  /** s from the first byte sent to the 202 */
+  upload: number;
+  /** s from the 202 to the status done */
+  analysis: number;
+  /** s to fetch the HTML report */
+  report: number;
+}
+
+async function uploadAndWait(url: string, file: string, name: string): Promise<Phases> {
+  const t0 = performance.now();
   const fd = new FormData();
   fd.append('files', await openAsBlob(file), name);
   const r = await fetch(`${url}/api/analyses`, { method: 'POST', body: fd });
   if (r.status !== 202) throw new Error(`upload: ${r.status} ${await r.text()}`);
   const { id } = (await r.json()) as { id: string };
+  const t1 = performance.now();
   for (;;) {
     const a = (await (await fetch(`${url}/api/analyses/${id}`)).json()) as { status: string; error?: { message: string } };
     if (a.status === 'failed') throw new Error(`analysis failed: ${a.error?.message}`);
     if (a.status === 'done') break;
     await new Promise((res) => setTimeout(res, 20));
   }
+  const t2 = performance.now();
   const html = await fetch(`${url}/a/${id}`);
   if (html.status !== 200) throw new Error(`report: ${html.status}`);
   await html.arrayBuffer();
+  return { upload: (t1 - t0) / 1e3, analysis: (t2 - t1) / 1e3, report: (performance.now() - t2) / 1e3 };
 }
 
-function timedAnalyze(file: string, format: string): number {
+/** Wall time and peak RSS (GNU time, when present) of the CLI. */
+function timedAnalyze(file: string, format: string): { seconds: number; peakRssMb: number } {
+  const gnuTime = existsSync('/usr/bin/time');
+  const args = [bin, 'analyze', file, '--format', format, '-o', '/dev/null'];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [bin, 'analyze', file, '--format', format, '-o', '/dev/null'], { stdio: 'ignore' });
+  const r = gnuTime ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { encoding: 'utf8' }) : spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0 && r.status !== 3) throw new Error(`analyze exited ${r.status}`);
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  return { seconds, peakRssMb: gnuTime ? Number(r.stderr.trim().split('\n').pop()) / 1024 : NaN };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -92,21 +109,22 @@ export async function run(): Promise<BenchResult[]> {
   const data1 = mkdtempSync(path.join(tmpdir(), 'faultline-bench-serve-'));
   const s1 = await startServe(data1, 2);
   const t0 = process.hrtime.bigint();
-  await uploadAndWait(s1.url, big, 'big.pcap');
+  const lastPhases = await uploadAndWait(s1.url, big, 'big.pcap');
   const served = Number(process.hrtime.bigint() - t0) / 1e9;
+  const phases = await Promise.resolve(lastPhases);
   const hwm1 = rssKb(s1.proc.pid!, 'VmHWM');
   await stop(s1.proc);
   rmSync(data1, { recursive: true, force: true });
   const mb = Math.round(bytes / 1e6);
-  out.push({ name: `analyze --format json, ${mb} MB capture (CLI start included)`, bytes, seconds: json, mbPerSec: bytes / 1e6 / json, peakRssMb: NaN });
-  out.push({ name: `analyze --format html, ${mb} MB capture (CLI start included)`, bytes, seconds: html, mbPerSec: bytes / 1e6 / html, peakRssMb: NaN });
+  out.push({ name: `analyze --format json, ${mb} MB capture (CLI start included)`, bytes, seconds: json.seconds, mbPerSec: bytes / 1e6 / json.seconds, peakRssMb: json.peakRssMb });
+  out.push({ name: `analyze --format html, ${mb} MB capture (CLI start included)`, bytes, seconds: html.seconds, mbPerSec: bytes / 1e6 / html.seconds, peakRssMb: html.peakRssMb });
   out.push({
     name: `serve: upload → analysis on the pool → HTML report, ${mb} MB capture`,
     bytes,
     seconds: served,
     mbPerSec: bytes / 1e6 / served,
     peakRssMb: hwm1 / 1024,
-    note: `${(served / html).toFixed(2)}× analyze --format html`,
+    note: `${(served / html.seconds).toFixed(2)}× analyze --format html; upload ${phases.upload.toFixed(2)} s, analysis ${phases.analysis.toFixed(2)} s, report ${phases.report.toFixed(2)} s`,
   });
 
   const small = await ensureCapture(10e6);

@@ -92,7 +92,7 @@ describe.skipIf(!isBuilt)('serve survives kill -9 (needs a build: npm test build
     expect(readdirSync(path.join(dataDir, 'tmp'))).toEqual([]);
     expect(readdirSync(path.join(dataDir, 'analyses'))).toEqual([]);
     await kill9(second.proc);
-  });
+  }, 120_000);
 
   it('runs an analysis killed mid-run again at the next start, and keeps every analysis and note', async () => {
     const dataDir = path.join(tempDir(), 'data');
