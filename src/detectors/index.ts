@@ -1,6 +1,10 @@
 /** The registry: every detector, in the order `faultline detectors` lists them. */
 import { curlError } from './curl-error.js';
+import { connectFailed } from './connect-failed/index.js';
 import { curlError56 } from './curl-error-56/index.js';
+import { dnsFailed } from './dns-failed/index.js';
+import { httpViolation } from './http-violation.js';
+import { proxyRefused } from './proxy-refused.js';
 import { emptyReply } from './empty-reply/index.js';
 import { expect100Continue } from './expect-100-continue/index.js';
 import { incompleteInCapture } from './incomplete-in-capture.js';
@@ -18,6 +22,10 @@ export const DETECTORS: readonly Detector[] = [
   expect100Continue,
   truncatedResponse,
   emptyReply,
+  connectFailed,
+  dnsFailed,
+  proxyRefused,
+  httpViolation,
   incompleteInCapture,
   curlError,
 ];

@@ -9,6 +9,10 @@ export interface Subject {
   connection?: string;
   url?: string;
   syscall?: string;
+  /** a destination as `ip:port` (`[v6]:port`) or a unix socket path: what connect-failed is about */
+  address?: string;
+  /** a DNS name looked up: what dns-failed is about */
+  name?: string;
 }
 
 export interface Evidence {
