@@ -1,5 +1,5 @@
 import type { Clock } from './time.js';
-import { formatLocation, type Location } from './errors.js';
+import { formatLocation, type ErrorCode, type Location } from './errors.js';
 
 export type InputFormat =
   | 'strace'
@@ -23,7 +23,7 @@ export interface InputInfo {
   status: InputStatus;
   error?: string;
   /** error code when status is 'error' */
-  error_code?: string;
+  error_code?: ErrorCode;
   /** bytes read (after decompression) */
   bytes?: number;
   /** size of the source as stored (before decompression), when known */

@@ -13,6 +13,7 @@ import {
   type ClockPlacement,
   type DetectorFailure,
   type Finding,
+  type FindingDetails,
   type FindingDraft,
   type InputFormat,
   type InputInfo,
@@ -91,7 +92,7 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
     try {
       for (const d of det.detect(run)) {
         const i = inputIndex.get(d.input) ?? analysed.length;
-        placed.push(placeDraft(d, i, placements[d.input], analysed[i]?.info.format));
+        placed.push(placeDraft(d, i, placements[d.input], analysed[i]?.info.format, analysed[i]?.info.sha256));
       }
     } catch (err) {
       failures.push({ detector: det.id, code: 'E_DETECTOR', error: (err as Error)?.message ?? String(err) });
@@ -212,19 +213,17 @@ function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
   const evidence = byInput.flatMap((m) => m.draft.evidence);
   const subject = { ...d.subject };
   for (const m of byInput) for (const [k, v] of Object.entries(m.draft.subject)) if ((subject as Record<string, unknown>)[k] === undefined) (subject as Record<string, unknown>)[k] = v;
-  const details: Record<string, unknown> = { ...d.details };
+  const details: FindingDetails = { ...d.details };
   if (g.members.length > 1) {
     details.correlation = {
       inputs: byInput.map((m) => m.draft.input),
       joined_on: g.joinedOn,
       ...(g.timeSpread !== undefined ? { time_spread_s: round6(g.timeSpread) } : {}),
     };
-    const views: Record<string, unknown> = {};
-    for (const m of members.slice(1)) views[m.draft.input] = { title: m.draft.title, ...m.draft.details };
-    details.other_views = views;
+    details.other_views = members.slice(1).map((m) => ({ input: m.draft.input, title: m.draft.title, ...m.draft.details }));
     // The filter to open the capture at this event, whichever view leads.
     if (details.wireshark_filter === undefined) {
-      const filter = members.map((m) => m.draft.details.wireshark_filter).find((f) => typeof f === 'string');
+      const filter = members.map((m) => m.draft.details.wireshark_filter).find((f): f is string => typeof f === 'string');
       if (filter !== undefined) details.wireshark_filter = filter;
     }
   }
@@ -281,10 +280,14 @@ function richness(d: FindingDraft): number {
   return Object.values(d.join ?? {}).filter((v) => v !== undefined && v !== null).length;
 }
 
-/** Same arguments, same ids: a hash of what the finding is about and where it was first seen. */
+/**
+ * Same content, same ids: a hash of the input's content digest, where in it the finding was
+ * first seen and what it is about. Never the path: `analyze dir` and `analyze /abs/dir` (or a
+ * batch on another machine) give the same ids. Two findings with one basis get -2, -3 … in order.
+ */
 function stableId(detector: string, p: PlacedDraft): string {
   const e = p.draft.evidence[0];
-  const basis = [detector, p.draft.input, e?.line ?? '', e?.packet ?? '', JSON.stringify(p.draft.subject)].join('\u0000');
+  const basis = [detector, p.digest ?? `#${p.inputIndex}`, e?.line ?? '', e?.packet ?? '', JSON.stringify(p.draft.subject)].join('\u0000');
   return `${detector}-${createHash('sha1').update(basis).digest('hex').slice(0, 10)}`;
 }
 

@@ -261,10 +261,6 @@ function finishInfo(info: InputInfo, diag: Diagnostics): InputInfo {
  */
 async function* watched(src: OpenedSource, name: string, hooks: ReadHooks): AsyncGenerator<Buffer> {
   const { signal, onEvent } = hooks;
-  if (!signal && !onEvent) {
-    yield* src.chunks;
-    return;
-  }
   for await (const c of src.chunks) {
     if (signal?.aborted) throw cancelled(signal);
     yield c;

@@ -105,9 +105,10 @@ describe('worker-thread pool runner', () => {
 
   it('counts the time limit from the start of a case, not from its wait in the queue', async () => {
     const base = await specOf(incident('short-body'));
-    // One thread: the second case waits 1.5 s behind a hang, then runs well within its own 1 s.
-    const hung = failure(harmPool.run(hostileSpec(base, 'hang'), { timeoutMs: 1500 }));
-    const queued = harmPool.run(hostileSpec(base, 'quiet'), { timeoutMs: 1000 });
+    // One thread: the second case waits 4 s behind a hang, then runs well within its own 3 s
+    // (margins wide enough for a loaded 2-core machine: counted from the queue it would fail).
+    const hung = failure(harmPool.run(hostileSpec(base, 'hang'), { timeoutMs: 4000 }));
+    const queued = harmPool.run(hostileSpec(base, 'quiet'), { timeoutMs: 3000 });
     expect((await hung).code).toBe('E_TIMEOUT');
     expect((await queued).inputs.length).toBeGreaterThan(0);
   });
