@@ -14,7 +14,7 @@ export interface BenchResult {
   note?: string;
 }
 
-const MODULES = ['strace', 'pcap-reader', 'curl', 'analyze', 'report', 'sources', 'capture-shapes', 'serve'];
+const MODULES = ['strace', 'pcap-reader', 'curl', 'analyze', 'report', 'sources', 'capture-shapes', 'many-findings', 'serve'];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

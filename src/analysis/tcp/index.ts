@@ -272,6 +272,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
       connections: this.done.map((d) => d.conn),
       lanes: this.timeline ? this.done.map((d) => d.lane!) : [],
       frameCounts: this.frameCounts,
+      stats: {},
     };
     if (this.summarized.connections) model.summarized = { ...this.summarized };
     if (Object.keys(this.notKept).length) model.notKept = this.notKept;
@@ -279,6 +280,12 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
     if (dns) model.dns = dns;
     const clients = this.clients.facts();
     if (clients) model.clients = clients;
+    model.stats = {
+      packets: Object.values(this.frameCounts).reduce((a, b) => a + b, 0),
+      connections: model.connections.length + this.summarized.connections,
+      http_exchanges: model.connections.reduce((n, c) => n + c.exchanges.length, 0) + this.summarized.exchanges,
+      tls_connections: model.connections.filter((c) => c.tls !== undefined).length,
+    };
     if (this.dropped) {
       model.connectionsDropped = this.dropped;
       this.ctx.diag.warn({}, `${this.dropped} segments of connections beyond the first ${MAX_CONNECTIONS} were counted, not analysed`);
