@@ -248,5 +248,5 @@ describe('bounded work', () => {
     expect(done.map((a) => a.status)).toEqual(Array(20).fill('done'));
     for (const a of done) expect(a.result).toEqual(done[0].result);
     expect((await getJson(`${s.url}/api/analyses`)).analyses).toHaveLength(20);
-  });
+  }, 180_000);
 });
