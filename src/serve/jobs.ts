@@ -8,7 +8,7 @@
  * count against `maxPending`; past it a new upload is refused (503) before a
  * byte of it is read.
  */
-import type { RunEvent, RunResult, RunSpec } from '../model/index.js';
+import type { ErrorCode, RunEvent, RunResult, RunSpec } from '../model/index.js';
 import { FaultlineError } from '../model/index.js';
 import type { Runner } from '../runner/types.js';
 import type { AnalysisMeta, Store } from './store.js';
@@ -141,7 +141,9 @@ export class Jobs {
         await store.update(id, { status: 'queued', remark: 'run again: the server was stopped while analysing it' }).catch(() => undefined);
         return;
       }
-      const code = err instanceof FaultlineError ? err.code : ((err as { code?: string })?.code === 'E_TIMEOUT' ? 'E_TIMEOUT' : 'E_INTERNAL');
+      // the pool's failures are FaultlineErrors (E_TIMEOUT, E_LIMIT, E_CANCELLED, E_INTERNAL); a queue's may arrive as plain data with a code
+      const raw = (err as { code?: unknown })?.code;
+      const code = err instanceof FaultlineError ? err.code : typeof raw === 'string' && /^E_[A-Z_]+$/.test(raw) ? (raw as ErrorCode) : 'E_INTERNAL';
       const message = (err as Error)?.message ?? String(err);
       this.opts.log?.(`analysis ${id} failed: ${code}: ${message}`);
       await store.update(id, { status: 'failed', finished: new Date().toISOString(), error: { code, message } }).catch(() => undefined);

@@ -48,7 +48,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the serve page in chromium', () => {
     const dir = path.join(samplesDir, 'incidents/reset-mid-body');
     await page.goto(`${s.url}/`);
     await page.locator('#files').setInputFiles([path.join(dir, 'capture.pcap'), path.join(dir, 'curl-verbose.txt')]);
-    await expect.poll(() => page.locator('#chosen li').count()).toBe(2);
+    await expect.poll(() => page.locator('#chosen li').count(), { timeout: 30_000 }).toBe(2);
     await page.fill('#name', 'reset mid body <b>drill</b>');
     await page.screenshot({ path: path.join(ARTIFACTS, 'page-chosen.png') });
     await page.click('#upload-btn');
@@ -69,26 +69,26 @@ describe.skipIf(!existsSync(CHROMIUM))('the serve page in chromium', () => {
     const findingId = await first.getAttribute('data-finding');
     await first.locator('textarea').fill('root cause: the upstream reset mid-body (ticket OPS-42)');
     await first.locator('button[type=submit]').click();
-    await expect.poll(() => first.locator('ul.notes li').count()).toBe(1);
+    await expect.poll(() => first.locator('ul.notes li').count(), { timeout: 30_000 }).toBe(1);
     await report.locator('#notes').waitFor();
     expect(await report.locator('#notes').textContent()).toContain('ticket OPS-42');
     await page.fill('#a-note-text', 'drill: nothing was lost');
     await page.click('#a-note-form button');
-    await expect.poll(() => page.locator('#a-notes li').count()).toBe(1);
-    await expect.poll(async () => (await report.locator('#notes').textContent().catch(() => '')) ?? '').toContain('nothing was lost');
+    await expect.poll(() => page.locator('#a-notes li').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(async () => (await report.locator('#notes').textContent().catch(() => '')) ?? '', { timeout: 30_000 }).toContain('nothing was lost');
     await page.screenshot({ path: path.join(ARTIFACTS, 'analysis.png'), fullPage: true });
 
     // back to the list, search, open it again
     await page.click('text=← All analyses');
     await page.locator(`#list tr[data-id="${id}"]`).waitFor();
     await page.fill('#search', 'DRILL');
-    await expect.poll(() => page.locator('#list tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('#list tbody tr').count(), { timeout: 30_000 }).toBe(1);
     expect(await page.locator(`#list tr[data-id="${id}"] td`).nth(3).textContent()).toMatch(/\d+ error/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'list.png') });
     await page.click(`#list tr[data-id="${id}"] a.open`);
     await page.locator('#a-done').waitFor({ state: 'visible' });
     const again = page.locator(`#a-findings tr[data-finding="${findingId}"] ul.notes li`);
-    await expect.poll(() => again.count()).toBe(1);
+    await expect.poll(() => again.count(), { timeout: 30_000 }).toBe(1);
     expect(await again.textContent()).toContain('root cause: the upstream reset mid-body (ticket OPS-42)');
     expect(await page.locator('#a-notes li').textContent()).toContain('drill: nothing was lost');
 

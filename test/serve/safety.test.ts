@@ -8,7 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FaultlineError } from '../../src/model/index.js';
 import { PoolRunner } from '../../src/runner/pool.js';
+import type { Runner } from '../../src/runner/types.js';
 import { samplesDir } from '../helpers/paths.js';
 import { GatedRunner, getJson, rawMultipart, sampleFile, settle, start, tempDir, upload, type Running } from './helpers.js';
 
@@ -220,6 +222,21 @@ describe('bounded work', () => {
     expect((await upload(s.url, [sampleFile(curlVerbose)])).status).toBe(202);
   });
 
+  it('marks an analysis the runner fails (a time limit, a worker out of memory) failed with its code, and goes on', async () => {
+    const failing: Runner = {
+      run: async () => {
+        throw new FaultlineError('E_TIMEOUT', 'the case ran past its time limit of 1 s');
+      },
+      close: async () => undefined,
+    };
+    const s = await server({ runner: failing });
+    const a = await settle(s.url, (await (await upload(s.url, [sampleFile(curlVerbose)])).json()).id);
+    expect(a).toMatchObject({ status: 'failed', error: { code: 'E_TIMEOUT', message: 'the case ran past its time limit of 1 s' } });
+    expect(a.result).toBeUndefined();
+    expect((await fetch(`${s.url}/a/${a.id}.md`)).status).toBe(409);
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  });
+
   it('takes 20 concurrent uploads and gives each the same result', async () => {
     const s = await server({ concurrency: 2, runner: new PoolRunner({ jobs: 2 }) });
     const files = [sampleFile(capture), sampleFile(curlVerbose)];
@@ -231,5 +248,5 @@ describe('bounded work', () => {
     expect(done.map((a) => a.status)).toEqual(Array(20).fill('done'));
     for (const a of done) expect(a.result).toEqual(done[0].result);
     expect((await getJson(`${s.url}/api/analyses`)).analyses).toHaveLength(20);
-  });
+  }, 180_000);
 });
