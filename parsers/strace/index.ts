@@ -19,9 +19,11 @@ import type {
   SyscallEvent,
 } from '../../src/model/index.js';
 import { SECONDS_PER_DAY } from '../../src/model/index.js';
+import { decodeCall } from './decode.js';
 import { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
 
 export { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
+export { decodeCall, waitTimes, structSeconds, splitArgs, fdRef, sockaddrAt, dnsMessage, cstr } from './decode.js';
 
 /** A time of day that jumps back by more than this crossed midnight. */
 const MIDNIGHT_JUMP = 12 * 3600; /* s */
@@ -29,6 +31,8 @@ const MIDNIGHT_JUMP = 12 * 3600; /* s */
 const MAX_LINE_BYTES = 16 * 1024 * 1024; /* bytes */
 
 const SNIFF_LINES = 400;
+/** The largest time a Date holds (8.64e15 ms), in seconds. */
+const MAX_TIME = 8.64e12; /* s */
 /** Lines of a program's own output we look past for the end of a cut call line. */
 const MAX_BROKEN_WAIT = 8;
 
@@ -108,11 +112,18 @@ export class StraceLineReader {
   /** a call line cut by other output (a program's stderr, strace's own message); waits for its `) = ret` */
   private broken: { ev: SyscallEvent; byteOffset: number; waited: number; byMessage: boolean } | null = null;
 
+  private readonly emit: (e: StraceEvent) => void;
+
   constructor(
     private readonly ctx: ParseContext,
-    private readonly emit: (e: StraceEvent) => void,
+    emit: (e: StraceEvent) => void,
   ) {
     this.pidHint = ctx.pidHint ?? null;
+    // every event leaves through here, complete: a call's arguments are decoded once, when whole
+    this.emit = (e) => {
+      if (e.kind === 'syscall') decodeCall(e);
+      emit(e);
+    };
   }
 
   get clock(): Clock {
@@ -170,7 +181,12 @@ export class StraceLineReader {
       return;
     }
     sc.prefix(s, this.pidHint);
-    const t = sc.timeKind === undefined ? null : this.time(sc.timeKind, sc.time);
+    let t: number | null = null;
+    if (sc.timeKind !== undefined) {
+      if (sc.time <= MAX_TIME) t = this.time(sc.timeKind, sc.time);
+      // issue 9 item 5: a time no Date can hold is a located warning, and the line is read without it
+      else this.ctx.diag.warn({ line: lineNo, byteOffset }, `time ${s.slice(0, Math.min(40, sc.body)).trim()} is out of range (past year 275760); line read without a time`);
+    }
     const body = sc.body;
     const b0 = sc.at(body);
     const pid = sc.pid;
@@ -615,36 +631,39 @@ export async function parseStrace(chunks: Chunks, ctx: ParseContext, emit: (e: S
       }
       continue;
     }
+    // A line begun in the previous chunk is joined alone (carry + this chunk's
+    // first line): concatenating the whole chunk cost a copy of every byte.
+    let start = 0;
+    if (carry !== null) {
+      const firstNl = chunk.indexOf(10);
+      const lineBuf = Buffer.concat([carry, chunk.subarray(0, firstNl)]);
+      carry = null;
+      if (r.skipToNewline) r.skipToNewline = false;
+      else {
+        lineNo++;
+        r.line(lineBuf.toString('latin1'), lineNo, carryOffset, lineBuf, 0);
+      }
+      start = firstNl + 1;
+    } else if (r.skipToNewline) {
+      start = chunk.indexOf(10) + 1;
+      r.skipToNewline = false;
+    }
     // Decode the chunk's whole lines at once (latin1 maps a byte to a char, so
     // offsets stay byte offsets) and hand out slices: one native decode per
     // chunk is much cheaper than one per line. Kept slices pin the chunk's
     // string, so the analysis copies the few texts it keeps.
-    let text: string;
-    let textBase: number;
-    let buf: Buffer;
-    if (carry !== null) {
-      buf = Buffer.concat([carry, chunk.subarray(0, lastNl)]);
-      text = buf.toString('latin1');
-      textBase = carryOffset;
-      carry = null;
-    } else {
-      buf = chunk;
-      text = chunk.toString('latin1', 0, lastNl);
-      textBase = base;
-    }
-    let pos = 0;
-    if (r.skipToNewline) {
-      pos = text.indexOf('\n') + 1;
-      r.skipToNewline = false;
-      if (pos === 0) pos = text.length + 1;
-    }
-    const n = text.length;
-    while (pos <= n) {
-      let nl = text.indexOf('\n', pos);
-      if (nl < 0) nl = n;
-      lineNo++;
-      r.line(text.slice(pos, nl), lineNo, textBase + pos, buf, pos);
-      pos = nl + 1;
+    if (start <= lastNl) {
+      const text = chunk.toString('latin1', start, lastNl);
+      const textBase = base + start;
+      let pos = 0;
+      const n = text.length;
+      while (pos <= n) {
+        let nl = text.indexOf('\n', pos);
+        if (nl < 0) nl = n;
+        lineNo++;
+        r.line(text.slice(pos, nl), lineNo, textBase + pos, chunk, start + pos);
+        pos = nl + 1;
+      }
     }
     if (lastNl + 1 < chunk.length) {
       // copy: the caller may reuse the chunk's memory

@@ -6,7 +6,7 @@
  * program's own logs says so: it just did less than it asked for.
  */
 import type { CallRef, Evidence, FindingDraft, RunModel, StopEpisode, StraceModel } from '../model/index.js';
-import { formatSeconds, waitTimes } from '../analysis/strace/args.js';
+import { formatSeconds } from '../analysis/strace/format.js';
 import type { Detector } from './types.js';
 
 export const sigcontNoRestart: Detector = {
@@ -32,7 +32,7 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
   const call = ep.interrupted!;
   const next = ep.next;
   const d = stopDetails(ep);
-  const w = waitTimes(call.name, call.args);
+  const w = call.decoded?.wait ?? {};
   const details: Record<string, unknown> = { ...d };
   details.call = call.name;
   details.callLine = call.line;
@@ -43,8 +43,27 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
   if (w.remaining !== undefined) details.remaining = w.remaining;
   const ranFor = call.duration ?? (call.t !== null && ep.stopT !== null ? Math.max(0, ep.stopT - call.t) : undefined);
   if (ranFor !== undefined) details.ranBeforeStop = ranFor;
-  const skipped = w.remaining ?? (w.requested !== undefined && !w.absolute && ranFor !== undefined ? Math.max(0, w.requested - ranFor) : undefined);
+  // Issue 9 item 14: the time spent stopped counts toward a sleep (the clock runs on while the
+  // thread is frozen), so what was lost is the request minus the time that really passed between
+  // the call's start and the moment the thread went on — not the kernel's `rem` at the stop.
+  const wentOn = next?.t ?? ep.contT ?? null;
+  const elapsed = call.t !== null && wentOn !== null ? Math.max(0, wentOn - call.t) : undefined;
+  if (elapsed !== undefined) details.elapsed = elapsed;
+  const skipped =
+    w.requested !== undefined && !w.absolute && elapsed !== undefined
+      ? Math.max(0, w.requested - elapsed)
+      : (w.remaining ?? (w.requested !== undefined && !w.absolute && ranFor !== undefined ? Math.max(0, w.requested - ranFor) : undefined));
   if (skipped !== undefined) details.skipped = skipped;
+  details.computed = {
+    requested: w.requested !== undefined ? `the call's ${w.absolute ? 'deadline' : 'timeout'} argument (${w.requestedText ?? '?'})` : 'not printed by strace',
+    elapsed: elapsed !== undefined ? `from the call's start (line ${call.line}) to the thread's next call after the continue${next !== undefined ? ` (line ${next.line})` : ''}, stopped time included` : 'unknown (no times in the log)',
+    skipped:
+      w.requested !== undefined && !w.absolute && elapsed !== undefined
+        ? 'requested − elapsed: the time spent stopped counts toward the wait'
+        : w.remaining !== undefined
+          ? "the kernel's remaining time at the stop (rem), an upper bound: time stopped was not subtracted"
+          : 'requested − time run before the stop',
+  };
   if (ep.handlerReturn !== undefined) {
     details.handlerReturn = `${ep.handlerReturn.name} = ${ep.handlerReturn.ret}${ep.handlerReturn.errno ? ` ${ep.handlerReturn.errno}` : ''}`;
   }
@@ -57,7 +76,10 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
   const who = ep.stopSenderPid !== undefined ? ` (sent by pid ${ep.stopSenderPid})` : '';
   const contWho = ep.contSenderPid !== undefined ? ` (pid ${ep.contSenderPid})` : '';
   const eintr = ep.handlerReturn !== undefined && ep.handlerReturn.errno === 'EINTR';
-  const skippedText = skipped !== undefined ? `, skipping ${formatSeconds(skipped)} of ${w.requested !== undefined && !w.absolute ? `the ${formatSeconds(w.requested)} it asked for` : 'its wait'}` : '';
+  const skippedText =
+    skipped !== undefined
+      ? `, ${formatSeconds(skipped)} short of ${w.requested !== undefined && !w.absolute ? `the ${formatSeconds(w.requested)} it asked for` : 'its wait'}${elapsed !== undefined && w.requested !== undefined && !w.absolute ? ` (it returned after ${formatSeconds(elapsed)}, the time stopped included)` : ''}`
+      : '';
   const explanation = [
     `The thread was in ${call.name} when ${ep.stopSignal}${who} froze it${ep.groupStop ? ' together with its thread group' : ''}; after SIGCONT${contWho} it neither ran restart_syscall nor called ${call.name} again, so the call ended early${skippedText}.`,
     eintr
@@ -72,7 +94,7 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
   const draft: FindingDraft = {
     detector: 'sigcont-no-restart',
     severity: 'error',
-    title: `${call.name} cut short by ${ep.stopSignal}/SIGCONT on ${ep.pid ? `thread ${ep.pid}` : 'the traced process'}${skipped !== undefined ? ` (${formatSeconds(skipped)} skipped)` : ''}`,
+    title: `${call.name} cut short by ${ep.stopSignal}/SIGCONT on ${ep.pid ? `thread ${ep.pid}` : 'the traced process'}${skipped !== undefined ? ` (${formatSeconds(skipped)} short${w.requested !== undefined && !w.absolute ? ` of ${formatSeconds(w.requested)}` : ''})` : ''}`,
     input: path,
     start,
     end,
