@@ -31,6 +31,7 @@ const ERRNO_BY_NUMBER: Record<number, string> = {
 const DNS_TYPES: Record<number, string> = { 1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 65: 'HTTPS' };
 const DNS_RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 const DNS_PORT = 53;
+const STDERR_TEXT = 200; /* chars of a stderr write kept */
 
 /** Calls that wait with a timeout: their times are decoded when a signal interrupted them. */
 const WAITS: ReadonlySet<string> = new Set([
@@ -65,15 +66,19 @@ export function decodeCall(ev: SyscallEvent): void {
 // ---- the decoders, by call ---------------------------------------------------------------
 
 /** read, write, close, …: the fd and, when it is a socket, its ends. */
-const fdOnly: Decoder = (a) => {
-  const r = leadingFd(a, false);
-  return r === undefined ? undefined : r.args;
-};
+const fdOnly: Decoder = (a) => leadingFd(a, false);
 
 const fdSockBuf: Decoder = (a, ev) => {
-  const r = leadingFd(a, false);
-  if (r === undefined) return undefined;
-  const out = r.args;
+  const out = leadingFd(a, false);
+  if (out === undefined) return undefined;
+  const r = { end: fdEnd(a) };
+  if (out.fd === 2 && (ev.name === 'write' || ev.name === 'writev')) {
+    const q = a.indexOf('"', r.end);
+    if (q >= 0) {
+      const v = cstr(a, q).value;
+      out.data = v.length > STDERR_TEXT ? `${v.slice(0, STDERR_TEXT - 3)}...` : v;
+    }
+  }
   const ref = out.fdRef;
   if (ref !== undefined && ref.kind === 'socket') {
     let addr: SockAddr | undefined;
@@ -196,26 +201,26 @@ const socket: Decoder = (a) => {
 
 /** connect, bind, accept: the fd and the address struct. */
 const fdAddr: Decoder = (a) => {
-  const r = leadingFd(a, true);
-  if (r === undefined) return undefined;
-  const k = a.indexOf('{sa_family=', r.end);
+  const out = leadingFd(a, true);
+  if (out === undefined) return undefined;
+  const k = a.indexOf('{sa_family=', fdEnd(a));
   if (k >= 0) {
     const addr = sockaddrAt(a, k);
-    if (addr !== undefined) r.args.addr = addr;
+    if (addr !== undefined) out.addr = addr;
   }
-  return r.args;
+  return out;
 };
 
 const getsockopt: Decoder = (a) => {
-  const r = leadingFd(a, true);
-  if (r === undefined) return undefined;
-  const k = a.indexOf('SO_ERROR, [', r.end);
+  const out = leadingFd(a, true);
+  if (out === undefined) return undefined;
+  const k = a.indexOf('SO_ERROR, [', fdEnd(a));
   if (k >= 0) {
     const e = a.indexOf(']', k);
     const v = a.slice(k + 11, e < 0 ? a.length : e);
-    r.args.soError = /^\d+$/.test(v) ? (ERRNO_BY_NUMBER[Number(v)] ?? `errno ${v}`) : copyShort(v);
+    out.soError = /^\d+$/.test(v) ? (ERRNO_BY_NUMBER[Number(v)] ?? `errno ${v}`) : copyShort(v);
   }
-  return r.args;
+  return out;
 };
 
 const clone: Decoder = (a) => (a.includes('CLONE_THREAD') ? { thread: true } : undefined);
@@ -293,7 +298,7 @@ const DECODERS = new Map<string, Decoder>([
  * The leading fd ("5", "5</path>", "5<TCP:[…]>"). File decorations are
  * decoded only when `files` is set: on read/write nothing reads them.
  */
-function leadingFd(a: string, files: boolean): { args: CallArgs; end: number } | undefined {
+function leadingFd(a: string, files: boolean): CallArgs | undefined {
   let v = 0;
   let i = 0;
   const n = a.length;
@@ -305,16 +310,21 @@ function leadingFd(a: string, files: boolean): { args: CallArgs; end: number } |
   if (i === 0 || i > 10) return undefined;
   const out: CallArgs = { fd: v };
   if (a.charCodeAt(i) === 60 /* < */) {
-    const e = decorationEnd(a, i);
     const c = a.charCodeAt(i + 1);
     // sockets start TCP, UDP, UNIX, NETLINK, socket:
     if (files || c === 84 || c === 85 || c === 78 || c === 115) {
-      const ref = fdRef(a.slice(i + 1, e - 1));
+      const ref = fdRef(a.slice(i + 1, decorationEnd(a, i) - 1));
       if (files || ref.kind === 'socket') out.fdRef = ref;
     }
-    i = e;
   } else if (i < n && a.charCodeAt(i) !== 44 && a.charCodeAt(i) !== 41) return undefined;
-  return { args: out, end: i };
+  return out;
+}
+
+/** Index after the leading fd and its decoration. */
+function fdEnd(a: string): number {
+  let i = 0;
+  while (i < a.length && a.charCodeAt(i) >= 48 && a.charCodeAt(i) <= 57) i++;
+  return a.charCodeAt(i) === 60 ? decorationEnd(a, i) : i;
 }
 
 /** Index just past the `>` closing a decoration opened at `lt`. */

@@ -221,6 +221,8 @@ export class StraceLineReader {
           retNote: sc.retNote,
           duration: sc.duration,
           text: s,
+          // present from the start, so every call has one shape (decodeCall fills it in)
+          decoded: undefined,
         };
         if (sc.number !== undefined) ev.number = sc.number;
         if (sc.ip !== undefined) ev.ip = sc.ip;

@@ -93,6 +93,8 @@ export interface CallArgs {
   thread?: boolean;
   /** recv with MSG_PEEK: nothing is taken off the socket */
   peek?: boolean;
+  /** write to fd 2: the text written, unescaped, clipped (what a program says when it gives up) */
+  data?: string;
   /** exit/exit_group status */
   status?: number;
   /** setuid/setresuid/setreuid: the (effective) uid set */
@@ -230,6 +232,8 @@ export interface StraceModel {
   failedCalls: FailedCall[];
   /** what each process tried to reach and the names it looked up (processes that tried nothing are left out) */
   processes: ProcessActivity[];
+  /** processes that exited non-zero or were killed (capped at MAX_EXITS), with their program and last stderr lines */
+  exits: ProcessExit[];
   /** what the caps left out, counted */
   dropped: StraceDropped;
   lanes: Lane[];
@@ -244,6 +248,7 @@ export interface StraceDropped {
   /** finished threads' lanes not kept (past MAX_FINISHED_LANES) */
   lanes: number;
   processes: number;
+  exits: number;
   /** read-only opens and stats failing with ENOENT that the program went on from: normal probing */
   probes: number;
 }
@@ -268,6 +273,8 @@ export interface ExecInfo {
   argv?: string[];
   line: number;
   t: number | null;
+  /** programs this pid ran before, by execve, oldest first (`sendmail` before it became `postdrop`) */
+  before?: string[];
   /** with `strace -v`: the variables that name hosts, ports, URLs or sockets (passwords in URLs masked) */
   env?: Record<string, string>;
 }
@@ -338,6 +345,20 @@ export interface Lookup {
   server?: string;
   firstLine: number;
   firstT: number | null;
+}
+
+export interface ProcessExit {
+  pid: number;
+  parent?: number;
+  line: number;
+  t: number | null;
+  code?: number;
+  signal?: string;
+  exec?: ExecInfo;
+  /** calls the process made after its last successful execve (few: it failed right after starting) */
+  callsAfterExec?: number;
+  /** the last writes to its stderr (fd 2), unescaped, clipped */
+  stderr?: string[];
 }
 
 export interface ProcessActivity {

@@ -116,18 +116,28 @@ export class Recent {
     this.next = (this.next + 1) % BEFORE;
   }
 
-  /** Oldest first, as context lines (the text is rebuilt: the line itself is not kept). */
-  briefs(): CallBrief[] {
-    const out: CallBrief[] = [];
+  /** Oldest first, copied out of the reused slots. */
+  snapshot(): Slot[] {
+    const out: Slot[] = [];
     for (let k = 0; k < BEFORE; k++) {
       const s = this.slots[(this.next + k) % BEFORE];
-      if (s === undefined) continue;
+      if (s !== undefined) out.push({ ...s });
+    }
+    return out;
+  }
+}
+
+/** Context lines from slots (the text is rebuilt: the line itself is not kept). */
+function briefs(slots: Slot[]): CallBrief[] {
+  const out: CallBrief[] = [];
+  for (const s of slots) {
+    {
       const b: CallBrief = { line: s.line, t: s.t, name: s.name, ret: s.ret, text: `${s.name}(${s.path !== undefined ? JSON.stringify(s.path) : '…'}) = ${s.ret ?? '?'}${s.errno !== undefined ? ` ${s.errno}` : ''}` };
       if (s.errno !== undefined) b.errno = s.errno;
       out.push(b);
     }
-    return out;
   }
+  return out;
 }
 
 export class FailedCalls {
@@ -141,27 +151,24 @@ export class FailedCalls {
 
   constructor(private readonly processes: Processes) {}
 
-  /** Every call of a thread, before `failed`/`succeeded`: feeds the failures waiting for context. */
-  call(th: Thread, recent: Recent, e: SyscallEvent): void {
+  /** Every call of a thread, before `failed`/`succeeded`: feeds the failures waiting for the calls after them. */
+  call(th: Thread, e: SyscallEvent): void {
     const pend = th.pending;
-    if (pend !== undefined) {
-      const b = brief(e);
-      for (let k = 0; k < pend.length; k++) {
-        const p = pend[k];
-        p.after.push(b);
-        const exitCall = e.name === 'exit_group' || e.name === 'exit';
-        if (p.after.length >= FAILURE_CONTEXT || exitCall) {
-          pend.splice(k--, 1);
-          p.done(exitCall ? { line: e.line, code: e.decoded?.status } : undefined);
-        }
+    if (pend === undefined) return;
+    const exitCall = e.name === 'exit_group' || e.name === 'exit';
+    for (let k = 0; k < pend.length; k++) {
+      const p = pend[k];
+      p.after.push(e);
+      if (p.after.length >= FAILURE_CONTEXT || exitCall) {
+        pend.splice(k--, 1);
+        p.done(exitCall ? exitOf(e) : undefined);
       }
-      if (pend.length === 0) th.pending = undefined;
     }
-    recent.push(e);
+    if (pend.length === 0) th.pending = undefined;
   }
 
   /** A call failed: keep it (with context) when it is one we keep. */
-  failed(th: Thread, proc: Proc, recent: Recent, e: SyscallEvent, destKey?: string, transportFact?: (f: FailedCall) => void): void {
+  failed(th: Thread, proc: Proc, recent: Recent, e: SyscallEvent, destKey?: string): void {
     const keep = keepFailure(e);
     if (keep === undefined) return;
     const target = targetOf(e, destKey);
@@ -171,34 +178,38 @@ export class FailedCalls {
       prior.repeats = (prior.repeats ?? 0) + 1;
       return;
     }
-    const f: FailedCall = { pid: th.pid, tgid: proc.pid, call: callRef(e), errno: e.errno!, via: 'return', before: recent.briefs(), after: [] };
-    this.describe(f, th, proc);
-    if (transportFact !== undefined) transportFact(f);
-    this.await(th, f, keep === 'probe', () => {
-      if (target !== undefined) {
-        this.byKey.set(key, f);
-        if (e.name === 'connect' || e.name === 'execve' || e.name === 'execveat') {
-          const rk = `${proc.pid}\0${target}`;
-          const l = this.recoverable.get(rk);
-          if (l === undefined) this.recoverable.set(rk, [f]);
-          else l.push(f);
-        }
-      }
+    const before = recent.snapshot();
+    this.await(th, keep === 'probe', (after, exit) => {
+      const f: FailedCall = { pid: th.pid, tgid: proc.pid, call: callRef(e), errno: e.errno!, via: 'return', before: briefs(before), after: after.map(brief) };
+      this.describe(f, th, proc);
+      if (exit !== undefined) setExit(f, exit);
+      return f;
+    }, (f) => {
+      if (target === undefined) return;
+      this.byKey.set(key, f);
+      if (e.name === 'connect' || e.name === 'execve' || e.name === 'execveat') this.recoverableBy(proc, target, f);
     });
   }
 
   /** A non-blocking connect's error read back with getsockopt(SO_ERROR). */
   soError(th: Thread, proc: Proc, recent: Recent, connect: CallRef, read: SyscallEvent, errno: string, destKey: string | undefined): void {
-    const f: FailedCall = { pid: th.pid, tgid: proc.pid, call: connect, errno, via: 'so-error', soErrorCall: brief(read), before: recent.briefs(), after: [] };
-    this.describe(f, th, proc);
-    const target = destKey;
-    this.await(th, f, false, () => {
-      if (target === undefined) return;
-      const rk = `${proc.pid}\0${target}`;
-      const l = this.recoverable.get(rk);
-      if (l === undefined) this.recoverable.set(rk, [f]);
-      else l.push(f);
+    const before = recent.snapshot();
+    const readBrief = brief(read);
+    this.await(th, false, (after, exit) => {
+      const f: FailedCall = { pid: th.pid, tgid: proc.pid, call: connect, errno, via: 'so-error', soErrorCall: readBrief, before: briefs(before), after: after.map(brief) };
+      this.describe(f, th, proc);
+      if (exit !== undefined) setExit(f, exit);
+      return f;
+    }, (f) => {
+      if (destKey !== undefined) this.recoverableBy(proc, destKey, f);
     });
+  }
+
+  private recoverableBy(proc: Proc, target: string, f: FailedCall): void {
+    const rk = `${proc.pid}\0${target}`;
+    const l = this.recoverable.get(rk);
+    if (l === undefined) this.recoverable.set(rk, [f]);
+    else l.push(f);
   }
 
   /** A call that did what earlier failures could not (same process, same target): they were recovered from. */
@@ -230,16 +241,12 @@ export class FailedCalls {
   }
 
   /** Waits for the thread's next calls; a probe is kept only when the thread then fails. */
-  private await(th: Thread, f: FailedCall, probe: boolean, onKept: () => void): void {
-    const p: Pending = {
-      after: f.after,
+  private await(th: Thread, probe: boolean, build: (after: SyscallEvent[], exit?: Exit) => FailedCall, onKept: (f: FailedCall) => void): void {
+    const after: SyscallEvent[] = [];
+    (th.pending ??= []).push({
+      after,
       done: (exit) => {
-        if (exit !== undefined && (exit.code !== undefined || exit.signal !== undefined)) {
-          f.exitAfter = { line: exit.line };
-          if (exit.code !== undefined) f.exitAfter.code = exit.code;
-          if (exit.signal !== undefined) f.exitAfter.signal = exit.signal;
-        }
-        if (probe && !threadFailed(f)) {
+        if (probe && !failedAfter(after, exit)) {
           this.probes++;
           return;
         }
@@ -247,11 +254,11 @@ export class FailedCalls {
           this.dropped++;
           return;
         }
+        const f = build(after, exit);
         this.list.push(f);
-        onKept();
+        onKept(f);
       },
-    };
-    (th.pending ??= []).push(p);
+    });
   }
 
   /** End of the log: failures still waiting are settled with the context they have. */
@@ -266,7 +273,29 @@ export class FailedCalls {
   }
 }
 
+type Exit = { line: number; code?: number; signal?: string };
+
+function exitOf(e: SyscallEvent): Exit {
+  const x: Exit = { line: e.line };
+  if (e.decoded?.status !== undefined) x.code = e.decoded.status;
+  return x;
+}
+
+function setExit(f: FailedCall, exit: Exit): void {
+  if (exit.code === undefined && exit.signal === undefined) return;
+  f.exitAfter = { line: exit.line };
+  if (exit.code !== undefined) f.exitAfter.code = exit.code;
+  if (exit.signal !== undefined) f.exitAfter.signal = exit.signal;
+}
+
 /** The thread failed right after: exited non-zero, was killed, or wrote to stderr. */
+function failedAfter(after: SyscallEvent[], exit: Exit | undefined): boolean {
+  if (exit !== undefined && ((exit.code ?? 0) !== 0 || exit.signal !== undefined)) return true;
+  for (const c of after) if ((c.name === 'write' || c.name === 'writev') && c.decoded?.fd === 2 && (c.retval ?? 0) > 0) return true;
+  return false;
+}
+
+/** A kept failure whose thread failed right after: exited non-zero, was killed, or wrote to stderr. */
 export function threadFailed(f: FailedCall): boolean {
   if (f.exitAfter !== undefined && ((f.exitAfter.code ?? 0) !== 0 || f.exitAfter.signal !== undefined)) return true;
   return f.after.some((c) => ((c.name === 'write' || c.name === 'writev') && c.fd === 2) || ((c.name === 'exit_group' || c.name === 'exit') && (c.status ?? 0) !== 0));

@@ -95,7 +95,8 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
     const proc = this.procOf(th);
     const recent = (th.recent ??= new Recent());
     if (th.comm !== undefined) proc.comm = th.comm;
-    this.failures.call(th, recent, e);
+    proc.calls++;
+    this.failures.call(th, e);
     const name = e.name;
     const ret = e.retval;
     switch (name) {
@@ -126,6 +127,10 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
       case 'geteuid':
       case 'getuid':
         if (ret !== null && ret >= 0 && (name === 'geteuid' || proc.uid === undefined)) proc.uid = ret;
+        break;
+      case 'write':
+      case 'writev':
+        if (e.decoded?.data !== undefined && ret !== null && ret > 0) this.processes.stderr(proc, e.decoded.data);
         break;
       default:
         break;
@@ -161,6 +166,10 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
         if (e.exitCode !== undefined) x.code = e.exitCode;
         if (e.signal !== undefined) x.signal = e.signal;
         this.failures.exited(th, x);
+        if (th.tgid === undefined || th.tgid === th.pid) {
+          const p = this.processes.find(th.pid);
+          if (p !== undefined) this.processes.ended(p, { ...x, t: e.t });
+        }
         this.gone(th);
         break;
       }
@@ -198,6 +207,7 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
       threads: this.threads.droppedThreads,
       lanes: this.threads.droppedLanes,
       processes: this.processes.dropped,
+      exits: this.processes.droppedExits,
       probes: this.failures.probes,
     };
     const diag = this.ctx.diag;
@@ -207,7 +217,7 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
     if (dropped.threads) diag.note(`${dropped.threads} finished threads counted, not listed (past the cap)`);
     if (dropped.lanes) diag.note(`${dropped.lanes} finished threads' lanes not drawn (past the cap)`);
     if (dropped.processes) diag.note(`${dropped.processes} processes' destinations not kept (past the cap)`);
-    return { kind: 'strace', threads, stops: this.stops.finish(), socketFailures: this.fds.socketFailures, failedCalls, processes, dropped, lanes };
+    return { kind: 'strace', threads, stops: this.stops.finish(), socketFailures: this.fds.socketFailures, failedCalls, processes, exits: this.processes.exits, dropped, lanes };
   }
 }
 

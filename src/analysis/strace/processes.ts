@@ -4,9 +4,11 @@
  * connected or sent to and the names it looked up. A process that tried
  * nothing leaves no record; kept records are capped (MAX_PROCESSES_KEPT).
  */
-import type { Destination, ExecInfo, Lookup, ProcessActivity, SockAddr, SyscallEvent } from '../../model/index.js';
+import type { Destination, ExecInfo, Lookup, ProcessActivity, ProcessExit, SockAddr, SyscallEvent } from '../../model/index.js';
 
 export const MAX_PROCESSES_KEPT = 10_000;
+export const MAX_EXITS = 2_000;
+const STDERR_LINES = 3;
 /** Destinations and names kept per process. */
 export const MAX_DESTINATIONS = 200;
 export const MAX_LOOKUPS = 200;
@@ -27,17 +29,23 @@ export interface Proc {
   destinations?: Map<string, Destination>;
   lookups?: Map<string, Lookup>;
   droppedDestinations?: number;
+  /** calls since its last successful execve */
+  calls: number;
+  /** its last few writes to stderr */
+  stderr?: string[];
 }
 
 export class Processes {
   private readonly live = new Map<number, Proc>();
+  readonly exits: ProcessExit[] = [];
+  droppedExits = 0;
   private readonly kept: ProcessActivity[] = [];
   dropped = 0;
 
   get(tgid: number): Proc {
     let p = this.live.get(tgid);
     if (p === undefined) {
-      p = { pid: tgid, exited: false };
+      p = { pid: tgid, exited: false, calls: 0 };
       this.live.set(tgid, p);
     }
     return p;
@@ -58,6 +66,7 @@ export class Processes {
     const d = e.decoded;
     if (d?.path === undefined) return;
     const x: ExecInfo = { path: d.path, line: e.line, t: e.t };
+    if (p.exec !== undefined) x.before = [...(p.exec.before ?? []), p.exec.path].slice(-4);
     if (d.argv !== undefined) x.argv = d.argv.slice(0, 32);
     if (d.env !== undefined) {
       const env: Record<string, string> = {};
@@ -74,6 +83,33 @@ export class Processes {
       if (n > 0) x.env = env;
     }
     p.exec = x;
+    p.calls = 0;
+    p.stderr = undefined;
+  }
+
+  /** A write to fd 2: kept (the last STDERR_LINES) for when the process fails. */
+  stderr(p: Proc, text: string): void {
+    const l = (p.stderr ??= []);
+    // a message written in pieces ("sh: 1: ", "sendmail: not found", "\n") reads as one line
+    if (l.length > 0 && !l[l.length - 1].endsWith('\n')) l[l.length - 1] += text;
+    else l.push(text);
+    if (l.length > STDERR_LINES) l.shift();
+  }
+
+  /** The process ended: a non-zero exit or a kill is kept with its program and last words. */
+  ended(p: Proc, x: { line: number; t: number | null; code?: number; signal?: string }): void {
+    if ((x.code === undefined || x.code === 0) && x.signal === undefined) return;
+    if (this.exits.length >= MAX_EXITS) {
+      this.droppedExits++;
+      return;
+    }
+    const e: ProcessExit = { pid: p.pid, line: x.line, t: x.t, callsAfterExec: p.calls };
+    if (p.parent !== undefined) e.parent = p.parent;
+    if (x.code !== undefined) e.code = x.code;
+    if (x.signal !== undefined) e.signal = x.signal;
+    if (p.exec !== undefined) e.exec = p.exec;
+    if (p.stderr !== undefined) e.stderr = p.stderr.map((s) => (s.length > 200 ? s.slice(0, 200) : s));
+    this.exits.push(e);
   }
 
   /** The destination named by an address, created on first use. */

@@ -5,7 +5,7 @@
  * and its lane only when it drew something (up to MAX_FINISHED_LANES), so
  * 3 M short-lived pids cost counters, not 1.7 KB each (issue 9 item 8).
  */
-import type { CallBrief, CallRef, Lane, StopEpisode, ThreadSummary } from '../../model/index.js';
+import type { CallRef, Lane, StopEpisode, SyscallEvent, ThreadSummary } from '../../model/index.js';
 import type { Recent } from './failures.js';
 import type { Proc } from './processes.js';
 import { LaneBuilder, MAX_MARKERS_PER_LANE, MAX_SPANS_PER_LANE } from '../../model/index.js';
@@ -34,9 +34,13 @@ export interface OpenStop {
   continued: boolean;
 }
 
-/** A pending failure waiting for the thread's next calls (see failures.ts). */
+/**
+ * A failure waiting for the thread's next calls (see failures.ts). It holds
+ * the events themselves, not copies: they pin their chunk only for the few
+ * calls until it is settled, and nothing is copied for a probe then dropped.
+ */
 export interface Pending {
-  after: CallBrief[];
+  after: SyscallEvent[];
   done: (exit?: { line: number; code?: number; signal?: string }) => void;
 }
 
