@@ -195,7 +195,7 @@ const socket: Decoder = (a) => {
     const bar = t.indexOf('|');
     out.sockType = copyShort((bar < 0 ? t : t.slice(0, bar)).trim());
   }
-  if (out.family === 'AF_LOCAL') out.family = 'AF_UNIX';
+  if (out.family === 'AF_LOCAL' || out.family === 'AF_FILE') out.family = 'AF_UNIX';
   return out;
 };
 
@@ -401,7 +401,8 @@ export function sockaddrAt(a: string, k: number): SockAddr | undefined {
   const body = a.slice(k, e);
   const fm = /sa_family=(AF_[A-Z0-9]+)/.exec(body);
   if (fm === null) return undefined;
-  const family = fm[1] === 'AF_LOCAL' ? 'AF_UNIX' : fm[1];
+  // AF_LOCAL and old strace's AF_FILE are AF_UNIX
+  const family = fm[1] === 'AF_LOCAL' || fm[1] === 'AF_FILE' ? 'AF_UNIX' : fm[1];
   const out: SockAddr = { family };
   if (family === 'AF_INET' || family === 'AF_INET6') {
     const pm = /sin6?_port=htons\((\d+)\)/.exec(body);
@@ -409,8 +410,10 @@ export function sockaddrAt(a: string, k: number): SockAddr | undefined {
     const im = family === 'AF_INET' ? /inet_addr\("([^"]+)"\)/.exec(body) : /inet_pton\(AF_INET6, "([^"]+)"/.exec(body);
     if (im !== null) out.ip = copy(im[1]);
   } else if (family === 'AF_UNIX') {
-    const s = body.indexOf('sun_path=');
-    if (s >= 0) {
+    // old strace: path="…"
+    const k = body.indexOf('sun_path=');
+    const s = k >= 0 ? k : body.indexOf(' path=') - 3;
+    if (s >= -3 && (k >= 0 || s >= 0)) {
       const at = body.charCodeAt(s + 9) === 64; /* @ */
       const q = s + 9 + (at ? 1 : 0);
       if (body.charCodeAt(q) === 34) out.path = (at ? '@' : '') + cstr(body, q).value;

@@ -2,7 +2,8 @@
  * Every other failure curl reported — DNS (6), connect (7), timeouts (28),
  * TLS (35), send errors (55, e.g. EPIPE), HTTP/2 streams (92, 16), … — with
  * curl's own wording, so nothing curl said is dropped. 56, 18 and 52 have
- * detectors of their own (curl-error-56, truncated-response, empty-reply).
+ * detectors of their own (curl-error-56, truncated-response, empty-reply), and so do
+ * 7 and 28-while-connecting (connect-failed).
  */
 import {
   baseDetails,
@@ -13,6 +14,7 @@ import {
   nameOf,
 } from '../analysis/curl/index.js';
 import { CURL_CODES, type FindingDraft } from '../model/index.js';
+import { claimsCurl as connectFailedClaims } from './connect-failed/curl.js';
 import type { Detector } from './types.js';
 
 /** Exit codes reported by their own detectors. */
@@ -28,6 +30,8 @@ export const curlError: Detector = {
       const drawn = drawnLanes(model);
       for (const t of model.transfers) {
         if (t.exitCode === undefined || t.exitCode === 0 || OWN_DETECTOR.has(t.exitCode)) continue;
+        // 7, and 28 while connecting: connect-failed reports them (with strace's and the wire's view)
+        if (connectFailedClaims(t)) continue;
         const at = failureTime(t);
         const code = CURL_CODES[t.exitCode];
         const details = baseDetails(t);

@@ -1,12 +1,18 @@
 /** The registry: every detector, in the order `faultline detectors` lists them. */
+import { connectFailed } from './connect-failed/index.js';
 import { curlError } from './curl-error.js';
 import { curlError56 } from './curl-error-56/index.js';
+import { dnsFailed } from './dns-failed/index.js';
+import { execFailed } from './exec-failed.js';
 import { emptyReply } from './empty-reply/index.js';
 import { expect100Continue } from './expect-100-continue/index.js';
 import { incompleteInCapture } from './incomplete-in-capture.js';
+import { localServiceMissing } from './local-service-missing.js';
+import { pathMissing } from './path-missing.js';
 import { processStopped } from './process-stopped.js';
 import { sigcontNoRestart } from './sigcont-no-restart.js';
 import { truncatedResponse } from './truncated-response/index.js';
+import { writeDenied } from './write-denied.js';
 import type { Detector } from './types.js';
 
 export type { Detector, DetectorPart } from './types.js';
@@ -19,5 +25,11 @@ export const DETECTORS: readonly Detector[] = [
   truncatedResponse,
   emptyReply,
   incompleteInCapture,
+  connectFailed,
+  localServiceMissing,
+  writeDenied,
+  pathMissing,
+  execFailed,
+  dnsFailed,
   curlError,
 ];

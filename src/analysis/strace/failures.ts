@@ -21,6 +21,9 @@ export const MAX_FAILED_CALLS = 10_000;
 /** calls kept after a failure (and at most BEFORE before it) */
 export const FAILURE_CONTEXT = 6;
 const BEFORE = 3;
+/** failures waiting for recovery per (process, target): a retry loop folds into `repeats` beyond this */
+const MAX_HOLDERS = 64;
+const MAX_RECOVERABLE = 50_000;
 
 /** connect errnos of a non-blocking or interrupted connect: not failures (yet) */
 const CONNECT_NOT_FAILED: ReadonlySet<string> = new Set(['EINPROGRESS', 'EAGAIN', 'EALREADY', 'EISCONN', 'EINTR']);
@@ -146,8 +149,12 @@ export class FailedCalls {
   probes = 0;
   /** the kept failure per (process, call, target, errno): repeats fold into it */
   private readonly byKey = new Map<string, FailedCall>();
-  /** kept failures a later success may recover: (process, target) → failures */
-  private readonly recoverable = new Map<string, FailedCall[]>();
+  /**
+   * failures a later success may recover: (process, target) → holders. A
+   * holder is registered when the call fails (the retry often comes before
+   * the failure is settled: execvp walking $PATH) and points at the kept failure once built.
+   */
+  private readonly recoverable = new Map<string, Holder[]>();
 
   constructor(private readonly processes: Processes) {}
 
@@ -179,15 +186,17 @@ export class FailedCalls {
       return;
     }
     const before = recent.snapshot();
+    const holder: Holder = {};
+    if (target !== undefined && (e.name === 'connect' || e.name === 'execve' || e.name === 'execveat')) this.recoverableBy(proc, target, holder);
     this.await(th, keep === 'probe', (after, exit) => {
       const f: FailedCall = { pid: th.pid, tgid: proc.pid, call: callRef(e), errno: e.errno!, via: 'return', before: briefs(before), after: after.map(brief) };
       this.describe(f, th, proc);
       if (exit !== undefined) setExit(f, exit);
+      if (holder.recoveredBy !== undefined) f.recoveredBy = holder.recoveredBy;
+      holder.f = f;
       return f;
     }, (f) => {
-      if (target === undefined) return;
-      this.byKey.set(key, f);
-      if (e.name === 'connect' || e.name === 'execve' || e.name === 'execveat') this.recoverableBy(proc, target, f);
+      if (target !== undefined) this.byKey.set(key, f);
     });
   }
 
@@ -195,21 +204,25 @@ export class FailedCalls {
   soError(th: Thread, proc: Proc, recent: Recent, connect: CallRef, read: SyscallEvent, errno: string, destKey: string | undefined): void {
     const before = recent.snapshot();
     const readBrief = brief(read);
+    const holder: Holder = {};
+    if (destKey !== undefined) this.recoverableBy(proc, destKey, holder);
     this.await(th, false, (after, exit) => {
       const f: FailedCall = { pid: th.pid, tgid: proc.pid, call: connect, errno, via: 'so-error', soErrorCall: readBrief, before: briefs(before), after: after.map(brief) };
       this.describe(f, th, proc);
       if (exit !== undefined) setExit(f, exit);
+      if (holder.recoveredBy !== undefined) f.recoveredBy = holder.recoveredBy;
+      holder.f = f;
       return f;
-    }, (f) => {
-      if (destKey !== undefined) this.recoverableBy(proc, destKey, f);
-    });
+    }, () => {});
   }
 
-  private recoverableBy(proc: Proc, target: string, f: FailedCall): void {
+  private recoverableBy(proc: Proc, target: string, h: Holder): void {
     const rk = `${proc.pid}\0${target}`;
     const l = this.recoverable.get(rk);
-    if (l === undefined) this.recoverable.set(rk, [f]);
-    else l.push(f);
+    // bounded: past MAX_RECOVERABLE targets the oldest are forgotten (their failures just stay unrecovered)
+    if (l === undefined && this.recoverable.size >= MAX_RECOVERABLE) this.recoverable.delete(this.recoverable.keys().next().value!);
+    if (l === undefined) this.recoverable.set(rk, [h]);
+    else if (l.length < MAX_HOLDERS) l.push(h);
   }
 
   /** A call that did what earlier failures could not (same process, same target): they were recovered from. */
@@ -220,7 +233,10 @@ export class FailedCalls {
     if (l === undefined) return;
     this.recoverable.delete(rk);
     const b = brief(e);
-    for (const f of l) f.recoveredBy = b;
+    for (const h of l) {
+      h.recoveredBy = b;
+      if (h.f !== undefined) h.f.recoveredBy = b;
+    }
   }
 
   /** The thread exits: failures still waiting for context end here. */
@@ -271,6 +287,12 @@ export class FailedCalls {
     }
     return this.list.sort((a, b) => a.call.line - b.call.line);
   }
+}
+
+/** A failure a later success may recover, before and after it is built. */
+interface Holder {
+  recoveredBy?: CallBrief;
+  f?: FailedCall;
 }
 
 type Exit = { line: number; code?: number; signal?: string };
