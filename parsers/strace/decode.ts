@@ -65,43 +65,88 @@ export function decodeCall(ev: SyscallEvent): void {
 
 // ---- the decoders, by call ---------------------------------------------------------------
 
-/** read, write, close, …: the fd and, when it is a socket, its ends. */
-const fdOnly: Decoder = (a) => leadingFd(a, false);
+/**
+ * read, write, close, …: the fd goes on the event itself (no object for the
+ * common case); `decoded` only when the fd is a socket (its ends) — a file's
+ * decoration is never read on these calls.
+ */
+const fdOnly: Decoder = (a, ev) => {
+  const i = scanFd(a, ev);
+  if (i < 0 || a.charCodeAt(i) !== 60 /* < */ || !socketInitial(a.charCodeAt(i + 1))) return undefined;
+  const ref = fdRef(a.slice(i + 1, decorationEnd(a, i) - 1));
+  return ref.kind === 'socket' ? { fd: ev.fd, fdRef: ref } : undefined;
+};
 
 const fdSockBuf: Decoder = (a, ev) => {
-  const out = leadingFd(a, false);
-  if (out === undefined) return undefined;
-  const r = { end: fdEnd(a) };
-  if (out.fd === 2 && (ev.name === 'write' || ev.name === 'writev')) {
-    const q = a.indexOf('"', r.end);
+  const i = scanFd(a, ev);
+  if (i < 0) return undefined;
+  const write = ev.name === 'write' || ev.name === 'writev';
+  let ref: Extract<FdRef, { kind: 'socket' }> | undefined;
+  let end = i;
+  if (a.charCodeAt(i) === 60 /* < */) {
+    end = decorationEnd(a, i);
+    if (socketInitial(a.charCodeAt(i + 1))) {
+      const r = fdRef(a.slice(i + 1, end - 1));
+      if (r.kind === 'socket') ref = r;
+    }
+  }
+  // a plain write to a file: nothing more to read
+  if (write && ref === undefined && ev.fd !== 2) return undefined;
+  const out: CallArgs = { fd: ev.fd };
+  if (ref !== undefined) out.fdRef = ref;
+  if (ev.fd === 2 && write) {
+    const q = a.indexOf('"', end);
     if (q >= 0) {
       const v = cstr(a, q).value;
       out.data = v.length > STDERR_TEXT ? `${v.slice(0, STDERR_TEXT - 3)}...` : v;
     }
   }
-  const ref = out.fdRef;
-  if (ref !== undefined && ref.kind === 'socket') {
-    let addr: SockAddr | undefined;
-    if (ev.name === 'sendto' || ev.name === 'recvfrom' || ev.name === 'sendmsg' || ev.name === 'recvmsg') {
-      const k = a.indexOf('{sa_family=', r.end);
-      if (k >= 0) addr = sockaddrAt(a, k);
-      if (addr !== undefined) out.addr = addr;
-    }
-    if (ref.peer?.port === DNS_PORT || ref.local?.port === DNS_PORT || addr?.port === DNS_PORT) {
-      const q = a.indexOf('"', r.end);
-      if (q >= 0 && (ev.retval === null || ev.retval > 0)) {
-        const dns = dnsMessage(cstr(a, q).value);
-        if (dns !== undefined) out.dns = dns;
-      }
+  let addr: SockAddr | undefined;
+  if (ev.name === 'sendto' || ev.name === 'recvfrom' || ev.name === 'sendmsg' || ev.name === 'recvmsg') {
+    const k = a.indexOf('{sa_family=', end);
+    if (k >= 0) addr = sockaddrAt(a, k);
+    if (addr !== undefined) out.addr = addr;
+  }
+  if (ref?.peer?.port === DNS_PORT || ref?.local?.port === DNS_PORT || addr?.port === DNS_PORT) {
+    const q = a.indexOf('"', end);
+    if (q >= 0 && (ev.retval === null || ev.retval > 0)) {
+      const dns = dnsMessage(cstr(a, q).value);
+      if (dns !== undefined) out.dns = dns;
     }
   }
-  if (ev.name === 'recvfrom' || ev.name === 'recvmsg' || ev.name === 'recv') {
-    if (a.includes('MSG_PEEK')) out.peek = true;
-  }
+  if ((ev.name === 'recvfrom' || ev.name === 'recvmsg' || ev.name === 'recv') && a.includes('MSG_PEEK')) out.peek = true;
   return out;
 };
 
-const open: Decoder = (a) => {
+/** T(CP), U(DP/NIX), N(ETLINK), s(ocket), R(AW): the first letter of a socket decoration */
+function socketInitial(c: number): boolean {
+  return c === 84 || c === 85 || c === 78 || c === 115 || c === 82;
+}
+
+/** Reads the leading fd onto the event; the index after its digits, -1 when the call has none. */
+function scanFd(a: string, ev: SyscallEvent): number {
+  let v = 0;
+  let i = 0;
+  const n = a.length;
+  for (; i < n; i++) {
+    const c = a.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    v = v * 10 + (c - 48);
+  }
+  if (i === 0 || i > 10) return -1;
+  const c = a.charCodeAt(i);
+  if (i < n && c !== 60 && c !== 44 && c !== 41) return -1;
+  ev.fd = v;
+  return i;
+}
+
+/*
+ * Opens are decoded when they fail: a successful open's path is only its fd's
+ * provenance, which its line already gives (and -y prints on every use), and
+ * opens are among the commonest calls of a busy log.
+ */
+const open: Decoder = (a, ev) => {
+  if (ev.errno === undefined) return undefined;
   const p = argStarts(a, 3);
   const out: CallArgs = {};
   pathArg(a, p[0], out, 'path');
@@ -110,6 +155,7 @@ const open: Decoder = (a) => {
 };
 
 const openat: Decoder = (a, ev) => {
+  if (ev.errno === undefined) return undefined;
   const p = argStarts(a, 4);
   const out: CallArgs = {};
   dirArg(a, p[0], out);
@@ -125,7 +171,8 @@ const openat: Decoder = (a, ev) => {
   return out;
 };
 
-const creat: Decoder = (a) => {
+const creat: Decoder = (a, ev) => {
+  if (ev.errno === undefined) return undefined;
   const out: CallArgs = { flags: 'O_CREAT|O_WRONLY|O_TRUNC' };
   pathArg(a, 0, out, 'path');
   return out;
@@ -200,8 +247,9 @@ const socket: Decoder = (a) => {
 };
 
 /** connect, bind, accept: the fd and the address struct. */
-const fdAddr: Decoder = (a) => {
+const fdAddr: Decoder = (a, ev) => {
   const out = leadingFd(a, true);
+  if (out?.fd !== undefined) ev.fd = out.fd;
   if (out === undefined) return undefined;
   const k = a.indexOf('{sa_family=', fdEnd(a));
   if (k >= 0) {
@@ -211,8 +259,9 @@ const fdAddr: Decoder = (a) => {
   return out;
 };
 
-const getsockopt: Decoder = (a) => {
+const getsockopt: Decoder = (a, ev) => {
   const out = leadingFd(a, true);
+  if (out?.fd !== undefined) ev.fd = out.fd;
   if (out === undefined) return undefined;
   const k = a.indexOf('SO_ERROR, [', fdEnd(a));
   if (k >= 0) {

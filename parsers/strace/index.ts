@@ -207,23 +207,13 @@ export class StraceLineReader {
     const ne = sc.nameEnd(body);
     if (ne > body && sc.at(ne) === 40 /* ( */) {
       if (sc.tail(s, ne + 1)) {
-        const ev: SyscallEvent = {
-          kind: 'syscall',
-          line: lineNo,
-          pid,
-          t,
-          name: sc.intern(s, body, ne),
-          args: s.slice(ne + 1, sc.argsEnd),
-          ret: sc.ret,
-          retval: sc.retval,
-          errno: sc.errno,
-          errnoText: sc.errnoText,
-          retNote: sc.retNote,
-          duration: sc.duration,
-          text: s,
-          // present from the start, so every call has one shape (decodeCall fills it in)
-          decoded: undefined,
-        };
+        const ev = newCall(lineNo, pid, t, sc.intern(s, body, ne), s.slice(ne + 1, sc.argsEnd), s);
+        ev.ret = sc.ret;
+        ev.retval = sc.retval;
+        ev.errno = sc.errno;
+        ev.errnoText = sc.errnoText;
+        ev.retNote = sc.retNote;
+        ev.duration = sc.duration;
         if (sc.number !== undefined) ev.number = sc.number;
         if (sc.ip !== undefined) ev.ip = sc.ip;
         if (comm !== undefined) ev.comm = comm;
@@ -252,7 +242,7 @@ export class StraceLineReader {
         return;
       }
       // a call line cut by a program's own output on the same stderr: its end comes later
-      const ev: SyscallEvent = { kind: 'syscall', line: lineNo, pid, t, name: s.slice(body, ne), args: s.slice(ne + 1), ret: null, retval: null, text: s };
+      const ev = newCall(lineNo, pid, t, s.slice(body, ne), s.slice(ne + 1), s);
       if (comm !== undefined) ev.comm = comm;
       this.setBroken(ev, byteOffset);
       return;
@@ -431,7 +421,7 @@ export class StraceLineReader {
         this.ctx.diag.warn({ line: lineNo, byteOffset }, `resumed ${name} but pid ${pid ?? '?'} had ${u.name} unfinished`);
       }
       // the first half is before the log began (strace -p attached mid-call)
-      ev = { kind: 'syscall', line: lineNo, pid, t, name, args: more, ret: null, retval: null, text: s };
+      ev = newCall(lineNo, pid, t, name, more, s);
       if (comm !== undefined) ev.comm = comm;
     }
     ev.ret = sc.ret;
@@ -490,8 +480,8 @@ export class StraceLineReader {
         ev.args = joinArgs(ev.args, s.slice(0, tail.argsEnd).trim());
         ev.ret = tail.ret;
         ev.retval = tail.retval;
-        delete ev.unfinished;
-        delete ev.detached;
+        ev.unfinished = undefined;
+        ev.detached = undefined;
         if (tail.errno !== undefined) ev.errno = tail.errno;
         if (tail.errnoText !== undefined) ev.errnoText = tail.errnoText;
         if (tail.retNote !== undefined) ev.retNote = tail.retNote;
@@ -520,18 +510,8 @@ export class StraceLineReader {
     comm: string | undefined,
     byteOffset: number,
   ): void {
-    const ev: SyscallEvent = {
-      kind: 'syscall',
-      line: lineNo,
-      pid,
-      t,
-      name: s.slice(body, ne),
-      args: s.slice(ne + 1, m),
-      ret: null,
-      retval: null,
-      unfinished: true,
-      text: s,
-    };
+    const ev = newCall(lineNo, pid, t, s.slice(body, ne), s.slice(ne + 1, m), s);
+    ev.unfinished = true;
     if (comm !== undefined) ev.comm = comm;
     if (ev.name === 'restart_syscall') setRestartOf(ev);
     this.message(s.slice(m), pid, t, lineNo, s.slice(m));
@@ -562,6 +542,42 @@ export class StraceLineReader {
       this.emit(ev);
     }
   }
+}
+
+/**
+ * A call event with every field present from the start: one hidden class for
+ * all calls, so the parser's decoder and every handler read them with
+ * monomorphic loads (optional fields added later made a dozen shapes, and
+ * each new reader of events paid for it).
+ */
+function newCall(line: number, pid: number | null, t: number | null, name: string, args: string, text: string): SyscallEvent {
+  return {
+    kind: 'syscall',
+    line,
+    endLine: undefined,
+    pid,
+    t,
+    endT: undefined,
+    name,
+    args,
+    ret: null,
+    retval: null,
+    errno: undefined,
+    errnoText: undefined,
+    duration: undefined,
+    unfinished: undefined,
+    restartOf: undefined,
+    stack: undefined,
+    number: undefined,
+    ip: undefined,
+    retNote: undefined,
+    detached: undefined,
+    comm: undefined,
+    text,
+    endText: undefined,
+    fd: undefined,
+    decoded: undefined,
+  };
 }
 
 function setRestartOf(ev: SyscallEvent): void {

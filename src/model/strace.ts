@@ -49,6 +49,8 @@ export interface SyscallEvent {
   text: string;
   /** the `<... NAME resumed>` line as written, when split */
   endText?: string;
+  /** the fd the call works on, for calls whose first argument is one (read, write, close, connect, …) */
+  fd?: number;
   /**
    * The arguments detectors need, decoded once by the parser (parsers/strace/decode.ts)
    * for the calls it knows; absent for the others. A reader of another syscall

@@ -8,11 +8,12 @@ import { decodeCall, splitArgs, structSeconds, waitTimes } from '../../parsers/s
 import type { CallArgs, SyscallEvent } from '../../src/model/index.js';
 
 /** The parser's decoding of one call's arguments. */
-function decoded(name: string, args: string, retval: number | null = 0): CallArgs | undefined {
+function decodedEvent(name: string, args: string, retval: number | null = 0): SyscallEvent {
   const ev: SyscallEvent = { kind: 'syscall', line: 1, pid: 1, t: null, name, args, ret: String(retval), retval, text: '' };
   decodeCall(ev);
-  return ev.decoded;
+  return ev;
 }
+const decoded = (name: string, args: string, retval: number | null = 0): CallArgs | undefined => decodedEvent(name, args, retval).decoded;
 const fdDecoration = (args: string) => {
   const r = decoded('write', args)?.fdRef;
   if (r === undefined || r.kind !== 'socket') return undefined;
@@ -213,7 +214,7 @@ describe('strace analysis: sockets', () => {
   it('reads sockaddr structs and leading fds', () => {
     expect(decoded('connect', '3, {sa_family=AF_INET, sin_port=htons(18000), sin_addr=inet_addr("127.0.0.1")}, 16')?.addr).toEqual({ family: 'AF_INET', ip: '127.0.0.1', port: 18000 });
     expect(decoded('connect', '3, {sa_family=AF_UNIX, sun_path="/x"}, 110')?.addr).toEqual({ family: 'AF_UNIX', path: '/x' });
-    expect([decoded('read', '12, "x"')?.fd, decoded('read', '12<TCP:[1]>')?.fd, decoded('read', 'AT_FDCWD, "x"')?.fd, decoded('close', '3')?.fd]).toEqual([12, 12, undefined, 3]);
+    expect([decodedEvent('read', '12, "x"').fd, decodedEvent('read', '12<TCP:[1]>').fd, decodedEvent('read', 'AT_FDCWD, "x"').fd, decodedEvent('close', '3').fd]).toEqual([12, 12, undefined, 3]);
   });
 });
 

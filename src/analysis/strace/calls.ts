@@ -29,11 +29,8 @@ export function brief(e: SyscallEvent): CallBrief {
   const text = e.endText !== undefined ? `${e.text} … ${e.endText}` : e.text;
   const b: CallBrief = { line: e.line, t: e.t, name: e.name, ret: e.ret, text: copy(text.length > BRIEF_TEXT ? `${text.slice(0, BRIEF_TEXT - 3)}...` : text) };
   if (e.errno !== undefined) b.errno = e.errno;
-  const d = e.decoded;
-  if (d !== undefined) {
-    if (d.status !== undefined) b.status = d.status;
-    if (d.fd !== undefined && (e.name === 'write' || e.name === 'writev')) b.fd = d.fd;
-  }
+  if (e.decoded?.status !== undefined) b.status = e.decoded.status;
+  if (e.fd !== undefined && (e.name === 'write' || e.name === 'writev')) b.fd = e.fd;
   return b;
 }
 

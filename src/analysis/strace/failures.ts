@@ -313,7 +313,7 @@ function setExit(f: FailedCall, exit: Exit): void {
 /** The thread failed right after: exited non-zero, was killed, or wrote to stderr. */
 function failedAfter(after: SyscallEvent[], exit: Exit | undefined): boolean {
   if (exit !== undefined && ((exit.code ?? 0) !== 0 || exit.signal !== undefined)) return true;
-  for (const c of after) if ((c.name === 'write' || c.name === 'writev') && c.decoded?.fd === 2 && (c.retval ?? 0) > 0) return true;
+  for (const c of after) if ((c.name === 'write' || c.name === 'writev') && c.fd === 2 && (c.retval ?? 0) > 0) return true;
   return false;
 }
 

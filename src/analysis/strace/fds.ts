@@ -5,13 +5,14 @@
  * ETIMEDOUT) become SocketFailures, connects and datagrams feed the
  * process's destinations and DNS lookups. Reads only decoded fields.
  */
-import type { CallRef, SocketFailure, SocketInfo, SockAddr, SyscallEvent } from '../../model/index.js';
+import type { CallArgs, CallRef, SocketFailure, SocketInfo, SockAddr, SyscallEvent } from '../../model/index.js';
 import { callRef } from './calls.js';
 import type { FailedCalls, Recent } from './failures.js';
 import type { Proc, Processes } from './processes.js';
 import type { Thread } from './threads.js';
 
 export const MAX_SOCKET_FAILURES = 10_000;
+const NONE: CallArgs = {};
 
 /** Receive errors that mean the peer reset or the connection timed out (curl error 56 in strace). */
 export const RECV_FAILURE_ERRNOS: ReadonlySet<string> = new Set(['ECONNRESET', 'ETIMEDOUT']);
@@ -23,9 +24,8 @@ export interface FdEntry {
   kind: 'socket' | 'file';
   from: Provenance;
   line: number;
-  /** files: the path (joined with the directory for a relative open) and the open flags */
+  /** files: the path when the log named it (a -y decoration) */
   path?: string;
-  flags?: string;
   // sockets
   info: SocketInfo;
   family?: string;
@@ -140,19 +140,15 @@ export class FdTables {
       return;
     }
     if (op === Op.Open) {
-      if (ret !== null && ret >= 0 && d?.path !== undefined) {
-        const path = d.path.startsWith('/') || d.dir === undefined ? d.path : `${d.dir}/${d.path}`;
-        const f: FdEntry = { kind: 'file', from: 'open', line: e.line, path, info: { fd: ret }, sent: 0, received: 0, seenOpen: true };
-        if (d.flags !== undefined) f.flags = d.flags;
-        table.set(ret, f);
-      }
+      // a file: its provenance is the open's line (the parser decodes a successful open's path on demand only)
+      if (ret !== null && ret >= 0) table.set(ret, { kind: 'file', from: 'open', line: e.line, info: { fd: ret }, sent: 0, received: 0, seenOpen: true });
       return;
     }
-    const fd = d?.fd;
+    const fd = e.fd;
     if (fd === undefined) return;
     let ent = table.get(fd);
     // -yy: the decoration names the socket's ends on every call
-    const ref = d!.fdRef;
+    const ref = d?.fdRef;
     if (ref !== undefined && ref.kind === 'socket') {
       if (ent === undefined || ent.kind !== 'socket') {
         ent = { kind: 'socket', from: 'decoration', line: e.line, info: { fd, protocol: ref.protocol }, transport: transportOfProtocol(ref.protocol), sent: 0, received: 0, seenOpen: false };
@@ -160,8 +156,10 @@ export class FdTables {
       }
       if (ref.local !== undefined) ent.info.local = ref.local;
       if (ref.peer !== undefined) ent.info.peer = ref.peer;
-    } else if (ref !== undefined && ref.kind === 'file' && ent === undefined && op === Op.Close) {
-      return;
+    } else if (ref !== undefined && ref.kind === 'file' && ent === undefined) {
+      // a file opened before the log began, named by its -y decoration
+      ent = { kind: 'file', from: 'decoration', line: e.line, path: ref.path, info: { fd }, sent: 0, received: 0, seenOpen: false };
+      table.set(fd, ent);
     }
     switch (op) {
       case Op.Close:
@@ -171,16 +169,17 @@ export class FdTables {
         this.connect(th, proc, recent, e, table, fd, ent);
         return;
       case Op.GetSockOpt: {
-        if (ent?.connecting === undefined || d!.soError === undefined) return;
+        if (ent?.connecting === undefined || d?.soError === undefined) return;
+        const soError = d.soError;
         const c = ent.connecting;
         ent.connecting = undefined;
         const dest = ent.dest !== undefined ? proc.destinations?.get(ent.dest) : undefined;
-        if (d!.soError === '0') {
+        if (soError === '0') {
           if (dest !== undefined) dest.connected++;
           this.failures.succeeded(proc, e, ent.dest);
         } else {
-          if (dest !== undefined) dest.errors[d!.soError] = (dest.errors[d!.soError] ?? 0) + 1;
-          this.failures.soError(th, proc, recent, c, e, d!.soError, ent.dest);
+          if (dest !== undefined) dest.errors[soError] = (dest.errors[soError] ?? 0) + 1;
+          this.failures.soError(th, proc, recent, c, e, soError, ent.dest);
         }
         return;
       }
@@ -188,7 +187,7 @@ export class FdTables {
         if (ret !== null && ret >= 0) {
           const s: FdEntry = { kind: 'socket', from: 'accept', line: e.line, info: { fd: ret, protocol: ent?.info.protocol }, transport: ent?.transport, sent: 0, received: 0, seenOpen: true };
           if (ent?.info.local !== undefined) s.info.local = ent.info.local;
-          const a = endpointOf(d!.addr);
+          const a = endpointOf(d?.addr);
           if (a !== undefined) s.info.peer = a;
           table.set(ret, s);
         }
@@ -197,13 +196,13 @@ export class FdTables {
       case Op.Bind:
       case Op.GetSockName: {
         if (ent === undefined || ent.kind !== 'socket') return;
-        const a = endpointOf(d!.addr);
+        const a = endpointOf(d?.addr);
         if (a !== undefined && (ret === 0 || ret === null)) ent.info.local = a;
         return;
       }
       case Op.GetPeerName: {
         if (ent === undefined || ent.kind !== 'socket') return;
-        const a = endpointOf(d!.addr);
+        const a = endpointOf(d?.addr);
         if (a !== undefined && ret === 0) ent.info.peer = a;
         return;
       }
@@ -235,8 +234,8 @@ export class FdTables {
         if (ent.kind !== 'socket') return;
         if (ret !== null && ret > 0) {
           // A peek reads nothing off the socket: its bytes come again in the next real receive.
-          if (d!.peek !== true) ent.received += ret;
-        } else if (errno !== undefined && RECV_FAILURE_ERRNOS.has(errno) && d!.peek !== true) {
+          if (d?.peek !== true) ent.received += ret;
+        } else if (errno !== undefined && RECV_FAILURE_ERRNOS.has(errno) && d?.peek !== true) {
           // A failed MSG_PEEK is curl (or a pool) checking an idle pooled connection before reuse:
           // the peer had dropped it, the client opens a new one, and no reply was lost.
           this.recvFailure(th, e, ent, errno);
@@ -250,7 +249,7 @@ export class FdTables {
   }
 
   private connect(th: Thread, proc: Proc, recent: Recent, e: SyscallEvent, table: Map<number, FdEntry>, fd: number, ent: FdEntry | undefined): void {
-    const d = e.decoded!;
+    const d = e.decoded ?? NONE;
     if (ent === undefined || ent.kind !== 'socket') {
       ent = { kind: 'socket', from: 'connect', line: e.line, info: { fd }, sent: 0, received: 0, seenOpen: true };
       table.set(fd, ent);
@@ -279,7 +278,7 @@ export class FdTables {
 
   /** Sends and receives: destinations of datagrams, replies, DNS questions and answers; send/recv failures. */
   private datagram(th: Thread, proc: Proc, recent: Recent, e: SyscallEvent, ent: FdEntry, send: boolean): void {
-    const d = e.decoded!;
+    const d = e.decoded ?? NONE;
     let key = ent.dest;
     // an unconnected datagram socket names its destination on each send
     if (d.addr !== undefined && send && d.addr.family !== 'AF_UNSPEC') {

@@ -33,6 +33,30 @@ export const LONG_CALL = 0.01; /* s */
  */
 export const LONG_SPLIT_CALL = 0.001; /* s */
 
+const enum Special {
+  Fork = 1,
+  Exec,
+  SetUid,
+  GetUid,
+  Write,
+}
+
+const SPECIAL = new Map<string, Special>([
+  ['clone', Special.Fork],
+  ['clone3', Special.Fork],
+  ['fork', Special.Fork],
+  ['vfork', Special.Fork],
+  ['execve', Special.Exec],
+  ['execveat', Special.Exec],
+  ['setuid', Special.SetUid],
+  ['setreuid', Special.SetUid],
+  ['setresuid', Special.SetUid],
+  ['geteuid', Special.GetUid],
+  ['getuid', Special.GetUid],
+  ['write', Special.Write],
+  ['writev', Special.Write],
+]);
+
 /** Calls whose failures the fd tables see (connect, sends, receives): not passed to the failure list twice. */
 const SOCKET_IO = /^(?:connect|send|recv)/;
 
@@ -99,41 +123,37 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
     this.failures.call(th, e);
     const name = e.name;
     const ret = e.retval;
-    switch (name) {
-      case 'clone':
-      case 'clone3':
-      case 'fork':
-      case 'vfork':
-        if (ret !== null && ret > 0) {
-          if (e.decoded?.thread === true) this.threads.joinGroup(th, ret);
-          else {
-            this.processes.forked(proc, ret);
-            this.fds.fork(proc.pid, ret);
+    // one Map lookup, then a switch on numbers: most calls are none of these
+    const k = SPECIAL.get(name);
+    if (k !== undefined) {
+      switch (k) {
+        case Special.Fork:
+          if (ret !== null && ret > 0) {
+            if (e.decoded?.thread === true) this.threads.joinGroup(th, ret);
+            else {
+              this.processes.forked(proc, ret);
+              this.fds.fork(proc.pid, ret);
+            }
           }
-        }
-        break;
-      case 'execve':
-      case 'execveat':
-        if (ret === 0) {
-          this.processes.exec(proc, e);
-          this.failures.succeeded(proc, e, targetOf(e));
-        }
-        break;
-      case 'setuid':
-      case 'setreuid':
-      case 'setresuid':
-        if (ret === 0 && e.decoded?.uid !== undefined) proc.uid = e.decoded.uid;
-        break;
-      case 'geteuid':
-      case 'getuid':
-        if (ret !== null && ret >= 0 && (name === 'geteuid' || proc.uid === undefined)) proc.uid = ret;
-        break;
-      case 'write':
-      case 'writev':
-        if (e.decoded?.data !== undefined && ret !== null && ret > 0) this.processes.stderr(proc, e.decoded.data);
-        break;
-      default:
-        break;
+          break;
+        case Special.Exec:
+          if (ret === 0) {
+            this.processes.exec(proc, e);
+            this.failures.succeeded(proc, e, targetOf(e));
+          }
+          break;
+        case Special.SetUid:
+          if (ret === 0 && e.decoded?.uid !== undefined) proc.uid = e.decoded.uid;
+          break;
+        case Special.GetUid:
+          if (ret !== null && ret >= 0 && (name === 'geteuid' || proc.uid === undefined)) proc.uid = ret;
+          break;
+        case Special.Write:
+          if (e.decoded?.data !== undefined && ret !== null && ret > 0) this.processes.stderr(proc, e.decoded.data);
+          break;
+        default:
+          break;
+      }
     }
     this.fds.call(th, proc, recent, e);
     if (e.errno !== undefined && !SOCKET_IO.test(name)) this.failures.failed(th, proc, recent, e);
