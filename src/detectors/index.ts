@@ -1,14 +1,16 @@
 /** The registry: every detector, in the order `faultline detectors` lists them. */
-import { connectFailed } from './connect-failed/index.js';
 import { curlError } from './curl-error.js';
+import { connectFailed } from './connect-failed/index.js';
 import { curlError56 } from './curl-error-56/index.js';
 import { dnsFailed } from './dns-failed/index.js';
 import { execFailed } from './exec-failed.js';
+import { httpViolation } from './http-violation.js';
+import { localServiceMissing } from './local-service-missing.js';
+import { pathMissing } from './path-missing.js';
+import { proxyRefused } from './proxy-refused.js';
 import { emptyReply } from './empty-reply/index.js';
 import { expect100Continue } from './expect-100-continue/index.js';
 import { incompleteInCapture } from './incomplete-in-capture.js';
-import { localServiceMissing } from './local-service-missing.js';
-import { pathMissing } from './path-missing.js';
 import { processStopped } from './process-stopped.js';
 import { sigcontNoRestart } from './sigcont-no-restart.js';
 import { truncatedResponse } from './truncated-response/index.js';
@@ -24,12 +26,14 @@ export const DETECTORS: readonly Detector[] = [
   expect100Continue,
   truncatedResponse,
   emptyReply,
-  incompleteInCapture,
   connectFailed,
   localServiceMissing,
   writeDenied,
   pathMissing,
   execFailed,
   dnsFailed,
+  proxyRefused,
+  httpViolation,
+  incompleteInCapture,
   curlError,
 ];

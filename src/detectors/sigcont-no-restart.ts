@@ -5,9 +5,46 @@
  * returned early, a wait that gave up). Matters because nothing in the
  * program's own logs says so: it just did less than it asked for.
  */
-import type { CallRef, Evidence, FindingDraft, RunModel, StopEpisode, StraceModel } from '../model/index.js';
+import type { CallRef, Evidence, FindingDraft, RunModel, StopEpisode, StopOutcome, StraceModel } from '../model/index.js';
 import { formatSeconds } from '../analysis/strace/format.js';
 import type { Detector } from './types.js';
+
+/** Times and senders of a stop episode (shared with process-stopped); seconds on the input's clock. */
+export type StopDetails = {
+  stop_signal: string;
+  stopped_at: number | null;
+  outcome: StopOutcome;
+  stop_sender_pid?: number;
+  group_stop?: true;
+  continued_at?: number | null;
+  cont_sender_pid?: number;
+  frozen_for?: number;
+  gap_after_continue?: number;
+  tgid?: number;
+};
+
+/** A call cut short by a stop/continue: what it asked for, what was skipped, what ran next. */
+export type SigcontNoRestartDetails = StopDetails & {
+  call: string;
+  call_line: number;
+  call_args: string;
+  interrupted_with: string | undefined;
+  /** seconds the call asked to wait, and what the kernel said remained */
+  requested?: number;
+  requested_is_deadline?: true;
+  remaining?: number;
+  ran_before_stop?: number;
+  /** seconds from the call's start to the thread's next call after the continue, time stopped included */
+  elapsed?: number;
+  /** the true shortfall: requested − elapsed (time stopped counts toward a wait) */
+  skipped?: number;
+  /** how requested, elapsed and skipped were computed, in words */
+  computed?: { requested: string; elapsed: string; skipped: string };
+  handler_return?: string;
+  next?: string;
+  next_line?: number;
+  went_on?: string;
+};
 
 export const sigcontNoRestart: Detector = {
   id: 'sigcont-no-restart',
@@ -33,44 +70,41 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
   const next = ep.next;
   const d = stopDetails(ep);
   const w = call.decoded?.wait ?? {};
-  const details: Record<string, unknown> = { ...d };
-  details.call = call.name;
-  details.callLine = call.line;
-  details.callArgs = call.args;
-  details.interruptedWith = call.errno;
+  const details: SigcontNoRestartDetails = { ...d, call: call.name, call_line: call.line, call_args: call.args, interrupted_with: call.errno };
   if (w.requested !== undefined) details.requested = w.requested;
-  if (w.absolute) details.requestedIsDeadline = true;
+  if (w.absolute) details.requested_is_deadline = true;
   if (w.remaining !== undefined) details.remaining = w.remaining;
   const ranFor = call.duration ?? (call.t !== null && ep.stopT !== null ? Math.max(0, ep.stopT - call.t) : undefined);
-  if (ranFor !== undefined) details.ranBeforeStop = ranFor;
+  if (ranFor !== undefined) details.ran_before_stop = ranFor;
   // Issue 9 item 14: the time spent stopped counts toward a sleep (the clock runs on while the
   // thread is frozen), so what was lost is the request minus the time that really passed between
   // the call's start and the moment the thread went on — not the kernel's `rem` at the stop.
   const wentOn = next?.t ?? ep.contT ?? null;
   const elapsed = call.t !== null && wentOn !== null ? Math.max(0, wentOn - call.t) : undefined;
   if (elapsed !== undefined) details.elapsed = elapsed;
+  const relative = w.requested !== undefined && !w.absolute;
   const skipped =
-    w.requested !== undefined && !w.absolute && elapsed !== undefined
-      ? Math.max(0, w.requested - elapsed)
-      : (w.remaining ?? (w.requested !== undefined && !w.absolute && ranFor !== undefined ? Math.max(0, w.requested - ranFor) : undefined));
+    relative && elapsed !== undefined
+      ? Math.max(0, w.requested! - elapsed)
+      : (w.remaining ?? (relative && ranFor !== undefined ? Math.max(0, w.requested! - ranFor) : undefined));
   if (skipped !== undefined) details.skipped = skipped;
   details.computed = {
     requested: w.requested !== undefined ? `the call's ${w.absolute ? 'deadline' : 'timeout'} argument (${w.requestedText ?? '?'})` : 'not printed by strace',
     elapsed: elapsed !== undefined ? `from the call's start (line ${call.line}) to the thread's next call after the continue${next !== undefined ? ` (line ${next.line})` : ''}, stopped time included` : 'unknown (no times in the log)',
     skipped:
-      w.requested !== undefined && !w.absolute && elapsed !== undefined
+      relative && elapsed !== undefined
         ? 'requested − elapsed: the time spent stopped counts toward the wait'
         : w.remaining !== undefined
           ? "the kernel's remaining time at the stop (rem), an upper bound: time stopped was not subtracted"
           : 'requested − time run before the stop',
   };
   if (ep.handlerReturn !== undefined) {
-    details.handlerReturn = `${ep.handlerReturn.name} = ${ep.handlerReturn.ret}${ep.handlerReturn.errno ? ` ${ep.handlerReturn.errno}` : ''}`;
+    details.handler_return = `${ep.handlerReturn.name} = ${ep.handlerReturn.ret}${ep.handlerReturn.errno ? ` ${ep.handlerReturn.errno}` : ''}`;
   }
   if (next !== undefined) {
     details.next = next.name;
-    details.nextLine = next.line;
-    details.wentOn = `ran ${next.name}(…) next instead of restart_syscall or ${call.name} again`;
+    details.next_line = next.line;
+    details.went_on = `ran ${next.name}(…) next instead of restart_syscall or ${call.name} again`;
   }
 
   const who = ep.stopSenderPid !== undefined ? ` (sent by pid ${ep.stopSenderPid})` : '';
@@ -78,7 +112,7 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
   const eintr = ep.handlerReturn !== undefined && ep.handlerReturn.errno === 'EINTR';
   const skippedText =
     skipped !== undefined
-      ? `, ${formatSeconds(skipped)} short of ${w.requested !== undefined && !w.absolute ? `the ${formatSeconds(w.requested)} it asked for` : 'its wait'}${elapsed !== undefined && w.requested !== undefined && !w.absolute ? ` (it returned after ${formatSeconds(elapsed)}, the time stopped included)` : ''}`
+      ? `, ${formatSeconds(skipped)} short of ${relative ? `the ${formatSeconds(w.requested!)} it asked for` : 'its wait'}${elapsed !== undefined && relative ? ` (it returned after ${formatSeconds(elapsed)}, the time stopped included)` : ''}`
       : '';
   const explanation = [
     `The thread was in ${call.name} when ${ep.stopSignal}${who} froze it${ep.groupStop ? ' together with its thread group' : ''}; after SIGCONT${contWho} it neither ran restart_syscall nor called ${call.name} again, so the call ended early${skippedText}.`,
@@ -94,7 +128,7 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
   const draft: FindingDraft = {
     detector: 'sigcont-no-restart',
     severity: 'error',
-    title: `${call.name} cut short by ${ep.stopSignal}/SIGCONT on ${ep.pid ? `thread ${ep.pid}` : 'the traced process'}${skipped !== undefined ? ` (${formatSeconds(skipped)} short${w.requested !== undefined && !w.absolute ? ` of ${formatSeconds(w.requested)}` : ''})` : ''}`,
+    title: `${call.name} cut short by ${ep.stopSignal}/SIGCONT on ${ep.pid ? `thread ${ep.pid}` : 'the traced process'}${skipped !== undefined ? ` (${formatSeconds(skipped)} short${relative ? ` of ${formatSeconds(w.requested!)}` : ''})` : ''}`,
     input: path,
     start,
     end,
@@ -109,14 +143,14 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
 }
 
 /** Times and senders of a stop episode, for details. */
-export function stopDetails(ep: StopEpisode): Record<string, unknown> {
-  const d: Record<string, unknown> = { stopSignal: ep.stopSignal, stoppedAt: ep.stopT, outcome: ep.outcome };
-  if (ep.stopSenderPid !== undefined) d.stopSenderPid = ep.stopSenderPid;
-  if (ep.groupStop) d.groupStop = true;
-  if (ep.contT !== undefined) d.continuedAt = ep.contT;
-  if (ep.contSenderPid !== undefined) d.contSenderPid = ep.contSenderPid;
-  if (ep.contT != null && ep.stopT !== null) d.frozenFor = ep.contT - ep.stopT;
-  if (ep.next?.t != null && ep.contT != null) d.gapAfterContinue = ep.next.t - ep.contT;
+export function stopDetails(ep: StopEpisode): StopDetails {
+  const d: StopDetails = { stop_signal: ep.stopSignal, stopped_at: ep.stopT, outcome: ep.outcome };
+  if (ep.stopSenderPid !== undefined) d.stop_sender_pid = ep.stopSenderPid;
+  if (ep.groupStop) d.group_stop = true;
+  if (ep.contT !== undefined) d.continued_at = ep.contT;
+  if (ep.contSenderPid !== undefined) d.cont_sender_pid = ep.contSenderPid;
+  if (ep.contT != null && ep.stopT !== null) d.frozen_for = ep.contT - ep.stopT;
+  if (ep.next?.t != null && ep.contT != null) d.gap_after_continue = ep.next.t - ep.contT;
   if (ep.tgid !== undefined) d.tgid = ep.tgid;
   return d;
 }

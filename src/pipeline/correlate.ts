@@ -22,6 +22,8 @@ export interface PlacedDraft {
   absolute: boolean;
   /** its input's format, which decides whose view speaks for a joined finding */
   format?: InputFormat;
+  /** its input's content digest: finding ids hash this, not the path's spelling */
+  digest?: string;
 }
 
 export interface MergedGroup {
@@ -30,7 +32,7 @@ export interface MergedGroup {
   timeSpread?: number;
 }
 
-export function placeDraft(d: FindingDraft, inputIndex: number, placement: ClockPlacement | undefined, format?: InputFormat): PlacedDraft {
+export function placeDraft(d: FindingDraft, inputIndex: number, placement: ClockPlacement | undefined, format?: InputFormat, digest?: string): PlacedDraft {
   const off = placement?.offset ?? 0;
   const shift = (v: number | null | undefined) => (v === null || v === undefined ? null : v + off);
   const jt = d.join?.t ?? d.start;
@@ -42,6 +44,7 @@ export function placeDraft(d: FindingDraft, inputIndex: number, placement: Clock
     t: placement?.absolute ? shift(jt) : null,
     absolute: Boolean(placement?.absolute),
     format,
+    digest,
   };
 }
 
@@ -102,6 +105,13 @@ export function compareJoin(a: PlacedDraft, b: PlacedDraft, window: number): Com
   if (ja.bytesReceived !== undefined && jb.bytesReceived !== undefined && ja.bytesReceived === jb.bytesReceived) {
     facts.push(`${ja.bytesReceived} bytes received`);
     requestFact = true;
+  }
+  if (ja.curlExit !== undefined && jb.curlExit !== undefined && ja.curlExit !== jb.curlExit) return { disagree: 'curl exit code differs', facts, strong };
+  // The same message with its own numbers in it (a port, milliseconds, byte counts) is one transfer
+  // told twice: curl -v on stderr and %{json} or -w on stdout of one command.
+  if (ja.curlError && jb.curlError && ja.curlError === jb.curlError && /\d/.test(ja.curlError)) {
+    facts.push(`curl's message "${ja.curlError}"`);
+    strong = true;
   }
   if (endpointFact && requestFact) strong = true;
 

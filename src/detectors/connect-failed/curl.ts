@@ -4,9 +4,14 @@
  * catch-all curl-error; the join facts (server, time) meet strace's and the
  * capture's view of the same connect.
  */
-import { baseDetails, curlInputs, drawnLanes, failureDraft, failureTime, nameOf } from '../../analysis/curl/index.js';
+import { baseDetails, curlInputs, drawnLanes, failureDraft, failureTime, nameOf, type CurlDetails } from '../../analysis/curl/index.js';
 import type { CurlTransfer, FindingDraft } from '../../model/index.js';
 import type { DetectorPart } from '../types.js';
+
+export type ConnectFailedCurlDetails = CurlDetails & {
+  /** where the transfer stopped: refused or unreachable (7), or out of time while connecting (28) */
+  stage: string;
+};
 
 const EVIDENCE_KEYS = ['command', 'start', 'errorInfo', 'error', 'var:exitcode', 'var:errormsg'];
 
@@ -26,9 +31,7 @@ export const fromCurl: DetectorPart = (run) => {
     const drawn = drawnLanes(model);
     for (const t of model.transfers) {
       if (!claimsCurl(t)) continue;
-      const details = baseDetails(t);
-      details.source = 'curl';
-      details.stage = t.exitCode === 7 ? 'connect refused or unreachable' : 'timed out while connecting';
+      const details: ConnectFailedCurlDetails = { ...baseDetails(t), stage: t.exitCode === 7 ? 'connect refused or unreachable' : 'timed out while connecting' };
       const msg = t.errorMessage ?? (t.exitCode === 7 ? "Couldn't connect to server" : 'Connection timed out');
       out.push(
         failureDraft(path, t, drawn, {
