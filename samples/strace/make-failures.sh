@@ -90,6 +90,9 @@ python3 deaf.py ready & deaf=$!
 while [ ! -e ready ]; do sleep 0.05; done
 unshare -m sh -c "mount --bind $work/resolv.conf /etc/resolv.conf && $E $ST -o '$out/dns-no-reply.strace' getent ahostsv4 service.internal.example" >/dev/null 2>&1 || true
 kill $deaf 2>/dev/null || true
+# the same resolver address with nothing listening: the query is refused (ICMP port unreachable → ECONNREFUSED)
+sleep 0.3
+unshare -m sh -c "mount --bind $work/resolv.conf /etc/resolv.conf && $E $ST -o '$out/dns-refused.strace' getent ahostsv4 service.internal.example" >/dev/null 2>&1 || true
 
 # --- a client given the wrong port by an environment variable (-v: the environment is in the trace)
 python3 -c 'import socket,time

@@ -6,7 +6,7 @@
  * $PATH (a later exec of the same name succeeded).
  */
 import type { FailedCall, FindingDraft, ProcessExit } from '../model/index.js';
-import { failureDetails, failureEvidence, failureKey, failureSubject, failureTime, fullPath, progName, straceInputs, whoText } from './strace-facts.js';
+import { failureDetails, type StraceFailureDetails, failureEvidence, failureKey, failureSubject, failureTime, fullPath, progName, straceInputs, whoText } from './strace-facts.js';
 import type { Detector } from './types.js';
 
 /** calls after an execve within which a kill counts as dying at start */
@@ -23,6 +23,10 @@ const WHY: Record<string, string> = {
   E2BIG: 'the arguments and environment are too large',
   EPERM: 'a security policy forbids it',
 };
+
+export type ExecFailedDetails =
+  | (StraceFailureDetails & { program_tried: string; argv_tried?: string[] })
+  | { source: 'strace'; pid: number; line: number; program?: string; argv?: string[]; stderr?: string[]; command?: string };
 
 export const execFailed: Detector = {
   id: 'exec-failed',
@@ -46,8 +50,7 @@ export const execFailed: Detector = {
 
 function execveFinding(path: string, f: FailedCall): FindingDraft {
   const prog = fullPath(f) ?? '(path not printed)';
-  const details = failureDetails(f);
-  details.program_tried = prog;
+  const details: ExecFailedDetails = { ...failureDetails(f), program_tried: prog };
   if (f.call.decoded?.argv !== undefined) details.argv_tried = f.call.decoded.argv;
   const why = WHY[f.errno] ?? `the kernel refused (${f.errno})`;
   return {
@@ -71,7 +74,7 @@ function exitFinding(path: string, x: ProcessExit): FindingDraft | undefined {
   const said = (x.stderr ?? []).join('').trim();
   let title: string;
   let explanation: string;
-  const details: Record<string, unknown> = { source: 'strace', pid: x.pid, line: x.line };
+  const details: Extract<ExecFailedDetails, { pid: number }> = { source: 'strace', pid: x.pid, line: x.line };
   if (x.exec !== undefined) details.program = x.exec.path;
   if (x.exec?.argv !== undefined) details.argv = x.exec.argv;
   if (said) details.stderr = x.stderr;

@@ -7,7 +7,7 @@
  */
 import type { FailedCall, FindingDraft } from '../model/index.js';
 import { failedConnects } from './connect-failed/strace.js';
-import { addrOf, addrText, failureDetails, failureEvidence, failureKey, failureSubject, failureTime, progName, straceInputs } from './strace-facts.js';
+import { addrOf, addrText, failureDetails, type StraceFailureDetails, failureEvidence, failureKey, failureSubject, failureTime, progName, straceInputs } from './strace-facts.js';
 import type { Detector } from './types.js';
 
 interface Service {
@@ -45,6 +45,13 @@ export function serviceOf(f: FailedCall): Service | undefined {
   return SERVICES.find((s) => s.ports?.includes(a.port ?? -1));
 }
 
+export type LocalServiceMissingDetails = StraceFailureDetails & {
+  service: string;
+  destination: string;
+  /** the programs from the first ancestor down to the one that connected */
+  process_chain: string[];
+};
+
 export const localServiceMissing: Detector = {
   id: 'local-service-missing',
   description: "A well-known local daemon's socket or port missing (postfix pickup, php-fpm, MySQL, PostgreSQL, Redis, memcached, Docker), naming the process that tried.",
@@ -69,10 +76,7 @@ function finding(path: string, f: FailedCall, s: Service): FindingDraft {
   const story = viaSendmail
     ? `${chain[0] === 'sendmail' ? 'sendmail' : `${chain[0]} ran sendmail`}${prog !== 'sendmail' ? `, whose ${prog}` : ', which'} could not reach postfix's ${where.slice(where.lastIndexOf('/') + 1)} socket (${where}: ${f.errno})`
     : `${prog} could not reach ${s.name} at ${where} (${f.errno})`;
-  const details = failureDetails(f);
-  details.service = s.name;
-  details.destination = where;
-  details.process_chain = chain;
+  const details: LocalServiceMissingDetails = { ...failureDetails(f), service: s.name, destination: where, process_chain: chain };
   const title = `${story}: ${s.name} is not running in this container`;
   return {
     detector: 'local-service-missing',

@@ -7,13 +7,20 @@
  */
 import type { FailedCall, FindingDraft, ProcessExit } from '../model/index.js';
 import { threadFailed } from '../analysis/strace/index.js';
-import { failureDetails, failureEvidence, failureKey, failureSubject, failureTime, fullPath, straceInputs, whoText } from './strace-facts.js';
+import { failureDetails, type StraceFailureDetails, failureEvidence, failureKey, failureSubject, failureTime, fullPath, straceInputs, whoText } from './strace-facts.js';
 import type { Detector } from './types.js';
 
 const MISSING: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR']);
 const WRITE_FLAGS = /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND/;
 const CREATES: ReadonlySet<string> = new Set(['mkdir', 'mkdirat', 'creat', 'rename', 'renameat', 'renameat2']);
 const OPENS: ReadonlySet<string> = new Set(['open', 'openat', 'openat2']);
+
+export type PathMissingDetails = StraceFailureDetails & {
+  path: string;
+  missing_folder?: string;
+  flags?: string;
+  kind: 'write or create' | 'read the program failed on';
+};
 
 export const pathMissing: Detector = {
   id: 'path-missing',
@@ -63,11 +70,9 @@ function finding(path: string, f: FailedCall, write: boolean): FindingDraft {
         : write
           ? `The working folder${f.call.decoded?.dir !== undefined ? ` ${f.call.decoded.dir}` : ''} is gone.`
           : `The file is not there, and the program could not go on without it: a missing config or data file, or a path built from a wrong setting.`;
-  const details = failureDetails(f);
-  details.path = target;
+  const details: PathMissingDetails = { ...failureDetails(f), path: target, kind: write ? 'write or create' : 'read the program failed on' };
   if (folder !== undefined) details.missing_folder = folder;
   if (f.call.decoded?.flags !== undefined) details.flags = f.call.decoded.flags;
-  details.kind = write ? 'write or create' : 'read the program failed on';
   return {
     detector: 'path-missing',
     severity: 'error',

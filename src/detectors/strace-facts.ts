@@ -75,9 +75,33 @@ export function failureSubject(f: FailedCall, syscall?: string): FindingDraft['s
   return s;
 }
 
+/** What every strace-side finding about a failed call carries in its details (snake_case). */
+export type StraceFailureDetails = {
+  source: 'strace';
+  call: string;
+  errno: string;
+  /** the call's line in the log */
+  line: number;
+  /** set when the error was read back by getsockopt(SO_ERROR) after EINPROGRESS */
+  seen_via?: string;
+  /** the program the process ran (its last execve) and its argv */
+  program?: string;
+  argv?: string[];
+  /** the processes above it, nearest first */
+  parents?: { pid: number; program?: string }[];
+  uid?: number;
+  /** later identical failures folded into this one */
+  repeats?: number;
+  exit_after?: { line: number; code?: number; signal?: string };
+  /** the later call that did what this one could not */
+  recovered_by?: { line: number; call: string };
+  /** what the thread wrote to stderr right after */
+  stderr_after?: string[];
+};
+
 /** The facts every strace failure finding carries in its details. */
-export function failureDetails(f: FailedCall): Record<string, unknown> {
-  const d: Record<string, unknown> = { source: 'strace', call: f.call.name, errno: f.errno, line: f.call.line };
+export function failureDetails(f: FailedCall): StraceFailureDetails {
+  const d: StraceFailureDetails = { source: 'strace', call: f.call.name, errno: f.errno, line: f.call.line };
   if (f.via === 'so-error') d.seen_via = 'getsockopt(SO_ERROR) after a non-blocking connect (EINPROGRESS)';
   if (f.exec !== undefined) d.program = f.exec.path;
   if (f.exec?.argv !== undefined) d.argv = f.exec.argv;

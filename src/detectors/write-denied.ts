@@ -8,7 +8,7 @@
  */
 import type { FailedCall, FindingDraft } from '../model/index.js';
 import { threadFailed } from '../analysis/strace/index.js';
-import { failureDetails, failureEvidence, failureKey, failureSubject, failureTime, fullPath, straceInputs, whoText } from './strace-facts.js';
+import { failureDetails, type StraceFailureDetails, failureEvidence, failureKey, failureSubject, failureTime, fullPath, straceInputs, whoText } from './strace-facts.js';
 import type { Detector } from './types.js';
 
 const DENIED: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EROFS']);
@@ -16,6 +16,8 @@ const WRITE_FLAGS = /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND/;
 const WRITE_CALLS: ReadonlySet<string> = new Set(['mkdir', 'mkdirat', 'rename', 'renameat', 'renameat2', 'unlink', 'unlinkat', 'rmdir', 'truncate', 'creat']);
 /** caches programs write when they can and skip quietly when they cannot */
 const QUIET_CACHES = /(?:^|\/)__pycache__\/|\.pyc(?:\.\d+)?$/;
+
+export type WriteDeniedDetails = StraceFailureDetails & { path: string; flags?: string; folder: string };
 
 export function isWriteDenied(f: FailedCall): boolean {
   if (!DENIED.has(f.errno)) return false;
@@ -48,10 +50,8 @@ function finding(path: string, f: FailedCall): FindingDraft {
         ? 'The kernel refused regardless of the mode bits: an immutable or append-only attribute, a missing capability, or a security module (seccomp, AppArmor, SELinux).'
         : `The permissions of ${target} or of ${dir} do not let this user${uid} write: the folder belongs to another user (often root, made at image build time) — chown it to the service user or run the service as its owner.`;
   const failed = threadFailed(f);
-  const details = failureDetails(f);
-  details.path = target;
+  const details: WriteDeniedDetails = { ...failureDetails(f), path: target, folder: dir };
   if (flags !== undefined) details.flags = flags;
-  details.folder = dir;
   return {
     detector: 'write-denied',
     severity: failed ? 'error' : 'warning',

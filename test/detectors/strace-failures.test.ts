@@ -88,6 +88,12 @@ describe('issue 13 detectors on real strace logs', () => {
     expect(f.details).toMatchObject({ queries_sent: 1, replies: 0, transport: 'udp' });
   });
 
+  it('warns of a resolver address where nothing listens (glibc sees POLLERR and gives up without reading)', async () => {
+    const [f, ...rest] = await findings('dns-refused.strace');
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ detector: 'dns-failed', severity: 'warning', details: { server: '127.0.0.1:53', queries_sent: 1, replies: 0 } });
+  });
+
   it('shows the wrong port and the environment variable that gave it (strace -v)', async () => {
     const input = await sample('wrong-port-env.strace');
     const [f, ...rest] = NEW.flatMap((d) => d.detect(runOf(input)));

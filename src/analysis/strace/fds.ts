@@ -302,7 +302,14 @@ export class FdTables {
       if (dest !== undefined) dest.connected++;
       ent.connecting = undefined;
     }
-    if (e.errno !== undefined) this.failures.failed(th, proc, recent, e, key);
+    if (e.errno !== undefined) {
+      // a datagram refused (an ICMP port unreachable read back): nothing listens there
+      if (key !== undefined && e.errno === 'ECONNREFUSED') {
+        const dest = proc.destinations?.get(key);
+        if (dest !== undefined) dest.errors[e.errno] = (dest.errors[e.errno] ?? 0) + 1;
+      }
+      this.failures.failed(th, proc, recent, e, key);
+    }
     const dns = d.dns;
     if (dns?.name !== undefined) {
       const peer = d.addr ?? (ent.info.peer !== undefined ? { family: 'AF_INET', ip: ent.info.peer.ip, port: ent.info.peer.port } : undefined);

@@ -7,7 +7,7 @@
  * refused connect the process then made to the same place is `info`.
  */
 import type { FailedCall, FindingDraft, JoinFacts, RunModel } from '../../model/index.js';
-import { addrOf, addrText, failureDetails, failureEvidence, failureKey, failureSubject, failureTime, straceInputs, whoText } from '../strace-facts.js';
+import { addrOf, addrText, failureDetails, type StraceFailureDetails, failureEvidence, failureKey, failureSubject, failureTime, straceInputs, whoText } from '../strace-facts.js';
 import type { DetectorPart } from '../types.js';
 
 /** connect errnos that mean the other end is not there or not reachable */
@@ -35,6 +35,15 @@ export function failedConnects(f: FailedCall): boolean {
   return (a.family === 'AF_INET' || a.family === 'AF_INET6') && a.port !== undefined;
 }
 
+export type ConnectFailedStraceDetails = StraceFailureDetails & {
+  /** the address or unix path connected to */
+  destination: string;
+  family: string;
+  wording: string;
+  protocol?: string;
+  curl_equivalent?: string;
+};
+
 export const fromStrace: DetectorPart = (run: RunModel) => {
   const out: FindingDraft[] = [];
   for (const { path, model } of straceInputs(run)) {
@@ -49,10 +58,7 @@ function finding(path: string, f: FailedCall): FindingDraft {
   const unix = a.family === 'AF_UNIX';
   const wording = WORDING[f.errno] ?? f.errno;
   const recovered = f.recoveredBy !== undefined;
-  const details = failureDetails(f);
-  details.destination = where;
-  details.family = a.family;
-  details.wording = wording;
+  const details: ConnectFailedStraceDetails = { ...failureDetails(f), destination: where, family: a.family, wording };
   if (f.call.decoded?.fdRef?.kind === 'socket') details.protocol = f.call.decoded.fdRef.protocol;
   if (!unix) details.curl_equivalent = `curl: (7) Failed to connect to ${a.ip} port ${a.port}: ${wording}`;
   const reason = reasonFor(f.errno, unix, where);

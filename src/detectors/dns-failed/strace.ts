@@ -7,12 +7,17 @@
  * was answered.
  */
 import type { Destination, FailedCall, FindingDraft, Lookup, ProcessActivity, RunModel } from '../../model/index.js';
-import { failureDetails, failureEvidence, failureKey, failureSubject, failureTime, progName, straceInputs, whoText } from '../strace-facts.js';
+import { failureDetails, type StraceFailureDetails, failureEvidence, failureKey, failureSubject, failureTime, progName, straceInputs, whoText } from '../strace-facts.js';
 import type { DetectorPart } from '../types.js';
 
 const DNS_PORT = 53;
 const RESOLVER_FILES = /^\/etc\/(?:resolv\.conf|hosts|nsswitch\.conf)$/;
 const FAILED_RCODES: ReadonlySet<string> = new Set(['SERVFAIL', 'REFUSED', 'NXDOMAIN']);
+
+export type DnsFailedStraceDetails =
+  | { source: 'strace'; server: string; transport?: string; queries_sent: number; replies: number; names: string[]; program?: string; errors?: Record<string, number> }
+  | { source: 'strace'; name: string; type?: string; rcode?: string; server?: string; queries: number; answers: number; program?: string }
+  | (StraceFailureDetails & { server?: string; path?: string });
 
 export const fromStrace: DetectorPart = (run: RunModel) => {
   const out: FindingDraft[] = [];
@@ -47,16 +52,17 @@ function noReply(path: string, p: ProcessActivity, d: Destination): FindingDraft
   const srv = server(d);
   const names = p.lookups.filter((l) => l.server === undefined || l.server === srv).map((l) => `${l.name}${l.type ? ` (${l.type})` : ''}`);
   const prog = progName(p.exec?.path) ?? p.comm ?? `pid ${p.pid}`;
+  const refused = (d.errors.ECONNREFUSED ?? 0) > 0;
   return {
     detector: 'dns-failed',
     severity: 'warning',
-    title: `${prog} got no answer from the DNS server ${srv}${names.length ? ` for ${names.slice(0, 3).join(', ')}` : ''}`,
+    title: `${prog} got no answer from the DNS server ${srv}${refused ? ' (refused: nothing listens there)' : ''}${names.length ? ` for ${names.slice(0, 3).join(', ')}` : ''}`,
     input: path,
     start: d.firstT,
     end: null,
     subject: { pid: p.pid },
     evidence: [{ input: path, line: d.firstLine }, ...(d.lastLine !== d.firstLine ? [{ input: path, line: d.lastLine }] : [])],
-    details: { source: 'strace', server: srv, transport: d.transport, queries_sent: d.sends, replies: d.receives, names, program: p.exec?.path },
+    details: { source: 'strace', server: srv, transport: d.transport, queries_sent: d.sends, replies: d.receives, names, program: p.exec?.path, ...(Object.keys(d.errors).length ? { errors: d.errors } : {}) },
     explanation: `${prog} (pid ${p.pid}) sent ${d.sends} DNS ${d.sends === 1 ? 'query' : 'queries'} to ${srv} over ${d.transport ?? 'the network'} and read no reply before it gave up: the resolver named in /etc/resolv.conf is down, unreachable, or drops the queries (a firewall, a NetworkPolicy blocking port 53, a node-local cache not running). Name lookups then fail after the resolver timeout (5 s per try by default), which shows up as slow or failed requests.`,
     lanes: [`${path}#tid:${p.pid}`],
     eventKeys: [`${path}#pid:${p.pid}#dns:${srv}`],
@@ -86,7 +92,7 @@ function failedCall(path: string, f: FailedCall, toResolver: boolean): FindingDr
   const a = f.call.decoded?.addr;
   const srv = a?.ip !== undefined ? `${a.ip}:${a.port}` : undefined;
   const file = f.call.decoded?.path;
-  const details = failureDetails(f);
+  const details: DnsFailedStraceDetails = { ...failureDetails(f) };
   if (srv !== undefined) details.server = srv;
   if (file !== undefined) details.path = file;
   return {
