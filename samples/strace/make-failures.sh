@@ -54,7 +54,7 @@ $E $ST -o "$out/write-denied.strace" setpriv --reuid=nobody --regid=nogroup --cl
 $E $ST -o "$out/path-missing.strace" sh -c 'echo 1 > var/cache/app/state.json' 2>/dev/null || true
 
 # --- a refused port: curl's own -v output beside the trace
-$E $ST -o "$out/connect-refused-curl.strace" curl -sS -v http://127.0.0.1:18099/ 2>"$out/../../curl/refused-beside-strace.txt" || true
+$E $ST -o "$out/connect-refused-curl.strace" curl -sS -v http://127.0.0.1:18099/ 2>"$out/../../curl/refused-traced-verbose.txt" || true
 
 # --- a refused connect the program retries successfully (info, not an error)
 cat > retry.py <<'EOF'
