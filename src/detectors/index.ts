@@ -1,5 +1,5 @@
 /** The registry: every detector, in the order `faultline detectors` lists them. */
-import { curlError } from './curl-error.js';
+import { curlErrorBesides } from './curl-error.js';
 import { connectFailed } from './connect-failed/index.js';
 import { curlError56 } from './curl-error-56/index.js';
 import { dnsFailed } from './dns-failed/index.js';
@@ -19,7 +19,7 @@ import type { Detector } from './types.js';
 
 export type { Detector, DetectorPart } from './types.js';
 
-export const DETECTORS: readonly Detector[] = [
+const SPECIFIC: readonly Detector[] = [
   sigcontNoRestart,
   processStopped,
   curlError56,
@@ -35,5 +35,14 @@ export const DETECTORS: readonly Detector[] = [
   proxyRefused,
   httpViolation,
   incompleteInCapture,
-  curlError,
 ];
+
+/** curl's other failures: every exit code the detectors above do not claim. */
+export const curlError: Detector = curlErrorBesides(SPECIFIC);
+
+export const DETECTORS: readonly Detector[] = [...SPECIFIC, curlError];
+
+/** The curl exit codes a registry's detectors claim (the catch-all reports the rest). */
+export function claimedCurlExitCodes(registry: readonly Detector[]): ReadonlySet<number> {
+  return new Set(registry.flatMap((d) => d.claimsCurlExitCodes ?? []));
+}

@@ -342,6 +342,8 @@ export interface TcpConnection {
 /** The analysed model of one capture; filled by src/analysis/tcp. */
 export interface CaptureModel {
   kind: 'capture';
+  /** what was seen, counted in finish() (InputStats) */
+  stats?: Record<string, number>;
   connections: TcpConnection[];
   lanes: Lane[];
   /** frames by what they were, e.g. { tcp: 1200, udp: 3, 'linktype-147': 2 } */

@@ -68,8 +68,6 @@ export interface CorrelationDetails {
   joined_on: string[];
   /** seconds between the earliest and latest view on the run's clock */
   time_spread_s?: number;
-  /** the views' times differ by about a whole number of hours or quarter-hours: a time zone or clock mistake, most likely */
-  clock_suspect?: string;
 }
 
 /** One other input's view of a joined finding: its input, its title, its own details. */
@@ -80,6 +78,8 @@ export interface JoinedDetails {
   other_views?: OtherView[];
   /** a Wireshark display filter that opens the capture at this event */
   wireshark_filter?: string;
+  /** another input sees this connection or request a whole number of quarter-hours away: a time zone or clock mistake, most likely, and the flag that fixes it */
+  clock_suspect?: string;
 }
 
 /** A finding's details: its detector's type (snake_case keys), plus what joining added. */

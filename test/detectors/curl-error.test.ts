@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curlError } from '../../src/detectors/curl-error.js';
+import { curlError } from '../../src/detectors/index.js';
 import { connectFailed } from '../../src/detectors/connect-failed/index.js';
 import { detectText, lines } from '../parsers/curl-helpers.js';
 

@@ -157,6 +157,43 @@ describe('merging one event seen in several inputs', () => {
   });
 });
 
+describe('correlation at scale', () => {
+  /** N events each seen by a capture and by curl -v (distinct client ports, 10 ms apart), plus strace for a third. */
+  function views(n: number): ReturnType<typeof placeDraft>[] {
+    const out: ReturnType<typeof placeDraft>[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = { ip: '127.0.0.1', port: 20000 + (i % 40000) };
+      const s = { ip: '127.0.0.1', port: 18000 };
+      const t = 1000 + i * 0.01;
+      out.push(placeDraft(draft('capture.pcap', { client: c, server: s, url: `/pay/${i}`, status: 200, t }), 0, ABS));
+      out.push(placeDraft(draft('curl-v.txt', { client: c, server: s, url: `http://127.0.0.1:18000/pay/${i}`, t: t + 0.002 }), 1, ABS));
+      if (i % 3 === 0) out.push(placeDraft(draft('client.strace', { client: c, server: s, t: t + 0.001 }), 2, ABS));
+    }
+    return out;
+  }
+
+  it('compares each draft with a bounded number of others: comparisons grow linearly with the drafts', () => {
+    const counts = [500, 2000].map((n) => {
+      const stats = { comparisons: 0 };
+      const groups = mergeDrafts(views(n), 2, stats);
+      expect(groups).toHaveLength(n);
+      expect(groups.every((g) => g.members.length === (g.members.some((m) => m.draft.input === 'client.strace') ? 3 : 2))).toBe(true);
+      return stats.comparisons;
+    });
+    // 4× the drafts, 4× the comparisons: each view meets only the views of its own connection,
+    // though ~300 events of one server share every time bucket (all-pairs would be ~1,000× more)
+    expect(counts[1] / counts[0]).toBeLessThan(4.5);
+    expect(counts[1]).toBeLessThan(2000 * 4);
+  });
+
+  it('makes no comparison at all when every draft comes from one input', () => {
+    const stats = { comparisons: 0 };
+    const one = Array.from({ length: 5000 }, (_, i) => placeDraft(draft('php.log', { host: `h${i}.test`, t: 1000 + i }), 0, ABS));
+    expect(mergeDrafts(one, 2, stats)).toHaveLength(5000);
+    expect(stats.comparisons).toBe(0);
+  });
+});
+
 describe('one refused transfer seen by curl -v and %{json} at once (issue 9, item 16)', () => {
   it('is one finding citing both views, quoting the error from the JSON line, not its first key', async () => {
     const { buildSpec, runCase } = await import('../../src/pipeline/index.js');

@@ -67,6 +67,8 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
   private readonly failures = new FailedCalls(this.processes);
   private readonly fds = new FdTables(this.processes, this.failures);
 
+  private syscalls = 0;
+
   constructor(readonly ctx: AnalysisContext) {
     this.threads = new Threads(ctx.path);
   }
@@ -97,6 +99,7 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
   }
 
   private syscall(e: SyscallEvent): void {
+    this.syscalls++;
     const th = this.threads.get(e.pid);
     th.syscalls++;
     const t = e.t;
@@ -237,7 +240,18 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
     if (dropped.threads) diag.note(`${dropped.threads} finished threads counted, not listed (past the cap)`);
     if (dropped.lanes) diag.note(`${dropped.lanes} finished threads' lanes not drawn (past the cap)`);
     if (dropped.processes) diag.note(`${dropped.processes} processes' destinations not kept (past the cap)`);
-    return { kind: 'strace', threads, stops: this.stops.finish(), socketFailures: this.fds.socketFailures, failedCalls, processes, exits: this.processes.exits, dropped, lanes };
+    const stops = this.stops.finish();
+    // counted over every thread, the evicted ones too
+    const stats = {
+      // thread groups among the listed threads (a thread evicted past the cap is in `threads` only)
+      processes: new Set(threads.map((t) => t.tgid ?? t.pid)).size,
+      threads: threads.length + dropped.threads,
+      syscalls: this.syscalls,
+      stops: stops.length + dropped.stops,
+      socket_failures: this.fds.socketFailures.length + dropped.socketFailures,
+      failed_calls: failedCalls.length + dropped.failedCalls,
+    };
+    return { kind: 'strace', threads, stops, socketFailures: this.fds.socketFailures, failedCalls, processes, exits: this.processes.exits, dropped, lanes, stats };
   }
 }
 

@@ -38,6 +38,7 @@ export interface Proc {
 export class Processes {
   private readonly live = new Map<number, Proc>();
   readonly exits: ProcessExit[] = [];
+
   droppedExits = 0;
   private readonly kept: ProcessActivity[] = [];
   dropped = 0;

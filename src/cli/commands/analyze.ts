@@ -99,6 +99,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     for (const i of result.inputs) {
       if (i.status === 'error') process.stderr.write(`faultline: ${oneLine(`${i.path}: ${i.error}`)}\n`);
     }
+    for (const w of result.warnings ?? []) process.stderr.write(`faultline: warning: ${oneLine(w)}\n`);
     for (const f of result.detector_failures) process.stderr.write(`faultline: ${oneLine(`detector ${f.detector} failed (${f.code}): ${f.error}`)}\n`);
 
     let text: string;

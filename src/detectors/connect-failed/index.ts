@@ -12,5 +12,7 @@ export const connectFailed: Detector = {
   id: 'connect-failed',
   description:
     'A connection that never opened: connect() to an inet or unix socket failing (strace), a SYN answered by RST or SYNs with no SYN-ACK (captures), curl exit 7 or 28 while connecting.',
+  /** 7 in full; 28 only while connecting (see curl.ts claimsCurl and the catch-all) */
+  claimsCurlExitCodes: [7],
   detect: (run) => [...fromStrace(run), ...fromWire(run), ...fromCurl(run)],
 };
