@@ -78,6 +78,10 @@ svg.tl rect.fo.pt{stroke-width:5}
 svg.tl rect.fb.pt{stroke-width:3;stroke-dasharray:none}
 details.fold{margin:8px 0;border:1px solid var(--line);border-radius:6px}
 details.fold>summary{padding:6px 10px;cursor:pointer;background:var(--bg)}
+details.group{margin:8px 0;border:1px solid var(--line);border-radius:6px}
+details.group>summary{padding:6px 10px;cursor:pointer;background:var(--bg)}
+table.groups td{font-size:13px}
+ul.checked li{margin:4px 0}
 details.fold .svgwrap{border:0;border-top:1px solid var(--line);border-radius:0}
 table.findings tbody.finding>tr.row{cursor:pointer}
 table.findings tbody.finding>tr.row:hover{background:#f8fafc}
@@ -132,7 +136,8 @@ function pad(n, w) { var s = String(n); while (s.length < w) s = '0' + s; return
 function frac(f, d) { if (d <= 0) return ''; var m = Math.pow(10, d); return '.' + pad(Math.min(Math.round(f * m), m - 1), d); }
 function wall(t, d) {
   var m = Math.pow(10, d); t = Math.round(t * m) / m;
-  if (data.clock === 'absolute' && dtf) { var w = Math.floor(t); return dtf.format(new Date(w * 1000)) + frac(t - w, d); }
+  if (!isFinite(t)) return '';
+  if (data.clock === 'absolute' && dtf) { var w = Math.floor(t); if (Math.abs(w) > 8.64e12) return ''; return dtf.format(new Date(w * 1000)) + frac(t - w, d); }
   if (data.clock === 'time-of-day') {
     var day = ((t % 86400) + 86400) % 86400, s = Math.floor(day);
     return pad(Math.floor(s / 3600), 2) + ':' + pad(Math.floor((s % 3600) / 60), 2) + ':' + pad(s % 60, 2) + frac(day - s, d);
@@ -314,6 +319,8 @@ function select(i, fromTimeline) {
   doc.querySelectorAll('[data-f="' + i + '"]').forEach(function (n) { n.classList.add('sel'); });
   var body = doc.getElementById('finding-' + i);
   if (body) {
+    var grp = body.closest('details.group');
+    if (grp) grp.open = true;
     body.classList.add('sel');
     var det = body.querySelector('details');
     if (det) det.open = true;

@@ -26,6 +26,7 @@ import {
 } from '../format.js';
 import { layout as computeLayout, PLOT_W, type Layout, type Panel } from './layout.js';
 import { serialize, type El } from './scene.js';
+import { groupFindings, groupWhen, inputChecked, isBusy, unseen, type FindingGroup } from '../summary.js';
 import { panelSvg } from './svg.js';
 
 /** sha256 CSP source for an inline element's exact text. */
@@ -83,6 +84,7 @@ export function renderHtml(result: RunResult, _opts: ReportOptions): string {
     redactionNotice(result),
     detectorFailures(result),
     '</header>',
+    summarySection(result, fmt),
     '<section id="inputs"><h2>Inputs</h2>',
     inputsTable(result, fmt),
     notesList(result, fmt, lay),
@@ -233,10 +235,42 @@ function legend(): string {
   return `<div class="legend sub">${items.join(' ')}</div>`;
 }
 
+/**
+ * A busy run opens with its findings grouped by detector and server; a clean
+ * run says what it checked, so "no findings" is not read as "did not understand".
+ */
+function summarySection(result: RunResult, fmt: TimeFormatter): string {
+  if (result.findings.length === 0) {
+    const items = result.inputs
+      .filter((i) => i.status === 'read' || i.status === 'partial')
+      .map((i) => {
+        const u = unseen(i);
+        return `<li><code>${esc(i.path)}</code> (${esc(i.format)}): ${esc(inputChecked(i).join(', '))}${u ? `<div class="sub">${esc(u)}</div>` : ''}${i.status === 'partial' ? '<div class="st-partial">read only in part: see its warnings</div>' : ''}</li>`;
+      });
+    return `<section id="summary"><h2>No findings</h2><p>What was checked:</p><ul class="checked">${items.join('')}</ul></section>`;
+  }
+  if (!isBusy(result)) return '';
+  const rows = groupFindings(result.findings).map((g) => {
+    const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${g.counts[s]} ${s}`).join(', ');
+    const first = g.findings[0];
+    return (
+      `<tr><td><span class="sevtag sev-${esc(g.severity)}">${esc(g.severity)}</span></td><td class="num"><b>${g.findings.length.toLocaleString('en')}</b><div class="sub">${esc(sev)}</div></td>` +
+      `<td><code>${esc(g.detector)}</code></td><td>${g.where ? `<code>${esc(g.where)}</code>` : ''}</td><td>${esc(groupWhen(g, fmt))}</td>` +
+      `<td><a href="#finding-${first}">${esc(g.title)}</a>${g.otherTitles ? ` <span class="sub">and ${g.otherTitles} other title${g.otherTitles === 1 ? '' : 's'}</span>` : ''}</td></tr>`
+    );
+  });
+  return `<section id="summary"><h2>Summary</h2><p class="sub">${result.findings.length.toLocaleString('en')} findings grouped by detector and by the server or endpoint they concern.</p><table class="groups"><thead><tr><th>Severity</th><th>Findings</th><th>Detector</th><th>Server or endpoint</th><th>When</th><th>Title</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+const FINDINGS_HEAD = '<thead><tr><th>Severity</th><th>Detector</th><th>Title</th><th>Subject</th><th>Time</th><th>Inputs</th></tr></thead>';
+
 function findingsTable(result: RunResult, fmt: TimeFormatter): string {
   if (!result.findings.length) return '<p>No findings.</p>';
   const open = result.findings.length <= OPEN_EVIDENCE_UP_TO;
   const indexOfId = new Map(result.findings.map((f, i) => [f.id, i]));
+  // in a busy run, info findings collapse under their group (one closed <details> each)
+  const infoGroups: FindingGroup[] = isBusy(result) ? groupFindings(result.findings).filter((g) => g.severity === 'info') : [];
+  const collapsed = new Set(infoGroups.flatMap((g) => g.findings));
   const bodies = result.findings.map((f, i) => {
     const time =
       f.start === null
@@ -252,7 +286,13 @@ function findingsTable(result: RunResult, fmt: TimeFormatter): string {
     const ev = `<tr class="ev"><td colspan="6"><details${open && f.severity !== 'info' ? ' open' : ''}><summary>Evidence (${f.evidence.length}) and details</summary>${evidenceBlock(f, indexOfId)}</details></td></tr>`;
     return `<tbody class="finding sev-${esc(f.severity)}" id="finding-${i}" data-f="${i}">${row}${ev}</tbody>`;
   });
-  return `<table class="findings"><thead><tr><th>Severity</th><th>Detector</th><th>Title</th><th>Subject</th><th>Time</th><th>Inputs</th></tr></thead>${bodies.join('')}</table>`;
+  const main = bodies.filter((_, i) => !collapsed.has(i));
+  const groups = infoGroups.map(
+    (g) =>
+      `<details class="group sev-info"><summary><span class="sevtag sev-info">info</span> <b>${g.findings.length.toLocaleString('en')} × <code>${esc(g.detector)}</code></b>${g.where ? ` on <code>${esc(g.where)}</code>` : ''} ${esc(groupWhen(g, fmt))} — ${esc(g.title)}</summary>` +
+      `<table class="findings">${FINDINGS_HEAD}${g.findings.map((i) => bodies[i]).join('')}</table></details>`,
+  );
+  return (main.length ? `<table class="findings">${FINDINGS_HEAD}${main.join('')}</table>` : '') + groups.join('');
 }
 
 function evidenceBlock(f: Finding, indexOfId: Map<string, number>): string {

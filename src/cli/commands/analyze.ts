@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { Args, Command, Errors, Flags } from '@oclif/core';
 import { loadRenderer, REPORT_FORMATS, type ReportFormat } from '../../../reports/index.js';
-import { FaultlineError, SEVERITY_RANK, type RunResult, type Severity } from '../../model/index.js';
+import { FaultlineError, SEVERITY_RANK, visible, type RunResult, type Severity } from '../../model/index.js';
 import { analyze, DEFAULT_JOIN_WINDOW, DETECTORS, isValidTimezone } from '../../pipeline/index.js';
 import { EXIT } from '../exit-codes.js';
+import { inputProblemLines, useColor } from '../messages.js';
 
 const SEVERITIES = ['info', 'warning', 'error'] as const;
 
@@ -38,6 +39,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     tz: Flags.string({ summary: "time zone of time-of-day inputs (default: this machine's)" }),
     'clock-offset': Flags.string({ multiple: true, multipleNonGreedy: true, summary: "PATH=SECONDS added to one input's times to correct its clock" }),
     redact: Flags.boolean({ default: true, allowNo: true, summary: 'redact secrets (Authorization, Cookie, token=… in URLs); --no-redact shows them' }),
+    evidence: Flags.string({ summary: "evidence lines shown per finding in the text report: a number, or 'all' (default 6)" }),
     debug: Flags.boolean({ summary: 'show stack traces of internal errors' }),
   };
 
@@ -46,7 +48,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     const paths = argv as string[];
 
     const usage = (msg: string): never => {
-      process.stderr.write(`faultline: ${msg}\n`);
+      process.stderr.write(`faultline: ${visible(msg)}\n`);
       return this.exit(EXIT.USAGE);
     };
     let detectors: string[] | undefined;
@@ -63,6 +65,11 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     }
     if (flags.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.date)) usage(`--date takes YYYY-MM-DD, not '${flags.date}'`);
     if (flags.tz !== undefined && !isValidTimezone(flags.tz)) usage(`unknown time zone '${flags.tz}'`);
+    let evidence: number | 'all' | undefined;
+    if (flags.evidence !== undefined) {
+      evidence = flags.evidence === 'all' ? 'all' : Number(flags.evidence);
+      if (evidence !== 'all' && !(Number.isInteger(evidence) && evidence >= 0)) usage(`--evidence takes a number ≥ 0 or 'all', not '${visible(flags.evidence)}'`);
+    }
     const clockOffsets: Record<string, number> = {};
     for (const spec of flags['clock-offset'] ?? []) {
       const eq = spec.lastIndexOf('=');
@@ -87,7 +94,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
         onProgress: tty
           ? ({ input, bytes, size, elapsed }) => {
               const pct = size ? ` ${Math.min(100, Math.floor((bytes / size) * 100))}%` : '';
-              process.stderr.write(`\r\x1b[Kreading ${input}:${pct} ${(bytes / 1e6).toFixed(0)} MB, ${elapsed.toFixed(0)} s`);
+              process.stderr.write(`\r\x1b[Kreading ${visible(input)}:${pct} ${(bytes / 1e6).toFixed(0)} MB, ${elapsed.toFixed(0)} s`);
               progressShown = true;
             }
           : undefined,
@@ -98,15 +105,12 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     }
     if (progressShown) process.stderr.write('\r\x1b[K');
 
-    for (const i of result.inputs) {
-      if (i.status === 'error') process.stderr.write(`faultline: ${i.path}: ${i.error}\n`);
-    }
-    for (const f of result.detector_failures) process.stderr.write(`faultline: detector ${f.detector} failed: ${f.error}\n`);
+    for (const line of inputProblemLines(result)) process.stderr.write(`${line}\n`);
 
     let text: string;
     try {
       const render = await loadRenderer(flags.format as ReportFormat);
-      text = await render(result, { color: !flags.output && Boolean(process.stdout.isTTY) });
+      text = await render(result, { color: useColor(process.env, !flags.output && Boolean(process.stdout.isTTY)), evidence });
     } catch (err) {
       return this.internal(err, flags.debug);
     }
@@ -114,7 +118,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
       try {
         await writeFile(flags.output, text);
       } catch (err) {
-        process.stderr.write(`faultline: cannot write ${flags.output}: ${(err as Error).message}\n`);
+        process.stderr.write(`faultline: cannot write ${visible(flags.output)}: ${visible((err as Error).message)}\n`);
         return this.exit(EXIT.INTERNAL);
       }
     } else {
@@ -137,7 +141,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
       const lines = err.message.split('\n').map((l) => l.trim()).filter(Boolean);
       // "Missing 1 required arg:" names the argument on its next line
       const first = lines[0]?.endsWith(':') && lines[1] ? `${lines[0]} ${lines[1]}` : (lines[0] ?? err.message);
-      process.stderr.write(`faultline: ${first} (see faultline analyze --help)\n`);
+      process.stderr.write(`faultline: ${visible(first)} (see faultline analyze --help)\n`);
       return this.exit(EXIT.USAGE);
     }
     return super.catch(err);
@@ -145,7 +149,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
 
   private internal(err: unknown, debug: boolean): never {
     const e = err as Error;
-    process.stderr.write(`faultline: internal error: ${e?.message ?? String(err)}${debug ? '' : ' (run with --debug for the stack)'}\n`);
+    process.stderr.write(`faultline: internal error: ${visible(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for the stack)'}\n`);
     if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
     return this.exit(EXIT.INTERNAL);
   }
