@@ -74,7 +74,7 @@ export function renderMarkdown(result: RunResult, _opts: ReportOptions): string 
           text(g.title) + (g.otherTitles ? ` (and ${g.otherTitles} other title${g.otherTitles === 1 ? '' : 's'})` : ''),
         ]),
       );
-      if (g.severity === 'info') for (const i of g.findings) collapsed.add(i);
+      for (const i of g.findings) if (result.findings[i].severity === 'info') collapsed.add(i);
     }
     out.push('');
     if (collapsed.size) out.push(`The ${collapsed.size} info findings are counted in this summary only (the JSON and HTML reports list each).`, '');

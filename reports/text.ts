@@ -48,7 +48,7 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
       out.push({ severity: g.severity, rest: ` ${String(n).padStart(5)} × ${g.detector}${g.where ? ` on ${g.where}` : ''}${when ? ` ${when}` : ''} (${sev})` });
       out.push(...wrap(`"${g.title}"${g.otherTitles ? ` and ${plural(g.otherTitles, 'other title')}` : ''}`, WIDTH - INDENT.length).map((l) => INDENT + l));
       // info findings stand in their group's line: listing hundreds of them one by one hides the errors
-      if (g.severity === 'info') for (const i of g.findings) collapsed.add(i);
+      for (const i of g.findings) if (result.findings[i].severity === 'info') collapsed.add(i);
     }
     if (collapsed.size) out.push(`(${plural(collapsed.size, 'info finding')} are counted above only; --format json or html lists each)`);
     out.push('');
