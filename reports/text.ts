@@ -45,8 +45,8 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
       const n = g.findings.length;
       const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${g.counts[s]} ${s}`).join(', ');
       const when = groupWhen(g, time);
-      out.push({ severity: g.severity, rest: ` ${String(n).padStart(5)} × ${g.detector}${g.where ? ` on ${g.where}` : ''}${when ? ` ${when}` : ''} (${sev})` });
-      out.push(...wrap(`"${g.title}"${g.otherTitles ? ` and ${plural(g.otherTitles, 'other title')}` : ''}`, WIDTH - INDENT.length).map((l) => INDENT + l));
+      out.push({ severity: g.severity, rest: ` ${String(n).padStart(5)} × ${g.detector}${g.where ? ` on ${g.where}` : ''}${when ? ` ${when}` : ''}` });
+      out.push(...wrap(`${sev}: "${g.title}"${g.otherTitles ? ` and ${plural(g.otherTitles, 'other title')}` : ''}`, WIDTH - INDENT.length).map((l) => INDENT + l));
       // info findings stand in their group's line: listing hundreds of them one by one hides the errors
       for (const i of g.findings) if (result.findings[i].severity === 'info') collapsed.add(i);
     }
@@ -86,8 +86,14 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
       continue;
     }
     const mark = MARK[l.severity];
-    const [first, ...more] = fit(mark + visible(l.rest));
-    lines.push((opts.color ? `${COLOR[l.severity]}${mark}${RESET}` : mark) + first.slice(mark.length), ...more);
+    const painted = opts.color ? `${COLOR[l.severity]}${mark}${RESET}` : mark;
+    const rest = visible(l.rest);
+    if (mark.length + rest.length <= WIDTH) lines.push(painted + rest);
+    else {
+      // the severity word stays alone in its column; the text wraps under the finding's indentation
+      const [first, ...more] = hardWrap(rest.trim(), WIDTH - INDENT.length);
+      lines.push(`${painted} ${first}`, ...more.map((m) => INDENT + m));
+    }
   }
   return lines.join('\n') + '\n';
 }
@@ -119,8 +125,7 @@ function finding(f: Finding, time: TimeFormatter, limit: number): Line[] {
   const meta = [`[${f.detector}]`, `id ${f.id}`];
   const when = f.start === null ? '' : `${time.format(f.start)}${time.kind === 'absolute' ? ` ${time.timezone}` : time.kind === 'time-of-day' ? ' (time of day, no date)' : ''}`;
   if (when) meta.push(when);
-  const subj = subject(f);
-  if (subj) meta.push(subj);
+  meta.push(...subjectParts(f));
   // pieces kept whole: a line break falls between them, not inside a time or an address
   let row = '';
   for (const m of meta) {
@@ -156,15 +161,14 @@ function finding(f: Finding, time: TimeFormatter, limit: number): Line[] {
   return lines;
 }
 
-function subject(f: Finding): string {
+/** What a finding is about, in pieces a line may break between: the process and its call, the connection, the URL. */
+function subjectParts(f: Finding): string[] {
   const s = f.subject;
-  const parts: string[] = [];
-  if (s.pid !== undefined) parts.push(`pid ${s.pid}`);
-  if (s.tid !== undefined && s.tid !== s.pid) parts.push(`tid ${s.tid}`);
-  if (s.syscall) parts.push(s.syscall);
-  if (s.connection) parts.push(s.connection);
-  if (s.url) parts.push(s.url);
-  return parts.join(' ');
+  const proc: string[] = [];
+  if (s.pid !== undefined) proc.push(`pid ${s.pid}`);
+  if (s.tid !== undefined && s.tid !== s.pid) proc.push(`tid ${s.tid}`);
+  if (s.syscall) proc.push(s.syscall);
+  return [proc.join(' '), s.connection ?? '', s.url ?? ''].filter(Boolean);
 }
 
 function inputLine(i: InputInfo): string {
