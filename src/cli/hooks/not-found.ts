@@ -15,8 +15,10 @@ const hook: Hook<'command_not_found'> = async function (opts) {
     return plugin.call(this, opts);
   }
   const ids = opts.config.commands.filter((c) => !c.hidden).map((c) => c.id);
-  const guess = closest(opts.id, ids);
-  const typed = visible(opts.id.replaceAll(':', ' '));
+  // with a space as topic separator oclif joins the arguments into the id (`analyz:x.pcap`): the command is the first word
+  const word = opts.id.split(':')[0];
+  const guess = closest(word, ids);
+  const typed = visible(word);
   process.stderr.write(
     `faultline: '${typed}' is not a faultline command${guess ? `; did you mean '${guess}'?` : ''} (faultline help lists the commands)\n`,
   );
