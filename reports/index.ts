@@ -4,8 +4,8 @@
  */
 import type { RunResult } from '../src/model/index.js';
 
-export type ReportFormat = 'text' | 'json' | 'csv' | 'markdown' | 'html';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'csv', 'markdown', 'html'];
+export type ReportFormat = 'text' | 'json' | 'csv' | 'markdown' | 'html' | 'postmortem';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'csv', 'markdown', 'html', 'postmortem'];
 
 export interface ReportOptions {
   /** colour and width for a terminal (text only) */
@@ -28,5 +28,7 @@ export async function loadRenderer(format: ReportFormat): Promise<Renderer> {
       return (await import('./markdown.js')).renderMarkdown;
     case 'html':
       return (await import('./html/index.js')).renderHtml;
+    case 'postmortem':
+      return (await import('./postmortem.js')).renderPostmortem;
   }
 }

@@ -147,6 +147,8 @@ const STAT_LABELS: Record<string, [string, string]> = {
   packets: ['packet', 'packets'],
   lines: ['line', 'lines'],
   signals: ['signal', 'signals'],
+  stops: ['stop', 'stops'],
+  failed_transfers: ['failed transfer', 'failed transfers'],
 };
 
 function statLabel(key: string, n: number): string {

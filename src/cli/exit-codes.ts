@@ -10,4 +10,6 @@ export const EXIT = {
   INPUT_PROBLEMS: 3,
   /** --fail-on was met */
   FAIL_ON: 4,
+  /** interrupted (Ctrl-C): 128 + SIGINT, as shells report it */
+  INTERRUPTED: 130,
 } as const;

@@ -22,7 +22,7 @@ export function inputProblemLines(result: RunResult): string[] {
       lines.push(`faultline: ${path}: read only in part: ${visible(first)}${n > 1 ? ` (${n} warnings in the report)` : ''}`);
     }
   }
-  for (const f of result.detector_failures) lines.push(`faultline: detector ${visible(f.detector)} failed: ${visible(f.error)}`);
+  for (const f of result.detector_failures) lines.push(`faultline: detector ${visible(f.detector)} failed (${f.code}): ${visible(f.error)}`);
   return lines;
 }
 

@@ -6,6 +6,7 @@
  */
 import {
   baseDetails,
+  type CurlDetails,
   curlInputs,
   drawnLanes,
   failureDraft,
@@ -14,6 +15,13 @@ import {
 } from '../analysis/curl/index.js';
 import { CURL_CODES, type FindingDraft } from '../model/index.js';
 import type { Detector } from './types.js';
+
+export type CurlErrorDetails = CurlDetails & {
+  /** libcurl's name for the code (CURLE_COULDNT_CONNECT …) and its text */
+  code_name?: string;
+  code_text?: string;
+  timeout_after_ms?: number;
+};
 
 /** Exit codes reported by their own detectors. */
 const OWN_DETECTOR: ReadonlySet<number> = new Set([56, 18, 52]);
@@ -30,12 +38,12 @@ export const curlError: Detector = {
         if (t.exitCode === undefined || t.exitCode === 0 || OWN_DETECTOR.has(t.exitCode)) continue;
         const at = failureTime(t);
         const code = CURL_CODES[t.exitCode];
-        const details = baseDetails(t);
+        const details: CurlErrorDetails = baseDetails(t);
         if (code) {
-          details.codeName = code.name;
-          details.codeText = code.text;
+          details.code_name = code.name;
+          details.code_text = code.text;
         }
-        if (t.timeoutAfterMs !== undefined) details.timeoutAfterMs = t.timeoutAfterMs;
+        if (t.timeoutAfterMs !== undefined) details.timeout_after_ms = t.timeoutAfterMs;
         const msg = t.errorMessage ?? code?.text ?? '';
         out.push(failureDraft(path, t, drawn, { detector: 'curl-error', severity: 'warning', title: `curl error ${t.exitCode}${code ? ` (${code.name})` : ''}${t.url || t.host ? ` for ${nameOf(t)}` : ''}: ${msg}`, details, evidenceKeys: EVIDENCE_KEYS, at }));
       }

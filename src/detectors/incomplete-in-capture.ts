@@ -6,7 +6,7 @@
  */
 import type { FindingDraft, HttpExchange } from '../model/index.js';
 import { captureInputs, evidence, exchangeBase, joinFacts, requestName } from '../analysis/tcp/findings.js';
-import type { Detector } from './types.js';
+import type { Detector, ExchangeDetails } from './types.js';
 
 /** Findings per input before the rest are summed into one */
 const MAX_PER_INPUT = 50;
@@ -20,6 +20,22 @@ function why(ex: HttpExchange): Why | undefined {
   if (ex.gapped) return 'gap';
   return undefined;
 }
+
+/** An exchange the capture did not see whole (its end, or bytes inside it). */
+export type IncompleteInCaptureDetails = ExchangeDetails & {
+  reason: string;
+  response_bytes_seen: number;
+  framing?: string;
+  body_bytes_seen?: number;
+  body_bytes_expected?: number;
+  body_bytes_not_captured?: number;
+  gap_causes?: string[];
+  gap_bytes_client?: number;
+  gap_bytes_server?: number;
+};
+
+/** The count of exchanges beyond the per-input cap. */
+export type IncompleteInCaptureSummaryDetails = { exchanges: number };
 
 export const incompleteInCapture: Detector = {
   id: 'incomplete-in-capture',
@@ -42,8 +58,8 @@ export const incompleteInCapture: Detector = {
           const base = exchangeBase(path, c, ex);
           const r = ex.response;
           const causes = [...new Set(c.gaps.map((g) => g.cause))];
-          const details: Record<string, unknown> = {
-            ...base.details,
+          const details: IncompleteInCaptureDetails = {
+            ...(base.details as ExchangeDetails),
             reason: w,
             response_bytes_seen: ex.responseBytes,
           };
@@ -93,7 +109,7 @@ export const incompleteInCapture: Detector = {
           start: null,
           subject: {},
           evidence: [{ input: path }],
-          details: { exchanges: more },
+          details: { exchanges: more } satisfies IncompleteInCaptureSummaryDetails,
         });
       }
     }

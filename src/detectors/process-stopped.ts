@@ -6,8 +6,20 @@
  */
 import type { FindingDraft, RunModel, StopEpisode, StraceModel } from '../model/index.js';
 import { formatSeconds, waitTimes } from '../analysis/strace/args.js';
-import { episodeEvidence, stopDetails, subject } from './sigcont-no-restart.js';
+import { episodeEvidence, stopDetails, subject, type StopDetails } from './sigcont-no-restart.js';
 import type { Detector } from './types.js';
+
+/** A stop that cost time but no work: how long, by whom, and how the thread went on. */
+export type ProcessStoppedDetails = StopDetails & {
+  call?: string;
+  call_line?: number;
+  interrupted_with?: string;
+  requested?: number;
+  remaining?: number;
+  next?: string;
+  next_line?: number;
+  went_on?: string;
+};
 
 export const processStopped: Detector = {
   id: 'process-stopped',
@@ -32,21 +44,21 @@ export function detectStops(run: RunModel): FindingDraft[] {
 }
 
 function stopFinding(path: string, ep: StopEpisode): FindingDraft {
-  const d = stopDetails(ep);
+  const d: ProcessStoppedDetails = stopDetails(ep);
   const call = ep.interrupted;
   if (call !== undefined) {
     d.call = call.name;
-    d.callLine = call.line;
-    d.interruptedWith = call.errno;
+    d.call_line = call.line;
+    d.interrupted_with = call.errno;
     const w = waitTimes(call.name, call.args);
     if (w.requested !== undefined) d.requested = w.requested;
     if (w.remaining !== undefined) d.remaining = w.remaining;
   }
   if (ep.next !== undefined) {
     d.next = ep.next.name;
-    d.nextLine = ep.next.line;
+    d.next_line = ep.next.line;
   }
-  const frozen = typeof d.frozenFor === 'number' ? d.frozenFor : undefined;
+  const frozen = d.frozen_for;
   const by = ep.stopSenderPid !== undefined ? ` by pid ${ep.stopSenderPid}` : '';
   const thread = ep.pid ? `thread ${ep.pid}` : 'the traced process';
   let how: string;
@@ -69,7 +81,7 @@ function stopFinding(path: string, ep: StopEpisode): FindingDraft {
     default:
       how = 'the log shows no call after the continue';
   }
-  d.wentOn = how;
+  d.went_on = how;
   const title = `${thread} stopped${frozen !== undefined ? ` ${formatSeconds(frozen)}` : ''} by ${ep.stopSignal}${by}; ${how}`;
   const draft: FindingDraft = {
     detector: 'process-stopped',

@@ -5,9 +5,41 @@
  * returned early, a wait that gave up). Matters because nothing in the
  * program's own logs says so: it just did less than it asked for.
  */
-import type { CallRef, Evidence, FindingDraft, RunModel, StopEpisode, StraceModel } from '../model/index.js';
+import type { CallRef, Evidence, FindingDraft, RunModel, StopEpisode, StopOutcome, StraceModel } from '../model/index.js';
 import { formatSeconds, waitTimes } from '../analysis/strace/args.js';
 import type { Detector } from './types.js';
+
+/** Times and senders of a stop episode (shared with process-stopped); seconds on the input's clock. */
+export type StopDetails = {
+  stop_signal: string;
+  stopped_at: number | null;
+  outcome: StopOutcome;
+  stop_sender_pid?: number;
+  group_stop?: true;
+  continued_at?: number | null;
+  cont_sender_pid?: number;
+  frozen_for?: number;
+  gap_after_continue?: number;
+  tgid?: number;
+};
+
+/** A call cut short by a stop/continue: what it asked for, what was skipped, what ran next. */
+export type SigcontNoRestartDetails = StopDetails & {
+  call: string;
+  call_line: number;
+  call_args: string;
+  interrupted_with: string | undefined;
+  /** seconds the call asked to wait, and what the kernel said remained */
+  requested?: number;
+  requested_is_deadline?: true;
+  remaining?: number;
+  ran_before_stop?: number;
+  skipped?: number;
+  handler_return?: string;
+  next?: string;
+  next_line?: number;
+  went_on?: string;
+};
 
 export const sigcontNoRestart: Detector = {
   id: 'sigcont-no-restart',
@@ -33,25 +65,21 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
   const next = ep.next;
   const d = stopDetails(ep);
   const w = waitTimes(call.name, call.args);
-  const details: Record<string, unknown> = { ...d };
-  details.call = call.name;
-  details.callLine = call.line;
-  details.callArgs = call.args;
-  details.interruptedWith = call.errno;
+  const details: SigcontNoRestartDetails = { ...d, call: call.name, call_line: call.line, call_args: call.args, interrupted_with: call.errno };
   if (w.requested !== undefined) details.requested = w.requested;
-  if (w.absolute) details.requestedIsDeadline = true;
+  if (w.absolute) details.requested_is_deadline = true;
   if (w.remaining !== undefined) details.remaining = w.remaining;
   const ranFor = call.duration ?? (call.t !== null && ep.stopT !== null ? Math.max(0, ep.stopT - call.t) : undefined);
-  if (ranFor !== undefined) details.ranBeforeStop = ranFor;
+  if (ranFor !== undefined) details.ran_before_stop = ranFor;
   const skipped = w.remaining ?? (w.requested !== undefined && !w.absolute && ranFor !== undefined ? Math.max(0, w.requested - ranFor) : undefined);
   if (skipped !== undefined) details.skipped = skipped;
   if (ep.handlerReturn !== undefined) {
-    details.handlerReturn = `${ep.handlerReturn.name} = ${ep.handlerReturn.ret}${ep.handlerReturn.errno ? ` ${ep.handlerReturn.errno}` : ''}`;
+    details.handler_return = `${ep.handlerReturn.name} = ${ep.handlerReturn.ret}${ep.handlerReturn.errno ? ` ${ep.handlerReturn.errno}` : ''}`;
   }
   if (next !== undefined) {
     details.next = next.name;
-    details.nextLine = next.line;
-    details.wentOn = `ran ${next.name}(…) next instead of restart_syscall or ${call.name} again`;
+    details.next_line = next.line;
+    details.went_on = `ran ${next.name}(…) next instead of restart_syscall or ${call.name} again`;
   }
 
   const who = ep.stopSenderPid !== undefined ? ` (sent by pid ${ep.stopSenderPid})` : '';
@@ -87,14 +115,14 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
 }
 
 /** Times and senders of a stop episode, for details. */
-export function stopDetails(ep: StopEpisode): Record<string, unknown> {
-  const d: Record<string, unknown> = { stopSignal: ep.stopSignal, stoppedAt: ep.stopT, outcome: ep.outcome };
-  if (ep.stopSenderPid !== undefined) d.stopSenderPid = ep.stopSenderPid;
-  if (ep.groupStop) d.groupStop = true;
-  if (ep.contT !== undefined) d.continuedAt = ep.contT;
-  if (ep.contSenderPid !== undefined) d.contSenderPid = ep.contSenderPid;
-  if (ep.contT != null && ep.stopT !== null) d.frozenFor = ep.contT - ep.stopT;
-  if (ep.next?.t != null && ep.contT != null) d.gapAfterContinue = ep.next.t - ep.contT;
+export function stopDetails(ep: StopEpisode): StopDetails {
+  const d: StopDetails = { stop_signal: ep.stopSignal, stopped_at: ep.stopT, outcome: ep.outcome };
+  if (ep.stopSenderPid !== undefined) d.stop_sender_pid = ep.stopSenderPid;
+  if (ep.groupStop) d.group_stop = true;
+  if (ep.contT !== undefined) d.continued_at = ep.contT;
+  if (ep.contSenderPid !== undefined) d.cont_sender_pid = ep.contSenderPid;
+  if (ep.contT != null && ep.stopT !== null) d.frozen_for = ep.contT - ep.stopT;
+  if (ep.next?.t != null && ep.contT != null) d.gap_after_continue = ep.next.t - ep.contT;
   if (ep.tgid !== undefined) d.tgid = ep.tgid;
   return d;
 }

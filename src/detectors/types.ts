@@ -13,5 +13,22 @@ export interface Detector {
   detect(run: RunModel): FindingDraft[];
 }
 
+/**
+ * What every wire-side finding about one HTTP exchange carries (from analysis/tcp's
+ * `exchangeBase`). Each detector file exports the type of its own details, snake_case.
+ */
+export type ExchangeDetails = {
+  /** a Wireshark display filter for the connection */
+  wireshark_filter: string;
+  /** Zeek's conn_state (S0, SF, REJ, RSTO, RSTR …) */
+  connection_state: string;
+  /** Zeek's history string: upper case the originator, lower case the responder */
+  history: string;
+  /** 1-based exchange number on the connection */
+  exchange: number;
+  request?: string;
+  status?: number;
+};
+
 /** One source's part of a detector that reads several kinds of input. */
 export type DetectorPart = (run: RunModel) => FindingDraft[];

@@ -8,13 +8,16 @@ export type ErrorCode =
   | 'E_UNREADABLE' // cannot open or read (permissions, a directory where a file was expected, I/O error)
   | 'E_UNKNOWN_FORMAT' // content is none of the formats we read
   | 'E_BAD_HEADER' // a capture's file header is wrong (magic, version, truncated header)
-  | 'E_DECOMPRESS' // a .gz input is corrupt
+  | 'E_DECOMPRESS' // gzip data is corrupt or cut short (location: the compressed byte offset); what decoded before it is kept
+  | 'E_ARCHIVE' // a .tar/.tar.gz/.zip that is not one, or is damaged
+  | 'E_DIGEST_MISMATCH' // a source's bytes are not the sha256/size its spec names (changed since the run was planned)
   | 'E_EMPTY_FOLDER' // a folder held no trace at all
   | 'E_DETECTOR' // a detector threw; reported as that detector's failure
   | 'E_OUTPUT' // --output not writable
   | 'E_USAGE' // bad flag value found after oclif's own checks
   | 'E_CANCELLED' // the run was aborted (Ctrl-C, a cancelled upload, a removed job)
   | 'E_TIMEOUT' // a case ran past its time limit
+  | 'E_LIMIT' // a case passed a limit set to protect the machine: an archive's decompressed bytes or member count, a worker's memory
   | 'E_INTERNAL'; // a bug of ours, kept on the input or case it hit
 
 export interface Location {
@@ -23,7 +26,7 @@ export interface Location {
   line?: number;
   /** 1-based frame number (Wireshark's numbering) */
   packet?: number;
-  /** byte offset into the (decompressed) input */
+  /** byte offset into the (decompressed) input; for E_DECOMPRESS, into the compressed data as stored */
   byteOffset?: number;
 }
 

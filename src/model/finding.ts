@@ -45,6 +45,34 @@ export interface JoinFacts {
   t?: number | null;
 }
 
+/**
+ * What the pipeline adds to a joined finding's details. Every key under `details` is
+ * snake_case; each detector exports the type of its own details (e.g. `CurlError56Details`).
+ */
+export interface CorrelationDetails {
+  /** the inputs whose views were joined, in command-line order */
+  inputs: string[];
+  /** the facts the join was made on ("client 10.0.0.2:51234", "request /x", "time within 2 s") */
+  joined_on: string[];
+  /** seconds between the earliest and latest view on the run's clock */
+  time_spread_s?: number;
+  /** the views' times differ by about a whole number of hours or quarter-hours: a time zone or clock mistake, most likely */
+  clock_suspect?: string;
+}
+
+/** One other input's view of a joined finding: its input, its title, its own details. */
+export type OtherView = { input: string; title: string } & Record<string, unknown>;
+
+export interface JoinedDetails {
+  correlation?: CorrelationDetails;
+  other_views?: OtherView[];
+  /** a Wireshark display filter that opens the capture at this event */
+  wireshark_filter?: string;
+}
+
+/** A finding's details: its detector's type (snake_case keys), plus what joining added. */
+export type FindingDetails = Record<string, unknown> & JoinedDetails;
+
 /** What a detector returns: a finding seen in one input, before merging and ids. */
 export interface FindingDraft {
   detector: string;
@@ -57,6 +85,7 @@ export interface FindingDraft {
   end?: number | null;
   subject: Subject;
   evidence: Evidence[];
+  /** the detector's own details type (a type alias with snake_case keys: aliases, unlike interfaces, fit this record) */
   details: Record<string, unknown>;
   explanation?: string;
   join?: JoinFacts;
@@ -79,7 +108,7 @@ export interface Finding {
   end: number | null;
   subject: Subject;
   evidence: Evidence[];
-  details: Record<string, unknown>;
+  details: FindingDetails;
   explanation?: string;
   related?: string[];
   /** lane ids on the timeline (extra field) */

@@ -1,5 +1,5 @@
 import type { Clock } from './time.js';
-import { formatLocation, type Location } from './errors.js';
+import { formatLocation, type ErrorCode, type Location } from './errors.js';
 
 export type InputFormat =
   | 'strace'
@@ -23,9 +23,13 @@ export interface InputInfo {
   status: InputStatus;
   error?: string;
   /** error code when status is 'error' */
-  error_code?: string;
+  error_code?: ErrorCode;
   /** bytes read (after decompression) */
   bytes?: number;
+  /** size of the source as stored (before decompression), when known */
+  size?: number;
+  /** sha256 (hex) of the source's bytes as stored (before decompression), computed while reading; absent when reading stopped before the end */
+  sha256?: string;
   /** records read: lines, packets or transfers */
   events: number;
   clock: Clock;
@@ -55,6 +59,17 @@ export class Diagnostics {
     }
     const where = formatLocation(loc);
     this.warnings.push(where ? `${where}: ${message}` : message);
+  }
+  /**
+   * A warning that must be kept whatever came before it (a decompression fault found at the end
+   * of a stream that decoded into garbage first): placed first, the last kept one dropped if full.
+   */
+  warnFirst(loc: Location, message: string, where = formatLocation(loc)): void {
+    if (this.warnings.length >= MAX_WARNINGS_PER_INPUT) {
+      this.warnings.pop();
+      this.dropped++;
+    }
+    this.warnings.unshift(where ? `${where}: ${message}` : message);
   }
   note(message: string): void {
     if (!this.notes.includes(message)) this.notes.push(message);

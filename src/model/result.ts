@@ -1,3 +1,4 @@
+import type { ErrorCode } from './errors.js';
 import type { Finding, Severity } from './finding.js';
 import type { InputInfo } from './input.js';
 import type { Lane } from './timeline.js';
@@ -6,6 +7,8 @@ import type { ClockPlacement } from './time.js';
 /** A detector that threw: reported as that detector's failure; the others still ran. */
 export interface DetectorFailure {
   detector: string;
+  /** E_DETECTOR: it threw (its message in `error`) */
+  code: ErrorCode;
   error: string;
 }
 

@@ -12,6 +12,8 @@ export interface ClockOptions {
   date?: string;
   /** IANA zone for time-of-day inputs; default the machine's */
   timezone?: string;
+  /** a zone for one input, by inputs[].path (`--tz PATH=ZONE`) */
+  timezones?: Record<string, string>;
   /** seconds added to one input's times, by inputs[].path */
   offsets?: Record<string, number>;
 }
@@ -29,36 +31,37 @@ export function machineTimezone(): string {
 export function placeClocks(inputs: ClockInput[], opts: ClockOptions): { placements: Record<string, ClockPlacement>; date?: string } {
   const tz = opts.timezone ?? machineTimezone();
   const placements: Record<string, ClockPlacement> = {};
-  let date = opts.date;
-  let dateFrom = date ? '--date' : undefined;
-  if (!date) {
-    let earliest: { t: number; path: string } | undefined;
+  let earliest: { t: number; path: string } | undefined;
+  if (!opts.date) {
     for (const i of inputs) {
       if (i.clock === 'epoch' && i.first !== null && (!earliest || i.first < earliest.t)) earliest = { t: i.first, path: i.path };
     }
-    if (earliest) {
-      date = dateInZone(earliest.t, tz);
-      dateFrom = earliest.path;
-    }
   }
+  /** The day a time-of-day input is placed on: --date, else the day of the earliest epoch input in that input's zone. */
+  const dayIn = (zone: string): string | undefined => opts.date ?? (earliest ? dateInZone(earliest.t, zone) : undefined);
+  const date = dayIn(tz);
+  const dateFrom = opts.date ? '--date' : earliest?.path;
   for (const i of inputs) {
     const extra = opts.offsets?.[i.path] ?? 0;
+    const zone = opts.timezones?.[i.path] ?? tz;
     const skew = extra ? `, corrected by ${extra} s (--clock-offset)` : '';
     switch (i.clock) {
       case 'epoch':
         placements[i.path] = { offset: extra, absolute: true, note: `epoch time${skew}` };
         break;
-      case 'time-of-day':
-        if (date) {
+      case 'time-of-day': {
+        const day = dayIn(zone);
+        if (day) {
           placements[i.path] = {
-            offset: midnightInZone(date, tz) + extra,
+            offset: midnightInZone(day, zone) + extra,
             absolute: true,
-            note: `time of day placed on ${date} (${dateFrom === '--date' ? 'from --date' : `the day of ${dateFrom}`}) in ${tz}${skew}`,
+            note: `time of day placed on ${day} (${dateFrom === '--date' ? 'from --date' : `the day of ${dateFrom}`}) in ${zone}${skew}`,
           };
         } else {
           placements[i.path] = { offset: extra, absolute: false, note: `time of day only (no date: give --date to place it)${skew}` };
         }
         break;
+      }
       case 'relative':
         placements[i.path] = { offset: extra, absolute: false, note: `relative to its first record${skew}` };
         break;

@@ -22,6 +22,8 @@ export interface PlacedDraft {
   absolute: boolean;
   /** its input's format, which decides whose view speaks for a joined finding */
   format?: InputFormat;
+  /** its input's content digest: finding ids hash this, not the path's spelling */
+  digest?: string;
 }
 
 export interface MergedGroup {
@@ -30,7 +32,7 @@ export interface MergedGroup {
   timeSpread?: number;
 }
 
-export function placeDraft(d: FindingDraft, inputIndex: number, placement: ClockPlacement | undefined, format?: InputFormat): PlacedDraft {
+export function placeDraft(d: FindingDraft, inputIndex: number, placement: ClockPlacement | undefined, format?: InputFormat, digest?: string): PlacedDraft {
   const off = placement?.offset ?? 0;
   const shift = (v: number | null | undefined) => (v === null || v === undefined ? null : v + off);
   const jt = d.join?.t ?? d.start;
@@ -42,6 +44,7 @@ export function placeDraft(d: FindingDraft, inputIndex: number, placement: Clock
     t: placement?.absolute ? shift(jt) : null,
     absolute: Boolean(placement?.absolute),
     format,
+    digest,
   };
 }
 

@@ -4,7 +4,6 @@
  * so batch and server uses can run many analyses in one process.
  */
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { DETECTORS, type Detector } from '../detectors/index.js';
 import {
   FaultlineError,
@@ -14,64 +13,121 @@ import {
   type ClockPlacement,
   type DetectorFailure,
   type Finding,
+  type FindingDetails,
   type FindingDraft,
   type InputFormat,
   type InputInfo,
+  type InputModel,
   type Lane,
   type RunModel,
   type RunResult,
   type RunSpec,
   type Severity,
 } from '../model/index.js';
-import { machineTimezone, placeClocks } from './clock.js';
+import { placeClocks } from './clock.js';
 import { isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
-import { expandInputs, type InputSpec } from './inputs.js';
-import { readInput } from './read.js';
+import { cancelled, readInput } from './read.js';
 import { VERSION } from './version.js';
 
-export { expandInputs } from './inputs.js';
-export { sniff } from './read.js';
-export { DETECTORS } from '../detectors/index.js';
+export { expandInputs, type ExpandedInputs, type ExpandError } from './inputs.js';
+export { sniff, readInput, type ReadHooks, type ReadResult } from './read.js';
+export { DETECTORS, type Detector } from '../detectors/index.js';
 export { isValidTimezone } from './clock.js';
 
-export { buildSpec, specFromSources, outcome, OUTCOME, DEFAULT_JOIN_WINDOW, type SpecFlags, type RunHooks } from './spec.js';
-import { DEFAULT_JOIN_WINDOW, type RunHooks } from './spec.js';
+export { buildSpec, specFromSources, outcome, validateSpec, OUTCOME, DEFAULT_JOIN_WINDOW, type SpecFlags, type RunHooks } from './spec.js';
+import { buildSpec, validateSpec, type RunHooks, type SpecFlags } from './spec.js';
 
 /**
- * Runs one case. CONTRACT: this signature stays. TEMPORARY SHIM: it maps the spec onto
- * `analyze` for file and stdin sources until the source kinds and hooks are built.
+ * Runs one case: reads every source, places the clocks, runs the detectors, joins what
+ * several inputs saw of one event. CONTRACT: this signature stays.
+ *
+ * Everything lives in this call (no module state), so one process can run many at once.
+ * Cancellation (`hooks.signal`) is checked before each chunk of each input, between
+ * inputs and between detectors; the run then rejects with E_CANCELLED (or the signal's
+ * reason, when it is a FaultlineError such as a runner's E_TIMEOUT). An input that cannot
+ * be read, or a detector that throws, is recorded in the result and the run goes on.
  */
 export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunResult> {
-  if (hooks.signal?.aborted) throw new FaultlineError('E_CANCELLED', 'the run was cancelled');
-  const paths = spec.sources.map((s) => {
-    if (s.kind === 'file') return s.path;
-    if (s.kind === 'stdin') return '-';
-    throw new FaultlineError('E_USAGE', `source kind ${s.kind} is not read yet`);
-  });
-  const byPath = new Map(spec.sources.map((s, i) => [paths[i], s.name]));
-  const offsets: Record<string, number> = {};
-  for (const [name, secs] of Object.entries(spec.clock_offsets)) {
-    const s = spec.sources.find((x) => x.name === name);
-    if (s?.kind === 'file') offsets[s.path] = secs;
+  const { signal, onEvent } = hooks;
+  validateSpec(spec, hooks.registry);
+  const check = (): void => {
+    if (signal?.aborted) throw cancelled(signal);
+  };
+  check();
+  const analysed: AnalysedInput[] = [];
+  for (const ref of spec.sources) {
+    check();
+    const timezone = spec.input_timezones[ref.name] ?? spec.timezone;
+    const r = await readInput(ref, { timezone, signal, onEvent });
+    analysed.push({ info: r.info, model: r.model, placement: { offset: 0, absolute: false } });
   }
-  const result = await analyze(paths, {
-    detectors: spec.detectors ?? undefined,
-    minSeverity: spec.min_severity ?? undefined,
-    joinWindow: spec.join_window,
-    date: spec.date ?? undefined,
-    timezone: spec.timezone,
-    clockOffsets: offsets,
-    redact: spec.redact,
-    registry: hooks.registry,
+  const infos: InputInfo[] = analysed.map((a) => a.info);
+  for (const e of spec.expand_errors) {
+    infos.push({ path: e.name, format: 'unknown', status: 'error', error: e.message, error_code: e.code, events: 0, clock: 'none', warnings: [] });
+  }
+  // A folder whose files were all skipped held no trace: that is the run's problem to report (exit 3).
+  const folders = new Map<string, boolean>();
+  spec.sources.forEach((ref, i) => {
+    if (ref.kind !== 'file' || ref.folder === undefined) return;
+    folders.set(ref.folder, (folders.get(ref.folder) ?? false) || infos[i].status !== 'skipped');
   });
-  const rename = (p: string): string => byPath.get(p) ?? p;
-  for (const i of result.inputs) i.path = rename(i.path);
-  for (const f of result.findings) for (const e of f.evidence) if (e.input) e.input = rename(e.input);
-  result.clocks = Object.fromEntries(Object.entries(result.clocks).map(([k, v]) => [rename(k), v]));
-  hooks.onEvent?.({ type: 'result', findings: result.findings.length });
+  for (const [folder, hasTrace] of folders) {
+    if (!hasTrace) infos.push({ path: folder, format: 'unknown', status: 'error', error: 'the folder holds no trace (every file was skipped)', error_code: 'E_EMPTY_FOLDER', events: 0, clock: 'none', warnings: [] });
+  }
+
+  const { placements, date } = placeClocks(
+    analysed.filter((a) => a.model).map((a) => ({ path: a.info.path, clock: a.info.clock, first: a.info.first_t ?? null })),
+    { date: spec.date ?? undefined, timezone: spec.timezone, timezones: spec.input_timezones, offsets: spec.clock_offsets },
+  );
+  for (const a of analysed) if (placements[a.info.path]) a.placement = placements[a.info.path];
+
+  const joinWindow = spec.join_window;
+  const run: RunModel = { inputs: analysed, options: { joinWindow } };
+  const selected = selectDetectors(spec.detectors ?? undefined, hooks.registry);
+  const failures: DetectorFailure[] = [];
+  const inputIndex = new Map(analysed.map((a, i) => [a.info.path, i]));
+  const placed: PlacedDraft[] = [];
+  for (const det of selected) {
+    check();
+    try {
+      for (const d of det.detect(run)) {
+        const i = inputIndex.get(d.input) ?? analysed.length;
+        placed.push(placeDraft(d, i, placements[d.input], analysed[i]?.info.format, analysed[i]?.info.sha256));
+      }
+    } catch (err) {
+      failures.push({ detector: det.id, code: 'E_DETECTOR', error: (err as Error)?.message ?? String(err) });
+    }
+  }
+  onEvent?.({ type: 'detectors-done', detectors: selected.length, failures: failures.length });
+  check();
+
+  let findings = buildFindings(placed, joinWindow);
+  if (spec.min_severity) {
+    const min = SEVERITY_RANK[spec.min_severity];
+    findings = findings.filter((f) => SEVERITY_RANK[f.severity] >= min);
+  }
+
+  const lanes: Lane[] = [];
+  for (const a of analysed) for (const lane of a.model?.lanes ?? []) lanes.push(shiftLane(lane, a.placement));
+
+  let result: RunResult = {
+    tool: 'faultline',
+    version: VERSION,
+    inputs: infos,
+    findings,
+    detector_failures: failures,
+    clocks: placements,
+    lanes,
+    assumptions: { timezone: spec.timezone, date, join_window: joinWindow },
+    redacted: spec.redact,
+    min_severity: spec.min_severity ?? undefined,
+  };
+  if (spec.redact) result = redactResult(result);
+  onEvent?.({ type: 'result', findings: result.findings.length });
   return result;
 }
 
+/** The first wave's library call, kept for library users: a spec from paths and options, then runCase. */
 export interface AnalyzeOptions {
   /** detector ids to run (default: all) */
   detectors?: string[];
@@ -85,123 +141,24 @@ export interface AnalyzeOptions {
   timezone?: string;
   /** seconds to add to one input's times, by path as given */
   clockOffsets?: Record<string, number>;
-  /** build timeline lanes (default true; only the HTML report draws them) */
-  timeline?: boolean;
   /** redact secrets (default true) */
   redact?: boolean;
   /** the detectors to choose from (default: the registry); lets a library user add their own */
   registry?: readonly Detector[];
-  /** progress of a long input */
-  onProgress?: (p: { input: string; bytes: number; size?: number; elapsed: number }) => void;
 }
 
-export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promise<RunResult> {
-  const joinWindow = opts.joinWindow ?? DEFAULT_JOIN_WINDOW;
-  if (opts.date !== undefined && !isRealDate(opts.date)) {
-    throw new FaultlineError('E_USAGE', `--date takes a real day as YYYY-MM-DD, not '${opts.date}'`);
-  }
-  if (paths.filter((p) => p === '-').length > 1) throw new FaultlineError('E_USAGE', "standard input ('-') can be read once only");
-  const { specs, emptyFolders } = await expandInputs(paths);
-  const clockOffsets = matchOffsets(opts.clockOffsets ?? {}, specs);
-
-  const timezone = opts.timezone ?? machineTimezone();
-  const analysed: AnalysedInput[] = [];
-  for (const spec of specs) {
-    const started = Date.now();
-    const r = await readInput(spec, {
-      timeline: opts.timeline,
-      timezone,
-      progress: opts.onProgress
-        ? (bytes, size) => {
-            const elapsed = (Date.now() - started) / 1000;
-            if (elapsed >= 1) opts.onProgress!({ input: spec.display, bytes, size, elapsed });
-          }
-        : undefined,
-    });
-    analysed.push({ info: r.info, model: r.model, placement: { offset: 0, absolute: false } });
-  }
-  const infos: InputInfo[] = analysed.map((a) => a.info);
-  for (const folder of emptyFolders) {
-    infos.push({ path: folder, format: 'unknown', status: 'error', error: 'the folder holds no file', error_code: 'E_EMPTY_FOLDER', events: 0, clock: 'none', warnings: [] });
-  }
-  // A folder whose files were all skipped held no trace: that is the run's problem to report (exit 3).
-  const folders = new Map<string, boolean>();
-  for (const spec of specs) if (spec.fromFolder && spec.folder !== undefined) folders.set(spec.folder, folders.get(spec.folder) ?? false);
-  specs.forEach((spec, i) => {
-    if (spec.fromFolder && spec.folder !== undefined && infos[i].status !== 'skipped') folders.set(spec.folder, true);
-  });
-  for (const [folder, hasTrace] of folders) {
-    if (!hasTrace) infos.push({ path: folder, format: 'unknown', status: 'error', error: 'the folder holds no trace (every file was skipped)', error_code: 'E_EMPTY_FOLDER', events: 0, clock: 'none', warnings: [] });
-  }
-
-  const { placements, date } = placeClocks(
-    analysed.filter((a) => a.model).map((a) => ({ path: a.info.path, clock: a.info.clock, first: a.info.first_t ?? null })),
-    { date: opts.date, timezone, offsets: clockOffsets },
-  );
-  for (const a of analysed) if (placements[a.info.path]) a.placement = placements[a.info.path];
-
-  const run: RunModel = { inputs: analysed, options: { joinWindow } };
-  const selected = selectDetectors(opts.detectors, opts.registry);
-  const failures: DetectorFailure[] = [];
-  const inputIndex = new Map(analysed.map((a, i) => [a.info.path, i]));
-  const placed: PlacedDraft[] = [];
-  for (const det of selected) {
-    try {
-      for (const d of det.detect(run)) {
-        const i = inputIndex.get(d.input) ?? analysed.length;
-        placed.push(placeDraft(d, i, placements[d.input], analysed[i]?.info.format));
-      }
-    } catch (err) {
-      failures.push({ detector: det.id, error: (err as Error)?.message ?? String(err) });
-    }
-  }
-
-  let findings = buildFindings(placed, joinWindow);
-  if (opts.minSeverity) {
-    const min = SEVERITY_RANK[opts.minSeverity];
-    findings = findings.filter((f) => SEVERITY_RANK[f.severity] >= min);
-  }
-
-  const lanes: Lane[] = [];
-  if (opts.timeline !== false) for (const a of analysed) for (const lane of a.model?.lanes ?? []) lanes.push(shiftLane(lane, a.placement));
-
-  const result: RunResult = {
-    tool: 'faultline',
-    version: VERSION,
-    inputs: infos,
-    findings,
-    detector_failures: failures,
-    clocks: placements,
-    lanes,
-    assumptions: { timezone, date, join_window: joinWindow },
-    redacted: opts.redact !== false,
-    min_severity: opts.minSeverity,
+export async function analyze(paths: string[], opts: AnalyzeOptions = {}, hooks: Omit<RunHooks, 'registry'> = {}): Promise<RunResult> {
+  const flags: SpecFlags = {
+    detectors: opts.detectors?.join(','),
+    minSeverity: opts.minSeverity,
+    joinWindow: opts.joinWindow === undefined ? undefined : String(opts.joinWindow),
+    date: opts.date,
+    tz: opts.timezone === undefined ? undefined : [opts.timezone],
+    clockOffsets: Object.entries(opts.clockOffsets ?? {}).map(([k, v]) => `${k}=${v}`),
+    redact: opts.redact,
   };
-  return opts.redact === false ? result : redactResult(result);
-}
-
-/** YYYY-MM-DD naming a day that exists (Date.UTC would roll 2026-02-30 over into March). */
-function isRealDate(date: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
-
-/**
- * --clock-offset names an input as the user wrote it; match it to the inputs by the file it
- * resolves to (`./a/x` and `a/x` are one file). An offset naming no input is a usage error:
- * silently ignoring it would leave the clocks wrong.
- */
-function matchOffsets(given: Record<string, number>, specs: InputSpec[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, secs] of Object.entries(given)) {
-    const abs = path.resolve(name);
-    const hits = specs.filter((s) => s.display === name || (s.file !== '-' && (path.resolve(s.file) === abs || path.resolve(s.file).startsWith(abs + path.sep))));
-    if (hits.length === 0) throw new FaultlineError('E_USAGE', `--clock-offset names ${name}, which is none of the inputs`);
-    for (const h of hits) out[h.display] = secs;
-  }
-  return out;
+  const spec = await buildSpec(paths, flags, opts.registry);
+  return runCase(spec, { ...hooks, registry: opts.registry });
 }
 
 export function selectDetectors(ids: string[] | undefined, registry: readonly Detector[] = DETECTORS): Detector[] {
@@ -256,19 +213,17 @@ function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
   const evidence = byInput.flatMap((m) => m.draft.evidence);
   const subject = { ...d.subject };
   for (const m of byInput) for (const [k, v] of Object.entries(m.draft.subject)) if ((subject as Record<string, unknown>)[k] === undefined) (subject as Record<string, unknown>)[k] = v;
-  const details: Record<string, unknown> = { ...d.details };
+  const details: FindingDetails = { ...d.details };
   if (g.members.length > 1) {
     details.correlation = {
       inputs: byInput.map((m) => m.draft.input),
       joined_on: g.joinedOn,
       ...(g.timeSpread !== undefined ? { time_spread_s: round6(g.timeSpread) } : {}),
     };
-    const views: Record<string, unknown> = {};
-    for (const m of members.slice(1)) views[m.draft.input] = { title: m.draft.title, ...m.draft.details };
-    details.other_views = views;
+    details.other_views = members.slice(1).map((m) => ({ input: m.draft.input, title: m.draft.title, ...m.draft.details }));
     // The filter to open the capture at this event, whichever view leads.
     if (details.wireshark_filter === undefined) {
-      const filter = members.map((m) => m.draft.details.wireshark_filter).find((f) => typeof f === 'string');
+      const filter = members.map((m) => m.draft.details.wireshark_filter).find((f): f is string => typeof f === 'string');
       if (filter !== undefined) details.wireshark_filter = filter;
     }
   }
@@ -325,10 +280,14 @@ function richness(d: FindingDraft): number {
   return Object.values(d.join ?? {}).filter((v) => v !== undefined && v !== null).length;
 }
 
-/** Same arguments, same ids: a hash of what the finding is about and where it was first seen. */
+/**
+ * Same content, same ids: a hash of the input's content digest, where in it the finding was
+ * first seen and what it is about. Never the path: `analyze dir` and `analyze /abs/dir` (or a
+ * batch on another machine) give the same ids. Two findings with one basis get -2, -3 … in order.
+ */
 function stableId(detector: string, p: PlacedDraft): string {
   const e = p.draft.evidence[0];
-  const basis = [detector, p.draft.input, e?.line ?? '', e?.packet ?? '', JSON.stringify(p.draft.subject)].join('\u0000');
+  const basis = [detector, p.digest ?? `#${p.inputIndex}`, e?.line ?? '', e?.packet ?? '', JSON.stringify(p.draft.subject)].join('\u0000');
   return `${detector}-${createHash('sha1').update(basis).digest('hex').slice(0, 10)}`;
 }
 
@@ -362,4 +321,21 @@ function shiftLane(lane: Lane, p: ClockPlacement): Lane {
 
 function round6(v: number): number {
   return Math.round(v * 1e6) / 1e6;
+}
+
+/**
+ * Reads every input of a spec for its analysed model, letting the caller see each parsed event
+ * (diff's call sequences): the same reading as runCase, without detectors or correlation.
+ */
+export async function readModels(
+  spec: RunSpec,
+  hooks: RunHooks,
+  perInput: (input: string) => { tap: (e: unknown, format: InputFormat) => void; done: (model: InputModel | undefined) => void },
+): Promise<void> {
+  for (const s of spec.sources) {
+    if (hooks.signal?.aborted) throw cancelled(hooks.signal);
+    const user = perInput(s.name);
+    const r = await readInput(s, { timezone: spec.input_timezones[s.name] ?? spec.timezone, tap: user.tap, signal: hooks.signal });
+    user.done(r.model);
+  }
 }

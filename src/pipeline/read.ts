@@ -19,9 +19,11 @@ import {
   type InputModel,
   type ParseContext,
   type ParseSummary,
+  type RunEvent,
+  type SourceRef,
 } from '../model/index.js';
-import type { InputSpec } from './inputs.js';
-import { openSource, type OpenedSource } from './source.js';
+import { openSource, type OpenedSource, type OpenOptions } from '../sources/index.js';
+import { pidFromName } from './inputs.js';
 
 /** Below this confidence a text is not taken for a trace of that format. */
 const MIN_SNIFF_SCORE = 0.3;
@@ -32,12 +34,31 @@ export interface ReadResult {
 }
 
 export interface ReadHooks {
-  /** build timeline lanes (only the HTML report draws them) */
-  timeline?: boolean;
-  /** zone for dated timestamps without one (app logs) */
+  /** zone for dated timestamps without one (app logs); the spec resolves it, per input */
   timezone?: string;
-  /** called now and then while reading: bytes so far */
-  progress?: (bytes: number, size: number | undefined) => void;
+  /** standard input and archive limits for the opener */
+  open?: OpenOptions;
+  /**
+   * The source already opened (a member met during one pass over an archive, see
+   * `readArchive` in src/sources): read from it instead of opening `ref`. It is closed here.
+   */
+  opened?: OpenedSource;
+  /** sees every parsed event before its analysis does (diff's call sequences); must not keep them unbounded */
+  tap?: (e: unknown, format: InputFormat) => void;
+  /** checked before each chunk: an abort ends the read with E_CANCELLED (or the signal's own FaultlineError) */
+  signal?: AbortSignal;
+  /** input-opened, input-sniffed, input-progress (once per chunk), input-done */
+  onEvent?: (e: RunEvent) => void;
+}
+
+/** The error a cancelled run ends with: the signal's reason when it is ours (E_TIMEOUT from a runner), else E_CANCELLED. */
+export function cancelled(signal: AbortSignal): FaultlineError {
+  const r: unknown = signal.reason;
+  return r instanceof FaultlineError ? r : new FaultlineError('E_CANCELLED', 'the run was cancelled');
+}
+
+export function isCancellation(err: unknown): boolean {
+  return err instanceof FaultlineError && (err.code === 'E_CANCELLED' || err.code === 'E_TIMEOUT');
 }
 
 type Choice =
@@ -72,15 +93,34 @@ function looksBinary(head: Buffer): boolean {
   return odd > n / 100;
 }
 
-export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise<ReadResult> {
+/**
+ * Reads one source through its parser into its analysis. Never throws for the input's own
+ * problems (they are on `info`); throws only when the run is cancelled.
+ */
+export async function readInput(ref: SourceRef, hooks: ReadHooks = {}): Promise<ReadResult> {
+  const info: InputInfo = { path: ref.name, format: 'unknown', status: 'read', events: 0, clock: 'none', warnings: [] };
+  const opened: { src?: OpenedSource } = {};
+  const result = await readInto(ref, info, hooks, opened);
+  checkDigest(ref, result, opened.src);
+  hooks.onEvent?.({ type: 'input-done', input: ref.name, status: result.info.status, ...(result.info.bytes !== undefined ? { bytes: result.info.bytes } : {}) });
+  return result;
+}
+
+async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opened: { src?: OpenedSource }): Promise<ReadResult> {
   const diag = new Diagnostics();
-  const info: InputInfo = { path: spec.display, format: 'unknown', status: 'read', events: 0, clock: 'none', warnings: diag.warnings };
+  info.warnings = diag.warnings;
+  const name = ref.name;
+  const fromFolder = ref.kind === 'file' && ref.folder !== undefined;
+  if (hooks.signal?.aborted) throw cancelled(hooks.signal);
   let src: OpenedSource;
   try {
-    src = await openSource(spec.file);
+    src = hooks.opened ?? (await openSource(ref, hooks.open));
   } catch (err) {
     return { info: failed(info, err) };
   }
+  if (src.size !== undefined) info.size = src.size;
+  opened.src = src;
+  hooks.onEvent?.({ type: 'input-opened', input: name, ...(src.size !== undefined ? { size: src.size } : {}) });
   try {
     // Corrupt from its first bytes: nothing to sniff, and the reason is the gzip data, not the format.
     const early = src.head.length === 0 ? src.error() : undefined;
@@ -88,8 +128,11 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
     const choice = sniff(src.head);
     if (choice.family === 'none') {
       if (src.gzip) diag.note('gzip-compressed');
-      info.bytes = src.head.length;
-      if (spec.fromFolder) {
+      // The real size, never the sniffed head's (issue 9, item 18): a plain file's size. A gzip
+      // or standard input of unknown content is not read on just to count it (it may be a bomb
+      // or endless): its stored size stays in `size`, when known.
+      if (src.size !== undefined && !src.gzip) info.bytes = src.size;
+      if (fromFolder) {
         info.status = 'skipped';
         info.error = choice.why;
       } else {
@@ -100,9 +143,10 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
       return { info: finishInfo(info, diag) };
     }
     info.format = choice.format as InputFormat;
+    hooks.onEvent?.({ type: 'input-sniffed', input: name, format: info.format });
     if (src.gzip) diag.note('gzip-compressed');
-    const ctx: ParseContext = { path: spec.display, diag, pidHint: spec.pidHint, timezone: hooks.timezone };
-    const chunks = withProgress(src, hooks);
+    const ctx: ParseContext = { path: name, diag, pidHint: pidFromName(ref.kind === 'archive-member' ? ref.member : name), timezone: hooks.timezone };
+    const chunks = watched(src, name, hooks);
     let emitted = 0;
     const run = async <E, M extends InputModel>(
       analysis: Analysis<E, M>,
@@ -110,12 +154,22 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
     ): Promise<ReadResult> => {
       let summary: ParseSummary;
       try {
-        summary = await parse((e) => {
-          emitted++;
-          analysis.add(e);
-        });
+        const tap = hooks.tap;
+        const fmt = info.format;
+        summary = await parse(
+          tap
+            ? (e) => {
+                emitted++;
+                tap(e, fmt);
+                analysis.add(e);
+              }
+            : (e) => {
+                emitted++;
+                analysis.add(e);
+              },
+        );
       } catch (err) {
-        if (emitted === 0) throw err;
+        if (emitted === 0 || isCancellation(err)) throw err;
         // Part-way failure: keep what was read.
         const fe = err instanceof FaultlineError ? err : undefined;
         diag.warn(fe?.location ?? { byteOffset: src.bytesRead() }, `reading stopped: ${fe ? fe.message : (err as Error).message}`);
@@ -124,7 +178,9 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
       }
       const cut = src.error();
       if (cut) {
-        diag.warn(cut.location, `${cut.message}; everything before it was read`);
+        // First, whatever the garbage decoded before the fault made the parser say (issue 9, item 11).
+        const where = cut.code === 'E_DECOMPRESS' && cut.location.byteOffset !== undefined ? `compressed byte ${cut.location.byteOffset}` : undefined;
+        diag.warnFirst(cut.location, `${cut.message}; everything before it was read`, where);
         info.error_code = cut.code;
       }
       info.events = summary.events;
@@ -137,11 +193,11 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
     };
     switch (choice.family) {
       case 'strace': {
-        const a = new StraceAnalysis({ path: spec.display, diag, timeline: hooks.timeline !== false });
+        const a = new StraceAnalysis({ path: name, diag });
         return await run(a, (emit) => parseStrace(chunks, ctx, emit));
       }
       case 'capture': {
-        const a = new CaptureAnalysis({ path: spec.display, diag, timeline: hooks.timeline !== false });
+        const a = new CaptureAnalysis({ path: name, diag });
         return await run(a, async (emit) => {
           const s = await parseCapture(chunks, ctx, emit);
           info.format = s.format;
@@ -149,14 +205,32 @@ export async function readInput(spec: InputSpec, hooks: ReadHooks = {}): Promise
         });
       }
       case 'curl': {
-        const a = new CurlAnalysis({ path: spec.display, diag, timeline: hooks.timeline !== false });
+        const a = new CurlAnalysis({ path: name, diag });
         return await run(a, (emit) => parseCurl(choice.format, chunks, ctx, emit));
       }
     }
   } catch (err) {
+    if (isCancellation(err)) throw err;
     return { info: finishInfo(failed(info, err), diag) };
   } finally {
     src.close();
+  }
+}
+
+/**
+ * `info.sha256` once the source was read to its end (of the bytes as stored); a source whose
+ * bytes are not the ones its spec names is not evidence of this case: an error, without model.
+ */
+function checkDigest(ref: SourceRef, result: ReadResult, src: OpenedSource | undefined): void {
+  const got = src?.sha256();
+  if (!got) return;
+  result.info.sha256 = got;
+  const expected = ref.kind === 'stdin' || ref.kind === 'memory' ? undefined : ref.sha256;
+  if (expected && expected.toLowerCase() !== got) {
+    result.info.status = 'error';
+    result.info.error_code = 'E_DIGEST_MISMATCH';
+    result.info.error = `its sha256 is ${got}, not ${expected} as planned (changed since the run was planned?)`;
+    delete result.model;
   }
 }
 
@@ -181,18 +255,16 @@ function finishInfo(info: InputInfo, diag: Diagnostics): InputInfo {
   return info;
 }
 
-async function* withProgress(src: OpenedSource, hooks: ReadHooks): AsyncGenerator<Buffer> {
-  if (!hooks.progress) {
-    yield* src.chunks;
-    return;
-  }
-  let last = Date.now();
+/**
+ * The content as the parser sees it, checked for cancellation before each chunk (so a
+ * cancelled run stops within one chunk) and reported as progress after each.
+ */
+async function* watched(src: OpenedSource, name: string, hooks: ReadHooks): AsyncGenerator<Buffer> {
+  const { signal, onEvent } = hooks;
   for await (const c of src.chunks) {
-    const now = Date.now();
-    if (now - last > 250) {
-      last = now;
-      hooks.progress(src.bytesRead(), src.size);
-    }
+    if (signal?.aborted) throw cancelled(signal);
     yield c;
+    if (signal?.aborted) throw cancelled(signal);
+    onEvent?.({ type: 'input-progress', input: name, bytes: src.bytesRead(), ...(src.size !== undefined ? { size: src.size } : {}) });
   }
 }

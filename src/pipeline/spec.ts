@@ -36,16 +36,11 @@ export interface RunHooks {
 }
 
 /** Expands command-line paths into sources and checks the flags; E_USAGE on a bad value. */
-export async function buildSpec(paths: string[], flags: SpecFlags = {}): Promise<RunSpec> {
+export async function buildSpec(paths: string[], flags: SpecFlags = {}, registry: readonly Detector[] = DETECTORS): Promise<RunSpec> {
   if (paths.filter((p) => p === '-').length > 1) throw new FaultlineError('E_USAGE', "standard input ('-') can be read once only");
-  const { specs, emptyFolders } = await expandInputs(paths);
-  const sources: SourceRef[] = specs.map((s) =>
-    s.file === '-'
-      ? { kind: 'stdin', name: '-' }
-      : { kind: 'file', path: path.resolve(s.file), name: s.display, ...(s.fromFolder && s.folder !== undefined ? { folder: s.folder } : {}) },
-  );
-  const spec = specFromSources(sources, flags);
-  spec.expand_errors = emptyFolders.map((name) => ({ name, code: 'E_EMPTY_FOLDER', message: 'the folder holds no file' }));
+  const { sources, errors } = await expandInputs(paths);
+  const spec = specFromSources(sources, flags, registry);
+  spec.expand_errors = errors;
   return spec;
 }
 
@@ -138,4 +133,28 @@ export function outcome(result: RunResult, failOn?: Severity): 0 | 3 | 4 {
     if (result.findings.some((f) => SEVERITY_RANK[f.severity] >= min)) return OUTCOME.FAIL_ON;
   }
   return OUTCOME.OK;
+}
+
+/**
+ * A spec that crossed a thread, a process or Redis is checked before it runs: the version this
+ * code reads, sources of known kinds with names, detector ids that exist, one standard input.
+ * A bad spec is E_USAGE, the case's own failure.
+ */
+export function validateSpec(spec: RunSpec, registry: readonly Detector[] = DETECTORS): void {
+  const bad = (why: string): never => {
+    throw new FaultlineError('E_USAGE', `run spec: ${why}`);
+  };
+  if (!spec || typeof spec !== 'object') bad('not an object');
+  if (spec.spec_version !== 1) bad(`version ${String(spec.spec_version)} is not one this faultline reads (1)`);
+  if (!Array.isArray(spec.sources)) bad('no sources');
+  const kinds = new Set(['file', 'stdin', 'archive-member', 'upload', 'memory']);
+  for (const s of spec.sources) if (!s || !kinds.has(s.kind) || typeof s.name !== 'string') bad(`a source of unknown kind ${String(s?.kind)}`);
+  if (spec.sources.filter((s) => s.kind === 'stdin').length > 1) bad("standard input ('-') can be read once only");
+  if (spec.detectors !== null) {
+    const known = new Set(registry.map((d) => d.id));
+    const unknown = (spec.detectors ?? []).filter((d) => !known.has(d));
+    if (!Array.isArray(spec.detectors) || unknown.length) bad(`unknown detector ${unknown.join(', ')}`);
+  }
+  if (typeof spec.timezone !== 'string' || !isValidTimezone(spec.timezone)) bad(`unknown time zone ${String(spec.timezone)}`);
+  if (!(typeof spec.join_window === 'number' && spec.join_window >= 0)) bad('join window must be seconds ≥ 0');
 }

@@ -27,7 +27,7 @@ describe('oclif conventions', () => {
   it('help analyze and analyze -h print the command help', () => {
     const a = cli(['help', 'analyze']);
     expect(a.code).toBe(0);
-    expect(a.stdout).toMatch(/USAGE\n {2}\$ faultline analyze PATHS/);
+    expect(a.stdout).toMatch(/USAGE\n {2}\$ faultline analyze \[?PATHS/);
     expect(a.stdout).toMatch(/--evidence/);
     const h = cli(['analyze', '-h']);
     expect(h.code).toBe(0);

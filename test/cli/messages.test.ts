@@ -20,8 +20,8 @@ describe('stderr lines for inputs not read whole', () => {
 
   it('names an unreadable input with its reason, and a failed detector', () => {
     const r = result([input({ path: 'gone', status: 'error', error: 'no such file' })]);
-    r.detector_failures.push({ detector: 'd', error: 'boom' });
-    expect(inputProblemLines(r)).toEqual(['faultline: gone: no such file', 'faultline: detector d failed: boom']);
+    r.detector_failures.push({ detector: 'd', code: 'E_DETECTOR', error: 'boom' });
+    expect(inputProblemLines(r)).toEqual(['faultline: gone: no such file', 'faultline: detector d failed (E_DETECTOR): boom']);
   });
 
   it('escapes control characters of hostile file names and messages', () => {

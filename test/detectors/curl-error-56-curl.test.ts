@@ -31,7 +31,7 @@ describe('curl-error-56 from curl output and logs', () => {
       severity: 'error',
       input: 'inc/curl-verbose.txt',
       subject: { url: 'http://127.0.0.1:45663/api/orders/reset-mid-body' },
-      details: { exitCode: 56, wording: 'recv-failure', failure: 'reset', stage: 'while receiving the response body', bytesReceivedAtLeast: 4000, contentLength: 20000 },
+      details: { exit_code: 56, wording: 'recv-failure', failure: 'reset', stage: 'while receiving the response body', bytes_received_at_least: 4000, content_length: 20000 },
       join: { server: { ip: '127.0.0.1', port: 45663 }, host: '127.0.0.1', method: 'GET', status: 200, url: 'http://127.0.0.1:45663/api/orders/reset-mid-body' },
       eventKeys: ['inc/curl-verbose.txt#transfer:1'],
       lanes: ['inc/curl-verbose.txt#transfer:1'],

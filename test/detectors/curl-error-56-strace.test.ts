@@ -17,12 +17,12 @@ describe('curl-error-56 from strace', () => {
       detector: 'curl-error-56',
       severity: 'error',
       subject: { syscall: 'recvfrom', connection: expect.stringMatching(/^127\.0\.0\.1:\d+->127\.0\.0\.1:18056$/) },
-      details: { errno: 'ECONNRESET', wording: 'Connection reset by peer', protocol: 'TCP', requestSeen: true },
+      details: { errno: 'ECONNRESET', wording: 'Connection reset by peer', protocol: 'TCP', request_seen: true },
       join: { client: { ip: '127.0.0.1', port: expect.any(Number) }, server: { ip: '127.0.0.1', port: 18056 } },
     });
     expect(f.join!.t).toBeGreaterThan(f.start!);
-    expect(f.details.sentBytes as number).toBeGreaterThan(0);
-    expect(f.details.receivedBytes as number).toBeGreaterThan(0);
+    expect(f.details.sent_bytes as number).toBeGreaterThan(0);
+    expect(f.details.received_bytes as number).toBeGreaterThan(0);
     expect(f.evidence[0].text).toContain('ECONNRESET');
     expect(f.explanation).toMatch(/error 56/);
     expect(f.lanes).toHaveLength(1);
@@ -60,7 +60,7 @@ describe('curl-error-56 from strace', () => {
   it('reports a failure on a socket whose start the log missed (strace -p attached later)', async () => {
     const found = fromStrace(run(await text(['9 read(7<TCP:[10.0.0.1:5000->10.0.0.2:80]>, 0x1, 100) = -1 ETIMEDOUT (Connection timed out)'])));
     expect(found).toHaveLength(1);
-    expect(found[0].details).toMatchObject({ errno: 'ETIMEDOUT', requestSeen: false, wording: 'Connection timed out' });
+    expect(found[0].details).toMatchObject({ errno: 'ETIMEDOUT', request_seen: false, wording: 'Connection timed out' });
     expect(found[0].join).toMatchObject({ client: { ip: '10.0.0.1', port: 5000 }, server: { ip: '10.0.0.2', port: 80 } });
   });
 

@@ -14,7 +14,7 @@ describe('curl-error: every other failure curl reported', () => {
   ])('%s', async (_n, text, code, name) => {
     const fs = await detectText(curlError.detect, text);
     expect(fs).toHaveLength(1);
-    expect(fs[0]).toMatchObject({ detector: 'curl-error', severity: 'warning', details: { exitCode: code, codeName: name } });
+    expect(fs[0]).toMatchObject({ detector: 'curl-error', severity: 'warning', details: { exit_code: code, code_name: name } });
     expect(fs[0].title).toContain(`curl error ${code} (${name})`);
     expect(fs[0].explanation).toBeTruthy();
     expect(fs[0].evidence.length).toBeGreaterThan(0);

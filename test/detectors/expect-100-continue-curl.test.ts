@@ -29,8 +29,8 @@ describe('expect-100-continue from curl output', () => {
     expect(fs).toHaveLength(1);
     expect(fs[0].severity).toBe(severity);
     expect(fs[0].details.outcome).toBe(outcome);
-    if (wait === undefined) expect(fs[0].details.waitSeconds).toBeUndefined();
-    else expect(fs[0].details.waitSeconds as number).toBeCloseTo(wait, 3);
+    if (wait === undefined) expect(fs[0].details.wait_seconds).toBeUndefined();
+    else expect(fs[0].details.wait_seconds as number).toBeCloseTo(wait, 3);
     expect(fs[0].evidence.some((e) => e.text === '002f: Expect: 100-continue')).toBe(true);
     expect(fs[0].start).toBeCloseTo(36000.0001, 6);
     expect(fs[0].join).toMatchObject({ method: 'POST', server: { ip: '127.0.0.1', port: 80 } });
@@ -38,7 +38,7 @@ describe('expect-100-continue from curl output', () => {
 
   it('reads -v without times: curl giving up is a warning, a 100 an info', async () => {
     const gave = await detectText(fromCurl, lines('> POST / HTTP/1.1', '> Host: localhost:8003', '> Expect: 100-continue', '> ', '* Done waiting for 100-continue', '< HTTP/1.1 404 Not Found', '< '));
-    expect(gave[0]).toMatchObject({ severity: 'warning', details: { outcome: 'gave-up', doneWaiting: true, got100: false } });
+    expect(gave[0]).toMatchObject({ severity: 'warning', details: { outcome: 'gave-up', done_waiting: true, got100: false } });
     expect(gave[0].explanation).toMatch(/Expect:/);
     const got = await detectText(fromCurl, lines('> PUT / HTTP/1.1', '> Host: h', '> Expect: 100-continue', '> ', '< HTTP/1.1 100 Continue', '* Done waiting for 100-continue', '< HTTP/1.1 200 OK', '< '));
     expect(got[0]).toMatchObject({ severity: 'info', details: { outcome: 'got-100' } });
@@ -57,7 +57,7 @@ describe('expect-100-continue from curl output', () => {
     else {
       expect(fs).toHaveLength(1);
       expect(fs[0].severity).toBe(severity);
-      expect(fs[0].details.waitSeconds as number).toBeGreaterThan(0.8);
+      expect(fs[0].details.wait_seconds as number).toBeGreaterThan(0.8);
       expect(fs[0].evidence.length).toBeGreaterThan(0);
     }
   });

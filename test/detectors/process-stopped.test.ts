@@ -18,11 +18,11 @@ describe('process-stopped', () => {
     const found = processStopped.detect(run(await sample(name)));
     expect(found).toHaveLength(1);
     const f = found[0];
-    expect(f).toMatchObject({ detector: 'process-stopped', severity: 'info', subject: { syscall: call }, details: { outcome, stopSignal: 'SIGSTOP' } });
-    expect(f.details.frozenFor as number).toBeGreaterThan(0.4);
-    expect(f.details.frozenFor as number).toBeLessThan(1);
-    expect(f.details.stopSenderPid).toEqual(expect.any(Number));
-    expect(f.end! - f.start!).toBeCloseTo(f.details.frozenFor as number, 6);
+    expect(f).toMatchObject({ detector: 'process-stopped', severity: 'info', subject: { syscall: call }, details: { outcome, stop_signal: 'SIGSTOP' } });
+    expect(f.details.frozen_for as number).toBeGreaterThan(0.4);
+    expect(f.details.frozen_for as number).toBeLessThan(1);
+    expect(f.details.stop_sender_pid).toEqual(expect.any(Number));
+    expect(f.end! - f.start!).toBeCloseTo(f.details.frozen_for as number, 6);
     expect(f.evidence.length).toBeGreaterThanOrEqual(4);
     expect(f.lanes).toHaveLength(1);
   });
@@ -30,7 +30,7 @@ describe('process-stopped', () => {
   it('reports the threads of a group stop that restarted, not the one cut short', async () => {
     const found = processStopped.detect(run(await sample('stopcont-threads.strace')));
     expect(found).toHaveLength(2);
-    for (const f of found) expect(f.details).toMatchObject({ outcome: 'restarted', groupStop: true });
+    for (const f of found) expect(f.details).toMatchObject({ outcome: 'restarted', group_stop: true });
     expect(new Set(found.map((f) => f.subject.tid)).size).toBe(2);
   });
 
@@ -43,7 +43,7 @@ describe('process-stopped', () => {
       run(await input('t.strace', textChunks(['1 10:00:00.000000 pause() = ? ERESTARTNOHAND (To be restarted if no handler)', '1 10:00:01.000000 --- SIGSTOP {si_signo=SIGSTOP, si_code=SI_USER, si_pid=5, si_uid=0} ---', '1 10:00:01.000010 --- stopped by SIGSTOP ---'].join('\n')))),
     );
     expect(found).toHaveLength(1);
-    expect(found[0].details).toMatchObject({ outcome: 'not-continued', stopSenderPid: 5 });
+    expect(found[0].details).toMatchObject({ outcome: 'not-continued', stop_sender_pid: 5 });
     expect(found[0].title).toMatch(/not continued/);
   });
 

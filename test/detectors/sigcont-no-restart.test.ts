@@ -18,11 +18,11 @@ describe('sigcont-no-restart on real samples', () => {
     expect(found).toHaveLength(1);
     const f = found[0];
     expect(f).toMatchObject({ detector: 'sigcont-no-restart', severity: 'error', input: name, subject: { syscall: call } });
-    expect(f.details).toMatchObject({ call, next, stopSignal: 'SIGSTOP', requested: 3, handlerReturn: 'rt_sigreturn = -1 EINTR' });
+    expect(f.details).toMatchObject({ call, next, stop_signal: 'SIGSTOP', requested: 3, handler_return: 'rt_sigreturn = -1 EINTR' });
     expect(f.details.skipped as number).toBeGreaterThan(2);
-    expect(f.details.stopSenderPid).toEqual(expect.any(Number));
-    expect(f.details.contSenderPid).toEqual(expect.any(Number));
-    expect(f.details.frozenFor as number).toBeGreaterThan(0.4);
+    expect(f.details.stop_sender_pid).toEqual(expect.any(Number));
+    expect(f.details.cont_sender_pid).toEqual(expect.any(Number));
+    expect(f.details.frozen_for as number).toBeGreaterThan(0.4);
     expect(f.explanation).toMatch(/SA_RESTART/);
     expect(f.explanation).toMatch(/php-fpm request_slowlog_timeout/);
     // evidence: the call, the stop signal, the stop, the continue, the handler's return, the next call
@@ -59,7 +59,7 @@ describe('sigcont-no-restart on small inputs', () => {
     );
     const [f] = sigcontNoRestart.detect(run);
     expect(f).toMatchObject({ subject: { pid: 4321, tid: 4321, syscall: 'nanosleep' }, details: { requested: 5, remaining: 2.499689873, next: 'write' } });
-    expect(f.details.frozenFor).toBeCloseTo(4.5, 6);
+    expect(f.details.frozen_for).toBeCloseTo(4.5, 6);
     expect(f.title).toMatch(/nanosleep cut short/);
   });
 
@@ -75,7 +75,7 @@ describe('sigcont-no-restart on small inputs', () => {
     );
     const found = sigcontNoRestart.detect(run);
     expect(found).toHaveLength(1);
-    expect(found[0].details).toMatchObject({ stopSignal: 'SIGTSTP', requested: 5, call: 'epoll_wait', next: 'exit_group' });
+    expect(found[0].details).toMatchObject({ stop_signal: 'SIGTSTP', requested: 5, call: 'epoll_wait', next: 'exit_group' });
   });
 
   it.each([

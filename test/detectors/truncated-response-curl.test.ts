@@ -11,7 +11,7 @@ describe('truncated-response from curl output', () => {
     expect(fs).toHaveLength(1);
     expect(fs[0]).toMatchObject({
       severity: 'error',
-      details: { framing: 'content-length', expectedBytes: 20000, receivedBytes: 6000, missingBytes: 14000, exitCode: 18 },
+      details: { framing: 'content-length', expected_bytes: 20000, received_bytes: 6000, missing_bytes: 14000, exit_code: 18 },
       join: { bytesReceived: 6000, status: 200 },
     });
     expect(fs[0].title).toBe('Response body cut short from http://127.0.0.1:41369/short-body: 6000 of 20000 bytes received (14000 bytes missing)');
@@ -21,7 +21,7 @@ describe('truncated-response from curl output', () => {
   it('reports a receive failure (56) after the head of a Content-Length body', async () => {
     const fs = await detectText(fromCurl, lines('> GET /x HTTP/1.1', '> Host: h', '> ', '< HTTP/1.1 200 OK', '< Content-Length: 20000', '< ', '{ [4000 bytes data]', 'curl: (56) Recv failure: Connection reset by peer'));
     expect(fs).toHaveLength(1);
-    expect(fs[0].details).toMatchObject({ exitCode: 56, bytesReceivedAtLeast: 4000 });
+    expect(fs[0].details).toMatchObject({ exit_code: 56, bytes_received_at_least: 4000 });
     expect(fs[0].explanation).toMatch(/curl error 56/);
   });
 

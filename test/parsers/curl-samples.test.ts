@@ -63,7 +63,7 @@ describe.skipIf(!existsSync(path.join(ours, 'writeout-blocks.txt')))('samples/cu
     expect(transfers[0]).toMatchObject({ method: 'POST', httpStatus: 200, curlVersion: '7.88.1', expect100: { sent: true, got100: true }, bytesSent: 65536 });
     const [f] = await findings(path.join(ours, 'trace-hex.txt'));
     expect(f).toMatchObject({ detector: 'expect-100-continue', severity: 'info', details: { outcome: 'got-100' } });
-    expect(f.details.waitSeconds as number).toBeLessThan(0.2);
+    expect(f.details.wait_seconds as number).toBeLessThan(0.2);
   });
 
   it('verbose-tracetime-reuse.txt: two timed transfers on one connection, the second reset', async () => {

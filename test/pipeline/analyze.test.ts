@@ -10,7 +10,7 @@ describe('analyze() as a library', () => {
   it('reports a detector that throws as that detector’s failure; the others still run', async () => {
     const broken: Detector = { id: 'broken', description: 'always throws', detect: () => { throw new Error('kaput'); } };
     const r = await analyze([strace], { registry: [broken, ...DETECTORS] });
-    expect(r.detector_failures).toEqual([{ detector: 'broken', error: 'kaput' }]);
+    expect(r.detector_failures).toEqual([{ detector: 'broken', code: 'E_DETECTOR', error: 'kaput' }]);
     expect(r.findings.some((f) => f.detector === 'sigcont-no-restart')).toBe(true);
   });
 

@@ -38,7 +38,7 @@ describe('golden outputs', () => {
       process.chdir(repoRoot);
       let json: string;
       try {
-        const result = await analyze(inputs, { timezone: 'UTC', timeline: false });
+        const result = await analyze(inputs, { timezone: 'UTC' });
         json = renderJson({ ...result, version: 'X.Y.Z' }, {});
       } finally {
         process.chdir(cwd);

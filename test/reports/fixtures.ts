@@ -133,7 +133,7 @@ export function resetCapture(): RunResult {
         { input: curl, line: 14, text: 'curl: (56) Recv failure: Connection reset by peer' },
         { input: pcap, packet: 40, text: '127.0.0.1:8080 → 127.0.0.1:40312 [RST, ACK] Seq=65537 Ack=95' },
       ],
-      details: { wireshark_filter: filter, correlation: 'client port 40312 printed by curl -v matches the capture; times within 1 ms', bytes_received: 65536 },
+      details: { wireshark_filter: filter, correlation: { inputs: [curl, pcap], joined_on: ['client port 40312 printed by curl -v matches the capture', 'times within 1 ms'] }, bytes_received: 65536 },
       lanes: [`${pcap}#conn:127.0.0.1:40312->127.0.0.1:8080`, `${curl}#transfer:1`],
       related: ['F2'],
     },
@@ -210,7 +210,7 @@ export function mergedIncident(): RunResult {
   r.clocks[st] = { offset: 0, absolute: true };
   const f = r.findings[0];
   f.evidence.push({ input: st, line: 42, text: '900 1795400001.800200 recvfrom(5, 0x7ffd..., 16384, 0, NULL, NULL) = -1 ECONNRESET (Connection reset by peer)' });
-  f.details.correlation = 'client port 40312 (curl -v, capture, strace -yy fd 5) and time within 2 ms';
+  f.details.correlation = { inputs: ['curl/reset-v.txt', 'capture/reset.pcap', st], joined_on: ['client port 40312 (curl -v, capture, strace -yy fd 5)', 'time within 2 ms'] };
   f.lanes = [...(f.lanes ?? []), `${st}#tid:900`];
   return r;
 }

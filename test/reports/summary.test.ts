@@ -5,6 +5,7 @@ import { renderCsv } from '../../reports/csv.js';
 import { renderHtml } from '../../reports/html/index.js';
 import { renderJson } from '../../reports/json.js';
 import { renderMarkdown } from '../../reports/markdown.js';
+import { renderPostmortem } from '../../reports/postmortem.js';
 import { renderText } from '../../reports/text.js';
 import { groupFindings } from '../../reports/summary.js';
 import { busyRun, cleanRun } from './busy.js';
@@ -117,6 +118,7 @@ describe('control characters from a trace never reach the terminal', () => {
     ['text in colour', (r: RunResult) => renderText(r, { color: true }).replace(/\x1b\[(?:1;)?3[136]m|\x1b\[0m/g, '')],
     ['Markdown', (r: RunResult) => renderMarkdown(r, {})],
     ['CSV', (r: RunResult) => renderCsv(r, {})],
+    ['the postmortem draft', (r: RunResult) => renderPostmortem(r, {})],
   ])('%s shows them escaped', (_name, render) => {
     const out = render(hostileControls());
     // eslint-disable-next-line no-control-regex
@@ -147,7 +149,7 @@ describe('no renderer throws on a time (issue 9 item 5)', () => {
     r.inputs[0].first_t = t;
     r.inputs[0].last_t = t;
     if (r.lanes[0]?.spans[0]) r.lanes[0].spans[0].start = t;
-    for (const render of [renderText, renderMarkdown, renderCsv, renderJson, renderHtml]) expect(() => render(r, {})).not.toThrow();
+    for (const render of [renderText, renderMarkdown, renderCsv, renderJson, renderHtml, renderPostmortem]) expect(() => render(r, {})).not.toThrow();
   });
 
   it('a far epoch reads as seconds since 1970, not a thrown RangeError', () => {

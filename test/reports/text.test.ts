@@ -24,7 +24,7 @@ function result(over: Partial<RunResult> = {}): RunResult {
         explanation: 'A handler lost the restart.',
       },
     ],
-    detector_failures: [{ detector: 'x', error: 'boom' }],
+    detector_failures: [{ detector: 'x', code: 'E_DETECTOR', error: 'boom' }],
     clocks: { 'w.strace': { offset: 0, absolute: false, note: 'time of day only (no date: give --date to place it)' } },
     lanes: [],
     assumptions: { timezone: 'UTC', join_window: 2 },

@@ -108,34 +108,64 @@ export function versionBefore(v: string | undefined, major: number, minor: numbe
   return a < major || (a === major && b < minor);
 }
 
-/** The curl-side fields every finding's details carry. */
-export function baseDetails(t: CurlTransfer): Record<string, unknown> {
-  const d: Record<string, unknown> = { source: t.source };
-  if (t.exitCode !== undefined) d.exitCode = t.exitCode;
-  if (t.exitCodeSource) d.exitCodeFrom = t.exitCodeSource;
+/** The curl-side fields every curl view's details carry (snake_case, as the JSON shows them). */
+export type CurlDetails = {
+  source: CurlTransfer['source'];
+  exit_code?: number;
+  /** how the exit code was known: printed by curl, a -w variable, a log, or inferred from the wording */
+  exit_code_from?: CurlTransfer['exitCodeSource'];
+  message?: string;
+  wording?: string;
+  errno?: number;
+  errno_name?: string;
+  info_lines?: string[];
+  curl_version?: string;
+  http_status?: number;
+  statuses?: number[];
+  content_length?: number;
+  bytes_received?: number;
+  bytes_received_at_least?: number;
+  bytes_received_approx?: number;
+  bytes_received_from?: string;
+  bytes_remaining?: number;
+  /** curl's -w timers, seconds, as `time_<name>` */
+  timings?: Record<string, number>;
+  timing_notes?: string[];
+  local?: string;
+  remote?: string;
+  /** curl's connection number (`Connection #N`) */
+  connection?: number;
+  reused_connection?: true;
+  trace_id?: string;
+};
+
+export function baseDetails(t: CurlTransfer): CurlDetails {
+  const d: CurlDetails = { source: t.source };
+  if (t.exitCode !== undefined) d.exit_code = t.exitCode;
+  if (t.exitCodeSource) d.exit_code_from = t.exitCodeSource;
   if (t.errorMessage) d.message = t.errorMessage;
   if (t.wording) d.wording = t.wording;
   if (t.errno !== undefined) d.errno = t.errno;
-  if (t.errnoName) d.errnoName = t.errnoName;
-  if (t.infoErrors?.length) d.infoLines = t.infoErrors;
-  if (t.curlVersion) d.curlVersion = t.curlVersion;
-  if (t.httpStatus !== undefined) d.httpStatus = t.httpStatus;
+  if (t.errnoName) d.errno_name = t.errnoName;
+  if (t.infoErrors?.length) d.info_lines = t.infoErrors;
+  if (t.curlVersion) d.curl_version = t.curlVersion;
+  if (t.httpStatus !== undefined) d.http_status = t.httpStatus;
   if (t.statuses && t.statuses.length > 1) d.statuses = t.statuses;
-  if (t.contentLength !== undefined) d.contentLength = t.contentLength;
+  if (t.contentLength !== undefined) d.content_length = t.contentLength;
   const r = receivedBody(t);
-  if (r.bytes !== undefined) d.bytesReceived = r.bytes;
-  if (r.atLeast !== undefined) d.bytesReceivedAtLeast = r.atLeast;
-  else if (r.approx !== undefined) d.bytesReceivedApprox = r.approx;
-  if (r.how) d.bytesReceivedFrom = r.how;
-  if (t.bytesRemaining !== undefined) d.bytesRemaining = t.bytesRemaining;
+  if (r.bytes !== undefined) d.bytes_received = r.bytes;
+  if (r.atLeast !== undefined) d.bytes_received_at_least = r.atLeast;
+  else if (r.approx !== undefined) d.bytes_received_approx = r.approx;
+  if (r.how) d.bytes_received_from = r.how;
+  if (t.bytesRemaining !== undefined) d.bytes_remaining = t.bytesRemaining;
   const tm = timingDetails(t);
   if (tm) d.timings = tm;
-  if (t.timingNotes) d.timingNotes = t.timingNotes;
+  if (t.timingNotes) d.timing_notes = t.timingNotes;
   if (t.local) d.local = t.local.ip ? `${fmt(t.local)}` : `port ${t.local.port}`;
   if (t.remote) d.remote = fmt(t.remote);
   if (t.connectionId !== undefined) d.connection = t.connectionId;
-  if (t.reused) d.reusedConnection = true;
-  if (t.traceId) d.traceId = t.traceId;
+  if (t.reused) d.reused_connection = true;
+  if (t.traceId) d.trace_id = t.traceId;
   return d;
 }
 
@@ -159,7 +189,7 @@ export interface FailureSpec {
   detector: string;
   severity: Severity;
   title: string;
-  details: Record<string, unknown>;
+  details: CurlDetails;
   /** which of the transfer's facts to cite (keys of its evidence lines) */
   evidenceKeys: string[];
   /** when the failure happened, in the input's clock */

@@ -1,19 +1,20 @@
-import { writeFile } from 'node:fs/promises';
 import { Args, Command, Errors, Flags } from '@oclif/core';
 import { loadRenderer, REPORT_FORMATS, type ReportFormat } from '../../../reports/index.js';
-import { FaultlineError, SEVERITY_RANK, visible, type RunResult, type Severity } from '../../model/index.js';
-import { analyze, DEFAULT_JOIN_WINDOW, DETECTORS, isValidTimezone } from '../../pipeline/index.js';
+import { FaultlineError, visible, type RunEvent, type RunResult, type Severity } from '../../model/index.js';
+import { buildSpec, DEFAULT_JOIN_WINDOW, outcome, runCase } from '../../pipeline/index.js';
 import { EXIT } from '../exit-codes.js';
 import { inputProblemLines, useColor } from '../messages.js';
+import { checkOutputNotInput, writeAtomic } from '../output.js';
 
+const NO_INPUT = 'no input given: name trace files or folders, or pipe a trace into standard input (see faultline analyze --help)';
 const SEVERITIES = ['info', 'warning', 'error'] as const;
 
 export default class Analyze extends Command {
   static override summary = 'Analyse the traces of one incident: strace logs, pcap/pcapng captures, curl output, application logs.';
   static override description = `Everything given to one analyze is one incident, analysed together: the same failure seen in several inputs is reported once, citing each.
-A folder stands for every file below it (files that are not traces are listed as skipped). '-' reads standard input. .gz files are read through. Formats are recognised by content, not by name.
+A folder stands for every file below it (files that are not traces are listed as skipped). '-' reads standard input; with no path at all, standard input is read when it is not a terminal. .gz files are read through. Formats are recognised by content, not by name.
 
-Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug, or --output not writable); 2 usage error; 3 some inputs could not be read, a detector failed, or a folder held no trace (the rest was analysed and reported); 4 --fail-on was met.`;
+Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug, or --output not writable); 2 usage error (a bad flag, no input, --output naming one of the inputs); 3 some inputs could not be read, a detector failed, or a folder held no trace (the rest was analysed and reported); 4 --fail-on was met; 130 interrupted (Ctrl-C).`;
 
   static override examples = [
     '<%= config.bin %> analyze worker.strace',
@@ -21,11 +22,15 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     '<%= config.bin %> analyze capture.pcap client.strace curl-verbose.txt --format html -o incident.html',
     '<%= config.bin %> analyze app.strace --detectors sigcont-no-restart,process-stopped --fail-on error',
     '<%= config.bin %> analyze worker.strace capture.pcap --date 2026-11-20 --tz Europe/Berlin --clock-offset capture.pcap=-0.25',
+    '<%= config.bin %> analyze app.strace capture.pcap --tz app.strace=Europe/Berlin',
+    'zcat worker.strace.gz | <%= config.bin %> analyze --format json',
   ];
 
   static override strict = false;
   static override args = {
-    paths: Args.string({ description: "trace files or folders; '-' for standard input", required: true }),
+    // ignoreStdin: oclif would otherwise read a piped standard input *as this argument* (with a
+    // 10 ms timeout, so the outcome depends on timing); standard input is a trace here, read by us.
+    paths: Args.string({ description: "trace files or folders; '-' (or nothing, when piped) for standard input", required: false, ignoreStdin: true }),
   };
 
   static override flags = {
@@ -36,7 +41,11 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     'fail-on': Flags.option({ options: ['warning', 'error'] as const, summary: 'exit 4 when a finding of this severity or above is reported' })(),
     'join-window': Flags.string({ summary: `seconds within which one event seen in several inputs is joined (default ${DEFAULT_JOIN_WINDOW})` }),
     date: Flags.string({ summary: 'YYYY-MM-DD to place time-of-day inputs (strace -tt, curl --trace-time) on' }),
-    tz: Flags.string({ summary: "time zone of time-of-day inputs (default: this machine's)" }),
+    tz: Flags.string({
+      multiple: true,
+      multipleNonGreedy: true,
+      summary: "ZONE: time zone of time-of-day inputs (default: this machine's); PATH=ZONE: the zone of one input",
+    }),
     'clock-offset': Flags.string({ multiple: true, multipleNonGreedy: true, summary: "PATH=SECONDS added to one input's times to correct its clock" }),
     redact: Flags.boolean({ default: true, allowNo: true, summary: 'redact secrets (Authorization, Cookie, token=… in URLs); --no-redact shows them' }),
     evidence: Flags.string({ summary: "evidence lines shown per finding in the text report: a number, or 'all' (default 6)" }),
@@ -45,65 +54,54 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Analyze);
-    const paths = argv as string[];
-
+    let paths = argv as string[];
     const usage = (msg: string): never => {
-      process.stderr.write(`faultline: ${visible(msg)}\n`);
+      process.stderr.write(`faultline: ${oneLine(msg)}\n`);
       return this.exit(EXIT.USAGE);
     };
-    let detectors: string[] | undefined;
-    if (flags.detectors !== undefined) {
-      detectors = flags.detectors.split(',').map((s) => s.trim()).filter(Boolean);
-      const known = new Set(DETECTORS.map((d) => d.id));
-      const unknown = detectors.filter((d) => !known.has(d));
-      if (unknown.length || detectors.length === 0) usage(`unknown detector ${unknown.join(', ') || '(none given)'}; known: ${[...known].join(', ')}`);
+    // No path: standard input when something is piped or redirected into it, never from a terminal.
+    const implicitStdin = paths.length === 0;
+    if (implicitStdin) {
+      if (process.stdin.isTTY) usage(NO_INPUT);
+      paths = ['-'];
     }
-    let joinWindow: number | undefined;
-    if (flags['join-window'] !== undefined) {
-      joinWindow = Number(flags['join-window']);
-      if (!Number.isFinite(joinWindow) || joinWindow < 0) usage(`--join-window takes seconds ≥ 0, not '${flags['join-window']}'`);
-    }
-    if (flags.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.date)) usage(`--date takes YYYY-MM-DD, not '${flags.date}'`);
-    if (flags.tz !== undefined && !isValidTimezone(flags.tz)) usage(`unknown time zone '${flags.tz}'`);
     let evidence: number | 'all' | undefined;
     if (flags.evidence !== undefined) {
       evidence = flags.evidence === 'all' ? 'all' : Number(flags.evidence);
-      if (evidence !== 'all' && !(Number.isInteger(evidence) && evidence >= 0)) usage(`--evidence takes a number ≥ 0 or 'all', not '${visible(flags.evidence)}'`);
-    }
-    const clockOffsets: Record<string, number> = {};
-    for (const spec of flags['clock-offset'] ?? []) {
-      const eq = spec.lastIndexOf('=');
-      const secs = Number(spec.slice(eq + 1));
-      if (eq <= 0 || !Number.isFinite(secs)) usage(`--clock-offset takes PATH=SECONDS, not '${spec}'`);
-      clockOffsets[spec.slice(0, eq)] = secs;
+      if (evidence !== 'all' && !(Number.isInteger(evidence) && evidence >= 0)) usage(`--evidence takes a number ≥ 0 or 'all', not '${flags.evidence}'`);
     }
 
-    const tty = Boolean(process.stderr.isTTY);
-    let progressShown = false;
+    const interrupt = new AbortController();
+    const onSigint = (): void => interrupt.abort();
+    process.once('SIGINT', onSigint);
+    const progress = this.progressLine();
     let result: RunResult;
     try {
-      result = await analyze(paths, {
-        detectors,
-        minSeverity: flags['min-severity'] as Severity | undefined,
-        joinWindow,
+      const spec = await buildSpec(paths, {
+        detectors: flags.detectors,
+        minSeverity: flags['min-severity'],
+        joinWindow: flags['join-window'],
         date: flags.date,
-        timezone: flags.tz,
-        clockOffsets,
+        tz: flags.tz,
+        clockOffsets: flags['clock-offset'],
         redact: flags.redact,
-        timeline: flags.format === 'html',
-        onProgress: tty
-          ? ({ input, bytes, size, elapsed }) => {
-              const pct = size ? ` ${Math.min(100, Math.floor((bytes / size) * 100))}%` : '';
-              process.stderr.write(`\r\x1b[Kreading ${visible(input)}:${pct} ${(bytes / 1e6).toFixed(0)} MB, ${elapsed.toFixed(0)} s`);
-              progressShown = true;
-            }
-          : undefined,
       });
+      if (flags.output) await checkOutputNotInput(flags.output, spec.sources);
+      result = await runCase(spec, { signal: interrupt.signal, onEvent: progress.onEvent });
     } catch (err) {
-      if (err instanceof FaultlineError && err.code === 'E_USAGE') usage(err.message);
+      progress.clear();
+      if (err instanceof FaultlineError && err.code === 'E_USAGE') return usage(err.message);
+      if (err instanceof FaultlineError && err.code === 'E_CANCELLED') {
+        process.stderr.write('faultline: interrupted\n');
+        return this.exit(EXIT.INTERRUPTED);
+      }
       return this.internal(err, flags.debug);
+    } finally {
+      process.removeListener('SIGINT', onSigint);
     }
-    if (progressShown) process.stderr.write('\r\x1b[K');
+    progress.clear();
+    // Nothing named and nothing piped (`< /dev/null`, a closed pipe): no input was given.
+    if (implicitStdin && result.inputs.length === 1 && result.inputs[0].status === 'error' && !result.inputs[0].bytes) usage(NO_INPUT);
 
     for (const line of inputProblemLines(result)) process.stderr.write(`${line}\n`);
 
@@ -116,22 +114,41 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     }
     if (flags.output) {
       try {
-        await writeFile(flags.output, text);
+        await writeAtomic(flags.output, text);
       } catch (err) {
-        process.stderr.write(`faultline: cannot write ${visible(flags.output)}: ${visible((err as Error).message)}\n`);
+        process.stderr.write(`faultline: ${oneLine(`cannot write ${flags.output}: ${(err as Error).message}`)}\n`);
         return this.exit(EXIT.INTERNAL);
       }
     } else {
       await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
     }
+    const code = outcome(result, flags['fail-on'] as Severity | undefined);
+    if (code !== EXIT.OK) return this.exit(code);
+  }
 
-    const inputProblems =
-      result.inputs.some((i) => i.status === 'error') || result.detector_failures.length > 0;
-    if (inputProblems) return this.exit(EXIT.INPUT_PROBLEMS);
-    if (flags['fail-on']) {
-      const min = SEVERITY_RANK[flags['fail-on'] as Severity];
-      if (result.findings.some((f) => SEVERITY_RANK[f.severity] >= min)) return this.exit(EXIT.FAIL_ON);
-    }
+  /** On a terminal, one self-erasing line for a long read (from the run's progress events, after 1 s). */
+  private progressLine(): { onEvent?: (e: RunEvent) => void; clear(): void } {
+    if (!process.stderr.isTTY) return { clear: () => {} };
+    let shown = false;
+    let started = Date.now();
+    let last = 0;
+    return {
+      onEvent: (e) => {
+        if (e.type === 'input-opened') started = Date.now();
+        if (e.type !== 'input-progress') return;
+        const now = Date.now();
+        const elapsed = (now - started) / 1000;
+        if (elapsed < 1 || now - last < 250) return;
+        last = now;
+        const pct = e.size ? ` ${Math.min(100, Math.floor((e.bytes / e.size) * 100))}%` : '';
+        process.stderr.write(`\r\x1b[Kreading ${oneLine(e.input)}:${pct} ${(e.bytes / 1e6).toFixed(0)} MB, ${elapsed.toFixed(0)} s`);
+        shown = true;
+      },
+      clear: () => {
+        if (shown) process.stderr.write('\r\x1b[K');
+        shown = false;
+      },
+    };
   }
 
   /** oclif's parse errors come with the whole usage text: a user error is one line here. */
@@ -141,7 +158,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
       const lines = err.message.split('\n').map((l) => l.trim()).filter(Boolean);
       // "Missing 1 required arg:" names the argument on its next line
       const first = lines[0]?.endsWith(':') && lines[1] ? `${lines[0]} ${lines[1]}` : (lines[0] ?? err.message);
-      process.stderr.write(`faultline: ${visible(first)} (see faultline analyze --help)\n`);
+      process.stderr.write(`faultline: ${oneLine(first)} (see faultline analyze --help)\n`);
       return this.exit(EXIT.USAGE);
     }
     return super.catch(err);
@@ -149,8 +166,13 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
 
   private internal(err: unknown, debug: boolean): never {
     const e = err as Error;
-    process.stderr.write(`faultline: internal error: ${visible(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for the stack)'}\n`);
+    process.stderr.write(`faultline: internal error: ${oneLine(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for the stack)'}\n`);
     if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
     return this.exit(EXIT.INTERNAL);
   }
+}
+
+/** A message on one line: a newline (or a control character) from a file name or a trace never splits or styles it. */
+function oneLine(s: string): string {
+  return visible(s);
 }

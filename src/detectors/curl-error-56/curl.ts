@@ -8,6 +8,8 @@
  */
 import {
   baseDetails,
+  type CurlDetails,
+  type RecvKind,
   curlInputs,
   drawnLanes,
   failureDraft,
@@ -19,6 +21,14 @@ import {
 import type { CurlTransfer, FindingDraft } from '../../model/index.js';
 import type { DetectorPart } from '../types.js';
 
+/** curl-error-56 as curl or a log saw it. */
+export type CurlError56CurlDetails = CurlDetails & {
+  /** which layer failed: a reset, an EOF without close_notify, a timeout, a proxy refusing CONNECT */
+  failure: RecvKind;
+  /** how far the exchange had got */
+  stage: string;
+};
+
 const EVIDENCE_KEYS = ['command', 'request', 'status', 'contentLength', 'data', 'lastData', 'progress', 'errorInfo', 'error', 'var:exitcode', 'var:return_code'];
 
 export const fromCurl: DetectorPart = (run) => {
@@ -29,9 +39,7 @@ export const fromCurl: DetectorPart = (run) => {
       if (t.exitCode !== 56) continue;
       const kind = recvKind(t);
       const at = failureTime(t);
-      const details = baseDetails(t);
-      details.failure = kind;
-      details.stage = stage(t);
+      const details: CurlError56CurlDetails = { ...baseDetails(t), failure: kind, stage: stage(t) };
       out.push(failureDraft(path, t, drawn, { detector: 'curl-error-56', severity: 'error', title: title(t, kind), details, evidenceKeys: EVIDENCE_KEYS, at }));
     }
   }

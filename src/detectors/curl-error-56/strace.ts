@@ -13,6 +13,26 @@ const WORDING: Record<string, string> = {
   ETIMEDOUT: 'Connection timed out',
 };
 
+/** curl-error-56 as strace saw it: a receive on a socket that failed with ECONNRESET/ETIMEDOUT. */
+export type CurlError56StraceDetails = {
+  source: 'strace';
+  call: string;
+  fd: number;
+  errno: string;
+  /** curl's words for the errno (Connection reset by peer …) */
+  wording: string;
+  sent_bytes: number;
+  received_bytes: number;
+  request_seen: boolean;
+  curl_equivalent: string;
+  protocol?: string;
+  local?: string;
+  peer?: string;
+  call_duration?: number;
+  /** how the socket's ends were known */
+  socket_ends_from?: { on: string[] };
+};
+
 export const fromStrace: DetectorPart = (run: RunModel) => {
   const out: FindingDraft[] = [];
   for (const input of run.inputs) {
@@ -46,25 +66,25 @@ function failureFinding(path: string, f: SocketFailure): FindingDraft {
   if (s?.peer !== undefined) join.server = { ...s.peer };
   const connection = local !== undefined && peer !== undefined ? `${local}->${peer}` : undefined;
   const wording = WORDING[f.errno] ?? f.errno;
-  const details: Record<string, unknown> = {
+  const details: CurlError56StraceDetails = {
     source: 'strace',
     call: c.name,
     fd: f.fd,
     errno: f.errno,
     wording,
-    sentBytes: f.sentBytes,
-    receivedBytes: f.receivedBytes,
-    requestSeen: f.sentBytes > 0,
-    curlEquivalent: `curl: (56) Recv failure: ${wording}`,
+    sent_bytes: f.sentBytes,
+    received_bytes: f.receivedBytes,
+    request_seen: f.sentBytes > 0,
+    curl_equivalent: `curl: (56) Recv failure: ${wording}`,
   };
   if (s?.protocol !== undefined) details.protocol = s.protocol;
   if (local !== undefined) details.local = local;
   if (peer !== undefined) details.peer = peer;
-  if (c.duration !== undefined) details.callDuration = c.duration;
+  if (c.duration !== undefined) details.call_duration = c.duration;
   // How the socket's ends were known (a joined finding's `correlation` says what joined the views).
   details.socket_ends_from = {
     on: [join.client ? 'client address:port (strace -yy or getsockname)' : undefined, join.server ? 'server address:port (strace -yy or connect())' : undefined, 'time of the failing call']
-      .filter(Boolean),
+      .filter((x): x is string => x !== undefined),
   };
 
   const reason =

@@ -18,9 +18,34 @@ import {
   requestSent,
   wiresharkFilter,
 } from '../../analysis/tcp/findings.js';
-import type { DetectorPart } from '../types.js';
+import type { DetectorPart, ExchangeDetails } from '../types.js';
 
 const ID = 'curl-error-56';
+
+/** curl-error-56 as the capture saw it: a server RST during an exchange, or on a TLS connection. */
+export type CurlError56WireDetails = ExchangeDetails & {
+  phase: 'request' | 'response' | 'awaiting-response';
+  response_bytes_received: number;
+  body_bytes_received: number;
+  reset_frame: number;
+  framing?: string;
+  body_bytes_expected?: number;
+  request_to_reset_ms?: number;
+  capture_gaps?: string;
+};
+
+export type CurlError56TlsDetails = {
+  wireshark_filter: string;
+  connection_state: string;
+  history: string;
+  encrypted: true;
+  note: string;
+  client_app_data_records: number;
+  server_app_data_records: number;
+  server_bytes: number;
+  first_request_data_to_reset_ms: number;
+  reset_frame: number;
+};
 
 export const fromWire: DetectorPart = (run) => {
   const out: FindingDraft[] = [];
@@ -39,8 +64,8 @@ export const fromWire: DetectorPart = (run) => {
         const received = ex.response?.body.seen ?? 0;
         const during = !ex.requestEnd ? 'while the request was still being sent' : ex.responseBytes > 0 ? 'while the response was being received' : 'before any response byte';
         const sinceRequest = sent ? rst.t - sent.t : undefined;
-        const details: Record<string, unknown> = {
-          ...base.details,
+        const details: CurlError56WireDetails = {
+          ...(base.details as ExchangeDetails),
           phase: !ex.requestEnd ? 'request' : ex.responseBytes > 0 ? 'response' : 'awaiting-response',
           response_bytes_received: ex.responseBytes,
           body_bytes_received: received,
@@ -85,6 +110,18 @@ function tlsReset(path: string, c: TcpConnection): FindingDraft | undefined {
   if (rst.t < tls.firstAppDataOrig.t) return undefined;
   if (tls.alerts.some((a) => a.t <= rst.t)) return undefined;
   const first = tls.firstAppDataOrig;
+  const details: CurlError56TlsDetails = {
+    wireshark_filter: wiresharkFilter(c),
+    connection_state: c.state,
+    history: c.history,
+    encrypted: true,
+    note: 'the payload is TLS-encrypted: requests and responses cannot be told apart; no close_notify or other alert preceded the reset',
+    client_app_data_records: tls.appDataOrig,
+    server_app_data_records: tls.appDataResp,
+    server_bytes: c.respBytes,
+    first_request_data_to_reset_ms: ms(rst.t - first.t),
+    reset_frame: rst.frame,
+  };
   return {
     detector: ID,
     severity: 'error',
@@ -94,18 +131,7 @@ function tlsReset(path: string, c: TcpConnection): FindingDraft | undefined {
     end: rst.t,
     subject: { connection: connectionName(c) },
     evidence: evidence(path, [first, tls.lastAppDataResp, { frame: rst.frame, t: rst.t, summary: rst.summary }]),
-    details: {
-      wireshark_filter: wiresharkFilter(c),
-      connection_state: c.state,
-      history: c.history,
-      encrypted: true,
-      note: 'the payload is TLS-encrypted: requests and responses cannot be told apart; no close_notify or other alert preceded the reset',
-      client_app_data_records: tls.appDataOrig,
-      server_app_data_records: tls.appDataResp,
-      server_bytes: c.respBytes,
-      first_request_data_to_reset_ms: ms(rst.t - first.t),
-      reset_frame: rst.frame,
-    },
+    details,
     explanation:
       `The server sent a TCP RST ${fmtSeconds(rst.t - first.t)} after the client's first encrypted application data, ` +
       `without a TLS alert first: the client's read fails with curl error 56 (Recv failure: Connection reset by peer, ` +

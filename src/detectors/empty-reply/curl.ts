@@ -6,6 +6,7 @@
  */
 import {
   baseDetails,
+  type CurlDetails,
   curlInputs,
   drawnLanes,
   failureDraft,
@@ -16,6 +17,11 @@ import {
 import type { FindingDraft } from '../../model/index.js';
 import type { DetectorPart } from '../types.js';
 
+export type EmptyReplyCurlDetails = CurlDetails & {
+  /** from the transfer's start to the close, when the input has both times */
+  seconds_to_close?: number;
+};
+
 const EVIDENCE_KEYS = ['command', 'request', 'errorInfo', 'error', 'var:exitcode', 'close'];
 
 export const fromCurl: DetectorPart = (run) => {
@@ -25,8 +31,8 @@ export const fromCurl: DetectorPart = (run) => {
     for (const t of model.transfers) {
       if (t.exitCode !== 52) continue;
       const at = failureTime(t);
-      const details = baseDetails(t);
-      if (t.t !== null && at !== null && at !== t.t) details.secondsToClose = Math.round((at - t.t) * 1e6) / 1e6;
+      const details: EmptyReplyCurlDetails = baseDetails(t);
+      if (t.t !== null && at !== null && at !== t.t) details.seconds_to_close = Math.round((at - t.t) * 1e6) / 1e6;
       const join = joinOf(t, at);
       join.bytesReceived = 0;
       out.push(failureDraft(path, t, drawn, { detector: 'empty-reply', severity: 'warning', title: `Empty reply from server${t.url || t.host ? ` ${nameOf(t)}` : ''}: the connection was closed without any response byte`, details, evidenceKeys: EVIDENCE_KEYS, at, join }));

@@ -5,7 +5,14 @@
  */
 import type { FindingDraft } from '../../model/index.js';
 import { captureInputs, evidence, exchangeBase, fmtSeconds, joinFacts, ms, requestName, requestSent } from '../../analysis/tcp/findings.js';
-import type { DetectorPart } from '../types.js';
+import type { DetectorPart, ExchangeDetails } from '../types.js';
+
+/** empty-reply as the capture saw it: the server's FIN before any response byte. */
+export type EmptyReplyWireDetails = ExchangeDetails & {
+  fin_frame: number;
+  request_complete: boolean;
+  request_to_close_ms?: number;
+};
 
 export const fromWire: DetectorPart = (run) => {
   const out: FindingDraft[] = [];
@@ -28,11 +35,11 @@ export const fromWire: DetectorPart = (run) => {
           subject: base.subject,
           evidence: evidence(path, [ex.requestStart, ex.requestEnd, fin]),
           details: {
-            ...base.details,
+            ...(base.details as ExchangeDetails),
             fin_frame: fin.frame,
             request_complete: !!ex.requestEnd,
             ...(wait !== undefined ? { request_to_close_ms: ms(wait) } : {}),
-          },
+          } satisfies EmptyReplyWireDetails,
           explanation:
             `The server sent FIN ${wait !== undefined ? `${fmtSeconds(wait)} after the request` : 'after the request'} without a single response byte. ` +
             `curl reports error 52 "Empty reply from server". Usually the server (or a proxy) dropped the request: ` +

@@ -9,6 +9,7 @@
  * the exchange then failed.
  */
 import {
+  type CurlDetails,
   baseDetails,
   curlEventKey,
   curlInputs,
@@ -38,6 +39,19 @@ const WRITEOUT_KEYS = ['command', 'var:time_pretransfer', 'var:time_starttransfe
 
 type Outcome = 'got-100' | 'gave-up' | 'final-first' | 'failed';
 
+export type Expect100CurlDetails = CurlDetails & {
+  outcome: string;
+  /** seconds the body waited for a 100 Continue */
+  wait_seconds?: number;
+  got100?: boolean;
+  done_waiting?: boolean;
+  request_body_bytes?: number;
+  bytes_sent?: number;
+  /** a wait inferred from -w timers: what it was computed from, and whether curl's version was known */
+  inferred_from?: string;
+  curl_version_known?: boolean;
+};
+
 export const fromCurl: DetectorPart = (run) => {
   const out: FindingDraft[] = [];
   for (const { path, model } of curlInputs(run)) {
@@ -56,13 +70,12 @@ export const fromCurl: DetectorPart = (run) => {
         const wait = waitOf(t);
         const severity: Severity =
           outcome === 'failed' ? 'error' : outcome === 'got-100' ? (wait !== undefined && wait >= SLOW_100_CONTINUE ? 'warning' : 'info') : 'warning';
-        const details = baseDetails(t);
-        details.outcome = outcome;
-        if (wait !== undefined) details.waitSeconds = round6(wait);
+        const details: Expect100CurlDetails = { ...baseDetails(t), outcome };
+        if (wait !== undefined) details.wait_seconds = round6(wait);
         details.got100 = !!e.got100;
-        details.doneWaiting = !!e.doneWaiting;
-        if (t.requestContentLength !== undefined) details.requestBodyBytes = t.requestContentLength;
-        if (t.bytesSent !== undefined) details.bytesSent = t.bytesSent;
+        details.done_waiting = !!e.doneWaiting;
+        if (t.requestContentLength !== undefined) details.request_body_bytes = t.requestContentLength;
+        if (t.bytesSent !== undefined) details.bytes_sent = t.bytesSent;
         out.push({
           ...base,
           severity,
@@ -78,11 +91,10 @@ export const fromCurl: DetectorPart = (run) => {
       }
       const h = writeoutWait(t);
       if (h) {
-        const details = baseDetails(t);
-        details.outcome = 'gave-up (inferred from -w timers)';
-        details.waitSeconds = round6(h.wait);
-        details.inferredFrom = 'time_starttransfer - time_pretransfer on an upload, curl < 8.3 semantics';
-        details.curlVersionKnown = h.versionKnown;
+        const details: Expect100CurlDetails = { ...baseDetails(t), outcome: 'gave-up (inferred from -w timers)' };
+        details.wait_seconds = round6(h.wait);
+        details.inferred_from = 'time_starttransfer - time_pretransfer on an upload, curl < 8.3 semantics';
+        details.curl_version_known = h.versionKnown;
         out.push({
           ...base,
           severity: h.versionKnown ? 'warning' : 'info',

@@ -6,9 +6,23 @@
  */
 import type { FindingDraft, FrameRef, HttpExchange, Severity } from '../../model/index.js';
 import { captureInputs, evidence, exchangeBase, fmtSeconds, joinFacts, ms, requestName } from '../../analysis/tcp/findings.js';
-import type { DetectorPart } from '../types.js';
+import type { DetectorPart, ExchangeDetails } from '../types.js';
 
 /** A body held back this long is a delay worth a warning */
+/** expect-100-continue as the capture saw it. */
+export type Expect100WireDetails = ExchangeDetails & {
+  expect: string | undefined;
+  wait_ms: number;
+  ended_by: string;
+  body_bytes_sent: number;
+  body_bytes_expected?: number;
+  continue_frame?: number;
+  interim_statuses?: number[];
+  client_timeout_note?: string;
+  exchange_end?: string;
+  ttfb_ms?: number;
+};
+
 export const SLOW_100_CONTINUE = 0.2; /* s */
 /** curl's default --expect100-timeout */
 const CURL_EXPECT_TIMEOUT = 1; /* s */
@@ -54,8 +68,8 @@ export const fromWire: DetectorPart = (run) => {
         if (failed) severity = 'error';
         else if (w.wait >= SLOW_100_CONTINUE || w.endedBy === 'client-timeout' || finalFirst || w.endedBy === 'capture-end') severity = 'warning';
         const base = exchangeBase(path, c, ex);
-        const details: Record<string, unknown> = {
-          ...base.details,
+        const details: Expect100WireDetails = {
+          ...(base.details as ExchangeDetails),
           expect: ex.headers.expect,
           wait_ms: ms(w.wait),
           ended_by: w.endedBy,

@@ -6,6 +6,7 @@
  * complete to the application is not: whatever consumed it got a short body.
  */
 import {
+  type CurlDetails,
   baseDetails,
   curlInputs,
   drawnLanes,
@@ -18,6 +19,16 @@ import {
 import type { CurlTransfer, FindingDraft } from '../../model/index.js';
 import type { DetectorPart } from '../types.js';
 
+export type TruncatedResponseCurlDetails = CurlDetails & {
+  /** how the body was framed: content-length, chunked, or close-delimited */
+  framing: string;
+  /** what said it was cut: curl's wording or exit code */
+  how: string;
+  expected_bytes?: number;
+  received_bytes?: number;
+  missing_bytes?: number;
+};
+
 const EVIDENCE_KEYS = ['command', 'request', 'status', 'contentLength', 'data', 'lastData', 'progress', 'remaining', 'errorInfo', 'error', 'var:exitcode', 'var:size_download', 'var:content_length_download'];
 
 export const fromCurl: DetectorPart = (run) => {
@@ -29,13 +40,11 @@ export const fromCurl: DetectorPart = (run) => {
       if (!why) continue;
       const r = receivedBody(t);
       const at = failureTime(t);
-      const details = baseDetails(t);
-      details.framing = framing(t);
-      details.how = why;
-      if (t.contentLength !== undefined) details.expectedBytes = t.contentLength;
-      if (r.bytes !== undefined) details.receivedBytes = r.bytes;
-      if (t.contentLength !== undefined && r.bytes !== undefined) details.missingBytes = t.contentLength - r.bytes;
-      else if (t.bytesRemaining !== undefined) details.missingBytes = t.bytesRemaining;
+      const details: TruncatedResponseCurlDetails = { ...baseDetails(t), framing: framing(t), how: why };
+      if (t.contentLength !== undefined) details.expected_bytes = t.contentLength;
+      if (r.bytes !== undefined) details.received_bytes = r.bytes;
+      if (t.contentLength !== undefined && r.bytes !== undefined) details.missing_bytes = t.contentLength - r.bytes;
+      else if (t.bytesRemaining !== undefined) details.missing_bytes = t.bytesRemaining;
       out.push(
         failureDraft(path, t, drawn, {
           detector: 'truncated-response',

@@ -6,7 +6,18 @@
  */
 import type { FindingDraft } from '../../model/index.js';
 import { captureInputs, evidence, exchangeBase, joinFacts, requestName } from '../../analysis/tcp/findings.js';
-import type { DetectorPart } from '../types.js';
+import type { DetectorPart, ExchangeDetails } from '../types.js';
+
+/** truncated-response as the capture saw it: a body ended (FIN/RST) before its framing said. */
+export type TruncatedResponseWireDetails = ExchangeDetails & {
+  framing: string;
+  body_bytes_received: number;
+  ended_by: string;
+  end_frame: number;
+  body_bytes_expected?: number;
+  body_bytes_missing?: number;
+  last_chunk_seen?: false;
+};
 
 export const fromWire: DetectorPart = (run) => {
   const out: FindingDraft[] = [];
@@ -23,8 +34,8 @@ export const fromWire: DetectorPart = (run) => {
           r.body.framing === 'content-length'
             ? `${r.body.seen} of ${r.body.expected} bytes (Content-Length)`
             : `${r.body.seen} bytes of a chunked body without its last chunk`;
-        const details: Record<string, unknown> = {
-          ...base.details,
+        const details: TruncatedResponseWireDetails = {
+          ...(base.details as ExchangeDetails),
           framing: r.body.framing,
           body_bytes_received: r.body.seen,
           ended_by: ex.end,

@@ -1,0 +1,148 @@
+/**
+ * The embedded default runner for batch and serve: a pool of long-lived
+ * worker threads (piscina). A case is plain data in (its spec), plain data
+ * out (its result, or a failure with a code). What a case can do to its
+ * thread stays with that case:
+ *   - past `timeoutMs` it fails with E_TIMEOUT, cancelled (the signal) with
+ *     E_CANCELLED: piscina terminates the thread running it, so even a case
+ *     stuck in a loop or on a read that never ends is stopped;
+ *   - past the thread's memory limit it fails with E_LIMIT;
+ *   - a thread that crashes fails its case with E_INTERNAL;
+ * and in each of these the pool starts a fresh thread and goes on.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { FaultlineError, type RunEvent, type RunResult, type RunSpec } from '../model/index.js';
+import type { Runner, RunOptions } from './types.js';
+import { EVENTS_END, EVENTS_START, type PoolReply, type PoolTask } from './worker.js';
+
+/**
+ * Old-generation heap per thread. A 200 MB HTTP capture peaks near 165 MB RSS (bench/analyze),
+ * so 2 GiB leaves room for big cases and still stops a pathological one long before the machine.
+ */
+export const DEFAULT_WORKER_MEMORY_MB = 2048;
+
+export interface PoolOptions {
+  /** threads; default: this machine's cores */
+  jobs?: number;
+  /** old-generation heap limit per thread, MB */
+  memoryMb?: number;
+  /** a module exporting `registry: Detector[]`, imported by each thread (see PoolTask.registryModule) */
+  registryModule?: string;
+  /** the compiled worker module; default: worker.js beside this module (see `defaultWorkerFile`) */
+  workerFile?: string;
+}
+
+export class PoolRunner implements Runner {
+  readonly jobs: number;
+  readonly memoryMb: number;
+  private readonly pool: Piscina<PoolTask, PoolReply>;
+  private readonly registryModule?: string;
+  private closed = false;
+
+  constructor(opts: PoolOptions = {}) {
+    this.jobs = Math.max(1, Math.floor(opts.jobs ?? availableParallelism()));
+    this.memoryMb = opts.memoryMb ?? DEFAULT_WORKER_MEMORY_MB;
+    this.registryModule = opts.registryModule;
+    const filename = opts.workerFile ?? defaultWorkerFile();
+    if (!existsSync(filename)) throw new FaultlineError('E_INTERNAL', `the pool's worker module ${filename} is missing (build with 'npm run build')`);
+    this.pool = new Piscina<PoolTask, PoolReply>({
+      filename,
+      minThreads: this.jobs,
+      maxThreads: this.jobs,
+      // Threads live as long as the pool: starting one costs tens of ms of module loading.
+      idleTimeout: Infinity,
+      // Callers bound their own work (batch keeps a few cases ahead, serve queues to a limit).
+      maxQueue: Infinity,
+      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
+    });
+  }
+
+  async run(spec: RunSpec, opts: RunOptions = {}): Promise<RunResult> {
+    if (this.closed) throw new FaultlineError('E_INTERNAL', 'the worker pool is closed');
+    if (opts.signal?.aborted) throw cancelled();
+    const stop = new AbortController();
+    let why: 'cancelled' | 'timeout' | undefined;
+    const end = (reason: 'cancelled' | 'timeout') => {
+      if (why) return;
+      why = reason;
+      stop.abort(reason);
+    };
+    const onAbort = () => end('cancelled');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+
+    const { port1, port2 } = new MessageChannel();
+    // Messages on one port arrive in order: the end marker says every event came before it.
+    let eventsDone!: () => void;
+    const allEvents = new Promise<void>((resolve) => (eventsDone = resolve));
+    port1.on('message', (m: RunEvent | typeof EVENTS_START | typeof EVENTS_END) => {
+      if (m === EVENTS_START) {
+        // The time limit counts the case's run, not its wait in the queue.
+        if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) timer = setTimeout(() => end('timeout'), opts.timeoutMs);
+      } else if (m === EVENTS_END) eventsDone();
+      else opts.onEvent?.(m);
+    });
+    port1.on('close', () => eventsDone());
+
+    const task: PoolTask = { spec, events: port2, ...(this.registryModule ? { registryModule: this.registryModule } : {}) };
+    try {
+      const reply = await this.pool.run(task, { signal: stop.signal, transferList: [port2] });
+      await allEvents;
+      if (reply.ok) return reply.result;
+      throw new FaultlineError(reply.error.code, reply.error.message, reply.error.location);
+    } catch (err) {
+      if (err instanceof FaultlineError) throw err;
+      if (why === 'timeout') throw new FaultlineError('E_TIMEOUT', `the case ran past its time limit of ${formatMs(opts.timeoutMs!)} and was stopped`);
+      if (why === 'cancelled') throw cancelled();
+      throw threadFailure(err, this.memoryMb);
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      port1.close();
+    }
+  }
+
+  /** Lets running cases finish, then ends the threads. Abort the cases first to stop at once. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.close();
+  }
+}
+
+function cancelled(): FaultlineError {
+  return new FaultlineError('E_CANCELLED', 'the case was cancelled');
+}
+
+/** What a thread's death means for its case. */
+function threadFailure(err: unknown, memoryMb: number): FaultlineError {
+  const e = err as Error & { code?: string };
+  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY')
+    return new FaultlineError('E_LIMIT', `the case ran out of memory: its worker thread passed the limit of ${memoryMb} MB and was stopped`);
+  const exit = /worker exited with code: (-?\d+)/.exec(e?.message ?? '');
+  if (exit) return new FaultlineError('E_INTERNAL', `the worker thread analysing the case exited (code ${exit[1]})`);
+  return new FaultlineError('E_INTERNAL', `the worker thread analysing the case failed: ${e?.message ?? String(err)}`);
+}
+
+function formatMs(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}
+
+/**
+ * worker.js beside this module when compiled (dist/src/runner/). Run from the TypeScript
+ * sources (vitest, tsx), a thread would not share the parent's TypeScript loader, so it takes the
+ * compiled worker from dist/ (`npm test` builds first).
+ */
+export function defaultWorkerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  const dir = path.dirname(here);
+  if (here.endsWith('.ts')) return path.resolve(dir, '../../dist/src/runner/worker.js');
+  return path.join(dir, 'worker.js');
+}
