@@ -14,7 +14,7 @@ export interface BenchResult {
   note?: string;
 }
 
-const MODULES = ['strace', 'pcap-reader', 'curl', 'analyze', 'report'];
+const MODULES = ['strace', 'pcap-reader', 'curl', 'analyze', 'report', 'startup'];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -86,7 +86,7 @@ export function renderMarkdown(result: RunResult, _opts: ReportOptions): string 
     for (const i of result.inputs) {
       if (i.status !== 'read' && i.status !== 'partial') continue;
       const u = unseen(i);
-      out.push(`- ${code(i.path, false)} (${text(i.format)}): ${text(inputChecked(i).join(', '))}${u ? `. ${text(u)}` : ''}${i.status === 'partial' ? ' Read only in part (see its warnings).' : ''}`);
+      out.push(`- ${code(i.path, false)} (${text(i.format)}): ${text(inputChecked(i, result.lanes).join(', '))}${u ? `. ${text(u)}` : ''}${i.status === 'partial' ? ' Read only in part (see its warnings).' : ''}`);
     }
     out.push('');
   } else {

@@ -4,7 +4,7 @@
  * for each input what was checked. Shared by the text, Markdown and HTML
  * reports so the three say the same thing. No dependencies beyond format.ts.
  */
-import type { Finding, InputInfo, RunResult, Severity } from '../src/model/index.js';
+import type { Finding, InputInfo, Lane, RunResult, Severity } from '../src/model/index.js';
 import { fixed, SEVERITY_ORDER, type TimeFormatter } from './format.js';
 
 /** Past this many findings a report opens with the grouped summary, and info findings collapse under their group. */
@@ -117,11 +117,11 @@ export function shortTime(t: number, fmt: TimeFormatter): string {
 
 /**
  * What an input's result holds, as `12 TCP connections`, `30 HTTP exchanges`
- * … from `inputs[].stats` when the pipeline gives them; otherwise what the
- * input itself says (records read).
+ * … from `inputs[].stats` when the pipeline gives them, else from the lanes
+ * the analysis built; led by the records read.
  */
-export function inputChecked(i: InputInfo): string[] {
-  const stats = (i as InputInfo & { stats?: Record<string, number> }).stats;
+export function inputChecked(i: InputInfo, lanes: Lane[] = []): string[] {
+  const stats = (i as InputInfo & { stats?: Record<string, number> }).stats ?? statsFromLanes(i, lanes);
   const out: string[] = [];
   if (stats) {
     for (const [k, v] of Object.entries(stats)) {
@@ -129,11 +129,35 @@ export function inputChecked(i: InputInfo): string[] {
       out.push(`${v.toLocaleString('en')} ${statLabel(k, v)}`);
     }
   }
-  if (out.length === 0) out.push(`${i.events.toLocaleString('en')} ${i.format.startsWith('pcap') ? 'packet' : i.format === 'strace' || i.format === 'app-log' ? 'line' : 'record'}${i.events === 1 ? '' : 's'}`);
+  // the records read lead, unless the stats count them already
+  if (!stats || !('packets' in stats || 'lines' in stats)) {
+    const unit = i.format.startsWith('pcap') ? 'packet' : i.format === 'strace' || i.format === 'app-log' ? 'line' : 'record';
+    out.unshift(`${i.events.toLocaleString('en')} ${unit}${i.events === 1 ? '' : 's'}`);
+  }
   return out;
 }
 
+/**
+ * Until the pipeline counts `inputs[].stats`, the timeline's lanes say what
+ * the analysis built from an input: its TCP connections, threads or curl
+ * transfers, and the HTTP requests drawn on them.
+ */
+function statsFromLanes(i: InputInfo, lanes: Lane[]): Record<string, number> | undefined {
+  const counts: Record<string, number> = {};
+  for (const l of lanes) {
+    if (l.input !== i.path) continue;
+    const key = l.kind === 'connection' ? 'connections' : l.kind === 'thread' ? 'threads' : 'curl_transfers';
+    counts[key] = (counts[key] ?? 0) + 1;
+    if (l.kind === 'connection') {
+      const requests = l.spans.filter((sp) => sp.kind === 'request').length;
+      if (requests) counts.http_requests = (counts.http_requests ?? 0) + requests;
+    }
+  }
+  return Object.keys(counts).length ? counts : undefined;
+}
+
 const STAT_LABELS: Record<string, [string, string]> = {
+  http_requests: ['HTTP request', 'HTTP requests'],
   connections: ['TCP connection', 'TCP connections'],
   tcp_connections: ['TCP connection', 'TCP connections'],
   http_exchanges: ['HTTP exchange', 'HTTP exchanges'],

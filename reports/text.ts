@@ -112,7 +112,7 @@ function clean(result: RunResult): string[] {
   const lines = ['No findings. Checked:'];
   for (const i of result.inputs) {
     if (i.status !== 'read' && i.status !== 'partial') continue;
-    lines.push(`  ${i.path} (${i.format}): ${inputChecked(i).join(', ')}`);
+    lines.push(`  ${i.path} (${i.format}): ${inputChecked(i, result.lanes).join(', ')}`);
     const u = unseen(i);
     if (u) lines.push(...wrap(u, WIDTH - 4).map((l) => `    ${l}`));
     if (i.status === 'partial') lines.push('    read only in part: see its warnings below');

@@ -255,7 +255,7 @@ function summarySection(result: RunResult, fmt: TimeFormatter): string {
       .filter((i) => i.status === 'read' || i.status === 'partial')
       .map((i) => {
         const u = unseen(i);
-        return `<li><code>${esc(i.path)}</code> (${esc(i.format)}): ${esc(inputChecked(i).join(', '))}${u ? `<div class="sub">${esc(u)}</div>` : ''}${i.status === 'partial' ? '<div class="st-partial">read only in part: see its warnings</div>' : ''}</li>`;
+        return `<li><code>${esc(i.path)}</code> (${esc(i.format)}): ${esc(inputChecked(i, result.lanes).join(', '))}${u ? `<div class="sub">${esc(u)}</div>` : ''}${i.status === 'partial' ? '<div class="st-partial">read only in part: see its warnings</div>' : ''}</li>`;
       });
     return `<section id="summary"><h2>No findings</h2><p>What was checked:</p><ul class="checked">${items.join('')}</ul></section>`;
   }

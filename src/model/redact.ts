@@ -185,7 +185,8 @@ export function redactDeep<T>(value: T): T {
 
 function walk(v: unknown, key: string | undefined): unknown {
   if (typeof v === 'string') {
-    if (key !== undefined && v !== '' && (isSecretHeader(key) || isSecretName(key))) {
+    // a bare `code` key is our own vocabulary here (error and exit codes: `E_DETECTOR`); an OAuth code in a URL or form is caught by redactText
+    if (key !== undefined && v !== '' && key.toLowerCase() !== 'code' && (isSecretHeader(key) || isSecretName(key))) {
       if (/authorization/i.test(key)) {
         const scheme = AUTH_SCHEME.exec(v);
         if (scheme) return scheme[0] + REDACTED;

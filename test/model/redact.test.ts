@@ -255,3 +255,10 @@ describe('redactText: secrets by the shape of their value', () => {
     for (const s of ['GET /v1/items/5f3a9c2e7b1d4e8f9a0b1c2d3e4f5a6b HTTP/1.1', 'trace_id=4bf92f3577b34da6a3ce929d0e0e4736']) expect(redactText(s)).toBe(s);
   });
 });
+
+describe('redactResult keeps its own vocabulary', () => {
+  it('does not take an error code field for an OAuth code', () => {
+    expect(redactDeep({ detector_failures: [{ detector: 'x', code: 'E_DETECTOR', error: 'kaput' }] })).toEqual({ detector_failures: [{ detector: 'x', code: 'E_DETECTOR', error: 'kaput' }] });
+    expect(redactDeep({ url: '/cb?code=abc123&state=1' })).toEqual({ url: `/cb?code=${R}&state=1` });
+  });
+});

@@ -56,8 +56,8 @@ describe('a clean run says what it checked', () => {
   it('text: per input the stats of the result, and what a snaplen kept from view', () => {
     const out = renderText(cleanRun(), {});
     expect(out).toMatch(/^No findings\. Checked:$/m);
-    expect(out).toMatch(/capture\/ok\.pcap \(pcap\): 4 TCP connections, 9 HTTP exchanges, 1 TLS connection/);
-    expect(out).toMatch(/worker\.strace \(strace\): 3 threads, 297 syscalls/);
+    expect(out).toMatch(/capture\/ok\.pcap \(pcap\): 120 packets, 4 TCP connections, 9 HTTP exchanges, 1 TLS connection/);
+    expect(out).toMatch(/worker\.strace \(strace\): 300 lines, 3 threads, 297 syscalls/);
     expect(out).toMatch(/40 of 120 frames were cut by the snaplen/);
   });
 
