@@ -2,7 +2,7 @@
  * Opens an HTML report in chromium and prints what a reader's browser holds
  * after load: DOM elements, file size, time to load.
  *
- *   node dist/bench/html-dom.js report.html [screenshot.png]
+ *   node dist/bench/html-dom.js report.html [screenshot.png [css-selector-to-scroll-to]]
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 
 const file = process.argv[2];
 const shot = process.argv[3];
+const scrollTo = process.argv[4];
 if (!file) {
   process.stderr.write('usage: html-dom.js report.html [screenshot.png]\n');
   process.exit(2);
@@ -26,6 +27,7 @@ try {
   await page.goto(`file://${path.resolve(file)}`, { waitUntil: 'load' });
   const loadMs = performance.now() - t;
   const elements = await page.evaluate('document.getElementsByTagName("*").length') as number;
+  if (scrollTo) await page.locator(scrollTo).first().scrollIntoViewIfNeeded();
   if (shot) await page.screenshot({ path: shot, fullPage: false });
   process.stdout.write(JSON.stringify({ file, bytes: statSync(file).size, elements, loadMs: Math.round(loadMs), errors }) + '\n');
 } finally {

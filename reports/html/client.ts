@@ -83,7 +83,7 @@ details.group{margin:8px 0;border:1px solid var(--line);border-radius:6px}
 details.group>summary{padding:6px 10px;cursor:pointer;background:var(--bg)}
 table.groups td{font-size:13px}
 ul.checked li{margin:4px 0}
-svg.tl text.fl{font-size:10px;fill:#374151;pointer-events:none}
+svg.tl text.fl{font-size:10px;fill:#1f2937;pointer-events:none;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 p.facts{margin:6px 0;font-size:13px;line-height:1.7}
 p.facts{color:var(--mute)}
 p.facts b,p.facts abbr{font-weight:600;color:var(--ink)}
@@ -194,13 +194,19 @@ function render() {
     });
   }
   // finding labels: beside their bar when it is in view and the row has room
-  var ends = {};
+  var ends = {}, next = {}, rows = {};
+  // the next bar in each row at this zoom: a label right of its bar must end before it
+  flabels.forEach(function (t) {
+    var i = +t.getAttribute('data-f'), f = data.findings[i], r = t.getAttribute('data-r');
+    if (f && f.s != null) (rows[r] = rows[r] || []).push({ i: i, x: xOf(f.s) });
+  });
+  for (var r in rows) { rows[r].sort(function (p, q) { return p.x - q.x; }); rows[r].forEach(function (m, k) { next[m.i] = k + 1 < rows[r].length ? rows[r][k + 1].x : W; }); }
   flabels.forEach(function (t) {
     var f = data.findings[+t.getAttribute('data-f')], r = t.getAttribute('data-r');
     if (!f || f.s == null) return;
     var e = f.e != null ? f.e : f.s, x0 = xOf(f.s), x1 = Math.max(xOf(e), x0 + 2), w = t.textContent.length * ${LABEL_CHAR_W}, end = ends[r] == null ? -1e9 : ends[r];
     // right of the bar, or else left of it
-    var x = x1 + 3, fits = x1 >= 0 && x0 <= W && x >= end && x + w <= W;
+    var x = x1 + 3, fits = x1 >= 0 && x0 <= W && x >= end && x + w <= Math.min(W, next[+t.getAttribute('data-f')] - 2);
     if (!fits) { x = x0 - 3 - w; fits = x1 >= 0 && x0 <= W && x >= Math.max(end, 0); }
     if (fits) ends[r] = Math.max(x + w, x1) + 6;
     t.setAttribute('x', x);

@@ -58,6 +58,14 @@ export function panelSvg(layout: Layout, panel: Panel, result: RunResult, fmt: T
   if (panel.findingRows > 0) {
     // labels beside the finding bars, where there is room; the page script places them again on every zoom
     const rowEnd: number[] = [];
+    // the bar after each one in its row: a label right of its bar must end before it
+    const nextInRow = new Map<number, number>();
+    const byRow = new Map<number, typeof layout.findingMarks>();
+    for (const m of layout.findingMarks) byRow.set(m.row, [...(byRow.get(m.row) ?? []), m]);
+    for (const ms of byRow.values()) {
+      ms.sort((a, b) => a.x - b.x);
+      ms.forEach((m, i) => nextInRow.set(m.index, ms[i + 1]?.x ?? PLOT_W));
+    }
     for (const m of layout.findingMarks) {
       const text = findingLabel(result.findings[m.index]);
       const w = text.length * LABEL_CHAR_W;
@@ -65,7 +73,7 @@ export function panelSvg(layout: Layout, panel: Panel, result: RunResult, fmt: T
       const end = rowEnd[m.row] ?? -Infinity;
       // right of the bar, or else left of it
       let x = x1 + 3;
-      let fits = x >= end && x + w <= PLOT_W;
+      let fits = x >= end && x + w <= Math.min(PLOT_W, nextInRow.get(m.index)! - 2);
       if (!fits) {
         x = m.x - 3 - w;
         fits = x >= Math.max(end, 0);
