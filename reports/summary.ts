@@ -121,7 +121,7 @@ export function shortTime(t: number, fmt: TimeFormatter): string {
  * the analysis built; led by the records read.
  */
 export function inputChecked(i: InputInfo, lanes: Lane[] = []): string[] {
-  const stats = (i as InputInfo & { stats?: Record<string, number> }).stats ?? statsFromLanes(i, lanes);
+  const stats = i.stats ?? statsFromLanes(i, lanes);
   const out: string[] = [];
   if (stats) {
     for (const [k, v] of Object.entries(stats)) {
@@ -138,7 +138,7 @@ export function inputChecked(i: InputInfo, lanes: Lane[] = []): string[] {
 }
 
 /**
- * Until the pipeline counts `inputs[].stats`, the timeline's lanes say what
+ * When an input has no `inputs[].stats` (a result from an older run), the timeline's lanes say what
  * the analysis built from an input: its TCP connections, threads or curl
  * transfers, and the HTTP requests drawn on them.
  */
@@ -173,6 +173,7 @@ const STAT_LABELS: Record<string, [string, string]> = {
   signals: ['signal', 'signals'],
   stops: ['stop', 'stops'],
   failed_transfers: ['failed transfer', 'failed transfers'],
+  socket_failures: ['failed socket call', 'failed socket calls'],
 };
 
 function statLabel(key: string, n: number): string {
@@ -187,7 +188,7 @@ function statLabel(key: string, n: number): string {
  * was missing.
  */
 export function unseen(i: InputInfo): string | undefined {
-  const stats = (i as InputInfo & { stats?: Record<string, number> }).stats;
+  const stats = i.stats;
   const cutFrames = stats?.snaplen_cut_frames ?? stats?.frames_cut ?? numberIn(i.notes, /(\d[\d,]*) frames? cut by the snaplen/);
   const cutBytes = stats?.snaplen_cut_bytes ?? stats?.bytes_not_captured;
   if (!cutFrames && !cutBytes) return undefined;

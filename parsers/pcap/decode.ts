@@ -7,7 +7,7 @@
  * payload's view: one event, segment and frame object per decoder, refilled
  * for each frame — what `emit` gets is valid only during the call.
  */
-import type { CaptureEvent, Diagnostics, OtherFrame, TcpSegment } from '../../src/model/index.js';
+import type { CaptureEvent, Diagnostics, OtherFrame, TcpSegment, UdpDatagram } from '../../src/model/index.js';
 import { AddressCache } from './addr.js';
 import { WarnBudget } from './budget.js';
 import { Defragmenter } from './defrag.js';
@@ -76,6 +76,7 @@ const AF_INET6_DARWIN = 30;
 
 const IPPROTO_HOPOPTS = 0;
 const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
 const IPPROTO_ROUTING = 43;
 const IPPROTO_FRAGMENT = 44;
 const IPPROTO_AH = 51;
@@ -116,6 +117,8 @@ export class FrameDecoder implements RecordSink {
   private readonly tcpEvent: CaptureEvent = { kind: 'tcp', seg: this.seg };
   private readonly otherFrame: OtherFrame = { frame: 0, t: 0, what: '' };
   private readonly otherEvent: CaptureEvent = { kind: 'other', frame: this.otherFrame };
+  private readonly dgram: UdpDatagram = { frame: 0, t: 0, byteOffset: 0, ipVersion: 4, src: '', dst: '', srcPort: 0, dstPort: 0, payload: EMPTY, payloadLen: 0 };
+  private readonly udpEvent: CaptureEvent = { kind: 'udp', frame: this.otherFrame, dgram: this.dgram };
 
   constructor(
     private readonly emit: (e: CaptureEvent) => void,
@@ -326,6 +329,10 @@ export class FrameDecoder implements RecordSink {
   }
 
   private transport(proto: number, b: Uint8Array, o: number, avail: number, wire: number, ipVersion: 4 | 6, src: string, dst: string): void {
+    if (proto === IPPROTO_UDP && avail >= 8 && wire >= 8) {
+      this.udp(b, o, avail, wire, ipVersion, src, dst);
+      return;
+    }
     if (proto !== IPPROTO_TCP) {
       this.other(PROTO_NAMES[proto] ?? this.whatFor(0x30000, 'ip-proto-', proto));
       return;
@@ -360,6 +367,29 @@ export class FrameDecoder implements RecordSink {
     this.stats.tcp++;
     this.emit(this.tcpEvent);
     seg.clear(); // neither the buffer nor a view of it may outlive the call
+  }
+
+  /** A UDP datagram: counted among the other frames (what: 'udp'), and handed on with its payload. */
+  private udp(b: Uint8Array, o: number, avail: number, wire: number, ipVersion: 4 | 6, src: string, dst: string): void {
+    this.stats.other++;
+    const d = this.dgram;
+    const f = this.otherFrame;
+    f.frame = d.frame = this.frame;
+    f.t = d.t = this.t;
+    f.what = 'udp';
+    d.byteOffset = this.byteOffset;
+    d.ipVersion = ipVersion;
+    d.src = src;
+    d.dst = dst;
+    d.srcPort = (b[o] << 8) | b[o + 1];
+    d.dstPort = (b[o + 2] << 8) | b[o + 3];
+    const ulen = (b[o + 4] << 8) | b[o + 5];
+    // the UDP length, unless it disagrees with IP's (then IP's: what was on the wire)
+    const wireLen = ulen >= 8 && ulen <= wire ? ulen : wire;
+    d.payloadLen = wireLen - 8;
+    d.payload = sub(b, o + 8, Math.max(0, Math.min(avail, wireLen) - 8));
+    this.emit(this.udpEvent);
+    d.payload = EMPTY; // no view of the read buffer may outlive the call
   }
 
   private other(what: string): void {

@@ -7,6 +7,7 @@
  *
  * Everything from the trace is escaped (esc) — text and attributes alike.
  */
+import { resultForJson } from '../json.js';
 import { createHash } from 'node:crypto';
 import type { Finding, InputInfo, RunResult } from '../../src/model/index.js';
 import type { ReportOptions } from '../index.js';
@@ -116,6 +117,9 @@ export function renderHtml(result: RunResult, _opts: ReportOptions): string {
     '</main>',
     '<div id="fl-card" role="tooltip"></div>',
     `<script type="application/json" id="fl-data">${jsonForScript(data)}</script>`,
+    // The whole result, as --format json gives it, for tools that read a report file back
+    // (a data block: not run, so the CSP's script hashes do not concern it; '<' is escaped).
+    `<script type="application/json" id="faultline-result">${jsonForScript(resultForJson(result))}</script>`,
   ].join('\n');
 
   return [

@@ -79,6 +79,11 @@ mv trace-hex.tmp trace-hex.txt
 # 6. Connection refused (exit 7), -v.
 "${CLEAN[@]}" curl -v "http://127.0.0.1:$CLOSED/health" >/dev/null 2>refused-verbose.txt || true
 
+# 6b. The same refused transfer seen twice at once: -v on stderr and %{json} on stdout (one
+# incident folder: faultline must report one finding citing both views).
+mkdir -p refused-both
+"${CLEAN[@]}" curl -v -w '%{json}\n' -o /dev/null "http://127.0.0.1:$CLOSED/health" >refused-both/curl.json 2>refused-both/verbose.txt || true
+
 # 7. A PHP application's error log of several curl failures (PHP's own timestamps).
 if php -m 2>/dev/null | grep -qx curl; then
   cat >app.php <<'PHP'
@@ -111,4 +116,5 @@ fi
 for f in writeout-blocks.txt loop.csv json-multi.jsonl trace-hex.txt verbose-tracetime-reuse.txt refused-verbose.txt php-errors.log; do
   [[ -f $f ]] && cp "$f" "$OUT/$f"
 done
+mkdir -p "$OUT/refused-both" && cp refused-both/* "$OUT/refused-both/"
 echo "samples written to $OUT" >&2

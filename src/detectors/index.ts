@@ -1,6 +1,10 @@
 /** The registry: every detector, in the order `faultline detectors` lists them. */
-import { curlError } from './curl-error.js';
+import { curlErrorBesides } from './curl-error.js';
+import { connectFailed } from './connect-failed/index.js';
 import { curlError56 } from './curl-error-56/index.js';
+import { dnsFailed } from './dns-failed/index.js';
+import { httpViolation } from './http-violation.js';
+import { proxyRefused } from './proxy-refused.js';
 import { emptyReply } from './empty-reply/index.js';
 import { expect100Continue } from './expect-100-continue/index.js';
 import { incompleteInCapture } from './incomplete-in-capture.js';
@@ -11,13 +15,26 @@ import type { Detector } from './types.js';
 
 export type { Detector, DetectorPart } from './types.js';
 
-export const DETECTORS: readonly Detector[] = [
+const SPECIFIC: readonly Detector[] = [
   sigcontNoRestart,
   processStopped,
   curlError56,
   expect100Continue,
   truncatedResponse,
   emptyReply,
+  connectFailed,
+  dnsFailed,
+  proxyRefused,
+  httpViolation,
   incompleteInCapture,
-  curlError,
 ];
+
+/** curl's other failures: every exit code the detectors above do not claim. */
+export const curlError: Detector = curlErrorBesides(SPECIFIC);
+
+export const DETECTORS: readonly Detector[] = [...SPECIFIC, curlError];
+
+/** The curl exit codes a registry's detectors claim (the catch-all reports the rest). */
+export function claimedCurlExitCodes(registry: readonly Detector[]): ReadonlySet<number> {
+  return new Set(registry.flatMap((d) => d.claimsCurlExitCodes ?? []));
+}

@@ -10,6 +10,12 @@ export interface Detector {
   id: string;
   /** one line: what it finds */
   description: string;
+  /**
+   * curl exit codes this detector reports in full (curl-error-56: 56). The catch-all
+   * `curl-error` reports every other failure: its codes are the complement of these claims,
+   * over the whole registry in use, so adding a detector never needs a list edited elsewhere.
+   */
+  claimsCurlExitCodes?: readonly number[];
   detect(run: RunModel): FindingDraft[];
 }
 

@@ -56,7 +56,29 @@ export interface OtherFrame {
   what: string;
 }
 
-export type CaptureEvent = { kind: 'tcp'; seg: TcpSegment } | { kind: 'other'; frame: OtherFrame };
+/**
+ * One UDP datagram. Like TcpSegment, refilled by the parser for the next
+ * frame: valid only during the emit callback — copy what you keep.
+ */
+export interface UdpDatagram {
+  frame: number;
+  t: number;
+  byteOffset: number;
+  ipVersion: 4 | 6;
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  /** captured payload (shorter than payloadLen when a snaplen cut it) */
+  payload: Uint8Array;
+  payloadLen: number;
+}
+
+/**
+ * What the capture parser emits per frame. A UDP frame also carries `frame`
+ * (what: 'udp'), so a reader that only counts non-TCP frames reads it as before.
+ */
+export type CaptureEvent = { kind: 'tcp'; seg: TcpSegment } | { kind: 'other'; frame: OtherFrame } | { kind: 'udp'; frame: OtherFrame; dgram: UdpDatagram };
 
 /** Zeek's conn_state vocabulary, as far as we use it. */
 export type ConnState =
@@ -74,7 +96,7 @@ export type ConnState =
 export type Side = 'orig' | 'resp';
 
 /** What a connection carried, recognised by content (never by port). */
-export type AppProtocol = 'http' | 'tls' | 'http2' | 'unknown';
+export type AppProtocol = 'http' | 'tls' | 'http2' | 'dns' | 'unknown';
 
 export interface HostPort {
   ip: string;
@@ -161,8 +183,27 @@ export type BodyFraming = 'content-length' | 'chunked' | 'close' | 'none';
  * - rst: a RST cut it
  * - capture-end: the capture stops while the exchange is open
  * - gap: bytes missing from the capture (loss, snaplen) made its end unknowable
+ * - violation: the bytes are all there but break HTTP/1.x (see `HttpExchange.violation`):
+ *   the peer's fault, not the capture's
  */
-export type ExchangeEnd = 'complete' | 'fin' | 'rst' | 'capture-end' | 'gap';
+export type ExchangeEnd = 'complete' | 'fin' | 'rst' | 'capture-end' | 'gap' | 'violation';
+
+/** Where a message broke HTTP/1.x: a protocol violation by a peer, never capture loss. */
+export interface HttpViolation {
+  /** whose message: orig (the client's request) or resp (the server's response) */
+  side: Side;
+  /** what was wrong, e.g. `bad chunk size line "zz"` */
+  what: string;
+  /** 0-based offset in that side's byte stream where the offending message or line begins */
+  streamOffset: number;
+  /** the frame holding the offending bytes */
+  at: FrameRef;
+  /**
+   * true: reading stopped there (the exchange ends `violation`); false: read
+   * on the way RFC 9112 says (e.g. a response body run to the close)
+   */
+  fatal: boolean;
+}
 
 export interface HttpBody {
   framing: BodyFraming;
@@ -231,6 +272,20 @@ export interface HttpExchange {
   /** the FIN/RST that ended it, or the frame where the capture ended */
   endAt?: FrameRef;
   endSide?: Side;
+  /** the first protocol violation in this exchange's messages */
+  violation?: HttpViolation;
+}
+
+/** After a CONNECT answered 2xx (or a 101): the connection carries a tunnel, not HTTP. */
+export interface TunnelFacts {
+  /** the CONNECT target (`host:port`); empty after a 101 */
+  target: string;
+  /** the end of the 2xx (or 101) response's headers: the tunnel starts after it */
+  at: FrameRef;
+  /** what the tunnel carried: TLS records (then `TcpConnection.tls` holds their facts), or bytes only */
+  protocol: 'tls' | 'opaque';
+  origBytes: number;
+  respBytes: number;
 }
 
 export interface TcpConnection {
@@ -250,6 +305,10 @@ export interface TcpConnection {
   /** Zeek-like: S syn, H syn-ack, A pure ack, D data, F fin, R rst, T retransmission, G gap, ^ roles flipped; upper case orig, lower resp */
   history: string;
   syn?: FrameRef;
+  /** SYNs the originator sent (more than one: retransmitted, unanswered) */
+  synAttempts?: number;
+  /** the last SYN sent (a retransmission when synAttempts > 1) */
+  lastSyn?: FrameRef;
   synAck?: FrameRef;
   /** the orig's ACK completing the three-way handshake */
   established?: FrameRef;
@@ -270,6 +329,8 @@ export interface TcpConnection {
   closedBy?: CloseFact;
   protocol: AppProtocol;
   tls?: TlsFacts;
+  /** set when a CONNECT (or an Upgrade) turned the connection into a tunnel */
+  tunnel?: TunnelFacts;
   exchanges: HttpExchange[];
   /**
    * complete, whole exchanges with a request and a final response, no Expect
@@ -281,6 +342,8 @@ export interface TcpConnection {
 /** The analysed model of one capture; filled by src/analysis/tcp. */
 export interface CaptureModel {
   kind: 'capture';
+  /** what was seen, counted in finish() (InputStats) */
+  stats?: Record<string, number>;
   connections: TcpConnection[];
   lanes: Lane[];
   /** frames by what they were, e.g. { tcp: 1200, udp: 3, 'linktype-147': 2 } */
@@ -292,4 +355,92 @@ export interface CaptureModel {
    * plain) beyond the first few thousand: summed, not kept, and not drawn
    */
   summarized?: { connections: number; exchanges: number; origBytes: number; respBytes: number };
+  /**
+   * connections that were not quiet but beyond MAX_KEPT_CONNECTIONS: counted by
+   * conn_state, not kept (their attempts still count in `clients`)
+   */
+  notKept?: Partial<Record<ConnState, number>>;
+  /** DNS queries and their answers, over UDP and TCP */
+  dns?: DnsFacts;
+  /**
+   * Per client (the address that opened connections or sent queries): the
+   * destinations it tried and the names it looked up. Plain data for reports:
+   * "this client never reached reviews:9080" shows here even when no detector fires.
+   */
+  clients?: ClientActivity[];
+}
+
+/** DNS rcodes by name (RFC 1035 §4.1.1, RFC 6895) */
+export type DnsRcodeName = 'NOERROR' | 'FORMERR' | 'SERVFAIL' | 'NXDOMAIN' | 'NOTIMP' | 'REFUSED' | string;
+
+export interface DnsQuery {
+  transport: 'udp' | 'tcp';
+  client: HostPort;
+  server: HostPort;
+  id: number;
+  /** the question name, lower case, without the trailing dot */
+  name: string;
+  /** A, AAAA, MX, … or TYPE<n> */
+  type: string;
+  /** the first time it was sent */
+  at: FrameRef;
+  /** times sent (the same id and question again: a retransmission) */
+  attempts: number;
+  answer?: {
+    at: FrameRef;
+    rcode: number;
+    rcodeName: DnsRcodeName;
+    /** answer records */
+    answers: number;
+    /** A/AAAA addresses in the answer, first few */
+    addresses: string[];
+    /** seconds from the first query */
+    rtt: number;
+  };
+}
+
+export interface DnsFacts {
+  /** kept queries, in order of first sending: every failing or unanswered one, healthy ones up to a cap */
+  queries: DnsQuery[];
+  /** answered NOERROR queries beyond the cap: counted only */
+  answeredNotKept: number;
+  /** answers that matched no query seen (the capture started late, or a query was lost) */
+  unmatchedAnswers: number;
+}
+
+/** How one destination went for one client, summed over attempts. */
+export interface DestinationTried {
+  protocol: 'tcp' | 'udp';
+  ip: string;
+  port: number;
+  /** connections opened (SYNs to it, or flows) */
+  attempts: number;
+  /** handshake completed */
+  connected: number;
+  /** SYN answered by RST */
+  refused: number;
+  /** SYNs never answered */
+  unanswered: number;
+  /** one word for the reader: connected (every attempt), refused, unanswered, partly (some of each) */
+  outcome: 'connected' | 'refused' | 'unanswered' | 'partly' | 'unknown';
+  firstT: number;
+  lastT: number;
+}
+
+export interface NameLookedUp {
+  name: string;
+  /** query types asked, e.g. ['A', 'AAAA'] */
+  types: string[];
+  queries: number;
+  /** answered (NOERROR with records, or NODATA), NXDOMAIN, SERVFAIL, …, or no-answer */
+  outcome: string;
+  addresses: string[];
+}
+
+export interface ClientActivity {
+  ip: string;
+  destinations: DestinationTried[];
+  lookups: NameLookedUp[];
+  /** destinations or names beyond the per-client cap: counted only */
+  more?: number;
 }

@@ -176,6 +176,8 @@ export interface CurlTransfer {
 
 export interface CurlModel {
   kind: 'curl';
+  /** what was seen, counted in finish() (InputStats) */
+  stats?: Record<string, number>;
   transfers: CurlTransfer[];
   lanes: Lane[];
   /** transfers not kept (successful ones beyond the cap; failures are always kept up to a larger cap) */

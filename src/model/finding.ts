@@ -9,6 +9,10 @@ export interface Subject {
   connection?: string;
   url?: string;
   syscall?: string;
+  /** a destination as `ip:port` (`[v6]:port`) or a unix socket path: what connect-failed is about */
+  address?: string;
+  /** a DNS name looked up: what dns-failed is about */
+  name?: string;
 }
 
 export interface Evidence {
@@ -41,6 +45,14 @@ export interface JoinFacts {
   status?: number;
   /** response body bytes received before the failure */
   bytesReceived?: number;
+  /**
+   * curl's own error message, as printed (`Failed to connect to 127.0.0.1 port 9 after 0 ms: …`):
+   * two curl views of one transfer (-v and %{json} of the same command) print it alike, ports
+   * and milliseconds included
+   */
+  curlError?: string;
+  /** curl's exit code, when the view knows it */
+  curlExit?: number;
   /** the moment of the event (reset, error) in the input's own clock */
   t?: number | null;
 }
@@ -56,8 +68,6 @@ export interface CorrelationDetails {
   joined_on: string[];
   /** seconds between the earliest and latest view on the run's clock */
   time_spread_s?: number;
-  /** the views' times differ by about a whole number of hours or quarter-hours: a time zone or clock mistake, most likely */
-  clock_suspect?: string;
 }
 
 /** One other input's view of a joined finding: its input, its title, its own details. */
@@ -68,6 +78,8 @@ export interface JoinedDetails {
   other_views?: OtherView[];
   /** a Wireshark display filter that opens the capture at this event */
   wireshark_filter?: string;
+  /** another input sees this connection or request a whole number of quarter-hours away: a time zone or clock mistake, most likely, and the flag that fixes it */
+  clock_suspect?: string;
 }
 
 /** A finding's details: its detector's type (snake_case keys), plus what joining added. */

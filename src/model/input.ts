@@ -13,6 +13,14 @@ export type InputFormat =
   | 'app-log'
   | 'unknown';
 
+/**
+ * What an analysis saw in one input, counted (caps apply to what is kept, not to these):
+ * captures: packets, connections, http_exchanges, tls_connections; strace: processes,
+ * threads, syscalls, stops, socket_failures; curl output and logs: curl_transfers,
+ * failed_transfers. A clean run says with them what it checked.
+ */
+export type InputStats = Record<string, number>;
+
 export type InputStatus = 'read' | 'partial' | 'skipped' | 'error';
 
 /** One input as the JSON report lists it (shape fixed by findings.schema.json). */
@@ -26,6 +34,8 @@ export interface InputInfo {
   error_code?: ErrorCode;
   /** bytes read (after decompression) */
   bytes?: number;
+  /** what the analysis saw (see InputStats) */
+  stats?: InputStats;
   /** size of the source as stored (before decompression), when known */
   size?: number;
   /** sha256 (hex) of the source's bytes as stored (before decompression), computed while reading; absent when reading stopped before the end */

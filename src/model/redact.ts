@@ -92,6 +92,9 @@ const SECRET_SHAPES: RegExp[] = [
   /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----[^]*?(?:-----END (?:[A-Z]+ )?PRIVATE KEY-----|$)/g,
 ];
 
+/** One cheap test before the shapes: every one of them starts with one of these. */
+const SHAPE_HINT = /eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|_live_|_test_|AIza|-----BEGIN/;
+
 function redactShapes(s: string): string {
   for (const re of SECRET_SHAPES) {
     re.lastIndex = 0;
@@ -163,7 +166,10 @@ const JSON_PAIR = /(\\?")([A-Za-z0-9_.-]+)\1(\s*:\s*)(\\?")((?:[^"\\]|\\(?!"))*)
 /** Redact the secrets in one piece of text. */
 export function redactText(s: string): string {
   if (s.length === 0) return s;
-  let r = redactShapes(redactHeaders(s));
+  const shaped = SHAPE_HINT.test(s) ? redactShapes(s) : s;
+  // Every rule below needs a ':' (a header, a JSON pair, user:pass@) or a '=' (a parameter).
+  if (shaped.indexOf(':') < 0 && shaped.indexOf('=') < 0) return shaped;
+  let r = redactHeaders(shaped);
   r = r.replace(USERINFO, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}@`));
   r = r.replace(PARAM, (all, pre: string, name: string, value: string) =>
     value !== '' && value !== REDACTED && isSecretName(name) ? `${pre}${name}=${REDACTED}` : all,
@@ -179,11 +185,11 @@ export function redactText(s: string): string {
  * under a key that is itself a secret header or name (`details.headers.Cookie`,
  * `{password: "…"}`) is redacted whole.
  */
-export function redactDeep<T>(value: T): T {
-  return walk(value, undefined) as T;
+export function redactDeep<T>(value: T, memo?: Map<string, string>): T {
+  return walk(value, undefined, memo) as T;
 }
 
-function walk(v: unknown, key: string | undefined): unknown {
+function walk(v: unknown, key: string | undefined, memo: Map<string, string> | undefined): unknown {
   if (typeof v === 'string') {
     // a bare `code` key is our own vocabulary here (error and exit codes: `E_DETECTOR`); an OAuth code in a URL or form is caught by redactText
     if (key !== undefined && v !== '' && key.toLowerCase() !== 'code' && (isSecretHeader(key) || isSecretName(key))) {
@@ -193,16 +199,20 @@ function walk(v: unknown, key: string | undefined): unknown {
       }
       return REDACTED;
     }
-    return redactText(v);
+    if (!memo || v.length < MEMO_MIN) return redactText(v);
+    let r = memo.get(v);
+    if (r === undefined) memo.set(v, (r = redactText(v)));
+    return r;
   }
-  if (Array.isArray(v)) return v.map((x) => walk(x, undefined));
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = walk(x, k);
-    return out;
-  }
-  return v;
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => walk(x, undefined, memo));
+  const out: Record<string, unknown> = {};
+  for (const k in v) if (Object.hasOwn(v, k)) out[k] = walk((v as Record<string, unknown>)[k], k, memo);
+  return out;
 }
+
+/** Texts this long (explanations, evidence lines) repeat across findings: worth remembering once redacted. */
+const MEMO_MIN = 48;
 
 /**
  * The result with every secret redacted, everywhere: finding titles, evidence
@@ -212,15 +222,18 @@ function walk(v: unknown, key: string | undefined): unknown {
  * lane ids, the keys of `clocks`), so references between them still match.
  */
 export function redactResult(result: RunResult): RunResult {
+  // Many findings repeat the same texts (explanations, curl's wording, paths): redact each once.
+  // The memo lives in this call only.
+  const memo = new Map<string, string>();
   const clocks: RunResult['clocks'] = {};
-  for (const [path, placement] of Object.entries(result.clocks)) clocks[redactText(path)] = redactDeep(placement);
+  for (const [path, placement] of Object.entries(result.clocks)) clocks[redactText(path)] = redactDeep(placement, memo);
   return {
     ...result,
-    inputs: redactDeep(result.inputs),
-    findings: redactDeep(result.findings),
-    detector_failures: redactDeep(result.detector_failures),
+    inputs: redactDeep(result.inputs, memo),
+    findings: redactDeep(result.findings, memo),
+    detector_failures: redactDeep(result.detector_failures, memo),
     clocks,
-    lanes: redactDeep(result.lanes),
+    lanes: redactDeep(result.lanes, memo),
     assumptions: { ...result.assumptions },
     redacted: true,
   };

@@ -28,6 +28,8 @@ export interface RunResult {
   lanes: Lane[];
   /** what the run assumed: time zone for time-of-day inputs, date, join window */
   assumptions: { timezone: string; date?: string; join_window: number };
+  /** problems of the run as a whole (inputs whose clocks disagree by a time zone …), one line each */
+  warnings?: string[];
   /** true when secrets were redacted (the default) */
   redacted: boolean;
   /** severity filter applied to `findings`, if any */

@@ -17,6 +17,8 @@ export interface AnalysedInput {
 export interface RunOptions {
   /** seconds: findings of one detector in different inputs closer than this may be the same event */
   joinWindow: number;
+  /** curl exit codes the registry's detectors claim (see Detector.claimsCurlExitCodes); set by the pipeline */
+  claimedCurlExitCodes?: ReadonlySet<number>;
 }
 
 /** Everything detectors read: one run = one incident, all inputs analysed together. */

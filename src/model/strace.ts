@@ -117,6 +117,8 @@ export interface SocketInfo {
  */
 export interface StraceModel {
   kind: 'strace';
+  /** what was seen, counted in finish() (InputStats) */
+  stats?: Record<string, number>;
   threads: ThreadSummary[];
   /** every stop→continue (or stop without continue) of a thread */
   stops: StopEpisode[];

@@ -24,6 +24,8 @@ export interface PlacedDraft {
   format?: InputFormat;
   /** its input's content digest: finding ids hash this, not the path's spelling */
   digest?: string;
+  /** set when the same connection or request is seen in another input a whole number of quarter-hours away */
+  clockNote?: string;
 }
 
 export interface MergedGroup {
@@ -106,6 +108,13 @@ export function compareJoin(a: PlacedDraft, b: PlacedDraft, window: number): Com
     facts.push(`${ja.bytesReceived} bytes received`);
     requestFact = true;
   }
+  if (ja.curlExit !== undefined && jb.curlExit !== undefined && ja.curlExit !== jb.curlExit) return { disagree: 'curl exit code differs', facts, strong };
+  // The same message with its own numbers in it (a port, milliseconds, byte counts) is one transfer
+  // told twice: curl -v on stderr and %{json} or -w on stdout of one command.
+  if (ja.curlError && jb.curlError && ja.curlError === jb.curlError && /\d/.test(ja.curlError)) {
+    facts.push(`curl's message "${ja.curlError}"`);
+    strong = true;
+  }
   if (endpointFact && requestFact) strong = true;
 
   let timeDelta: number | undefined;
@@ -122,13 +131,37 @@ export function compareJoin(a: PlacedDraft, b: PlacedDraft, window: number): Com
   return { facts, strong, timeDelta };
 }
 
-/** Groups the drafts of one detector; drafts of one input are never joined with each other. */
-export function mergeDrafts(drafts: PlacedDraft[], window: number): MergedGroup[] {
-  const groups: MergedGroup[] = [];
+/** Counts the pairwise comparisons a merge made (tests hold correlation to O(N) with it). */
+export interface MergeStats {
+  comparisons: number;
+}
+
+/**
+ * Groups the drafts of one detector; drafts of one input are never joined with each other.
+ *
+ * Scale: drafts are indexed by the facts a join needs (client end, server end, host, request,
+ * status, bytes) and by a time bucket one join window (plus a second, for whole-second stamps)
+ * wide. A draft is compared only with the groups of drafts sharing one of its facts in its own
+ * or a neighbouring bucket: every join rests on at least one shared fact, and two timed views
+ * further apart than the window never join. A run with one input joins nothing at all.
+ */
+export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: MergeStats): MergedGroup[] {
+  if (new Set(drafts.map((d) => d.draft.input)).size < 2) {
+    return drafts.map((d) => ({ members: [d], joinedOn: [], timeSpread: undefined }));
+  }
+  const compare = (a: PlacedDraft, b: PlacedDraft, w: number): Comparison => {
+    if (stats) stats.comparisons++;
+    return compareJoin(a, b, w);
+  };
+  const index = new JoinIndex(window);
+  const groupOf = new Map<PlacedDraft, MergedGroup>();
+  const groups = new Set<MergedGroup>();
   const ordered = [...drafts].sort((x, y) => x.inputIndex - y.inputIndex || (x.start ?? Infinity) - (y.start ?? Infinity));
   for (const d of ordered) {
     let best: { g: MergedGroup; facts: string[]; delta: number } | undefined;
-    for (const g of groups) {
+    const candidates = new Set<MergedGroup>();
+    for (const n of index.near(d)) candidates.add(groupOf.get(n)!);
+    for (const g of candidates) {
       if (g.members.some((m) => m.draft.input === d.draft.input)) continue;
       // Nothing may disagree with any member, and at least one member must be joined on strong facts:
       // a curl -v view without times or ports joins the capture on the request, not the strace view.
@@ -137,7 +170,7 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number): MergedGroup[
       const facts = new Set<string>();
       let delta = 0;
       for (const m of g.members) {
-        const c = compareJoin(m, d, window);
+        const c = compare(m, d, window);
         if (c.disagree) {
           ok = false;
           break;
@@ -151,39 +184,147 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number): MergedGroup[
         best = { g, facts: [...facts], delta };
       }
     }
+    let g: MergedGroup;
     if (best) {
-      best.g.members.push(d);
-      for (const f of best.facts) if (!best.g.joinedOn.includes(f)) best.g.joinedOn.push(f);
-    } else groups.push({ members: [d], joinedOn: [] });
+      g = best.g;
+      g.members.push(d);
+      for (const f of best.facts) if (!g.joinedOn.includes(f)) g.joinedOn.push(f);
+    } else {
+      g = { members: [d], joinedOn: [] };
+      groups.add(g);
+    }
+    groupOf.set(d, g);
+    index.add(d);
   }
   // A view can link two groups that met it in the other order (curl -v knows the request but no
-  // port; the capture of a TLS call knows the ports but no request; curl -w knows both).
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let i = 0; i < groups.length && !changed; i++) {
-      for (let j = i + 1; j < groups.length && !changed; j++) {
-        const facts = joinGroups(groups[i], groups[j], window);
-        if (!facts) continue;
-        groups[i].members.push(...groups[j].members);
-        for (const f of facts) if (!groups[i].joinedOn.includes(f)) groups[i].joinedOn.push(f);
-        groups.splice(j, 1);
-        changed = true;
-      }
+  // port; the capture of a TLS call knows the ports but no request; curl -w knows both). Only
+  // groups sharing a fact in a neighbouring bucket are tried; a merged group is tried again.
+  const position = new Map(ordered.map((d, i) => [d, i]));
+  const order = (g: MergedGroup) => position.get(g.members[0])!;
+  const work = [...groups];
+  for (let w = 0; w < work.length; w++) {
+    const g = work[w];
+    if (!groups.has(g)) continue;
+    const near = new Set<MergedGroup>();
+    for (const m of g.members) for (const n of index.near(m)) near.add(groupOf.get(n)!);
+    near.delete(g);
+    for (const h of [...near].sort((a, b) => order(a) - order(b))) {
+      const facts = joinGroups(g, h, window, compare);
+      if (!facts) continue;
+      const [keep, gone] = order(g) <= order(h) ? [g, h] : [h, g];
+      keep.members.push(...gone.members);
+      for (const m of gone.members) groupOf.set(m, keep);
+      for (const f of facts) if (!keep.joinedOn.includes(f)) keep.joinedOn.push(f);
+      groups.delete(gone);
+      work.push(keep);
+      break;
     }
   }
-  for (const g of groups) g.timeSpread = spread(g);
-  return joinFactless(groups);
+  const out = [...groups].sort((a, b) => order(a) - order(b));
+  for (const g of out) g.timeSpread = spread(g);
+  return joinFactless(out);
+}
+
+/**
+ * Drafts by join fact, time bucket and class. Untimed drafts sit in bucket `none`, which meets
+ * every bucket of the same fact. The class (has a client end, has a request) keeps broad facts
+ * cheap: two views that both name their client end join only through that end (a different one
+ * disagrees), and two that both name the request only through it, so one busy server's many
+ * connections are never compared with each other through the server's address.
+ */
+class JoinIndex {
+  private readonly byKey = new Map<string, Map<number | 'none', PlacedDraft[][]>>();
+  /** each draft's keys and class, worked out once (URL parsing is not free) */
+  private readonly facts = new Map<PlacedDraft, { keys: string[]; cls: number }>();
+  /** wide enough that two timed drafts within the window (whole seconds as intervals) are in neighbouring buckets */
+  private readonly width: number;
+  constructor(window: number) {
+    this.width = Number.isFinite(window) ? window + 1 : Infinity;
+  }
+
+  private factsOf(d: PlacedDraft): { keys: string[]; cls: number } {
+    let f = this.facts.get(d);
+    if (!f) this.facts.set(d, (f = { keys: joinKeys(d), cls: classOf(d) }));
+    return f;
+  }
+
+  add(d: PlacedDraft): void {
+    const b = this.bucket(d);
+    const { keys, cls } = this.factsOf(d);
+    for (const k of keys) {
+      let buckets = this.byKey.get(k);
+      if (!buckets) this.byKey.set(k, (buckets = new Map()));
+      let lists = buckets.get(b);
+      if (!lists) buckets.set(b, (lists = [[], [], [], []]));
+      lists[cls].push(d);
+    }
+  }
+
+  /** Drafts that could join `d`: sharing a fact it could join on, at a time that could be within the window. */
+  near(d: PlacedDraft): Set<PlacedDraft> {
+    const out = new Set<PlacedDraft>();
+    const b = this.bucket(d);
+    const { keys, cls } = this.factsOf(d);
+    for (const k of keys) {
+      const buckets = this.byKey.get(k);
+      if (!buckets) continue;
+      const kind = k.slice(0, k.indexOf(' '));
+      const take = (lists: PlacedDraft[][] | undefined) => {
+        if (!lists) return;
+        for (let c = 0; c < 4; c++) {
+          if (kind !== 'c' && cls & c & HAS_CLIENT) continue;
+          if (kind !== 'c' && kind !== 'r' && cls & c & HAS_REQUEST) continue;
+          for (const x of lists[c]) if (x !== d) out.add(x);
+        }
+      };
+      if (b === 'none') for (const lists of buckets.values()) take(lists);
+      else {
+        take(buckets.get('none'));
+        take(buckets.get(b - 1));
+        take(buckets.get(b));
+        take(buckets.get(b + 1));
+      }
+    }
+    return out;
+  }
+
+  private bucket(d: PlacedDraft): number | 'none' {
+    if (d.t === null) return 'none';
+    return Number.isFinite(this.width) ? Math.floor(d.t / this.width) : 0;
+  }
+}
+
+const HAS_CLIENT = 2;
+const HAS_REQUEST = 1;
+
+function classOf(d: PlacedDraft): number {
+  const j = d.draft.join ?? {};
+  return (j.client ? HAS_CLIENT : 0) | (requestTarget(j.url) !== undefined ? HAS_REQUEST : 0);
+}
+
+/** The facts a strong join can rest on; two drafts that share none of them never join. */
+function joinKeys(d: PlacedDraft): string[] {
+  const j = d.draft.join ?? {};
+  const keys: string[] = [];
+  if (j.client) keys.push(`c ${fmt(normEndpoint(j.client))}`);
+  if (j.server) keys.push(`s ${fmt(normEndpoint(j.server))}`);
+  if (j.host) keys.push(`h ${normHost(j.host)}`);
+  const target = requestTarget(j.url);
+  if (target !== undefined) keys.push(`r ${target}`);
+  if (j.status !== undefined) keys.push(`st ${j.status}`);
+  if (j.bytesReceived !== undefined) keys.push(`b ${j.bytesReceived}`);
+  return keys;
 }
 
 /** Facts joining two groups, or undefined: disjoint inputs, no disagreement, one strong pair at least. */
-function joinGroups(a: MergedGroup, b: MergedGroup, window: number): string[] | undefined {
+function joinGroups(a: MergedGroup, b: MergedGroup, window: number, compare = compareJoin): string[] | undefined {
   const inputs = new Set(a.members.map((m) => m.draft.input));
   if (b.members.some((m) => inputs.has(m.draft.input))) return undefined;
   const facts = new Set<string>();
   let strong = false;
   for (const x of a.members) {
     for (const y of b.members) {
-      const c = compareJoin(x, y, window);
+      const c = compare(x, y, window);
       if (c.disagree) return undefined;
       if (c.strong) {
         strong = true;
@@ -192,6 +333,61 @@ function joinGroups(a: MergedGroup, b: MergedGroup, window: number): string[] | 
     }
   }
   return strong ? [...facts] : undefined;
+}
+
+const QUARTER_HOUR = 900; /* s: every time zone offset in use is a multiple of it */
+
+/**
+ * Clock mistakes that look like time zones: the same connection (both ends) or the same
+ * request (host and target) seen in two inputs at times a whole number of quarter-hours
+ * apart (within the join window). Such views never join (their times disagree), so say so:
+ * a note on each draft and one warning per pair of inputs, with the flag that fixes it.
+ * Linear: drafts are grouped by what they name; only drafts naming the same thing meet.
+ */
+export function clockSuspects(placed: PlacedDraft[], window: number, timeOfDay: ReadonlySet<string>): string[] {
+  const byKey = new Map<string, PlacedDraft[]>();
+  for (const p of placed) {
+    const j = p.draft.join;
+    if (!j || p.t === null || !p.absolute) continue;
+    const keys: string[] = [];
+    if (j.client && j.server) keys.push(`conn ${fmt(normEndpoint(j.client))} ${fmt(normEndpoint(j.server))}`);
+    const target = requestTarget(j.url);
+    if (j.host && target !== undefined) keys.push(`req ${normHost(j.host)} ${target}`);
+    for (const k of keys) {
+      const list = byKey.get(k);
+      if (list) list.push(p);
+      else byKey.set(k, [p]);
+    }
+  }
+  const warnings = new Map<string, string>();
+  const tolerance = Math.max(window, 1);
+  for (const [key, list] of byKey) {
+    if (list.length > 50) continue; // one connection or request, not a busy key: nothing to learn
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const [a, b] = [list[i], list[j]];
+        if (a.draft.input === b.draft.input) continue;
+        const delta = b.t! - a.t!;
+        const quarters = Math.round(delta / QUARTER_HOUR);
+        if (quarters === 0 || Math.abs(delta - quarters * QUARTER_HOUR) > tolerance) continue;
+        // Correct the input placed by a time zone (time of day only); else the later one.
+        const aFix = timeOfDay.has(a.draft.input) && !timeOfDay.has(b.draft.input) ? true : timeOfDay.has(b.draft.input) ? false : delta < 0;
+        const [fix, ref] = aFix ? [a, b] : [b, a];
+        const shift = (aFix ? 1 : -1) * quarters * QUARTER_HOUR;
+        const what = key.startsWith('conn ') ? `the connection ${key.slice(5).replace(' ', '->')}` : `the request ${key.slice(4).replace(' ', '')}`;
+        const hours = Math.abs(quarters) / 4;
+        const note =
+          `${what} is seen in ${fix.draft.input} ${Math.abs(shift)} s (${hours} h) ${shift > 0 ? 'before' : 'after'} ${ref.draft.input}: ` +
+          `a time zone or clock mistake, most likely; if ${fix.draft.input} was written in another zone give --tz ${fix.draft.input}=ZONE, ` +
+          `or correct it with --clock-offset ${fix.draft.input}=${shift}`;
+        a.clockNote ??= note;
+        b.clockNote ??= note;
+        const pair = `${fix.draft.input}\u0000${ref.draft.input}\u0000${shift}`;
+        if (!warnings.has(pair)) warnings.set(pair, note);
+      }
+    }
+  }
+  return [...warnings.values()];
 }
 
 /**
@@ -231,6 +427,10 @@ function hasFacts(j: JoinFacts | undefined): boolean {
 function spread(g: MergedGroup): number | undefined {
   const ts = g.members.map((m) => m.t).filter((t): t is number => t !== null);
   return ts.length > 1 ? Math.max(...ts) - Math.min(...ts) : undefined;
+}
+
+function normEndpoint(e: Endpoint): Endpoint {
+  return { ip: normIp(e.ip), port: e.port };
 }
 
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {

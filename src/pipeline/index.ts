@@ -4,7 +4,7 @@
  * so batch and server uses can run many analyses in one process.
  */
 import { createHash } from 'node:crypto';
-import { DETECTORS, type Detector } from '../detectors/index.js';
+import { claimedCurlExitCodes, DETECTORS, type Detector } from '../detectors/index.js';
 import {
   FaultlineError,
   redactResult,
@@ -25,7 +25,7 @@ import {
   type Severity,
 } from '../model/index.js';
 import { placeClocks } from './clock.js';
-import { isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
+import { clockSuspects, isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
 import { cancelled, readInput } from './read.js';
 import { VERSION } from './version.js';
 
@@ -82,7 +82,7 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
   for (const a of analysed) if (placements[a.info.path]) a.placement = placements[a.info.path];
 
   const joinWindow = spec.join_window;
-  const run: RunModel = { inputs: analysed, options: { joinWindow } };
+  const run: RunModel = { inputs: analysed, options: { joinWindow, claimedCurlExitCodes: claimedCurlExitCodes(hooks.registry ?? DETECTORS) } };
   const selected = selectDetectors(spec.detectors ?? undefined, hooks.registry);
   const failures: DetectorFailure[] = [];
   const inputIndex = new Map(analysed.map((a, i) => [a.info.path, i]));
@@ -101,6 +101,8 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
   onEvent?.({ type: 'detectors-done', detectors: selected.length, failures: failures.length });
   check();
 
+  const timeOfDay = new Set(analysed.filter((a) => a.info.clock === 'time-of-day').map((a) => a.info.path));
+  const warnings = clockSuspects(placed, joinWindow, timeOfDay);
   let findings = buildFindings(placed, joinWindow);
   if (spec.min_severity) {
     const min = SEVERITY_RANK[spec.min_severity];
@@ -118,6 +120,7 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
     detector_failures: failures,
     clocks: placements,
     lanes,
+    ...(warnings.length ? { warnings } : {}),
     assumptions: { timezone: spec.timezone, date, join_window: joinWindow },
     redacted: spec.redact,
     min_severity: spec.min_severity ?? undefined,
@@ -188,7 +191,13 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
     b.finding.id = id;
   }
   const byKey = new Map<string, string[]>();
-  for (const b of built) for (const k of b.keys) byKey.set(k, [...(byKey.get(k) ?? []), b.finding.id]);
+  for (const b of built) {
+    for (const k of b.keys) {
+      const ids = byKey.get(k);
+      if (ids) ids.push(b.finding.id);
+      else byKey.set(k, [b.finding.id]);
+    }
+  }
   for (const b of built) {
     const rel = new Set<string>();
     for (const k of b.keys) for (const id of byKey.get(k) ?? []) if (id !== b.finding.id) rel.add(id);
@@ -214,6 +223,8 @@ function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
   const subject = { ...d.subject };
   for (const m of byInput) for (const [k, v] of Object.entries(m.draft.subject)) if ((subject as Record<string, unknown>)[k] === undefined) (subject as Record<string, unknown>)[k] = v;
   const details: FindingDetails = { ...d.details };
+  const clockNote = g.members.find((m) => m.clockNote)?.clockNote;
+  if (clockNote) details.clock_suspect = clockNote;
   if (g.members.length > 1) {
     details.correlation = {
       inputs: byInput.map((m) => m.draft.input),

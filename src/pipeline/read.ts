@@ -189,6 +189,7 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opene
       info.first_t = summary.firstT;
       info.last_t = summary.lastT;
       const model = analysis.finish(summary);
+      info.stats = model.stats;
       return { info: finishInfo(info, diag), model };
     };
     switch (choice.family) {

@@ -27,7 +27,7 @@
  * a decompression bomb costs a bounded amount of work. Members already handed to
  * `onMember` stay handed.
  */
-import { createReadStream } from 'node:fs';
+import { close as fsClose, createReadStream, fstatSync, open as fsOpen, read as fsRead } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
@@ -212,7 +212,7 @@ async function* walkTar(path: string, format: 'tar' | 'tar.gz', limits: ArchiveL
   };
   file.on('error', fail);
   if (format === 'tar.gz') {
-    const gunzip = createGunzip();
+    const gunzip = createGunzip({ chunkSize: 256 * 1024 }); // 16 KiB calls cost a thread-pool hop each (see open.ts)
     gunzip.on('error', fail);
     file.pipe(gunzip).pipe(extract);
   } else file.pipe(extract);
@@ -300,10 +300,24 @@ const S_IFDIR = 0o040000;
 
 async function* walkZip(path: string, limits: ArchiveLimits, only?: string): AsyncGenerator<Walked> {
   const budget = new Budget(path, limits);
+  // A plain descriptor (not a FileHandle): member streams read it by position, and it is closed once, here.
+  let fd: number;
+  let size: number;
+  try {
+    fd = await new Promise<number>((resolve, reject) => fsOpen(path, 'r', (err, d) => (err ? reject(err) : resolve(d))));
+    size = fstatSync(fd).size;
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  const closeFd = (): Promise<void> => new Promise((resolve) => fsClose(fd, () => resolve()));
+  const reader = new BlockCachedReader(fd, size);
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, z) =>
-      err ? reject(archiveError(path, err)) : resolve(z),
-    ),
+    yauzl.fromRandomAccessReader(reader, size, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, z) => {
+      if (err) {
+        void closeFd();
+        reject(archiveError(path, err));
+      } else resolve(z);
+    }),
   );
   let pendingError: Error | undefined;
   zip.on('error', (err: Error) => (pendingError = err));
@@ -341,15 +355,13 @@ async function* walkZip(path: string, limits: ArchiveLimits, only?: string): Asy
         throw archiveError(path, err);
       }
       if (!e) return;
+      // Looking for one member: the others are neither read nor counted (only it is inflated).
+      if (only !== undefined && e.fileName !== only) continue;
       budget.take(e.uncompressedSize);
       const mode = (e.externalFileAttributes >>> 16) & S_IFMT;
       const type: MemberType = e.fileName.endsWith('/') || mode === S_IFDIR ? 'directory' : mode === S_IFLNK ? 'symlink' : mode === 0 || mode === S_IFREG ? 'file' : 'other';
       if (type !== 'file') {
         yield { entry: { name: e.fileName, size: e.uncompressedSize, type, reason: skipReason(type) } };
-        continue;
-      }
-      if (only !== undefined && e.fileName !== only) {
-        yield { entry: { name: e.fileName, size: e.uncompressedSize, type }, stream: Readable.from([]) };
         continue;
       }
       const entry = e;
@@ -368,8 +380,63 @@ async function* walkZip(path: string, limits: ArchiveLimits, only?: string): Asy
     }
   } finally {
     zip.close();
+    await closeFd();
   }
 }
+
+/**
+ * yauzl's own file reader makes one small read per central-directory record: measured 113 ms
+ * per member opened alone in a 1,000-member zip on this machine. Small reads are served from
+ * one cached 1 MiB block instead; member data is streamed straight from the file.
+ */
+class BlockCachedReader extends yauzl.RandomAccessReader {
+  private block: { start: number; buf: Buffer } | undefined;
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+  ) {
+    super();
+  }
+  /** Positional reads of the shared descriptor (an fs.ReadStream would close it when yauzl destroys the stream). */
+  override _readStreamForRange(start: number, end: number): Readable {
+    const fd = this.fd;
+    return Readable.from(
+      (async function* () {
+        for (let pos = start; pos < end; ) {
+          const buf = Buffer.alloc(Math.min(1 << 20, end - pos));
+          const n = await new Promise<number>((resolve, reject) => fsRead(fd, buf, 0, buf.length, pos, (err, got) => (err ? reject(err) : resolve(got))));
+          if (n === 0) throw new Error('unexpected end of the zip file');
+          pos += n;
+          yield buf.subarray(0, n);
+        }
+      })(),
+      { objectMode: false },
+    );
+  }
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    if (length > ZIP_BLOCK) return super.read(buffer, offset, length, position, callback);
+    const hit = (b: { start: number; buf: Buffer }): boolean => position >= b.start && position + length <= b.start + b.buf.length;
+    if (this.block && hit(this.block)) {
+      this.block.buf.copy(buffer, offset, position - this.block.start, position - this.block.start + length);
+      setImmediate(() => callback(null));
+      return;
+    }
+    const buf = Buffer.alloc(Math.max(length, Math.min(ZIP_BLOCK, this.size - position)));
+    fsRead(this.fd, buf, 0, buf.length, position, (err, n) => {
+      if (err) return callback(err);
+      const block = { start: position, buf: buf.subarray(0, n) };
+      if (!hit(block)) return callback(new Error('unexpected end of the zip file'));
+      this.block = block;
+      buf.copy(buffer, offset, 0, length);
+      callback(null);
+    });
+  }
+  /** the file is closed by whoever opened it, once the walk is over */
+  override close(callback: (err: Error | null) => void): void {
+    setImmediate(() => callback(null));
+  }
+}
+const ZIP_BLOCK = 1 << 20;
 
 function archiveError(path: string, err: unknown): FaultlineError {
   if (err instanceof FaultlineError) return err;

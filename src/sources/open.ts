@@ -24,6 +24,8 @@ const GZIP_SLICE = 64 * 1024;
 const GUNZIP_CHUNK = 256 * 1024;
 /** Compressed bytes kept to recover what zlib drops at a fault (see gunzipChunks); past this, the fault is located within a slice. */
 const RECOVER_BYTES = 1 << 20;
+/** …and only while what was decoded is this small: recovery decodes the prefix again, several times. */
+const RECOVER_OUTPUT = 32 << 20;
 
 export interface OpenedSource {
   /** what reports print */
@@ -315,11 +317,10 @@ async function* gunzipChunks(
    * exactly where it is. Otherwise the fault is located within the slice that met it.
    */
   const onFault = (err: Error, sliceStart: number): void => {
-    if (kept) {
-      const all = Buffer.concat(kept);
-      const { out, at } = decodablePrefix(all);
-      if (out.length > delivered) queue.push(out.subarray(delivered));
-      onGzipError(err, at, true);
+    const found = kept && delivered <= RECOVER_OUTPUT ? decodablePrefix(Buffer.concat(kept), delivered + 2 * GUNZIP_CHUNK) : undefined;
+    if (found) {
+      if (found.out.length > delivered) queue.push(found.out.subarray(delivered));
+      onGzipError(err, found.at, true);
     } else onGzipError(err, sliceStart, false);
   };
 
@@ -391,24 +392,27 @@ async function* gunzipChunks(
  * The longest prefix of `gz` that decodes without a fault (a cut stream decodes up to its cut),
  * by bisection, and what it decodes to. `at` is where the damage begins, in compressed bytes.
  */
-function decodablePrefix(gz: Buffer): { out: Buffer; at: number } {
-  const tryDecode = (n: number): Buffer | undefined => {
+function decodablePrefix(gz: Buffer, maxOutput: number): { out: Buffer; at: number } | undefined {
+  // 'big': decodes past what can have been lost (a bomb-like prefix): not decoded whole, never held.
+  const tryDecode = (n: number): Buffer | 'bad' | 'big' => {
     try {
-      return gunzipSync(gz.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    } catch {
-      return undefined;
+      return gunzipSync(gz.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: maxOutput });
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 'big' : 'bad';
     }
   };
   const whole = tryDecode(gz.length);
-  if (whole) return { out: whole, at: gz.length };
+  if (whole === 'big') return undefined;
+  if (whole !== 'bad') return { out: whole, at: gz.length };
   let lo = 0; // decodes (an empty prefix does)
   let hi = gz.length; // does not
   while (hi - lo > 1) {
     const mid = (lo + hi) >>> 1;
-    if (tryDecode(mid)) lo = mid;
+    if (tryDecode(mid) !== 'bad') lo = mid;
     else hi = mid;
   }
-  return { out: tryDecode(lo) ?? Buffer.alloc(0), at: lo };
+  const out = tryDecode(lo);
+  return typeof out === 'string' ? undefined : { out, at: lo };
 }
 
 /** `location.byteOffset` is the offset in the COMPRESSED data (where the damage is in the file as stored). */

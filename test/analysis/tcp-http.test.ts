@@ -182,7 +182,7 @@ describe('HTTP/1.x exchanges recognised by content', () => {
     expect(model.connections[0].exchanges[0]).toMatchObject({ requestSeen: false, response: { status: 200 } });
   });
 
-  it('follows requests again after bytes it could not place, and warns with the packet', () => {
+  it('follows responses again after a protocol violation, which names its packet and byte and is no warning (issue 9.2)', () => {
     const cap = new Cap();
     const f = cap.flow().handshake().c('GET /a HTTP/1.1\r\nHost: a\r\n\r\n').s('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n');
     f.s('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
@@ -191,11 +191,13 @@ describe('HTTP/1.x exchanges recognised by content', () => {
     const ex = model.connections[0].exchanges;
     // the stray status line after the bad chunk answers nothing we saw: kept as a response without its request
     expect(ex.map((e) => [e.target, e.requestSeen, e.end])).toEqual([
-      ['/a', true, 'gap'],
+      ['/a', true, 'violation'],
       [undefined, false, 'complete'],
       ['/b', true, 'complete'],
     ]);
-    expect(diag.warnings[0]).toMatch(/^packet 5 \(byte \d+\): 10\.0\.0\.1:50000->10\.0\.0\.2:8080: HTTP response stream: bad chunk size line/);
+    expect(ex[0].gapped).toBeUndefined();
+    expect(ex[0].violation).toMatchObject({ side: 'resp', what: 'bad chunk size line "ZZZ"', streamOffset: 47, at: { frame: 5 }, fatal: true });
+    expect(diag.warnings).toEqual([]);
   });
 });
 

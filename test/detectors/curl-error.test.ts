@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curlError } from '../../src/detectors/curl-error.js';
+import { curlError } from '../../src/detectors/index.js';
 import { detectText, lines } from '../parsers/curl-helpers.js';
 
 describe('curl-error: every other failure curl reported', () => {

@@ -60,9 +60,16 @@ describe('the result contract', () => {
     expect(bad).toEqual([]);
   });
 
-  it('digests each read input (sha256 of its content), the same under any path', async () => {
-    const r = await analyze([path.join(samplesDir, 'incidents/reset-mid-body')], { timezone: 'UTC' });
+  it('digests each read input (sha256 of its content) and says what it saw in it (stats)', async () => {
+    const r = await analyze([path.join(samplesDir, 'incidents/incident-all')], { timezone: 'UTC' });
     for (const i of r.inputs) expect(i.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set(r.inputs.map((i) => i.sha256)).size).toBe(r.inputs.length);
+    const stats = Object.fromEntries(r.inputs.map((i) => [path.basename(i.path), i.stats]));
+    expect(stats['capture.pcap']).toMatchObject({ connections: 1, http_exchanges: 1, tls_connections: 0 });
+    expect(stats['capture.pcap']!.packets).toBe(r.inputs.find((i) => i.path.endsWith('capture.pcap'))!.events);
+    expect(stats['client.strace']).toMatchObject({ processes: 1, stops: 0, socket_failures: 1 });
+    expect(stats['client.strace']!.syscalls).toBeGreaterThan(5);
+    expect(stats['curl-verbose.txt']).toEqual({ curl_transfers: 1, failed_transfers: 1 });
+    expect(stats['app.log']).toMatchObject({ failed_transfers: 1 });
   });
 });

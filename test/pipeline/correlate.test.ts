@@ -34,6 +34,10 @@ describe('merging one event seen in several inputs', () => {
     { name: 'joins an untimed view on the request, status and far end', a: [{ server, url: 'http://127.0.0.1:18000/pay?x=1', status: 200 }, false], b: [{ client, server, url: '/pay?x=1', status: 200, t: 5 }, true], joined: true },
     { name: 'does not join an untimed view on the far end alone', a: [{ server }, false], b: [{ client, server, t: 5 }, true], joined: false },
     { name: 'keeps apart two requests to one server', a: [{ server, url: '/a', t: 1 }, true], b: [{ server, url: '/b', t: 1 }, true], joined: false },
+    // issue 9, item 16: curl -v and %{json} of one refused transfer
+    { name: "joins two curl views printing the same message with its own numbers", a: [{ host: '127.0.0.1', curlExit: 7, curlError: 'Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn\'t connect to server' }, false], b: [{ host: '127.0.0.1', url: 'http://127.0.0.1:9/', curlExit: 7, curlError: 'Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn\'t connect to server' }, false], joined: true },
+    { name: 'does not join on a message that names nothing of its own', a: [{ host: 'h', curlExit: 7, curlError: "Couldn't connect to server" }, false], b: [{ host: 'h', curlExit: 7, curlError: "Couldn't connect to server" }, false], joined: false },
+    { name: 'keeps apart two curl views whose exit codes differ', a: [{ client, server, curlExit: 7, t: 1 }, true], b: [{ client, server, curlExit: 28, t: 1 }, true], joined: false },
     { name: 'treats an IPv4-mapped IPv6 address as the IPv4 one', a: [{ client: { ip: '::ffff:127.0.0.1', port: 51000 }, server, t: 1 }, true], b: [{ client, server, t: 1 }, true], joined: true },
   ];
   for (const c of cases) {
@@ -150,5 +154,58 @@ describe('merging one event seen in several inputs', () => {
   it('compares requests by path and query', () => {
     expect(requestTarget('http://h:1/p?q=1')).toBe('/p?q=1');
     expect(requestTarget('/p?q=1')).toBe('/p?q=1');
+  });
+});
+
+describe('correlation at scale', () => {
+  /** N events each seen by a capture and by curl -v (distinct client ports, 10 ms apart), plus strace for a third. */
+  function views(n: number): ReturnType<typeof placeDraft>[] {
+    const out: ReturnType<typeof placeDraft>[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = { ip: '127.0.0.1', port: 20000 + (i % 40000) };
+      const s = { ip: '127.0.0.1', port: 18000 };
+      const t = 1000 + i * 0.01;
+      out.push(placeDraft(draft('capture.pcap', { client: c, server: s, url: `/pay/${i}`, status: 200, t }), 0, ABS));
+      out.push(placeDraft(draft('curl-v.txt', { client: c, server: s, url: `http://127.0.0.1:18000/pay/${i}`, t: t + 0.002 }), 1, ABS));
+      if (i % 3 === 0) out.push(placeDraft(draft('client.strace', { client: c, server: s, t: t + 0.001 }), 2, ABS));
+    }
+    return out;
+  }
+
+  it('compares each draft with a bounded number of others: comparisons grow linearly with the drafts', () => {
+    const counts = [500, 2000].map((n) => {
+      const stats = { comparisons: 0 };
+      const groups = mergeDrafts(views(n), 2, stats);
+      expect(groups).toHaveLength(n);
+      expect(groups.every((g) => g.members.length === (g.members.some((m) => m.draft.input === 'client.strace') ? 3 : 2))).toBe(true);
+      return stats.comparisons;
+    });
+    // 4× the drafts, 4× the comparisons: each view meets only the views of its own connection,
+    // though ~300 events of one server share every time bucket (all-pairs would be ~1,000× more)
+    expect(counts[1] / counts[0]).toBeLessThan(4.5);
+    expect(counts[1]).toBeLessThan(2000 * 4);
+  });
+
+  it('makes no comparison at all when every draft comes from one input', () => {
+    const stats = { comparisons: 0 };
+    const one = Array.from({ length: 5000 }, (_, i) => placeDraft(draft('php.log', { host: `h${i}.test`, t: 1000 + i }), 0, ABS));
+    expect(mergeDrafts(one, 2, stats)).toHaveLength(5000);
+    expect(stats.comparisons).toBe(0);
+  });
+});
+
+describe('one refused transfer seen by curl -v and %{json} at once (issue 9, item 16)', () => {
+  it('is one finding citing both views, quoting the error from the JSON line, not its first key', async () => {
+    const { buildSpec, runCase } = await import('../../src/pipeline/index.js');
+    const { samplesDir } = await import('../helpers/paths.js');
+    const path = await import('node:path');
+    const r = await runCase(await buildSpec([path.join(samplesDir, 'curl/refused-both')], { tz: ['UTC'] }));
+    const failures = r.findings.filter((f) => f.severity !== 'info');
+    expect(failures).toHaveLength(1);
+    const f = failures[0];
+    expect(new Set(f.evidence.map((e) => path.basename(e.input)))).toEqual(new Set(['curl.json', 'verbose.txt']));
+    const fromJson = f.evidence.find((e) => e.input.endsWith('curl.json'))!;
+    expect(fromJson.text).toMatch(/^"errormsg": Failed to connect to 127\.0\.0\.1 port \d+ after \d+ ms/);
+    expect(JSON.stringify(f.details.correlation)).toMatch(/curl's message/);
   });
 });

@@ -51,9 +51,9 @@ export function cleanRun(): RunResult {
         first_t: T0,
         last_t: T0 + 2,
         notes: ['40 frames cut by the snaplen (captured bytes < bytes on the wire)'],
-        ...{ stats: { connections: 4, http_exchanges: 9, tls_connections: 1 } },
+        stats: { connections: 4, http_exchanges: 9, tls_connections: 1 },
       },
-      { path: 'worker.strace', format: 'strace', status: 'read', events: 300, bytes: 30_000, clock: 'epoch', warnings: [], first_t: T0, last_t: T0 + 1, ...{ stats: { threads: 3, syscalls: 297 } } },
+      { path: 'worker.strace', format: 'strace', status: 'read', events: 300, bytes: 30_000, clock: 'epoch', warnings: [], first_t: T0, last_t: T0 + 1, stats: { threads: 3, syscalls: 297 } },
     ],
     [],
   );

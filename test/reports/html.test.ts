@@ -72,7 +72,7 @@ describe('HTML report', () => {
     const html = renderHtml(hostile(), {});
     const doc = dom(html);
     const scripts = Array.from(doc.querySelectorAll('script'));
-    expect(scripts.map((s) => s.getAttribute('type'))).toEqual(['application/json', null]);
+    expect(scripts.map((s) => s.getAttribute('type'))).toEqual(['application/json', 'application/json', null]);
     expect(doc.querySelectorAll('img, iframe, object, embed, style').length).toBe(1); // our one <style>
     for (const e of Array.from(doc.querySelectorAll('*'))) {
       for (const a of Array.from(e.attributes as ArrayLike<{ name: string }>)) expect(a.name.startsWith('on'), `${e.tagName} ${a.name}`).toBe(false);

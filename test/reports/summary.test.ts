@@ -72,7 +72,7 @@ describe('a clean run says what it checked', () => {
 
   it('without stats, counts what the input says it read', () => {
     const r = cleanRun();
-    delete (r.inputs[1] as { stats?: unknown }).stats;
+    delete r.inputs[1].stats;
     expect(renderText(r, {})).toMatch(/worker\.strace \(strace\): 300 lines/);
   });
 });

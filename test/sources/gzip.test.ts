@@ -86,3 +86,19 @@ describe('gzip and cancellation', () => {
     expect(progress).toBe(1);
   });
 });
+
+describe('gzip damaged far into a large file', () => {
+  it('past the first MiB of compressed data, the fault is located within its 64 KiB slice, saying how much before it may be lost', async () => {
+    // 11.8 MB of real strace text (the sample, pids renumbered), 1.9 MB compressed; 16 bytes 0xff at 1,200,000.
+    const text = Buffer.concat(Array.from({ length: 100 }, (_, i) => Buffer.from(whole.toString().replaceAll('17640', String(20000 + i)))));
+    const gz = gzipSync(text, { level: 1 });
+    gz.fill(0xff, 1_200_000, 1_200_016);
+    const { info } = await readInput({ kind: 'memory', name: 'big.strace.gz', bytes: new Uint8Array(gz) });
+    expect(info).toMatchObject({ format: 'strace', status: 'partial', error_code: 'E_DECOMPRESS' });
+    const m = /^compressed byte (\d+): gzip data is damaged \(incorrect data check.*within the 65536-byte slice from compressed byte (\d+) \(up to 262144 decoded bytes just before it are lost\)/.exec(info.warnings[0]);
+    expect(m).not.toBeNull();
+    expect(Number(m![1]) % 65536).toBe(0);
+    expect(Number(m![1])).toBeLessThan(gz.length);
+    expect(info.bytes).toBeGreaterThan(text.length - 262144 - 65536);
+  });
+});

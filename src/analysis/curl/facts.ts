@@ -66,6 +66,8 @@ export function joinOf(t: CurlTransfer, at: number | null | undefined): JoinFact
   if (t.httpStatus !== undefined) j.status = t.httpStatus;
   const r = receivedBody(t);
   if (r.bytes !== undefined) j.bytesReceived = r.bytes;
+  if (t.errorMessage) j.curlError = t.errorMessage.trim();
+  if (t.exitCode !== undefined && t.exitCode !== 0) j.curlExit = t.exitCode;
   j.t = at ?? null;
   return j;
 }
@@ -76,6 +78,10 @@ export function evidenceOf(path: string, t: CurlTransfer, keys: string[]): Evide
   const out: Evidence[] = [];
   // An application's repeats of the same failure (`repeat:<line>`) are evidence of it too.
   const all = [...keys, ...Object.keys(t.evidence).filter((k) => k.startsWith('repeat:'))];
+  // Several facts can stand on one line (a %{json} object is one line): the line is quoted by the
+  // fact that matters most — the error, not whichever key the object printed first.
+  const rank = (k: string) => (k === 'error' ? 0 : k === 'errorInfo' ? 1 : k === 'start' ? 3 : 2);
+  all.sort((a, b) => rank(a) - rank(b));
   for (const k of all) {
     const e = t.evidence[k];
     if (!e || seen.has(e.line)) continue;

@@ -58,7 +58,12 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
   }
 
   finish(summary: ParseSummary): CurlModel {
-    const model: CurlModel = { kind: 'curl', transfers: this.transfers, lanes: [], clock: summary.clock };
+    const model: CurlModel = { kind: 'curl', transfers: this.transfers, lanes: [], clock: summary.clock, stats: {} };
+    // failures are kept up to MAX_NOTABLE_TRANSFERS; beyond it they are counted among the dropped
+    model.stats = {
+      curl_transfers: this.transfers.length + this.dropped,
+      failed_transfers: this.transfers.filter((t) => t.exitCode !== undefined && t.exitCode !== 0).length,
+    };
     if (this.dropped) {
       model.transfersDropped = this.dropped;
       const ok = this.dropped - this.droppedNotable;

@@ -538,7 +538,14 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
       lanes.push(th.closed === undefined ? lane : lane.events === 0 ? { ...th.closed, group: lane.group } : mergeLanes(th.closed, lane));
     }
     this.stops.sort((a, b) => a.stopLine - b.stopLine || a.pid - b.pid);
-    return { kind: 'strace', threads, stops: this.stops, socketFailures: this.failures, lanes };
+    const stats = {
+      processes: new Set(threads.map((t) => t.tgid ?? t.pid)).size,
+      threads: threads.length,
+      syscalls: threads.reduce((n, t) => n + t.syscalls, 0),
+      stops: this.stops.length + this.stopsDropped,
+      socket_failures: this.failures.length + this.failuresDropped,
+    };
+    return { kind: 'strace', threads, stops: this.stops, socketFailures: this.failures, lanes, stats };
   }
 }
 

@@ -9,72 +9,48 @@ import {
   type ConnState,
   type Diagnostics,
   type HostPort,
-  type HttpExchange,
   type Side,
   type TcpConnection,
   type TcpGap,
   type TcpSegment,
 } from '../../model/index.js';
-import { HttpTracker, REQUEST_LINE, toExchange, ttfbOf, uneventful, type Ex } from './http.js';
+import type { AttemptOutcome } from './clients.js';
+import { pickAnalyzer, type AppAnalyzer, type AppHost, type AppRegistration, type AppShared, type Pick } from './app.js';
+import { DnsLog } from './dns.js';
 import { endpoint, frameRef, summarize, type Pkt } from './packet.js';
 import { copyOf, HalfStream, type StreamSink } from './reassembly.js';
+import { TCP_ANALYZERS } from './registry.js';
 import { seqRel } from './seq.js';
-import { looksLikeTls, TlsTracker } from './tls.js';
+import { MAX_DETECT_BYTES } from './sniff.js';
 
-/**
- * Uneventful exchanges (complete, whole, no Expect, no interim) kept before
- * further ones are only counted: per connection, and per capture, so memory
- * stays flat as a capture of healthy traffic grows. Eventful ones are always kept.
- */
-export const MAX_EXCHANGES_KEPT = 1000;
-export const MAX_UNEVENTFUL_PER_CAPTURE = 10_000;
-/** a time-to-first-byte wait is drawn on the timeline from this long */
-const TTFB_SPAN_MIN = 0.01; /* s */
+export { MAX_EXCHANGES_KEPT, MAX_UNEVENTFUL_PER_CAPTURE } from './http-analyzer.js';
+export { sniffPayload } from './sniff.js';
 
 /** shared by the connections of one capture */
-export interface ExchangeBudget {
-  uneventfulKept: number;
-  /** how many uneventful exchanges a capture keeps (none when no timeline will draw them) */
-  uneventfulCap?: number;
-}
+export type ExchangeBudget = AppShared['budget'];
+
 /** Gaps listed per connection (all are summed in gapBytes). */
 const MAX_GAPS_LISTED = 100;
-/** Bytes held while deciding what a connection speaks (one request line is enough). */
-const MAX_DETECT_BYTES = 8192; /* bytes */
 const MAX_GAP_MARKERS = 50;
 /** how far into a connection joined mid-stream we look for the start of a message */
 const MAX_MIDSTREAM_SKIP = 256 * 1024; /* bytes */
 
-const H2_PREFACE = 'PRI * HTTP/2.0';
-const TOKEN_START = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}( \S*( (H|HT|HTT|HTTP|HTTP\/|HTTP\/1|HTTP\/1\.|HTTP\/1\.[01]\r?)?)?)?$/;
-
 const HISTORY_BITS: Record<string, number> = { S: 1, H: 2, A: 4, D: 8, F: 16, R: 32, T: 64, G: 128 };
-
-type Decision = AppProtocol | 'request' | 'response' | undefined;
 
 /** a Pkt of its own with the fields of `p` (same shape as the literal in `Conn.add`) */
 function copyPkt(p: Pkt): Pkt {
   return { frame: p.frame, t: p.t, byteOffset: p.byteOffset, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport, flags: p.flags, seq: p.seq, ack: p.ack, len: p.len };
 }
 
-/** What the first bytes of a direction say it speaks; undefined: need more bytes. */
-export function sniffPayload(b: Uint8Array, final: boolean): Decision {
-  if (b.length === 0) return final ? 'unknown' : undefined;
-  if (looksLikeTls(b)) return 'tls';
-  const head = Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 16)).toString('latin1');
-  if (head.startsWith(H2_PREFACE)) return 'http2';
-  if (head.startsWith('HTTP/1.')) return 'response';
-  const short = !final && b.length < 16;
-  if (short && (H2_PREFACE.startsWith(head) || 'HTTP/1.'.startsWith(head))) return undefined;
+/** A first line of printable text (what a text protocol's client sends): worth waiting for the server's answer before naming it. */
+function textLine(b: Uint8Array): boolean {
   const nl = b.indexOf(10);
-  if (nl >= 0) {
-    const line = Buffer.from(b.buffer, b.byteOffset, nl).toString('latin1').replace(/\r$/, '');
-    return REQUEST_LINE.test(line) ? 'request' : 'unknown';
+  if (nl < 1) return false;
+  for (let i = 0; i < nl; i++) {
+    const c = b[i];
+    if ((c < 32 || c > 126) && c !== 9 && c !== 13) return false;
   }
-  if (final || b.length >= MAX_DETECT_BYTES) return 'unknown';
-  const text = Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 200)).toString('latin1');
-  // a request line still arriving, or a long target: wait for its end
-  return TOKEN_START.test(text) || (b.length > 200 && /^[A-Z]{2,20} \S+$/.test(text)) ? undefined : 'unknown';
+  return true;
 }
 
 interface PreItem {
@@ -117,10 +93,12 @@ export class Conn implements StreamSink {
   private proto: AppProtocol | undefined;
   private pre: PreItem[] = [];
   private preBytes: [number, number] = [0, 0];
-  private http?: HttpTracker;
-  private tls?: TlsTracker;
-  private readonly exchanges: HttpExchange[] = [];
-  private exchangesDropped = 0;
+  /** the application analyzer, once sniffing picked one (none: unknown, or a protocol only named) */
+  private app?: AppAnalyzer;
+  private readonly host: AppHost;
+  /** SYNs the originator sent */
+  private synCount = 0;
+  private lastSyn?: Pkt;
   private gaps: (Omit<TcpGap, 'side'> & { half: 0 | 1 })[] = [];
   private gapBytes = 0;
   private lane?: LaneBuilder;
@@ -137,10 +115,20 @@ export class Conn implements StreamSink {
     private readonly reuse: number,
     seg: TcpSegment,
     private readonly diag: Diagnostics,
-    private readonly budget: ExchangeBudget = { uneventfulKept: 0 },
+    shared: AppShared | ExchangeBudget = { uneventfulKept: 0 },
     /** false: no report draws lanes, so none is built (no ticks, spans or markers) */
     private readonly timeline = true,
+    /** the analyzers to sniff for, in order */
+    private readonly registry: readonly AppRegistration[] = TCP_ANALYZERS,
   ) {
+    const sh: AppShared = 'dns' in shared ? (shared as AppShared) : { budget: shared as ExchangeBudget, dns: new DnsLog(), transport: 'tcp' };
+    this.host = {
+      key: () => this.key(),
+      lane: () => (this.timeline ? this.getLane() : undefined),
+      warn: (at, msg) => this.diag.warn({ packet: at.frame, byteOffset: at.byteOffset }, `${this.key()}: ${msg}`),
+      ends: () => ({ orig: this.orig(), resp: this.resp() }),
+      shared: sh,
+    };
     this.ep = [
       { ip: seg.src, port: seg.srcPort },
       { ip: seg.dst, port: seg.dstPort },
@@ -152,6 +140,20 @@ export class Conn implements StreamSink {
 
   /** queued to be finalized once it has lingered */
   lingering = false;
+  /** the 4-tuple key the capture files its reuse count under */
+  tuple: string | undefined;
+
+  get reuseN(): number {
+    return this.reuse;
+  }
+
+  get connState(): ConnState {
+    return this.state();
+  }
+
+  get lastT(): number {
+    return this.lastScratch ? this.scratch!.t : this.lastPkt.t;
+  }
   /** finish() ran: the connection is in the model (or summarized) */
   finished = false;
 
@@ -250,7 +252,7 @@ export class Conn implements StreamSink {
         this.halves[0].flush();
         this.halves[1].flush();
         this.decideNow();
-        this.http?.rst(this.side(h), at);
+        this.app?.rst(this.side(h), at);
         if (this.timeline) this.getLane().marker({ t: at.t, kind: 'reset', label: `RST from ${this.side(h) === 'orig' ? 'client' : 'server'}`, packet: at.frame });
       }
       return;
@@ -261,6 +263,10 @@ export class Conn implements StreamSink {
         this.synAck ??= at;
       } else {
         this.note(h, 'S');
+        if (h === this.origHalf || !this.syn) {
+          this.synCount++;
+          this.lastSyn = at;
+        }
         if (!this.syn) {
           this.syn = at;
           this.origHalf = h;
@@ -303,8 +309,9 @@ export class Conn implements StreamSink {
         // Nothing held (so nothing counted in preBytes): these bytes alone are
         // sniffed, in place, and held (copied) only if they do not decide.
         this.preBytes[half] += len;
-        const d = sniffPayload(buf.subarray(off, off + len), this.preBytes[half] >= MAX_DETECT_BYTES);
-        if (d === undefined) this.pre.push({ half, bytes: copyOf(buf, off, len), at });
+        const view = buf.subarray(off, off + len);
+        const d = pickAnalyzer(this.registry, view, this.preBytes[half] >= MAX_DETECT_BYTES);
+        if (d === undefined || this.waitForPeer(d, half, view)) this.pre.push({ half, bytes: copyOf(buf, off, len), at });
         else if (this.choose(d, half, false)) this.dataAt(half, buf, off, len, at);
         return;
       }
@@ -313,8 +320,17 @@ export class Conn implements StreamSink {
       this.decide(half, false);
       return;
     }
-    if (this.http) this.http.dataAt(this.side(half), buf, off, off + len, at);
-    else if (this.tls) this.tls.data(this.side(half), off === 0 && len === buf.length ? buf : buf.subarray(off, off + len), at);
+    this.app?.data(this.side(half), buf, off, off + len, at);
+  }
+
+  /**
+   * A client's first line that no analyzer claims, before the server said
+   * anything: held until the server answers (bounded), because a server that
+   * answers HTTP to a malformed request (a 400) makes it an HTTP exchange, and
+   * that answer is evidence.
+   */
+  private waitForPeer(d: Pick | null | undefined, half: 0 | 1, bytes: Uint8Array): boolean {
+    return d === null && !this.midStream() && this.preBytes[(1 - half) as 0 | 1] === 0 && this.preBytes[half] < MAX_DETECT_BYTES && (this.pre.length > 0 || textLine(bytes));
   }
 
   gap(half: 0 | 1, n: number, cause: 'loss' | 'snaplen', at: Pkt): void {
@@ -334,8 +350,7 @@ export class Conn implements StreamSink {
       this.decide(half, true);
       return;
     }
-    if (this.http) this.http.gap(this.side(half), n, at);
-    else if (this.tls) this.tls.gap(this.side(half));
+    this.app?.gap(this.side(half), n, at);
   }
 
   fin(half: 0 | 1, at: Pkt): void {
@@ -344,55 +359,54 @@ export class Conn implements StreamSink {
       this.decideNow();
       return;
     }
-    this.http?.fin(this.side(half), at);
+    this.app?.fin(this.side(half), at);
   }
 
   private decideNow(): void {
     if (this.proto !== undefined) return;
-    const half = this.pre.find((p) => p.bytes)?.half ?? 0;
-    this.decide(half, true);
+    // the server's bytes decide first when the client's could not (a 400 to a malformed request)
+    const halves = [...new Set(this.pre.filter((p) => p.bytes).map((p) => p.half))];
+    for (const h of halves.reverse()) if (this.decide(h, true, h !== halves[0])) return;
+    this.decide(halves[0] ?? 0, true);
   }
 
-  private decide(half: 0 | 1, final: boolean): void {
+  /** Sniffs what is held for `half`; true when the protocol is now known and the held bytes were handed on. */
+  private decide(half: 0 | 1, final: boolean, onlyIfKnown = false): boolean {
     const parts = this.pre.filter((p) => p.half === half && p.bytes).map((p) => p.bytes!);
-    const d = sniffPayload(Buffer.concat(parts), final || this.preBytes[half] >= MAX_DETECT_BYTES);
-    if (!this.choose(d, half, final)) return;
+    const bytes = Buffer.concat(parts);
+    const d = pickAnalyzer(this.registry, bytes, final || this.preBytes[half] >= MAX_DETECT_BYTES);
+    if (onlyIfKnown && !d) return false;
+    if (!final && this.waitForPeer(d, half, bytes)) return false;
+    if (!this.choose(d, half, final)) return false;
     const pre = this.pre;
     this.pre = [];
     for (const p of pre) {
       if (p.bytes) this.data(p.half, p.bytes, p.at);
-      else if (p.gap !== undefined) {
-        if (this.http) this.http.gap(this.side(p.half), p.gap, p.at);
-        else if (this.tls) this.tls.gap(this.side(p.half));
-      } else if (p.fin) this.http?.fin(this.side(p.half), p.at);
+      else if (p.gap !== undefined) this.app?.gap(this.side(p.half), p.gap, p.at);
+      else if (p.fin) this.app?.fin(this.side(p.half), p.at);
     }
+    return true;
   }
 
   /** Acts on what sniffing said; true when the protocol is now known (what was held is then to be handed on). */
-  private choose(d: Decision, half: 0 | 1, final: boolean): boolean {
+  private choose(d: Pick | null | undefined, half: 0 | 1, final: boolean): boolean {
     if (d === undefined) return false;
-    if (d === 'unknown' && !final && this.midStream() && this.skipped < MAX_MIDSTREAM_SKIP) {
+    if (d === null && !final && this.midStream() && this.skipped < MAX_MIDSTREAM_SKIP) {
       // A capture that starts mid-connection usually starts mid-message: look
       // again at the next segment instead of calling the connection unknown.
       this.skipUndecided(half);
       return false;
     }
-    if (d === 'request' || d === 'response') {
-      this.proto = 'http';
-      const clientHalf = (d === 'request' ? half : 1 - half) as 0 | 1;
+    this.proto = d === null ? 'unknown' : d.reg.protocol;
+    if (d !== null && (d.said === 'client' || d.said === 'server')) {
+      const clientHalf = (d.said === 'client' ? half : 1 - half) as 0 | 1;
       if (!this.syn && clientHalf !== this.origHalf) this.flip(clientHalf);
-      this.http = new HttpTracker({
-        done: (ex) => this.exchangeDone(ex),
-        warn: (at, msg) => this.diag.warn({ packet: at.frame, byteOffset: at.byteOffset }, `${this.key()}: ${msg}`),
-        switched: () => undefined,
-      });
     } else {
-      this.proto = d;
-      if (d === 'tls') this.tls = new TlsTracker();
-      // No handshake and no HTTP to tell who is who: a well-known port is the server's (Zeek's habit).
+      // No handshake and nothing in the bytes to tell who is who: a well-known port is the server's (Zeek's habit).
       const [a, b] = [this.ep[this.origHalf].port, this.ep[1 - this.origHalf].port];
       if (!this.syn && !this.synAck && a < 1024 && b >= 1024) this.flip((1 - this.origHalf) as 0 | 1);
     }
+    this.app = d?.reg.create?.(this.host);
     return true;
   }
 
@@ -458,47 +472,6 @@ export class Conn implements StreamSink {
     return this.lane;
   }
 
-  /** An exchange ended: drawn, then kept, or only counted (its FrameRefs are never made then). */
-  private exchangeDone(ex: Ex): void {
-    if (this.timeline) this.drawExchange(ex);
-    const plain = uneventful(ex);
-    if (plain && (this.exchanges.length >= MAX_EXCHANGES_KEPT || this.budget.uneventfulKept >= (this.budget.uneventfulCap ?? MAX_UNEVENTFUL_PER_CAPTURE))) {
-      this.exchangesDropped++;
-      return;
-    }
-    if (plain) this.budget.uneventfulKept++;
-    this.exchanges.push(toExchange(ex));
-  }
-
-  private drawExchange(ex: Ex): void {
-    const lane = this.getLane();
-    if (ex.reqStart) {
-      const end = ex.reqEnd ?? ex.reqHdrEnd ?? ex.reqStart;
-      lane.span({ start: ex.reqStart.t, end: end.t, kind: 'request', label: `${ex.method} ${ex.target}`, packet: ex.reqStart.frame });
-    }
-    if (ex.headers.expect && ex.reqHdrEnd) {
-      const until = ex.reqBody.first ?? ex.resp?.start ?? ex.endAt;
-      if (until && until.t > ex.reqHdrEnd.t) {
-        lane.span({ start: ex.reqHdrEnd.t, end: until.t, kind: 'wait', label: `Expect: ${ex.headers.expect} wait`, packet: ex.reqHdrEnd.frame });
-      }
-    }
-    if (ex.resp) {
-      const r = ex.resp;
-      const ttfb = ttfbOf(ex);
-      if (ttfb !== undefined && ttfb >= TTFB_SPAN_MIN) {
-        lane.span({ start: r.start.t - ttfb, end: r.start.t, kind: 'wait', label: `time to first byte ${(ttfb * 1000).toFixed(1)} ms`, packet: r.start.frame });
-      }
-      lane.span({
-        start: r.start.t,
-        end: r.last.t,
-        kind: 'response',
-        label: `${r.status} ${r.reason}`.trim(),
-        packet: r.start.frame,
-        details: { bytes: r.body.seen, framing: r.body.framing, end: ex.end ?? 'capture-end' },
-      });
-    }
-  }
-
   private state(): ConnState {
     const origSyn = !!this.syn;
     const rst = this.rst;
@@ -532,21 +505,30 @@ export class Conn implements StreamSink {
     this.halves[0].flush();
     this.halves[1].flush();
     this.decideNow();
-    this.http?.end(this.last);
+    this.app?.end(this.last);
   }
 
   /** closed cleanly, nothing missing, every kept exchange whole and plain: nothing a detector or a reader needs */
   quiet(): boolean {
-    return (
-      this.state() === 'SF' &&
-      this.gapBytes === 0 &&
-      this.exchanges.every((e) => e.end === 'complete' && e.requestSeen && !e.gapped && !e.headers.expect && e.interim.length === 0)
-    );
+    return this.state() === 'SF' && this.gapBytes === 0 && (this.app?.quiet() ?? true);
+  }
+
+  /** How its opening went, for the client's destinations (undefined: no SYN seen, the capture joined it later). */
+  attempt(): { client: string; ip: string; port: number; outcome: AttemptOutcome; t: number } | undefined {
+    if (!this.syn) return undefined;
+    const st = this.state();
+    const outcome: AttemptOutcome = this.synAck ? 'connected' : st === 'REJ' ? 'refused' : st === 'S0' ? 'unanswered' : 'unknown';
+    return { client: this.orig().ip, ip: this.resp().ip, port: this.resp().port, outcome, t: this.syn.t };
+  }
+
+  /** SYNs and nothing else so far: an attempt nobody answered, safe to finalize once it has been quiet a while */
+  get unanswered(): boolean {
+    return !!this.syn && !this.synAck && !this.dataSeen && !this.rst && !this.fins[0] && !this.fins[1];
   }
 
   /** exchanges seen, kept or only counted */
   get exchangeCount(): number {
-    return this.exchanges.length + this.exchangesDropped;
+    return this.app?.units ?? 0;
   }
 
   get origBytes(): number {
@@ -585,8 +567,12 @@ export class Conn implements StreamSink {
       gaps: this.gaps.map(({ half, ...g }) => ({ side: this.side(half), ...g })),
       gapBytes: this.gapBytes,
       protocol: this.proto ?? 'unknown',
-      exchanges: this.exchanges,
+      exchanges: [],
     };
+    if (this.synCount > 1) {
+      c.synAttempts = this.synCount;
+      if (this.lastSyn) c.lastSyn = frameRef(this.lastSyn);
+    }
     if (this.syn) c.syn = frameRef(this.syn);
     if (this.synAck) c.synAck = frameRef(this.synAck);
     if (this.established) c.established = frameRef(this.established);
@@ -594,8 +580,7 @@ export class Conn implements StreamSink {
     if (this.fins[r]) c.finResp = this.closeFact('fin', r, this.fins[r]!);
     if (this.rst) c.rst = this.closeFact('rst', this.rst.half, this.rst.at);
     if (this.closedBy) c.closedBy = this.closeFact(this.closedBy.how, this.closedBy.half, this.closedBy.at);
-    if (this.tls) c.tls = this.tls.facts();
-    if (this.exchangesDropped) c.exchangesDropped = this.exchangesDropped;
+    this.app?.facts(c);
     if (!this.timeline) return { conn: c, lane: undefined };
     const lane = this.getLane();
     lane.span({

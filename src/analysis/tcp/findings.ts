@@ -89,7 +89,9 @@ export function fmtSeconds(seconds: number): string {
 
 /** `POST /upload` or `response without its request` */
 export function requestName(ex: HttpExchange): string {
-  return ex.method ? `${ex.method} ${ex.target}` : 'a response whose request was not captured';
+  if (ex.method) return `${ex.method} ${ex.target}`;
+  if (ex.requestSeen && ex.requestLine !== undefined) return `the malformed request ${JSON.stringify(ex.requestLine.slice(0, 40))}`;
+  return 'a response whose request was not captured';
 }
 
 /** When the request was done being sent (its end, or its headers when the body never came). */

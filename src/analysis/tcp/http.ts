@@ -12,7 +12,8 @@ import { frameRef, type Pkt } from './packet.js';
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 export const REQUEST_LINE = new RegExp(`^(${TOKEN}) (\\S+) HTTP/(1\\.[01])$`);
-const STATUS_LINE = /^HTTP\/(1\.[01]) (\d{3})(?: (.*))?$/;
+/** A status line; the protocol name in any case, as curl, tshark and Zeek read it. */
+const STATUS_LINE = /^HTTP\/(1\.[01]) (\d{3})(?: (.*))?$/i;
 
 /** Does a chunk start with an HTTP/1.x request line (complete in the chunk)? */
 export function startsWithRequest(b: Uint8Array): boolean {
@@ -22,8 +23,11 @@ export function startsWithRequest(b: Uint8Array): boolean {
   return REQUEST_LINE.test(line);
 }
 
+const STATUS_NEEDLES = [Buffer.from('HTTP/1.', 'latin1'), Buffer.from('http/1.', 'latin1')];
+
+/** Does a chunk start with `HTTP/1.` (any case: peers accept `http/1.1 200 OK`)? */
 export function startsWithStatus(b: Uint8Array): boolean {
-  return b.length >= 8 && Buffer.from(b.buffer, b.byteOffset, 7).toString('latin1') === 'HTTP/1.';
+  return b.length >= 8 && Buffer.from(b.buffer, b.byteOffset, 7).toString('latin1').toUpperCase() === 'HTTP/1.';
 }
 
 interface BodyState {
@@ -80,14 +84,21 @@ export interface Ex {
   end?: ExchangeEnd;
   endAt?: Pkt;
   endSide?: Side;
+  /** the first place a message of this exchange broke HTTP/1.x (offset: in that side's byte stream) */
+  violation?: { side: Side; why: string; offset: number; at: Pkt; fatal: boolean };
+  /** handed to the host: no longer in the queue's live part */
+  finalized?: boolean;
 }
 
 export interface HttpTrackerHost {
   /** an exchange is finished (its response complete, or cut); `toExchange` makes the model's form of it */
   done(ex: Ex): void;
+  /** bytes missing from the capture made the stream unreadable for a while (a located warning) */
   warn(at: Pkt, message: string): void;
-  /** the connection left HTTP (101 Switching Protocols, CONNECT) */
-  switched(at: Pkt): void;
+  /** the connection left HTTP at `at` (101 Switching Protocols, CONNECT answered 2xx): `ex` is the exchange that switched it */
+  switched(at: Pkt, ex: Ex): void;
+  /** bytes after the switch, in order per side: b[start, end), valid only during the call */
+  tunnel(side: Side, b: Uint8Array, start: number, end: number, at: Pkt): void;
 }
 
 /** Header fields an exchange keeps, by message kind (all others are skipped unread). */
@@ -166,14 +177,16 @@ function parseBlock(block: string, names: readonly string[], out: (string | unde
   return first;
 }
 
-const DIGITS = /^\d{1,15}$/;
+/** Content-Length is 1*DIGIT (RFC 9110 §8.6): leading zeros are digits too; beyond 15 significant digits no body is that long. */
+const DIGITS = /^0*(\d{1,15})$/;
 
-/** Content-Length as a number; undefined when absent; NaN when unusable. */
+/** Content-Length as a number; undefined when absent; NaN when unusable (not digits, too big, or a list that disagrees). */
 function contentLength(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (DIGITS.test(v)) return Number(v);
-  const parts = v.split(',').map((s) => s.trim());
-  if (!parts.every((p) => /^\d{1,15}$/.test(p) && p === parts[0])) return Number.NaN;
+  const m = DIGITS.exec(v);
+  if (m) return Number(m[1]);
+  const parts = v.split(',').map((s) => DIGITS.exec(s.trim())?.[1]);
+  if (!parts.every((p) => p !== undefined && p === parts[0])) return Number.NaN;
   return Number(parts[0]);
 }
 
@@ -190,20 +203,33 @@ function newBody(): BodyState {
 /**
  * HTTP/1.x on one connection: requests from the orig side, responses from the
  * resp side, matched first-in first-out (pipelining keeps order, RFC 9112 §9.3).
+ *
+ * Exchanges wait in a queue read from its head: a response takes the oldest
+ * request still waiting, finished ones leave from the front. Each exchange is
+ * visited a bounded number of times, so 300,000 pipelined requests cost 10×
+ * what 30,000 do (`steps` counts the visits).
  */
 export class HttpTracker {
   private queue: Ex[] = [];
+  /** entries before `head` are finished */
+  private head = 0;
+  /** entries before `next` have a response (or an end): where a response looks for its request */
+  private next = 0;
   private count = 0;
   private reqCur: Ex | undefined;
   private resCur: Ex | undefined;
   /** start of the status line being read (an interim or the final one) */
   private resStart: Pkt | undefined;
+  /** the response stream lost bytes here and has not found a status line since */
+  private resLostAt: Pkt | undefined;
+  /** queue entries visited: a measure of the work, for the linearity test */
+  steps = 0;
   readonly req: MessageParser;
   readonly res: MessageParser;
 
   constructor(private readonly host: HttpTrackerHost) {
     this.req = new MessageParser(this.requestHandler(), startsWithRequest);
-    this.res = new MessageParser(this.responseHandler(), startsWithStatus);
+    this.res = new MessageParser(this.responseHandler(), startsWithStatus, STATUS_NEEDLES);
   }
 
   data(side: Side, b: Uint8Array, at: Pkt): void {
@@ -223,10 +249,27 @@ export class HttpTracker {
     if (side === 'orig') {
       // A half-close: the server may still answer in full. If it does not, the
       // client gave up first (a timeout), and the exchange ends with the client's FIN.
-      for (const ex of this.queue) if (!ex.end && ex.reqDone) ex.clientFin ??= at;
+      for (let i = this.head; i < this.queue.length; i++) {
+        const ex = this.queue[i];
+        this.steps++;
+        if (!ex.end && !ex.finalized && ex.reqDone) ex.clientFin ??= at;
+      }
       return;
     }
     this.res.close(at);
+    const lost = this.resLostAt;
+    if (lost) {
+      // The response stream was lost when the server closed: a request sent
+      // before the hole may have been answered inside it. Uncertain, not unanswered.
+      for (let i = this.head; i < this.queue.length; i++) {
+        const ex = this.queue[i];
+        this.steps++;
+        if (ex.end || ex.finalized || ex.resp || !ex.reqStart || ex.reqStart.t > lost.t) continue;
+        ex.gapped = true;
+        ex.end = 'gap';
+        ex.endAt = lost;
+      }
+    }
     this.endAll('fin', side, at);
     this.req.stop();
     this.res.stop();
@@ -244,7 +287,10 @@ export class HttpTracker {
   }
 
   private endAll(how: ExchangeEnd, side: Side | undefined, at: Pkt): void {
-    for (const ex of [...this.queue]) {
+    for (let i = this.head; i < this.queue.length; i++) {
+      const ex = this.queue[i];
+      this.steps++;
+      if (ex.finalized) continue;
       if (!ex.end && ex.clientFin) {
         ex.end = 'fin';
         ex.endAt = ex.clientFin;
@@ -260,22 +306,53 @@ export class HttpTracker {
     this.resCur = undefined;
   }
 
+  /** the oldest exchange still waiting for its response */
+  private waiting(requestSeen = false): Ex | undefined {
+    const q = this.queue;
+    if (this.next < this.head) this.next = this.head;
+    while (this.next < q.length) {
+      const ex = q[this.next];
+      this.steps++;
+      if (!ex.resp && !ex.end && !ex.finalized && !ex.respFirst) break;
+      this.next++;
+    }
+    for (let i = this.next; i < q.length; i++) {
+      const ex = q[i];
+      this.steps++;
+      if (ex.resp || ex.end || ex.finalized || ex.respFirst) continue;
+      if (!requestSeen || ex.requestSeen) return ex;
+    }
+    return undefined;
+  }
+
+  private push(ex: Ex): void {
+    this.queue.push(ex);
+  }
+
+  private newEx(requestSeen: boolean): Ex {
+    return {
+      n: ++this.count,
+      requestSeen,
+      headers: {},
+      reqDone: !requestSeen,
+      reqBody: newBody(),
+      interim: [],
+      respDone: false,
+      respBytes: 0,
+      gapped: false,
+    };
+  }
+
+  private violation(ex: Ex, side: Side, at: Pkt, why: string, offset: number, fatal: boolean): void {
+    ex.violation ??= { side, why, offset, at, fatal };
+  }
+
   private requestHandler(): MessageHandler {
     return {
       start: (at) => {
-        const ex: Ex = {
-          n: ++this.count,
-          requestSeen: true,
-          headers: {},
-          reqStart: at,
-          reqDone: false,
-          reqBody: newBody(),
-          interim: [],
-          respDone: false,
-          respBytes: 0,
-          gapped: false,
-        };
-        this.queue.push(ex);
+        const ex = this.newEx(true);
+        ex.reqStart = at;
+        this.push(ex);
         this.reqCur = ex;
       },
       headerBytes: () => undefined,
@@ -283,18 +360,17 @@ export class HttpTracker {
         const ex = this.reqCur!;
         const f: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
         const first = parseBlock(block, REQUEST_FIELDS, f);
+        ex.reqHdrEnd = at;
         const m = REQUEST_LINE.exec(first);
         if (!m) {
-          this.queue.splice(this.queue.indexOf(ex), 1);
-          this.count--;
-          this.reqCur = undefined;
+          // Kept: the server's answer to it (often a 400) is evidence.
+          ex.requestLine = first.slice(0, 200);
           return { kind: 'invalid', why: `not an HTTP/1.x request line: ${JSON.stringify(first.slice(0, 60))}` };
         }
         ex.method = m[1];
         ex.target = m[2];
         ex.version = m[3];
         ex.requestLine = first;
-        ex.reqHdrEnd = at;
         const h = ex.headers;
         h.host = f[0];
         h.expect = f[1];
@@ -302,15 +378,14 @@ export class HttpTracker {
         h.transferEncoding = f[3];
         h.connection = f[4];
         h.userAgent = f[5];
-        if (ex.method === 'CONNECT') return { kind: 'opaque' };
         if (h.transferEncoding !== undefined) {
-          if (!isChunked(h.transferEncoding)) return { kind: 'invalid', why: `request Transfer-Encoding ${h.transferEncoding} has no length` };
+          if (!isChunked(h.transferEncoding)) return { kind: 'invalid', why: `request Transfer-Encoding ${JSON.stringify(h.transferEncoding)} does not end in chunked, so the request has no length (RFC 9112 §6.3)` };
           ex.reqBody.framing = 'chunked';
           return { kind: 'chunked' };
         }
         const cl = contentLength(h.contentLength);
         if (cl === undefined || cl === 0) return { kind: 'none' };
-        if (Number.isNaN(cl)) return { kind: 'invalid', why: `bad request Content-Length ${h.contentLength}` };
+        if (Number.isNaN(cl)) return { kind: 'invalid', why: `request Content-Length ${JSON.stringify(h.contentLength)} is not a length` };
         ex.reqBody.framing = 'content-length';
         ex.reqBody.expected = cl;
         return { kind: 'length', n: cl };
@@ -336,10 +411,8 @@ export class HttpTracker {
       complete: (at) => {
         const ex = this.reqCur;
         if (!ex) return;
-        if (ex.method === 'CONNECT') {
-          this.host.switched(at);
-          this.res.stop();
-        }
+        // After a CONNECT the client's bytes are the tunnel's once the proxy says 2xx, HTTP again if it refuses.
+        if (ex.method === 'CONNECT') this.req.pause();
         ex.reqEnd = at;
         ex.reqDone = true;
         ex.reqBody.complete = true;
@@ -352,14 +425,25 @@ export class HttpTracker {
         this.reqCur = undefined;
         if (ex && !ex.method && !ex.resp) {
           // bytes we could not place: not an exchange we can name
-          this.queue.splice(this.queue.indexOf(ex), 1);
+          ex.finalized = true;
           this.count--;
+          this.advance();
         } else if (ex) {
           ex.gapped = true;
           ex.reqDone = true;
           if (ex.respDone) this.finalize(ex);
         }
       },
+      violation: (at, why, offset) => {
+        const ex = this.reqCur;
+        this.reqCur = undefined;
+        if (!ex) return;
+        this.violation(ex, 'orig', at, why, offset, true);
+        ex.reqDone = true;
+        ex.reqEnd ??= at;
+        if (ex.respDone) this.finalize(ex);
+      },
+      opaque: (b, start, end, at) => this.host.tunnel('orig', b, start, end, at),
     };
   }
 
@@ -367,22 +451,13 @@ export class HttpTracker {
     return {
       start: (at) => {
         this.resStart = at;
+        this.resLostAt = undefined;
         if (this.resCur) return; // after an interim 1xx: same exchange
-        let ex = this.queue.find((e) => !e.resp && !e.end);
+        let ex = this.waiting();
         if (!ex) {
           // a response without its request (capture started mid-exchange, or a request we lost)
-          ex = {
-            n: ++this.count,
-            requestSeen: false,
-            headers: {},
-            reqDone: true,
-            reqBody: newBody(),
-            interim: [],
-            respDone: false,
-          respBytes: 0,
-            gapped: false,
-          };
-          this.queue.push(ex);
+          ex = this.newEx(false);
+          this.push(ex);
         }
         this.resCur = ex;
         ex.respFirst ??= at;
@@ -412,18 +487,29 @@ export class HttpTracker {
         const body = newBody();
         ex.resp = { version: m[1], status, reason: m[3] ?? '', line: first, headers, start, hdrEnd: at, body, last: at };
         if (status === 101 || (ex.method === 'CONNECT' && status >= 200 && status < 300)) {
-          this.host.switched(at);
+          // From here on both directions carry a tunnel (TLS, WebSocket, anything): not HTTP.
+          this.host.switched(at, ex);
           this.req.stop();
           return { kind: 'opaque' };
         }
+        if (ex.method === 'CONNECT') this.req.resume(); // refused: the client may ask again on this connection
         if (ex.method === 'HEAD' || status === 204 || status === 304) return { kind: 'none' };
-        if (headers.transferEncoding !== undefined && isChunked(headers.transferEncoding)) {
-          body.framing = 'chunked';
-          return { kind: 'chunked' };
-        }
-        if (headers.transferEncoding === undefined) {
+        if (headers.transferEncoding !== undefined) {
+          if (isChunked(headers.transferEncoding)) {
+            body.framing = 'chunked';
+            return { kind: 'chunked' };
+          }
+          // RFC 9112 §6.3: a response whose last coding is not chunked runs to the close.
+          // Legal, but a server that writes `chunked, identity` (no such coding since
+          // RFC 7230) confuses clients: said, and read the way the RFC says.
+          this.violation(ex, 'resp', at, `Transfer-Encoding ${JSON.stringify(headers.transferEncoding)} does not end in chunked: the body runs to the connection's close (RFC 9112 §6.3)`, this.res.messageOffset, false);
+        } else {
           const cl = contentLength(headers.contentLength);
-          if (cl !== undefined && !Number.isNaN(cl)) {
+          if (Number.isNaN(cl)) {
+            // RFC 9112 §6.3: an invalid Content-Length in a response is unrecoverable; clients drop the connection.
+            return { kind: 'invalid', why: `Content-Length ${JSON.stringify(headers.contentLength)} is not a length` };
+          }
+          if (cl !== undefined) {
             body.framing = 'content-length';
             body.expected = cl;
             return { kind: 'length', n: cl };
@@ -466,8 +552,9 @@ export class HttpTracker {
       },
       lost: (at, why) => {
         this.host.warn(at, `HTTP response stream: ${why}; following it again at the next status line`);
+        this.resLostAt = at;
         // lost between responses: the missing bytes most likely answered the oldest waiting request
-        const ex = this.resCur ?? this.queue.find((e) => !e.resp && !e.end && e.requestSeen);
+        const ex = this.resCur ?? this.waiting(true);
         this.resCur = undefined;
         this.resStart = undefined;
         if (ex) {
@@ -478,16 +565,54 @@ export class HttpTracker {
           if (ex.reqDone || this.reqCur !== ex) this.finalize(ex);
         }
       },
+      violation: (at, why, offset) => {
+        let ex = this.resCur ?? this.waiting();
+        if (!ex) {
+          ex = this.newEx(false);
+          this.push(ex);
+        }
+        this.resCur = undefined;
+        const start = this.resStart ?? at;
+        this.resStart = undefined;
+        ex.respFirst ??= start;
+        this.violation(ex, 'resp', at, why, offset, true);
+        ex.end = 'violation';
+        ex.endAt = at;
+        ex.endSide = 'resp';
+        ex.respDone = true;
+        if (ex.method === 'CONNECT') this.req.resume();
+        if (ex.reqDone || this.reqCur !== ex) this.finalize(ex);
+      },
+      opaque: (b, start, end, at) => this.host.tunnel('resp', b, start, end, at),
     };
   }
 
   private finalize(ex: Ex): void {
-    const i = this.queue.indexOf(ex);
-    if (i < 0) return;
-    this.queue.splice(i, 1);
+    if (ex.finalized) return;
+    ex.finalized = true;
     if (this.reqCur === ex) this.reqCur = undefined;
     if (this.resCur === ex) this.resCur = undefined;
+    this.advance();
     this.host.done(ex);
+  }
+
+  /** drop finished exchanges from the front; compact now and then so the array does not grow without end */
+  private advance(): void {
+    const q = this.queue;
+    while (this.head < q.length && q[this.head].finalized) {
+      q[this.head++] = undefined as unknown as Ex;
+      this.steps++;
+    }
+    if (this.head === q.length) {
+      this.queue = [];
+      this.next -= this.head;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > q.length) {
+      this.queue = q.slice(this.head);
+      this.next -= this.head;
+      this.head = 0;
+    }
+    if (this.next < 0) this.next = 0;
   }
 }
 
@@ -528,8 +653,9 @@ export function toExchange(ex: Ex): HttpExchange {
     out.method = ex.method;
     out.target = ex.target;
     out.version = ex.version;
-    out.requestLine = ex.requestLine;
   }
+  // a malformed request keeps its line too: it is what the server answered
+  if (ex.requestLine !== undefined) out.requestLine = ex.requestLine;
   if (ex.gapped) out.gapped = true;
   if (ex.reqStart) out.requestStart = frameRef(ex.reqStart, ex.requestLine);
   if (ex.reqHdrEnd) out.requestHeadersEnd = frameRef(ex.reqHdrEnd);
@@ -553,5 +679,9 @@ export function toExchange(ex: Ex): HttpExchange {
   }
   if (ex.endAt) out.endAt = frameRef(ex.endAt);
   if (ex.endSide) out.endSide = ex.endSide;
+  if (ex.violation) {
+    const v = ex.violation;
+    out.violation = { side: v.side, what: v.why, streamOffset: v.offset, at: frameRef(v.at), fatal: v.fatal };
+  }
   return out;
 }

@@ -5,17 +5,35 @@ import type {
   CaptureModel,
   Lane,
   ParseSummary,
+  ConnState,
   TcpConnection,
   TcpSegment,
+  UdpDatagram,
 } from '../../model/index.js';
-import { Conn, type ExchangeBudget } from './connection.js';
+import { pickAnalyzer, type AppAnalyzer, type AppHost, type AppShared } from './app.js';
+import { ClientLog } from './clients.js';
+import { Conn } from './connection.js';
+import { DnsLog } from './dns.js';
+import type { Pkt } from './packet.js';
+import { UDP_ANALYZERS } from './registry.js';
 
 export { seqAdd, seqDiff, seqLt, seqRel } from './seq.js';
 export { endpoint } from './packet.js';
 export { sniffPayload } from './connection.js';
 
-/** Connections tracked per capture; beyond, new ones are only counted (a port scan must not eat memory). */
+/** Connections tracked at once (open, or closed and lingering); beyond, new ones are only counted (a SYN flood must not eat memory). */
 export const MAX_CONNECTIONS = 200_000;
+/**
+ * Connections kept whole in the model that are not quiet (resets, refusals,
+ * unanswered SYNs, open at the end…); beyond, they are counted by conn_state in
+ * `CaptureModel.notKept`. 20,000 connections with their exchanges are about
+ * 60 MB; a million refused SYNs must not be a million objects.
+ */
+export const MAX_KEPT_CONNECTIONS = 20_000;
+/** A connection that is only SYNs is finalized after this long without a packet (Linux gives up after ~127 s of retries; the capture moves on). */
+const UNANSWERED_IDLE = 30; /* s, capture time */
+/** UDP flows remembered at once (only which analyzer they carry); the oldest are forgotten first */
+const MAX_UDP_FLOWS = 10_000;
 /**
  * Quiet connections (FIN-closed both ways, nothing missing, every exchange
  * whole and plain) kept in the model; beyond, they are summed in
@@ -30,6 +48,13 @@ const DONE = { c: { finished: true } as Conn, t: 0 };
 
 /** A closed connection is kept open this long for its last ACKs and retransmissions, then finalized. */
 const LINGER = 5; /* s, capture time */
+/**
+ * Closed connections lingering at once; beyond, the oldest is finalized early
+ * (a late ACK then opens nothing: it is counted as a lone OTH only if it
+ * carries data). At 100,000 connections a second, LINGER alone would hold
+ * 500,000 of them — 1.2 GB measured.
+ */
+const MAX_LINGERING = 4096;
 
 /**
  * The one-pass analysis of one capture: TCP segments → connections (both
@@ -42,9 +67,17 @@ const LINGER = 5; /* s, capture time */
 export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   private readonly open = new Map<number, Conn[]>();
   private readonly done: { conn: TcpConnection; lane: Lane | undefined }[] = [];
-  private readonly reuse = new Map<string, number>();
+  /** 4-tuple → connections seen on it; `kept`: one of them is in the model (its key must stay unique) */
+  private readonly reuse = new Map<string, { n: number; kept: boolean }>();
   private readonly frameCounts: Record<string, number> = {};
-  private readonly budget: ExchangeBudget = { uneventfulKept: 0 };
+  private readonly clients = new ClientLog();
+  private readonly shared: AppShared = { budget: { uneventfulKept: 0 }, dns: new DnsLog((q) => this.clients.lookup(q)), transport: 'tcp' };
+  private readonly udpShared: AppShared = { ...this.shared, transport: 'udp' };
+  private readonly udpFlows = new Map<string, UdpFlow>();
+  private notKept: Partial<Record<ConnState, number>> = {};
+  private keptLoud = 0;
+  private openCount = 0;
+  private lastSweep = 0;
   /** closed connections waiting out LINGER, oldest first */
   private closing: Closing[] = [];
   private closingHead = 0;
@@ -61,12 +94,13 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
     const timeline = ctx.timeline !== false;
     this.timeline = timeline;
     this.quietCap = timeline ? MAX_QUIET_CONNECTIONS : 0;
-    if (!timeline) this.budget.uneventfulCap = 0;
+    if (!timeline) this.shared.budget.uneventfulCap = 0;
   }
 
   add(e: CaptureEvent): void {
-    if (e.kind === 'other') {
+    if (e.kind !== 'tcp') {
       this.frameCounts[e.frame.what] = (this.frameCounts[e.frame.what] ?? 0) + 1;
+      if (e.kind === 'udp') this.datagram(e.dgram);
       return;
     }
     this.frameCounts.tcp = (this.frameCounts.tcp ?? 0) + 1;
@@ -82,14 +116,18 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
       c = undefined;
     }
     if (!c) {
-      if (this.count >= MAX_CONNECTIONS) {
+      if (this.openCount >= MAX_CONNECTIONS) {
         this.dropped++;
         return;
       }
       const tuple = flowKey(seg);
-      const n = (this.reuse.get(tuple) ?? 0) + 1;
-      this.reuse.set(tuple, n);
-      c = new Conn(this.count++, this.ctx.path, n, seg, this.ctx.diag, this.budget, this.timeline);
+      const r = this.reuse.get(tuple);
+      const n = (r?.n ?? 0) + 1;
+      if (r) r.n = n;
+      else this.reuse.set(tuple, { n, kept: false });
+      c = new Conn(this.count++, this.ctx.path, n, seg, this.ctx.diag, this.shared, this.timeline);
+      c.tuple = tuple;
+      this.openCount++;
       this.file(c);
     }
     c.add(seg);
@@ -99,9 +137,13 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
     }
   }
 
-  /** Finalize connections closed more than LINGER ago: their state leaves memory, their facts stay. */
+  /**
+   * Finalize connections closed more than LINGER ago, or beyond the newest
+   * MAX_LINGERING: their state leaves memory, their facts stay.
+   */
   private expire(now: number): void {
-    while (this.closingHead < this.closing.length && now - this.closing[this.closingHead].t > LINGER) {
+    if (now - this.lastSweep > UNANSWERED_IDLE) this.sweep(now);
+    while (this.closingHead < this.closing.length && (now - this.closing[this.closingHead].t > LINGER || this.closing.length - this.closingHead > MAX_LINGERING)) {
       const { c } = this.closing[this.closingHead];
       this.closing[this.closingHead++] = DONE; // let the connection's state go
       if (!c.finished) {
@@ -143,7 +185,49 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
     }
   }
 
+  /** Finalize SYN-only connections quiet for UNANSWERED_IDLE: a scan or a dead port leaves no open state behind. */
+  private sweep(now: number): void {
+    this.lastSweep = now;
+    const idle: Conn[] = [];
+    for (const list of this.open.values()) for (const c of list) if (!c.finished && c.unanswered && now - c.lastT > UNANSWERED_IDLE) idle.push(c);
+    for (const c of new Set(idle)) {
+      this.close(c);
+      this.forget(c);
+    }
+  }
+
+  /** UDP: each flow gets the analyzer its first datagram is sniffed as (or none). */
+  private datagram(d: UdpDatagram): void {
+    const a = `${d.src}|${d.srcPort}`;
+    const b = `${d.dst}|${d.dstPort}`;
+    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+    let f = this.udpFlows.get(key);
+    if (!f) {
+      const pick = pickAnalyzer(UDP_ANALYZERS, d.payload, true);
+      const first = { ip: d.src, port: d.srcPort };
+      const second = { ip: d.dst, port: d.dstPort };
+      const serverFirst = pick?.said === 'server';
+      f = { orig: serverFirst ? second : first, resp: serverFirst ? first : second, app: undefined };
+      const flow = f;
+      const host: AppHost = {
+        key: () => `${flow.orig.ip}:${flow.orig.port}->${flow.resp.ip}:${flow.resp.port}`,
+        lane: () => undefined,
+        warn: (at, msg) => this.ctx.diag.warn({ packet: at.frame, byteOffset: at.byteOffset }, msg),
+        ends: () => ({ orig: flow.orig, resp: flow.resp }),
+        shared: this.udpShared,
+      };
+      f.app = pick?.reg.create?.(host) ?? null;
+      if (this.udpFlows.size >= MAX_UDP_FLOWS) this.udpFlows.delete(this.udpFlows.keys().next().value as string);
+      this.udpFlows.set(key, f);
+    }
+    if (!f.app) return;
+    const side = d.src === f.orig.ip && d.srcPort === f.orig.port ? 'orig' : 'resp';
+    const at: Pkt = { frame: d.frame, t: d.t, byteOffset: d.byteOffset, src: d.src, sport: d.srcPort, dst: d.dst, dport: d.dstPort, flags: 0, seq: 0, ack: 0, len: d.payloadLen };
+    f.app.data(side, d.payload, 0, d.payload.length, at);
+  }
+
   private forget(c: Conn): void {
+    this.openCount--;
     const [a, b] = c.ep;
     for (const k of new Set([portKey(a.port, b.port), portKey(b.port, a.port)])) {
       const list = this.open.get(k)!.filter((x) => x !== c);
@@ -154,15 +238,27 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
 
   private close(c: Conn): void {
     c.end();
+    const a = c.attempt();
+    if (a) this.clients.attempt('tcp', a.client, a.ip, a.port, a.outcome, a.t);
+    const r = c.tuple !== undefined ? this.reuse.get(c.tuple) : undefined;
     // Summed connections are never built: their cited frames and texts would be made for nothing.
-    if (c.quiet() && this.quietKept++ >= this.quietCap) {
+    const quiet = c.quiet();
+    if (quiet && this.quietKept++ >= this.quietCap) {
       const s = this.summarized;
       s.connections++;
       s.exchanges += c.exchangeCount;
       s.origBytes += c.origBytes;
       s.respBytes += c.respBytes;
+      if (r && !r.kept && r.n === c.reuseN) this.reuse.delete(c.tuple!);
       return;
     }
+    if (!quiet && this.keptLoud++ >= MAX_KEPT_CONNECTIONS) {
+      const st = c.connState;
+      this.notKept[st] = (this.notKept[st] ?? 0) + 1;
+      if (r && !r.kept && r.n === c.reuseN) this.reuse.delete(c.tuple!);
+      return;
+    }
+    if (r) r.kept = true;
     const { conn, lane } = c.build();
     this.done.push({ conn, lane: lane?.build() });
   }
@@ -176,14 +272,33 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
       connections: this.done.map((d) => d.conn),
       lanes: this.timeline ? this.done.map((d) => d.lane!) : [],
       frameCounts: this.frameCounts,
+      stats: {},
     };
     if (this.summarized.connections) model.summarized = { ...this.summarized };
+    if (Object.keys(this.notKept).length) model.notKept = this.notKept;
+    const dns = this.shared.dns.facts();
+    if (dns) model.dns = dns;
+    const clients = this.clients.facts();
+    if (clients) model.clients = clients;
+    model.stats = {
+      packets: Object.values(this.frameCounts).reduce((a, b) => a + b, 0),
+      connections: model.connections.length + this.summarized.connections,
+      http_exchanges: model.connections.reduce((n, c) => n + c.exchanges.length, 0) + this.summarized.exchanges,
+      tls_connections: model.connections.filter((c) => c.tls !== undefined).length,
+    };
     if (this.dropped) {
       model.connectionsDropped = this.dropped;
       this.ctx.diag.warn({}, `${this.dropped} segments of connections beyond the first ${MAX_CONNECTIONS} were counted, not analysed`);
     }
     return model;
   }
+}
+
+interface UdpFlow {
+  orig: { ip: string; port: number };
+  resp: { ip: string; port: number };
+  /** null: no analyzer claimed it */
+  app: AppAnalyzer | null | undefined;
 }
 
 /**

@@ -17,8 +17,11 @@ export type Framing =
 
 /**
  * The owner of a MessageParser. Call order per message: start, headers,
- * then body/missing 0+ times and lastChunk at most once, then complete — or
- * lost at any point when the bytes can no longer be followed.
+ * then body/missing 0+ times and lastChunk at most once, then complete — or,
+ * at any point, lost (the capture lacks bytes: loss or snaplen) or violation
+ * (the bytes are all there but break HTTP/1.x framing). After either, the
+ * parser skips to the next line that starts a message. `opaque` gets the bytes
+ * after a switch (CONNECT 2xx, 101): a view valid only during the call.
  */
 export interface MessageHandler {
   start(at: Pkt): void;
@@ -31,9 +34,12 @@ export interface MessageHandler {
   lastChunk(at: Pkt): void;
   complete(at: Pkt): void;
   lost(at: Pkt, why: string): void;
+  /** `offset`: where in this direction's byte stream (0-based) the offending bytes start */
+  violation(at: Pkt, why: string, offset: number): void;
+  opaque?(b: Uint8Array, start: number, end: number, at: Pkt): void;
 }
 
-type State = 'start' | 'headers' | 'body' | 'size' | 'data' | 'crlf' | 'trailer' | 'close' | 'lost' | 'opaque';
+type State = 'start' | 'headers' | 'body' | 'size' | 'data' | 'crlf' | 'trailer' | 'close' | 'lost' | 'opaque' | 'paused';
 
 /**
  * HTTP/1.x message framing for one direction, fed in sequence order. Header
@@ -46,27 +52,48 @@ export class MessageParser {
   private atLineStart = false;
   private remaining = 0;
   private line = '';
+  /** bytes of this direction before the current feed (captured or not): stream offsets for violations */
+  private pos = 0;
+  /** stream offset where the current header block or chunk line began */
+  private mark = 0;
 
   constructor(
     private readonly h: MessageHandler,
     /** does a chunk start with a message (used to find our feet again after a gap)? */
     private readonly looksLikeStart: (b: Uint8Array) => boolean,
+    /**
+     * byte strings a message starts with, searched anywhere after a loss (a
+     * body seldom ends with a line break: the next status line follows its
+     * last byte); without them only line starts are tried
+     */
+    private readonly needles: readonly Uint8Array[] = [],
   ) {}
 
   get state(): string {
     return this.st;
   }
 
+  /** where the message being read (or the last one) began, in this direction's byte stream */
+  get messageOffset(): number {
+    return this.mark;
+  }
+
   /** the bytes b[start, end) (all of b by default) */
   feed(b: Uint8Array, at: Pkt, start = 0, end = b.length): void {
+    const base = this.pos - start;
+    this.pos += end - start;
+    this.run(b, at, start, end, base);
+  }
+
+  private run(b: Uint8Array, at: Pkt, start: number, end: number, base: number): void {
     let i = start;
     const n = end;
-    if (this.st === 'lost' && this.looksLikeStart(start === 0 && end === b.length ? b : b.subarray(start, end))) this.st = 'start';
     while (i < n) {
       switch (this.st) {
         case 'start': {
           while (i < n && (b[i] === 13 || b[i] === 10)) i++;
           if (i === n) break;
+          this.mark = base + i;
           this.st = 'headers';
           if (this.hdr.length !== 0) this.hdr = [];
           this.hdrLen = 0;
@@ -114,7 +141,7 @@ export class MessageParser {
           this.h.headerBytes(stop - i);
           i = stop;
           if (end < 0) {
-            if (this.hdrLen > MAX_HEADER_BYTES) this.lose(at, `header block longer than ${MAX_HEADER_BYTES} bytes`);
+            if (this.hdrLen > MAX_HEADER_BYTES) this.violate(at, `header block longer than ${MAX_HEADER_BYTES} bytes`, this.mark);
             break;
           }
           const block = Buffer.concat(this.hdr, this.hdrLen).toString('latin1');
@@ -140,10 +167,11 @@ export class MessageParser {
           let nl = b.indexOf(10, i);
           if (nl >= n) nl = -1;
           const stop = nl >= 0 ? nl + 1 : n;
+          if (this.line === '') this.mark = base + i;
           this.line += latin1(b, i, stop);
           i = stop;
           if (nl < 0) {
-            if (this.line.length > MAX_LINE_BYTES) this.lose(at, 'chunk line too long');
+            if (this.line.length > MAX_LINE_BYTES) this.violate(at, `chunk line longer than ${MAX_LINE_BYTES} bytes`, this.mark);
             break;
           }
           const line = this.line.replace(/\r?\n$/, '');
@@ -154,7 +182,7 @@ export class MessageParser {
           }
           const m = /^\s*([0-9a-fA-F]{1,15})\s*(;.*)?$/.exec(line);
           if (!m) {
-            this.lose(at, `bad chunk size line ${JSON.stringify(line.slice(0, 40))}`);
+            this.violate(at, `bad chunk size line ${JSON.stringify(line.slice(0, 40))}`, this.mark);
             break;
           }
           const size = parseInt(m[1], 16);
@@ -183,16 +211,57 @@ export class MessageParser {
             this.st = 'size';
           } else this.st = 'size';
           break;
-        case 'lost':
+        case 'lost': {
+          // Find our feet again: the next line that starts a message, anywhere
+          // in the bytes (responses share segments on a busy connection).
+          const p = this.nextStart(b, i, n);
+          if (p < 0) i = n;
+          else {
+            i = p;
+            this.st = 'start';
+          }
+          break;
+        }
         case 'opaque':
+          this.h.opaque?.(b, i, n, at);
+          i = n;
+          break;
+        case 'paused':
           i = n;
           break;
       }
     }
   }
 
+  /** the first position in b[i, n) at a line start (or i itself) where a message starts, -1 when none */
+  private nextStart(b: Uint8Array, i: number, n: number): number {
+    let best = -1;
+    for (const needle of this.needles) {
+      let from = i;
+      for (;;) {
+        const k = indexOfBytes(b, needle, from, n);
+        if (k < 0) break;
+        if (this.looksLikeStart(b.subarray(k, n))) {
+          if (best < 0 || k < best) best = k;
+          break;
+        }
+        from = k + 1;
+      }
+    }
+    if (best >= 0) return best;
+    let p = i;
+    while (p < n) {
+      if (this.looksLikeStart(b.subarray(p, n))) return p;
+      const nl = b.indexOf(10, p);
+      if (nl < 0 || nl >= n - 1) return -1;
+      p = nl + 1;
+    }
+    return -1;
+  }
+
   /** `n` bytes of this direction are not in the capture. */
   gap(n: number, at: Pkt): void {
+    this.pos += n;
     switch (this.st) {
       case 'body':
       case 'data':
@@ -205,6 +274,16 @@ export class MessageParser {
           }
           return;
         }
+        if (this.st === 'body') {
+          // The length says where this message ended: it is whole but for its
+          // missing tail, and the rest of the hole is the start of the next one.
+          const tail = this.remaining;
+          this.remaining = 0;
+          this.h.missing(tail, at);
+          this.done(at);
+          this.lose(at, `${n - tail} bytes missing from the capture at the start of a message`);
+          return;
+        }
         this.lose(at, `${n} bytes missing from the capture`);
         return;
       case 'close':
@@ -212,6 +291,7 @@ export class MessageParser {
         return;
       case 'lost':
       case 'opaque':
+      case 'paused':
         return;
       default:
         this.lose(at, `${n} bytes missing from the capture`);
@@ -230,6 +310,15 @@ export class MessageParser {
 
   stop(): void {
     this.st = 'opaque';
+  }
+
+  /** Read nothing until `resume` (a CONNECT waits for its answer: a tunnel, or HTTP again). */
+  pause(): void {
+    this.st = 'paused';
+  }
+
+  resume(): void {
+    if (this.st === 'paused') this.st = 'start';
   }
 
   private framed(f: Framing, at: Pkt): void {
@@ -257,7 +346,7 @@ export class MessageParser {
         this.st = 'opaque';
         break;
       case 'invalid':
-        this.lose(at, f.why);
+        this.violate(at, f.why, this.mark);
         break;
     }
   }
@@ -268,12 +357,28 @@ export class MessageParser {
   }
 
   private lose(at: Pkt, why: string): void {
+    this.reset();
+    this.h.lost(at, why);
+  }
+
+  private violate(at: Pkt, why: string, offset: number): void {
+    this.reset();
+    this.h.violation(at, why, offset);
+  }
+
+  private reset(): void {
     this.st = 'lost';
     this.hdr = [];
     this.hdrLen = 0;
     this.line = '';
-    this.h.lost(at, why);
   }
+}
+
+/** the first position of `needle` in b[from, end), -1 when absent */
+function indexOfBytes(b: Uint8Array, needle: Uint8Array, from: number, end: number): number {
+  const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length);
+  const k = buf.indexOf(needle, from);
+  return k >= 0 && k + needle.length <= end ? k : -1;
 }
 
 /** b[start, end) as latin1 text; a Buffer (what the readers hand over) is read in place */

@@ -203,3 +203,24 @@ export class TlsTracker {
     return f;
   }
 }
+
+/** TLS as an application analyzer: record facts only (the payload is encrypted). */
+export class TlsAnalyzer {
+  readonly tracker = new TlsTracker();
+  units = 0;
+  data(side: Side, b: Uint8Array, start: number, end: number, at: Pkt): void {
+    this.tracker.data(side, start === 0 && end === b.length ? b : b.subarray(start, end), at);
+  }
+  gap(side: Side): void {
+    this.tracker.gap(side);
+  }
+  fin(): void {}
+  rst(): void {}
+  end(): void {}
+  facts(conn: { tls?: TlsFacts }): void {
+    conn.tls = this.tracker.facts();
+  }
+  quiet(): boolean {
+    return true;
+  }
+}

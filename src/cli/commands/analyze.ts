@@ -104,6 +104,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     if (implicitStdin && result.inputs.length === 1 && result.inputs[0].status === 'error' && !result.inputs[0].bytes) usage(NO_INPUT);
 
     for (const line of inputProblemLines(result)) process.stderr.write(`${line}\n`);
+    for (const w of result.warnings ?? []) process.stderr.write(`faultline: warning: ${oneLine(w)}\n`);
 
     let text: string;
     try {
