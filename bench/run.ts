@@ -14,7 +14,7 @@ export interface BenchResult {
   note?: string;
 }
 
-const MODULES = ['strace', 'pcap-reader', 'curl', 'analyze', 'report', 'sources', 'capture-shapes', 'many-findings', 'startup'];
+const MODULES = ['strace', 'pcap-reader', 'curl', 'analyze', 'report', 'sources', 'capture-shapes', 'many-findings', 'batch', 'startup'];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
