@@ -14,7 +14,7 @@ export interface BenchResult {
   note?: string;
 }
 
-const MODULES = ['strace', 'strace-pids', 'pcap-reader', 'curl', 'analyze', 'report', 'sources', 'capture-shapes', 'many-findings', 'batch', 'serve', 'queue'];
+const MODULES = ['startup', 'strace', 'strace-pids', 'pcap-reader', 'curl', 'analyze', 'report', 'sources', 'capture-shapes', 'many-findings', 'batch', 'serve', 'queue'];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -10,6 +10,8 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'csv', '
 export interface ReportOptions {
   /** colour and width for a terminal (text only) */
   color?: boolean;
+  /** evidence lines shown per finding in the text report (default 6); 'all' for every one */
+  evidence?: number | 'all';
   /** notes people wrote for the postmortem (serve): shown by the HTML and Markdown reports */
   notes?: ReportNotes;
 }
