@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,6 +56,21 @@ describe('postmortem draft', () => {
     const lim = evidenceLimits(r);
     expect(lim).toContainEqual(expect.stringMatching(/missing\.pcap could not be read \(E_NOT_FOUND/));
     expect(lim).toContainEqual(expect.stringMatching(/stopcont-restart\.strace: its clock was aligned by assumption \(time of day placed on 2026-11-23/));
+  });
+
+  it('names strace without -T (no durations)', async () => {
+    const lim = evidenceLimits(await run([path.join(samplesDir, 'strace/stopcont-restart-r.strace')]));
+    expect(lim).toContainEqual(expect.stringMatching(/stopcont-restart-r\.strace has no call durations \(strace without -T\)/));
+  });
+
+  it.skipIf(!existsSync('/usr/bin/strace') || !existsSync('/usr/bin/curl'))('names strace without -yy on a traced curl (no socket ends to join a capture on)', async () => {
+    const log = path.join(tmp, 'no-yy.strace');
+    // a real trace made here: curl to a closed loopback port, traced without -y/-yy
+    // curl exits 7 (refused): the trace is what matters, not its exit code
+    spawnSync('/usr/bin/strace', ['-f', '-tt', '-T', '-o', log, '/usr/bin/curl', '-s', '-o', '/dev/null', 'http://127.0.0.1:9/'], { cwd: tmp, env: { PATH: '/usr/bin:/bin' }, stdio: 'ignore' });
+    const lim = evidenceLimits(await run([log]));
+    expect(lim).toContainEqual(expect.stringMatching(/no-yy\.strace names no socket ends \(strace without -yy\)/));
+    expect(lim.join('\n')).not.toMatch(/no call durations/);
   });
 
   it('names strace with only relative times', async () => {

@@ -60,6 +60,9 @@ const SPECIAL = new Map<string, Special>([
 /** Calls whose failures the fd tables see (connect, sends, receives): not passed to the failure list twice. */
 const SOCKET_IO = /^(?:connect|send|recv)/;
 
+/** Calls on a connected socket's fd: with -yy strace names the socket's ends on each. */
+const SOCKET_CALLS: ReadonlySet<string> = new Set(['connect', 'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'send', 'recv', 'getsockname', 'getpeername', 'shutdown']);
+
 export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
   private readonly threads: Threads;
   private readonly stops = new Stops();
@@ -68,6 +71,10 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
   private readonly fds = new FdTables(this.processes, this.failures);
 
   private syscalls = 0;
+  /** calls with a -T duration, and socket calls whose fd -yy decorated with its ends: what a postmortem can lean on */
+  private timedSyscalls = 0;
+  private socketCalls = 0;
+  private decoratedSocketCalls = 0;
 
   constructor(readonly ctx: AnalysisContext) {
     this.threads = new Threads(ctx.path);
@@ -100,6 +107,11 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
 
   private syscall(e: SyscallEvent): void {
     this.syscalls++;
+    if (e.duration !== undefined) this.timedSyscalls++;
+    if (SOCKET_CALLS.has(e.name)) {
+      this.socketCalls++;
+      if (e.decoded?.fdRef?.kind === 'socket') this.decoratedSocketCalls++;
+    }
     const th = this.threads.get(e.pid);
     th.syscalls++;
     const t = e.t;
@@ -250,6 +262,9 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
       stops: stops.length + dropped.stops,
       socket_failures: this.fds.socketFailures.length + dropped.socketFailures,
       failed_calls: failedCalls.length + dropped.failedCalls,
+      timed_syscalls: this.timedSyscalls,
+      socket_calls: this.socketCalls,
+      decorated_socket_calls: this.decoratedSocketCalls,
     };
     return { kind: 'strace', threads, stops, socketFailures: this.fds.socketFailures, failedCalls, processes, exits: this.processes.exits, dropped, lanes, stats };
   }
