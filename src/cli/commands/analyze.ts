@@ -1,9 +1,10 @@
 import { Args, Command, Errors, Flags } from '@oclif/core';
-import { loadRenderer, REPORT_FORMATS, type ReportFormat } from '../../../reports/index.js';
-import { FaultlineError, type RunEvent, type RunResult, type Severity } from '../../model/index.js';
-import { buildSpec, DEFAULT_JOIN_WINDOW, outcome, runCase } from '../../pipeline/index.js';
+// Only what the command's flags and help need is imported at start-up; the pipeline, the model and
+// the renderers are imported in run(), so `--version`, `--help` and the other commands never load them.
+import { REPORT_FORMATS, type ReportFormat } from '../../../reports/index.js';
+import type { RunEvent, RunResult, Severity } from '../../model/index.js';
+import { DEFAULT_JOIN_WINDOW } from '../../pipeline/defaults.js';
 import { EXIT } from '../exit-codes.js';
-import { checkOutputNotInput, writeAtomic } from '../output.js';
 
 const NO_INPUT = 'no input given: name trace files or folders, or pipe a trace into standard input (see faultline analyze --help)';
 const SEVERITIES = ['info', 'warning', 'error'] as const;
@@ -52,6 +53,12 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Analyze);
+    const [{ loadRenderer }, { FaultlineError }, { buildSpec, outcome, runCase }, { checkOutputNotInput, writeAtomic }] = await Promise.all([
+      import('../../../reports/index.js'),
+      import('../../model/index.js'),
+      import('../../pipeline/index.js'),
+      import('../output.js'),
+    ]);
     let paths = argv as string[];
     const usage = (msg: string): never => {
       process.stderr.write(`faultline: ${oneLine(msg)}\n`);
