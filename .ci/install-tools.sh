@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests use (real tcpdump/tshark/strace/curl for
-# samples and reference counts, chromium for the browser test), only when missing.
+# samples and reference counts, chromium for the browser test, zip for the
+# batch tests' archives), only when missing.
 set -euo pipefail
 need=()
 command -v tcpdump  >/dev/null 2>&1 || need+=(tcpdump)
@@ -10,6 +11,7 @@ command -v strace   >/dev/null 2>&1 || need+=(strace)
 command -v curl     >/dev/null 2>&1 || need+=(curl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v zip      >/dev/null 2>&1 || need+=(zip)
 if ((${#need[@]})); then
   SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
   echo "installing: ${need[*]}"

@@ -6,7 +6,19 @@
  */
 import type { FindingDraft } from '../model/index.js';
 import { captureInputs, evidence, exchangeBase, joinFacts, requestName } from '../analysis/tcp/findings.js';
-import type { Detector } from './types.js';
+import type { Detector, ExchangeDetails } from './types.js';
+
+/** where a message broke HTTP/1.x, and whether reading went on */
+export type HttpViolationDetails = ExchangeDetails & {
+  /** whose message: orig (request) or resp (response) */
+  side: 'orig' | 'resp';
+  violation: string;
+  packet: number;
+  /** 0-based offset in that side's byte stream */
+  stream_offset: number;
+  /** true: read on as RFC 9112 says; false: nothing after it could be read as HTTP */
+  read_on: boolean;
+};
 
 /** Findings per input before the rest are summed into one */
 const MAX_PER_INPUT = 50;
@@ -39,13 +51,13 @@ export const httpViolation: Detector = {
             subject: base.subject,
             evidence: evidence(path, [ex.requestStart, ex.response?.start, v.at]),
             details: {
-              ...base.details,
+              ...(base.details as ExchangeDetails),
               side: v.side,
               violation: v.what,
               packet: v.at.frame,
               stream_offset: v.streamOffset,
               read_on: !v.fatal,
-            },
+            } satisfies HttpViolationDetails,
             explanation:
               `The ${who} sent bytes that are not valid HTTP/1.x, starting at byte ${v.streamOffset} of its stream (packet ${v.at.frame}). ` +
               (v.fatal

@@ -5,7 +5,17 @@
  */
 import type { FindingDraft } from '../model/index.js';
 import { captureInputs, evidence, exchangeBase, joinFacts } from '../analysis/tcp/findings.js';
-import type { Detector } from './types.js';
+import type { Detector, ExchangeDetails } from './types.js';
+
+/** the CONNECT and the proxy's refusal */
+export type ProxyRefusedDetails = ExchangeDetails & {
+  /** the CONNECT target, `host:port` */
+  target: string;
+  status: number;
+  reason: string;
+  /** the proxy, `ip:port` */
+  proxy: string;
+};
 
 const WHY: Record<number, string> = {
   400: 'the proxy could not parse the CONNECT request',
@@ -36,7 +46,7 @@ export const proxyRefused: Detector = {
             end: r.last.t,
             subject: { ...base.subject, url: ex.target },
             evidence: evidence(path, [ex.requestStart, r.start]),
-            details: { ...base.details, target: ex.target, status: r.status, reason: r.reason, proxy: `${c.resp.ip}:${c.resp.port}` },
+            details: { ...(base.details as ExchangeDetails), target: ex.target ?? '', status: r.status, reason: r.reason, proxy: `${c.resp.ip}:${c.resp.port}` } satisfies ProxyRefusedDetails,
             explanation: `The proxy at ${c.resp.ip}:${c.resp.port} answered the CONNECT with ${r.status}: ${WHY[r.status] ?? 'it refused to open the tunnel'}. curl reports error 56 "CONNECT tunnel failed, response ${r.status}".`,
             join: joinFacts(c, ex, r.start.t),
             eventKeys: base.eventKeys,

@@ -345,6 +345,7 @@ const QUARTER_HOUR = 900; /* s: every time zone offset in use is a multiple of i
  * Linear: drafts are grouped by what they name; only drafts naming the same thing meet.
  */
 export function clockSuspects(placed: PlacedDraft[], window: number, timeOfDay: ReadonlySet<string>): string[] {
+  if (new Set(placed.map((p) => p.draft.input)).size < 2) return [];
   const byKey = new Map<string, PlacedDraft[]>();
   for (const p of placed) {
     const j = p.draft.join;

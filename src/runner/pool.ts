@@ -8,23 +8,20 @@
  *     stuck in a loop or on a read that never ends is stopped;
  *   - past the thread's memory limit it fails with E_LIMIT;
  *   - a thread that crashes fails its case with E_INTERNAL;
+ *   (a thread that dies takes its case's pending events with it: they are not waited for)
  * and in each of these the pool starts a fresh thread and goes on.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { FaultlineError, type RunEvent, type RunResult, type RunSpec } from '../model/index.js';
 import type { Runner, RunOptions } from './types.js';
-import { EVENTS_END, EVENTS_START, type PoolReply, type PoolTask } from './worker.js';
+import type { PoolMessage, PoolReply, PoolTask } from './worker.js';
 
-/**
- * Old-generation heap per thread. A 200 MB HTTP capture peaks near 165 MB RSS (bench/analyze),
- * so 2 GiB leaves room for big cases and still stops a pathological one long before the machine.
- */
-export const DEFAULT_WORKER_MEMORY_MB = 2048;
+export { DEFAULT_WORKER_MEMORY_MB } from './defaults.js';
+import { DEFAULT_WORKER_MEMORY_MB } from './defaults.js';
 
 export interface PoolOptions {
   /** threads; default: this machine's cores */
@@ -43,6 +40,12 @@ export class PoolRunner implements Runner {
   private readonly pool: Piscina<PoolTask, PoolReply>;
   private readonly registryModule?: string;
   private closed = false;
+  /** cases running or queued, by the number their thread tags messages with */
+  private readonly pending = new Map<number, { message: (m: PoolMessage) => void; fail: (e: FaultlineError) => void }>();
+  private nextId = 1;
+  /** set when the threads cannot start (piscina then stops replacing them and would queue cases forever) */
+  private broken?: FaultlineError;
+  private lastError?: Error;
 
   constructor(opts: PoolOptions = {}) {
     this.jobs = Math.max(1, Math.floor(opts.jobs ?? availableParallelism()));
@@ -60,10 +63,32 @@ export class PoolRunner implements Runner {
       maxQueue: Infinity,
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
     });
+    this.pool.on('message', (m: PoolMessage) => {
+      if (m && m.faultline === 'case') this.pending.get(m.id)?.message(m);
+    });
+    // A thread's error outside any case would otherwise be an unhandled 'error' event: the whole process down.
+    this.pool.on('error', (err: Error) => {
+      this.lastError = err;
+      this.checkThreads();
+    });
+    this.pool.on('workerDestroy', () => this.checkThreads());
+  }
+
+  /**
+   * piscina replaces a thread that dies, unless threads die as they start (a worker module that
+   * cannot load): then none is left and queued cases would wait forever. Fail them instead.
+   */
+  private checkThreads(): void {
+    setImmediate(() => {
+      if (this.closed || this.broken || this.pool.threads.length > 0) return;
+      this.broken = new FaultlineError('E_INTERNAL', `the worker threads cannot start${this.lastError ? `: ${this.lastError.message}` : ' (they exit as they start)'}`);
+      for (const p of this.pending.values()) p.fail(this.broken);
+    });
   }
 
   async run(spec: RunSpec, opts: RunOptions = {}): Promise<RunResult> {
     if (this.closed) throw new FaultlineError('E_INTERNAL', 'the worker pool is closed');
+    if (this.broken) throw this.broken;
     if (opts.signal?.aborted) throw cancelled();
     const stop = new AbortController();
     let why: 'cancelled' | 'timeout' | undefined;
@@ -76,23 +101,30 @@ export class PoolRunner implements Runner {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
 
-    const { port1, port2 } = new MessageChannel();
-    // Messages on one port arrive in order: the end marker says every event came before it.
+    const id = this.nextId++;
     let eventsDone!: () => void;
     const allEvents = new Promise<void>((resolve) => (eventsDone = resolve));
-    port1.on('message', (m: RunEvent | typeof EVENTS_START | typeof EVENTS_END) => {
-      if (m === EVENTS_START) {
-        // The time limit counts the case's run, not its wait in the queue.
-        if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) timer = setTimeout(() => end('timeout'), opts.timeoutMs);
-      } else if (m === EVENTS_END) eventsDone();
-      else opts.onEvent?.(m);
+    let failRun!: (e: FaultlineError) => void;
+    const failed = new Promise<never>((_, reject) => (failRun = reject));
+    this.pending.set(id, {
+      message: (m) => {
+        if (m.kind === 'start') {
+          // The time limit counts the case's run, not its wait in the queue.
+          if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) timer = setTimeout(() => end('timeout'), opts.timeoutMs);
+        } else if (m.kind === 'end') eventsDone();
+        else if (m.event) opts.onEvent?.(m.event);
+      },
+      fail: (e) => {
+        failRun(e);
+        stop.abort(e);
+      },
     });
-    port1.on('close', () => eventsDone());
 
-    const task: PoolTask = { spec, events: port2, ...(this.registryModule ? { registryModule: this.registryModule } : {}) };
+    const task: PoolTask = { spec, id, ...(this.registryModule ? { registryModule: this.registryModule } : {}) };
     try {
-      const reply = await this.pool.run(task, { signal: stop.signal, transferList: [port2] });
-      await allEvents;
+      const reply = await Promise.race([this.pool.run(task, { signal: stop.signal }), failed]);
+      // The reply and the thread's messages travel on different ports: wait for the end marker.
+      await Promise.race([allEvents, failed]);
       if (reply.ok) return reply.result;
       throw new FaultlineError(reply.error.code, reply.error.message, reply.error.location);
     } catch (err) {
@@ -103,7 +135,7 @@ export class PoolRunner implements Runner {
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      port1.close();
+      this.pending.delete(id);
     }
   }
 

@@ -5,15 +5,18 @@
  * between cases; everything here is per call.
  */
 import { pathToFileURL } from 'node:url';
-import type { MessagePort } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { Detector } from '../pipeline/index.js';
 import { FaultlineError, type ErrorCode, type Location, type RunEvent, type RunResult, type RunSpec } from '../model/index.js';
 import { runCase } from '../pipeline/index.js';
 
 export interface PoolTask {
   spec: RunSpec;
-  /** where the run's events go; transferred with the task, closed when the case ends */
-  events?: MessagePort;
+  /**
+   * The pool's number for this case: the run's events go to the pool over the thread's own
+   * port, tagged with it (a MessageChannel per case would cost a port transfer per case).
+   */
+  id?: number;
   /**
    * A module (absolute path or file: URL) exporting `registry: Detector[]`: the detectors to
    * choose from, for a library user's own detectors. Functions cannot cross a thread, a module name can.
@@ -29,19 +32,25 @@ export interface PoolFailure {
 
 export type PoolReply = { ok: true; result: RunResult } | { ok: false; error: PoolFailure };
 
-/** The first message of a case: it left the queue and runs now (its time limit starts). */
-export const EVENTS_START = 'faultline:case-start';
-/** The last message of a case: every event of the case was posted before it. */
-export const EVENTS_END = 'faultline:case-end';
+/** What a thread posts about a case besides its reply: its start, its events, its end. */
+export interface PoolMessage {
+  /** tags our messages among whatever else a thread may post */
+  faultline: 'case';
+  id: number;
+  /** 'start': the case left the queue and runs (its time limit starts); 'end': every event was posted before this */
+  kind: 'start' | 'event' | 'end';
+  event?: RunEvent;
+}
 
 export default async function runPoolTask(task: PoolTask): Promise<PoolReply> {
-  const port = task.events;
-  port?.postMessage(EVENTS_START);
+  const id = task.id;
+  const post = id === undefined || !parentPort ? undefined : (kind: PoolMessage['kind'], event?: RunEvent) => parentPort!.postMessage({ faultline: 'case', id, kind, event } satisfies PoolMessage);
+  post?.('start');
   try {
     const registry = task.registryModule ? await loadRegistry(task.registryModule) : undefined;
     const result = await runCase(task.spec, {
       registry,
-      onEvent: port ? (e: RunEvent) => port.postMessage(e) : undefined,
+      onEvent: post ? (e: RunEvent) => post('event', e) : undefined,
     });
     return { ok: true, result };
   } catch (err) {
@@ -49,8 +58,8 @@ export default async function runPoolTask(task: PoolTask): Promise<PoolReply> {
     const e = err as Error;
     return { ok: false, error: { code: 'E_INTERNAL', message: e?.message ?? String(err), location: {} } };
   } finally {
-    port?.postMessage(EVENTS_END);
-    port?.close();
+    // Messages on one port arrive in order: 'end' tells the pool no event of this case is still on its way.
+    post?.('end');
   }
 }
 

@@ -285,3 +285,28 @@ describe('what the first bytes of a direction say', () => {
     expect(sniffPayload(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes, final)).toBe(want);
   });
 });
+
+describe('pairing after a hole in the responses (issue 9.3)', () => {
+  it('a client that waits for each answer: the response found after the hole answers the newest request sent before it; the skipped ones are uncertain, not unanswered', () => {
+    const cap = new Cap();
+    const f = cap.flow().handshake();
+    const body = 'x'.repeat(3000);
+    const resp = OK(body);
+    f.c(GET('/1')).s(resp.slice(0, 1000));
+    // lost by the capture: the rest of /1's answer, all of /2's and all of /3's (the client got them and asked on)
+    f.next.s += resp.length - 1000;
+    f.ack('c').c(GET('/2'));
+    f.next.s += resp.length;
+    f.ack('c').c(GET('/3'));
+    f.next.s += resp.length;
+    f.ack('c').c(GET('/4')).s(resp).ack('c').close();
+    const { model } = cap.analyse();
+    const ex = model.connections[0].exchanges;
+    expect(ex.map((e) => [e.target, e.end, !!e.gapped, e.response?.body.seen])).toEqual([
+      ['/1', 'complete', true, 1000 - (resp.length - body.length)],
+      ['/2', 'gap', true, undefined],
+      ['/3', 'gap', true, undefined],
+      ['/4', 'complete', false, 3000],
+    ]);
+  });
+});

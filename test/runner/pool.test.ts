@@ -105,11 +105,28 @@ describe('worker-thread pool runner', () => {
 
   it('counts the time limit from the start of a case, not from its wait in the queue', async () => {
     const base = await specOf(incident('short-body'));
-    // One thread: the second case waits 4 s behind a hang, then runs well within its own 3 s
-    // (margins wide enough for a loaded 2-core machine: counted from the queue it would fail).
+    const tiny = await specOf(path.join(samplesDir, 'curl/refused-verbose.txt'));
+    // One thread: the second case waits 4 s behind a hang, then runs a 0.6 kB log well within its
+    // own 3 s (margins wide enough for a loaded 2-core machine: counted from the queue it would fail).
     const hung = failure(harmPool.run(hostileSpec(base, 'hang'), { timeoutMs: 4000 }));
-    const queued = harmPool.run(hostileSpec(base, 'quiet'), { timeoutMs: 3000 });
+    const queued = harmPool.run(hostileSpec(tiny, 'quiet'), { timeoutMs: 3000 });
     expect((await hung).code).toBe('E_TIMEOUT');
     expect((await queued).inputs.length).toBeGreaterThan(0);
+  });
+
+  it('fails every case, at once, when its threads cannot start (instead of queueing them forever)', async () => {
+    const broken = new PoolRunner({ jobs: 1, workerFile: path.join(repoRoot, 'test/fixtures/runner/exits-at-load.mjs') });
+    try {
+      const base = await specOf(incident('short-body'));
+      const first = await failure(broken.run(base));
+      expect(first.code).toBe('E_INTERNAL');
+      const t0 = performance.now();
+      const later = await failure(broken.run(base));
+      expect(later.code).toBe('E_INTERNAL');
+      expect(later.message).toMatch(/worker threads cannot start/);
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      await broken.close();
+    }
   });
 });

@@ -451,8 +451,10 @@ export class HttpTracker {
     return {
       start: (at) => {
         this.resStart = at;
+        const lost = this.resLostAt;
         this.resLostAt = undefined;
         if (this.resCur) return; // after an interim 1xx: same exchange
+        if (lost) this.skipAnsweredInHole(lost, at);
         let ex = this.waiting();
         if (!ex) {
           // a response without its request (capture started mid-exchange, or a request we lost)
@@ -585,6 +587,36 @@ export class HttpTracker {
       },
       opaque: (b, start, end, at) => this.host.tunnel('resp', b, start, end, at),
     };
+  }
+
+  /**
+   * After a hole in the responses, the status line found next may not answer
+   * the oldest waiting request. A client that waits for each answer (no
+   * pipelining) sends a request only once the one before it was answered: so
+   * when requests were sent after the hole began, the newest of them sent
+   * before this response is the one it answers, and the older waiting ones
+   * were answered inside the hole — uncertain, marked `gap`. With pipelining
+   * (every request sent before the hole) the oldest waiting one is taken.
+   */
+  private skipAnsweredInHole(lost: Pkt, at: Pkt): void {
+    let pick = -1;
+    for (let i = Math.max(this.next, this.head); i < this.queue.length; i++) {
+      const ex = this.queue[i];
+      this.steps++;
+      if (ex.resp || ex.end || ex.finalized || !ex.reqStart) continue;
+      if (ex.reqStart.t > at.t) break;
+      if (ex.reqStart.t > lost.t) pick = i;
+    }
+    if (pick < 0) return;
+    for (let i = Math.max(this.next, this.head); i < pick; i++) {
+      const ex = this.queue[i];
+      if (ex.resp || ex.end || ex.finalized || !ex.requestSeen) continue;
+      ex.gapped = true;
+      ex.end = 'gap';
+      ex.endAt = lost;
+      ex.respDone = true;
+      if (ex.reqDone && this.reqCur !== ex) this.finalize(ex);
+    }
   }
 
   private finalize(ex: Ex): void {

@@ -10,6 +10,7 @@ import type {
   TcpSegment,
   UdpDatagram,
 } from '../../model/index.js';
+import { TCP_SYN } from '../../model/index.js';
 import { pickAnalyzer, type AppAnalyzer, type AppHost, type AppShared } from './app.js';
 import { ClientLog } from './clients.js';
 import { Conn } from './connection.js';
@@ -26,10 +27,10 @@ export const MAX_CONNECTIONS = 200_000;
 /**
  * Connections kept whole in the model that are not quiet (resets, refusals,
  * unanswered SYNs, open at the end…); beyond, they are counted by conn_state in
- * `CaptureModel.notKept`. 20,000 connections with their exchanges are about
- * 60 MB; a million refused SYNs must not be a million objects.
+ * `CaptureModel.notKept`. 10,000 refused connections are about 40 MB and 5 s
+ * to build on a busy machine; a million refused SYNs must not be a million objects.
  */
-export const MAX_KEPT_CONNECTIONS = 20_000;
+export const MAX_KEPT_CONNECTIONS = 10_000;
 /** A connection that is only SYNs is finalized after this long without a packet (Linux gives up after ~127 s of retries; the capture moves on). */
 const UNANSWERED_IDLE = 30; /* s, capture time */
 /** UDP flows remembered at once (only which analyzer they carry); the oldest are forgotten first */
@@ -77,6 +78,8 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   private notKept: Partial<Record<ConnState, number>> = {};
   private keptLoud = 0;
   private openCount = 0;
+  /** tuples of connections finalized before LINGER was out (MAX_LINGERING), and when they closed */
+  private readonly early = new Map<string, number>();
   private lastSweep = 0;
   /** closed connections waiting out LINGER, oldest first */
   private closing: Closing[] = [];
@@ -115,6 +118,10 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
       this.forget(c);
       c = undefined;
     }
+    if (!c && !(seg.flags & TCP_SYN) && this.early.size) {
+      const t = this.early.get(flowKey(seg));
+      if (t !== undefined && seg.t - t <= LINGER) return;
+    }
     if (!c) {
       if (this.openCount >= MAX_CONNECTIONS) {
         this.dropped++;
@@ -144,8 +151,13 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   private expire(now: number): void {
     if (now - this.lastSweep > UNANSWERED_IDLE) this.sweep(now);
     while (this.closingHead < this.closing.length && (now - this.closing[this.closingHead].t > LINGER || this.closing.length - this.closingHead > MAX_LINGERING)) {
-      const { c } = this.closing[this.closingHead];
+      const { c, t } = this.closing[this.closingHead];
       this.closing[this.closingHead++] = DONE; // let the connection's state go
+      if (!c.finished && now - t <= LINGER && c.tuple !== undefined) {
+        // finalized early: its late ACKs must not open a connection of their own
+        if (this.early.size >= MAX_LINGERING * 4) this.early.delete(this.early.keys().next().value as string);
+        this.early.set(c.tuple, t);
+      }
       if (!c.finished) {
         this.close(c);
         this.forget(c);

@@ -9,6 +9,26 @@ import { captureInputs, connectionName, evidence, fmtSeconds, wiresharkFilter } 
 import { endpoint } from '../../analysis/tcp/index.js';
 import type { DetectorPart } from '../types.js';
 
+/** connect-failed as a capture shows it: one destination, every failed attempt to it. */
+export type ConnectFailedWireDetails = {
+  /** the destination, `ip:port` */
+  address: string;
+  client: string;
+  /** refused: SYN answered by RST; unanswered: SYNs retransmitted, no SYN-ACK */
+  outcome: 'refused' | 'unanswered';
+  /** failed connections to it (kept in the model) */
+  failed_connections: number;
+  syns_sent: number;
+  /** all attempts to it in the capture, and how many opened (connections only counted included) */
+  attempts_in_capture?: number;
+  connected_in_capture?: number;
+  /** first to last SYN of the first unanswered attempt */
+  syn_retry_span_s?: number;
+  wireshark_filter: string;
+  connection_state: string;
+  history: string;
+};
+
 type How = 'refused' | 'unanswered';
 
 /** A SYN retransmitted at least once with no answer: a single SYN at the capture's end proves nothing. */
@@ -70,7 +90,7 @@ export const fromWire: DetectorPart = (run) => {
           wireshark_filter: wiresharkFilter(c),
           connection_state: c.state,
           history: c.history,
-        },
+        } satisfies ConnectFailedWireDetails,
         explanation:
           h === 'refused'
             ? `${address} answered the SYN with a RST: nothing listens on that port (the service is down, not started yet, or on another port), or a firewall rejects it. curl reports error 7 "Couldn't connect to server"; connect() fails with ECONNREFUSED.`

@@ -8,6 +8,21 @@ import { captureInputs, evidence, fmtSeconds } from '../../analysis/tcp/findings
 import { endpoint } from '../../analysis/tcp/index.js';
 import type { DetectorPart } from '../types.js';
 
+/** dns-failed as a capture shows it: one name, one resolver, one outcome. */
+export type DnsFailedWireDetails = {
+  name: string;
+  /** the resolver, `ip:port` */
+  server: string;
+  client: string;
+  /** no-answer, or the rcode's name (NXDOMAIN, SERVFAIL, REFUSED, …) */
+  outcome: string;
+  query_types: string[];
+  transports: ('udp' | 'tcp')[];
+  /** queries sent, retransmissions included */
+  queries_sent: number;
+  rcode?: number;
+};
+
 /** An unanswered query counts as failed once the capture ran this long after it (glibc's resolver waits 5 s, curl's c-ares 1–2 s). */
 const ANSWER_WAIT = 1; /* s */
 const FAILING_RCODES = new Set(['NXDOMAIN', 'SERVFAIL', 'REFUSED', 'FORMERR', 'NOTIMP']);
@@ -58,7 +73,7 @@ export const fromWire: DetectorPart = (run) => {
           transports,
           queries_sent: sent,
           ...(q.answer ? { rcode: q.answer.rcode } : {}),
-        },
+        } satisfies DnsFailedWireDetails,
         explanation:
           outcome === 'no-answer'
             ? `The resolver at ${server} never answered: it is down, unreachable, or dropping queries. The client waits out its timeout on every lookup (glibc: 5 s per try), then fails to resolve (curl error 6 or 28).`

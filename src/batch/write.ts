@@ -1,0 +1,62 @@
+/**
+ * Atomic writes: a file of --out is either its old self or its new self,
+ * never half of either (a Ctrl-C, a crash or a full disk mid-write leaves a
+ * temporary file, which the next run removes).
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+
+export const TEMP_PREFIX = '.tmp-faultline-';
+
+function tempFor(file: string): string {
+  return path.join(path.dirname(file), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${path.basename(file)}`);
+}
+
+export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = tempFor(file);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** A file written piece by piece (findings.jsonl can be large), renamed into place when done. */
+export class AtomicStream {
+  private readonly tmp: string;
+  private readonly out;
+  constructor(private readonly file: string) {
+    this.tmp = tempFor(file);
+    this.out = createWriteStream(this.tmp);
+  }
+  async write(chunk: string): Promise<void> {
+    // once() rejects on 'error' and removes both listeners either way
+    if (!this.out.write(chunk)) await once(this.out, 'drain');
+  }
+  async commit(): Promise<void> {
+    this.out.end();
+    await finished(this.out);
+    await rename(this.tmp, this.file);
+  }
+  async abandon(): Promise<void> {
+    this.out.destroy();
+    await rm(this.tmp, { force: true });
+  }
+}
+
+/** Temporary files a killed run left behind in `dir`. */
+export async function removeStaleTemps(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  await Promise.all(names.filter((n) => n.startsWith(TEMP_PREFIX)).map((n) => rm(path.join(dir, n), { force: true })));
+}
