@@ -16,7 +16,7 @@ export interface BenchResult {
   floor?: { name: string; times: number };
 }
 
-const MODULES = ['startup', 'strace', 'pcap-reader', 'curl', 'analyze', 'report', 'sources', 'capture-shapes', 'many-findings', 'batch'];
+const MODULES = ['startup', 'strace', 'strace-pids', 'pcap-reader', 'curl', 'analyze', 'report', 'sources', 'capture-shapes', 'many-findings', 'batch', 'serve', 'queue'];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -6,6 +6,7 @@
  * control characters are shown as escapes so a crafted log cannot drive a
  * terminal.
  */
+import { visible as visibleText } from '../src/model/index.js';
 import { formatDuration } from './format.js';
 
 /** The shape src/diff produces (kept structural here: reports import the model only). */
@@ -38,10 +39,9 @@ interface PhaseView {
   at: string;
 }
 
-/** Control characters (C0, DEL, C1) as visible escapes: `\x1b`, `\x07`. */
+/** Control characters as visible escapes (`\x1b`, `\u202e`): the model's one helper, line breaks kept (callers lay out lines). */
 export function visible(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return visibleText(s, { keepNewlines: true });
 }
 
 function ord(n: number): string {

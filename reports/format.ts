@@ -52,6 +52,7 @@ export class TimeFormatter {
 
   /** Short wall-clock label for an axis tick; `digits` fraction digits. */
   wall(t: number, digits: number): string {
+    if (!Number.isFinite(t)) return '';
     if (this.kind === 'absolute' && this.dtf) return this.dateTime(t, digits).slice(11);
     if (this.kind === 'time-of-day') return timeOfDay(t, digits);
     return '';
@@ -59,10 +60,12 @@ export class TimeFormatter {
 
   /** The date of an absolute time, `2026-11-23`. */
   date(t: number): string {
-    return this.kind === 'absolute' && this.dtf ? this.dateTime(t, 0).slice(0, 10) : '';
+    return this.kind === 'absolute' && this.dtf && inDateRange(t) ? this.dateTime(t, 0).slice(0, 10) : '';
   }
 
   private dateTime(t: number, digits: number): string {
+    // beyond what a Date holds (±8.64e12 s): a number, never a thrown RangeError
+    if (!inDateRange(t)) return `${fixed(t, digits)} s since 1970`;
     t = roundTo(t, digits);
     const whole = Math.floor(t);
     let base = this.seconds.get(whole);
@@ -76,6 +79,12 @@ export class TimeFormatter {
     }
     return digits > 0 ? base + fraction(t - whole, digits) : base;
   }
+}
+
+/** Seconds since the epoch that a JavaScript Date can hold (±100,000,000 days). */
+export const MAX_DATE_SECONDS = 8.64e12;
+export function inDateRange(t: number): boolean {
+  return Number.isFinite(t) && Math.abs(t) <= MAX_DATE_SECONDS;
 }
 
 function makeDtf(timeZone: string): Intl.DateTimeFormat {

@@ -10,6 +10,24 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'csv', '
 export interface ReportOptions {
   /** colour and width for a terminal (text only) */
   color?: boolean;
+  /** evidence lines shown per finding in the text report (default 6); 'all' for every one */
+  evidence?: number | 'all';
+  /** notes people wrote for the postmortem (serve): shown by the HTML and Markdown reports */
+  notes?: ReportNotes;
+}
+
+/** A note as written by a person: plain text, escaped like trace text wherever it is shown. */
+export interface ReportNote {
+  text: string;
+  /** ISO time it was written */
+  created: string;
+}
+
+export interface ReportNotes {
+  /** on the whole analysis */
+  analysis: ReportNote[];
+  /** by finding id */
+  findings: Record<string, ReportNote[]>;
 }
 
 export type Renderer = (result: RunResult, opts: ReportOptions) => string | Promise<string>;

@@ -1,5 +1,5 @@
-import type { Finding, RunResult } from '../src/model/index.js';
-import type { ReportOptions } from './index.js';
+import { visible, type Finding, type RunResult } from '../src/model/index.js';
+import type { ReportNotes, ReportOptions } from './index.js';
 import {
   citedInputs,
   clockNote,
@@ -11,6 +11,7 @@ import {
   severityCounts,
   TimeFormatter,
 } from './format.js';
+import { groupFindings, groupWhen, inputChecked, isBusy, unseen } from './summary.js';
 
 /**
  * A summary to paste into a postmortem (GitHub/GitLab-flavoured Markdown,
@@ -18,7 +19,7 @@ import {
  * error finding with its evidence lines. Trace text is escaped so it can
  * neither break the tables nor become links, HTML or headings.
  */
-export function renderMarkdown(result: RunResult, _opts: ReportOptions): string {
+export function renderMarkdown(result: RunResult, opts: ReportOptions): string {
   const fmt = new TimeFormatter(result);
   const counts = severityCounts(result.findings);
   const out: string[] = [];
@@ -31,6 +32,7 @@ export function renderMarkdown(result: RunResult, _opts: ReportOptions): string 
     '',
   );
   out.push(`Times: ${clockSentence(fmt)}.`, '');
+  out.push(...notesSection(result, opts.notes));
 
   out.push('## Inputs', '');
   out.push(row(['Input', 'Format', 'Status', 'Size', 'Events', 'Time span', 'Clock', 'Warnings']), row(['---', '---', '---', '---:', '---:', '---', '---', '---:']));
@@ -57,15 +59,45 @@ export function renderMarkdown(result: RunResult, _opts: ReportOptions): string 
     out.push('');
   }
 
+  const collapsed = new Set<number>();
+  if (isBusy(result)) {
+    out.push('## Summary', '', 'Findings grouped by detector and by the server or endpoint they concern:', '');
+    out.push(row(['Severity', 'Findings', 'Detector', 'Server or endpoint', 'When', 'Title']), row(['---', '---:', '---', '---', '---', '---']));
+    for (const g of groupFindings(result.findings)) {
+      const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${g.counts[s]} ${s}`).join(', ');
+      out.push(
+        row([
+          severity(g.severity),
+          `${g.findings.length} (${sev})`,
+          code(g.detector, true),
+          g.where ? code(g.where, true) : '',
+          text(groupWhen(g, fmt)),
+          text(g.title) + (g.otherTitles ? ` (and ${g.otherTitles} other title${g.otherTitles === 1 ? '' : 's'})` : ''),
+        ]),
+      );
+      for (const i of g.findings) if (result.findings[i].severity === 'info') collapsed.add(i);
+    }
+    out.push('');
+    if (collapsed.size) out.push(`The ${collapsed.size} info findings are counted in this summary only (the JSON and HTML reports list each).`, '');
+  }
+
   out.push('## Findings', '');
-  if (n === 0) out.push('No findings.', '');
-  else {
+  if (n === 0) {
+    out.push('No findings. Checked:', '');
+    for (const i of result.inputs) {
+      if (i.status !== 'read' && i.status !== 'partial') continue;
+      const u = unseen(i);
+      out.push(`- ${code(i.path, false)} (${text(i.format)}): ${text(inputChecked(i, result.lanes).join(', '))}${u ? `. ${text(u)}` : ''}${i.status === 'partial' ? ' Read only in part (see its warnings).' : ''}`);
+    }
+    out.push('');
+  } else {
     out.push(row(['Id', 'Severity', 'Detector', 'Title', 'Subject', 'Time', 'Inputs']), row(['---', '---', '---', '---', '---', '---', '---']));
-    for (const f of result.findings) {
+    for (const [fi, f] of result.findings.entries()) {
+      if (collapsed.has(fi)) continue;
       out.push(
         row([
           text(f.id),
-          f.severity === 'error' ? '**error**' : f.severity,
+          severity(f.severity),
           code(f.detector, true),
           text(f.title),
           text(formatSubject(f.subject)),
@@ -85,6 +117,23 @@ export function renderMarkdown(result: RunResult, _opts: ReportOptions): string 
     for (const f of errors) out.push(...errorParagraph(f, fmt), '');
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+/** Notes for the postmortem, on the analysis and on findings (by id and title); each note's text is escaped inline text. */
+function notesSection(result: RunResult, notes: ReportNotes | undefined): string[] {
+  if (!notes) return [];
+  const onFindings = result.findings.filter((f) => notes.findings[f.id]?.length);
+  if (!notes.analysis.length && !onFindings.length) return [];
+  const out = ['## Notes', ''];
+  const item = (n: { text: string; created: string }) => `- ${text(n.text)} _(${text(n.created.slice(0, 16).replace('T', ' '))} UTC)_`;
+  for (const n of notes.analysis) out.push(item(n));
+  if (notes.analysis.length) out.push('');
+  for (const f of onFindings) {
+    out.push(`On ${text(f.id)} (${text(f.title)}):`, '');
+    for (const n of notes.findings[f.id]) out.push(item(n));
+    out.push('');
+  }
+  return out;
 }
 
 function clockSentence(fmt: TimeFormatter): string {
@@ -126,6 +175,11 @@ function correlation(c: unknown): string {
   return '';
 }
 
+/** The severity word, as in every report; errors in bold so they stand out in a long table. */
+function severity(s: Finding['severity']): string {
+  return s === 'error' ? '**error**' : s;
+}
+
 function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
@@ -137,7 +191,7 @@ function row(cells: string[]): string {
  * table pipes); line breaks are flattened.
  */
 export function text(s: string): string {
-  return s.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_[\]<|~]/g, (c) => '\\' + c);
+  return visible(s.replace(/\r\n|\r|\n/g, ' ')).replace(/[\\`*_[\]<|~]/g, (c) => '\\' + c);
 }
 
 /**
@@ -147,7 +201,7 @@ export function text(s: string): string {
  * escaped, which GFM reads as a literal pipe even inside code.
  */
 export function code(s: string, inTable: boolean): string {
-  let body = s.replace(/\r\n|\r|\n/g, ' ↵ ');
+  let body = visible(s.replace(/\r\n|\r|\n/g, ' ↵ '));
   if (inTable) body = body.replace(/\|/g, '\\|');
   let longest = 0;
   for (const m of body.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);

@@ -1,20 +1,30 @@
 /**
- * The text report: what a person reads in a terminal. Findings first, in the
+ * The text report: what a person reads in a terminal. A busy run opens with
+ * its findings grouped by detector and server; then the findings in the
  * schema's order (time, then detector), each with where to look and what to
- * do; then the inputs and anything that could not be read.
+ * do; then what was checked in each input and anything that could not be read.
+ *
+ * Every line passes through `visible` before it is written: trace text and
+ * file names cannot reach the terminal as control sequences. Our own colour
+ * is added after that, to the severity word only.
  */
-import type { Finding, InputInfo, RunResult, Severity } from '../src/model/index.js';
-import { formatBytes, TimeFormatter } from './format.js';
+import { visible, type Finding, type InputInfo, type RunResult, type Severity } from '../src/model/index.js';
+import { formatBytes, SEVERITY_ORDER, TimeFormatter } from './format.js';
 import type { ReportOptions } from './index.js';
+import { groupFindings, groupWhen, inputChecked, isBusy, unseen } from './summary.js';
 
-const MARK: Record<Severity, string> = { error: 'ERROR  ', warning: 'WARNING', info: 'info   ' };
-const COLOR: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
+/** Severities read the same in every report: the word, lower case; the text report pads it to a column. */
+const MARK: Record<Severity, string> = { error: 'error  ', warning: 'warning', info: 'info   ' };
+const COLOR: Record<Severity, string> = { error: '\x1b[1;31m', warning: '\x1b[33m', info: '\x1b[36m' };
 const RESET = '\x1b[0m';
-const MAX_EVIDENCE = 6;
+export const DEFAULT_EVIDENCE = 6; /* lines per finding */
+const WIDTH = 100; /* columns */
+const INDENT = '        ';
+
+type Line = string | { severity: Severity; rest: string };
 
 export function renderText(result: RunResult, opts: ReportOptions): string {
-  const out: string[] = [];
-  const paint = (s: Severity, text: string) => (opts.color ? `${COLOR[s]}${text}${RESET}` : text);
+  const out: Line[] = [];
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of result.findings) counts[f.severity]++;
   const read = result.inputs.filter((i) => i.status === 'read' || i.status === 'partial').length;
@@ -26,8 +36,27 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
   );
   out.push('');
   const time = new TimeFormatter(result);
-  for (const f of result.findings) out.push(...finding(f, time, paint), '');
-  if (result.findings.length === 0) out.push('No findings.', '');
+  const limit = opts.evidence === 'all' ? Infinity : (opts.evidence ?? DEFAULT_EVIDENCE);
+  const busy = isBusy(result);
+  const collapsed = new Set<number>();
+  if (busy) {
+    out.push('Summary, by detector and server:');
+    for (const g of groupFindings(result.findings)) {
+      const n = g.findings.length;
+      const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${g.counts[s]} ${s}`).join(', ');
+      const when = groupWhen(g, time);
+      out.push({ severity: g.severity, rest: ` ${String(n).padStart(5)} × ${g.detector}${g.where ? ` on ${g.where}` : ''}${when ? ` ${when}` : ''}` });
+      out.push(...wrap(`${sev}: "${g.title}"${g.otherTitles ? ` and ${plural(g.otherTitles, 'other title')}` : ''}`, WIDTH - INDENT.length).map((l) => INDENT + l));
+      // info findings stand in their group's line: listing hundreds of them one by one hides the errors
+      for (const i of g.findings) if (result.findings[i].severity === 'info') collapsed.add(i);
+    }
+    if (collapsed.size) out.push(`(${plural(collapsed.size, 'info finding')} are counted above only; --format json or html lists each)`);
+    out.push('');
+  }
+  result.findings.forEach((f, i) => {
+    if (!collapsed.has(i)) out.push(...finding(f, time, limit), '');
+  });
+  if (result.findings.length === 0) out.push(...clean(result), '');
 
   out.push('Inputs:');
   for (const i of result.inputs) out.push(`  ${inputLine(i)}`);
@@ -50,40 +79,96 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
     for (const [p, c] of notes) out.push(`  ${p}: ${c.note}`);
   }
   if (result.redacted) out.push('Secrets (Authorization, Cookie, token-like URL parameters) were redacted; --no-redact shows them.');
-  return out.join('\n') + '\n';
+  const lines: string[] = [];
+  for (const l of out) {
+    if (typeof l === 'string') {
+      lines.push(...fit(visible(l)));
+      continue;
+    }
+    const mark = MARK[l.severity];
+    const painted = opts.color ? `${COLOR[l.severity]}${mark}${RESET}` : mark;
+    const rest = visible(l.rest);
+    if (mark.length + rest.length <= WIDTH) lines.push(painted + rest);
+    else {
+      // the severity word stays alone in its column; the text wraps under the finding's indentation
+      const [first, ...more] = hardWrap(rest.trim(), WIDTH - INDENT.length);
+      lines.push(`${painted} ${first}`, ...more.map((m) => INDENT + m));
+    }
+  }
+  return lines.join('\n') + '\n';
 }
 
-function finding(f: Finding, time: TimeFormatter, paint: (s: Severity, t: string) => string): string[] {
-  const lines = [`${paint(f.severity, MARK[f.severity])} ${f.title}`];
-  const meta = [`[${f.detector}]`, `id ${f.id}`];
-  const when = f.start === null ? '' : `${time.format(f.start)}${time.kind === 'absolute' ? ` ${time.timezone}` : time.kind === 'time-of-day' ? ' (time of day, no date)' : ''}`;
-  if (when) meta.push(when);
-  const subj = subject(f);
-  if (subj) meta.push(subj);
-  lines.push(`        ${meta.join('  ')}`);
-  if (f.explanation) lines.push(...wrap(f.explanation, 92).map((l) => `        ${l}`));
-  for (const e of f.evidence.slice(0, MAX_EVIDENCE)) {
-    const where = e.line !== undefined ? `:${e.line}` : e.packet !== undefined ? ` packet ${e.packet}` : '';
-    lines.push(`        > ${e.input}${where}${e.text ? `  ${clip(e.text, 160)}` : ''}`);
+/** A line longer than the page, wrapped under its own indentation (two more for the continuation). */
+function fit(line: string): string[] {
+  if (line.length <= WIDTH) return [line];
+  const indent = /^ */.exec(line)![0].length;
+  const lead = ' '.repeat(Math.min(indent + 2, 40));
+  const [first, ...rest] = hardWrap(line.slice(indent), WIDTH - lead.length);
+  return [' '.repeat(indent) + first, ...rest.map((r) => lead + r)];
+}
+
+/** A run without findings says what it looked at, so "healthy" cannot be mistaken for "did not understand my input". */
+function clean(result: RunResult): string[] {
+  const lines = ['No findings. Checked:'];
+  for (const i of result.inputs) {
+    if (i.status !== 'read' && i.status !== 'partial') continue;
+    lines.push(`  ${i.path} (${i.format}): ${inputChecked(i, result.lanes).join(', ')}`);
+    const u = unseen(i);
+    if (u) lines.push(...wrap(u, WIDTH - 4).map((l) => `    ${l}`));
+    if (i.status === 'partial') lines.push('    read only in part: see its warnings below');
   }
-  if (f.evidence.length > MAX_EVIDENCE) lines.push(`        > … ${f.evidence.length - MAX_EVIDENCE} more`);
-  const filter = f.details?.wireshark_filter;
-  if (typeof filter === 'string') lines.push(`        wireshark: ${filter}`);
-  const corr = f.details?.correlation as { joined_on?: string[] } | undefined;
-  if (corr?.joined_on?.length) lines.push(`        joined on: ${corr.joined_on.join(', ')}`);
-  if (f.related?.length) lines.push(`        related: ${f.related.join(', ')}`);
   return lines;
 }
 
-function subject(f: Finding): string {
+function finding(f: Finding, time: TimeFormatter, limit: number): Line[] {
+  const lines: Line[] = [{ severity: f.severity, rest: ` ${f.title}` }];
+  const meta = [`[${f.detector}]`, `id ${f.id}`];
+  const when = f.start === null ? '' : `${time.format(f.start)}${time.kind === 'absolute' ? ` ${time.timezone}` : time.kind === 'time-of-day' ? ' (time of day, no date)' : ''}`;
+  if (when) meta.push(when);
+  meta.push(...subjectParts(f));
+  // pieces kept whole: a line break falls between them, not inside a time or an address
+  let row = '';
+  for (const m of meta) {
+    if (row && INDENT.length + row.length + 2 + m.length > WIDTH) {
+      lines.push(INDENT + row);
+      row = m;
+    } else row = row ? `${row}  ${m}` : m;
+  }
+  if (row) lines.push(INDENT + row);
+  if (f.explanation) lines.push(...wrap(f.explanation, WIDTH - INDENT.length).map((l) => `${INDENT}${l}`));
+  for (const e of f.evidence.slice(0, limit)) {
+    const where = e.line !== undefined ? `:${e.line}` : e.packet !== undefined ? ` packet ${e.packet}` : '';
+    const head = `${INDENT}> ${e.input}${where}`;
+    if (e.text === undefined || e.text === '') {
+      lines.push(head);
+      continue;
+    }
+    // the end of a line matters as much as its start (strace's <duration>, a URL at the end of a message): wrap, never cut
+    const body = oneLine(e.text);
+    const cont = `${INDENT}    `;
+    if (head.length + 2 + body.length <= WIDTH) lines.push(`${head}  ${body}`);
+    else {
+      lines.push(head);
+      lines.push(...hardWrap(body, WIDTH - cont.length).map((l) => cont + l));
+    }
+  }
+  if (f.evidence.length > limit) lines.push(`${INDENT}> … ${f.evidence.length - limit} more (--evidence all shows every line)`);
+  const filter = f.details?.wireshark_filter;
+  if (typeof filter === 'string') lines.push(`${INDENT}wireshark: ${filter}`);
+  const corr = f.details?.correlation as { joined_on?: string[] } | undefined;
+  if (corr?.joined_on?.length) lines.push(`${INDENT}joined on: ${corr.joined_on.join(', ')}`);
+  if (f.related?.length) lines.push(`${INDENT}related: ${f.related.join(', ')}`);
+  return lines;
+}
+
+/** What a finding is about, in pieces a line may break between: the process and its call, the connection, the URL. */
+function subjectParts(f: Finding): string[] {
   const s = f.subject;
-  const parts: string[] = [];
-  if (s.pid !== undefined) parts.push(`pid ${s.pid}`);
-  if (s.tid !== undefined && s.tid !== s.pid) parts.push(`tid ${s.tid}`);
-  if (s.syscall) parts.push(s.syscall);
-  if (s.connection) parts.push(s.connection);
-  if (s.url) parts.push(s.url);
-  return parts.join(' ');
+  const proc: string[] = [];
+  if (s.pid !== undefined) proc.push(`pid ${s.pid}`);
+  if (s.tid !== undefined && s.tid !== s.pid) proc.push(`tid ${s.tid}`);
+  if (s.syscall) proc.push(s.syscall);
+  return [proc.join(' '), s.connection ?? '', s.url ?? ''].filter(Boolean);
 }
 
 function inputLine(i: InputInfo): string {
@@ -97,9 +182,18 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function clip(s: string, n: number): string {
-  const one = s.replace(/\s*\n\s*/g, ' ⏎ ');
-  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
+/** A multi-line evidence text on one line, its line breaks shown as ⏎. */
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ⏎ ');
+}
+
+/** Word wrap; a word longer than the width is broken (a URL, a hex dump). */
+export function hardWrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const l of wrap(text, width)) {
+    for (let i = 0; i < l.length; i += width) out.push(l.slice(i, i + width));
+  }
+  return out;
 }
 
 function wrap(text: string, width: number): string[] {
@@ -114,4 +208,3 @@ function wrap(text: string, width: number): string[] {
   if (line) out.push(line);
   return out;
 }
-

@@ -372,6 +372,15 @@ export class PcapngReader implements ContainerReader {
       if (caplen > len - 32) return this.badPacket(frame, base + p, `captured length ${caplen} runs past its ${len}-byte block`);
       const iface = this.ifaces[ifid];
       t = iface ? tsSeconds(hi, lo, iface.units) + iface.offset : 0;
+      if (!(Math.abs(t) <= MAX_TIME)) {
+        // a 64-bit count in whole seconds (if_tsresol 10^0) can name a time no Date holds: a located warning, never a thrown RangeError later
+        this.budget.warn(
+          'timestamp out of range',
+          { packet: frame, byteOffset: base + p + 12 },
+          `timestamp ${t.toExponential(3)} s (interface ${ifid}, units of 1/${iface?.units} s) is beyond any date; the packet is kept with the previous packet's time`,
+        );
+        t = this.lastT;
+      }
       this.lastT = t;
     }
     const iface = this.ifaces[ifid];
@@ -395,6 +404,9 @@ export class PcapngReader implements ContainerReader {
     this.sink.undecodable(frame, this.lastT, 'malformed');
   }
 }
+
+/** Seconds from the epoch a JavaScript Date can hold (±100,000,000 days): a time past it is bad data. */
+const MAX_TIME = 8.64e12;
 
 /** Integer units up to this are divided exactly by `tsSeconds`' 16-bit long division. */
 const EXACT_UNITS_MAX = 2 ** 36;

@@ -19,9 +19,11 @@ import type {
   SyscallEvent,
 } from '../../src/model/index.js';
 import { SECONDS_PER_DAY } from '../../src/model/index.js';
+import { decodeCall } from './decode.js';
 import { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
 
 export { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
+export { decodeCall, waitTimes, structSeconds, splitArgs, fdRef, sockaddrAt, dnsMessage, cstr } from './decode.js';
 
 /** A time of day that jumps back by more than this crossed midnight. */
 const MIDNIGHT_JUMP = 12 * 3600; /* s */
@@ -29,6 +31,8 @@ const MIDNIGHT_JUMP = 12 * 3600; /* s */
 const MAX_LINE_BYTES = 16 * 1024 * 1024; /* bytes */
 
 const SNIFF_LINES = 400;
+/** The largest time a Date holds (8.64e15 ms), in seconds. */
+const MAX_TIME = 8.64e12; /* s */
 /** Lines of a program's own output we look past for the end of a cut call line. */
 const MAX_BROKEN_WAIT = 8;
 
@@ -108,11 +112,18 @@ export class StraceLineReader {
   /** a call line cut by other output (a program's stderr, strace's own message); waits for its `) = ret` */
   private broken: { ev: SyscallEvent; byteOffset: number; waited: number; byMessage: boolean } | null = null;
 
+  private readonly emit: (e: StraceEvent) => void;
+
   constructor(
     private readonly ctx: ParseContext,
-    private readonly emit: (e: StraceEvent) => void,
+    emit: (e: StraceEvent) => void,
   ) {
     this.pidHint = ctx.pidHint ?? null;
+    // every event leaves through here, complete: a call's arguments are decoded once, when whole
+    this.emit = (e) => {
+      if (e.kind === 'syscall') decodeCall(e);
+      emit(e);
+    };
   }
 
   get clock(): Clock {
@@ -170,7 +181,12 @@ export class StraceLineReader {
       return;
     }
     sc.prefix(s, this.pidHint);
-    const t = sc.timeKind === undefined ? null : this.time(sc.timeKind, sc.time);
+    let t: number | null = null;
+    if (sc.timeKind !== undefined) {
+      if (sc.time <= MAX_TIME) t = this.time(sc.timeKind, sc.time);
+      // issue 9 item 5: a time no Date can hold is a located warning, and the line is read without it
+      else this.ctx.diag.warn({ line: lineNo, byteOffset }, `time ${s.slice(0, Math.min(40, sc.body)).trim()} is out of range (past year 275760); line read without a time`);
+    }
     const body = sc.body;
     const b0 = sc.at(body);
     const pid = sc.pid;
@@ -191,21 +207,13 @@ export class StraceLineReader {
     const ne = sc.nameEnd(body);
     if (ne > body && sc.at(ne) === 40 /* ( */) {
       if (sc.tail(s, ne + 1)) {
-        const ev: SyscallEvent = {
-          kind: 'syscall',
-          line: lineNo,
-          pid,
-          t,
-          name: sc.intern(s, body, ne),
-          args: s.slice(ne + 1, sc.argsEnd),
-          ret: sc.ret,
-          retval: sc.retval,
-          errno: sc.errno,
-          errnoText: sc.errnoText,
-          retNote: sc.retNote,
-          duration: sc.duration,
-          text: s,
-        };
+        const ev = newCall(lineNo, pid, t, sc.intern(s, body, ne), s.slice(ne + 1, sc.argsEnd), s);
+        ev.ret = sc.ret;
+        ev.retval = sc.retval;
+        ev.errno = sc.errno;
+        ev.errnoText = sc.errnoText;
+        ev.retNote = sc.retNote;
+        ev.duration = sc.duration;
         if (sc.number !== undefined) ev.number = sc.number;
         if (sc.ip !== undefined) ev.ip = sc.ip;
         if (comm !== undefined) ev.comm = comm;
@@ -234,7 +242,7 @@ export class StraceLineReader {
         return;
       }
       // a call line cut by a program's own output on the same stderr: its end comes later
-      const ev: SyscallEvent = { kind: 'syscall', line: lineNo, pid, t, name: s.slice(body, ne), args: s.slice(ne + 1), ret: null, retval: null, text: s };
+      const ev = newCall(lineNo, pid, t, s.slice(body, ne), s.slice(ne + 1), s);
       if (comm !== undefined) ev.comm = comm;
       this.setBroken(ev, byteOffset);
       return;
@@ -413,7 +421,7 @@ export class StraceLineReader {
         this.ctx.diag.warn({ line: lineNo, byteOffset }, `resumed ${name} but pid ${pid ?? '?'} had ${u.name} unfinished`);
       }
       // the first half is before the log began (strace -p attached mid-call)
-      ev = { kind: 'syscall', line: lineNo, pid, t, name, args: more, ret: null, retval: null, text: s };
+      ev = newCall(lineNo, pid, t, name, more, s);
       if (comm !== undefined) ev.comm = comm;
     }
     ev.ret = sc.ret;
@@ -472,8 +480,8 @@ export class StraceLineReader {
         ev.args = joinArgs(ev.args, s.slice(0, tail.argsEnd).trim());
         ev.ret = tail.ret;
         ev.retval = tail.retval;
-        delete ev.unfinished;
-        delete ev.detached;
+        ev.unfinished = undefined;
+        ev.detached = undefined;
         if (tail.errno !== undefined) ev.errno = tail.errno;
         if (tail.errnoText !== undefined) ev.errnoText = tail.errnoText;
         if (tail.retNote !== undefined) ev.retNote = tail.retNote;
@@ -502,18 +510,8 @@ export class StraceLineReader {
     comm: string | undefined,
     byteOffset: number,
   ): void {
-    const ev: SyscallEvent = {
-      kind: 'syscall',
-      line: lineNo,
-      pid,
-      t,
-      name: s.slice(body, ne),
-      args: s.slice(ne + 1, m),
-      ret: null,
-      retval: null,
-      unfinished: true,
-      text: s,
-    };
+    const ev = newCall(lineNo, pid, t, s.slice(body, ne), s.slice(ne + 1, m), s);
+    ev.unfinished = true;
     if (comm !== undefined) ev.comm = comm;
     if (ev.name === 'restart_syscall') setRestartOf(ev);
     this.message(s.slice(m), pid, t, lineNo, s.slice(m));
@@ -544,6 +542,42 @@ export class StraceLineReader {
       this.emit(ev);
     }
   }
+}
+
+/**
+ * A call event with every field present from the start: one hidden class for
+ * all calls, so the parser's decoder and every handler read them with
+ * monomorphic loads (optional fields added later made a dozen shapes, and
+ * each new reader of events paid for it).
+ */
+function newCall(line: number, pid: number | null, t: number | null, name: string, args: string, text: string): SyscallEvent {
+  return {
+    kind: 'syscall',
+    line,
+    endLine: undefined,
+    pid,
+    t,
+    endT: undefined,
+    name,
+    args,
+    ret: null,
+    retval: null,
+    errno: undefined,
+    errnoText: undefined,
+    duration: undefined,
+    unfinished: undefined,
+    restartOf: undefined,
+    stack: undefined,
+    number: undefined,
+    ip: undefined,
+    retNote: undefined,
+    detached: undefined,
+    comm: undefined,
+    text,
+    endText: undefined,
+    fd: undefined,
+    decoded: undefined,
+  };
 }
 
 function setRestartOf(ev: SyscallEvent): void {
@@ -615,36 +649,39 @@ export async function parseStrace(chunks: Chunks, ctx: ParseContext, emit: (e: S
       }
       continue;
     }
+    // A line begun in the previous chunk is joined alone (carry + this chunk's
+    // first line): concatenating the whole chunk cost a copy of every byte.
+    let start = 0;
+    if (carry !== null) {
+      const firstNl = chunk.indexOf(10);
+      const lineBuf = Buffer.concat([carry, chunk.subarray(0, firstNl)]);
+      carry = null;
+      if (r.skipToNewline) r.skipToNewline = false;
+      else {
+        lineNo++;
+        r.line(lineBuf.toString('latin1'), lineNo, carryOffset, lineBuf, 0);
+      }
+      start = firstNl + 1;
+    } else if (r.skipToNewline) {
+      start = chunk.indexOf(10) + 1;
+      r.skipToNewline = false;
+    }
     // Decode the chunk's whole lines at once (latin1 maps a byte to a char, so
     // offsets stay byte offsets) and hand out slices: one native decode per
     // chunk is much cheaper than one per line. Kept slices pin the chunk's
     // string, so the analysis copies the few texts it keeps.
-    let text: string;
-    let textBase: number;
-    let buf: Buffer;
-    if (carry !== null) {
-      buf = Buffer.concat([carry, chunk.subarray(0, lastNl)]);
-      text = buf.toString('latin1');
-      textBase = carryOffset;
-      carry = null;
-    } else {
-      buf = chunk;
-      text = chunk.toString('latin1', 0, lastNl);
-      textBase = base;
-    }
-    let pos = 0;
-    if (r.skipToNewline) {
-      pos = text.indexOf('\n') + 1;
-      r.skipToNewline = false;
-      if (pos === 0) pos = text.length + 1;
-    }
-    const n = text.length;
-    while (pos <= n) {
-      let nl = text.indexOf('\n', pos);
-      if (nl < 0) nl = n;
-      lineNo++;
-      r.line(text.slice(pos, nl), lineNo, textBase + pos, buf, pos);
-      pos = nl + 1;
+    if (start <= lastNl) {
+      const text = chunk.toString('latin1', start, lastNl);
+      const textBase = base + start;
+      let pos = 0;
+      const n = text.length;
+      while (pos <= n) {
+        let nl = text.indexOf('\n', pos);
+        if (nl < 0) nl = n;
+        lineNo++;
+        r.line(text.slice(pos, nl), lineNo, textBase + pos, chunk, start + pos);
+        pos = nl + 1;
+      }
     }
     if (lastNl + 1 < chunk.length) {
       // copy: the caller may reuse the chunk's memory

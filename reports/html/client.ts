@@ -10,6 +10,7 @@
  */
 import { AXIS_H, LABEL_W } from './layout.js';
 import { MAX_ZOOM } from './scene.js';
+import { LABEL_CHAR_W } from './svg.js';
 import { colorCss } from './colors.js';
 
 export const CSS = `
@@ -78,6 +79,16 @@ svg.tl rect.fo.pt{stroke-width:5}
 svg.tl rect.fb.pt{stroke-width:3;stroke-dasharray:none}
 details.fold{margin:8px 0;border:1px solid var(--line);border-radius:6px}
 details.fold>summary{padding:6px 10px;cursor:pointer;background:var(--bg)}
+details.group{margin:8px 0;border:1px solid var(--line);border-radius:6px}
+details.group>summary{padding:6px 10px;cursor:pointer;background:var(--bg)}
+table.groups td{font-size:13px}
+ul.checked li{margin:4px 0}
+svg.tl text.fl{font-size:10px;fill:#1f2937;pointer-events:none;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+p.facts{margin:6px 0;font-size:13px;line-height:1.7}
+p.facts{color:var(--mute)}
+p.facts b,p.facts abbr{font-weight:600;color:var(--ink)}
+p.facts abbr{text-decoration:underline dotted;cursor:help}
+.where a{color:inherit}
 details.fold .svgwrap{border:0;border-top:1px solid var(--line);border-radius:0}
 table.findings tbody.finding>tr.row{cursor:pointer}
 table.findings tbody.finding>tr.row:hover{background:#f8fafc}
@@ -121,6 +132,7 @@ doc.querySelectorAll('[data-js]').forEach(function (e) { e.hidden = false; });
 var data = JSON.parse(doc.getElementById('fl-data').textContent);
 var W = data.plotW, SPAN = data.span, AXIS_H = ${AXIS_H}, LABEL_W = ${LABEL_W}, MAX_ZOOM = ${MAX_ZOOM};
 var v0 = 0, v1 = SPAN;
+var flabels = Array.prototype.slice.call(doc.querySelectorAll('svg.tl text.fl'));
 var NS = 'http://www.w3.org/2000/svg';
 var zooms = doc.querySelectorAll('g.zoom'), axes = doc.querySelectorAll('g.axis');
 var viewEl = doc.getElementById('fl-view');
@@ -132,7 +144,8 @@ function pad(n, w) { var s = String(n); while (s.length < w) s = '0' + s; return
 function frac(f, d) { if (d <= 0) return ''; var m = Math.pow(10, d); return '.' + pad(Math.min(Math.round(f * m), m - 1), d); }
 function wall(t, d) {
   var m = Math.pow(10, d); t = Math.round(t * m) / m;
-  if (data.clock === 'absolute' && dtf) { var w = Math.floor(t); return dtf.format(new Date(w * 1000)) + frac(t - w, d); }
+  if (!isFinite(t)) return '';
+  if (data.clock === 'absolute' && dtf) { var w = Math.floor(t); if (Math.abs(w) > 8.64e12) return ''; return dtf.format(new Date(w * 1000)) + frac(t - w, d); }
   if (data.clock === 'time-of-day') {
     var day = ((t % 86400) + 86400) % 86400, s = Math.floor(day);
     return pad(Math.floor(s / 3600), 2) + ':' + pad(Math.floor((s % 3600) / 60), 2) + ':' + pad(s % 60, 2) + frac(day - s, d);
@@ -180,6 +193,25 @@ function render() {
       if (w) g.appendChild(mk('text', { 'class': 'tick wall', x: x, y: 32 }, shown));
     });
   }
+  // finding labels: beside their bar when it is in view and the row has room
+  var ends = {}, next = {}, rows = {};
+  // the next bar in each row at this zoom: a label right of its bar must end before it
+  flabels.forEach(function (t) {
+    var i = +t.getAttribute('data-f'), f = data.findings[i], r = t.getAttribute('data-r');
+    if (f && f.s != null) (rows[r] = rows[r] || []).push({ i: i, x: xOf(f.s) });
+  });
+  for (var r in rows) { rows[r].sort(function (p, q) { return p.x - q.x; }); rows[r].forEach(function (m, k) { next[m.i] = k + 1 < rows[r].length ? rows[r][k + 1].x : W; }); }
+  flabels.forEach(function (t) {
+    var f = data.findings[+t.getAttribute('data-f')], r = t.getAttribute('data-r');
+    if (!f || f.s == null) return;
+    var e = f.e != null ? f.e : f.s, x0 = xOf(f.s), x1 = Math.max(xOf(e), x0 + 2), w = t.textContent.length * ${LABEL_CHAR_W}, end = ends[r] == null ? -1e9 : ends[r];
+    // right of the bar, or else left of it
+    var x = x1 + 3, fits = x1 >= 0 && x0 <= W && x >= end && x + w <= Math.min(W, next[+t.getAttribute('data-f')] - 2);
+    if (!fits) { x = x0 - 3 - w; fits = x1 >= 0 && x0 <= W && x >= Math.max(end, 0); }
+    if (fits) ends[r] = Math.max(x + w, x1) + 6;
+    t.setAttribute('x', x);
+    t.setAttribute('visibility', fits ? 'visible' : 'hidden');
+  });
   var a = wall(data.t0 + v0, 3), b = wall(data.t0 + v1, 3);
   viewEl.textContent = fix(v0, 3) + ' s \\u2013 ' + fix(v1, 3) + ' s' + (a ? ' (' + a + ' \\u2013 ' + b + ')' : '') + ', ' + dur(v1 - v0) + ' shown';
   root.setAttribute('data-view', v0 + ' ' + v1);
@@ -293,6 +325,14 @@ doc.addEventListener('mousemove', function (e) {
 });
 doc.addEventListener('mouseleave', function () { card.classList.remove('on'); });
 
+// Evidence kept in a <template> (big reports) joins the page when its <details> first opens.
+function unfold(det) {
+  for (var c = det.firstElementChild; c; c = c.nextElementSibling) {
+    if (c.tagName === 'TEMPLATE') { det.replaceChild(c.content.cloneNode(true), c); wire(det); return; }
+  }
+}
+doc.addEventListener('toggle', function (e) { if (e.target.open) unfold(e.target); }, true);
+
 // Selecting a finding: highlight its lanes and bands, zoom to its time, open its evidence.
 function clearSel() {
   doc.querySelectorAll('.hl,.sel').forEach(function (n) { n.classList.remove('hl'); n.classList.remove('sel'); });
@@ -313,7 +353,18 @@ function select(i, fromTimeline) {
   });
   doc.querySelectorAll('[data-f="' + i + '"]').forEach(function (n) { n.classList.add('sel'); });
   var body = doc.getElementById('finding-' + i);
+  if (!body) {
+    // an info finding collapsed under its group: bring the group's rows into the page first
+    doc.querySelectorAll('details.group').forEach(function (g) {
+      var t = g.querySelector('template');
+      if (!body && t && t.content.getElementById('finding-' + i)) { g.open = true; unfold(g); body = doc.getElementById('finding-' + i); }
+    });
+  }
   if (body) {
+    var lazy = body.querySelector('details');
+    if (lazy) unfold(lazy);
+    var grp = body.closest('details.group');
+    if (grp) grp.open = true;
     body.classList.add('sel');
     var det = body.querySelector('details');
     if (det) det.open = true;
@@ -325,7 +376,9 @@ function select(i, fromTimeline) {
   if (fromTimeline) { if (body) body.scrollIntoView({ block: 'center' }); }
   else if (first) first.scrollIntoView({ block: 'center' });
 }
-doc.querySelectorAll('tbody.finding').forEach(function (body) {
+function wire(root) {
+root.querySelectorAll('[data-js]').forEach(function (e) { e.hidden = false; });
+root.querySelectorAll('tbody.finding').forEach(function (body) {
   var i = +body.getAttribute('data-f');
   var row = body.querySelector('tr.row');
   row.addEventListener('click', function (e) {
@@ -336,22 +389,25 @@ doc.querySelectorAll('tbody.finding').forEach(function (body) {
     if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(i, false); }
   });
 });
-doc.querySelectorAll('svg [data-f]').forEach(function (n) {
+root.querySelectorAll('svg [data-f]').forEach(function (n) {
   n.addEventListener('click', function (e) { if (dragged) { dragged = false; return; } select(+n.getAttribute('data-f'), true); e.stopPropagation(); });
 });
-doc.querySelectorAll('button.copy').forEach(function (b) {
+root.querySelectorAll('button.copy').forEach(function (b) {
   b.addEventListener('click', function () {
     var text = b.getAttribute('data-copy'), done = function () { var o = b.textContent; b.textContent = 'Copied'; setTimeout(function () { b.textContent = o; }, 1200); };
     if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, function () { selectText(b); });
     else selectText(b);
   });
 });
+}
+wire(doc);
 function selectText(b) {
   var code = b.previousElementSibling;
   if (!code) return;
   var range = doc.createRange(); range.selectNodeContents(code);
   var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
 }
-render();
+// open on the incident: the precisely timed findings (Reset shows everything)
+if (data.focus && (data.focus.a > 0 || data.focus.b < SPAN)) setView(data.focus.a, data.focus.b); else render();
 })();
 `;

@@ -10,7 +10,7 @@
 import { resultForJson } from '../json.js';
 import { createHash } from 'node:crypto';
 import type { Finding, InputInfo, RunResult } from '../../src/model/index.js';
-import type { ReportOptions } from '../index.js';
+import type { ReportNotes, ReportOptions } from '../index.js';
 import { CSS, SCRIPT } from './client.js';
 import { DENSITY_COLOR, MARKER_COLORS, SEVERITY_COLORS, SPAN_COLORS } from './colors.js';
 import { esc, jsonForScript } from './escape.js';
@@ -27,6 +27,8 @@ import {
 } from '../format.js';
 import { layout as computeLayout, PLOT_W, type Layout, type Panel } from './layout.js';
 import { serialize, type El } from './scene.js';
+import { facts } from './facts.js';
+import { groupFindings, groupWhen, inputChecked, isBusy, unseen, type FindingGroup } from '../summary.js';
 import { panelSvg } from './svg.js';
 
 /** sha256 CSP source for an inline element's exact text. */
@@ -48,6 +50,14 @@ export function contentSecurityPolicy(script: string, style: string): string {
 
 /** Findings evidence opens by default (for readers without script) when there are few of them. */
 const OPEN_EVIDENCE_UP_TO = 30; /* findings */
+/**
+ * Past this many findings, the evidence of the later ones (and the rows of
+ * collapsed info groups) waits in a <template> until its <details> is first
+ * opened: a template's content is not part of the page's DOM, and 185
+ * findings' evidence alone took ~10,000 elements. Each finding still has its
+ * row, and selecting it opens its evidence.
+ */
+const INLINE_EVIDENCE_UP_TO = 100; /* findings */
 const LANE_NOTES_SHOWN = 12;
 
 /** The timeline as element trees, one per panel (the benchmark writes these with other writers too). */
@@ -56,7 +66,7 @@ export function buildTimeline(result: RunResult, fmt: TimeFormatter = new TimeFo
   return { layout: lay, panels: lay.panels.map((p) => ({ panel: p, svg: panelSvg(lay, p, result, fmt) })) };
 }
 
-export function renderHtml(result: RunResult, _opts: ReportOptions): string {
+export function renderHtml(result: RunResult, opts: ReportOptions): string {
   const fmt = new TimeFormatter(result);
   const { layout: lay, panels } = buildTimeline(result, fmt);
   const svgs = panels.map((p) => ({ panel: p.panel, svg: serialize(p.svg) }));
@@ -66,6 +76,7 @@ export function renderHtml(result: RunResult, _opts: ReportOptions): string {
     plotW: PLOT_W,
     clock: lay.clock,
     tz: fmt.timezone,
+    focus: lay.focus,
     findings: result.findings.map((f, i) => ({
       ...lay.findingTimes[i],
       rows: [...new Set((f.lanes ?? []).map((id) => lay.rowOfLane.get(id)).filter((k): k is number => k !== undefined))],
@@ -84,6 +95,8 @@ export function renderHtml(result: RunResult, _opts: ReportOptions): string {
     redactionNotice(result),
     detectorFailures(result),
     '</header>',
+    summarySection(result, fmt),
+    notesSection(result, opts.notes),
     '<section id="inputs"><h2>Inputs</h2>',
     inputsTable(result, fmt),
     notesList(result, fmt, lay),
@@ -99,7 +112,7 @@ export function renderHtml(result: RunResult, _opts: ReportOptions): string {
     legend(),
     '</section>',
     '<section id="findings"><h2>Findings</h2>',
-    findingsTable(result, fmt),
+    findingsTable(result, fmt, evidenceIndex(result, lay)),
     '</section>',
     `<footer>Made by faultline ${esc(result.version)}. This file is self-contained: it loads nothing from the network. Times ${esc(clockSentence(fmt))}.</footer>`,
     '</main>',
@@ -128,6 +141,19 @@ export function renderHtml(result: RunResult, _opts: ReportOptions): string {
     '</html>',
     '',
   ].join('\n');
+}
+
+/** Notes for the postmortem (serve): on the analysis, and on findings with a link to the finding's row. */
+function notesSection(result: RunResult, notes: ReportNotes | undefined): string {
+  if (!notes) return '';
+  const item = (n: { text: string; created: string }) => `<li>${esc(n.text)} <span class="sub">${esc(n.created.slice(0, 16).replace('T', ' '))} UTC</span></li>`;
+  const parts: string[] = [];
+  if (notes.analysis.length) parts.push(`<ul class="notes">${notes.analysis.map(item).join('')}</ul>`);
+  result.findings.forEach((f, i) => {
+    const list = notes.findings[f.id];
+    if (list?.length) parts.push(`<p>On <a href="#finding-${i}">${esc(f.title)}</a> <span class="sub mono">${esc(f.id)}</span>:</p><ul class="notes">${list.map(item).join('')}</ul>`);
+  });
+  return parts.length ? `<section id="notes"><h2>Notes</h2>${parts.join('')}</section>` : '';
 }
 
 function hasTimeline(result: RunResult): boolean {
@@ -237,10 +263,76 @@ function legend(): string {
   return `<div class="legend sub">${items.join(' ')}</div>`;
 }
 
-function findingsTable(result: RunResult, fmt: TimeFormatter): string {
+/**
+ * A busy run opens with its findings grouped by detector and server; a clean
+ * run says what it checked, so "no findings" is not read as "did not understand".
+ */
+function summarySection(result: RunResult, fmt: TimeFormatter): string {
+  if (result.findings.length === 0) {
+    const items = result.inputs
+      .filter((i) => i.status === 'read' || i.status === 'partial')
+      .map((i) => {
+        const u = unseen(i);
+        return `<li><code>${esc(i.path)}</code> (${esc(i.format)}): ${esc(inputChecked(i, result.lanes).join(', '))}${u ? `<div class="sub">${esc(u)}</div>` : ''}${i.status === 'partial' ? '<div class="st-partial">read only in part: see its warnings</div>' : ''}</li>`;
+      });
+    return `<section id="summary"><h2>No findings</h2><p>What was checked:</p><ul class="checked">${items.join('')}</ul></section>`;
+  }
+  if (!isBusy(result)) return '';
+  const rows = groupFindings(result.findings).map((g) => {
+    const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${g.counts[s]} ${s}`).join(', ');
+    const first = g.findings[0];
+    return (
+      `<tr><td><span class="sevtag sev-${esc(g.severity)}">${esc(g.severity)}</span></td><td class="num"><b>${g.findings.length.toLocaleString('en')}</b><div class="sub">${esc(sev)}</div></td>` +
+      `<td><code>${esc(g.detector)}</code></td><td>${g.where ? `<code>${esc(g.where)}</code>` : ''}</td><td>${esc(groupWhen(g, fmt))}</td>` +
+      `<td><a href="#finding-${first}">${esc(g.title)}</a>${g.otherTitles ? ` <span class="sub">and ${g.otherTitles} other title${g.otherTitles === 1 ? '' : 's'}</span>` : ''}</td></tr>`
+    );
+  });
+  return `<section id="summary"><h2>Summary</h2><p class="sub">${result.findings.length.toLocaleString('en')} findings grouped by detector and by the server or endpoint they concern.</p><table class="groups"><thead><tr><th>Severity</th><th>Findings</th><th>Detector</th><th>Server or endpoint</th><th>When</th><th>Title</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+const FINDINGS_HEAD = '<thead><tr><th>Severity</th><th>Detector</th><th>Title</th><th>Subject</th><th>Time</th><th>Inputs</th></tr></thead>';
+
+/** Where each evidence item sits on the timeline: its time and its lane's row, by input and packet or line. */
+type EvidenceIndex = Map<string, { t: number; row?: number }>;
+
+function evidenceKey(input: string, e: { line?: number; packet?: number }): string | undefined {
+  if (e.packet !== undefined) return `${input}\u0000p${e.packet}`;
+  if (e.line !== undefined) return `${input}\u0000l${e.line}`;
+  return undefined;
+}
+
+function evidenceIndex(result: RunResult, lay: Layout): EvidenceIndex {
+  const index: EvidenceIndex = new Map();
+  const wanted = new Set<string>();
+  for (const f of result.findings) for (const e of f.evidence) {
+    const k = evidenceKey(e.input, e);
+    if (k) wanted.add(k);
+  }
+  const note = (input: string, at: { line?: number; packet?: number }, t: number, row: number | undefined) => {
+    const k = evidenceKey(input, at);
+    if (k && wanted.has(k) && !index.has(k) && Number.isFinite(t)) index.set(k, { t, row });
+  };
+  const off = (input: string) => result.clocks[input]?.offset ?? 0;
+  for (const l of result.lanes) {
+    const row = lay.rowOfLane.get(l.id);
+    for (const m of l.markers) note(l.input, m, m.t + off(l.input), row);
+    for (const sp of l.spans) note(l.input, sp, sp.start + off(l.input), row);
+  }
+  return index;
+}
+
+function findingsTable(result: RunResult, fmt: TimeFormatter, where: EvidenceIndex): string {
   if (!result.findings.length) return '<p>No findings.</p>';
   const open = result.findings.length <= OPEN_EVIDENCE_UP_TO;
   const indexOfId = new Map(result.findings.map((f, i) => [f.id, i]));
+  // in a busy run, info findings collapse under their group (one closed <details> each)
+  const infoGroups: FindingGroup[] = isBusy(result)
+    ? groupFindings(result.findings)
+        .map((g) => ({ ...g, findings: g.findings.filter((i) => result.findings[i].severity === 'info') }))
+        .filter((g) => g.findings.length > 0)
+    : [];
+  const collapsed = new Set(infoGroups.flatMap((g) => g.findings));
+  let inline = 0;
   const bodies = result.findings.map((f, i) => {
     const time =
       f.start === null
@@ -253,20 +345,34 @@ function findingsTable(result: RunResult, fmt: TimeFormatter): string {
       `<td>${esc(formatSubject(f.subject))}</td>` +
       `<td class="time">${time}</td>` +
       `<td>${citedInputs(f).map((p) => `<code>${esc(p)}</code>`).join('<br>')}</td></tr>`;
-    const ev = `<tr class="ev"><td colspan="6"><details${open && f.severity !== 'info' ? ' open' : ''}><summary>Evidence (${f.evidence.length}) and details</summary>${evidenceBlock(f, indexOfId)}</details></td></tr>`;
+    const block = evidenceBlock(f, indexOfId, fmt, where);
+    const lazy = result.findings.length > INLINE_EVIDENCE_UP_TO && (f.severity === 'info' || ++inline > INLINE_EVIDENCE_UP_TO);
+    const ev = `<tr class="ev"><td colspan="6"><details${open && f.severity !== 'info' ? ' open' : ''}><summary>Evidence (${f.evidence.length}) and details</summary>${lazy ? `<template>${block}</template>` : block}</details></td></tr>`;
     return `<tbody class="finding sev-${esc(f.severity)}" id="finding-${i}" data-f="${i}">${row}${ev}</tbody>`;
   });
-  return `<table class="findings"><thead><tr><th>Severity</th><th>Detector</th><th>Title</th><th>Subject</th><th>Time</th><th>Inputs</th></tr></thead>${bodies.join('')}</table>`;
+  const main = bodies.filter((_, i) => !collapsed.has(i));
+  const groups = infoGroups.map(
+    (g) =>
+      `<details class="group sev-info"><summary><span class="sevtag sev-info">info</span> <b>${g.findings.length.toLocaleString('en')} × <code>${esc(g.detector)}</code></b>${g.where ? ` on <code>${esc(g.where)}</code>` : ''} — ${esc(result.findings[g.findings[0]].title)}${g.findings.length > 1 ? ' …' : ''}</summary>` +
+      `<template><table class="findings">${FINDINGS_HEAD}${g.findings.map((i) => bodies[i]).join('')}</table></template></details>`,
+  );
+  return (main.length ? `<table class="findings">${FINDINGS_HEAD}${main.join('')}</table>` : '') + groups.join('');
 }
 
-function evidenceBlock(f: Finding, indexOfId: Map<string, number>): string {
+function evidenceBlock(f: Finding, indexOfId: Map<string, number>, fmt: TimeFormatter, index: EvidenceIndex): string {
   const parts: string[] = [];
   if (f.explanation) parts.push(`<p class="explain">${esc(f.explanation)}</p>`);
   parts.push(
     `<ol>${f.evidence
       .map((e) => {
-        const where = evidenceLocation(e);
-        return `<li><div class="where"><b>${esc(e.input)}</b>${where ? ` · ${esc(where)}` : ''}</div>${e.text !== undefined ? `<pre>${esc(e.text)}</pre>` : ''}</li>`;
+        const loc = evidenceLocation(e);
+        const k = evidenceKey(e.input, e);
+        const at = k ? index.get(k) : undefined;
+        const label = `<b>${esc(e.input)}</b>${loc ? ` · ${esc(loc)}` : ''}`;
+        // a link to the lane the evidence sits on; a packet says how to find it in Wireshark
+        const link = at?.row !== undefined ? `<a href="#row-${at.row}" data-row="${at.row}"${e.packet !== undefined ? ` title="frame.number == ${e.packet}"` : ''}>${label}</a>` : label;
+        const time = at ? ` <span class="sub mono">${esc(fmt.format(at.t))}</span>` : '';
+        return `<li><div class="where">${link}${time}</div>${e.text !== undefined ? `<pre>${esc(e.text)}</pre>` : ''}</li>`;
       })
       .join('')}</ol>`,
   );
@@ -277,8 +383,15 @@ function evidenceBlock(f: Finding, indexOfId: Map<string, number>): string {
     const pf = `frame.number in {${packets.join(' ')}}`;
     parts.push(`<div class="ws">Packets ${esc(packets.join(', '))}: <code>${esc(pf)}</code><button type="button" class="copy" hidden data-js data-copy="${esc(pf)}">Copy</button></div>`);
   }
-  const entries = Object.entries(f.details).filter(([k]) => k !== 'wireshark_filter');
-  if (entries.length) parts.push(detailList(entries, 0));
+  const fs = facts(f.details);
+  // one element per fact (its value; the label is text): a <dl> of dt/dd doubled the page's elements
+  if (fs.length) {
+    parts.push(
+      `<p class="facts">${fs
+        .map((x) => `${esc(x.label)}: ${x.hint ? `<abbr title="${esc(x.hint)}">${esc(cut(x.value))}</abbr>` : `<b>${esc(cut(x.value))}</b>`}`)
+        .join(' · ')}</p>`,
+    );
+  }
   if (f.related?.length) {
     parts.push(
       `<div class="sub">Related: ${f.related
@@ -293,25 +406,6 @@ function evidenceBlock(f: Finding, indexOfId: Map<string, number>): string {
 }
 
 const MAX_DETAIL_CHARS = 4000;
-const MAX_DETAIL_DEPTH = 3;
-
-/** Details as nested definition lists: objects open one level each, lists of plain values read as one line. */
-function detailList(entries: [string, unknown][], depth: number): string {
-  return `<dl>${entries.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${detailHtml(v, depth + 1)}</dd>`).join('')}</dl>`;
-}
-
-function detailHtml(v: unknown, depth: number): string {
-  if (v !== null && typeof v === 'object' && depth < MAX_DETAIL_DEPTH) {
-    if (Array.isArray(v)) {
-      if (v.every((x) => x === null || typeof x !== 'object')) return esc(cut(v.map((x) => String(x)).join(', ')));
-      return `<ol>${v.map((x) => `<li>${detailHtml(x, depth + 1)}</li>`).join('')}</ol>`;
-    }
-    return detailList(Object.entries(v as Record<string, unknown>), depth);
-  }
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return esc(cut(s === undefined ? String(v) : s));
-}
-
 function cut(s: string): string {
   return s.length > MAX_DETAIL_CHARS ? s.slice(0, MAX_DETAIL_CHARS) + '…' : s;
 }

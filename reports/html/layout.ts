@@ -21,23 +21,26 @@ export const MAX_OPEN_LANES = 300;
 /** Lanes drawn one by one in a folded group; the others are summed into one activity strip. */
 export const MAX_LANES_PER_FOLD = 100;
 export const MIN_LANES_PER_FOLD = 3;
-/** Lanes drawn in all folded groups together (each ~0.5 KB before its spans). */
-export const MAX_FOLDED_LANES = 2000;
+/** Lanes drawn in all folded groups together (each ~0.5 KB and 4 elements before its spans). */
+export const MAX_FOLDED_LANES = 500;
 export const MAX_FOLDS_PER_INPUT = 100;
 /**
- * Spans and markers drawn in the whole page (~200 bytes each with their hover
- * text): keeps a report of any size under ~10 MB.
+ * Spans, markers and density cells drawn in the whole page: one element
+ * each, ~200 bytes with their hover text. Set so that a report of any size
+ * holds under 20,000 elements once loaded (the rest of the page — lanes,
+ * tables, evidence — takes the other ~8,000) and stays under 10 MB; what is
+ * not drawn one by one is merged into bars and the shaded activity strip.
  */
-export const MAX_SPANS_DRAWN = 30_000;
-export const MAX_MARKERS_DRAWN = 10_000;
-/** Density cells drawn in the whole page (~150 bytes each); a lane over its share gets coarser bins. */
-export const MAX_DENSITY_CELLS = 15_000;
+export const MAX_SPANS_DRAWN = 5_000;
+export const MAX_MARKERS_DRAWN = 1_500;
+/** Density cells drawn in the whole page; a lane over its share gets coarser bins. */
+export const MAX_DENSITY_CELLS = 2_500;
 /** A lane with more events than this is drawn aggregated: density strip and merged short spans. */
 export const AGGREGATE_EVENTS = 3000;
 /** Spans narrower than this, and closer to each other than this, merge into one bar when a lane is aggregated. */
 export const MERGE_PX = 2; /* px at full zoom */
 const DENSITY_LEVELS = 5;
-const AGGREGATE_BINS = 400;
+const AGGREGATE_BINS = 200;
 
 export interface DrawSpan {
   x: number;
@@ -56,6 +59,8 @@ export interface DrawSpan {
 export interface DrawMarker {
   x: number;
   t: number;
+  /** width in px of a whole-second time's interval (coarse inputs); absent for a point */
+  w?: number;
   kind: MarkerKind;
   label: string;
   line?: number;
@@ -142,6 +147,14 @@ export interface Layout {
   /** one sentence per lane drawn aggregated */
   laneNotes: string[];
   drawn: { spans: number; markers: number; lanes: number };
+  /**
+   * The view the page opens on, seconds from t0: the findings with precise
+   * times and a margin, when they sit in a small part of the whole (a
+   * whole-second app-log line must not pull the view away from the incident).
+   */
+  focus: { a: number; b: number };
+  /** inputs whose every time is a whole second: their times are drawn as the one-second intervals they are */
+  coarse: Set<string>;
 }
 
 export interface LayoutLimits {
@@ -279,6 +292,62 @@ interface Ctx {
   laneNotes: string[];
   nextKey: number;
   rowOfLane: Map<string, number>;
+  coarse: Set<string>;
+}
+
+/**
+ * Inputs stamped to the second (an app log's `02:55:54`): every time they
+ * gave is a whole second. Such a time is an interval — the event happened
+ * somewhere in that second — not a point at :54.000.
+ */
+export function coarseInputs(result: RunResult): Set<string> {
+  const times = new Map<string, { n: number; whole: boolean }>();
+  const see = (input: string, t: number | null | undefined) => {
+    if (t === null || t === undefined || !Number.isFinite(t)) return;
+    const c = times.get(input) ?? { n: 0, whole: true };
+    c.n++;
+    if (Math.abs(t - Math.round(t)) > 1e-9) c.whole = false;
+    times.set(input, c);
+  };
+  for (const l of result.lanes) {
+    for (const sp of l.spans) see(l.input, sp.start);
+    for (const m of l.markers) see(l.input, m.t);
+  }
+  for (const f of result.findings) {
+    const inputs = new Set(f.evidence.map((e) => e.input));
+    if (inputs.size === 1) see([...inputs][0], f.start);
+  }
+  const out = new Set<string>();
+  for (const i of result.inputs) {
+    const c = times.get(i.path);
+    if (c && c.whole && (i.format === 'app-log' || i.clock === 'time-of-day' || c.n >= 3)) out.add(i.path);
+  }
+  return out;
+}
+
+/** A finding is timed only to the second when every input it cites is. */
+function coarseFinding(f: Finding, coarse: Set<string>): boolean {
+  return coarse.size > 0 && f.evidence.length > 0 && f.evidence.every((e) => coarse.has(e.input));
+}
+
+/** The view to open on: the precisely timed findings with a margin, or everything. */
+function focusOf(result: RunResult, t0: number, span: number, shifts: Map<string, number>, coarse: Set<string>): { a: number; b: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const f of result.findings) {
+    if (coarseFinding(f, coarse)) continue;
+    const d = findingShift(f, shifts) - t0;
+    for (const t of [f.start, f.end]) {
+      if (t === null || t === undefined || !Number.isFinite(t)) continue;
+      lo = Math.min(lo, t + d);
+      hi = Math.max(hi, t + d);
+    }
+  }
+  if (!Number.isFinite(lo)) return { a: 0, b: span };
+  const pad = Math.max((hi - lo) * 0.25, span * 0.01, 0.05 /* s */);
+  const a = Math.max(0, lo - pad);
+  const b = Math.min(span, hi + pad);
+  return b - a > span * 0.8 ? { a: 0, b: span } : { a, b };
 }
 
 export function layout(result: RunResult, fmt: TimeFormatter = new TimeFormatter(result), limits: LayoutLimits = DEFAULT_LIMITS): Layout {
@@ -294,7 +363,9 @@ export function layout(result: RunResult, fmt: TimeFormatter = new TimeFormatter
       findingsOfLane.set(id, list);
     }
   });
-  const ctx: Ctx = { result, limits, t0, span, shifts, findingsOfLane, notes, laneNotes: [], nextKey: 0, rowOfLane: new Map() };
+  const coarse = coarseInputs(result);
+  if (coarse.size) notes.push(`${[...coarse].join(', ')}: times to the whole second only; each is drawn as the one-second interval it stands for.`);
+  const ctx: Ctx = { result, limits, t0, span, shifts, findingsOfLane, notes, laneNotes: [], nextKey: 0, rowOfLane: new Map(), coarse };
 
   // Which lanes open, which folded (by input, then group).
   const lanes = orderLanes(result);
@@ -398,6 +469,8 @@ export function layout(result: RunResult, fmt: TimeFormatter = new TimeFormatter
     notes,
     laneNotes: ctx.laneNotes,
     drawn: { spans, markers, lanes: rows },
+    focus: focusOf(result, t0, span, shifts, coarse),
+    coarse,
   };
 }
 
@@ -529,7 +602,8 @@ function laneRow(l: Lane, y: number, quota: Quota, ctx: Ctx): LaneRow {
     spans = spans.filter((s) => keep.has(s));
   }
   if (l.spansDropped) said.push(`${l.spansDropped.toLocaleString('en')} shorter spans not kept by the analysis`);
-  let markers: DrawMarker[] = l.markers.map((m) => ({ x: xOf(m.t + shift, ctx), t: m.t + shift, kind: m.kind, label: m.label, line: m.line, packet: m.packet }));
+  const second = ctx.coarse.has(l.input) ? (1 / ctx.span) * PLOT_W : undefined;
+  let markers: DrawMarker[] = l.markers.map((m) => ({ x: xOf(m.t + shift, ctx), t: m.t + shift, w: second, kind: m.kind, label: m.label, line: m.line, packet: m.packet }));
   if (markers.length > quota.markers) {
     const keep = new Set(
       markers
@@ -695,7 +769,7 @@ function markFindings(result: RunResult, ctx: Ctx): FindingMark[] {
     if (f.start === null || !Number.isFinite(f.start)) return;
     const shift = findingShift(f, ctx.shifts);
     const x = xOf(f.start + shift, ctx);
-    const end = f.end ?? f.start;
+    const end = Math.max(f.end ?? f.start, coarseFinding(f, ctx.coarse) ? f.start + 1 : f.start);
     const w = Math.max(0, ((end - f.start) / ctx.span) * PLOT_W);
     let row = rowEnds.findIndex((e) => e + 4 < x);
     if (row < 0) {

@@ -3,7 +3,11 @@
  * time sits in `g.zoom`, which the page script scales horizontally (one
  * transform, however many elements); strokes do not scale (CSS
  * vector-effect), so a 0-px span stays a 1-px line at any zoom.
- * Readable without the script: hover texts are <title> children.
+ * Hover texts of the many timed elements (spans, markers, density cells,
+ * finding bars) are `data-tip` attributes, which the page's hover card
+ * shows: a <title> child per element doubled the page's element count (a
+ * 200 MB capture's page held 31,000 elements, 9,000 of them titles). Lane
+ * labels and block headers, few, keep their <title> for readers without script.
  */
 import type { RunResult } from '../../src/model/index.js';
 import { truncate, truncateStart } from './escape.js';
@@ -16,6 +20,18 @@ const SPAN_PAD = 3; /* px above and below a span inside its lane */
 const DENSITY_H = 4; /* px, activity strip at the lane's foot */
 const LABEL_CHARS = 34;
 const TICK_TEXT_MARGIN = 24; /* px */
+/** px per character of a finding label (10 px sans-serif), to tell whether it fits */
+export const LABEL_CHAR_W = 5.6;
+const FINDING_LABEL_CHARS = 40;
+
+/** A finding bar's label: what happened, short (`curl-error-56: Server reset the connection…`). */
+export function findingLabel(f: { id: string; title: string }): string {
+  return truncate(f.title, FINDING_LABEL_CHARS);
+}
+
+function px2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
 
 export function panelSvg(layout: Layout, panel: Panel, result: RunResult, fmt: TimeFormatter): El {
   const h = panel.height;
@@ -33,10 +49,37 @@ export function panelSvg(layout: Layout, panel: Panel, result: RunResult, fmt: T
     for (const m of layout.findingMarks) {
       const f = result.findings[m.index];
       zoom.push(
-        el('rect', { class: `fo sev-${m.severity}${m.w < 2 ? ' pt' : ''}`, fill: SEVERITY_COLORS[m.severity], x: tx(m.x), y: top + 5 + m.row * FINDING_ROW_H + (HEADER_H - 10) / 2, width: tw(m.w), height: FINDING_ROW_H - 3, 'data-f': m.index }, [
-          el('title', {}, `${f.id} · ${f.severity} · ${f.detector}\n${f.title}\n${fmt.format(f.start)}${f.end !== null && f.end !== f.start ? ` → ${fmt.format(f.end)} (${formatDuration(f.end - (f.start ?? f.end))})` : ''}`),
-        ]),
+        el('rect', { class: `fo sev-${m.severity}${m.w < 2 ? ' pt' : ''}`, fill: SEVERITY_COLORS[m.severity], x: tx(m.x), y: top + 5 + m.row * FINDING_ROW_H + (HEADER_H - 10) / 2, width: tw(m.w), height: FINDING_ROW_H - 3, 'data-f': m.index, 'data-tip': `${f.id} · ${f.severity} · ${f.detector}\n${f.title}\n${fmt.format(f.start)}${f.end !== null && f.end !== f.start ? ` → ${fmt.format(f.end)} (${formatDuration(f.end - (f.start ?? f.end))})` : ''}` }),
       );
+    }
+  }
+
+  const flabels: El[] = [];
+  if (panel.findingRows > 0) {
+    // labels beside the finding bars, where there is room; the page script places them again on every zoom
+    const rowEnd: number[] = [];
+    // the bar after each one in its row: a label right of its bar must end before it
+    const nextInRow = new Map<number, number>();
+    const byRow = new Map<number, typeof layout.findingMarks>();
+    for (const m of layout.findingMarks) byRow.set(m.row, [...(byRow.get(m.row) ?? []), m]);
+    for (const ms of byRow.values()) {
+      ms.sort((a, b) => a.x - b.x);
+      ms.forEach((m, i) => nextInRow.set(m.index, ms[i + 1]?.x ?? PLOT_W));
+    }
+    for (const m of layout.findingMarks) {
+      const text = findingLabel(result.findings[m.index]);
+      const w = text.length * LABEL_CHAR_W;
+      const x1 = m.x + Math.max(m.w, 2);
+      const end = rowEnd[m.row] ?? -Infinity;
+      // right of the bar, or else left of it
+      let x = x1 + 3;
+      let fits = x >= end && x + w <= Math.min(PLOT_W, nextInRow.get(m.index)! - 2);
+      if (!fits) {
+        x = m.x - 3 - w;
+        fits = x >= Math.max(end, 0);
+      }
+      if (fits) rowEnd[m.row] = Math.max(x + w, x1) + 6;
+      flabels.push(el('text', { class: 'fl', x: px2(x), y: AXIS_H + 5 + m.row * FINDING_ROW_H + (HEADER_H - 10) / 2 + FINDING_ROW_H - 5, 'data-f': m.index, 'data-r': m.row, visibility: fits ? undefined : 'hidden' }, text));
     }
   }
 
@@ -54,7 +97,7 @@ export function panelSvg(layout: Layout, panel: Panel, result: RunResult, fmt: T
     el('g', { class: 'plot', transform: `translate(${LABEL_W},0)` }, [
       el('g', { class: 'rows' }, rows),
       axis(layout, h),
-      el('g', { 'clip-path': `url(#${clipId})` }, [el('g', { class: 'zoom' }, zoom)]),
+      el('g', { 'clip-path': `url(#${clipId})` }, [el('g', { class: 'zoom' }, zoom), el('g', { class: 'flabels' }, flabels)]),
     ]),
     el('g', { class: 'labels' }, labels),
     el('g', { class: 'labels', 'clip-path': `url(#${clipId}-labels)` }, laneLabels),
@@ -86,10 +129,10 @@ function laneElements(r: LaneRow, marks: Map<number, FindingMark>, labels: El[],
     const f = result.findings[fi];
     const mark = marks.get(fi);
     if (!mark) continue; // no time: listed in the table only
-    zoom.push(el('rect', { class: `fb sev-${f.severity}${mark.w < 2 ? ' pt' : ''}`, fill: SEVERITY_COLORS[f.severity], 'fill-opacity': 0.16, x: tx(mark.x), y: y + 1, width: tw(mark.w), height: LANE_H - 2, 'data-f': fi }, [el('title', {}, `${f.id} · ${f.severity} · ${f.title}`)]));
+    zoom.push(el('rect', { class: `fb sev-${f.severity}${mark.w < 2 ? ' pt' : ''}`, fill: SEVERITY_COLORS[f.severity], 'fill-opacity': 0.16, x: tx(mark.x), y: y + 1, width: tw(mark.w), height: LANE_H - 2, 'data-f': fi, 'data-tip': `${f.id} · ${f.severity} · ${f.title}` }));
   }
   for (const c of r.density) {
-    zoom.push(el('rect', { class: 'd', fill: DENSITY_COLOR, x: tx(c.x), y: y + LANE_H - DENSITY_H - 1, width: tw(c.w), height: DENSITY_H, 'fill-opacity': c.level }, [el('title', {}, `${c.count} events in ${formatDuration(c.end - c.start)} from ${fmt.format(c.start)}`)]));
+    zoom.push(el('rect', { class: 'd', fill: DENSITY_COLOR, x: tx(c.x), y: y + LANE_H - DENSITY_H - 1, width: tw(c.w), height: DENSITY_H, 'fill-opacity': c.level, 'data-tip': `${c.count} events in ${formatDuration(c.end - c.start)} from ${fmt.format(c.start)}` }));
   }
   for (const s of r.spans) zoom.push(spanEl(s, y, fmt));
   for (const m of r.markers) zoom.push(markerEl(m, y, fmt));
@@ -98,7 +141,7 @@ function laneElements(r: LaneRow, marks: Map<number, FindingMark>, labels: El[],
 function spanEl(s: DrawSpan, y: number, fmt: TimeFormatter): El {
   const h = LANE_H - 2 * SPAN_PAD - (s.kind === 'connection' ? 6 : 0);
   const top = y + SPAN_PAD + (s.kind === 'connection' ? 3 : 0);
-  return el('rect', { class: `s k-${s.kind}`, fill: SPAN_COLORS[s.kind].fill, x: tx(s.x), y: top, width: tw(s.w), height: h - DENSITY_H + 2 }, [el('title', {}, spanTitle(s, fmt))]);
+  return el('rect', { class: `s k-${s.kind}`, fill: SPAN_COLORS[s.kind].fill, x: tx(s.x), y: top, width: tw(s.w), height: h - DENSITY_H + 2, 'data-tip': spanTitle(s, fmt) });
 }
 
 export function spanTitle(s: DrawSpan, fmt: TimeFormatter): string {
@@ -111,6 +154,10 @@ export function spanTitle(s: DrawSpan, fmt: TimeFormatter): string {
 
 function markerEl(m: DrawMarker, y: number, fmt: TimeFormatter): El {
   const where = evidenceLocation(m);
+  if (m.w !== undefined) {
+    // a whole-second time: the event happened somewhere in this second
+    return el('rect', { class: `m iv k-${m.kind}`, fill: MARKER_COLORS[m.kind], stroke: MARKER_COLORS[m.kind], 'fill-opacity': 0.25, x: tx(m.x), y: y + 2, width: tw(m.w), height: LANE_H - 4, 'data-tip': `${m.label}\n${m.kind} · ${fmt.format(m.t)} (to the second: some time within it)${where ? `\n${where}` : ''}` });
+  }
   const x = tx(m.x);
-  return el('line', { class: `m k-${m.kind}`, stroke: MARKER_COLORS[m.kind], x1: x, x2: x, y1: y + 2, y2: y + LANE_H - 2 }, [el('title', {}, `${m.label}\n${m.kind} · ${fmt.format(m.t)}${where ? `\n${where}` : ''}`)]);
+  return el('line', { class: `m k-${m.kind}`, stroke: MARKER_COLORS[m.kind], x1: x, x2: x, y1: y + 2, y2: y + LANE_H - 2, 'data-tip': `${m.label}\n${m.kind} · ${fmt.format(m.t)}${where ? `\n${where}` : ''}` });
 }

@@ -14,6 +14,7 @@ import {
   nameOf,
 } from '../analysis/curl/index.js';
 import { CURL_CODES, type FindingDraft, type RunModel } from '../model/index.js';
+import { claimsCurl as connectFailedClaims } from './connect-failed/curl.js';
 import type { Detector } from './types.js';
 
 export type CurlErrorDetails = CurlDetails & {
@@ -45,6 +46,8 @@ function detect(run: RunModel, claimed: ReadonlySet<number>): FindingDraft[] {
     const drawn = drawnLanes(model);
     for (const t of model.transfers) {
       if (t.exitCode === undefined || t.exitCode === 0 || claimed.has(t.exitCode)) continue;
+      // 28 is connect-failed's only while connecting (a code alone cannot say so): when it claims 7, it takes those too
+      if (t.exitCode === 28 && claimed.has(7) && connectFailedClaims(t)) continue;
       const at = failureTime(t);
       const code = CURL_CODES[t.exitCode];
       const details: CurlErrorDetails = baseDetails(t);

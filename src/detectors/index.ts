@@ -3,7 +3,10 @@ import { curlErrorBesides } from './curl-error.js';
 import { connectFailed } from './connect-failed/index.js';
 import { curlError56 } from './curl-error-56/index.js';
 import { dnsFailed } from './dns-failed/index.js';
+import { execFailed } from './exec-failed.js';
 import { httpViolation } from './http-violation.js';
+import { localServiceMissing } from './local-service-missing.js';
+import { pathMissing } from './path-missing.js';
 import { proxyRefused } from './proxy-refused.js';
 import { emptyReply } from './empty-reply/index.js';
 import { expect100Continue } from './expect-100-continue/index.js';
@@ -11,6 +14,7 @@ import { incompleteInCapture } from './incomplete-in-capture.js';
 import { processStopped } from './process-stopped.js';
 import { sigcontNoRestart } from './sigcont-no-restart.js';
 import { truncatedResponse } from './truncated-response/index.js';
+import { writeDenied } from './write-denied.js';
 import type { Detector } from './types.js';
 
 export type { Detector, DetectorPart } from './types.js';
@@ -23,6 +27,10 @@ const SPECIFIC: readonly Detector[] = [
   truncatedResponse,
   emptyReply,
   connectFailed,
+  localServiceMissing,
+  writeDenied,
+  pathMissing,
+  execFailed,
   dnsFailed,
   proxyRefused,
   httpViolation,

@@ -5,7 +5,7 @@
  * shows the pause; cut-short stops are sigcont-no-restart's.
  */
 import type { FindingDraft, RunModel, StopEpisode, StraceModel } from '../model/index.js';
-import { formatSeconds, waitTimes } from '../analysis/strace/args.js';
+import { formatSeconds } from '../analysis/strace/format.js';
 import { episodeEvidence, stopDetails, subject, type StopDetails } from './sigcont-no-restart.js';
 import type { Detector } from './types.js';
 
@@ -50,7 +50,7 @@ function stopFinding(path: string, ep: StopEpisode): FindingDraft {
     d.call = call.name;
     d.call_line = call.line;
     d.interrupted_with = call.errno;
-    const w = waitTimes(call.name, call.args);
+    const w = call.decoded?.wait ?? {};
     if (w.requested !== undefined) d.requested = w.requested;
     if (w.remaining !== undefined) d.remaining = w.remaining;
   }

@@ -6,7 +6,7 @@
  * program's own logs says so: it just did less than it asked for.
  */
 import type { CallRef, Evidence, FindingDraft, RunModel, StopEpisode, StopOutcome, StraceModel } from '../model/index.js';
-import { formatSeconds, waitTimes } from '../analysis/strace/args.js';
+import { formatSeconds } from '../analysis/strace/format.js';
 import type { Detector } from './types.js';
 
 /** Times and senders of a stop episode (shared with process-stopped); seconds on the input's clock. */
@@ -34,7 +34,12 @@ export type SigcontNoRestartDetails = StopDetails & {
   requested_is_deadline?: true;
   remaining?: number;
   ran_before_stop?: number;
+  /** seconds from the call's start to the thread's next call after the continue, time stopped included */
+  elapsed?: number;
+  /** the true shortfall: requested − elapsed (time stopped counts toward a wait) */
   skipped?: number;
+  /** how requested, elapsed and skipped were computed, in words */
+  computed?: { requested: string; elapsed: string; skipped: string };
   handler_return?: string;
   next?: string;
   next_line?: number;
@@ -64,15 +69,35 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
   const call = ep.interrupted!;
   const next = ep.next;
   const d = stopDetails(ep);
-  const w = waitTimes(call.name, call.args);
+  const w = call.decoded?.wait ?? {};
   const details: SigcontNoRestartDetails = { ...d, call: call.name, call_line: call.line, call_args: call.args, interrupted_with: call.errno };
   if (w.requested !== undefined) details.requested = w.requested;
   if (w.absolute) details.requested_is_deadline = true;
   if (w.remaining !== undefined) details.remaining = w.remaining;
   const ranFor = call.duration ?? (call.t !== null && ep.stopT !== null ? Math.max(0, ep.stopT - call.t) : undefined);
   if (ranFor !== undefined) details.ran_before_stop = ranFor;
-  const skipped = w.remaining ?? (w.requested !== undefined && !w.absolute && ranFor !== undefined ? Math.max(0, w.requested - ranFor) : undefined);
+  // Issue 9 item 14: the time spent stopped counts toward a sleep (the clock runs on while the
+  // thread is frozen), so what was lost is the request minus the time that really passed between
+  // the call's start and the moment the thread went on — not the kernel's `rem` at the stop.
+  const wentOn = next?.t ?? ep.contT ?? null;
+  const elapsed = call.t !== null && wentOn !== null ? Math.max(0, wentOn - call.t) : undefined;
+  if (elapsed !== undefined) details.elapsed = elapsed;
+  const relative = w.requested !== undefined && !w.absolute;
+  const skipped =
+    relative && elapsed !== undefined
+      ? Math.max(0, w.requested! - elapsed)
+      : (w.remaining ?? (relative && ranFor !== undefined ? Math.max(0, w.requested! - ranFor) : undefined));
   if (skipped !== undefined) details.skipped = skipped;
+  details.computed = {
+    requested: w.requested !== undefined ? `the call's ${w.absolute ? 'deadline' : 'timeout'} argument (${w.requestedText ?? '?'})` : 'not printed by strace',
+    elapsed: elapsed !== undefined ? `from the call's start (line ${call.line}) to the thread's next call after the continue${next !== undefined ? ` (line ${next.line})` : ''}, stopped time included` : 'unknown (no times in the log)',
+    skipped:
+      relative && elapsed !== undefined
+        ? 'requested − elapsed: the time spent stopped counts toward the wait'
+        : w.remaining !== undefined
+          ? "the kernel's remaining time at the stop (rem), an upper bound: time stopped was not subtracted"
+          : 'requested − time run before the stop',
+  };
   if (ep.handlerReturn !== undefined) {
     details.handler_return = `${ep.handlerReturn.name} = ${ep.handlerReturn.ret}${ep.handlerReturn.errno ? ` ${ep.handlerReturn.errno}` : ''}`;
   }
@@ -85,7 +110,10 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
   const who = ep.stopSenderPid !== undefined ? ` (sent by pid ${ep.stopSenderPid})` : '';
   const contWho = ep.contSenderPid !== undefined ? ` (pid ${ep.contSenderPid})` : '';
   const eintr = ep.handlerReturn !== undefined && ep.handlerReturn.errno === 'EINTR';
-  const skippedText = skipped !== undefined ? `, skipping ${formatSeconds(skipped)} of ${w.requested !== undefined && !w.absolute ? `the ${formatSeconds(w.requested)} it asked for` : 'its wait'}` : '';
+  const skippedText =
+    skipped !== undefined
+      ? `, ${formatSeconds(skipped)} short of ${relative ? `the ${formatSeconds(w.requested!)} it asked for` : 'its wait'}${elapsed !== undefined && relative ? ` (it returned after ${formatSeconds(elapsed)}, the time stopped included)` : ''}`
+      : '';
   const explanation = [
     `The thread was in ${call.name} when ${ep.stopSignal}${who} froze it${ep.groupStop ? ' together with its thread group' : ''}; after SIGCONT${contWho} it neither ran restart_syscall nor called ${call.name} again, so the call ended early${skippedText}.`,
     eintr
@@ -100,7 +128,7 @@ function cutShortFinding(path: string, ep: StopEpisode): FindingDraft {
   const draft: FindingDraft = {
     detector: 'sigcont-no-restart',
     severity: 'error',
-    title: `${call.name} cut short by ${ep.stopSignal}/SIGCONT on ${ep.pid ? `thread ${ep.pid}` : 'the traced process'}${skipped !== undefined ? ` (${formatSeconds(skipped)} skipped)` : ''}`,
+    title: `${call.name} cut short by ${ep.stopSignal}/SIGCONT on ${ep.pid ? `thread ${ep.pid}` : 'the traced process'}${skipped !== undefined ? ` (${formatSeconds(skipped)} short${relative ? ` of ${formatSeconds(w.requested!)}` : ''})` : ''}`,
     input: path,
     start,
     end,

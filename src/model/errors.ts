@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'E_CANCELLED' // the run was aborted (Ctrl-C, a cancelled upload, a removed job)
   | 'E_TIMEOUT' // a case ran past its time limit
   | 'E_LIMIT' // a case passed a limit set to protect the machine: an archive's decompressed bytes or member count, a worker's memory
+  | 'E_QUEUE' // the distributed queue could not run the case: Redis unreachable or lost, the job lost with every worker that took it
+  | 'E_CHANGED' // a source's bytes on a queue worker are not those the case was queued with (size or sha256 differ)
+  | 'E_VERSION' // a queue worker runs another faultline version than the one that queued the case
   | 'E_INTERNAL'; // a bug of ours, kept on the input or case it hit
 
 export interface Location {

@@ -11,3 +11,4 @@ export * from './run.js';
 export * from './result.js';
 export * from './redact.js';
 export * from './spec.js';
+export * from './visible.js';

@@ -12,9 +12,12 @@ import type { RunResult } from './result.js';
  *   (X-Auth-Token, X-Api-Key); the auth scheme (Bearer, Basic…) is kept
  *   because it helps the reader and reveals nothing;
  * - query (or form, or `name=value` log) values whose name looks like a secret
- *   (token, key, password, secret, sig, auth, session…, see isSecretName);
+ *   by its words (token, key, password, secret, sig, auth, session, otp,
+ *   pin, hmac, an authorization or one-time `code`…, see isSecretName);
  * - the password of `scheme://user:password@host`;
- * - JSON-looking `"password": "…"` pairs, also with strace's `\"` escapes.
+ * - JSON-looking `"password": "…"` pairs, also with strace's `\"` escapes;
+ * - values whose shape gives them away wherever they stand (a JWT, an AWS,
+ *   GitHub, GitLab, Slack, Stripe or Google key, a PEM private key).
  *
  * A header value ends at the first real or escaped line end (`\r`, `\n` as
  * strace and tshark print them), at an unescaped `"` (the end of a strace
@@ -36,16 +39,68 @@ const HEADER_NAME_SOURCE = /(^|[\s"'>]|\\[rn])([A-Za-z][A-Za-z0-9-]*)([ \t]*:[ \
 
 export function isSecretHeader(name: string): boolean {
   const n = name.toLowerCase();
-  return SECRET_HEADERS.has(n) || /token|secret|api-?key|password|passwd/.test(n);
+  return SECRET_HEADERS.has(n) || isSecretName(name);
 }
 
-/** Does a query/form/JSON key name look like it holds a secret? */
+/**
+ * Words that make a parameter name a secret wherever they stand in it
+ * (`otp`, `mfa_otp`, `pinCode`, `X-Hmac-SHA256`): one-time codes, PINs, MACs
+ * and signatures are as good as a password for as long as they live.
+ */
+const SECRET_WORDS = new Set([
+  'token', 'secret', 'password', 'passwd', 'passphrase', 'pwd', 'pass', 'key', 'apikey', 'sig', 'signature', 'sid',
+  'hmac', 'otp', 'totp', 'hotp', 'pin', 'jwt', 'credential', 'credentials', 'session', 'ticket', 'cvv', 'cvc', 'cvv2', 'ssn',
+]);
+/** `code` alone is an OAuth authorization code; after one of these words it is a one-time code too (`verification_code`, `smsCode`) */
+const CODE_QUALIFIERS = new Set(['auth', 'authorization', 'verification', 'verify', 'otp', 'mfa', '2fa', 'reset', 'access', 'confirm', 'confirmation', 'activation', 'security', 'sms', 'login', 'recovery', 'backup', 'device', 'user', 'one', 'time', 'pin']);
+
+/** `authToken` → auth, token; `X-Amz-Signature` → x, amz, signature; `pin_code` → pin, code */
+function nameWords(name: string): string[] {
+  return name
+    .split(/[-_.[\]\s]+|(?<=[a-z0-9])(?=[A-Z])/)
+    .map((w) => w.toLowerCase())
+    .filter(Boolean);
+}
+
+/** Does a query/form/JSON key name look like it holds a secret? By its words, and by the spellings no word split finds (`PHPSESSID`). */
 export function isSecretName(name: string): boolean {
   const n = name.toLowerCase();
-  if (/token|secret|passw|passwd|pwd|apikey|api[-_.]?key|signature|session|sessid|credential|jwt|private[-_.]?key|access[-_.]?key/.test(n)) return true;
+  if (/token|secret|passw|passwd|pwd|apikey|api[-_.]?key|signature|session|sessid|credential|jwt|private[-_.]?key|access[-_.]?key|hmac/.test(n)) return true;
   if (/auth(?!or)/.test(n)) return true;
-  // short names only when they are the whole name or its last word (`key`, `api.key`, `x_sig`), not inside another word
-  return /(^|[-_.])(key|sig|sid|pass)$/.test(n);
+  const words = nameWords(name);
+  if (words.some((w) => SECRET_WORDS.has(w))) return true;
+  // `code` is also the name of status and country codes: a secret alone or after a qualifying word only
+  const code = words.lastIndexOf('code');
+  if (code >= 0 && (words.length === 1 || words.slice(0, code).some((w) => CODE_QUALIFIERS.has(w)))) return true;
+  return false;
+}
+
+/**
+ * Values that are secrets by their shape, whatever they are called or
+ * wherever they stand: JSON Web Tokens, and the prefixed keys of the big
+ * providers (AWS access keys, GitHub, GitLab, Slack, Stripe, Google API keys),
+ * and PEM private key blocks.
+ */
+const SECRET_SHAPES: RegExp[] = [
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWT: base64url '{"' header and payload
+  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, // AWS access key id
+  /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{40,}/g, // GitHub
+  /\bglpat-[A-Za-z0-9_-]{20,}/g, // GitLab
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, // Slack
+  /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g, // Stripe secret and restricted keys
+  /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API key
+  /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----[^]*?(?:-----END (?:[A-Z]+ )?PRIVATE KEY-----|$)/g,
+];
+
+/** One cheap test before the shapes: every one of them starts with one of these. */
+const SHAPE_HINT = /eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|_live_|_test_|AIza|-----BEGIN/;
+
+function redactShapes(s: string): string {
+  for (const re of SECRET_SHAPES) {
+    re.lastIndex = 0;
+    if (re.test(s)) s = s.replace(re, REDACTED);
+  }
+  return s;
 }
 
 /** Where a header value that starts at `from` ends (exclusive). */
@@ -110,9 +165,11 @@ const JSON_PAIR = /(\\?")([A-Za-z0-9_.-]+)\1(\s*:\s*)(\\?")((?:[^"\\]|\\(?!"))*)
 
 /** Redact the secrets in one piece of text. */
 export function redactText(s: string): string {
+  if (s.length === 0) return s;
+  const shaped = SHAPE_HINT.test(s) ? redactShapes(s) : s;
   // Every rule below needs a ':' (a header, a JSON pair, user:pass@) or a '=' (a parameter).
-  if (s.length === 0 || (s.indexOf(':') < 0 && s.indexOf('=') < 0)) return s;
-  let r = redactHeaders(s);
+  if (shaped.indexOf(':') < 0 && shaped.indexOf('=') < 0) return shaped;
+  let r = redactHeaders(shaped);
   r = r.replace(USERINFO, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}@`));
   r = r.replace(PARAM, (all, pre: string, name: string, value: string) =>
     value !== '' && value !== REDACTED && isSecretName(name) ? `${pre}${name}=${REDACTED}` : all,
@@ -134,7 +191,8 @@ export function redactDeep<T>(value: T, memo?: Map<string, string>): T {
 
 function walk(v: unknown, key: string | undefined, memo: Map<string, string> | undefined): unknown {
   if (typeof v === 'string') {
-    if (key !== undefined && v !== '' && (isSecretHeader(key) || isSecretName(key))) {
+    // a bare `code` key is our own vocabulary here (error and exit codes: `E_DETECTOR`); an OAuth code in a URL or form is caught by redactText
+    if (key !== undefined && v !== '' && key.toLowerCase() !== 'code' && (isSecretHeader(key) || isSecretName(key))) {
       if (/authorization/i.test(key)) {
         const scheme = AUTH_SCHEME.exec(v);
         if (scheme) return scheme[0] + REDACTED;

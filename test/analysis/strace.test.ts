@@ -3,8 +3,23 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStrace } from '../../parsers/strace/index.js';
 import { COMPACT_LANES_AFTER, StraceAnalysis, outcomeOf } from '../../src/analysis/strace/index.js';
-import { splitArgs, structSeconds, waitTimes, formatSeconds } from '../../src/analysis/strace/args.js';
-import { fdDecoration, sockaddr, leadingFd } from '../../src/analysis/strace/sockets.js';
+import { formatSeconds } from '../../src/analysis/strace/format.js';
+import { decodeCall, splitArgs, structSeconds, waitTimes } from '../../parsers/strace/index.js';
+import type { CallArgs, SyscallEvent } from '../../src/model/index.js';
+
+/** The parser's decoding of one call's arguments. */
+function decodedEvent(name: string, args: string, retval: number | null = 0): SyscallEvent {
+  const ev: SyscallEvent = { kind: 'syscall', line: 1, pid: 1, t: null, name, args, ret: String(retval), retval, text: '' };
+  decodeCall(ev);
+  return ev;
+}
+const decoded = (name: string, args: string, retval: number | null = 0): CallArgs | undefined => decodedEvent(name, args, retval).decoded;
+const fdDecoration = (args: string) => {
+  const r = decoded('write', args)?.fdRef;
+  if (r === undefined || r.kind !== 'socket') return undefined;
+  const { kind: _k, ...rest } = r;
+  return rest;
+};
 import { Diagnostics, MAX_SPANS_PER_LANE, type StraceModel } from '../../src/model/index.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -197,9 +212,9 @@ describe('strace analysis: sockets', () => {
   });
 
   it('reads sockaddr structs and leading fds', () => {
-    expect(sockaddr('3, {sa_family=AF_INET, sin_port=htons(18000), sin_addr=inet_addr("127.0.0.1")}, 16')).toEqual({ ip: '127.0.0.1', port: 18000 });
-    expect(sockaddr('3, {sa_family=AF_UNIX, sun_path="/x"}, 110')).toBeUndefined();
-    expect([leadingFd('12, "x"'), leadingFd('12<TCP:[1]>'), leadingFd('AT_FDCWD, "x"'), leadingFd('3')]).toEqual([12, 12, -1, 3]);
+    expect(decoded('connect', '3, {sa_family=AF_INET, sin_port=htons(18000), sin_addr=inet_addr("127.0.0.1")}, 16')?.addr).toEqual({ family: 'AF_INET', ip: '127.0.0.1', port: 18000 });
+    expect(decoded('connect', '3, {sa_family=AF_UNIX, sun_path="/x"}, 110')?.addr).toEqual({ family: 'AF_UNIX', path: '/x' });
+    expect([decodedEvent('read', '12, "x"').fd, decodedEvent('read', '12<TCP:[1]>').fd, decodedEvent('read', 'AT_FDCWD, "x"').fd, decodedEvent('close', '3').fd]).toEqual([12, 12, undefined, 3]);
   });
 });
 

@@ -203,3 +203,62 @@ describe('redactResult', () => {
     expect(redactResult(once)).toEqual(once);
   });
 });
+
+describe('isSecretName: real-world parameter names (issue 9 item 13)', () => {
+  // names as they appear in OAuth 2.0/OIDC, AWS/GCP/Azure signed URLs, payment forms, 2FA flows, web frameworks
+  it.each([
+    // OAuth 2.0 / OIDC
+    ['code', true], ['client_secret', true], ['refresh_token', true], ['id_token', true], ['code_verifier', false], ['user_code', true], ['device_code', true],
+    ['state', false], ['redirect_uri', false], ['response_type', false], ['grant_type', false], ['scope', false], ['client_id', false],
+    // one-time codes, PINs, MACs
+    ['otp', true], ['totp', true], ['mfa_code', true], ['verification_code', true], ['smsCode', true], ['pin', true], ['pinCode', true], ['PIN', true],
+    ['hmac', true], ['X-Hmac-SHA256', true], ['hmac_signature', true], ['one_time_code', true],
+    // signed URLs
+    ['X-Amz-Signature', true], ['X-Amz-Security-Token', true], ['X-Goog-Signature', true], ['sig', true], ['se', false], ['sv', false],
+    // sessions, CSRF
+    ['PHPSESSID', true], ['JSESSIONID', true], ['connect.sid', true], ['csrf_token', true], ['_csrf', false], ['authenticity_token', true],
+    // payment
+    ['cvv', true], ['cvc', true], ['card_cvv2', true],
+    // never secrets
+    ['status_code', false], ['country_code', false], ['zip_code', false], ['error_code', false], ['http_code', false], ['promo_code', false],
+    ['mac_address', false], ['spinner', false], ['opinion', false], ['keyword', false], ['monkey', false], ['author', false], ['page', false], ['lang', false],
+  ])('%s → %s', (name, want) => {
+    expect(isSecretName(name)).toBe(want);
+  });
+
+  it.each([
+    ['an OAuth authorization code in a callback', 'GET /callback?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz HTTP/1.1', `GET /callback?code=${R}&state=xyz HTTP/1.1`],
+    ['a one-time password in a form', 'username=bob&otp=123456', `username=bob&otp=${R}`],
+    ['a PIN in JSON', '{"account":"42","pin":"1234"}', `{"account":"42","pin":"${R}"}`],
+    ['an HMAC header', '> X-Hub-Signature-256: sha256=abcdef0123', `> X-Hub-Signature-256: ${R}`],
+    ['a status code left alone', '/x?status_code=502&code_verifier_len=43', '/x?status_code=502&code_verifier_len=43'],
+  ])('redacts %s', (_name, input, want) => {
+    expect(redactText(input)).toBe(want);
+  });
+});
+
+describe('redactText: secrets by the shape of their value', () => {
+  const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+  it.each([
+    ['a JWT in a log line', `level=warn msg="upstream said 401" bearer=${jwt} user=bob`, `level=warn msg="upstream said 401" bearer=${R} user=bob`],
+    ['a JWT in a path', `GET /v1/links/${jwt}/open HTTP/1.1`, `GET /v1/links/${R}/open HTTP/1.1`],
+    ['an AWS access key id', 'using AKIAIOSFODNN7EXAMPLE for s3', `using ${R} for s3`],
+    ['a GitHub token', 'git clone https://x:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r', `git clone https://x:${R}@github.com/o/r`],
+    ['a Slack token', 'hook=xoxb-123456789012-abcdefABCDEF', `hook=${R}`],
+    ['a Stripe key', 'stripe key sk_live_4eC39HqLyjWDarjtT1zdp7dc', `stripe key ${R}`],
+    ['a PEM private key', '"-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\n-----END PRIVATE KEY-----"', `"${R}"`],
+  ])('%s', (_name, input, want) => {
+    expect(redactText(input)).toBe(want);
+  });
+
+  it('leaves ordinary long identifiers alone', () => {
+    for (const s of ['GET /v1/items/5f3a9c2e7b1d4e8f9a0b1c2d3e4f5a6b HTTP/1.1', 'trace_id=4bf92f3577b34da6a3ce929d0e0e4736']) expect(redactText(s)).toBe(s);
+  });
+});
+
+describe('redactResult keeps its own vocabulary', () => {
+  it('does not take an error code field for an OAuth code', () => {
+    expect(redactDeep({ detector_failures: [{ detector: 'x', code: 'E_DETECTOR', error: 'kaput' }] })).toEqual({ detector_failures: [{ detector: 'x', code: 'E_DETECTOR', error: 'kaput' }] });
+    expect(redactDeep({ url: '/cb?code=abc123&state=1' })).toEqual({ url: `/cb?code=${R}&state=1` });
+  });
+});

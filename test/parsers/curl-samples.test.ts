@@ -78,7 +78,8 @@ describe.skipIf(!existsSync(path.join(ours, 'writeout-blocks.txt')))('samples/cu
   });
 
   it('refused-verbose.txt: exit 7', async () => {
-    expect(ids(await findings(path.join(ours, 'refused-verbose.txt')))).toEqual(['curl-error:warning']);
+    // issue 13: a refused connect is connect-failed's (an error), no longer the catch-all's
+    expect(ids(await findings(path.join(ours, 'refused-verbose.txt')))).toEqual(['connect-failed:error']);
   });
 
   it.skipIf(!existsSync(path.join(ours, 'php-errors.log')))('php-errors.log: 56, 52, 18 and 7 with URLs and PHP time stamps', async () => {
@@ -86,7 +87,7 @@ describe.skipIf(!existsSync(path.join(ours, 'writeout-blocks.txt')))('samples/cu
     expect(summary.clock).toBe('epoch');
     expect(transfers.map((t) => t.exitCode)).toEqual([56, 52, 18, 7]);
     expect(transfers.every((t) => t.url?.startsWith('http://127.0.0.1:'))).toBe(true);
-    expect(ids(await findings(path.join(ours, 'php-errors.log')))).toEqual(['curl-error-56:error', 'curl-error:warning', 'empty-reply:warning', 'truncated-response:error']);
+    expect(ids(await findings(path.join(ours, 'php-errors.log')))).toEqual(['connect-failed:error', 'curl-error-56:error', 'empty-reply:warning', 'truncated-response:error']);
   });
 });
 

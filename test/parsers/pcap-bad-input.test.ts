@@ -231,3 +231,14 @@ describe('mutated files never crash the reader', () => {
     });
   }
 });
+
+describe('pcapng: a time no date can hold (issue 9 item 5)', () => {
+  const ng = new Ng();
+  it('warns, located, about a one-second if_tsresol with a 64-bit timestamp, and keeps the packet on the previous time', async () => {
+    const buf = cat(ng.shb(), ng.idb(1, 0, { tsresol: 0 }), ng.epb(0, 1_795_400_000n, frame(1)), ng.epb(0, 0xffff_ffff_0000_0000n, frame(2)), ng.epb(0, 1_795_400_001n, frame(3)));
+    const r = await parseBoth(buf);
+    expect(r.tcp.map((s) => s.t)).toEqual([1_795_400_000, 1_795_400_000, 1_795_400_001]);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toMatch(/^packet 2 \(byte \d+\): timestamp 1\.845e\+19 s \(interface 0, units of 1\/1 s\) is beyond any date; the packet is kept with the previous packet's time$/);
+  });
+});

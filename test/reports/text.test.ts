@@ -38,7 +38,7 @@ describe('text report', () => {
     const out = renderText(result(), {});
     const lines = out.split('\n');
     expect(lines[0]).toBe('faultline 1.2.3: 1 finding (1 error, 0 warning, 0 info) in 1 input read, 1 could not be read');
-    expect(out).toMatch(/^ERROR {3}nanosleep cut short$/m);
+    expect(out).toMatch(/^error {3}nanosleep cut short$/m);
     expect(out).toMatch(/01:01:01\.500000 \(time of day, no date\)/);
     expect(out).toMatch(/pid 7 nanosleep/);
     expect(out).toMatch(/> w\.strace:4 {2}nanosleep/);
@@ -55,7 +55,7 @@ describe('text report', () => {
   });
 
   it('colours severities only when asked', () => {
-    expect(renderText(result(), { color: true })).toContain('\x1b[31mERROR');
+    expect(renderText(result(), { color: true })).toContain('\x1b[1;31merror');
     expect(renderText(result(), {})).not.toContain('\x1b[');
   });
 });

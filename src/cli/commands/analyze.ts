@@ -1,10 +1,10 @@
 import { Args, Command, Errors, Flags } from '@oclif/core';
-// Only what the command's flags and help need is imported at start-up; the pipeline, the model and
-// the renderers are imported in run(), so `--version`, `--help` and the other commands never load them.
-import { REPORT_FORMATS, type ReportFormat } from '../../../reports/index.js';
-import type { RunEvent, RunResult, Severity } from '../../model/index.js';
-import { DEFAULT_JOIN_WINDOW } from '../../pipeline/defaults.js';
+import { loadRenderer, REPORT_FORMATS, type ReportFormat } from '../../../reports/index.js';
+import { FaultlineError, visible, type RunEvent, type RunResult, type Severity } from '../../model/index.js';
+import { buildSpec, DEFAULT_JOIN_WINDOW, outcome, runCase } from '../../pipeline/index.js';
 import { EXIT } from '../exit-codes.js';
+import { inputProblemLines, useColor } from '../messages.js';
+import { checkOutputNotInput, writeAtomic } from '../output.js';
 
 const NO_INPUT = 'no input given: name trace files or folders, or pipe a trace into standard input (see faultline analyze --help)';
 const SEVERITIES = ['info', 'warning', 'error'] as const;
@@ -48,17 +48,12 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     }),
     'clock-offset': Flags.string({ multiple: true, multipleNonGreedy: true, summary: "PATH=SECONDS added to one input's times to correct its clock" }),
     redact: Flags.boolean({ default: true, allowNo: true, summary: 'redact secrets (Authorization, Cookie, token=… in URLs); --no-redact shows them' }),
+    evidence: Flags.string({ summary: "evidence lines shown per finding in the text report: a number, or 'all' (default 6)" }),
     debug: Flags.boolean({ summary: 'show stack traces of internal errors' }),
   };
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Analyze);
-    const [{ loadRenderer }, { FaultlineError }, { buildSpec, outcome, runCase }, { checkOutputNotInput, writeAtomic }] = await Promise.all([
-      import('../../../reports/index.js'),
-      import('../../model/index.js'),
-      import('../../pipeline/index.js'),
-      import('../output.js'),
-    ]);
     let paths = argv as string[];
     const usage = (msg: string): never => {
       process.stderr.write(`faultline: ${oneLine(msg)}\n`);
@@ -69,6 +64,11 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     if (implicitStdin) {
       if (process.stdin.isTTY) usage(NO_INPUT);
       paths = ['-'];
+    }
+    let evidence: number | 'all' | undefined;
+    if (flags.evidence !== undefined) {
+      evidence = flags.evidence === 'all' ? 'all' : Number(flags.evidence);
+      if (evidence !== 'all' && !(Number.isInteger(evidence) && evidence >= 0)) usage(`--evidence takes a number ≥ 0 or 'all', not '${flags.evidence}'`);
     }
 
     const interrupt = new AbortController();
@@ -103,16 +103,13 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     // Nothing named and nothing piped (`< /dev/null`, a closed pipe): no input was given.
     if (implicitStdin && result.inputs.length === 1 && result.inputs[0].status === 'error' && !result.inputs[0].bytes) usage(NO_INPUT);
 
-    for (const i of result.inputs) {
-      if (i.status === 'error') process.stderr.write(`faultline: ${oneLine(`${i.path}: ${i.error}`)}\n`);
-    }
+    for (const line of inputProblemLines(result)) process.stderr.write(`${line}\n`);
     for (const w of result.warnings ?? []) process.stderr.write(`faultline: warning: ${oneLine(w)}\n`);
-    for (const f of result.detector_failures) process.stderr.write(`faultline: ${oneLine(`detector ${f.detector} failed (${f.code}): ${f.error}`)}\n`);
 
     let text: string;
     try {
       const render = await loadRenderer(flags.format as ReportFormat);
-      text = await render(result, { color: !flags.output && Boolean(process.stdout.isTTY) });
+      text = await render(result, { color: useColor(process.env, !flags.output && Boolean(process.stdout.isTTY)), evidence });
     } catch (err) {
       return this.internal(err, flags.debug);
     }
@@ -162,7 +159,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
       const lines = err.message.split('\n').map((l) => l.trim()).filter(Boolean);
       // "Missing 1 required arg:" names the argument on its next line
       const first = lines[0]?.endsWith(':') && lines[1] ? `${lines[0]} ${lines[1]}` : (lines[0] ?? err.message);
-      process.stderr.write(`faultline: ${first} (see faultline analyze --help)\n`);
+      process.stderr.write(`faultline: ${oneLine(first)} (see faultline analyze --help)\n`);
       return this.exit(EXIT.USAGE);
     }
     return super.catch(err);
@@ -176,7 +173,7 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
   }
 }
 
-/** A message on one line: a newline (or a control byte) from a file name or a trace never splits or styles it. */
+/** A message on one line: a newline (or a control character) from a file name or a trace never splits or styles it. */
 function oneLine(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return visible(s);
 }

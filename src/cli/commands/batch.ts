@@ -1,11 +1,12 @@
 import { Args, Command, Errors, Flags } from '@oclif/core';
-// Only what the flags and help need is imported at start-up; the batch runner, the pool and the
-// pipeline are imported in run(), so other commands and `--help` never load them.
-import type { BatchOutcome } from '../../batch/index.js';
-import { DEFAULT_JOIN_WINDOW } from '../../pipeline/defaults.js';
-import type { PoolRunner } from '../../runner/pool.js';
-import { DEFAULT_WORKER_MEMORY_MB } from '../../runner/defaults.js';
-import { DEFAULT_ARCHIVE_LIMITS } from '../../sources/limits.js';
+import { runBatch, DEFAULT_ARCHIVE_LIMITS, type BatchOutcome } from '../../batch/index.js';
+import { ProgressView } from '../../batch/progress.js';
+import { parseDuration, parseSize } from '../../batch/units.js';
+import { FaultlineError } from '../../model/index.js';
+import { DEFAULT_JOIN_WINDOW } from '../../pipeline/index.js';
+import { QueueRunner, QUEUE_IN_FLIGHT } from '../../queue/index.js';
+import { DEFAULT_WORKER_MEMORY_MB, PoolRunner } from '../../runner/pool.js';
+import type { Runner } from '../../runner/types.js';
 import { EXIT } from '../exit-codes.js';
 
 const SEVERITIES = ['info', 'warning', 'error'] as const;
@@ -25,6 +26,7 @@ Exit codes: 0 every case analysed; 1 faultline itself failed (a bug, --out not w
     '<%= config.bin %> batch /srv/incidents/ more.tar.gz --out results/',
     '<%= config.bin %> batch incidents/ --out results/ --jobs 4 --case-timeout 10m',
     '<%= config.bin %> batch incidents/ --out results/ --resume',
+    '<%= config.bin %> batch /mnt/incidents --out results/ --queue redis://queue.internal:6379',
   ];
 
   static override strict = false;
@@ -34,7 +36,8 @@ Exit codes: 0 every case analysed; 1 faultline itself failed (a bug, --out not w
 
   static override flags = {
     out: Flags.string({ char: 'o', required: true, summary: 'output folder (created if missing)' }),
-    jobs: Flags.integer({ char: 'j', min: 1, max: 256, summary: "cases analysed at once, each on its own thread (default: this machine's cores)" }),
+    jobs: Flags.integer({ char: 'j', min: 1, max: 4096, summary: `cases analysed at once, each on its own thread (default: this machine's cores); with --queue, cases queued at once (default ${QUEUE_IN_FLIGHT})` }),
+    queue: Flags.string({ summary: "run the cases on 'faultline worker' processes anywhere, through this Redis: redis://HOST:PORT[/DB]. The inputs must be on a mount every worker sees at the same path" }),
     resume: Flags.boolean({ summary: 'skip cases done in an earlier run into --out whose inputs, version and options are unchanged' }),
     'case-timeout': Flags.string({ summary: 'time limit per case, e.g. 90s, 10m, 1h (default: none)' }),
     'case-memory': Flags.integer({ min: 64, summary: `heap limit per case in MB (default ${DEFAULT_WORKER_MEMORY_MB})` }),
@@ -52,13 +55,6 @@ Exit codes: 0 every case analysed; 1 faultline itself failed (a bug, --out not w
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Batch);
-    const [{ runBatch }, { ProgressView }, { parseDuration, parseSize }, { FaultlineError }, { PoolRunner }] = await Promise.all([
-      import('../../batch/index.js'),
-      import('../../batch/progress.js'),
-      import('../../batch/units.js'),
-      import('../../model/index.js'),
-      import('../../runner/pool.js'),
-    ]);
     const usage = (msg: string): never => {
       process.stderr.write(`faultline: ${msg}\n`);
       return this.exit(EXIT.USAGE);
@@ -88,14 +84,30 @@ Exit codes: 0 every case analysed; 1 faultline itself failed (a bug, --out not w
     };
     process.on('SIGINT', onSigint);
 
-    let runner: PoolRunner | undefined;
+    if (flags.queue && flags['case-memory'] !== undefined) usage("--case-memory limits this machine's threads; with --queue the workers' --memory-mb does");
+    let runner: Runner | undefined;
+    if (flags.queue) {
+      try {
+        runner = await QueueRunner.connect(flags.queue, { onNotice: (line) => process.stderr.write(`${interruptsClear()}faultline: ${line}\n`) });
+      } catch (err) {
+        view.stop();
+        process.off('SIGINT', onSigint);
+        if (err instanceof FaultlineError && err.code === 'E_USAGE') return usage(err.message);
+        if (err instanceof FaultlineError) {
+          process.stderr.write(`faultline: ${err.message}\n`);
+          return this.exit(EXIT.INTERNAL);
+        }
+        return this.internal(err, flags.debug);
+      }
+    }
     let outcome: BatchOutcome;
     try {
-      runner = new PoolRunner({ jobs: flags.jobs, memoryMb: flags['case-memory'] });
+      runner ??= new PoolRunner({ jobs: flags.jobs, memoryMb: flags['case-memory'] });
       outcome = await runBatch({
         inputs: argv as string[],
         out: flags.out,
         runner,
+        ...(flags.queue ? { concurrency: flags.jobs ?? QUEUE_IN_FLIGHT } : {}),
         flags: {
           detectors: flags.detectors,
           minSeverity: flags['min-severity'],
