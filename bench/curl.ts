@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCurl, sniffCurl, type CurlFormat } from '../parsers/curl/index.js';
 import { CurlAnalysis } from '../src/analysis/curl/index.js';
 import { Diagnostics } from '../src/model/index.js';
+import { scanFloor } from './floor.js';
 import type { BenchResult } from './run.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -277,6 +278,7 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
     const runs = Array.from({ length: RUNS }, () => child(file, input.format));
     const best = runs.reduce((a, b) => (b.cpu < a.cpu ? b : a));
     const mb = best.bytes / 1e6;
+    const floor = scanFloor(file);
     results.push({
       name: input.name,
       bytes: best.bytes,
@@ -285,6 +287,7 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
       eventsPerSec: best.lines / best.wall,
       events: best.transfers,
       peakRssMb: Math.max(...runs.map((x) => x.maxRssKb)) / 1024,
+      floor: { name: `newline scan of the same file (${floor.mbPerCpuSec.toFixed(0)} MB/s of CPU)`, times: floor.mbPerCpuSec / (mb / best.cpu) },
       note:
         `${best.lines} lines, ${best.transfers} transfers (${best.failed} failed), ${best.warnings} warnings, sniffed as ${sniffed}; ` +
         `CPU time ${best.cpu.toFixed(2)} s = ${(mb / best.cpu).toFixed(1)} MB/s and ${Math.round(best.lines / best.cpu)} lines/s on one core ` +
@@ -303,7 +306,7 @@ if (self && process.argv[2] === '--child') {
 } else if (self) {
   for (const r of await run(process.argv.slice(2))) {
     console.log(
-      `${r.name}: ${r.mbPerSec.toFixed(1)} MB/s, ${Math.round(r.eventsPerSec ?? 0)} lines/s, ${r.seconds.toFixed(2)} s for ${(r.bytes / 1e6).toFixed(0)} MB, peak RSS ${r.peakRssMb.toFixed(0)} MB\n  ${r.note ?? ''}`,
+      `${r.name}: ${r.mbPerSec.toFixed(1)} MB/s, ${Math.round(r.eventsPerSec ?? 0)} lines/s, ${r.seconds.toFixed(2)} s for ${(r.bytes / 1e6).toFixed(0)} MB, peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.floor?.times.toFixed(2)}× the CPU time of a ${r.floor?.name}\n  ${r.note ?? ''}`,
     );
   }
 }

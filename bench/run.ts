@@ -12,6 +12,8 @@ export interface BenchResult {
   events?: number;
   peakRssMb: number;
   note?: string;
+  /** what the row is compared with, measured in the same run (bench/floor.ts), and how many times slower the row is */
+  floor?: { name: string; times: number };
 }
 
 const MODULES = ['startup', 'strace', 'strace-pids', 'pcap-reader', 'curl', 'analyze', 'report', 'sources', 'capture-shapes', 'many-findings', 'batch', 'serve', 'queue'];
@@ -30,10 +32,10 @@ async function main(): Promise<void> {
     }
   }
   const fmt = (v: number | undefined, d = 1) => (v === undefined ? '' : v.toFixed(d));
-  console.log(['benchmark', 'MB', 's', 'MB/s', 'events/s', 'peak RSS MB', 'note'].join('\t'));
+  console.log(['benchmark', 'MB', 's', 'MB/s', 'events/s', 'peak RSS MB', '× floor', 'note'].join('\t'));
   for (const r of rows) {
     console.log(
-      [r.name, fmt(r.bytes / 1e6), fmt(r.seconds, 3), fmt(r.mbPerSec), r.eventsPerSec ? Math.round(r.eventsPerSec).toString() : '', fmt(r.peakRssMb), r.note ?? ''].join('\t'),
+      [r.name, fmt(r.bytes / 1e6), fmt(r.seconds, 3), fmt(r.mbPerSec), r.eventsPerSec ? Math.round(r.eventsPerSec).toString() : '', fmt(r.peakRssMb), r.floor ? `${r.floor.times.toFixed(2)}× ${r.floor.name}` : '', r.note ?? ''].join('\t'),
     );
   }
 }

@@ -290,10 +290,11 @@ export class TransferBuilder {
   setVar(name: string, value: string | number | boolean | null): void {
     const vars = (this.x.vars ??= {});
     // varCount is Object.keys(vars).length, kept as we go: counting keys on every call made a %{json} object quadratic.
-    if (!(name in vars) && this.varCount >= MAX_VARS) return;
     const had = Object.hasOwn(vars, name);
+    if (!had && this.varCount >= MAX_VARS && !(name in vars)) return;
     vars[name] = value;
-    if (!had && Object.hasOwn(vars, name)) this.varCount++;
+    // Only `__proto__` is not an own key after the assignment (a primitive value is ignored there).
+    if (!had && (name !== '__proto__' || Object.hasOwn(vars, name))) this.varCount++;
   }
 
   /** The finished transfer; derived fields filled from what was seen. */

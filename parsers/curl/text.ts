@@ -1152,12 +1152,21 @@ export class CurlTextParser {
     }
     const vars = new Map<string, VarIn>();
     let specific = 0;
-    for (const [k, v] of Object.entries(obj)) {
+    // for…in, not Object.entries: no array per key. JSON.parse gives a plain object (no inherited enumerables).
+    for (const k in obj) {
+      const v = obj[k];
       const canon = this.names.canonical(k);
-      const value = v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v);
-      if (canon && !GENERIC_KEYS.has(k.toLowerCase())) specific++;
+      let value: string | null;
+      let typed: string | number | null | undefined;
+      if (v === null) value = typed = null;
+      else if (typeof v === 'number') {
+        value = String(v);
+        // What applyVars would make of the printed number, known here without reading it back.
+        if (isPlainNumber(value)) typed = v === 0 ? 0 : v;
+      } else value = typeof v === 'object' ? JSON.stringify(v) : String(v);
+      if (canon && specific === 0 && !GENERIC_KEYS.has(k.toLowerCase())) specific++;
       const key = canon ?? k;
-      if (!vars.has(key)) vars.set(key, { raw: k, value, line: line + lineOfKey(text, k, nLines), text: `"${k}": ${value}` });
+      if (!vars.has(key)) vars.set(key, new JsonVar(k, value, line + lineOfKey(text, k, nLines), typed));
     }
     if (specific >= 1) {
       this.fromVars(vars, line, t, this.format === 'curl-json' ? 'json' : 'json');
@@ -1215,6 +1224,25 @@ export interface VarIn {
   value: string | null;
   line: number;
   text: string;
+  /** the value as `setVar` takes it, when the reader already knows it (a JSON number) */
+  typed?: string | number | null;
+}
+
+/**
+ * A %{json} key: its evidence text is made only when it is cited (a few keys
+ * of the ~60 a line carries), not for every key of every line.
+ */
+class JsonVar implements VarIn {
+  constructor(
+    readonly raw: string,
+    readonly value: string | null,
+    readonly line: number,
+    readonly typed: string | number | null | undefined,
+  ) {}
+
+  get text(): string {
+    return `"${this.raw}": ${this.value}`;
+  }
 }
 
 /** JSON keys too common in any log to make a record curl's. */
@@ -1310,6 +1338,10 @@ export function shellWords(s: string): string[] {
 function num(v: string | null | undefined): number | undefined {
   if (v === null || v === undefined) return undefined;
   if (isPlainNumber(v)) return Number(v); // what the cleaning below leaves as it is, and reads the same
+  // A value starting with any other printable ASCII character (a URL, an IP, a word) stays that character
+  // after the cleaning below, and no number starts with it: most string values end here, unscanned.
+  const c0 = v.charCodeAt(0);
+  if (c0 > 32 && c0 < 127 && c0 !== 34 /* " */ && c0 !== 45 /* - */ && (c0 < 48 || c0 > 57)) return undefined;
   // Templates often put the unit after the value: `%{time_total}s`.
   const s = v.trim().replace(/^"|"$/g, '').replace(/\s?s$/, '');
   if (/^-?\d+$/.test(s)) return Number(s);
@@ -1327,6 +1359,10 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
   const x = b.x;
   const get = (k: string) => vars.get(k);
   for (const [k, v] of vars) {
+    if (v.typed !== undefined) {
+      b.setVar(k, v.typed);
+      continue;
+    }
     const n = num(v.value);
     b.setVar(k, v.value === null ? null : n !== undefined && String(n) === v.value.trim() ? n : v.value);
   }
@@ -1466,8 +1502,13 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
       /* not a URL */
     }
   }
-  const first = [...vars.values()].reduce((a, v) => Math.min(a, v.line), Infinity);
-  if (Number.isFinite(first)) b.fact('start', first, vars.values().next().value!.text, null);
+  let first = Infinity;
+  let head: VarIn | undefined;
+  for (const v of vars.values()) {
+    head ??= v;
+    if (v.line < first) first = v.line;
+  }
+  if (head && Number.isFinite(first)) b.fact('start', first, head.text, null);
 }
 
 /** [\w.{}%@ -]: the characters of a KV name, by char code (ASCII). */

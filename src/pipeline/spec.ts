@@ -13,7 +13,8 @@ import { DETECTORS } from '../detectors/index.js';
 import { machineTimezone, isValidTimezone } from './clock.js';
 import { expandInputs } from './inputs.js';
 
-export const DEFAULT_JOIN_WINDOW = 2; /* s */
+export { DEFAULT_JOIN_WINDOW } from './defaults.js';
+import { DEFAULT_JOIN_WINDOW } from './defaults.js';
 
 /** What the command line says, as strings (the CLI, batch's flags, a serve form). */
 export interface SpecFlags {

@@ -20,11 +20,8 @@ import { FaultlineError, type RunEvent, type RunResult, type RunSpec } from '../
 import type { Runner, RunOptions } from './types.js';
 import type { PoolMessage, PoolReply, PoolTask } from './worker.js';
 
-/**
- * Old-generation heap per thread. A 200 MB HTTP capture peaks near 165 MB RSS (bench/analyze),
- * so 2 GiB leaves room for big cases and still stops a pathological one long before the machine.
- */
-export const DEFAULT_WORKER_MEMORY_MB = 2048;
+export { DEFAULT_WORKER_MEMORY_MB } from './defaults.js';
+import { DEFAULT_WORKER_MEMORY_MB } from './defaults.js';
 
 export interface PoolOptions {
   /** threads; default: this machine's cores */

@@ -72,11 +72,9 @@ export interface ArchiveLimits {
   maxBytes: number;
 }
 
-/**
- * 100,000 members and 16 GiB: far above any real incident bundle (a `strace -ff` of a busy
- * server is a few thousand files), far below what would tie a worker up for hours.
- */
-export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = { maxMembers: 100_000, maxBytes: 16 * 2 ** 30 };
+// In a module of its own so the CLI's flag help reads it without loading the archive readers.
+export { DEFAULT_ARCHIVE_LIMITS } from './limits.js';
+import { DEFAULT_ARCHIVE_LIMITS } from './limits.js';
 
 /** The archive kind from its first bytes, or undefined when it is none we read. */
 export async function archiveFormat(path: string): Promise<ArchiveFormat | undefined> {

@@ -1,5 +1,4 @@
 import { Command } from '@oclif/core';
-import { DETECTORS } from '../../pipeline/index.js';
 
 export default class Detectors extends Command {
   static override summary = 'List every detector with one line on what it finds.';
@@ -7,6 +6,7 @@ export default class Detectors extends Command {
 
   async run(): Promise<void> {
     await this.parse(Detectors);
+    const { DETECTORS } = await import('../../pipeline/index.js'); // here, not at start-up
     const width = Math.max(...DETECTORS.map((d) => d.id.length));
     for (const d of DETECTORS) this.log(`${d.id.padEnd(width)}  ${d.description}`);
   }

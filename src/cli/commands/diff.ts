@@ -1,9 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { Args, Command, Flags } from '@oclif/core';
-import { renderDiffHtml, renderDiffText } from '../../../reports/diff.js';
-import { diffRuns } from '../../diff/index.js';
-import { FaultlineError } from '../../model/index.js';
-import { buildSpec } from '../../pipeline/index.js';
+// The differ, the pipeline and the renderers are imported in run(): start-up loads none of them.
 import { EXIT } from '../exit-codes.js';
 
 export default class Diff extends Command {
@@ -28,6 +25,12 @@ Exit codes: 0 compared; 1 faultline itself failed; 2 usage error; 3 an input of 
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Diff);
+    const [{ renderDiffHtml, renderDiffText }, { diffRuns }, { FaultlineError }, { buildSpec }] = await Promise.all([
+      import('../../../reports/diff.js'),
+      import('../../diff/index.js'),
+      import('../../model/index.js'),
+      import('../../pipeline/index.js'),
+    ]);
     let out: string;
     let status: number = EXIT.OK;
     try {
