@@ -36,6 +36,16 @@ ln hostile/v.txt hostile/hard
 mkfifo hostile/fifo
 env -i PATH=/usr/bin:/bin tar "${TAROPTS[@]}" --transform 's,^hostile/v.txt$,../../escape.txt,;s,^hostile/hard$,/etc/absolute.txt,' -cf "$HERE/hostile.tar" hostile/v.txt hostile/hard hostile/fifo
 
+# The same climbing and absolute names in a zip (Info-ZIP's zip strips them, so Python's
+# zipfile writes it, with a fixed date so the bytes are the same on every run).
+python3 - "$SRC/curl-verbose.txt" "$HERE/hostile.zip" <<'PY'
+import sys, zipfile
+data = open(sys.argv[1], 'rb').read()
+with zipfile.ZipFile(sys.argv[2], 'w') as z:
+    for name in ('../../escape.txt', '/etc/absolute.txt', 'plain.txt'):
+        z.writestr(zipfile.ZipInfo(name, date_time=(2026, 11, 23, 0, 0, 0)), data)
+PY
+
 # A small decompression bomb: 256 MiB of zeros in one member, ~250 KB as tar.gz.
 head -c $((256 << 20)) /dev/zero > zeros.log
 env -i PATH=/usr/bin:/bin tar "${TAROPTS[@]}" -cf - zeros.log | gzip -n -9 > "$HERE/bomb.tar.gz"
@@ -59,4 +69,4 @@ head -c 2048 "$HERE/client.strace.gz" > "$HERE/client.strace-2k-then-garbage.gz"
 # The garbage: 4 KB of deterministic noise (sha256 of 1..128), the same bytes on every machine.
 for i in $(seq 1 128); do printf '%s' "$i" | sha256sum | xxd -r -p; done >> "$HERE/client.strace-2k-then-garbage.gz"
 
-sha256sum "$HERE"/incident.tar "$HERE"/incident.tar.gz "$HERE"/incident.zip "$HERE"/hostile.tar "$HERE"/bomb.tar.gz "$HERE"/client.strace*.gz | sed "s#$HERE/##" > "$HERE/SHA256SUMS"
+sha256sum "$HERE"/incident.tar "$HERE"/incident.tar.gz "$HERE"/incident.zip "$HERE"/hostile.tar "$HERE"/hostile.zip "$HERE"/bomb.tar.gz "$HERE"/client.strace*.gz | sed "s#$HERE/##" > "$HERE/SHA256SUMS"

@@ -310,7 +310,7 @@ async function* walkZip(path: string, limits: ArchiveLimits, only?: string): Asy
   const closeFd = (): Promise<void> => new Promise((resolve) => fsClose(fd, () => resolve()));
   const reader = new BlockCachedReader(fd, size);
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromRandomAccessReader(reader, size, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, z) => {
+    yauzl.fromRandomAccessReader(reader, size, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: false }, (err, z) => {
       if (err) {
         void closeFd();
         reject(archiveError(path, err));
@@ -353,20 +353,23 @@ async function* walkZip(path: string, limits: ArchiveLimits, only?: string): Asy
         throw archiveError(path, err);
       }
       if (!e) return;
+      // Names are decoded here, not by yauzl: its check fails the whole zip on one `../x` or
+      // absolute name, where such a member is only a display string to us (never a path).
+      const name = zipName(e);
       // Looking for one member: the others are neither read nor counted (only it is inflated).
-      if (only !== undefined && e.fileName !== only) continue;
+      if (only !== undefined && name !== only) continue;
       budget.take(e.uncompressedSize);
       const mode = (e.externalFileAttributes >>> 16) & S_IFMT;
-      const type: MemberType = e.fileName.endsWith('/') || mode === S_IFDIR ? 'directory' : mode === S_IFLNK ? 'symlink' : mode === 0 || mode === S_IFREG ? 'file' : 'other';
+      const type: MemberType = name.endsWith('/') || mode === S_IFDIR ? 'directory' : mode === S_IFLNK ? 'symlink' : mode === 0 || mode === S_IFREG ? 'file' : 'other';
       if (type !== 'file') {
-        yield { entry: { name: e.fileName, size: e.uncompressedSize, type, reason: skipReason(type) } };
+        yield { entry: { name, size: e.uncompressedSize, type, reason: skipReason(type) } };
         continue;
       }
       const entry = e;
       const stream = await new Promise<Readable>((resolve, reject) =>
         zip.openReadStream(entry, (err, s) => (err ? reject(archiveError(path, err)) : resolve(s))),
       );
-      yield { entry: { name: e.fileName, size: e.uncompressedSize, type }, stream };
+      yield { entry: { name, size: e.uncompressedSize, type }, stream };
       if (!stream.readableEnded && !stream.destroyed) {
         stream.resume();
         await new Promise<void>((resolve) => {
@@ -380,6 +383,18 @@ async function* walkZip(path: string, limits: ArchiveLimits, only?: string): Asy
     zip.close();
     await closeFd();
   }
+}
+
+/** A zip member's name as stored (UTF-8 when flagged, else CP437, Info-ZIP's Unicode path field first), unchecked. */
+function zipName(e: yauzl.Entry): string {
+  const raw = e.fileName as unknown as Buffer | string;
+  if (typeof raw === 'string') return raw;
+  return (yauzl as unknown as { getFileNameLowLevel(flag: number, raw: Buffer, extra: unknown[], strict: boolean): string }).getFileNameLowLevel(
+    e.generalPurposeBitFlag,
+    raw,
+    e.extraFields,
+    false,
+  );
 }
 
 /**

@@ -63,6 +63,14 @@ describe('listing an archive', () => {
     expect(r.info).toMatchObject({ path: 'hostile.tar!../../escape.txt', format: 'curl-verbose', status: 'read', size: 482 });
   });
 
+  it('a zip with climbing and absolute member names is read whole: the names are display strings, not a reason to drop the zip', async () => {
+    const l = await listArchive(at('hostile.zip'));
+    expect(l.members.map((m) => m.name)).toEqual(['../../escape.txt', '/etc/absolute.txt', 'plain.txt']);
+    const r = await readInput({ kind: 'archive-member', archive: at('hostile.zip'), member: '../../escape.txt', name: 'hostile.zip!../../escape.txt' });
+    expect(r.info).toMatchObject({ path: 'hostile.zip!../../escape.txt', format: 'curl-verbose', status: 'read', size: 482 });
+    expect(existsSync(path.resolve(dir, '../../escape.txt'))).toBe(false);
+  });
+
   it('a decompression bomb stops with E_LIMIT naming the archive, after reading no more than the limit', async () => {
     const err = await listArchive(at('bomb.tar.gz'), { maxMembers: 100, maxBytes: 16 << 20 }).catch((e: FaultlineError) => e);
     expect(err).toBeInstanceOf(FaultlineError);
