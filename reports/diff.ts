@@ -7,37 +7,13 @@
  * terminal.
  */
 import { visible as visibleText } from '../src/model/index.js';
+import type { DiffReport, Phases } from '../src/model/index.js';
 import { formatDuration } from './format.js';
 
-/** The shape src/diff produces (kept structural here: reports import the model only). */
-export interface DiffView {
-  a: { name: string; inputs: { path: string; format: string; status: string }[]; findings: number };
-  b: { name: string; inputs: { path: string; format: string; status: string }[]; findings: number };
-  findings: Record<'only_a' | 'only_b' | 'both', { detector: string; severity: string; title: string; a: string[]; b: string[] }[]>;
-  threads: {
-    program: string;
-    role: number;
-    a: { input: string; pid: number | null; calls: number; dropped: number };
-    b: { input: string; pid: number | null; calls: number; dropped: number };
-    identical: boolean;
-    too_different: boolean;
-    distance: number;
-    hunks: number;
-    divergences: (Record<'before' | 'before_b' | 'only_a' | 'only_b' | 'after_a' | 'after_b', { line: number; token: string; text: string }[]> & { only_a_more: number; only_b_more: number })[];
-  }[];
-  unmatched_threads: { side: 'a' | 'b'; program: string; pid: number | null; input: string }[];
-  requests: { key: string; n: number; source: string; a?: PhaseView; b?: PhaseView }[];
-}
+/** What is rendered: the model's `DiffReport` (src/diff builds it). */
+export type DiffView = DiffReport;
 
-interface PhaseView {
-  connect?: number;
-  ttfb?: number;
-  transfer?: number;
-  total?: number;
-  end: string;
-  input: string;
-  at: string;
-}
+type PhaseView = Phases & { input: string; at: string };
 
 /** Control characters as visible escapes (`\x1b`, `\u202e`): the model's one helper, line breaks kept (callers lay out lines). */
 export function visible(s: string): string {

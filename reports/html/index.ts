@@ -48,6 +48,31 @@ export function contentSecurityPolicy(script: string, style: string): string {
   ].join('; ');
 }
 
+/**
+ * One self-contained page: its own style and script, allowed by hash and nothing else (no
+ * network, no other script). The report and batch's index.html are both written this way.
+ */
+export function selfContainedPage(title: string, css: string, script: string, body: string): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(script, css))}">`,
+    '<meta name="referrer" content="no-referrer">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${css}</style>`,
+    '</head>',
+    '<body>',
+    body,
+    `<script>${script}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
 /** Findings evidence opens by default (for readers without script) when there are few of them. */
 const OPEN_EVIDENCE_UP_TO = 30; /* findings */
 /**
@@ -123,24 +148,7 @@ export function renderHtml(result: RunResult, opts: ReportOptions): string {
     `<script type="application/json" id="faultline-result">${jsonForScript(resultForJson(result))}</script>`,
   ].join('\n');
 
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(SCRIPT, CSS))}">`,
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(title)}</title>`,
-    `<style>${CSS}</style>`,
-    '</head>',
-    '<body>',
-    body,
-    `<script>${SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return selfContainedPage(title, CSS, SCRIPT, body);
 }
 
 /** Notes for the postmortem (serve): on the analysis, and on findings with a link to the finding's row. */

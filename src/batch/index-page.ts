@@ -6,7 +6,7 @@
  * case. Everything from an archive (case names, titles, URLs) is escaped;
  * the script reads it from a JSON block and writes it with textContent.
  */
-import { contentSecurityPolicy } from '../../reports/html/index.js';
+import { selfContainedPage } from '../../reports/html/index.js';
 import { esc, jsonForScript } from '../../reports/html/escape.js';
 import type { Finding } from '../model/index.js';
 import { INDEX_CSS, INDEX_SCRIPT } from './index-client.js';
@@ -154,24 +154,7 @@ export function renderIndex(m: IndexModel): string {
     `<script type="application/json" id="fb-data">${jsonForScript({ cases: caseData, findings: findingData, findingsTotal: m.findingsTotal })}</script>`,
   ].join('\n');
 
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(INDEX_SCRIPT, INDEX_CSS))}">`,
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(title)}</title>`,
-    `<style>${INDEX_CSS}</style>`,
-    '</head>',
-    '<body>',
-    body,
-    `<script>${INDEX_SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return selfContainedPage(title, INDEX_CSS, INDEX_SCRIPT, body);
 }
 
 function th(label: string, key: string): string {

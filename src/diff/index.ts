@@ -7,7 +7,9 @@
  * `runCase`); the call sequences and request phases come from a second pass
  * over the inputs, because a run's result keeps findings, not every call.
  */
-import type { Finding, RunResult, RunSpec, StraceEvent, InputFormat, CaptureModel, CurlModel, Severity } from '../model/index.js';
+import type { CaptureModel, CurlModel, DiffReport, DiffSide, FindingMatch, InputFormat, Phases, RequestDiff, RunResult, RunSpec, ShownCall, StraceEvent, ThreadDiff, Finding } from '../model/index.js';
+
+export type { DiffReport, DiffSide, Divergence, FindingMatch, Phases, RequestDiff, ShownCall, ThreadDiff } from '../model/index.js';
 import { readModels, runCase, type RunHooks } from '../pipeline/index.js';
 import { align, type Alignment } from './align.js';
 import { SequenceCollector, type CallToken, type ProcessSequence } from './sequences.js';
@@ -20,88 +22,11 @@ export const CONTEXT_CALLS = 4;
 /** Calls of one side's divergent run shown (the rest counted). */
 const MAX_HUNK_CALLS = 12;
 
-export interface DiffSide {
-  /** what the user named */
-  name: string;
-  inputs: { path: string; format: InputFormat; status: string; sha256?: string }[];
-  findings: number;
-}
-
-export interface FindingMatch {
-  key: string;
-  detector: string;
-  severity: Severity;
-  title: string;
-  /** ids on each side (several findings can share one key) */
-  a: string[];
-  b: string[];
-}
-
-export interface ShownCall {
-  line: number;
-  token: string;
-  text: string;
-}
-
-export interface ThreadDiff {
-  program: string;
-  /** role: the k-th process of this program on each side, in order of appearance */
-  role: number;
-  a: { input: string; pid: number | null; calls: number; dropped: number };
-  b: { input: string; pid: number | null; calls: number; dropped: number };
-  identical: boolean;
-  too_different: boolean;
-  /** inserted plus deleted calls */
-  distance: number;
-  /** places where the sequences part ways */
-  hunks: number;
-  /** where they part ways, first first (at most MAX_HUNKS_SHOWN): the shared calls before, each side's own calls, the shared calls after */
-  divergences: Divergence[];
-}
-
-export interface Divergence {
-  /** the shared calls before, as each side wrote them */
-  before: ShownCall[];
-  before_b: ShownCall[];
-  only_a: ShownCall[];
-  only_a_more: number;
-  only_b: ShownCall[];
-  only_b_more: number;
-  after_a: ShownCall[];
-  after_b: ShownCall[];
-}
 
 /** Divergences shown per pair of processes (the count of all is `hunks`). */
 export const MAX_HUNKS_SHOWN = 5;
 
-export interface Phases {
-  connect?: number;
-  ttfb?: number;
-  transfer?: number;
-  total?: number;
-  /** how it ended: `200`, `curl 56`, `rst by resp`, … */
-  end: string;
-}
-
-export interface RequestDiff {
-  key: string;
-  n: number;
-  source: 'capture' | 'curl';
-  a?: Phases & { input: string; at: string };
-  b?: Phases & { input: string; at: string };
-}
-
-export interface DiffResult {
-  tool: 'faultline';
-  kind: 'diff';
-  version: string;
-  a: DiffSide;
-  b: DiffSide;
-  findings: { only_a: FindingMatch[]; only_b: FindingMatch[]; both: FindingMatch[] };
-  threads: ThreadDiff[];
-  /** processes present on one side only (by program and role) */
-  unmatched_threads: { side: 'a' | 'b'; program: string; pid: number | null; input: string }[];
-  requests: RequestDiff[];
+export interface DiffResult extends DiffReport {
   results: { a: RunResult; b: RunResult };
 }
 

@@ -12,3 +12,4 @@ export * from './result.js';
 export * from './redact.js';
 export * from './spec.js';
 export * from './visible.js';
+export * from './diff.js';
