@@ -82,6 +82,14 @@ details.fold>summary{padding:6px 10px;cursor:pointer;background:var(--bg)}
 details.group{margin:8px 0;border:1px solid var(--line);border-radius:6px}
 details.group>summary{padding:6px 10px;cursor:pointer;background:var(--bg)}
 table.groups td{font-size:13px}
+#tried h3{font-size:14px;margin:14px 0 4px;font-weight:600}
+table.tried{table-layout:fixed}
+table.tried th:nth-child(1){width:30%}table.tried th:nth-child(2){width:2em}table.tried th:nth-child(3){width:30%}table.tried th:nth-child(4){width:13%}
+table.tried td{font-size:13px;overflow-wrap:anywhere}
+table.tried td.who{border-right:1px solid var(--line);max-width:420px;overflow-wrap:anywhere}
+table.tried td.mark{width:1.5em;color:#16a34a;font-weight:700}
+table.tried tr.bad td.mark,table.tried tr.bad td.oc{color:var(--err);font-weight:600}
+table.tried div.env{margin-top:2px;color:var(--mute)}
 ul.checked li{margin:4px 0}
 svg.tl text.fl{font-size:10px;fill:#1f2937;pointer-events:none;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 p.facts{margin:6px 0;font-size:13px;line-height:1.7}

@@ -372,6 +372,9 @@ export interface ProcessActivity {
   exec?: ExecInfo;
   destinations: Destination[];
   lookups: Lookup[];
+  /** calls to destinations, and queries for names, past MAX_DESTINATIONS / MAX_LOOKUPS: counted only */
+  destinationsDropped?: number;
+  lookupsDropped?: number;
 }
 
 export interface ThreadSummary {
