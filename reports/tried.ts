@@ -73,7 +73,8 @@ function actorView(b: TriedBy): ActorView {
 function who(b: TriedBy): string {
   if (b.ip !== undefined) return `client ${b.ip}`;
   const name = progName(b.program) ?? 'process';
-  return `${name} (pid ${b.pid ?? '?'}${b.parent !== undefined ? `, parent ${b.parent}` : ''})`;
+  const ids = [b.pid !== undefined ? `pid ${b.pid}` : '', b.parent !== undefined ? `parent ${b.parent}` : ''].filter(Boolean);
+  return ids.length ? `${name} (${ids.join(', ')})` : name;
 }
 
 function progName(p: string | undefined): string | undefined {

@@ -36,7 +36,7 @@ export interface InputTried {
 export type TriedOutcome = 'connected' | 'failed' | 'partly' | 'answered' | 'no-reply' | 'unknown';
 
 export interface TriedBy {
-  /** strace: the process */
+  /** strace: the process (absent when the log names no pids) */
   pid?: number;
   parent?: number;
   /** strace: the program it ran (its last execve), and the command line, clipped */

@@ -76,7 +76,8 @@ function processTried(p: ProcessActivity): TriedBy | undefined {
   const env = Object.entries(p.exec?.env ?? {});
   const argv = p.exec?.argv;
   return ordered<TriedBy>({
-    pid: p.pid,
+    // a log without pids (strace without -f) files everything under pid 0: unknown, not a pid
+    pid: p.pid === 0 ? undefined : p.pid,
     parent: p.parent,
     program: p.exec?.path ?? p.comm,
     command: argv !== undefined && argv.length > 0 ? clip(argv.join(' '), COMMAND_CHARS) : undefined,

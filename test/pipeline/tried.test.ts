@@ -108,6 +108,10 @@ describe('the summary is bounded and counts what it leaves out', () => {
     expect(b.destinations.map((d) => d.first_t)).toEqual([...b.destinations.map((d) => d.first_t)].sort((x, y) => x! - y!));
   });
 
+  it('gives no pid for a log without pids (strace without -f files all under 0)', () => {
+    expect(triedOf(model([proc(0, [dest(0, true)])]))!.by[0].pid).toBeUndefined();
+  });
+
   it('calls a connect that failed and then worked on retry "partly"', () => {
     const d = { ...dest(0, false), attempts: 2, errors: { ECONNREFUSED: 1 } };
     expect(triedOf(model([proc(1, [d])]))!.by[0].destinations[0].outcome).toBe('partly');
