@@ -151,7 +151,7 @@ function findingSection(f: Finding, n: number, when: (t: number | null) => strin
   lines.push(`### ${n}. ${text(f.title)}`, '');
   const subject = formatSubject(f.subject);
   lines.push(
-    `${f.severity === 'error' ? '**Error**' : f.severity === 'warning' ? 'Warning' : 'Info'} from ${code(f.detector, false)}, ${when(f.start)}${
+    `Severity ${f.severity === 'error' ? '**error**' : f.severity}, from ${code(f.detector, false)}, ${when(f.start)}${
       f.end !== null && f.start !== null && f.end !== f.start ? ` for ${formatDuration(f.end - f.start)}` : ''
     }${subject ? `, on ${text(subject)}` : ''}; seen in ${citedInputs(f).map((p) => code(p, false)).join(', ')}.`,
     '',

@@ -107,7 +107,7 @@ table.findings td.title{font-weight:500}
 table.findings td.time{white-space:nowrap;font-variant-numeric:tabular-nums;font-size:12.5px}
 table.findings tr.ev>td{border-bottom:1px solid #d1d5db;padding-top:0}
 table.findings tr.row>td{border-bottom:0}
-.sevtag{font-size:11px;font-weight:700;text-transform:uppercase;padding:1px 6px;border-radius:3px;color:#fff}
+.sevtag{font-size:11px;font-weight:700;padding:1px 6px;border-radius:3px;color:#fff}
 .sevtag.sev-error{background:var(--err)}
 .sevtag.sev-warning{background:var(--warn)}
 .sevtag.sev-info{background:var(--info)}
