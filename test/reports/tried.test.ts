@@ -10,6 +10,7 @@ import { renderText } from '../../reports/text.js';
 import { renderMarkdown } from '../../reports/markdown.js';
 import { renderHtml } from '../../reports/html/index.js';
 import { renderJson } from '../../reports/json.js';
+import { renderPostmortem } from '../../reports/postmortem.js';
 import { SHOWN_ITEMS } from '../../reports/tried.js';
 import { HOSTILE, hostile } from './fixtures.js';
 
@@ -73,6 +74,16 @@ describe('what each process or client tried, in every report', () => {
       [false, 'answered'],
     ]);
     expect(document.querySelector('#tried td.who')?.textContent).toContain('REVIEWS_PORT=9081');
+  });
+
+  it('postmortem draft: a run without findings still names the port never reached, and the variable behind it', () => {
+    const pm = renderPostmortem(quietRun(), {});
+    expect(pm).toContain('faultline found no failure in these inputs');
+    expect(pm).toContain(
+      '- productpage (pid 41, parent 1) → `10.0.0.9:9081 (tcp)`: never connected (3 attempts: ECONNREFUSED ×3); its environment named `REVIEWS_HOSTNAME=reviews`, `REVIEWS_PORT=9081` — in `productpage.strace`',
+    );
+    // what worked is left to the full report
+    expect(pm).not.toContain('10.0.0.8:9080');
   });
 
   it('json: the summary is on the input, as the schema has it', () => {
