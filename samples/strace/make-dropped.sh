@@ -8,6 +8,10 @@
 #   connect-dropped-nonblocking.strace a non-blocking connect (EINPROGRESS),
 #                                      poll until the kernel gives up, then
 #                                      getsockopt(SO_ERROR) = [ETIMEDOUT]
+#   connect-dropped-curl.strace        curl --connect-timeout 1: EINPROGRESS, poll
+#                                      times out, curl closes the socket still
+#                                      connecting and exits 28; its own -v output is
+#                                      samples/curl/dropped-traced-verbose.txt
 # Run from the repository (no root needed): sh samples/strace/make-dropped.sh
 # Traced under `env -i PATH=/usr/bin:/bin` in a fresh folder under /tmp, so
 # the logs hold no paths of this machine. Only loopback is used.
@@ -54,4 +58,5 @@ python3 stuck.py $PORT & srv=$!
 while [ ! -e ready ]; do sleep 0.05; done
 $E $ST -o "$out/connect-dropped.strace" python3 -S blocking.py $PORT 2>/dev/null || true
 $E $ST -o "$out/connect-dropped-nonblocking.strace" python3 -S nonblocking.py $PORT 2>/dev/null || true
+$E $ST -o "$out/connect-dropped-curl.strace" curl -sS -v --connect-timeout 1 http://127.0.0.1:$PORT/ 2>"$out/../../curl/dropped-traced-verbose.txt" || true
 ls -la "$out"/connect-dropped*

@@ -327,6 +327,12 @@ export interface Destination {
   connected: number;
   /** failures by errno (ECONNREFUSED, ENOENT, ETIMEDOUT, …) */
   errors: Record<string, number>;
+  /**
+   * non-blocking connects (EINPROGRESS) closed before they were seen to finish (no
+   * SO_ERROR read, no data moved): the program gave up waiting — its connect timeout,
+   * or the loser of a happy-eyeballs race
+   */
+  abandoned?: number;
   /** datagrams or writes sent, and successful receives (UDP: the replies) */
   sends: number;
   receives: number;

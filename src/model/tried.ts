@@ -64,7 +64,7 @@ export interface TriedDestination {
   /** connects (strace) or connections opened (capture) */
   attempts: number;
   connected: number;
-  /** failed attempts by why: errno names (strace), `refused` / `unanswered` (capture) */
+  /** failed attempts by why: errno names and `gave up while connecting` (strace), `refused` / `unanswered` (capture) */
   failures?: Record<string, number>;
   /** strace: datagrams or writes sent, and replies read */
   sends?: number;

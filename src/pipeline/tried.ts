@@ -32,6 +32,8 @@ import {
  */
 const NSCD_SOCKET = /^\/(?:var\/)?run\/nscd\/socket$/;
 const COMMAND_CHARS = 160;
+/** the failure name for a non-blocking connect the program closed before it finished (Destination.abandoned) */
+const GAVE_UP = 'gave up while connecting';
 
 export function triedOf(model: InputModel | undefined): InputTried | undefined {
   if (model?.kind === 'strace') return fromStrace(model);
@@ -111,7 +113,7 @@ function keepTroubledFirst<T>(list: T[], max: number, bad: (x: T) => boolean): T
 
 function straceDestination(d: Destination): TriedDestination {
   const to = d.kind === 'unix' ? (d.path === '' || d.path === undefined ? '(unnamed unix socket)' : d.path) : hostPort(d.ip ?? '?', d.port);
-  const failures = Object.keys(d.errors).length > 0 ? { ...d.errors } : undefined;
+  const failures = Object.keys(d.errors).length > 0 || d.abandoned ? { ...d.errors, ...(d.abandoned ? { [GAVE_UP]: d.abandoned } : {}) } : undefined;
   let outcome: TriedDestination['outcome'] = d.outcome;
   // a stream socket that connected after failing (a retry) is neither a plain success nor a failure
   if (outcome === 'connected' && failures !== undefined) outcome = 'partly';

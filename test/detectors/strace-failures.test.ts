@@ -124,6 +124,11 @@ describe('issue 13 detectors on real strace logs', () => {
     expect(f.evidence.map((e) => e.text).join('\n')).toMatch(/EINPROGRESS[\s\S]*SO_ERROR, \[ETIMEDOUT\]/);
   });
 
+  it("raises no strace finding for a connect the program gave up on itself (curl's own output carries its exit 28; the summary shows it)", async () => {
+    // EINPROGRESS, poll times out, close: no errno to report; curl's -v output (exit 28) carries the finding
+    expect(await findings('connect-dropped-curl.strace')).toEqual([]);
+  });
+
   it('names MySQL behind a missing /var/run/mysqld/mysqld.sock', async () => {
     const f = await findings('mysql-socket-missing.strace');
     expect(f.find((x) => x.detector === 'local-service-missing')?.title).toBe('python3 could not reach MySQL/MariaDB at /var/run/mysqld/mysqld.sock (ENOENT): MySQL/MariaDB is not running in this container');

@@ -27,7 +27,7 @@ const CASES: Record<string, string[]> = {
   'an empty reply': [s('incidents/empty-reply')],
   'Expect: 100-continue withheld and refused': [s('incidents/expect-100-withheld'), s('incidents/expect-417')],
   'a short body': [s('incidents/short-body')],
-  'refused and dropped connects': [s('wire/connect-failed.pcap'), s('strace/failures/connect-refused-curl.strace'), s('strace/failures/connect-dropped.strace'), s('curl/refused-traced-verbose.txt')],
+  'refused and dropped connects': [s('wire/connect-failed.pcap'), s('strace/failures/connect-refused-curl.strace'), s('strace/failures/connect-dropped.strace'), s('curl/refused-traced-verbose.txt'), s('curl/dropped-traced-verbose.txt')],
   'DNS without answers': [s('wire/dns-silent.pcap'), s('wire/dns-nxdomain.pcap'), s('strace/failures/dns-no-reply.strace'), s('strace/failures/dns-refused.strace')],
 };
 

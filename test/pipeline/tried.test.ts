@@ -29,6 +29,12 @@ describe('what each process or client tried', () => {
     ]);
   });
 
+  it("says a non-blocking connect the program closed before it finished (curl's connect timeout against dropped SYNs) never connected", async () => {
+    const t = await triedIn('strace/failures/connect-dropped-curl.strace');
+    const curl = t?.by.find((b) => b.program === '/usr/bin/curl');
+    expect(curl?.destinations.map((d) => [d.to, d.outcome, d.failures])).toEqual([['127.0.0.1:18097', 'failed', { 'gave up while connecting': 1 }]]);
+  });
+
   it('names a missing unix socket by its path', async () => {
     const t = await triedIn('strace/failures/mail-pickup-missing.strace');
     const postdrop = t?.by.find((b) => b.program?.endsWith('/postdrop'));

@@ -212,7 +212,7 @@ function settle(d: Destination): Destination {
   // a UDP connect only sets the peer: the replies tell whether anyone is there
   if (d.transport?.startsWith('udp') && (d.sends > 0 || d.receives > 0)) d.outcome = d.receives > 0 ? 'answered' : 'no-reply';
   else if (d.connected > 0) d.outcome = 'connected';
-  else if (d.attempts > 0 && Object.keys(d.errors).length > 0 && d.receives === 0 && d.sends === 0) d.outcome = 'failed';
+  else if (d.attempts > 0 && (Object.keys(d.errors).length > 0 || (d.abandoned ?? 0) > 0) && d.receives === 0 && d.sends === 0) d.outcome = 'failed';
   else if (d.receives > 0) d.outcome = 'answered';
   else if (d.sends > 0) d.outcome = 'no-reply';
   else if (Object.keys(d.errors).length > 0) d.outcome = 'failed';
