@@ -12,7 +12,7 @@ import {
   TimeFormatter,
 } from './format.js';
 import { groupFindings, groupWhen, inputChecked, isBusy, unseen } from './summary.js';
-import { TRIED_HEADING, TRIED_INTRO, triedViews } from './tried.js';
+import { troubleSentence, TRIED_HEADING, TRIED_INTRO, triedViews } from './tried.js';
 
 /**
  * A summary to paste into a postmortem (GitHub/GitLab-flavoured Markdown,
@@ -33,6 +33,8 @@ export function renderMarkdown(result: RunResult, opts: ReportOptions): string {
     '',
   );
   out.push(`Times: ${clockSentence(fmt)}.`, '');
+  const trouble = troubleSentence(result);
+  if (trouble) out.push(`**${trouble}**: see [${TRIED_HEADING}](#${TRIED_HEADING.toLowerCase().replace(/ /g, '-')}).`, '');
   out.push(...notesSection(result, opts.notes));
 
   out.push('## Inputs', '');

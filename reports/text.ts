@@ -12,7 +12,7 @@ import { visible, type Finding, type InputInfo, type RunResult, type Severity } 
 import { formatBytes, SEVERITY_ORDER, TimeFormatter } from './format.js';
 import type { ReportOptions } from './index.js';
 import { groupFindings, groupWhen, inputChecked, isBusy, unseen } from './summary.js';
-import { TRIED_HEADING, triedViews } from './tried.js';
+import { troubleSentence, TRIED_HEADING, triedViews } from './tried.js';
 
 /** Severities read the same in every report: the word, lower case; the text report pads it to a column. */
 const MARK: Record<Severity, string> = { error: 'error  ', warning: 'warning', info: 'info   ' };
@@ -35,6 +35,8 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
       `(${counts.error} error, ${counts.warning} warning, ${counts.info} info) in ${plural(read, 'input')} read` +
       (unread ? `, ${unread} could not be read` : ''),
   );
+  const trouble = troubleSentence(result);
+  if (trouble) out.push(`${trouble}: see below.`);
   out.push('');
   const time = new TimeFormatter(result);
   const limit = opts.evidence === 'all' ? Infinity : (opts.evidence ?? DEFAULT_EVIDENCE);

@@ -117,5 +117,23 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Destinations and names that did not work, over every input (what was kept): for a line that points to the section. */
+export function troubleCount(result: RunResult): number {
+  let n = 0;
+  for (const i of result.inputs) {
+    for (const b of i.tried?.by ?? []) {
+      n += b.destinations.filter((d) => destinationRow(d).troubled).length;
+      n += b.lookups.filter((l) => l.outcome !== 'answered').length;
+    }
+  }
+  return n;
+}
+
+/** `3 destinations or names did not answer or could not be reached`, or '' */
+export function troubleSentence(result: RunResult): string {
+  const n = troubleCount(result);
+  return n === 0 ? '' : `${n.toLocaleString('en')} destination${n === 1 ? '' : 's'} or name${n === 1 ? '' : 's'} did not answer or could not be reached`;
+}
+
 export const TRIED_HEADING = 'What each process or client tried';
 export const TRIED_INTRO = 'Destinations tried and names looked up, failures first: a wrong port or address shows here even when no detector fires.';

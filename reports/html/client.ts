@@ -33,6 +33,7 @@ pre{margin:4px 0;padding:6px 8px;background:var(--bg);border:1px solid var(--lin
 .notice.redacted{border-left:4px solid #16a34a}
 .notice.unredacted{border-left:4px solid var(--err);background:#fdecea}
 .notice.fail{border-left:4px solid var(--err)}
+.notice.tried{border-left:4px solid var(--warn)}
 ul.notes{margin:6px 0;padding-left:20px;color:#374151}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line)}

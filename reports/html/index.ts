@@ -30,7 +30,7 @@ import { serialize, type El } from './scene.js';
 import { facts } from './facts.js';
 import { groupFindings, groupWhen, inputChecked, isBusy, unseen, type FindingGroup } from '../summary.js';
 import { panelSvg } from './svg.js';
-import { TRIED_HEADING, TRIED_INTRO, triedViews } from '../tried.js';
+import { troubleSentence, TRIED_HEADING, TRIED_INTRO, triedViews } from '../tried.js';
 
 /** sha256 CSP source for an inline element's exact text. */
 export function cspHash(text: string): string {
@@ -118,6 +118,7 @@ export function renderHtml(result: RunResult, opts: ReportOptions): string {
     `<header><h1>${esc(title)}</h1>`,
     `<div class="sub">faultline ${esc(result.version)} · ${result.inputs.length} input${result.inputs.length === 1 ? '' : 's'} · ${esc(timeSummary(result, fmt, lay))}</div>`,
     `<div class="badges">${SEVERITY_ORDER.map((s) => `<span class="badge sev-${s}${counts[s] ? '' : ' zero'}">${counts[s]} ${s}${counts[s] === 1 || s === 'info' ? '' : 's'}</span>`).join('')}</div>`,
+    triedNotice(result),
     redactionNotice(result),
     detectorFailures(result),
     '</header>',
@@ -164,6 +165,12 @@ function notesSection(result: RunResult, notes: ReportNotes | undefined): string
     if (list?.length) parts.push(`<p>On <a href="#finding-${i}">${esc(f.title)}</a> <span class="sub mono">${esc(f.id)}</span>:</p><ul class="notes">${list.map(item).join('')}</ul>`);
   });
   return parts.length ? `<section id="notes"><h2>Notes</h2>${parts.join('')}</section>` : '';
+}
+
+/** A line at the top pointing to what did not work, so a wrong port shows even when no detector fired. */
+function triedNotice(result: RunResult): string {
+  const s = troubleSentence(result);
+  return s ? `<div class="notice tried"><a href="#tried">${esc(s)}</a>: see what each process or client tried.</div>` : '';
 }
 
 /** Rows of the "what was tried" tables across all inputs: a case of many inputs stays a page, not a dump (the JSON has all that was kept). */

@@ -59,6 +59,16 @@ describe('what each process or client tried, in every report', () => {
     ]);
   });
 
+  it('says at the top of every report how many destinations or names did not work, when some did not', () => {
+    expect(renderText(quietRun(), {}).split('\n')[1]).toBe('1 destination or name did not answer or could not be reached: see below.');
+    expect(renderMarkdown(quietRun(), {})).toContain('**1 destination or name did not answer or could not be reached**: see [What each process or client tried](#what-each-process-or-client-tried).');
+    const { document } = parseHTML(renderHtml(quietRun(), {}));
+    expect(document.querySelector('header .notice.tried a[href="#tried"]')?.textContent).toBe('1 destination or name did not answer or could not be reached');
+    const healthy: TriedBy = { ...productpage, destinations: productpage.destinations.slice(0, 1) };
+    expect(renderText(quietRun([healthy]), {}).split('\n')[1]).toBe('');
+    expect(parseHTML(renderHtml(quietRun([healthy]), {})).document.querySelector('.notice.tried')).toBeNull();
+  });
+
   it('markdown: one table per input, the failure in bold', () => {
     const md = renderMarkdown(quietRun(), {});
     expect(md).toContain('## What each process or client tried');
