@@ -91,7 +91,8 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
 }
 
 async function timeBatch(input: string, jobs: number): Promise<Timing> {
-  const out = path.join(dataDir, `out-${path.basename(input)}-j${jobs}`);
+  // Private to this process: bench/data is shared by every worktree, and another bench may run beside this one.
+  const out = path.join(os.tmpdir(), `faultline-bench-batch-${process.pid}`, `out-${path.basename(input)}-j${jobs}`);
   rmSync(out, { recursive: true, force: true });
   const runner = new PoolRunner({ jobs });
   // Threads start (and load their modules) before the clock does, as in a long batch.

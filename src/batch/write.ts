@@ -17,14 +17,29 @@ function tempFor(file: string): string {
 }
 
 export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tempFor(file);
+  const tmp = await writeTemp(file, data);
   try {
-    await writeFile(tmp, data);
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * The first half of `writeAtomic`: `data` written whole under a temporary name beside `file`,
+ * which is returned; renaming it to `file` is the caller's (a case's reports are written on
+ * its thread and put in place by the batch once it takes the case as done).
+ */
+export async function writeTemp(file: string, data: string | Uint8Array): Promise<string> {
+  const tmp = tempFor(file);
+  try {
+    await writeFile(tmp, data);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return tmp;
 }
 
 /** A file written piece by piece (findings.jsonl can be large), renamed into place when done. */
