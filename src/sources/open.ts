@@ -104,6 +104,43 @@ export async function openStream(name: string, stream: Readable | AsyncIterable<
   return openRaw(name, { chunks: stream as AsyncIterable<Buffer>, size, close });
 }
 
+/**
+ * An archive member met during `readArchive`, opened as `openSource` opens its `archive-member`
+ * ref (same head, gzip sniffing, digest), but closing it leaves the archive alone: destroying a
+ * tar member's stream would destroy the whole archive's stream (tar-stream), and the members
+ * after it are still to come. Once done with the source, await `drain()`, which reads whatever
+ * of the member was not read, so the walk goes on to the next member.
+ */
+export async function openArchiveMember(name: string, stream: AsyncIterable<Buffer>, size: number): Promise<{ opened: OpenedSource; drain(): Promise<void> }> {
+  const it = stream[Symbol.asyncIterator]();
+  let ended = false;
+  const next = async (): Promise<IteratorResult<Buffer>> => {
+    if (ended) return { done: true, value: undefined };
+    try {
+      const r = await it.next();
+      if (r.done) ended = true;
+      return r;
+    } catch (err) {
+      ended = true; // the archive is damaged here: the walk reports it
+      throw err;
+    }
+  };
+  const chunks: AsyncIterable<Buffer> = {
+    [Symbol.asyncIterator]: () => ({ next, return: async () => ({ done: true, value: undefined }) }),
+  };
+  const opened = await openRaw(name, { chunks, size, close: () => undefined });
+  return {
+    opened,
+    drain: async () => {
+      try {
+        while (!(await next()).done);
+      } catch {
+        // the walk meets the same fault and says so
+      }
+    },
+  };
+}
+
 async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
   switch (ref.kind) {
     case 'stdin': {
