@@ -189,7 +189,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     }
     if (!done.ok) throw new FaultlineError('E_OUTPUT', `cannot write the reports of case ${c.name}: ${done.writeError}`, { file: opts.out });
     try {
-      await commitReports(done, job);
+      commitReports(done, job);
     } catch (err) {
       throw new FaultlineError('E_OUTPUT', `cannot write the reports of case ${c.name}: ${(err as Error).message}`, { file: opts.out });
     }

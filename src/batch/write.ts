@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync, writeFileSync } from 'node:fs';
 import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -37,6 +37,22 @@ export async function writeTemp(file: string, data: string | Uint8Array): Promis
     await writeFile(tmp, data);
   } catch (err) {
     await rm(tmp, { force: true });
+    throw err;
+  }
+  return tmp;
+}
+
+/**
+ * `writeTemp` blocking: for a pool thread, which runs one case at a time and has nothing else
+ * to do meanwhile. Through libuv's pool a write is three hops to another thread and back (open,
+ * write, close), each waking a thread on a machine where every core is busy.
+ */
+export function writeTempSync(file: string, data: string | Uint8Array): string {
+  const tmp = tempFor(file);
+  try {
+    writeFileSync(tmp, data);
+  } catch (err) {
+    rmSync(tmp, { force: true });
     throw err;
   }
   return tmp;
