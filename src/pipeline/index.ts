@@ -26,7 +26,7 @@ import {
 } from '../model/index.js';
 import { placeClocks } from './clock.js';
 import { clockSuspects, isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
-import { cancelled, readInput } from './read.js';
+import { cancelled, readInput, readSources } from './read.js';
 import { VERSION } from './version.js';
 
 export { expandInputs, type ExpandedInputs, type ExpandError } from './inputs.js';
@@ -54,13 +54,8 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
     if (signal?.aborted) throw cancelled(signal);
   };
   check();
-  const analysed: AnalysedInput[] = [];
-  for (const ref of spec.sources) {
-    check();
-    const timezone = spec.input_timezones[ref.name] ?? spec.timezone;
-    const r = await readInput(ref, { timezone, signal, onEvent });
-    analysed.push({ info: r.info, model: r.model, placement: { offset: 0, absolute: false } });
-  }
+  const read = await readSources(spec.sources, (ref) => ({ timezone: spec.input_timezones[ref.name] ?? spec.timezone, signal, onEvent }));
+  const analysed: AnalysedInput[] = read.map((r) => ({ info: r.info, model: r.model, placement: { offset: 0, absolute: false } }));
   const infos: InputInfo[] = analysed.map((a) => a.info);
   for (const e of spec.expand_errors) {
     infos.push({ path: e.name, format: 'unknown', status: 'error', error: e.message, error_code: e.code, events: 0, clock: 'none', warnings: [] });
