@@ -43,8 +43,7 @@ export function placeUndatedViews(inputs: AnalysedInput[], placements: Record<st
   for (const a of undated) {
     // Within one input a connection's SYN opens one transfer and each exchange is one transfer's;
     // another input may be another view of the same transfers (curl -w and %{json} of one command).
-    const synTaken = new Set<TcpConnection>();
-    const exchangeTaken = new Set<HttpExchange>();
+    const taken: Taken = { syn: new Set(), exchanges: new Set(), byTarget: new Map(), cursor: new Map() };
     const path = a.info.path;
     const own = placements[path]?.offset ?? 0;
     const lanes = new Map(a.model.lanes.map((l, i) => [l.id, i]));
@@ -55,7 +54,7 @@ export function placeUndatedViews(inputs: AnalysedInput[], placements: Record<st
       if (x.t !== null || !x.local?.ip || !Number.isFinite(x.local.port) || !x.remote || !Number.isFinite(x.remote.port)) continue;
       const found = byEnds.get(endsKey(x.local, x.remote));
       if (!found) continue;
-      const p = placeOne(x, found, synTaken, exchangeTaken);
+      const p = placeOne(x, found, taken);
       if (!p) {
         unclear++;
         continue;
@@ -98,17 +97,48 @@ function connectionsByEnds(inputs: AnalysedInput[], placements: Record<string, C
   return byEnds;
 }
 
-function placeOne(
-  x: CurlTransfer,
-  found: Candidate[],
-  synTaken: Set<TcpConnection>,
-  exchangeTaken: Set<HttpExchange>,
-): { c: Candidate; start: number; packet: number; how: string } | undefined {
+/** What one input's transfers have taken so far, and each connection's exchanges by request target (built once, when first needed). */
+interface Taken {
+  syn: Set<TcpConnection>;
+  exchanges: Set<HttpExchange>;
+  byTarget: Map<TcpConnection, Map<string, HttpExchange[]>>;
+  /** per list of exchanges, where the untaken ones start */
+  cursor: Map<HttpExchange[], number>;
+}
+
+function exchangesByTarget(conn: TcpConnection, taken: Taken): Map<string, HttpExchange[]> {
+  let m = taken.byTarget.get(conn);
+  if (m) return m;
+  m = new Map();
+  for (const e of conn.exchanges) {
+    if (!e.requestStart || e.target === undefined) continue;
+    const k = requestTarget(e.target)!;
+    const list = m.get(k);
+    if (list) list.push(e);
+    else m.set(k, [e]);
+  }
+  taken.byTarget.set(conn, m);
+  return m;
+}
+
+function placeOne(x: CurlTransfer, found: Candidate[], taken: Taken): { c: Candidate; start: number; packet: number; how: string } | undefined {
   const target = requestTarget(x.url);
-  const exchangeOf = (c: Candidate) =>
-    target === undefined
-      ? undefined
-      : c.conn.exchanges.find((e) => !exchangeTaken.has(e) && e.requestStart && e.target !== undefined && requestTarget(e.target) === target && (!x.method || !e.method || e.method.toUpperCase() === x.method.toUpperCase()));
+  const method = x.method?.toUpperCase();
+  /** the first exchange on the connection with this transfer's request that no earlier transfer took */
+  const exchangeOf = (c: Candidate): HttpExchange | undefined => {
+    if (target === undefined) return undefined;
+    const list = exchangesByTarget(c.conn, taken).get(target);
+    if (!list) return undefined;
+    // Transfers take their exchanges in order: start past the run of taken ones (linear, not quadratic, over a long keep-alive).
+    let i = taken.cursor.get(list) ?? 0;
+    while (i < list.length && taken.exchanges.has(list[i])) i++;
+    taken.cursor.set(list, i);
+    for (; i < list.length; i++) {
+      const e = list[i];
+      if (!taken.exchanges.has(e) && (!method || !e.method || e.method.toUpperCase() === method)) return e;
+    }
+    return undefined;
+  };
   // Several connections with these ends (a port reused, or one connection in two captures of the
   // same host): the one carrying this request, when only one does; the first capture's, when the
   // captures saw one connection.
@@ -125,8 +155,11 @@ function placeOne(
   const c = cands[0];
   const reused = x.reused === true || x.vars?.num_connects === 0;
   const syn = c.conn.syn;
-  if (!reused && syn && !synTaken.has(c.conn)) {
-    synTaken.add(c.conn);
+  if (!reused && syn && !taken.syn.has(c.conn)) {
+    taken.syn.add(c.conn);
+    // its request is on this connection too: a later transfer reusing the connection must not take it
+    const own = exchangeOf(c);
+    if (own) taken.exchanges.add(own);
     const lookup = x.timings?.namelookup;
     return {
       c,
@@ -140,7 +173,7 @@ function placeOne(
   }
   const e = exchangeOf(c);
   if (e?.requestStart) {
-    exchangeTaken.add(e);
+    taken.exchanges.add(e);
     const pre = x.timings?.pretransfer;
     return {
       c,

@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { layout } from '../../reports/html/layout.js';
 import { fromCurl } from '../../src/detectors/curl-error-56/curl.js';
 import type { Detector } from '../../src/detectors/types.js';
-import type { CaptureModel, CurlModel, Lane, RunResult } from '../../src/model/index.js';
+import type { AnalysedInput, CaptureModel, CurlModel, Lane, RunResult } from '../../src/model/index.js';
 import { buildSpec, readModels, runCase } from '../../src/pipeline/index.js';
+import { placeUndatedViews } from '../../src/pipeline/place-views.js';
 import { samplesDir } from '../helpers/paths.js';
 
 const dir = path.join(samplesDir, 'clock/placed');
@@ -119,5 +120,35 @@ describe('undated curl views on the capture clock', () => {
     // The first transfer starts just before the SYN that opened the connection: they line up.
     expect(Math.abs(row(1).spans[0].start - conn.spans[0].start)).toBeLessThan(0.001);
     expect(row(1).title).toContain('placed on the clock of');
+  });
+});
+
+describe('undated views on one long keep-alive connection', () => {
+  // Built by hand: the order rule on many requests for one URL, which a real capture of a
+  // few transfers cannot show.
+  const ends = { local: { ip: '127.0.0.1', port: 50000 }, remote: { ip: '127.0.0.1', port: 8080 } };
+  const frame = (n: number) => ({ frame: n, t: 1_800_000_000 + n, summary: '' });
+  function run(n: number, methods: (i: number) => string) {
+    const exchanges = Array.from({ length: n }, (_, i) => ({ n: i + 1, requestSeen: true, method: methods(i), target: '/poll', headers: {}, requestStart: frame(10 + i), requestBody: { framing: 'none', seen: 0, missing: 0, complete: true }, interim: [], responseBytes: 0, end: 'complete' }));
+    const conn = { index: 0, key: '127.0.0.1:50000->127.0.0.1:8080', orig: { ip: '127.0.0.1', port: 50000 }, resp: { ip: '127.0.0.1', port: 8080 }, syn: frame(1), exchanges };
+    const transfers = Array.from({ length: n }, (_, i) => ({ line: i + 1, n: i + 1, t: null, url: 'http://127.0.0.1:8080/poll', method: 'GET', ...ends, timings: { namelookup: 0.5, pretransfer: 0.25, total: 0.5 }, vars: { num_connects: i === 0 ? 1 : 0 }, evidence: {} }));
+    const inputs = [
+      { info: { path: 'c.pcap', clock: 'epoch' }, placement: { offset: 0, absolute: true }, model: { kind: 'capture', connections: [conn], lanes: [] } },
+      { info: { path: 'c.json', clock: 'none' }, placement: { offset: 0, absolute: false }, model: { kind: 'curl', transfers, lanes: [] } },
+    ] as unknown as AnalysedInput[];
+    const placed = placeUndatedViews(inputs, { 'c.pcap': { offset: 0, absolute: true }, 'c.json': { offset: 0, absolute: false } });
+    return { transfers, placed };
+  }
+
+  it('gives each transfer on a reused connection the next request of its URL, in order', () => {
+    const { transfers, placed } = run(2000, () => 'GET');
+    expect(placed.byEventKey.size).toBe(2000);
+    expect(transfers[0].t).toBe(1_800_000_001 - 0.5); // the SYN less time_namelookup
+    for (let i = 1; i < 2000; i++) expect(transfers[i].t).toBe(1_800_000_000 + 10 + i - 0.25); // its own request less time_pretransfer
+  });
+
+  it('skips requests of another method', () => {
+    const { transfers } = run(4, (i) => (i === 1 ? 'POST' : 'GET'));
+    expect(transfers.map((x) => (x.t === null ? null : x.t - 1_800_000_000))).toEqual([0.5, 11.75, 12.75, null]);
   });
 });
