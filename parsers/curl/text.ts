@@ -13,7 +13,7 @@
  * (capped); nothing else grows with the input.
  */
 import type { CurlSource, CurlTransfer, Diagnostics } from '../../src/model/index.js';
-import { TransferBuilder, versionFromAgent } from './builder.js';
+import { hostOf, TransferBuilder, versionFromAgent } from './builder.js';
 import { ERRNO_NAMES, ERROR_HINT, codeFromName, errnoOf, findErrorLine, matchWording, type ErrorLine } from './errors.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
@@ -930,13 +930,13 @@ export class CurlTextParser {
     const b = this.target(tid);
     // curl's own last line belongs to the transfer its -v/--trace lines described.
     if (b && err.form === 'curl-tool' && (b.x.exitCode === undefined || b.x.exitCodeSource === 'wording')) {
-      b.error(err.code, err.message, src, line, raw, t);
+      b.error(err.code, err.message, src, line, raw, t, err);
       b.touch(line, t);
       this.flush(b);
       return;
     }
     if (b && err.form === 'wording' && b.x.exitCode === undefined && (b.hasRequest || b.x.remote) && !b.closed) {
-      b.error(err.code, err.message, 'wording', line, raw, t);
+      b.error(err.code, err.message, 'wording', line, raw, t, err);
       b.touch(line, t);
       return;
     }
@@ -968,7 +968,7 @@ export class CurlTextParser {
       if (this.cmd.method) nb.x.method = this.cmd.method;
       if (this.cmd.url) nb.x.url = this.cmd.url;
     }
-    nb.error(err.code, err.message, err.codeSource === 'wording' ? 'log' : src, line, raw, t);
+    nb.error(err.code, err.message, err.codeSource === 'wording' ? 'log' : src, line, raw, t, err);
     if (err.codeSource === 'wording') nb.x.exitCodeSource = 'wording';
     if (err.url) nb.x.url = err.url;
     this.logPairs(nb, raw);
@@ -1011,7 +1011,7 @@ export class CurlTextParser {
     while ((m = re.exec(raw)) && n++ < 60) {
       const canon = this.names.canonical(m[1]);
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
-      if (!vars.has(canon)) vars.set(canon, { raw: m[1], value: m[2].replace(/^["']|["']$/g, ''), line: b.x.line, text: raw });
+      if (!vars.has(canon)) vars.set(canon, { raw: m[1], value: unquote(m[2]), line: b.x.line, text: raw });
     }
     if (!vars.size) return;
     const keep = { exitCode: b.x.exitCode, exitCodeSource: b.x.exitCodeSource, errorMessage: b.x.errorMessage, wording: b.x.wording };
@@ -1103,7 +1103,7 @@ export class CurlTextParser {
     const p = this.pending && this.pending.line < line ? this.pending : undefined;
     if (p && (b.x.exitCode === undefined || b.x.exitCode === p.err.code)) {
       this.pending = undefined;
-      if (b.x.exitCode === undefined) b.error(p.err.code, p.err.message, 'curl', p.line, p.raw, p.t);
+      if (b.x.exitCode === undefined) b.error(p.err.code, p.err.message, 'curl', p.line, p.raw, p.t, p.err);
       else b.fact('errorInfo', p.line, p.raw, p.t);
       b.touch(p.line, p.t);
     } else if (p) this.flushPending();
@@ -1349,11 +1349,21 @@ function num(v: string | null | undefined): number | undefined {
   return undefined;
 }
 
+/** `v` less one quote (`"` or `'`) at each end where there is one. */
+function unquote(v: string): string {
+  const a = v.charCodeAt(0);
+  const z = v.charCodeAt(v.length - 1);
+  return a === 34 || a === 39 || z === 34 || z === 39 ? v.replace(/^["']|["']$/g, '') : v;
+}
+
 function str(v: string | null | undefined): string | undefined {
   if (v === null || v === undefined) return undefined;
   const s = v.trim().replace(/^"|"$/g, '');
   return s === '' || s === 'null' ? undefined : s;
 }
+
+/** TIME_VARS as pairs, made once: applyVars runs per transfer. */
+const TIME_VAR_LIST = Object.entries(TIME_VARS) as ReadonlyArray<[string, (typeof TIME_VARS)[string]]>;
 
 export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
   const x = b.x;
@@ -1378,7 +1388,7 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
     if (m) x.curlVersion = m[1];
   }
   const rawTimes: Array<[keyof NonNullable<typeof x.timings>, string, string]> = [];
-  for (const [k, field] of Object.entries(TIME_VARS)) {
+  for (const [k, field] of TIME_VAR_LIST) {
     const v = get(k);
     if (v?.value !== null && v?.value !== undefined && num(v.value) !== undefined) rawTimes.push([field, v.value.trim().replace(/\s?s$/, ''), k]);
   }
@@ -1496,11 +1506,8 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
   const nc = num(get('num_connects')?.value);
   if (nc === 0 && x.exitCode === 0) x.reused = true;
   if (x.url) {
-    try {
-      x.host = new URL(x.url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
-    } catch {
-      /* not a URL */
-    }
+    const h = hostOf(x.url);
+    if (h !== undefined) x.host = h;
   }
   let first = Infinity;
   let head: VarIn | undefined;

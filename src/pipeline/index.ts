@@ -207,6 +207,7 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
 }
 
 function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
+  if (g.members.length === 1) return toFindingAlone(g.members[0]);
   // The view closest to the wire speaks for the event: a capture's title names the connection,
   // the bytes and the packets; strace names the call; curl its own words; an app log only the error.
   const members = [...g.members].sort(
@@ -259,6 +260,32 @@ function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
   const lanes = [...new Set(g.members.flatMap((m) => m.draft.lanes ?? []))];
   if (lanes.length) finding.lanes = lanes;
   const keys = [...new Set(g.members.flatMap((m) => m.draft.eventKeys ?? []))];
+  return { finding, keys };
+}
+
+/**
+ * toFinding for a draft that joined nothing (every finding of a run with one input): the same
+ * finding, without the sorting and merging of views a joined one needs.
+ */
+function toFindingAlone(p: PlacedDraft): { finding: Finding; keys: string[] } {
+  const d = p.draft;
+  const details: FindingDetails = { ...d.details };
+  if (p.clockNote) details.clock_suspect = p.clockNote;
+  const finding: Finding = {
+    id: stableId(d.detector, p),
+    detector: d.detector,
+    severity: d.severity,
+    title: d.title,
+    start: p.start,
+    end: p.end ?? p.start,
+    subject: { ...d.subject },
+    evidence: [...d.evidence],
+    details,
+  };
+  if (d.explanation) finding.explanation = d.explanation;
+  const lanes = d.lanes && d.lanes.length > 1 ? [...new Set(d.lanes)] : d.lanes;
+  if (lanes?.length) finding.lanes = [...lanes];
+  const keys = d.eventKeys && d.eventKeys.length > 1 ? [...new Set(d.eventKeys)] : [...(d.eventKeys ?? [])];
   return { finding, keys };
 }
 
