@@ -55,7 +55,8 @@ class Memo {
   private readonly secretKeys = new Map<string, boolean>();
 
   text(s: string): string {
-    if (s.length < MEMO_MIN) return redactTextIn(s, this);
+    // short texts, and texts no rule but the shapes' can touch, cost less to redact again than to look up
+    if (s.length < MEMO_MIN || (s.indexOf(':') < 0 && s.indexOf('=') < 0)) return redactTextIn(s, this);
     let r = this.texts.get(s);
     if (r === undefined) {
       r = redactTextIn(s, this);

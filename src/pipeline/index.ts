@@ -3,7 +3,7 @@
  * incident, analysed together. State lives in the call, never in modules,
  * so batch and server uses can run many analyses in one process.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { claimedCurlExitCodes, DETECTORS, type Detector } from '../detectors/index.js';
 import {
   FaultlineError,
@@ -326,7 +326,8 @@ function richness(d: FindingDraft): number {
 function stableId(detector: string, p: PlacedDraft): string {
   const e = p.draft.evidence[0];
   const basis = [detector, p.digest ?? `#${p.inputIndex}`, e?.line ?? '', e?.packet ?? '', JSON.stringify(p.draft.subject)].join('\u0000');
-  return `${detector}-${createHash('sha1').update(basis).digest('hex').slice(0, 10)}`;
+  // crypto.hash: the same digest as createHash().update().digest(), without a Hash object per finding
+  return `${detector}-${hash('sha1', basis, 'hex').slice(0, 10)}`;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
