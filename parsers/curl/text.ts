@@ -19,6 +19,7 @@ import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
 import type { TextLine } from './lines.js';
+import { forEachLogPair } from './pairs.js';
 
 /** How the info lines start that are taken even without their `* ` (pasted output that lost it). */
 const STRICT_START =
@@ -35,6 +36,8 @@ const WRITEOUT_FORMATS: ReadonlySet<CurlFormat> = new Set(['curl-writeout', 'cur
 const MAX_TRACE_HEADER_BYTES = 16 * 1024;
 /** Pretty-printed JSON objects longer than this (lines) are given up on. */
 const MAX_JSON_LINES = 400;
+/** `name=value` pairs read from one log line at most. */
+const MAX_LOG_PAIRS = 60;
 /** Transfers open at once under --trace-ids (parallel transfers, -Z). */
 const MAX_OPEN_TRANSFERS = 256;
 /** Connections remembered for `Re-using existing connection #N`. */
@@ -1004,15 +1007,12 @@ export class CurlTextParser {
    * size_download=7000 total_time=0.113`): the facts that join it to the wire.
    */
   private logPairs(b: TransferBuilder, raw: string): void {
-    const re = /\b([A-Za-z_][\w.]{1,40})=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;]+)/g;
     const vars = new Map<string, VarIn>();
-    let m: RegExpExecArray | null;
-    let n = 0;
-    while ((m = re.exec(raw)) && n++ < 60) {
-      const canon = this.names.canonical(m[1]);
-      if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
-      if (!vars.has(canon)) vars.set(canon, { raw: m[1], value: unquote(m[2]), line: b.x.line, text: raw });
-    }
+    forEachLogPair(raw, MAX_LOG_PAIRS, (name, value) => {
+      const canon = this.names.canonical(name);
+      if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') return;
+      if (!vars.has(canon)) vars.set(canon, { raw: name, value: unquote(value), line: b.x.line, text: raw });
+    });
     if (!vars.size) return;
     const keep = { exitCode: b.x.exitCode, exitCodeSource: b.x.exitCodeSource, errorMessage: b.x.errorMessage, wording: b.x.wording };
     applyVars(b, vars);

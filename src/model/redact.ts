@@ -225,6 +225,29 @@ export function redactText(s: string): string {
   return redactTextIn(s, undefined);
 }
 
+/** [A-Za-z0-9_.\-[\]]: the characters of a PARAM name */
+function isParamNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 91 || c === 93;
+}
+
+/**
+ * Whether any name PARAM could match in `s` is a secret one: when none is, PARAM changes
+ * nothing and its replace (a callback and a new string per pair) is not run. A PARAM name
+ * ends at a `=` and starts after its delimiter: at the start of the run of name characters
+ * before the `=`, or after a `[` in it (a delimiter that is a name character too). Every
+ * such suffix is asked, so no name PARAM would take is missed.
+ */
+function anySecretParamName(s: string, secret: (name: string) => boolean): boolean {
+  for (let e = s.indexOf('='); e >= 0; e = s.indexOf('=', e + 1)) {
+    let i = e;
+    while (i > 0 && isParamNameChar(s.charCodeAt(i - 1))) i--;
+    if (i === e) continue;
+    if (secret(s.slice(i, e))) return true;
+    for (let j = i; j < e - 1; j++) if (s.charCodeAt(j) === 91 /* [ */ && secret(s.slice(j + 1, e))) return true;
+  }
+  return false;
+}
+
 /** `"name":` (quotes maybe escaped) — what every JSON_PAIR match holds: a `"` and then, past any whitespace, a `:`. */
 const JSON_PAIR_HINT = /"\s*:/;
 
@@ -239,7 +262,7 @@ function redactTextIn(s: string, memo: Memo | undefined): string {
   let r = colon ? redactHeaders(shaped, memo) : shaped;
   if (r.indexOf('@') >= 0) r = r.replace(USERINFO, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}@`));
   const secret = memo ? (n: string) => memo.secretName(n) : isSecretName;
-  if (r.indexOf('=') >= 0) {
+  if (r.indexOf('=') >= 0 && anySecretParamName(r, secret)) {
     r = r.replace(PARAM, (all, pre: string, name: string, value: string) =>
       value !== '' && value !== REDACTED && secret(name) ? `${pre}${name}=${REDACTED}` : all,
     );
