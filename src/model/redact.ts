@@ -225,6 +225,36 @@ export function redactText(s: string): string {
   return redactTextIn(s, undefined);
 }
 
+/** [A-Za-z0-9-]: the characters of a header name */
+function isHeaderNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45;
+}
+
+/**
+ * Whether any name HEADER_NAME could match in `s` is a secret header: when none is,
+ * redactHeaders changes nothing and is not run. A header name ends before `[ \t]*:` and
+ * starts with a letter after its delimiter: at the start of the run of name characters
+ * before the `:`, or after an escaped `\r` / `\n` in it (whose `r`, `n` are name
+ * characters too). Every such name is asked, so none HEADER_NAME would take is missed.
+ */
+function anySecretHeaderName(s: string, memo: Memo | undefined): boolean {
+  const secret = (name: string) => (memo ? memo.secretHeader(name) : isSecretHeader(name));
+  const letter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  for (let c = s.indexOf(':'); c >= 0; c = s.indexOf(':', c + 1)) {
+    let e = c;
+    while (e > 0 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
+    let i = e;
+    while (i > 0 && isHeaderNameChar(s.charCodeAt(i - 1))) i--;
+    if (i === e) continue;
+    if (letter(s.charCodeAt(i)) && secret(s.slice(i, e))) return true;
+    for (let j = i + 1; j < e; j++) {
+      const r = s.charCodeAt(j - 1);
+      if ((r === 114 || r === 110) && j >= 2 && s.charCodeAt(j - 2) === 92 /* \ */ && letter(s.charCodeAt(j)) && secret(s.slice(j, e))) return true;
+    }
+  }
+  return false;
+}
+
 /** [A-Za-z0-9_.\-[\]]: the characters of a PARAM name */
 function isParamNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 91 || c === 93;
@@ -259,7 +289,7 @@ function redactTextIn(s: string, memo: Memo | undefined): string {
   if (!colon && shaped.indexOf('=') < 0) return shaped;
   // Each rule runs only where the characters its pattern cannot match without are there; the
   // redactions before it only put `[REDACTED]` in, which none of those characters is part of.
-  let r = colon ? redactHeaders(shaped, memo) : shaped;
+  let r = colon && anySecretHeaderName(shaped, memo) ? redactHeaders(shaped, memo) : shaped;
   if (r.indexOf('@') >= 0) r = r.replace(USERINFO, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}@`));
   const secret = memo ? (n: string) => memo.secretName(n) : isSecretName;
   if (r.indexOf('=') >= 0 && anySecretParamName(r, secret)) {
