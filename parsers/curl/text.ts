@@ -14,7 +14,7 @@
  */
 import type { CurlSource, CurlTransfer, Diagnostics } from '../../src/model/index.js';
 import { hostOf, TransferBuilder, versionFromAgent } from './builder.js';
-import { ERRNO_NAMES, ERROR_HINT, codeFromName, errnoOf, findErrorLine, matchWording, type ErrorLine } from './errors.js';
+import { ERRNO_NAMES, ERROR_HINT, codeFromName, errnoOf, findErrorLine, matchWording, type CleanedMessage, type ErrorLine } from './errors.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
@@ -130,6 +130,8 @@ export class CurlTextParser {
   private afterStamp = '';
   private lastStamps: Array<{ prefix: string; codes: Uint16Array; t: number; kind: Stamp['kind']; assumedUtc: boolean; assumedZone?: string }> = [];
   private readonly names = new VarNames();
+  /** findErrorLine's memo of messages (bounded there) */
+  private readonly messages = new Map<string, CleanedMessage>();
   transfers = 0;
   lines = 0;
   firstT: number | null = null;
@@ -360,7 +362,7 @@ export class CurlTextParser {
     // `errormsg: Recv failure: …` is a -w value, not a log line: curl's own names come first.
     const kvm = PRINT_R.exec(s) ?? KV.exec(s);
     if (kvm && this.names.isCurl(kvm[1]) && this.kv(kvm[1], kvm[2], line, t, s, 'writeout')) return;
-    const err = findErrorLine(s);
+    const err = findErrorLine(s, this.messages);
     if (err) return this.errorLine(err, line, t, tid, s);
 
     if ((m = VERSION_LINE.exec(s))) {
