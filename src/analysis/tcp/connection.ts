@@ -122,13 +122,7 @@ export class Conn implements StreamSink {
     private readonly registry: readonly AppRegistration[] = TCP_ANALYZERS,
   ) {
     const sh: AppShared = 'dns' in shared ? (shared as AppShared) : { budget: shared as ExchangeBudget, dns: new DnsLog(), transport: 'tcp' };
-    this.host = {
-      key: () => this.key(),
-      lane: () => (this.timeline ? this.getLane() : undefined),
-      warn: (at, msg) => this.diag.warn({ packet: at.frame, byteOffset: at.byteOffset }, `${this.key()}: ${msg}`),
-      ends: () => ({ orig: this.orig(), resp: this.resp() }),
-      shared: sh,
-    };
+    this.host = new ConnHost(this, sh);
     this.ep = [
       { ip: seg.src, port: seg.srcPort },
       { ip: seg.dst, port: seg.dstPort },
@@ -454,6 +448,20 @@ export class Conn implements StreamSink {
     return this.ep[(1 - this.origHalf) as 0 | 1];
   }
 
+  /** the lane an application analyzer draws on (none without a timeline) */
+  appLane(): LaneBuilder | undefined {
+    return this.timeline ? this.getLane() : undefined;
+  }
+
+  /** a warning located at `at`, naming the connection */
+  warnAt(at: Pkt, msg: string): void {
+    this.diag.warn({ packet: at.frame, byteOffset: at.byteOffset }, `${this.key()}: ${msg}`);
+  }
+
+  ends(): { orig: HostPort; resp: HostPort } {
+    return { orig: this.orig(), resp: this.resp() };
+  }
+
   key(): string {
     const base = `${endpoint(this.orig().ip, this.orig().port)}->${endpoint(this.resp().ip, this.resp().port)}`;
     return this.reuse > 1 ? `${base}#${this.reuse}` : base;
@@ -592,5 +600,29 @@ export class Conn implements StreamSink {
       details: { history, origBytes: c.origBytes, respBytes: c.respBytes },
     });
     return { conn: c, lane };
+  }
+}
+
+/** What a connection's application analyzer sees of it: one object with methods on the prototype, not four closures per connection. */
+class ConnHost implements AppHost {
+  constructor(
+    private readonly c: Conn,
+    readonly shared: AppShared,
+  ) {}
+
+  key(): string {
+    return this.c.key();
+  }
+
+  lane(): LaneBuilder | undefined {
+    return this.c.appLane();
+  }
+
+  warn(at: Pkt, message: string): void {
+    this.c.warnAt(at, message);
+  }
+
+  ends(): { orig: HostPort; resp: HostPort } {
+    return this.c.ends();
   }
 }

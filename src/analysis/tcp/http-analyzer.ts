@@ -6,7 +6,7 @@
  */
 import type { HttpExchange, Side, TcpConnection, TunnelFacts } from '../../model/index.js';
 import type { AppAnalyzer, AppHost } from './app.js';
-import { HttpTracker, toExchange, ttfbOf, uneventful, type Ex } from './http.js';
+import { HttpTracker, toExchange, ttfbOf, uneventful, type Ex, type HttpTrackerHost } from './http.js';
 import { frameRef, type Pkt } from './packet.js';
 import { looksLikeTls, TlsTracker } from './tls.js';
 
@@ -27,14 +27,12 @@ export class HttpAnalyzer implements AppAnalyzer {
   private tunnel?: { target: string; at: Pkt; bytes: [number, number]; tls?: TlsTracker; decided: boolean };
 
   constructor(private readonly host: AppHost) {
-    this.tracker = new HttpTracker({
-      done: (ex) => this.exchangeDone(ex),
-      warn: (at, msg) => host.warn(at, msg),
-      switched: (at, ex) => {
-        this.tunnel = { target: ex.method === 'CONNECT' ? (ex.target ?? '') : '', at, bytes: [0, 0], decided: false };
-      },
-      tunnel: (side, b, start, end, at) => this.tunnelData(side, b, start, end, at),
-    });
+    this.tracker = new HttpTracker(new TrackerHost(this, host));
+  }
+
+  /** the connection left HTTP at `at` (101, CONNECT answered 2xx): what follows is a tunnel */
+  switched(at: Pkt, ex: Ex): void {
+    this.tunnel = { target: ex.method === 'CONNECT' ? (ex.target ?? '') : '', at, bytes: [0, 0], decided: false };
   }
 
   get units(): number {
@@ -81,7 +79,7 @@ export class HttpAnalyzer implements AppAnalyzer {
     }
   }
 
-  private tunnelData(side: Side, b: Uint8Array, start: number, end: number, at: Pkt): void {
+  tunnelData(side: Side, b: Uint8Array, start: number, end: number, at: Pkt): void {
     const t = this.tunnel;
     if (!t || end <= start) return;
     t.bytes[side === 'orig' ? 0 : 1] += end - start;
@@ -93,7 +91,7 @@ export class HttpAnalyzer implements AppAnalyzer {
   }
 
   /** An exchange ended: drawn, then kept, or only counted (its FrameRefs are never made then). */
-  private exchangeDone(ex: Ex): void {
+  exchangeDone(ex: Ex): void {
     this.draw(ex);
     const plain = uneventful(ex) && !ex.violation;
     const budget = this.host.shared.budget;
@@ -133,5 +131,29 @@ export class HttpAnalyzer implements AppAnalyzer {
         details: { bytes: r.body.seen, framing: r.body.framing, end: ex.end ?? 'capture-end' },
       });
     }
+  }
+}
+
+/** The tracker's host: one object with methods on the prototype, not four closures per connection. */
+class TrackerHost implements HttpTrackerHost {
+  constructor(
+    private readonly a: HttpAnalyzer,
+    private readonly host: AppHost,
+  ) {}
+
+  done(ex: Ex): void {
+    this.a.exchangeDone(ex);
+  }
+
+  warn(at: Pkt, message: string): void {
+    this.host.warn(at, message);
+  }
+
+  switched(at: Pkt, ex: Ex): void {
+    this.a.switched(at, ex);
+  }
+
+  tunnel(side: Side, b: Uint8Array, start: number, end: number, at: Pkt): void {
+    this.a.tunnelData(side, b, start, end, at);
   }
 }

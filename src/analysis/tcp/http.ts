@@ -210,26 +210,28 @@ function newBody(): BodyState {
  * what 30,000 do (`steps` counts the visits).
  */
 export class HttpTracker {
-  private queue: Ex[] = [];
+  // Not private: RequestSide and ResponseSide (below) work on this state; they
+  // are classes, not closures, so a connection costs two small objects, not twenty functions.
+  queue: Ex[] = [];
   /** entries before `head` are finished */
-  private head = 0;
+  head = 0;
   /** entries before `next` have a response (or an end): where a response looks for its request */
-  private next = 0;
-  private count = 0;
-  private reqCur: Ex | undefined;
-  private resCur: Ex | undefined;
+  next = 0;
+  count = 0;
+  reqCur: Ex | undefined;
+  resCur: Ex | undefined;
   /** start of the status line being read (an interim or the final one) */
-  private resStart: Pkt | undefined;
+  resStart: Pkt | undefined;
   /** the response stream lost bytes here and has not found a status line since */
-  private resLostAt: Pkt | undefined;
+  resLostAt: Pkt | undefined;
   /** queue entries visited: a measure of the work, for the linearity test */
   steps = 0;
   readonly req: MessageParser;
   readonly res: MessageParser;
 
-  constructor(private readonly host: HttpTrackerHost) {
-    this.req = new MessageParser(this.requestHandler(), startsWithRequest);
-    this.res = new MessageParser(this.responseHandler(), startsWithStatus, STATUS_NEEDLES);
+  constructor(readonly host: HttpTrackerHost) {
+    this.req = new MessageParser(new RequestSide(this), startsWithRequest);
+    this.res = new MessageParser(new ResponseSide(this), startsWithStatus, STATUS_NEEDLES);
   }
 
   data(side: Side, b: Uint8Array, at: Pkt): void {
@@ -307,7 +309,7 @@ export class HttpTracker {
   }
 
   /** the oldest exchange still waiting for its response */
-  private waiting(requestSeen = false): Ex | undefined {
+  waiting(requestSeen = false): Ex | undefined {
     const q = this.queue;
     if (this.next < this.head) this.next = this.head;
     while (this.next < q.length) {
@@ -325,11 +327,11 @@ export class HttpTracker {
     return undefined;
   }
 
-  private push(ex: Ex): void {
+  push(ex: Ex): void {
     this.queue.push(ex);
   }
 
-  private newEx(requestSeen: boolean): Ex {
+  newEx(requestSeen: boolean): Ex {
     return {
       n: ++this.count,
       requestSeen,
@@ -343,251 +345,11 @@ export class HttpTracker {
     };
   }
 
-  private violation(ex: Ex, side: Side, at: Pkt, why: string, offset: number, fatal: boolean): void {
+  violation(ex: Ex, side: Side, at: Pkt, why: string, offset: number, fatal: boolean): void {
     ex.violation ??= { side, why, offset, at, fatal };
   }
 
-  private requestHandler(): MessageHandler {
-    return {
-      start: (at) => {
-        const ex = this.newEx(true);
-        ex.reqStart = at;
-        this.push(ex);
-        this.reqCur = ex;
-      },
-      headerBytes: () => undefined,
-      headers: (block, at): Framing => {
-        const ex = this.reqCur!;
-        const f: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
-        const first = parseBlock(block, REQUEST_FIELDS, f);
-        ex.reqHdrEnd = at;
-        const m = REQUEST_LINE.exec(first);
-        if (!m) {
-          // Kept: the server's answer to it (often a 400) is evidence.
-          ex.requestLine = first.slice(0, 200);
-          return { kind: 'invalid', why: `not an HTTP/1.x request line: ${JSON.stringify(first.slice(0, 60))}` };
-        }
-        ex.method = m[1];
-        ex.target = m[2];
-        ex.version = m[3];
-        ex.requestLine = first;
-        const h = ex.headers;
-        h.host = f[0];
-        h.expect = f[1];
-        h.contentLength = f[2];
-        h.transferEncoding = f[3];
-        h.connection = f[4];
-        h.userAgent = f[5];
-        if (h.transferEncoding !== undefined) {
-          if (!isChunked(h.transferEncoding)) return { kind: 'invalid', why: `request Transfer-Encoding ${JSON.stringify(h.transferEncoding)} does not end in chunked, so the request has no length (RFC 9112 §6.3)` };
-          ex.reqBody.framing = 'chunked';
-          return { kind: 'chunked' };
-        }
-        const cl = contentLength(h.contentLength);
-        if (cl === undefined || cl === 0) return { kind: 'none' };
-        if (Number.isNaN(cl)) return { kind: 'invalid', why: `request Content-Length ${JSON.stringify(h.contentLength)} is not a length` };
-        ex.reqBody.framing = 'content-length';
-        ex.reqBody.expected = cl;
-        return { kind: 'length', n: cl };
-      },
-      body: (n, at) => {
-        const b = this.reqCur?.reqBody;
-        if (!b || n === 0) return;
-        b.seen += n;
-        b.first ??= at;
-        b.last = at;
-      },
-      missing: (n, at) => {
-        const ex = this.reqCur;
-        if (!ex) return;
-        ex.reqBody.missing += n;
-        ex.reqBody.first ??= at;
-        ex.reqBody.last = at;
-        ex.gapped = true;
-      },
-      lastChunk: () => {
-        if (this.reqCur) this.reqCur.reqBody.lastChunkSeen = true;
-      },
-      complete: (at) => {
-        const ex = this.reqCur;
-        if (!ex) return;
-        // After a CONNECT the client's bytes are the tunnel's once the proxy says 2xx, HTTP again if it refuses.
-        if (ex.method === 'CONNECT') this.req.pause();
-        ex.reqEnd = at;
-        ex.reqDone = true;
-        ex.reqBody.complete = true;
-        this.reqCur = undefined;
-        if (ex.respDone) this.finalize(ex);
-      },
-      lost: (at, why) => {
-        this.host.warn(at, `HTTP request stream: ${why}; following it again at the next request line`);
-        const ex = this.reqCur;
-        this.reqCur = undefined;
-        if (ex && !ex.method && !ex.resp) {
-          // bytes we could not place: not an exchange we can name
-          ex.finalized = true;
-          this.count--;
-          this.advance();
-        } else if (ex) {
-          ex.gapped = true;
-          ex.reqDone = true;
-          if (ex.respDone) this.finalize(ex);
-        }
-      },
-      violation: (at, why, offset) => {
-        const ex = this.reqCur;
-        this.reqCur = undefined;
-        if (!ex) return;
-        this.violation(ex, 'orig', at, why, offset, true);
-        ex.reqDone = true;
-        ex.reqEnd ??= at;
-        if (ex.respDone) this.finalize(ex);
-      },
-      opaque: (b, start, end, at) => this.host.tunnel('orig', b, start, end, at),
-    };
-  }
 
-  private responseHandler(): MessageHandler {
-    return {
-      start: (at) => {
-        this.resStart = at;
-        const lost = this.resLostAt;
-        this.resLostAt = undefined;
-        if (this.resCur) return; // after an interim 1xx: same exchange
-        if (lost) this.skipAnsweredInHole(lost, at);
-        let ex = this.waiting();
-        if (!ex) {
-          // a response without its request (capture started mid-exchange, or a request we lost)
-          ex = this.newEx(false);
-          this.push(ex);
-        }
-        this.resCur = ex;
-        ex.respFirst ??= at;
-      },
-      headerBytes: (n) => {
-        if (this.resCur) this.resCur.respBytes += n;
-      },
-      headers: (block, at): Framing => {
-        const ex = this.resCur!;
-        const start = this.resStart ?? at;
-        const f: (string | undefined)[] = [undefined, undefined, undefined, undefined];
-        const first = parseBlock(block, RESPONSE_FIELDS, f);
-        const m = STATUS_LINE.exec(first);
-        if (!m) return { kind: 'invalid', why: `not an HTTP/1.x status line: ${JSON.stringify(first.slice(0, 60))}` };
-        const status = Number(m[2]);
-        if (status >= 100 && status < 200 && status !== 101) {
-          ex.interim.push({ status, line: first, at: start });
-          if (status === 100) ex.cont ??= start;
-          return { kind: 'interim' };
-        }
-        const headers: HttpResponseHeaders = {
-          contentLength: f[0],
-          transferEncoding: f[1],
-          connection: f[2],
-          contentType: f[3],
-        };
-        const body = newBody();
-        ex.resp = { version: m[1], status, reason: m[3] ?? '', line: first, headers, start, hdrEnd: at, body, last: at };
-        if (status === 101 || (ex.method === 'CONNECT' && status >= 200 && status < 300)) {
-          // From here on both directions carry a tunnel (TLS, WebSocket, anything): not HTTP.
-          this.host.switched(at, ex);
-          this.req.stop();
-          return { kind: 'opaque' };
-        }
-        if (ex.method === 'CONNECT') this.req.resume(); // refused: the client may ask again on this connection
-        if (ex.method === 'HEAD' || status === 204 || status === 304) return { kind: 'none' };
-        if (headers.transferEncoding !== undefined) {
-          if (isChunked(headers.transferEncoding)) {
-            body.framing = 'chunked';
-            return { kind: 'chunked' };
-          }
-          // RFC 9112 §6.3: a response whose last coding is not chunked runs to the close.
-          // Legal, but a server that writes `chunked, identity` (no such coding since
-          // RFC 7230) confuses clients: said, and read the way the RFC says.
-          this.violation(ex, 'resp', at, `Transfer-Encoding ${JSON.stringify(headers.transferEncoding)} does not end in chunked: the body runs to the connection's close (RFC 9112 §6.3)`, this.res.messageOffset, false);
-        } else {
-          const cl = contentLength(headers.contentLength);
-          if (Number.isNaN(cl)) {
-            // RFC 9112 §6.3: an invalid Content-Length in a response is unrecoverable; clients drop the connection.
-            return { kind: 'invalid', why: `Content-Length ${JSON.stringify(headers.contentLength)} is not a length` };
-          }
-          if (cl !== undefined) {
-            body.framing = 'content-length';
-            body.expected = cl;
-            return { kind: 'length', n: cl };
-          }
-        }
-        body.framing = 'close';
-        return { kind: 'close' };
-      },
-      body: (n, at) => {
-        const r = this.resCur?.resp;
-        if (!r || n === 0) return;
-        this.resCur!.respBytes += n;
-        r.body.seen += n;
-        r.body.first ??= at;
-        r.body.last = at;
-        r.last = at;
-      },
-      missing: (n, at) => {
-        const ex = this.resCur;
-        if (!ex?.resp) return;
-        ex.resp.body.missing += n;
-        ex.resp.body.first ??= at;
-        ex.resp.last = at;
-        ex.gapped = true;
-      },
-      lastChunk: () => {
-        if (this.resCur?.resp) this.resCur.resp.body.lastChunkSeen = true;
-      },
-      complete: (at) => {
-        const ex = this.resCur;
-        if (!ex) return;
-        if (!ex.resp) return; // an interim response ended: the final one is still to come
-        this.resStart = undefined;
-        ex.resp.body.complete = true;
-        ex.resp.last = at;
-        ex.respDone = true;
-        ex.end = 'complete';
-        this.resCur = undefined;
-        if (ex.reqDone || this.reqCur !== ex) this.finalize(ex);
-      },
-      lost: (at, why) => {
-        this.host.warn(at, `HTTP response stream: ${why}; following it again at the next status line`);
-        this.resLostAt = at;
-        // lost between responses: the missing bytes most likely answered the oldest waiting request
-        const ex = this.resCur ?? this.waiting(true);
-        this.resCur = undefined;
-        this.resStart = undefined;
-        if (ex) {
-          ex.gapped = true;
-          ex.end = 'gap';
-          ex.endAt = at;
-          ex.respDone = true;
-          if (ex.reqDone || this.reqCur !== ex) this.finalize(ex);
-        }
-      },
-      violation: (at, why, offset) => {
-        let ex = this.resCur ?? this.waiting();
-        if (!ex) {
-          ex = this.newEx(false);
-          this.push(ex);
-        }
-        this.resCur = undefined;
-        const start = this.resStart ?? at;
-        this.resStart = undefined;
-        ex.respFirst ??= start;
-        this.violation(ex, 'resp', at, why, offset, true);
-        ex.end = 'violation';
-        ex.endAt = at;
-        ex.endSide = 'resp';
-        ex.respDone = true;
-        if (ex.method === 'CONNECT') this.req.resume();
-        if (ex.reqDone || this.reqCur !== ex) this.finalize(ex);
-      },
-      opaque: (b, start, end, at) => this.host.tunnel('resp', b, start, end, at),
-    };
-  }
 
   /**
    * After a hole in the responses, the status line found next may not answer
@@ -598,7 +360,7 @@ export class HttpTracker {
    * were answered inside the hole — uncertain, marked `gap`. With pipelining
    * (every request sent before the hole) the oldest waiting one is taken.
    */
-  private skipAnsweredInHole(lost: Pkt, at: Pkt): void {
+  skipAnsweredInHole(lost: Pkt, at: Pkt): void {
     let pick = -1;
     for (let i = Math.max(this.next, this.head); i < this.queue.length; i++) {
       const ex = this.queue[i];
@@ -619,7 +381,7 @@ export class HttpTracker {
     }
   }
 
-  private finalize(ex: Ex): void {
+  finalize(ex: Ex): void {
     if (ex.finalized) return;
     ex.finalized = true;
     if (this.reqCur === ex) this.reqCur = undefined;
@@ -629,7 +391,7 @@ export class HttpTracker {
   }
 
   /** drop finished exchanges from the front; compact now and then so the array does not grow without end */
-  private advance(): void {
+  advance(): void {
     const q = this.queue;
     while (this.head < q.length && q[this.head].finalized) {
       q[this.head++] = undefined as unknown as Ex;
@@ -716,4 +478,271 @@ export function toExchange(ex: Ex): HttpExchange {
     out.violation = { side: v.side, what: v.why, streamOffset: v.offset, at: frameRef(v.at), fatal: v.fatal };
   }
   return out;
+}
+
+/** The MessageHandler of the request stream: one object, methods on the prototype (no closures made per connection). */
+class RequestSide implements MessageHandler {
+  constructor(private readonly t: HttpTracker) {}
+
+  start(at: Pkt): void {
+    const t = this.t;
+    const ex = t.newEx(true);
+    ex.reqStart = at;
+    t.push(ex);
+    t.reqCur = ex;
+  }
+  headerBytes(): void {}
+  headers(block: string, at: Pkt): Framing {
+    const t = this.t;
+    const ex = t.reqCur!;
+    const f: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+    const first = parseBlock(block, REQUEST_FIELDS, f);
+    ex.reqHdrEnd = at;
+    const m = REQUEST_LINE.exec(first);
+    if (!m) {
+      // Kept: the server's answer to it (often a 400) is evidence.
+      ex.requestLine = first.slice(0, 200);
+      return { kind: 'invalid', why: `not an HTTP/1.x request line: ${JSON.stringify(first.slice(0, 60))}` };
+    }
+    ex.method = m[1];
+    ex.target = m[2];
+    ex.version = m[3];
+    ex.requestLine = first;
+    const h = ex.headers;
+    h.host = f[0];
+    h.expect = f[1];
+    h.contentLength = f[2];
+    h.transferEncoding = f[3];
+    h.connection = f[4];
+    h.userAgent = f[5];
+    if (h.transferEncoding !== undefined) {
+      if (!isChunked(h.transferEncoding)) return { kind: 'invalid', why: `request Transfer-Encoding ${JSON.stringify(h.transferEncoding)} does not end in chunked, so the request has no length (RFC 9112 §6.3)` };
+      ex.reqBody.framing = 'chunked';
+      return { kind: 'chunked' };
+    }
+    const cl = contentLength(h.contentLength);
+    if (cl === undefined || cl === 0) return { kind: 'none' };
+    if (Number.isNaN(cl)) return { kind: 'invalid', why: `request Content-Length ${JSON.stringify(h.contentLength)} is not a length` };
+    ex.reqBody.framing = 'content-length';
+    ex.reqBody.expected = cl;
+    return { kind: 'length', n: cl };
+  }
+  body(n: number, at: Pkt): void {
+    const t = this.t;
+    const b = t.reqCur?.reqBody;
+    if (!b || n === 0) return;
+    b.seen += n;
+    b.first ??= at;
+    b.last = at;
+  }
+  missing(n: number, at: Pkt): void {
+    const t = this.t;
+    const ex = t.reqCur;
+    if (!ex) return;
+    ex.reqBody.missing += n;
+    ex.reqBody.first ??= at;
+    ex.reqBody.last = at;
+    ex.gapped = true;
+  }
+  lastChunk(): void {
+    const t = this.t;
+    if (t.reqCur) t.reqCur.reqBody.lastChunkSeen = true;
+  }
+  complete(at: Pkt): void {
+    const t = this.t;
+    const ex = t.reqCur;
+    if (!ex) return;
+    // After a CONNECT the client's bytes are the tunnel's once the proxy says 2xx, HTTP again if it refuses.
+    if (ex.method === 'CONNECT') t.req.pause();
+    ex.reqEnd = at;
+    ex.reqDone = true;
+    ex.reqBody.complete = true;
+    t.reqCur = undefined;
+    if (ex.respDone) t.finalize(ex);
+  }
+  lost(at: Pkt, why: string): void {
+    const t = this.t;
+    t.host.warn(at, `HTTP request stream: ${why}; following it again at the next request line`);
+    const ex = t.reqCur;
+    t.reqCur = undefined;
+    if (ex && !ex.method && !ex.resp) {
+      // bytes we could not place: not an exchange we can name
+      ex.finalized = true;
+      t.count--;
+      t.advance();
+    } else if (ex) {
+      ex.gapped = true;
+      ex.reqDone = true;
+      if (ex.respDone) t.finalize(ex);
+    }
+  }
+  violation(at: Pkt, why: string, offset: number): void {
+    const t = this.t;
+    const ex = t.reqCur;
+    t.reqCur = undefined;
+    if (!ex) return;
+    t.violation(ex, 'orig', at, why, offset, true);
+    ex.reqDone = true;
+    ex.reqEnd ??= at;
+    if (ex.respDone) t.finalize(ex);
+  }
+  opaque(b: Uint8Array, start: number, end: number, at: Pkt): void {
+    const t = this.t;
+    t.host.tunnel('orig', b, start, end, at);
+  }
+}
+
+/** The MessageHandler of the response stream: one object, methods on the prototype (no closures made per connection). */
+class ResponseSide implements MessageHandler {
+  constructor(private readonly t: HttpTracker) {}
+
+  start(at: Pkt): void {
+    const t = this.t;
+    t.resStart = at;
+    const lost = t.resLostAt;
+    t.resLostAt = undefined;
+    if (t.resCur) return; // after an interim 1xx: same exchange
+    if (lost) t.skipAnsweredInHole(lost, at);
+    let ex = t.waiting();
+    if (!ex) {
+      // a response without its request (capture started mid-exchange, or a request we lost)
+      ex = t.newEx(false);
+      t.push(ex);
+    }
+    t.resCur = ex;
+    ex.respFirst ??= at;
+  }
+  headerBytes(n: number): void {
+    const t = this.t;
+    if (t.resCur) t.resCur.respBytes += n;
+  }
+  headers(block: string, at: Pkt): Framing {
+    const t = this.t;
+    const ex = t.resCur!;
+    const start = t.resStart ?? at;
+    const f: (string | undefined)[] = [undefined, undefined, undefined, undefined];
+    const first = parseBlock(block, RESPONSE_FIELDS, f);
+    const m = STATUS_LINE.exec(first);
+    if (!m) return { kind: 'invalid', why: `not an HTTP/1.x status line: ${JSON.stringify(first.slice(0, 60))}` };
+    const status = Number(m[2]);
+    if (status >= 100 && status < 200 && status !== 101) {
+      ex.interim.push({ status, line: first, at: start });
+      if (status === 100) ex.cont ??= start;
+      return { kind: 'interim' };
+    }
+    const headers: HttpResponseHeaders = {
+      contentLength: f[0],
+      transferEncoding: f[1],
+      connection: f[2],
+      contentType: f[3],
+    };
+    const body = newBody();
+    ex.resp = { version: m[1], status, reason: m[3] ?? '', line: first, headers, start, hdrEnd: at, body, last: at };
+    if (status === 101 || (ex.method === 'CONNECT' && status >= 200 && status < 300)) {
+      // From here on both directions carry a tunnel (TLS, WebSocket, anything): not HTTP.
+      t.host.switched(at, ex);
+      t.req.stop();
+      return { kind: 'opaque' };
+    }
+    if (ex.method === 'CONNECT') t.req.resume(); // refused: the client may ask again on this connection
+    if (ex.method === 'HEAD' || status === 204 || status === 304) return { kind: 'none' };
+    if (headers.transferEncoding !== undefined) {
+      if (isChunked(headers.transferEncoding)) {
+        body.framing = 'chunked';
+        return { kind: 'chunked' };
+      }
+      // RFC 9112 §6.3: a response whose last coding is not chunked runs to the close.
+      // Legal, but a server that writes `chunked, identity` (no such coding since
+      // RFC 7230) confuses clients: said, and read the way the RFC says.
+      t.violation(ex, 'resp', at, `Transfer-Encoding ${JSON.stringify(headers.transferEncoding)} does not end in chunked: the body runs to the connection's close (RFC 9112 §6.3)`, t.res.messageOffset, false);
+    } else {
+      const cl = contentLength(headers.contentLength);
+      if (Number.isNaN(cl)) {
+        // RFC 9112 §6.3: an invalid Content-Length in a response is unrecoverable; clients drop the connection.
+        return { kind: 'invalid', why: `Content-Length ${JSON.stringify(headers.contentLength)} is not a length` };
+      }
+      if (cl !== undefined) {
+        body.framing = 'content-length';
+        body.expected = cl;
+        return { kind: 'length', n: cl };
+      }
+    }
+    body.framing = 'close';
+    return { kind: 'close' };
+  }
+  body(n: number, at: Pkt): void {
+    const t = this.t;
+    const r = t.resCur?.resp;
+    if (!r || n === 0) return;
+    t.resCur!.respBytes += n;
+    r.body.seen += n;
+    r.body.first ??= at;
+    r.body.last = at;
+    r.last = at;
+  }
+  missing(n: number, at: Pkt): void {
+    const t = this.t;
+    const ex = t.resCur;
+    if (!ex?.resp) return;
+    ex.resp.body.missing += n;
+    ex.resp.body.first ??= at;
+    ex.resp.last = at;
+    ex.gapped = true;
+  }
+  lastChunk(): void {
+    const t = this.t;
+    if (t.resCur?.resp) t.resCur.resp.body.lastChunkSeen = true;
+  }
+  complete(at: Pkt): void {
+    const t = this.t;
+    const ex = t.resCur;
+    if (!ex) return;
+    if (!ex.resp) return; // an interim response ended: the final one is still to come
+    t.resStart = undefined;
+    ex.resp.body.complete = true;
+    ex.resp.last = at;
+    ex.respDone = true;
+    ex.end = 'complete';
+    t.resCur = undefined;
+    if (ex.reqDone || t.reqCur !== ex) t.finalize(ex);
+  }
+  lost(at: Pkt, why: string): void {
+    const t = this.t;
+    t.host.warn(at, `HTTP response stream: ${why}; following it again at the next status line`);
+    t.resLostAt = at;
+    // lost between responses: the missing bytes most likely answered the oldest waiting request
+    const ex = t.resCur ?? t.waiting(true);
+    t.resCur = undefined;
+    t.resStart = undefined;
+    if (ex) {
+      ex.gapped = true;
+      ex.end = 'gap';
+      ex.endAt = at;
+      ex.respDone = true;
+      if (ex.reqDone || t.reqCur !== ex) t.finalize(ex);
+    }
+  }
+  violation(at: Pkt, why: string, offset: number): void {
+    const t = this.t;
+    let ex = t.resCur ?? t.waiting();
+    if (!ex) {
+      ex = t.newEx(false);
+      t.push(ex);
+    }
+    t.resCur = undefined;
+    const start = t.resStart ?? at;
+    t.resStart = undefined;
+    ex.respFirst ??= start;
+    t.violation(ex, 'resp', at, why, offset, true);
+    ex.end = 'violation';
+    ex.endAt = at;
+    ex.endSide = 'resp';
+    ex.respDone = true;
+    if (ex.method === 'CONNECT') t.req.resume();
+    if (ex.reqDone || t.reqCur !== ex) t.finalize(ex);
+  }
+  opaque(b: Uint8Array, start: number, end: number, at: Pkt): void {
+    const t = this.t;
+    t.host.tunnel('resp', b, start, end, at);
+  }
 }

@@ -29,7 +29,7 @@ export const TCP_ANALYZERS: readonly AppRegistration[] = [
   { protocol: 'tls', sniff: (b, final) => (b.length >= 3 ? (looksLikeTls(b) ? 'either' : 'no') : fromHttpSniff(b, final, 'tls')), create: () => new TlsAnalyzer() },
   { protocol: 'http2', sniff: sniffH2 },
   { protocol: 'http', sniff: (b, final) => fromHttpSniff(b, final, 'http'), create: (host) => new HttpAnalyzer(host) },
-  { protocol: 'dns', sniff: sniffDnsTcp, create: (host) => new DnsTcpAnalyzer(host, host.ends) },
+  { protocol: 'dns', sniff: sniffDnsTcp, create: (host) => new DnsTcpAnalyzer(host, () => host.ends()) },
 ];
 
-export const UDP_ANALYZERS: readonly AppRegistration[] = [{ protocol: 'dns', sniff: (b) => sniffDnsUdp(b), create: (host) => new DnsUdpAnalyzer(host, host.ends) }];
+export const UDP_ANALYZERS: readonly AppRegistration[] = [{ protocol: 'dns', sniff: (b) => sniffDnsUdp(b), create: (host) => new DnsUdpAnalyzer(host, () => host.ends()) }];
