@@ -92,7 +92,8 @@ export class LaneBuilder {
   private minIdx = -1; // index of the shortest kept span, -1 when unknown
 
   constructor(
-    readonly id: string,
+    /** set late by a connection that names its lane only when it is built */
+    public id: string,
     readonly input: string,
     readonly kind: LaneKind,
     public label: string,

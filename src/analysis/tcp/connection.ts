@@ -35,6 +35,8 @@ const MAX_GAP_MARKERS = 50;
 /** how far into a connection joined mid-stream we look for the start of a message */
 const MAX_MIDSTREAM_SKIP = 256 * 1024; /* bytes */
 
+/** in `Conn.hist`: the sides were swapped here ('^' in the history) */
+const HIST_FLIP = -1;
 const HISTORY_BITS: Record<string, number> = { S: 1, H: 2, A: 4, D: 8, F: 16, R: 32, T: 64, G: 128 };
 
 /** a Pkt of its own with the fields of `p` (same shape as the literal in `Conn.add`) */
@@ -74,7 +76,8 @@ export class Conn implements StreamSink {
   /** which half is the originator (the SYN sender, or the HTTP client) */
   origHalf: 0 | 1 = 0;
   private packets: [number, number] = [0, 0];
-  private hist: string[] = [];
+  /** history letters in order: (half << 8) | letter's char code, or HIST_FLIP (small integers: nothing allocated per letter) */
+  private hist: number[] = [];
   /** history letters already noted: one bit per letter, 8 bits per half */
   private histSeen = 0;
   private syn?: Pkt;
@@ -102,7 +105,10 @@ export class Conn implements StreamSink {
   private gaps: (Omit<TcpGap, 'side'> & { half: 0 | 1 })[] = [];
   private gapBytes = 0;
   private lane?: LaneBuilder;
-  private preTicks: number[] = [];
+  /** the first ticks, replayed into the lane if it is remade by flip() (only possible before a SYN is seen) */
+  private preTicks: number[] | undefined;
+  /** the half that was the originator when the lane was made: its names (made only if the connection is built) follow it */
+  private laneOrig: 0 | 1 = 0;
   private gapMarkers = 0;
   private dataSeen = false;
   /** bytes of a mid-stream connection passed over while looking for a message start */
@@ -247,7 +253,7 @@ export class Conn implements StreamSink {
         this.halves[1].flush();
         this.decideNow();
         this.app?.rst(this.side(h), at);
-        if (this.timeline) this.getLane().marker({ t: at.t, kind: 'reset', label: `RST from ${this.side(h) === 'orig' ? 'client' : 'server'}`, packet: at.frame });
+        if (this.timeline) this.getLane().marker({ t: at.t, kind: 'reset', label: this.side(h) === 'orig' ? 'RST from client' : 'RST from server', packet: at.frame });
       }
       return;
     }
@@ -277,7 +283,7 @@ export class Conn implements StreamSink {
       this.fins[h] = at;
       this.closedBy ??= { how: 'fin', half: h, at };
       this.note(h, 'F');
-      if (this.timeline) this.getLane().marker({ t: at.t, kind: 'fin', label: `FIN from ${this.side(h) === 'orig' ? 'client' : 'server'}`, packet: at.frame });
+      if (this.timeline) this.getLane().marker({ t: at.t, kind: 'fin', label: this.side(h) === 'orig' ? 'FIN from client' : 'FIN from server', packet: at.frame });
     }
     if (seg.payloadLen > 0) {
       this.dataSeen = true;
@@ -418,13 +424,13 @@ export class Conn implements StreamSink {
   /** the capture began mid-connection and the first sender turned out to be the server */
   private flip(origHalf: 0 | 1): void {
     this.origHalf = origHalf;
-    this.hist.push('^');
+    this.hist.push(HIST_FLIP);
     if (this.lane) {
       const old = this.lane.build();
       this.lane = undefined;
       const lane = this.getLane();
       for (const m of old.markers) lane.marker(m);
-      for (const t of this.preTicks) lane.tick(t);
+      for (const t of this.preTicks ?? []) lane.tick(t);
     }
   }
 
@@ -432,12 +438,12 @@ export class Conn implements StreamSink {
     const bit = HISTORY_BITS[letter] << (half * 8);
     if (this.histSeen & bit) return;
     this.histSeen |= bit;
-    this.hist.push(`${half}${letter}`);
+    this.hist.push((half << 8) | letter.charCodeAt(0));
   }
 
   private tick(t: number): void {
     if (!this.timeline) return;
-    if (this.preTicks.length < 16) this.preTicks.push(t);
+    if (!this.syn && (this.preTicks ??= []).length < 16) this.preTicks.push(t);
     this.getLane().tick(t);
   }
 
@@ -471,13 +477,28 @@ export class Conn implements StreamSink {
     return `${this.path}#conn:${this.key()}`;
   }
 
+  /**
+   * The lane, made unnamed: most connections are only summed, never built, so
+   * their id, label and group strings would be made for nothing. `namedLane`
+   * names it from the ends as they were when it was made.
+   */
   private getLane(): LaneBuilder {
     if (!this.lane) {
-      const o = this.orig();
-      const r = this.resp();
-      this.lane = new LaneBuilder(this.laneId(), this.path, 'connection', `${endpoint(o.ip, o.port)} → ${endpoint(r.ip, r.port)}`, endpoint(r.ip, r.port));
+      this.laneOrig = this.origHalf;
+      this.lane = new LaneBuilder('', this.path, 'connection', '');
     }
     return this.lane;
+  }
+
+  private namedLane(): LaneBuilder {
+    const lane = this.getLane();
+    const o = this.ep[this.laneOrig];
+    const r = this.ep[(1 - this.laneOrig) as 0 | 1];
+    const base = `${endpoint(o.ip, o.port)}->${endpoint(r.ip, r.port)}`;
+    lane.id = `${this.path}#conn:${this.reuse > 1 ? `${base}#${this.reuse}` : base}`;
+    lane.label = `${endpoint(o.ip, o.port)} → ${endpoint(r.ip, r.port)}`;
+    lane.group = endpoint(r.ip, r.port);
+    return lane;
   }
 
   private state(): ConnState {
@@ -551,9 +572,7 @@ export class Conn implements StreamSink {
   build(): { conn: TcpConnection; lane: LaneBuilder | undefined } {
     const o = this.origHalf;
     const r = (1 - o) as 0 | 1;
-    const history = this.hist
-      .map((k) => (k === '^' ? '^' : k[0] === String(o) ? k[1].toUpperCase() : k[1].toLowerCase()))
-      .join('');
+    const history = this.hist.map((k) => (k === HIST_FLIP ? '^' : (k >> 8 === o ? String.fromCharCode(k & 255) : String.fromCharCode(k & 255).toLowerCase()))).join('');
     const c: TcpConnection = {
       index: this.index,
       key: this.key(),
@@ -590,7 +609,7 @@ export class Conn implements StreamSink {
     if (this.closedBy) c.closedBy = this.closeFact(this.closedBy.how, this.closedBy.half, this.closedBy.at);
     this.app?.facts(c);
     if (!this.timeline) return { conn: c, lane: undefined };
-    const lane = this.getLane();
+    const lane = this.namedLane();
     lane.span({
       start: this.first.t,
       end: this.last.t,

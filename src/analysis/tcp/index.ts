@@ -323,9 +323,13 @@ function portKey(src: number, dst: number): number {
   return (src << 14) ^ dst;
 }
 
-/** Both directions of a 4-tuple give the same key. */
+/**
+ * Both directions of a 4-tuple give the same key. Joined, not concatenated:
+ * join makes one flat string, where a template literal leaves a tree of
+ * pieces (about three times the memory) in the `reuse` and `early` maps.
+ */
 function flowKey(s: TcpSegment): string {
   const a = `${s.src}|${s.srcPort}`;
   const b = `${s.dst}|${s.dstPort}`;
-  return a < b ? `${a}|${b}` : `${b}|${a}`;
+  return (a < b ? [a, b] : [b, a]).join('|');
 }
