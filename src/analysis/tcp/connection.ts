@@ -35,8 +35,6 @@ const MAX_GAP_MARKERS = 50;
 /** how far into a connection joined mid-stream we look for the start of a message */
 const MAX_MIDSTREAM_SKIP = 256 * 1024; /* bytes */
 
-/** in `Conn.hist`: the sides were swapped here ('^' in the history) */
-const HIST_FLIP = -1;
 const HISTORY_BITS: Record<string, number> = { S: 1, H: 2, A: 4, D: 8, F: 16, R: 32, T: 64, G: 128 };
 
 /** a Pkt of its own with the fields of `p` (same shape as the literal in `Conn.add`) */
@@ -76,8 +74,12 @@ export class Conn implements StreamSink {
   /** which half is the originator (the SYN sender, or the HTTP client) */
   origHalf: 0 | 1 = 0;
   private packets: [number, number] = [0, 0];
-  /** history letters in order: (half << 8) | letter's char code, or HIST_FLIP (small integers: nothing allocated per letter) */
-  private hist: number[] = [];
+  /**
+   * History letters in order, upper case for half 0, lower case for half 1,
+   * '^' where the sides were swapped: one short flat string (at most 16 letters
+   * and a '^'), not an array of strings.
+   */
+  private hist = '';
   /** history letters already noted: one bit per letter, 8 bits per half */
   private histSeen = 0;
   private syn?: Pkt;
@@ -242,7 +244,7 @@ export class Conn implements StreamSink {
       this.lastScratch = false;
     }
     this.packets[h]++;
-    this.tick(at.t);
+    this.tick(at.t, (f & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN);
 
     if (f & TCP_RST) {
       this.note(h, 'R');
@@ -424,7 +426,7 @@ export class Conn implements StreamSink {
   /** the capture began mid-connection and the first sender turned out to be the server */
   private flip(origHalf: 0 | 1): void {
     this.origHalf = origHalf;
-    this.hist.push(HIST_FLIP);
+    this.hist += '^';
     if (this.lane) {
       const old = this.lane.build();
       this.lane = undefined;
@@ -438,12 +440,13 @@ export class Conn implements StreamSink {
     const bit = HISTORY_BITS[letter] << (half * 8);
     if (this.histSeen & bit) return;
     this.histSeen |= bit;
-    this.hist.push((half << 8) | letter.charCodeAt(0));
+    this.hist += half === 0 ? letter : letter.toLowerCase();
   }
 
-  private tick(t: number): void {
+  /** `syn`: this packet is the originator's SYN (after it, flip() cannot happen: no first ticks to keep) */
+  private tick(t: number, syn: boolean): void {
     if (!this.timeline) return;
-    if (!this.syn && (this.preTicks ??= []).length < 16) this.preTicks.push(t);
+    if (!this.syn && !syn && (this.preTicks ??= []).length < 16) this.preTicks.push(t);
     this.getLane().tick(t);
   }
 
@@ -572,7 +575,8 @@ export class Conn implements StreamSink {
   build(): { conn: TcpConnection; lane: LaneBuilder | undefined } {
     const o = this.origHalf;
     const r = (1 - o) as 0 | 1;
-    const history = this.hist.map((k) => (k === HIST_FLIP ? '^' : (k >> 8 === o ? String.fromCharCode(k & 255) : String.fromCharCode(k & 255).toLowerCase()))).join('');
+    // stored as half 0 upper, half 1 lower: the originator's letters are upper case
+    const history = o === 0 ? this.hist : [...this.hist].map((ch) => (ch === '^' ? ch : ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase())).join('');
     const c: TcpConnection = {
       index: this.index,
       key: this.key(),
