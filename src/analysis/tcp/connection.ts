@@ -104,7 +104,8 @@ export class Conn implements StreamSink {
   /** SYNs the originator sent */
   private synCount = 0;
   private lastSyn?: Pkt;
-  private gaps: (Omit<TcpGap, 'side'> & { half: 0 | 1 })[] = [];
+  /** made at the first gap: most connections have none */
+  private gaps: (Omit<TcpGap, 'side'> & { half: 0 | 1 })[] | undefined;
   private gapBytes = 0;
   private lane?: LaneBuilder;
   /** the first ticks, replayed into the lane if it is remade by flip() (only possible before a SYN is seen) */
@@ -337,7 +338,7 @@ export class Conn implements StreamSink {
 
   gap(half: 0 | 1, n: number, cause: 'loss' | 'snaplen', at: Pkt): void {
     this.gapBytes += n;
-    if (this.gaps.length < MAX_GAPS_LISTED) this.gaps.push({ half, t: at.t, frame: at.frame, bytes: n, cause });
+    if ((this.gaps ??= []).length < MAX_GAPS_LISTED) this.gaps.push({ half, t: at.t, frame: at.frame, bytes: n, cause });
     this.note(half, 'G');
     if (this.timeline && this.gapMarkers++ < MAX_GAP_MARKERS) {
       this.getLane().marker({ t: at.t, kind: 'gap', label: `${n} bytes not captured (${cause})`, packet: at.frame });
@@ -472,12 +473,11 @@ export class Conn implements StreamSink {
   }
 
   key(): string {
-    const base = `${endpoint(this.orig().ip, this.orig().port)}->${endpoint(this.resp().ip, this.resp().port)}`;
-    return this.reuse > 1 ? `${base}#${this.reuse}` : base;
+    return connKey(this.orig(), this.resp(), this.reuse);
   }
 
   laneId(): string {
-    return `${this.path}#conn:${this.key()}`;
+    return [this.path, '#conn:', this.key()].join('');
   }
 
   /**
@@ -497,9 +497,8 @@ export class Conn implements StreamSink {
     const lane = this.getLane();
     const o = this.ep[this.laneOrig];
     const r = this.ep[(1 - this.laneOrig) as 0 | 1];
-    const base = `${endpoint(o.ip, o.port)}->${endpoint(r.ip, r.port)}`;
-    lane.id = `${this.path}#conn:${this.reuse > 1 ? `${base}#${this.reuse}` : base}`;
-    lane.label = `${endpoint(o.ip, o.port)} → ${endpoint(r.ip, r.port)}`;
+    lane.id = [this.path, '#conn:', connKey(o, r, this.reuse)].join('');
+    lane.label = [endpoint(o.ip, o.port), endpoint(r.ip, r.port)].join(' → ');
     lane.group = endpoint(r.ip, r.port);
     return lane;
   }
@@ -595,7 +594,7 @@ export class Conn implements StreamSink {
       retransmissions: this.halves[0].retransmissions + this.halves[1].retransmissions,
       outOfOrder: this.halves[0].outOfOrder + this.halves[1].outOfOrder,
       overlaps: this.halves[0].overlaps + this.halves[1].overlaps,
-      gaps: this.gaps.map(({ half, ...g }) => ({ side: this.side(half), ...g })),
+      gaps: (this.gaps ?? []).map(({ half, ...g }) => ({ side: this.side(half), ...g })),
       gapBytes: this.gapBytes,
       protocol: this.proto ?? 'unknown',
       exchanges: [],
@@ -618,12 +617,23 @@ export class Conn implements StreamSink {
       start: this.first.t,
       end: this.last.t,
       kind: 'connection',
-      label: `${c.key} ${c.state} ${c.protocol}`,
+      label: [c.key, c.state, c.protocol].join(' '),
       packet: this.first.frame,
       details: { history, origBytes: c.origBytes, respBytes: c.respBytes },
     });
     return { conn: c, lane };
   }
+}
+
+/**
+ * `client:port->server:port`, with `#n` for the n-th connection on a reused
+ * 4-tuple. Strings that stay in the model are joined, not concatenated: join
+ * makes one flat string, a template literal a tree of pieces (several times the memory).
+ */
+function connKey(o: HostPort, r: HostPort, reuse: number): string {
+  const parts = [endpoint(o.ip, o.port), '->', endpoint(r.ip, r.port)];
+  if (reuse > 1) parts.push('#', String(reuse));
+  return parts.join('');
 }
 
 /** What a connection's application analyzer sees of it: one object with methods on the prototype, not four closures per connection. */

@@ -39,6 +39,9 @@ export interface MessageHandler {
   opaque?(b: Uint8Array, start: number, end: number, at: Pkt): void;
 }
 
+/** shared: a default `[]` would be a new array per parser */
+const NO_NEEDLES: readonly Uint8Array[] = [];
+
 type State = 'start' | 'headers' | 'body' | 'size' | 'data' | 'crlf' | 'trailer' | 'close' | 'lost' | 'opaque' | 'paused';
 
 /**
@@ -66,7 +69,7 @@ export class MessageParser {
      * body seldom ends with a line break: the next status line follows its
      * last byte); without them only line starts are tried
      */
-    private readonly needles: readonly Uint8Array[] = [],
+    private readonly needles: readonly Uint8Array[] = NO_NEEDLES,
   ) {}
 
   get state(): string {

@@ -44,7 +44,8 @@ export function flagText(flags: number): string {
 
 /** `10.0.0.1:80`, `[::1]:80` */
 export function endpoint(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+  // joined: one flat string (a template literal would leave a tree of pieces in the model)
+  return ip.includes(':') ? ['[', ip, ']:', port].join('') : [ip, port].join(':');
 }
 
 /** A tshark-like one-line summary, with an optional note (the HTTP line the frame starts). */
