@@ -115,7 +115,12 @@ export class StraceLineReader {
   skipToNewline = false;
   /** the last call, held for one line: -k stack frames follow their call */
   private held: SyscallEvent | null = null;
-  private readonly unfinished = new Map<number, SyscallEvent>();
+  /**
+   * The call each pid left `<unfinished ...>`, in a slot per pid emptied on
+   * resume and dropped when the pid exits: a set/delete per split call made
+   * the Map rehash (a new table) every few calls on a busy -f log.
+   */
+  private readonly unfinished = new Map<number, { ev: SyscallEvent | null }>();
   private inSummary = false;
   /** a call line cut by other output (a program's stderr, strace's own message); waits for its `) = ret` */
   private broken: { ev: SyscallEvent; byteOffset: number; waited: number; byMessage: boolean } | null = null;
@@ -372,9 +377,15 @@ export class StraceLineReader {
 
   private startSplit(ev: SyscallEvent): void {
     const key = ev.pid ?? -1;
-    const prev = this.unfinished.get(key);
-    if (prev !== undefined) {
+    let slot = this.unfinished.get(key);
+    if (slot === undefined) {
+      slot = { ev: null };
+      this.unfinished.set(key, slot);
+    }
+    const prev = slot.ev;
+    if (prev !== null) {
       // a second call began before the first resumed: the first never will
+      slot.ev = null;
       prev.unfinished = true;
       this.out(prev);
     }
@@ -383,7 +394,7 @@ export class StraceLineReader {
       this.emit(this.held);
       this.held = null;
     }
-    this.unfinished.set(key, ev);
+    slot.ev = ev;
   }
 
   private resumed(
@@ -411,19 +422,20 @@ export class StraceLineReader {
     const cut = s.startsWith(' <unfinished ...>', from);
     const more = cut ? '' : s.slice(from, sc.argsEnd);
     const key = pid ?? -1;
-    const u = this.unfinished.get(key);
+    const slot = this.unfinished.get(key);
+    const u = slot === undefined ? null : slot.ev;
     let ev: SyscallEvent;
-    if (u !== undefined && (u.name === name || u.name === 'restart_syscall' || name === 'restart_syscall')) {
-      this.unfinished.delete(key);
+    if (u !== null && (u.name === name || u.name === 'restart_syscall' || name === 'restart_syscall')) {
+      slot!.ev = null;
       ev = u;
       ev.args = joinArgs(ev.args, more);
       ev.endLine = lineNo;
       ev.endT = t;
       ev.endText = s;
     } else {
-      if (u !== undefined) {
+      if (u !== null) {
         // the unfinished call on this pid was another one: it never resumed
-        this.unfinished.delete(key);
+        slot!.ev = null;
         u.unfinished = true;
         this.out(u);
         this.ctx.diag.warn({ line: lineNo, byteOffset }, `resumed ${name} but pid ${pid ?? '?'} had ${u.name} unfinished`);
@@ -529,9 +541,11 @@ export class StraceLineReader {
 
   private flushUnfinished(pid: number | null): void {
     const key = pid ?? -1;
-    const u = this.unfinished.get(key);
-    if (u === undefined) return;
+    const slot = this.unfinished.get(key);
+    if (slot === undefined) return;
     this.unfinished.delete(key);
+    const u = slot.ev;
+    if (u === null) return;
     u.unfinished = true;
     this.out(u);
   }
@@ -543,7 +557,9 @@ export class StraceLineReader {
       this.emit(this.held);
       this.held = null;
     }
-    const rest = [...this.unfinished.values()].sort((a, b) => a.line - b.line);
+    const rest: SyscallEvent[] = [];
+    for (const slot of this.unfinished.values()) if (slot.ev !== null) rest.push(slot.ev);
+    rest.sort((a, b) => a.line - b.line);
     this.unfinished.clear();
     for (const ev of rest) {
       ev.unfinished = true;

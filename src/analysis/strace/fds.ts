@@ -92,6 +92,11 @@ export function isFdCall(name: string): boolean {
   return OPS.has(name);
 }
 
+/** What the fd tables do with a call (0: nothing); the analysis looks it up once per call name. */
+export function fdOp(name: string): number {
+  return OPS.get(name) ?? 0;
+}
+
 export class FdTables {
   private readonly tables = new Map<number, Map<number, FdEntry>>();
   readonly socketFailures: SocketFailure[] = [];
@@ -125,9 +130,9 @@ export class FdTables {
     this.tables.set(child, c);
   }
 
-  call(th: Thread, proc: Proc, recent: Recent, e: SyscallEvent): void {
-    const op = OPS.get(e.name);
-    if (op === undefined) return;
+  /** `op`: fdOp(e.name) */
+  call(th: Thread, proc: Proc, recent: Recent, e: SyscallEvent, op: number): void {
+    if (op === 0) return;
     const d = e.decoded;
     const ret = e.retval;
     const table = this.table(proc.pid);
