@@ -12,6 +12,7 @@ import {
   TimeFormatter,
 } from './format.js';
 import { groupFindings, groupWhen, inputChecked, isBusy, unseen } from './summary.js';
+import { troubleSentence, TRIED_HEADING, TRIED_INTRO, triedViews } from './tried.js';
 
 /**
  * A summary to paste into a postmortem (GitHub/GitLab-flavoured Markdown,
@@ -32,6 +33,8 @@ export function renderMarkdown(result: RunResult, opts: ReportOptions): string {
     '',
   );
   out.push(`Times: ${clockSentence(fmt)}.`, '');
+  const trouble = troubleSentence(result);
+  if (trouble) out.push(`**${trouble}**: see [${TRIED_HEADING}](#${TRIED_HEADING.toLowerCase().replace(/ /g, '-')}).`, '');
   out.push(...notesSection(result, opts.notes));
 
   out.push('## Inputs', '');
@@ -111,12 +114,35 @@ export function renderMarkdown(result: RunResult, opts: ReportOptions): string {
     out.push('');
   }
 
+  out.push(...triedSection(result));
+
   const errors = result.findings.filter((f) => f.severity === 'error');
   if (errors.length) {
     out.push('## Errors', '');
     for (const f of errors) out.push(...errorParagraph(f, fmt), '');
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+/** Per input, a table of what each process or client tried: failures first, marked ✗. */
+function triedSection(result: RunResult): string[] {
+  const views = triedViews(result);
+  if (views.length === 0) return [];
+  const out = [`## ${TRIED_HEADING}`, '', TRIED_INTRO, ''];
+  for (const v of views) {
+    out.push(`${code(v.input.path, false)}:`, '');
+    out.push(row(['Process or client', '', 'Destination or name', 'Outcome', 'Details']), row(['---', '---', '---', '---', '---']));
+    for (const a of v.by) {
+      const who = text(a.who) + (a.command ? `<br>${code(a.command, true)}` : '') + (a.env.length ? `<br>env ${a.env.map((e) => code(e, true)).join(' ')}${a.moreEnv ? ` (+${a.moreEnv} more)` : ''}` : '');
+      a.rows.forEach((r, i) => {
+        out.push(row([i === 0 ? who : '', r.troubled ? '✗' : '✓', `${r.kind === 'name' ? 'name ' : ''}${code(r.what, true)}`, r.troubled ? `**${text(r.outcome)}**` : text(r.outcome), text(r.detail)]));
+      });
+      if (a.moreRows) out.push(row(['', '', text(`… ${a.moreRows} more`), '', 'the JSON report lists what was kept']));
+    }
+    if (v.moreBy) out.push(row([text(`… ${v.moreBy} more`), '', '', '', 'the JSON report lists what was kept']));
+    out.push('');
+  }
+  return out;
 }
 
 /** Notes for the postmortem, on the analysis and on findings (by id and title); each note's text is escaped inline text. */

@@ -2,6 +2,7 @@ import type { Finding, InputInfo, RunResult } from '../src/model/index.js';
 import type { ReportOptions } from './index.js';
 import { citedInputs, evidenceLocation, formatDuration, formatSubject, SEVERITY_ORDER, severityCounts, TimeFormatter } from './format.js';
 import { code, text } from './markdown.js';
+import { triedViews } from './tried.js';
 import { evidenceLimits } from './limits.js';
 
 /**
@@ -60,6 +61,7 @@ export function renderPostmortem(result: RunResult, _opts: ReportOptions): strin
       );
     } else if (problems.length) out.push('**Impact window:** unknown: the findings carry no time.', '');
   }
+  out.push(...unreached(result));
   out.push('Evidence read:', '');
   for (const i of result.inputs) out.push(`- ${inputLine(i, when)}`);
   out.push('');
@@ -96,6 +98,34 @@ export function renderPostmortem(result: RunResult, _opts: ReportOptions): strin
 
   out.push('## Conclusion and actions', '', '_To be written by the team: the root cause as you confirmed it, what was ruled out, and the follow-ups._', '');
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+/** Up to this many destinations never (or not always) reached are named in the summary. */
+const UNREACHED_SHOWN = 10;
+
+/**
+ * The destinations and names that did not work, from each input's "what was tried": a wrong
+ * port or host shows in the draft even when no detector fired on it.
+ */
+function unreached(result: RunResult): string[] {
+  const lines: string[] = [];
+  let more = 0;
+  for (const v of triedViews(result)) {
+    for (const a of v.by) {
+      for (const r of a.rows) {
+        if (!r.troubled) continue;
+        if (lines.length >= UNREACHED_SHOWN) {
+          more++;
+          continue;
+        }
+        const env = a.env.length ? `; its environment named ${a.env.map((e) => code(e, false)).join(', ')}` : '';
+        lines.push(`- ${text(a.who)} → ${r.kind === 'name' ? 'name ' : ''}${code(r.what, false)}: ${text(r.outcome)}${r.detail ? ` (${text(r.detail)})` : ''}${env} — in ${code(v.input.path, false)}`);
+      }
+    }
+  }
+  if (lines.length === 0) return [];
+  if (more) lines.push(`- … and ${more} more (the full report lists them)`);
+  return ['Destinations and names that did not answer or could not be reached:', '', ...lines, ''];
 }
 
 function groupByDetector(findings: Finding[]): Map<string, Finding[]> {
@@ -151,7 +181,7 @@ function findingSection(f: Finding, n: number, when: (t: number | null) => strin
   lines.push(`### ${n}. ${text(f.title)}`, '');
   const subject = formatSubject(f.subject);
   lines.push(
-    `${f.severity === 'error' ? '**Error**' : f.severity === 'warning' ? 'Warning' : 'Info'} from ${code(f.detector, false)}, ${when(f.start)}${
+    `Severity ${f.severity === 'error' ? '**error**' : f.severity}, from ${code(f.detector, false)}, ${when(f.start)}${
       f.end !== null && f.start !== null && f.end !== f.start ? ` for ${formatDuration(f.end - f.start)}` : ''
     }${subject ? `, on ${text(subject)}` : ''}; seen in ${citedInputs(f).map((p) => code(p, false)).join(', ')}.`,
     '',

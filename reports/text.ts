@@ -12,6 +12,7 @@ import { visible, type Finding, type InputInfo, type RunResult, type Severity } 
 import { formatBytes, SEVERITY_ORDER, TimeFormatter } from './format.js';
 import type { ReportOptions } from './index.js';
 import { groupFindings, groupWhen, inputChecked, isBusy, unseen } from './summary.js';
+import { troubleSentence, TRIED_HEADING, triedViews } from './tried.js';
 
 /** Severities read the same in every report: the word, lower case; the text report pads it to a column. */
 const MARK: Record<Severity, string> = { error: 'error  ', warning: 'warning', info: 'info   ' };
@@ -34,6 +35,8 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
       `(${counts.error} error, ${counts.warning} warning, ${counts.info} info) in ${plural(read, 'input')} read` +
       (unread ? `, ${unread} could not be read` : ''),
   );
+  const trouble = troubleSentence(result);
+  if (trouble) out.push(`${trouble}: see below.`);
   out.push('');
   const time = new TimeFormatter(result);
   const limit = opts.evidence === 'all' ? Infinity : (opts.evidence ?? DEFAULT_EVIDENCE);
@@ -57,6 +60,7 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
     if (!collapsed.has(i)) out.push(...finding(f, time, limit), '');
   });
   if (result.findings.length === 0) out.push(...clean(result), '');
+  out.push(...tried(result));
 
   out.push('Inputs:');
   for (const i of result.inputs) out.push(`  ${inputLine(i)}`);
@@ -117,6 +121,29 @@ function clean(result: RunResult): string[] {
     if (u) lines.push(...wrap(u, WIDTH - 4).map((l) => `    ${l}`));
     if (i.status === 'partial') lines.push('    read only in part: see its warnings below');
   }
+  return lines;
+}
+
+/** Per process or client: where it tried to connect and what it looked up, failures first and marked ✗. */
+function tried(result: RunResult): string[] {
+  const views = triedViews(result);
+  if (views.length === 0) return [];
+  const lines = [`${TRIED_HEADING}:`];
+  for (const v of views) {
+    lines.push(`  ${v.input.path}`);
+    for (const a of v.by) {
+      lines.push(`    ${a.who}${a.command ? `: ${a.command}` : ''}`);
+      if (a.env.length) lines.push(`      env ${a.env.join(' ')}${a.moreEnv ? ` (+${a.moreEnv} more)` : ''}`);
+      const width = Math.min(44, Math.max(...a.rows.map((r) => r.what.length + (r.kind === 'name' ? 5 : 0))));
+      for (const r of a.rows) {
+        const what = (r.kind === 'name' ? `name ${r.what}` : r.what).padEnd(width);
+        lines.push(`      ${r.troubled ? '✗' : '✓'} ${what}  ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`);
+      }
+      if (a.moreRows) lines.push(`      … ${a.moreRows} more (--format json lists what was kept)`);
+    }
+    if (v.moreBy) lines.push(`    … ${v.moreBy} more ${v.input.format === 'strace' ? 'processes' : 'clients'} (--format json lists what was kept)`);
+  }
+  lines.push('');
   return lines;
 }
 

@@ -33,6 +33,7 @@ pre{margin:4px 0;padding:6px 8px;background:var(--bg);border:1px solid var(--lin
 .notice.redacted{border-left:4px solid #16a34a}
 .notice.unredacted{border-left:4px solid var(--err);background:#fdecea}
 .notice.fail{border-left:4px solid var(--err)}
+.notice.tried{border-left:4px solid var(--warn)}
 ul.notes{margin:6px 0;padding-left:20px;color:#374151}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line)}
@@ -82,6 +83,14 @@ details.fold>summary{padding:6px 10px;cursor:pointer;background:var(--bg)}
 details.group{margin:8px 0;border:1px solid var(--line);border-radius:6px}
 details.group>summary{padding:6px 10px;cursor:pointer;background:var(--bg)}
 table.groups td{font-size:13px}
+#tried h3{font-size:14px;margin:14px 0 4px;font-weight:600}
+table.tried{table-layout:fixed}
+table.tried th:nth-child(1){width:30%}table.tried th:nth-child(2){width:2em}table.tried th:nth-child(3){width:30%}table.tried th:nth-child(4){width:13%}
+table.tried td{font-size:13px;overflow-wrap:anywhere}
+table.tried td.who{border-right:1px solid var(--line);max-width:420px;overflow-wrap:anywhere}
+table.tried td.mark{width:1.5em;color:#16a34a;font-weight:700}
+table.tried tr.bad td.mark,table.tried tr.bad td.oc{color:var(--err);font-weight:600}
+table.tried div.env{margin-top:2px;color:var(--mute)}
 ul.checked li{margin:4px 0}
 svg.tl text.fl{font-size:10px;fill:#1f2937;pointer-events:none;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 p.facts{margin:6px 0;font-size:13px;line-height:1.7}
@@ -99,7 +108,7 @@ table.findings td.title{font-weight:500}
 table.findings td.time{white-space:nowrap;font-variant-numeric:tabular-nums;font-size:12.5px}
 table.findings tr.ev>td{border-bottom:1px solid #d1d5db;padding-top:0}
 table.findings tr.row>td{border-bottom:0}
-.sevtag{font-size:11px;font-weight:700;text-transform:uppercase;padding:1px 6px;border-radius:3px;color:#fff}
+.sevtag{font-size:11px;font-weight:700;padding:1px 6px;border-radius:3px;color:#fff}
 .sevtag.sev-error{background:var(--err)}
 .sevtag.sev-warning{background:var(--warn)}
 .sevtag.sev-info{background:var(--info)}

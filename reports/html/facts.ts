@@ -106,8 +106,22 @@ function plain(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) return v.map(String).join(', ');
+  // flat records (a process's parents, a socket's ends) read as words, not JSON: "pid 32440 program /usr/bin/sh; pid 1 …"
+  if (Array.isArray(v) && v.every(isFlat)) return v.map(words).join('; ');
+  if (isFlat(v)) return words(v);
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s;
+}
+
+function isFlat(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => x === null || typeof x !== 'object');
+}
+
+function words(o: Record<string, unknown>): string {
+  return Object.entries(o)
+    .filter(([, x]) => x !== undefined && x !== null)
+    .map(([k, x]) => `${k.replace(/_/g, ' ')} ${String(x)}`)
+    .join(' ');
 }
 
 /** The facts of a finding's details, in their order; `wireshark_filter` and `correlation` are shown elsewhere. */

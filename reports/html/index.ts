@@ -30,6 +30,7 @@ import { serialize, type El } from './scene.js';
 import { facts } from './facts.js';
 import { groupFindings, groupWhen, inputChecked, isBusy, unseen, type FindingGroup } from '../summary.js';
 import { panelSvg } from './svg.js';
+import { troubleSentence, TRIED_HEADING, TRIED_INTRO, triedViews } from '../tried.js';
 
 /** sha256 CSP source for an inline element's exact text. */
 export function cspHash(text: string): string {
@@ -117,6 +118,7 @@ export function renderHtml(result: RunResult, opts: ReportOptions): string {
     `<header><h1>${esc(title)}</h1>`,
     `<div class="sub">faultline ${esc(result.version)} · ${result.inputs.length} input${result.inputs.length === 1 ? '' : 's'} · ${esc(timeSummary(result, fmt, lay))}</div>`,
     `<div class="badges">${SEVERITY_ORDER.map((s) => `<span class="badge sev-${s}${counts[s] ? '' : ' zero'}">${counts[s]} ${s}${counts[s] === 1 || s === 'info' ? '' : 's'}</span>`).join('')}</div>`,
+    triedNotice(result),
     redactionNotice(result),
     detectorFailures(result),
     '</header>',
@@ -126,6 +128,7 @@ export function renderHtml(result: RunResult, opts: ReportOptions): string {
     inputsTable(result, fmt),
     notesList(result, fmt, lay),
     '</section>',
+    triedSection(result),
     '<section id="timeline" class="timeline"><h2>Timeline</h2>',
     '<div class="toolbar" hidden data-js><button type="button" data-z="in" title="zoom in (+)">+ Zoom in</button><button type="button" data-z="out" title="zoom out (-)">− Zoom out</button>' +
       '<button type="button" data-z="left" title="pan left">◀</button><button type="button" data-z="right" title="pan right">▶</button><button type="button" data-z="reset" title="show all (0)">Reset</button>' +
@@ -162,6 +165,54 @@ function notesSection(result: RunResult, notes: ReportNotes | undefined): string
     if (list?.length) parts.push(`<p>On <a href="#finding-${i}">${esc(f.title)}</a> <span class="sub mono">${esc(f.id)}</span>:</p><ul class="notes">${list.map(item).join('')}</ul>`);
   });
   return parts.length ? `<section id="notes"><h2>Notes</h2>${parts.join('')}</section>` : '';
+}
+
+/** A line at the top pointing to what did not work, so a wrong port shows even when no detector fired. */
+function triedNotice(result: RunResult): string {
+  const s = troubleSentence(result);
+  return s ? `<div class="notice tried"><a href="#tried">${esc(s)}</a>: see what each process or client tried.</div>` : '';
+}
+
+/** Rows of the "what was tried" tables across all inputs: a case of many inputs stays a page, not a dump (the JSON has all that was kept). */
+const TRIED_ROWS_SHOWN = 400;
+
+/**
+ * Per input, what each process or client tried: failures first, in red and marked ✗, so a
+ * wrong port reads at a glance even where no detector fired. All text is trace text: escaped.
+ */
+function triedSection(result: RunResult): string {
+  const views = triedViews(result);
+  if (views.length === 0) return '';
+  let budget = TRIED_ROWS_SHOWN;
+  let hidden = 0;
+  const parts: string[] = [];
+  for (const v of views) {
+    const rows: string[] = [];
+    for (const a of v.by) {
+      const shown = a.rows.slice(0, Math.max(0, budget));
+      budget -= shown.length;
+      hidden += a.rows.length - shown.length;
+      if (shown.length === 0) continue;
+      const more = a.moreRows ? `<div class="sub">… ${a.moreRows.toLocaleString('en')} more (the JSON report lists what was kept)</div>` : '';
+      const env = a.env.length ? `<div class="env">env ${a.env.map((e) => `<code>${esc(e)}</code>`).join(' ')}${a.moreEnv ? ` <span class="sub">+${a.moreEnv} more</span>` : ''}</div>` : '';
+      const who = `<td rowspan="${shown.length}" class="who"><b>${esc(a.who)}</b>${a.command ? `<div><code>${esc(a.command)}</code></div>` : ''}${env}${more}</td>`;
+      shown.forEach((r, i) => {
+        rows.push(
+          `<tr${r.troubled ? ' class="bad"' : ''}>${i === 0 ? who : ''}<td class="mark">${r.troubled ? '✗' : '✓'}</td>` +
+            `<td>${r.kind === 'name' ? '<span class="sub">name</span> ' : ''}<code>${esc(r.what)}</code></td><td class="oc">${esc(r.outcome)}</td><td>${esc(r.detail)}</td></tr>`,
+        );
+      });
+    }
+    if (rows.length === 0 && !v.moreBy) continue;
+    const moreBy = v.moreBy ? `<p class="sub">… ${v.moreBy.toLocaleString('en')} more ${v.input.format === 'strace' ? 'processes' : 'clients'} (the JSON report lists what was kept)</p>` : '';
+    parts.push(
+      `<h3><code>${esc(v.input.path)}</code></h3>` +
+        (rows.length ? `<table class="tried"><thead><tr><th>Process or client</th><th></th><th>Destination or name</th><th>Outcome</th><th>Details</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '') +
+        moreBy,
+    );
+  }
+  if (hidden) parts.push(`<p class="sub">… ${hidden.toLocaleString('en')} more rows not shown here (the JSON report lists what was kept).</p>`);
+  return `<section id="tried"><h2>${esc(TRIED_HEADING)}</h2><p class="sub">${esc(TRIED_INTRO)}</p>${parts.join('')}</section>`;
 }
 
 function hasTimeline(result: RunResult): boolean {

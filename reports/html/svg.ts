@@ -24,7 +24,7 @@ const TICK_TEXT_MARGIN = 24; /* px */
 export const LABEL_CHAR_W = 5.6;
 const FINDING_LABEL_CHARS = 40;
 
-/** A finding bar's label: what happened, short (`curl-error-56: Server reset the connection…`). */
+/** A finding bar's label: what happened, short (`curl-error-56: Receive failed: the server reset…`). */
 export function findingLabel(f: { id: string; title: string }): string {
   return truncate(f.title, FINDING_LABEL_CHARS);
 }

@@ -56,7 +56,7 @@ function execveFinding(path: string, f: FailedCall): FindingDraft {
   return {
     detector: 'exec-failed',
     severity: 'error',
-    title: `could not run ${prog}: ${f.errno}`,
+    title: `${whoText(f).split(' (')[0]} could not run ${prog}: ${f.errno}`,
     input: path,
     start: f.call.t,
     end: failureTime(f),
@@ -82,7 +82,7 @@ function exitFinding(path: string, x: ProcessExit): FindingDraft | undefined {
     const m = /([^\s:]+): (?:command )?not found|([^\s:]+): (?:Permission denied|cannot execute)/.exec(said);
     const cmd = m?.[1] ?? m?.[2];
     if (cmd !== undefined) details.command = cmd;
-    title = x.code === 127 ? `${prog} could not find ${cmd ?? 'a command'} (exit 127: command not found)` : `${prog} could not execute ${cmd ?? 'a command'} (exit 126)`;
+    title = x.code === 127 ? `${prog} could not run ${cmd ?? 'a command'}: command not found (exit 127)` : `${prog} could not run ${cmd ?? 'a command'}: not executable (exit 126)`;
     explanation = `${prog} (pid ${x.pid}) exited ${x.code}${said ? ` after writing "${said.slice(0, 160)}"` : ''}: ${x.code === 127 ? `${cmd ?? 'the command'} is in no folder of its $PATH` : `${cmd ?? 'the command'} exists but cannot be executed`}. A program that calls it (PHP's mail() runs sendmail this way) sees only a failure code. Install it in this image or fix the configured path.`;
   } else if (x.signal !== undefined && CRASH_SIGNALS.has(x.signal) && x.exec !== undefined && (x.callsAfterExec ?? Infinity) <= DIED_AT_START) {
     title = `${prog} was killed by ${x.signal} right after it started`;

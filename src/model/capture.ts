@@ -368,6 +368,8 @@ export interface CaptureModel {
    * "this client never reached reviews:9080" shows here even when no detector fires.
    */
   clients?: ClientActivity[];
+  /** clients past the cap (MAX_CLIENTS), counted only */
+  clientsDropped?: number;
 }
 
 /** DNS rcodes by name (RFC 1035 §4.1.1, RFC 6895) */

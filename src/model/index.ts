@@ -13,3 +13,4 @@ export * from './redact.js';
 export * from './spec.js';
 export * from './visible.js';
 export * from './diff.js';
+export * from './tried.js';

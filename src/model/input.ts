@@ -1,4 +1,5 @@
 import type { Clock } from './time.js';
+import type { InputTried } from './tried.js';
 import { formatLocation, type ErrorCode, type Location } from './errors.js';
 
 export type InputFormat =
@@ -50,6 +51,8 @@ export interface InputInfo {
   /** time span in the input's own clock */
   first_t?: number | null;
   last_t?: number | null;
+  /** what its processes or clients tried to reach and the names they looked up (strace, captures) */
+  tried?: InputTried;
 }
 
 export const MAX_WARNINGS_PER_INPUT = 100;

@@ -327,6 +327,12 @@ export interface Destination {
   connected: number;
   /** failures by errno (ECONNREFUSED, ENOENT, ETIMEDOUT, …) */
   errors: Record<string, number>;
+  /**
+   * non-blocking connects (EINPROGRESS) closed before they were seen to finish (no
+   * SO_ERROR read, no data moved): the program gave up waiting — its connect timeout,
+   * or the loser of a happy-eyeballs race
+   */
+  abandoned?: number;
   /** datagrams or writes sent, and successful receives (UDP: the replies) */
   sends: number;
   receives: number;
@@ -372,6 +378,9 @@ export interface ProcessActivity {
   exec?: ExecInfo;
   destinations: Destination[];
   lookups: Lookup[];
+  /** calls to destinations, and queries for names, past MAX_DESTINATIONS / MAX_LOOKUPS: counted only */
+  destinationsDropped?: number;
+  lookupsDropped?: number;
 }
 
 export interface ThreadSummary {

@@ -23,6 +23,7 @@ import {
   type SourceRef,
 } from '../model/index.js';
 import { openSource, type OpenedSource, type OpenOptions } from '../sources/index.js';
+import { triedOf } from './tried.js';
 import { pidFromName } from './inputs.js';
 
 /** Below this confidence a text is not taken for a trace of that format. */
@@ -190,6 +191,8 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opene
       info.last_t = summary.lastT;
       const model = analysis.finish(summary);
       info.stats = model.stats;
+      const tried = triedOf(model);
+      if (tried !== undefined) info.tried = tried;
       return { info: finishInfo(info, diag), model };
     };
     switch (choice.family) {

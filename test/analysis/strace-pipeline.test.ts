@@ -22,7 +22,7 @@ describe('the strace samples through the whole pipeline', () => {
   it('reads every sample without a warning, each -ff file on the lane of its pid', async () => {
     const r = await analyze([dir]);
     const traces = r.inputs.filter((i) => i.format === 'strace');
-    expect(traces.length).toBe(22);
+    expect(traces.length).toBe(25);
     for (const i of traces) expect([i.path, i.status, i.warnings]).toEqual([i.path, 'read', []]);
     for (const i of traces.filter((t) => /trace\.\d+$/.test(t.path))) {
       const pid = /\.(\d+)$/.exec(i.path)![1];

@@ -36,7 +36,7 @@ describe('curl-error-56 from curl output and logs', () => {
       eventKeys: ['inc/curl-verbose.txt#transfer:1'],
       lanes: ['inc/curl-verbose.txt#transfer:1'],
     });
-    expect(f.title).toMatch(/^curl error 56: connection reset by the peer mid-body after at least 4000 bytes of 20000/);
+    expect(f.title).toMatch(/^Receive failed: connection reset by the peer mid-body after at least 4000 bytes of 20000/);
     expect(f.evidence.map((e) => e.line)).toEqual([3, 7, 8, 10, 11, 13]);
     expect(f.evidence.at(-1)?.text).toBe('curl: (56) Recv failure: Connection reset by peer');
     expect(f.explanation).toMatch(/reset the TCP connection/);

@@ -247,7 +247,20 @@ export function hostile(): RunResult {
       lanes: [laneId],
     },
   ];
-  return base([input(p, 'pcap', 5, 999, T0, T0 + 0.5, { warnings: [`packet 3: ${HOSTILE.script}`], notes: [HOSTILE.img] })], findings, [b.build()]);
+  // what a process tried: its program, command line, environment, unix path and looked-up name all come from the trace
+  const tried: InputInfo['tried'] = {
+    by: [
+      {
+        pid: 7,
+        program: `/usr/bin/${HOSTILE.style}`,
+        command: `app ${HOSTILE.script}`,
+        env: { [HOSTILE.attr]: HOSTILE.img, API_URL: `http://x/${HOSTILE.svg}` },
+        destinations: [{ to: `/run/${HOSTILE.script}.sock`, transport: 'unix-stream', attempts: 1, connected: 0, failures: { [HOSTILE.img]: 1 }, outcome: 'failed', first_t: T0 }],
+        lookups: [{ name: HOSTILE.svg, types: [HOSTILE.attr], queries: 1, outcome: HOSTILE.script }],
+      },
+    ],
+  };
+  return base([input(p, 'pcap', 5, 999, T0, T0 + 0.5, { warnings: [`packet 3: ${HOSTILE.script}`], notes: [HOSTILE.img], tried })], findings, [b.build()]);
 }
 
 /** Every time in the result moved by `delta` seconds (lanes, findings, input spans). */

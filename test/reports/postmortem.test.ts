@@ -18,7 +18,7 @@ describe('postmortem draft', () => {
   it('summarises a reset incident: what failed, when in UTC and the local zone, the timeline, causes, evidence and next checks', async () => {
     const r = await run([incident('reset-mid-body')], 'Europe/Berlin');
     const md = renderPostmortem(r, {});
-    expect(md).toMatch(/^# Postmortem draft: Server reset the connection/);
+    expect(md).toMatch(/^# Postmortem draft: Receive failed: the server reset the connection/);
     expect(md).toContain('## Summary');
     expect(md).toMatch(/`curl-error-56` ×1/);
     expect(md).toMatch(/\*\*Impact window:\*\* 2026-11-23 02:55:23\.\d+ UTC \(03:55:23\.\d+ Europe\/Berlin\)/);

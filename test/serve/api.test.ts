@@ -79,7 +79,7 @@ describe('serve API on loopback', () => {
     expect(csp).toMatch(/default-src 'none'/);
     expect(csp).toMatch(/script-src 'sha256-[^']+'/);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
-    expect(await html.text()).toContain('Server reset the connection');
+    expect(await html.text()).toContain('Receive failed: the server reset the connection');
 
     const md = await fetch(`${s.url}/a/${id}.md`);
     expect(md.headers.get('content-type')).toMatch(/^text\/markdown/);

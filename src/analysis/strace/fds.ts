@@ -200,7 +200,14 @@ export class FdTables {
     }
     switch (op) {
       case Op.Close:
-        if (ent !== undefined && (ret === 0 || ret === null)) table.delete(fd);
+        if (ent !== undefined && (ret === 0 || ret === null)) {
+          // a non-blocking connect closed before it was seen to finish: the program gave up waiting (its connect timeout)
+          if (ent.connecting !== undefined && ent.dest !== undefined) {
+            const dest = proc.destinations?.get(ent.dest);
+            if (dest !== undefined) dest.abandoned = (dest.abandoned ?? 0) + 1;
+          }
+          table.delete(fd);
+        }
         return;
       case Op.Connect:
         this.connect(th, proc, recent, e, table, fd, ent);

@@ -29,6 +29,7 @@ export interface Proc {
   destinations?: Map<string, Destination>;
   lookups?: Map<string, Lookup>;
   droppedDestinations?: number;
+  droppedLookups?: number;
   /** calls since its last successful execve */
   calls: number;
   /** its last few writes to stderr */
@@ -116,6 +117,8 @@ export class Processes {
 
   /** The destination named by an address, created on first use. */
   destination(p: Proc, addr: SockAddr, transport: string | undefined, e: SyscallEvent): Destination | undefined {
+    // netlink (glibc asking the kernel for interfaces before a lookup) and the like go nowhere
+    if (addr.family !== 'AF_INET' && addr.family !== 'AF_INET6' && addr.family !== 'AF_UNIX') return undefined;
     const key = addr.family === 'AF_UNIX' ? `unix:${addr.path ?? ''}` : `${addr.ip ?? '?'}:${addr.port ?? '?'}/${transport ?? ''}`;
     const m = (p.destinations ??= new Map());
     let d = m.get(key);
@@ -142,7 +145,10 @@ export class Processes {
     const m = (p.lookups ??= new Map());
     let l = m.get(key);
     if (l === undefined) {
-      if (m.size >= MAX_LOOKUPS) return undefined;
+      if (m.size >= MAX_LOOKUPS) {
+        p.droppedLookups = (p.droppedLookups ?? 0) + 1;
+        return undefined;
+      }
       l = { name, queries: 0, answers: 0, firstLine: e.line, firstT: e.t };
       if (type !== undefined) l.type = type;
       if (server !== undefined) l.server = server;
@@ -178,6 +184,8 @@ export class Processes {
     if (p.parent !== undefined) a.parent = p.parent;
     if (p.comm !== undefined) a.comm = p.comm;
     if (p.exec !== undefined) a.exec = p.exec;
+    if (p.droppedDestinations) a.destinationsDropped = p.droppedDestinations;
+    if (p.droppedLookups) a.lookupsDropped = p.droppedLookups;
     this.kept.push(a);
   }
 
@@ -205,7 +213,7 @@ function settle(d: Destination): Destination {
   // a UDP connect only sets the peer: the replies tell whether anyone is there
   if (d.transport?.startsWith('udp') && (d.sends > 0 || d.receives > 0)) d.outcome = d.receives > 0 ? 'answered' : 'no-reply';
   else if (d.connected > 0) d.outcome = 'connected';
-  else if (d.attempts > 0 && Object.keys(d.errors).length > 0 && d.receives === 0 && d.sends === 0) d.outcome = 'failed';
+  else if (d.attempts > 0 && (Object.keys(d.errors).length > 0 || (d.abandoned ?? 0) > 0) && d.receives === 0 && d.sends === 0) d.outcome = 'failed';
   else if (d.receives > 0) d.outcome = 'answered';
   else if (d.sends > 0) d.outcome = 'no-reply';
   else if (Object.keys(d.errors).length > 0) d.outcome = 'failed';

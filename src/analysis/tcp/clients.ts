@@ -20,7 +20,8 @@ export type AttemptOutcome = 'connected' | 'refused' | 'unanswered' | 'unknown';
 
 export class ClientLog {
   private readonly clients = new Map<string, Client>();
-  private moreClients = 0;
+  /** clients past MAX_CLIENTS, counted only */
+  moreClients = 0;
 
   private client(ip: string): Client | undefined {
     let c = this.clients.get(ip);

@@ -292,6 +292,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
     if (dns) model.dns = dns;
     const clients = this.clients.facts();
     if (clients) model.clients = clients;
+    if (this.clients.moreClients) model.clientsDropped = this.clients.moreClients;
     model.stats = {
       packets: Object.values(this.frameCounts).reduce((a, b) => a + b, 0),
       connections: model.connections.length + this.summarized.connections,

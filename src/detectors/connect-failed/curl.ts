@@ -37,7 +37,7 @@ export const fromCurl: DetectorPart = (run) => {
         failureDraft(path, t, drawn, {
           detector: 'connect-failed',
           severity: 'error',
-          title: `curl error ${t.exitCode} for ${nameOf(t)}: ${msg}`,
+          title: `Could not connect to ${nameOf(t)}: ${msg} (curl error ${t.exitCode})`,
           details,
           evidenceKeys: EVIDENCE_KEYS,
           at: failureTime(t),

@@ -74,7 +74,7 @@ function finding(path: string, f: FailedCall): FindingDraft {
   return {
     detector: 'connect-failed',
     severity: recovered ? 'info' : 'error',
-    title: `connect to ${unix ? 'unix socket ' : ''}${where} failed: ${f.errno} (${wording})${recovered ? ', then succeeded on retry' : ''}`,
+    title: `Could not connect to ${unix ? 'unix socket ' : ''}${where}: ${f.errno} (${wording})${recovered ? ', then succeeded on retry' : ''}`,
     input: path,
     start: f.call.t,
     end: failureTime(f),
@@ -97,7 +97,7 @@ function reasonFor(errno: string, unix: boolean, where: string): string {
     case 'ENOENT':
       return `No socket exists at ${where}: the service is not running here (in a container: it runs in another container of the pod, and the socket's directory is not a shared volume), or the configured path is wrong.`;
     case 'ETIMEDOUT':
-      return 'The SYNs went unanswered: a firewall or security group drops them, or the host is down.';
+      return "The SYNs went unanswered: a firewall or security group drops them, the host is down, or the server's accept queue is full (a listener that stopped accepting).";
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'The kernel has no route there (or an ICMP unreachable came back): a network, route or DNS answer pointing at the wrong place.';

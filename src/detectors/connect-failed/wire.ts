@@ -68,8 +68,8 @@ export const fromWire: DetectorPart = (run) => {
       const refs = h === 'refused' ? [c.syn, c.rst ? { frame: c.rst.frame, t: c.rst.t, summary: c.rst.summary } : undefined] : [c.syn, c.lastSyn];
       const title =
         h === 'refused'
-          ? `Connection to ${address} refused (SYN answered by RST${conns.length > 1 ? `, ${conns.length} attempts` : ''})`
-          : `Connection to ${address} never answered (${syns} SYNs, no SYN-ACK${waited !== undefined ? ` in ${fmtSeconds(waited)}` : ''})`;
+          ? `Could not connect to ${address}: refused (SYN answered by RST${conns.length > 1 ? `, ${conns.length} attempts` : ''})`
+          : `Could not connect to ${address}: no answer (${syns} SYNs, no SYN-ACK${waited !== undefined ? ` in ${fmtSeconds(waited)}` : ''})`;
       out.push({
         detector: 'connect-failed',
         severity: 'error',

@@ -77,5 +77,5 @@ function title(t: CurlTransfer, kind: ReturnType<typeof recvKind>): string {
     where = ` mid-body${n !== undefined ? ` after ${q}${n} bytes` : ''}${t.contentLength !== undefined ? ` of ${t.contentLength}` : ''}`;
   } else if (st === 'before any response') where = ' before any response';
   const of = t.url || t.host ? ` from ${nameOf(t)}` : '';
-  return `curl error 56: ${what}${where}${of}`;
+  return `Receive failed: ${what}${where}${of} (curl error 56)`;
 }

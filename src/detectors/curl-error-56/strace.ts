@@ -109,7 +109,7 @@ function failureFinding(path: string, f: SocketFailure): FindingDraft {
   return {
     detector: 'curl-error-56',
     severity: 'error',
-    title: `${c.name} failed with ${f.errno} (${wording})${connection ? ` on ${connection}` : ` on fd ${f.fd}`}`,
+    title: `Receive failed: ${c.name} returned ${f.errno} (${wording})${connection ? ` on ${connection}` : ` on fd ${f.fd}`}`,
     input: path,
     start: c.t,
     end: at,

@@ -80,7 +80,7 @@ export const fromWire: DetectorPart = (run) => {
         out.push({
           detector: ID,
           severity: 'error',
-          title: `Server reset the connection ${during} (${requestName(ex)})`,
+          title: `Receive failed: the server reset the connection ${during} (${requestName(ex)})`,
           input: path,
           start: ex.requestStart?.t ?? rst.t,
           end: rst.t,
@@ -125,7 +125,7 @@ function tlsReset(path: string, c: TcpConnection): FindingDraft | undefined {
   return {
     detector: ID,
     severity: 'error',
-    title: 'Server reset a TLS connection after the client sent application data',
+    title: 'Receive failed: the server reset a TLS connection after the client sent application data',
     input: path,
     start: first.t,
     end: rst.t,

@@ -56,7 +56,7 @@ function noReply(path: string, p: ProcessActivity, d: Destination): FindingDraft
   return {
     detector: 'dns-failed',
     severity: 'warning',
-    title: `${prog} got no answer from the DNS server ${srv}${refused ? ' (refused: nothing listens there)' : ''}${names.length ? ` for ${names.slice(0, 3).join(', ')}` : ''}`,
+    title: `DNS lookup${names.length ? ` of ${names.slice(0, 3).join(', ')}${names.length > 3 ? ' …' : ''}` : ''} failed: no answer from ${srv}${refused ? ' (refused: nothing listens there)' : ''} (${prog}, ${d.sends} ${d.sends === 1 ? 'query' : 'queries'}${d.transport ? ` over ${d.transport}` : ''})`,
     input: path,
     start: d.firstT,
     end: null,
@@ -71,11 +71,10 @@ function noReply(path: string, p: ProcessActivity, d: Destination): FindingDraft
 
 function badAnswer(path: string, p: ProcessActivity, l: Lookup): FindingDraft {
   const prog = progName(p.exec?.path) ?? p.comm ?? `pid ${p.pid}`;
-  const what = l.rcode === 'NXDOMAIN' ? 'does not exist' : l.rcode === 'SERVFAIL' ? 'could not be resolved (SERVFAIL: the resolver failed upstream)' : 'was refused by the resolver';
   return {
     detector: 'dns-failed',
     severity: 'warning',
-    title: `${l.name}${l.type ? ` (${l.type})` : ''} ${what}: ${l.rcode}${l.server ? ` from ${l.server}` : ''}`,
+    title: `DNS lookup of ${l.name}${l.type ? ` (${l.type})` : ''} failed: ${l.rcode}${l.server ? ` from ${l.server}` : ''} (${prog})`,
     input: path,
     start: l.firstT,
     end: null,
@@ -98,7 +97,7 @@ function failedCall(path: string, f: FailedCall, toResolver: boolean): FindingDr
   return {
     detector: 'dns-failed',
     severity: 'warning',
-    title: toResolver ? `the DNS server ${srv ?? ''} refused: ${f.call.name} failed with ${f.errno}` : `${file} could not be read: ${f.errno}`,
+    title: toResolver ? `DNS lookup failed: the DNS server ${srv ?? ''} refused (${f.call.name} failed with ${f.errno})` : `DNS lookup failed: ${file} could not be read (${f.errno})`,
     input: path,
     start: f.call.t,
     end: failureTime(f),

@@ -35,7 +35,7 @@ export const fromCurl: DetectorPart = (run) => {
       if (t.t !== null && at !== null && at !== t.t) details.seconds_to_close = Math.round((at - t.t) * 1e6) / 1e6;
       const join = joinOf(t, at);
       join.bytesReceived = 0;
-      out.push(failureDraft(path, t, drawn, { detector: 'empty-reply', severity: 'warning', title: `Empty reply from server${t.url || t.host ? ` ${nameOf(t)}` : ''}: the connection was closed without any response byte`, details, evidenceKeys: EVIDENCE_KEYS, at, join }));
+      out.push(failureDraft(path, t, drawn, { detector: 'empty-reply', severity: 'warning', title: `Empty reply from server: the connection was closed without any response byte (${t.url || t.host ? `${nameOf(t)}, ` : ''}curl error 52)`, details, evidenceKeys: EVIDENCE_KEYS, at, join }));
     }
   }
   return out;

@@ -28,7 +28,7 @@ export const fromWire: DetectorPart = (run) => {
         out.push({
           detector: 'empty-reply',
           severity: 'warning',
-          title: `Server closed the connection without a response (${requestName(ex)})`,
+          title: `Empty reply from server: the connection was closed without a response (${requestName(ex)})`,
           input: path,
           start: ex.requestStart?.t ?? fin.t,
           end: fin.t,

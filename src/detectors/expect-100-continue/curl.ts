@@ -98,7 +98,7 @@ export const fromCurl: DetectorPart = (run) => {
         out.push({
           ...base,
           severity: h.versionKnown ? 'warning' : 'info',
-          title: `Upload${t.url || t.host ? ` to ${nameOf(t)}` : ` at line ${t.line}`} ${h.versionKnown ? '' : 'probably '}waited ~${h.wait.toFixed(3)} s for a 100 Continue (time_starttransfer − time_pretransfer${h.versionKnown ? `, curl ${t.curlVersion}` : ', curl version unknown'})`,
+          title: `Expect: 100-continue: upload${t.url || t.host ? ` to ${nameOf(t)}` : ` at line ${t.line}`} ${h.versionKnown ? '' : 'probably '}waited ~${h.wait.toFixed(3)} s for a 100 Continue (time_starttransfer − time_pretransfer${h.versionKnown ? `, curl ${t.curlVersion}` : ', curl version unknown'})`,
           start: t.t,
           end: t.endT ?? null,
           evidence: evidenceOf(path, t, WRITEOUT_KEYS),
@@ -144,13 +144,13 @@ function titleOf(t: CurlTransfer, o: Outcome, wait: number | undefined): string 
   const to = nameOf(t);
   switch (o) {
     case 'got-100':
-      return `100 Continue came ${w ? `after ${w} ` : ''}for the Expect: 100-continue upload to ${to}`;
+      return `Expect: 100-continue: upload to ${to}${w ? ` waited ${w}` : ''}: the server answered 100 Continue`;
     case 'gave-up':
-      return `Upload to ${to} waited ${w ?? 'its expect timeout'} for a 100 Continue that never came; curl then sent the body unasked`;
+      return `Expect: 100-continue: upload to ${to} waited ${w ?? 'its expect timeout'}: no 100 Continue came, so curl gave up waiting and sent the body unasked`;
     case 'final-first':
-      return `Server answered ${t.httpStatus ?? 'a final status'} before any 100 Continue to the Expect: 100-continue upload to ${to}`;
+      return `Expect: 100-continue: upload to ${to}${w ? ` waited ${w}` : ''}: the server answered ${t.httpStatus ?? 'with a final status'} instead of 100 Continue`;
     case 'failed':
-      return `Expect: 100-continue upload to ${to} failed${t.exitCode ? ` (curl error ${t.exitCode})` : ''}${t.httpStatus === undefined ? ' before a final response' : ''}`;
+      return `Expect: 100-continue: upload to ${to} failed${t.httpStatus === undefined ? ' before a final response' : ''}${t.exitCode ? ` (curl error ${t.exitCode})` : ''}`;
   }
 }
 

@@ -93,7 +93,7 @@ export const fromWire: DetectorPart = (run) => {
         out.push({
           detector: 'expect-100-continue',
           severity,
-          title: `${requestName(ex)} with Expect: 100-continue waited ${fmtSeconds(w.wait)}: ${endedText[w.endedBy]}`,
+          title: `Expect: 100-continue: ${requestName(ex)} waited ${fmtSeconds(w.wait)}: ${endedText[w.endedBy]}`,
           input: path,
           start: from.t,
           end: w.until.t,

@@ -49,7 +49,7 @@ export const fromWire: DetectorPart = (run) => {
         out.push({
           detector: 'truncated-response',
           severity: 'error',
-          title: `Response ${r.status} cut short: ${short}, then the server ${how}`,
+          title: `Response body cut short: ${short}, then the server ${ex.end === 'rst' ? 'sent a RST' : 'closed (FIN)'}; HTTP ${r.status} for ${requestName(ex)}`,
           input: path,
           start: r.start.t,
           end: ex.endAt.t,
