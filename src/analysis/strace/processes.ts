@@ -48,7 +48,7 @@ export class Processes {
     let p = this.live.get(tgid);
     if (p === undefined) {
       // every field present from the start: one hidden class for all records (monomorphic loads)
-      p = { pid: tgid, parent: undefined, comm: undefined, exec: undefined, uid: undefined, exited: false, destinations: undefined, lookups: undefined, droppedDestinations: undefined, calls: 0, stderr: undefined };
+      p = { pid: tgid, parent: undefined, comm: undefined, exec: undefined, uid: undefined, exited: false, destinations: undefined, lookups: undefined, droppedDestinations: undefined, droppedLookups: undefined, calls: 0, stderr: undefined };
       this.live.set(tgid, p);
     }
     return p;
