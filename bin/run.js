@@ -8,9 +8,49 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
+  await freshManifest();
   const { execute, settings } = await import('@oclif/core');
   // The compiled commands are what users run: never look for TypeScript sources,
   // even when NODE_ENV is not 'production' (vitest sets 'test').
   settings.enableAutoTranspile = false;
   await execute({ dir: import.meta.url });
+}
+
+/**
+ * oclif reads the commands' metadata from oclif.manifest.json when it is there (instead of
+ * importing every command at start-up). The build writes it; a build through plain `tsc`
+ * leaves it older than the commands, and then it is written again here, before oclif reads
+ * it, so help never describes commands as they were. Where it cannot be written (a read-only
+ * install is built by prepack and never stale), a stale one is removed: oclif then asks the
+ * commands themselves, slower but right.
+ */
+async function freshManifest() {
+  const { readdirSync, statSync, rmSync } = await import('node:fs');
+  const root = new URL('..', import.meta.url);
+  const mtime = (u) => {
+    try {
+      return statSync(u).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  const made = mtime(new URL('oclif.manifest.json', root));
+  const cli = new URL('dist/src/cli/', root);
+  const sources = [new URL('package.json', root), new URL('index.js', cli)];
+  try {
+    for (const f of readdirSync(new URL('commands/', cli))) if (f.endsWith('.js')) sources.push(new URL(`commands/${f}`, cli));
+  } catch {
+    return; // not built: oclif says what is missing
+  }
+  if (made !== undefined && sources.every((s) => (mtime(s) ?? 0) <= made)) return;
+  try {
+    const [{ writeManifest }, { fileURLToPath }] = await Promise.all([import('../dist/src/cli/manifest.js'), import('node:url')]);
+    await writeManifest(fileURLToPath(root));
+  } catch {
+    try {
+      if (made !== undefined) rmSync(new URL('oclif.manifest.json', root), { force: true });
+    } catch {
+      // nothing to be done: oclif reads what is there
+    }
+  }
 }

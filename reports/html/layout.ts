@@ -196,12 +196,23 @@ function unplacedShifts(result: RunResult, notes: string[]): Map<string, number>
   for (const i of result.inputs) {
     if (result.clocks[i.path]?.absolute) continue;
     let first = Infinity;
-    for (const l of result.lanes) if (l.input === i.path) first = Math.min(first, laneFirst(l));
+    // A lane placed on a capture's clock (an undated curl view) is aligned already: it neither moves nor sets the shift.
+    for (const l of result.lanes) if (l.input === i.path && l.placed === undefined) first = Math.min(first, laneFirst(l));
     if (!Number.isFinite(first) || first >= EPOCH_FLOOR) continue;
     shifts.set(i.path, absStart - first);
-    notes.push(`${i.path} has no wall-clock time and could not be placed on the run's clock: its lanes are drawn from the start of the run, not aligned with the others.`);
+    const placed = result.lanes.filter((l) => l.input === i.path && l.placed !== undefined).length;
+    notes.push(
+      placed
+        ? `${i.path} has no wall-clock time: ${placed} of its lanes were placed by a captured connection with the same ends; the others could not be placed on the run's clock and are drawn from the start of the run, not aligned with the others.`
+        : `${i.path} has no wall-clock time and could not be placed on the run's clock: its lanes are drawn from the start of the run, not aligned with the others.`,
+    );
   }
   return shifts;
+}
+
+/** Seconds a lane is moved by: its input's shift, unless the lane was placed on the run's clock itself. */
+function laneShift(l: Lane, shifts: Map<string, number>): number {
+  return l.placed === undefined ? (shifts.get(l.input) ?? 0) : 0;
 }
 
 function laneFirst(l: Lane): number {
@@ -223,7 +234,7 @@ export function timeDomain(result: RunResult, shifts: Map<string, number> = new 
   let lo = Infinity;
   let hi = -Infinity;
   for (const l of result.lanes) {
-    const d = shifts.get(l.input) ?? 0;
+    const d = laneShift(l, shifts);
     const a = laneFirst(l);
     const b = laneLast(l);
     if (Number.isFinite(a)) lo = Math.min(lo, a + d);
@@ -249,6 +260,8 @@ export function timeDomain(result: RunResult, shifts: Map<string, number> = new 
 
 function findingShift(f: Finding, shifts: Map<string, number>): number {
   if (shifts.size === 0) return 0;
+  // a finding about an undated view placed on a capture's clock is on the run's clock already
+  if (f.details.time_placed !== undefined) return 0;
   const inputs = new Set(f.evidence.map((e) => e.input));
   // a finding citing an aligned input is on the run's clock already
   for (const i of inputs) if (!shifts.has(i)) return 0;
@@ -507,7 +520,8 @@ function blockSubtitle(result: RunResult, input: string, lanes: Lane[]): string 
   const info = result.inputs.find((i) => i.path === input);
   const one = lanes.length === 1;
   const kinds = [...new Set(lanes.map((l) => l.kind))].map((k) => (one ? k : { thread: 'threads', connection: 'connections', transfer: 'transfers' }[k]));
-  return [info?.format, `${lanes.length} ${kinds.join('/')}`].filter(Boolean).join(' · ');
+  const placed = lanes.filter((l) => l.placed !== undefined).length;
+  return [info?.format, `${lanes.length} ${kinds.join('/')}`, placed ? `${placed} placed by the capture's clock` : ''].filter(Boolean).join(' · ');
 }
 
 interface Fold {
@@ -575,7 +589,7 @@ interface Quota {
 function laneRow(l: Lane, y: number, quota: Quota, ctx: Ctx): LaneRow {
   const key = ctx.nextKey++;
   ctx.rowOfLane.set(l.id, key);
-  const shift = ctx.shifts.get(l.input) ?? 0;
+  const shift = laneShift(l, ctx.shifts);
   const secondsPerPx = ctx.span / PLOT_W;
   let spans: DrawSpan[] = l.spans.map((s) => ({
     x: xOf(s.start + shift, ctx),
@@ -623,7 +637,7 @@ function laneRow(l: Lane, y: number, quota: Quota, ctx: Ctx): LaneRow {
     key,
     lane: l,
     label: l.label,
-    title: `${l.label}\n${l.input}\n${l.kind} · ${l.events.toLocaleString('en')} events${aggregated ? `\naggregated: ${aggregated}` : ''}`,
+    title: `${l.label}\n${l.input}\n${l.kind} · ${l.events.toLocaleString('en')} events${aggregated ? `\naggregated: ${aggregated}` : ''}${l.placed ? `\n${l.placed}` : ''}`,
     y,
     spans,
     markers,
@@ -729,7 +743,7 @@ function sumRow(lanes: Lane[], y: number, ctx: Ctx): LaneRow {
   for (const l of lanes) {
     ctx.rowOfLane.set(l.id, key);
     events += l.events;
-    const shift = ctx.shifts.get(l.input) ?? 0;
+    const shift = laneShift(l, ctx.shifts);
     const d = l.density;
     if (d) {
       const base = d.start + shift - ctx.t0;

@@ -9,27 +9,29 @@
  *   cases/<stem>.json and .html   each case's reports (stem: a slug and a hash of the case name)
  *
  * Every file is written under a temporary name and renamed into place, so a
- * Ctrl-C or a crash never leaves half a file. A case's reports are renamed
- * before its journal line is appended (state.ts): --resume trusts only cases
- * whose every file is whole. One bad case never stops the others; a case
+ * Ctrl-C or a crash never leaves half a file. A case's reports are rendered
+ * and written by the task that analysed it, on its pool thread (finish.ts,
+ * worker.ts: this thread only hands out cases and keeps their summaries), and
+ * renamed into place here, before its journal line is appended (state.ts):
+ * --resume trusts only cases whose every file is whole. One bad case never stops the others; a case
  * that fails is a row with its reason.
  */
 import { availableParallelism } from 'node:os';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { TimeFormatter } from '../../reports/format.js';
-import { loadRenderer } from '../../reports/index.js';
 import type { Detector } from '../pipeline/index.js';
 import { FaultlineError, type InputInfo, type RunResult, type RunSpec, type SourceRef } from '../model/index.js';
 import { DETECTORS, specFromSources, type SpecFlags } from '../pipeline/index.js';
 import { VERSION } from '../pipeline/version.js';
-import type { Runner } from '../runner/types.js';
+import { compiledModule } from '../runner/compiled.js';
+import { isThreadedRunner, type Runner } from '../runner/types.js';
 import { DEFAULT_ARCHIVE_LIMITS, listCaseArchive, type ArchiveLimits } from './archive.js';
 import { discoverCases, type FoundCase } from './discover.js';
-import { INDEX_FINDINGS_MAX, renderIndex, serverOf, type IndexFinding } from './index-page.js';
+import { commitReports, finishCase, findingsOf, type CaseDone, type CaseFindings, type CaseJob } from './finish.js';
+import { INDEX_FINDINGS_MAX, renderIndex, type IndexFinding } from './index-page.js';
 import { caseFileStem } from './names.js';
 import { caseKey, fileDigest, JOURNAL, JournalWriter, readJournal, type FileDigest, type JournalEntry } from './state.js';
-import { failedRecord, recordOf, summaryCsv, type CaseRecord } from './summary.js';
+import { failedRecord, summaryCsv, type CaseRecord } from './summary.js';
 import { AtomicStream, removeStaleTemps, writeAtomic } from './write.js';
 
 export { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
@@ -114,10 +116,11 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     bytesDone: 0,
   };
   const report = () => opts.onProgress?.({ ...progress });
-  const jsonRender = await loadRenderer('json');
   const cached = new Map<string, CaseFindings>();
   let cachedBytes = 0;
-  const htmlRender = await loadRenderer('html');
+  // On a pool's threads a case's reports are rendered and written by its own task (finish.ts).
+  const runner = opts.runner;
+  const threaded = isThreadedRunner(runner) ? { runner, workerFile: batchWorkerFile() } : undefined;
 
   const runOne = async (c: FoundCase): Promise<{ record: CaseRecord; skipped: boolean } | undefined> => {
     const baseRec = { name: c.name, kind: c.kind, bytes: c.bytes };
@@ -131,10 +134,10 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     // sha256 the run computed of each input's bytes as stored (no second read), reading only
     // what the run did not (an archive itself, a skipped file). A file that cannot be read
     // again leaves the case out of the journal (it runs again on --resume), never fails it.
-    const digestAll = (taken?: RunResult): Promise<FileDigest[] | undefined> =>
+    const digestAll = (taken?: Record<string, string>): Promise<FileDigest[] | undefined> =>
       Promise.all(
         c.files.map((f) => {
-          const sha256 = taken?.inputs.find((i) => i.path === f.name)?.sha256;
+          const sha256 = taken?.[f.name];
           return sha256 ? { size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino, sha256 } : fileDigest(f, known?.files, opts.signal);
         }),
       ).catch(() => undefined);
@@ -172,24 +175,27 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
     }
     const spec: RunSpec = { ...base, sources, expand_errors: expandErrors };
 
-    let result: RunResult;
+    const job: CaseJob = { base: baseRec, out, reports, skipped: skippedInputs };
+    const runOpts = { signal: opts.signal, timeoutMs: opts.caseTimeoutMs, key: c.name };
+    let done: CaseDone;
     try {
-      result = await opts.runner.run(spec, { signal: opts.signal, timeoutMs: opts.caseTimeoutMs, key: c.name });
+      done = threaded
+        ? await threaded.runner.runOnThread<CaseDone>(threaded.workerFile, spec, job, runOpts)
+        : await finishCase(await runner.run(spec, runOpts), job);
     } catch (err) {
       if (opts.signal?.aborted) return undefined; // cancelled by the interrupt: not done, not recorded
       const e = err instanceof FaultlineError ? err : new FaultlineError('E_INTERNAL', (err as Error)?.message ?? String(err));
       return { record: failedRecord(baseRec, e.code, e.message, seconds(started)), skipped: false };
     }
-    if (skippedInputs.length) result.inputs.push(...skippedInputs);
-    const record = recordOf(baseRec, result, seconds(started), reports);
-
+    if (!done.ok) throw new FaultlineError('E_OUTPUT', `cannot write the reports of case ${c.name}: ${done.writeError}`, { file: opts.out });
     try {
-      await writeAtomic(path.join(out, reports.json), await jsonRender(result, {}));
-      await writeAtomic(path.join(out, reports.html), await htmlRender(result, {}));
+      commitReports(done, job);
     } catch (err) {
       throw new FaultlineError('E_OUTPUT', `cannot write the reports of case ${c.name}: ${(err as Error).message}`, { file: opts.out });
     }
-    const d = early ? await early : await digestAll(result);
+    const record: CaseRecord = { ...done.record, seconds: seconds(started) };
+
+    const d = early ? await early : await digestAll(done.sha256);
     const key = keyOf(d);
     if (d && key) {
       const files: Record<string, FileDigest> = {};
@@ -197,7 +203,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
       await journalOut.append({ case: c.name, key, files, record });
     }
     // What the summaries need of this case, kept while small (cases skipped or past the budget are read back from their JSON).
-    const listed = findingsOf(record, result);
+    const listed = done.findings;
     if (cachedBytes + listed.bytes <= FINDINGS_CACHE_BYTES) {
       cachedBytes += listed.bytes;
       cached.set(c.name, listed);
@@ -242,6 +248,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
   const lanes = Array.from({ length: Math.min(concurrency, Math.max(1, cases.length)) }, lane);
   const settled = await Promise.allSettled(lanes);
   await journalOut.close();
+  // Reports a cancelled or stopped case's thread wrote but the batch never took (see finish.ts).
+  await removeStaleTemps(casesDir);
   const fatal = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
 
   const doneRecords = records.filter((r): r is CaseRecord => r !== undefined);
@@ -270,36 +278,6 @@ export async function runBatch(opts: BatchOptions): Promise<BatchOutcome> {
  * written (a batch of thousands of cases with thousands of findings each stays bounded).
  */
 const FINDINGS_CACHE_BYTES = 64 * 1024 * 1024;
-
-interface CaseFindings {
-  lines: string;
-  rows: IndexFinding[];
-  bytes: number;
-}
-
-function findingsOf(r: CaseRecord, result: RunResult): CaseFindings {
-  const fmt = new TimeFormatter(result);
-  let lines = '';
-  const rows: IndexFinding[] = [];
-  result.findings.forEach((f, i) => {
-    const href = `${r.report_html}#finding-${i}`;
-    lines += JSON.stringify({ case: r.name, report: href, ...f }) + '\n';
-    if (i < INDEX_FINDINGS_MAX)
-      rows.push({
-        case: r.name,
-        href,
-        id: f.id,
-        detector: f.detector,
-        severity: f.severity,
-        title: f.title,
-        server: serverOf(f),
-        url: f.subject.url ?? '',
-        start: f.start,
-        time: fmt.format(f.start),
-      });
-  });
-  return { lines, rows, bytes: lines.length * 2 };
-}
 
 /** summary.csv, findings.jsonl and index.html for the cases done, each renamed into place whole. */
 async function writeSummaries(
@@ -351,4 +329,9 @@ async function exists(p: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** batch's own pool task (worker.ts), compiled, for the pool's threads to load. */
+function batchWorkerFile(): string {
+  return compiledModule(import.meta.url, 'worker.js');
 }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync, writeFileSync } from 'node:fs';
 import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -17,14 +17,45 @@ function tempFor(file: string): string {
 }
 
 export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tempFor(file);
+  const tmp = await writeTemp(file, data);
   try {
-    await writeFile(tmp, data);
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * The first half of `writeAtomic`: `data` written whole under a temporary name beside `file`,
+ * which is returned; renaming it to `file` is the caller's (a case's reports are written on
+ * its thread and put in place by the batch once it takes the case as done).
+ */
+export async function writeTemp(file: string, data: string | Uint8Array): Promise<string> {
+  const tmp = tempFor(file);
+  try {
+    await writeFile(tmp, data);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return tmp;
+}
+
+/**
+ * `writeTemp` blocking: for a pool thread, which runs one case at a time and has nothing else
+ * to do meanwhile. Through libuv's pool a write is three hops to another thread and back (open,
+ * write, close), each waking a thread on a machine where every core is busy.
+ */
+export function writeTempSync(file: string, data: string | Uint8Array): string {
+  const tmp = tempFor(file);
+  try {
+    writeFileSync(tmp, data);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  return tmp;
 }
 
 /** A file written piece by piece (findings.jsonl can be large), renamed into place when done. */

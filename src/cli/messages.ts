@@ -2,7 +2,8 @@
  * What the command says on stderr and whether it paints: policy kept below
  * the command (which stays thin) so it can be tested without spawning.
  */
-import { visible, type RunResult } from '../model/index.js';
+import type { RunResult } from '../model/index.js';
+import { visible } from '../model/visible.js';
 
 /**
  * One line per input that was not read whole: an input that could not be

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { fstatSync, type Stats } from 'node:fs';
 import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FaultlineError, type SourceRef } from '../model/index.js';
+import { FaultlineError } from '../model/errors.js';
+import type { SourceRef } from '../model/index.js';
 
 /**
  * E_USAGE when `output` is one of the inputs: named directly, found in a folder given, reached

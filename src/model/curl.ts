@@ -80,13 +80,34 @@ export interface CurlExpect100 {
   tFinal?: number | null;
 }
 
+/**
+ * How an undated transfer (-w text, %{json}, CSV: no wall-clock time) was put on
+ * the run's clock: the capture connection with the same two ends (local and
+ * remote address and port) gave its time. Never set by parsers.
+ */
+export interface PlacedTime {
+  /** the capture (inputs[].path) whose connection gave the time */
+  input: string;
+  /** that connection, `client->server` */
+  connection: string;
+  /** the frame the time was read from (1-based, as Wireshark numbers it) */
+  packet: number;
+  /** what was read and what was subtracted, in words */
+  how: string;
+}
+
 export interface CurlTransfer {
   /** line where the transfer's record starts */
   line: number;
   endLine?: number;
-  /** start time in the input's clock */
+  /**
+   * start time in the input's clock; for an undated view the pipeline placed on a
+   * capture's clock (`placed`), the run's clock
+   */
   t: number | null;
   endT?: number | null;
+  /** set by the pipeline when an undated view (-w, %{json}) took its time from a capture's connection */
+  placed?: PlacedTime;
   url?: string;
   method?: string;
   exitCode?: number;

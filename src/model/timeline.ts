@@ -60,6 +60,11 @@ export interface Lane {
   markersDropped?: number;
   first?: number;
   last?: number;
+  /**
+   * Set when the lane's times are on the run's clock though its input has no clock of its
+   * own (an undated curl view placed by a capture's connection): how they were placed.
+   */
+  placed?: string;
 }
 
 export const MAX_SPANS_PER_LANE = 2000;

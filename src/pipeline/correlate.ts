@@ -26,6 +26,11 @@ export interface PlacedDraft {
   digest?: string;
   /** set when the same connection or request is seen in another input a whole number of quarter-hours away */
   clockNote?: string;
+  /**
+   * the capture whose connection gave this (undated) view its time: its time is no evidence of
+   * being that capture's event, so a join with that capture's views is never made on time
+   */
+  placedFrom?: string;
 }
 
 export interface MergedGroup {
@@ -34,7 +39,14 @@ export interface MergedGroup {
   timeSpread?: number;
 }
 
-export function placeDraft(d: FindingDraft, inputIndex: number, placement: ClockPlacement | undefined, format?: InputFormat, digest?: string): PlacedDraft {
+export function placeDraft(
+  d: FindingDraft,
+  inputIndex: number,
+  placement: ClockPlacement | undefined,
+  format?: InputFormat,
+  digest?: string,
+  placedFrom?: string,
+): PlacedDraft {
   const off = placement?.offset ?? 0;
   const shift = (v: number | null | undefined) => (v === null || v === undefined ? null : v + off);
   const jt = d.join?.t ?? d.start;
@@ -47,6 +59,7 @@ export function placeDraft(d: FindingDraft, inputIndex: number, placement: Clock
     absolute: Boolean(placement?.absolute),
     format,
     digest,
+    ...(placedFrom !== undefined ? { placedFrom } : {}),
   };
 }
 
@@ -118,7 +131,11 @@ export function compareJoin(a: PlacedDraft, b: PlacedDraft, window: number): Com
   if (endpointFact && requestFact) strong = true;
 
   let timeDelta: number | undefined;
-  if (a.t !== null && b.t !== null) {
+  // A view placed by a capture's connection agrees with that capture's times (and with other views
+  // placed by it) by construction: that agreement is no evidence.
+  const derived =
+    (a.placedFrom !== undefined && (a.placedFrom === b.draft.input || a.placedFrom === b.placedFrom)) || (b.placedFrom !== undefined && b.placedFrom === a.draft.input);
+  if (a.t !== null && b.t !== null && !derived) {
     // A whole-second stamp stands for the second after it: compare with the interval, not its start.
     const lo = (t: number) => t;
     const hi = (t: number) => (isWholeSecond(t) ? t + 1 : t);
@@ -214,7 +231,8 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: Merge
       const [keep, gone] = order(g) <= order(h) ? [g, h] : [h, g];
       keep.members.push(...gone.members);
       for (const m of gone.members) groupOf.set(m, keep);
-      for (const f of facts) if (!keep.joinedOn.includes(f)) keep.joinedOn.push(f);
+      // what each group was joined on stays said, then what linked them
+      for (const f of [...gone.joinedOn, ...facts]) if (!keep.joinedOn.includes(f)) keep.joinedOn.push(f);
       groups.delete(gone);
       work.push(keep);
       break;
@@ -426,7 +444,12 @@ function hasFacts(j: JoinFacts | undefined): boolean {
 }
 
 function spread(g: MergedGroup): number | undefined {
-  const ts = g.members.map((m) => m.t).filter((t): t is number => t !== null);
+  // A view placed by a member capture's connection has that capture's time, not a time of its own.
+  const inputs = new Set(g.members.map((m) => m.draft.input));
+  const ts = g.members
+    .filter((m) => m.placedFrom === undefined || !inputs.has(m.placedFrom))
+    .map((m) => m.t)
+    .filter((t): t is number => t !== null);
   return ts.length > 1 ? Math.max(...ts) - Math.min(...ts) : undefined;
 }
 
@@ -438,7 +461,8 @@ function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   return a.port === b.port && normIp(a.ip) === normIp(b.ip);
 }
 
-function normIp(ip: string): string {
+/** An address as compared across views: lower case, no brackets, IPv4-mapped IPv6 as IPv4. */
+export function normIp(ip: string): string {
   const s = ip.trim().toLowerCase().replace(/^\[|\]$/g, '');
   return s.startsWith('::ffff:') && s.includes('.') ? s.slice(7) : s;
 }

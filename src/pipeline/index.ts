@@ -25,8 +25,9 @@ import {
   type Severity,
 } from '../model/index.js';
 import { placeClocks } from './clock.js';
+import { placeUndatedViews } from './place-views.js';
 import { clockSuspects, isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
-import { cancelled, readInput } from './read.js';
+import { cancelled, readInput, readSources } from './read.js';
 import { VERSION } from './version.js';
 
 export { expandInputs, type ExpandedInputs, type ExpandError } from './inputs.js';
@@ -54,13 +55,8 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
     if (signal?.aborted) throw cancelled(signal);
   };
   check();
-  const analysed: AnalysedInput[] = [];
-  for (const ref of spec.sources) {
-    check();
-    const timezone = spec.input_timezones[ref.name] ?? spec.timezone;
-    const r = await readInput(ref, { timezone, signal, onEvent });
-    analysed.push({ info: r.info, model: r.model, placement: { offset: 0, absolute: false } });
-  }
+  const read = await readSources(spec.sources, (ref) => ({ timezone: spec.input_timezones[ref.name] ?? spec.timezone, signal, onEvent }));
+  const analysed: AnalysedInput[] = read.map((r) => ({ info: r.info, model: r.model, placement: { offset: 0, absolute: false } }));
   const infos: InputInfo[] = analysed.map((a) => a.info);
   for (const e of spec.expand_errors) {
     infos.push({ path: e.name, format: 'unknown', status: 'error', error: e.message, error_code: e.code, events: 0, clock: 'none', warnings: [] });
@@ -80,6 +76,12 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
     { date: spec.date ?? undefined, timezone: spec.timezone, timezones: spec.input_timezones, offsets: spec.clock_offsets },
   );
   for (const a of analysed) if (placements[a.info.path]) a.placement = placements[a.info.path];
+  // Undated curl views (-w, %{json}) whose ends match a captured connection take its time.
+  const views = placeUndatedViews(analysed, placements);
+  for (const [path, note] of views.notes) {
+    const p = placements[path];
+    if (p) p.note = `${p.note ?? 'no timestamps'}; ${note}`;
+  }
 
   const joinWindow = spec.join_window;
   const run: RunModel = { inputs: analysed, options: { joinWindow, claimedCurlExitCodes: claimedCurlExitCodes(hooks.registry ?? DETECTORS) } };
@@ -92,7 +94,10 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
     try {
       for (const d of det.detect(run)) {
         const i = inputIndex.get(d.input) ?? analysed.length;
-        placed.push(placeDraft(d, i, placements[d.input], analysed[i]?.info.format, analysed[i]?.info.sha256));
+        // A draft about a transfer placed on a capture's clock is on the run's clock, though its input is not.
+        const from = views.byEventKey.size ? d.eventKeys?.map((k) => views.byEventKey.get(k)).find((c) => c !== undefined) : undefined;
+        const placement = from === undefined ? placements[d.input] : { ...placements[d.input], absolute: true };
+        placed.push(placeDraft(d, i, placement, analysed[i]?.info.format, analysed[i]?.info.sha256, from));
       }
     } catch (err) {
       failures.push({ detector: det.id, code: 'E_DETECTOR', error: (err as Error)?.message ?? String(err) });
@@ -262,11 +267,17 @@ function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
   return { finding, keys };
 }
 
-/** Which views' times a joined finding takes: those on the run's clock if any, and of those the sub-second ones if any. */
+/**
+ * Which views' times a joined finding takes: those on the run's clock if any, of those the
+ * ones with a clock of their own (a view placed by a capture's connection only estimates its
+ * time from it), and of those the sub-second ones if any.
+ */
 function timingViews(members: PlacedDraft[]): PlacedDraft[] {
   if (members.length === 1) return members;
-  const abs = members.filter((m) => m.absolute && m.start !== null);
-  if (abs.length === 0) return members;
+  const onClock = members.filter((m) => m.absolute && m.start !== null);
+  if (onClock.length === 0) return members;
+  const own = onClock.filter((m) => m.placedFrom === undefined);
+  const abs = own.length ? own : onClock;
   const fine = abs.filter((m) => !isWholeSecond(m.start!));
   return fine.length ? fine : abs;
 }

@@ -22,7 +22,7 @@ import {
   type RunEvent,
   type SourceRef,
 } from '../model/index.js';
-import { openSource, type OpenedSource, type OpenOptions } from '../sources/index.js';
+import { openArchiveMember, openSource, readArchive, DEFAULT_ARCHIVE_LIMITS, type OpenedSource, type OpenOptions } from '../sources/index.js';
 import { triedOf } from './tried.js';
 import { pidFromName } from './inputs.js';
 
@@ -218,6 +218,89 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opene
     return { info: finishInfo(failed(info, err), diag) };
   } finally {
     src.close();
+  }
+}
+
+/**
+ * Every source of a run, results in the given order. The members of one archive are read in
+ * ONE pass over it (`readArchive`) when the first of them comes up: opening each member on its
+ * own streams a tar.gz from its start up to that member, quadratic in members (300 members of
+ * a tar.gz: see bench/batch, shape "archive"). Each member gets what `readInput` gives it
+ * alone (digest, limits, warnings, the same info); a member the pass does not reach (damage or
+ * a limit on the way, a name the archive does not hold twice) is then opened on its own, which
+ * says why as before. Throws only when the run is cancelled.
+ */
+export async function readSources(refs: readonly SourceRef[], hooksOf: (ref: SourceRef) => ReadHooks): Promise<ReadResult[]> {
+  const results: (ReadResult | undefined)[] = new Array(refs.length);
+  const members = new Map<string, number[]>();
+  refs.forEach((ref, i) => {
+    if (ref.kind !== 'archive-member') return;
+    const list = members.get(ref.archive) ?? [];
+    list.push(i);
+    members.set(ref.archive, list);
+  });
+  for (let i = 0; i < refs.length; i++) {
+    if (results[i]) continue;
+    const ref = refs[i];
+    const hooks = hooksOf(ref);
+    if (hooks.signal?.aborted) throw cancelled(hooks.signal);
+    const group = ref.kind === 'archive-member' ? members.get(ref.archive) : undefined;
+    if (ref.kind === 'archive-member' && group && group.length > 1) await readMembers(ref.archive, group, refs, results, hooksOf);
+    results[i] ??= await readInput(ref, hooks);
+  }
+  return results as ReadResult[];
+}
+
+/** One pass over `archive` for the refs at `indices` (its members), filling `results`; see readSources. */
+async function readMembers(
+  archive: string,
+  indices: number[],
+  refs: readonly SourceRef[],
+  results: (ReadResult | undefined)[],
+  hooksOf: (ref: SourceRef) => ReadHooks,
+): Promise<void> {
+  // A name may be asked for twice (and a tar may hold it twice): each ref takes the first member of its name, as openMember does.
+  const wanted = new Map<string, number[]>();
+  for (const i of indices) {
+    const ref = refs[i];
+    if (ref.kind !== 'archive-member' || results[i]) continue;
+    const list = wanted.get(ref.member) ?? [];
+    list.push(i);
+    wanted.set(ref.member, list);
+  }
+  const first = refs[indices[0]];
+  const limits = hooksOf(first).open?.limits ?? DEFAULT_ARCHIVE_LIMITS;
+  let stop: FaultlineError | undefined;
+  try {
+    await readArchive(
+      archive,
+      async (entry, stream) => {
+        const list = wanted.get(entry.name);
+        if (!list) return; // not asked for, or met before: the walk drains it
+        wanted.delete(entry.name);
+        const hooks = hooksOf(refs[list[0]]);
+        if (hooks.signal?.aborted) throw (stop = cancelled(hooks.signal));
+        let member: Awaited<ReturnType<typeof openArchiveMember>>;
+        try {
+          member = await openArchiveMember(refs[list[0]].name, stream, entry.size);
+        } catch {
+          return; // unreadable from its first byte: opened alone below, which says why
+        }
+        // The same name asked for again is opened alone later: a member's stream is read once.
+        const i = list[0];
+        try {
+          results[i] = await readInput(refs[i], { ...hooks, opened: member.opened });
+        } catch (err) {
+          stop = err as FaultlineError; // readInput throws only when the run is cancelled
+          throw err;
+        }
+        await member.drain();
+      },
+      limits,
+    );
+  } catch (err) {
+    if (stop) throw stop;
+    // Damage, a limit, an archive gone: the members not reached are opened alone and say so.
   }
 }
 

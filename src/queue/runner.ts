@@ -21,6 +21,10 @@ import type { Runner, RunOptions } from '../runner/types.js';
 import { parseQueueUrl, probeRedis, redisOptions, type QueueAddress } from './connection.js';
 import { pinSources } from './files.js';
 import { decodeResult, errorFromReason, jobIdFor, QUEUE_NAME, type CaseJob, type CaseReturn } from './job.js';
+import { QUEUE_IN_FLIGHT } from './defaults.js';
+
+// defined beside the CLI's other start-up defaults (no bullmq/Fastify import to read them)
+export { QUEUE_IN_FLIGHT };
 
 export interface QueueRunnerOptions {
   /** ms Redis may stay unreachable before the pending cases fail with E_QUEUE */
@@ -34,12 +38,6 @@ export interface QueueRunnerOptions {
   /** the queue's name (tests use their own) */
   queueName?: string;
 }
-
-/**
- * Cases a front end keeps queued at once by default: enough to keep dozens of worker threads
- * busy, few enough that Ctrl-C has little to take back and Redis holds little.
- */
-export const QUEUE_IN_FLIGHT = 64;
 
 const DEFAULTS = { giveUpMs: 60_000, pollMs: 2_000, attempts: 2 };
 /** Files digested at once while enqueueing: a batch may hand over thousands of cases together. */

@@ -28,22 +28,10 @@ import type { Runner } from '../runner/types.js';
 import { probeRedis, redisOptions, type QueueAddress } from './connection.js';
 import { verifyFiles } from './files.js';
 import { encodeResult, failureReason, QUEUE_NAME, type CaseJob, type CaseReturn } from './job.js';
+import { DEFAULT_STALLED, type StalledPolicy } from './defaults.js';
 
-export interface StalledPolicy {
-  /** ms a job's lock lasts without renewal: how long a lost worker keeps its case */
-  lockDuration: number;
-  /** ms between checks for jobs whose lock expired */
-  stalledInterval: number;
-  /** times a case may lose its worker and still be put back */
-  maxStalledCount: number;
-}
-
-/**
- * 30 s lock (renewed every 15 s, off the analysis threads); checks every 15 s; one loss is
- * forgiven (a machine lost), a second means the input is the likelier cause and each try
- * costs a worker process: the case fails.
- */
-export const DEFAULT_STALLED: StalledPolicy = { lockDuration: 30_000, stalledInterval: 15_000, maxStalledCount: 1 };
+// defined beside the CLI's other start-up defaults (no bullmq/Fastify import to read them)
+export { DEFAULT_STALLED, type StalledPolicy };
 
 /** Codes for which another try cannot help: the job fails at once. */
 const FINAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['E_VERSION', 'E_NOT_FOUND', 'E_CHANGED', 'E_TIMEOUT', 'E_CANCELLED', 'E_USAGE']);

@@ -13,12 +13,11 @@
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { FaultlineError, type RunEvent, type RunResult, type RunSpec } from '../model/index.js';
-import type { Runner, RunOptions } from './types.js';
+import type { RunOptions, ThreadedRunner } from './types.js';
 import type { PoolMessage, PoolReply, PoolTask } from './worker.js';
+import { compiledModule } from './compiled.js';
 
 export { DEFAULT_WORKER_MEMORY_MB } from './defaults.js';
 import { DEFAULT_WORKER_MEMORY_MB } from './defaults.js';
@@ -34,10 +33,11 @@ export interface PoolOptions {
   workerFile?: string;
 }
 
-export class PoolRunner implements Runner {
+export class PoolRunner implements ThreadedRunner {
   readonly jobs: number;
   readonly memoryMb: number;
-  private readonly pool: Piscina<PoolTask, PoolReply>;
+  private readonly pool: Piscina<PoolTask, PoolReply<unknown>>;
+  private readonly workerFile: string;
   private readonly registryModule?: string;
   private closed = false;
   /** cases running or queued, by the number their thread tags messages with */
@@ -53,7 +53,8 @@ export class PoolRunner implements Runner {
     this.registryModule = opts.registryModule;
     const filename = opts.workerFile ?? defaultWorkerFile();
     if (!existsSync(filename)) throw new FaultlineError('E_INTERNAL', `the pool's worker module ${filename} is missing (build with 'npm run build')`);
-    this.pool = new Piscina<PoolTask, PoolReply>({
+    this.workerFile = filename;
+    this.pool = new Piscina<PoolTask, PoolReply<unknown>>({
       filename,
       minThreads: this.jobs,
       maxThreads: this.jobs,
@@ -86,7 +87,17 @@ export class PoolRunner implements Runner {
     });
   }
 
-  async run(spec: RunSpec, opts: RunOptions = {}): Promise<RunResult> {
+  run(spec: RunSpec, opts: RunOptions = {}): Promise<RunResult> {
+    return this.runOnThread<RunResult>(this.workerFile, spec, undefined, opts);
+  }
+
+  /**
+   * A case run through another worker module on the same threads (piscina loads it beside the
+   * pool's own, once per thread): the module's reply comes back as it is. Time limit, memory
+   * limit, crash and cancellation hold as for `run`, for the whole task — what the module does
+   * after the analysis included.
+   */
+  async runOnThread<R>(workerFile: string, spec: RunSpec, job: unknown, opts: RunOptions = {}): Promise<R> {
     if (this.closed) throw new FaultlineError('E_INTERNAL', 'the worker pool is closed');
     if (this.broken) throw this.broken;
     if (opts.signal?.aborted) throw cancelled();
@@ -120,9 +131,15 @@ export class PoolRunner implements Runner {
       },
     });
 
-    const task: PoolTask = { spec, id, ...(this.registryModule ? { registryModule: this.registryModule } : {}) };
+    const task: PoolTask = {
+      spec,
+      id,
+      ...(opts.onEvent ? { events: true } : {}),
+      ...(this.registryModule ? { registryModule: this.registryModule } : {}),
+      ...(job === undefined ? {} : { job }),
+    };
     try {
-      const reply = await Promise.race([this.pool.run(task, { signal: stop.signal }), failed]);
+      const reply = (await Promise.race([this.pool.run(task, { signal: stop.signal, filename: workerFile }), failed])) as PoolReply<R>;
       // The reply and the thread's messages travel on different ports: wait for the end marker.
       await Promise.race([allEvents, failed]);
       if (reply.ok) return reply.result;
@@ -167,14 +184,7 @@ function formatMs(ms: number): string {
   return `${ms} ms`;
 }
 
-/**
- * worker.js beside this module when compiled (dist/src/runner/). Run from the TypeScript
- * sources (vitest, tsx), a thread would not share the parent's TypeScript loader, so it takes the
- * compiled worker from dist/ (`npm test` builds first).
- */
+/** worker.js beside this module when compiled (dist/src/runner/); from the sources, the one under dist/. */
 export function defaultWorkerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const dir = path.dirname(here);
-  if (here.endsWith('.ts')) return path.resolve(dir, '../../dist/src/runner/worker.js');
-  return path.join(dir, 'worker.js');
+  return compiledModule(import.meta.url, 'worker.js');
 }

@@ -21,3 +21,17 @@ export interface Runner {
   /** finish what runs, release threads and connections */
   close(): Promise<void>;
 }
+
+/**
+ * A runner whose cases run on threads of this process can also run a caller's own worker
+ * module there: one that builds on `runPoolCase` (src/runner/worker.ts), finishing the case
+ * on its thread (batch renders and writes its reports) and replying with what the caller
+ * needs. Runners beyond this process (the queue) and the in-process one are plain Runners.
+ */
+export interface ThreadedRunner extends Runner {
+  runOnThread<R>(workerFile: string, spec: RunSpec, job: unknown, opts?: RunOptions): Promise<R>;
+}
+
+export function isThreadedRunner(r: Runner): r is ThreadedRunner {
+  return typeof (r as Partial<ThreadedRunner>).runOnThread === 'function';
+}

@@ -18,6 +18,10 @@ import { reportsPlugin } from './plugins/reports.js';
 import { securityPlugin } from './plugins/security.js';
 import { renderReport } from './render.js';
 import { Store, type AnalysisMeta } from './store.js';
+import { DEFAULT_MAX_PENDING } from './defaults.js';
+
+// defined beside the CLI's other start-up defaults (no bullmq/Fastify import to read them)
+export { DEFAULT_MAX_PENDING };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,7 +57,6 @@ export interface ServeOptions {
   log?: (msg: string) => void;
 }
 
-export const DEFAULT_MAX_PENDING = 64;
 export const DEFAULT_MAX_ATTEMPTS = 2;
 
 /** What people call an archive is what they packed as one: told by the name, then read by its magic bytes. */

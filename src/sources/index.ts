@@ -4,7 +4,7 @@
  * temporary file of ours or in memory), opened as one stream of chunks with
  * gzip read through and a sha256 computed on the way. Imports only the model.
  */
-export { openSource, openStream, source, SNIFF_BYTES, type OpenedSource, type OpenOptions, type Source } from './open.js';
+export { openArchiveMember, openSource, openStream, source, SNIFF_BYTES, type OpenedSource, type OpenOptions, type Source } from './open.js';
 export {
   archiveFormat,
   formatOfHead,

@@ -15,6 +15,8 @@ import { DEFAULT_ARCHIVE_LIMITS, openMember, type ArchiveLimits } from './archiv
 
 export const SNIFF_BYTES = 64 * 1024;
 const READ_CHUNK = 1 << 20; // 1 MiB: big enough that per-chunk overhead vanishes, small enough to stay bounded
+/** …for a file that grows while read: its reads past the size it had when opened */
+const SMALLEST_CHUNK = 64 * 1024;
 /**
  * Compressed bytes handed to gunzip per write. A corrupt member is located within one slice, and
  * a slice of deflate data expands to at most ~1,032× (64 MiB) before the consumer is waited for.
@@ -102,6 +104,43 @@ export async function openStream(name: string, stream: Readable | AsyncIterable<
   return openRaw(name, { chunks: stream as AsyncIterable<Buffer>, size, close });
 }
 
+/**
+ * An archive member met during `readArchive`, opened as `openSource` opens its `archive-member`
+ * ref (same head, gzip sniffing, digest), but closing it leaves the archive alone: destroying a
+ * tar member's stream would destroy the whole archive's stream (tar-stream), and the members
+ * after it are still to come. Once done with the source, await `drain()`, which reads whatever
+ * of the member was not read, so the walk goes on to the next member.
+ */
+export async function openArchiveMember(name: string, stream: AsyncIterable<Buffer>, size: number): Promise<{ opened: OpenedSource; drain(): Promise<void> }> {
+  const it = stream[Symbol.asyncIterator]();
+  let ended = false;
+  const next = async (): Promise<IteratorResult<Buffer>> => {
+    if (ended) return { done: true, value: undefined };
+    try {
+      const r = await it.next();
+      if (r.done) ended = true;
+      return r;
+    } catch (err) {
+      ended = true; // the archive is damaged here: the walk reports it
+      throw err;
+    }
+  };
+  const chunks: AsyncIterable<Buffer> = {
+    [Symbol.asyncIterator]: () => ({ next, return: async () => ({ done: true, value: undefined }) }),
+  };
+  const opened = await openRaw(name, { chunks, size, close: () => undefined });
+  return {
+    opened,
+    drain: async () => {
+      try {
+        while (!(await next()).done);
+      } catch {
+        // the walk meets the same fault and says so
+      }
+    },
+  };
+}
+
 async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
   switch (ref.kind) {
     case 'stdin': {
@@ -135,7 +174,10 @@ async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
       if (!st.isFile()) throw new FaultlineError('E_UNREADABLE', 'not a regular file', { file: ref.name });
       if (ref.size !== undefined && ref.size !== st.size)
         throw new FaultlineError('E_DIGEST_MISMATCH', `holds ${st.size} bytes where ${ref.size} were expected (changed since the run was planned?)`, { file: ref.name });
-      const stream = createReadStream(file, { highWaterMark: READ_CHUNK });
+      // A read buffer no bigger than the file (and the empty read that ends it): a 1 MiB buffer per
+      // read of a 100 kB trace is garbage the collector pays for. Measured on 500 cases of 5 small
+      // traces with --jobs 2 (bench/batch): GC threads 4.5 → 2.9 s, worker threads 8.9 → 7.5 s.
+      const stream = createReadStream(file, { highWaterMark: Math.max(SMALLEST_CHUNK, Math.min(READ_CHUNK, st.size + 1)) });
       return { chunks: stream, size: st.size, close: () => stream.destroy() };
     }
     case 'archive-member': {

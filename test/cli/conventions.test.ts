@@ -14,7 +14,7 @@ import { binRun, repoRoot, samplesDir } from '../helpers/paths.js';
 const tmp = mkdtempSync(path.join(tmpdir(), 'faultline-conv-'));
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  const base = { ...process.env, HOME: tmp, XDG_CACHE_HOME: path.join(tmp, 'cache'), XDG_DATA_HOME: path.join(tmp, 'data') };
+  const base: NodeJS.ProcessEnv = { ...process.env, HOME: tmp, XDG_CACHE_HOME: path.join(tmp, 'cache'), XDG_DATA_HOME: path.join(tmp, 'data') };
   delete base.NO_COLOR;
   delete base.FORCE_COLOR;
   const r = spawnSync(process.execPath, [binRun, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...base, ...env } });

@@ -35,6 +35,8 @@ describe.skipIf(!isGitCheckout)('npm package', () => {
       expect(files).toContain('package/LICENSE');
       expect(files).toContain('package/bin/run.js');
       expect(files).toContain('package/dist/src/cli/index.js');
+      // the commands' metadata, so start-up imports no command (issue 14)
+      expect(files).toContain('package/oclif.manifest.json');
       expect(files.filter((f) => /\.map$|^package\/dist\/(bench|test)\//.test(f))).toEqual([]);
 
       const app = path.join(dir, 'app');

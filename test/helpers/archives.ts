@@ -11,7 +11,7 @@ import tar from 'tar-stream';
 
 export interface TarEntry {
   name: string;
-  type?: tar.Headers['type'];
+  type?: tar.Header['type'];
   /** file content; a size without content writes that many zero bytes (a bomb is zeros) */
   content?: Buffer | string;
   size?: number;
@@ -44,7 +44,7 @@ export async function writeTar(file: string, entries: TarEntry[]): Promise<void>
           left -= n;
           if (!s.write(n === zeros.length ? zeros : zeros.subarray(0, n))) return void s.once('drain', write);
         }
-        s.end();
+        (s as NodeJS.WritableStream).end();
       };
       write();
     });

@@ -143,6 +143,11 @@ export type CurlDetails = {
   connection?: number;
   reused_connection?: true;
   trace_id?: string;
+  /**
+   * the view printed no wall-clock time: its times were taken from the capture connection
+   * with the same two ends (`how` says which packet, minus which curl timer)
+   */
+  time_placed?: { from: string; connection: string; packet: number; how: string };
 };
 
 export function baseDetails(t: CurlTransfer): CurlDetails {
@@ -172,6 +177,7 @@ export function baseDetails(t: CurlTransfer): CurlDetails {
   if (t.connectionId !== undefined) d.connection = t.connectionId;
   if (t.reused) d.reused_connection = true;
   if (t.traceId) d.trace_id = t.traceId;
+  if (t.placed) d.time_placed = { from: t.placed.input, connection: t.placed.connection, packet: t.placed.packet, how: t.placed.how };
   return d;
 }
 

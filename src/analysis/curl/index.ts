@@ -73,69 +73,77 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     const order = [...this.transfers.filter(isNotable), ...this.transfers.filter((t) => !isNotable(t))];
     const drawn = order.slice(0, MAX_TRANSFER_LANES).sort((a, b) => (a.n ?? 0) - (b.n ?? 0));
     if (order.length > drawn.length) model.lanesDropped = order.length - drawn.length;
-    model.lanes = drawn.map((t) => this.lane(t));
+    model.lanes = drawn.map((t) => transferLane(this.ctx.path, t));
     return model;
   }
+}
 
-  private lane(x: CurlTransfer): Lane {
-    const id = laneId(this.ctx.path, x.n ?? 0);
-    const what = x.url ?? x.host ?? (x.errorMessage ? `curl error ${x.exitCode ?? '?'}` : `transfer ${x.n}`);
-    const label = `#${x.n} ${x.method ? x.method + ' ' : ''}${what}`;
-    const lb = new LaneBuilder(id, this.ctx.path, 'transfer', label, x.host ?? x.remote?.ip);
-    // Without a clock of its own, a transfer's -w timers still draw its phases from its own start.
-    const t0 = x.t ?? (x.timings?.total !== undefined ? 0 : null);
-    const relative = x.t === null && t0 !== null;
-    const rel: Record<string, string | number | boolean> = relative ? { relativeToTransferStart: true } : {};
-    for (const v of [x.t, x.endT]) lb.tick(v ?? null);
+/**
+ * One transfer's lane: the transfer, the 100-continue wait, the time to first byte, and a
+ * marker where it failed. Also called by the pipeline again when it has placed an undated
+ * transfer on a capture's clock (`x.placed`).
+ */
+export function transferLane(path: string, x: CurlTransfer): Lane {
+  const id = laneId(path, x.n ?? 0);
+  const what = x.url ?? x.host ?? (x.errorMessage ? `curl error ${x.exitCode ?? '?'}` : `transfer ${x.n}`);
+  const label = `#${x.n} ${x.method ? x.method + ' ' : ''}${what}`;
+  const lb = new LaneBuilder(id, path, 'transfer', label, x.host ?? x.remote?.ip);
+  // Without a clock of its own, a transfer's -w timers still draw its phases from its own start.
+  const t0 = x.t ?? (x.timings?.total !== undefined ? 0 : null);
+  const relative = x.t === null && t0 !== null;
+  const rel: Record<string, string | number | boolean> = relative ? { relativeToTransferStart: true } : {};
+  for (const v of [x.t, x.endT]) lb.tick(v ?? null);
 
-    let end = x.endT ?? null;
-    if (t0 !== null && x.timings?.total !== undefined && (end === null || relative || t0 + x.timings.total > end)) end = t0 + x.timings.total;
-    if (t0 !== null && end !== null && end >= t0) {
-      const details: Record<string, string | number | boolean> = { ...rel };
-      if (x.httpStatus !== undefined) details.status = x.httpStatus;
-      if (x.exitCode !== undefined) details.exitCode = x.exitCode;
-      lb.span({ start: t0, end, kind: 'transfer', label, line: x.line, details });
-    }
-    const tm = x.timings;
-    if (t0 !== null && tm?.pretransfer !== undefined && tm.starttransfer !== undefined && tm.starttransfer >= tm.pretransfer && tm.starttransfer > 0) {
+  let end = x.endT ?? null;
+  if (t0 !== null && x.timings?.total !== undefined && (end === null || relative || t0 + x.timings.total > end)) end = t0 + x.timings.total;
+  if (t0 !== null && end !== null && end >= t0) {
+    const details: Record<string, string | number | boolean> = { ...rel };
+    if (x.httpStatus !== undefined) details.status = x.httpStatus;
+    if (x.exitCode !== undefined) details.exitCode = x.exitCode;
+    if (x.placed) details.placedFrom = x.placed.input;
+    lb.span({ start: t0, end, kind: 'transfer', label, line: x.line, details });
+  }
+  const tm = x.timings;
+  if (t0 !== null && tm?.pretransfer !== undefined && tm.starttransfer !== undefined && tm.starttransfer >= tm.pretransfer && tm.starttransfer > 0) {
+    lb.span({
+      start: t0 + tm.pretransfer,
+      end: t0 + tm.starttransfer,
+      kind: 'wait',
+      label: 'time to first byte',
+      line: x.evidence['var:time_starttransfer']?.line ?? x.line,
+      details: { ...rel },
+    });
+  }
+  const e = x.expect100;
+  if (e?.sent && e.tSent !== undefined && e.tSent !== null) {
+    const ends = [e.t100, e.tDoneWaiting, e.tBody, e.tFinal].filter((v): v is number => typeof v === 'number' && v >= e.tSent!);
+    const stop = ends.length ? Math.min(...ends) : (x.endT ?? null);
+    if (stop !== null) {
       lb.span({
-        start: t0 + tm.pretransfer,
-        end: t0 + tm.starttransfer,
+        start: e.tSent,
+        end: stop,
         kind: 'wait',
-        label: 'time to first byte',
-        line: x.evidence['var:time_starttransfer']?.line ?? x.line,
-        details: { ...rel },
+        label: e.got100 && !e.gaveUp ? 'waiting for 100 Continue' : e.gaveUp ? 'waited for 100 Continue, then sent the body unasked' : 'Expect: 100-continue wait',
+        line: x.evidence.expect?.line ?? x.line,
       });
     }
-    const e = x.expect100;
-    if (e?.sent && e.tSent !== undefined && e.tSent !== null) {
-      const ends = [e.t100, e.tDoneWaiting, e.tBody, e.tFinal].filter((v): v is number => typeof v === 'number' && v >= e.tSent!);
-      const stop = ends.length ? Math.min(...ends) : (x.endT ?? null);
-      if (stop !== null) {
-        lb.span({
-          start: e.tSent,
-          end: stop,
-          kind: 'wait',
-          label: e.got100 && !e.gaveUp ? 'waiting for 100 Continue' : e.gaveUp ? 'waited for 100 Continue, then sent the body unasked' : 'Expect: 100-continue wait',
-          line: x.evidence.expect?.line ?? x.line,
-        });
-      }
-    }
-    if (x.t !== null && x.statuses?.length && x.evidence.status?.t !== undefined && x.evidence.request?.t !== undefined) {
-      const s = x.evidence.request.t!;
-      const f = x.evidence.status.t!;
-      if (f >= s && !tm) lb.span({ start: s, end: f, kind: 'wait', label: 'time to first byte', line: x.evidence.status.line });
-    }
-    if (isFailure(x)) {
-      const ev = x.evidence.error ?? x.evidence.errorInfo;
-      const at = ev?.t ?? x.endT ?? x.t ?? (relative && end !== null ? end : null);
-      if (at !== null && at !== undefined) {
-        const reset = (x.errno !== undefined && RESET_ERRNOS.has(x.errno)) || /reset/i.test(x.errorMessage ?? '');
-        lb.marker({ t: at, kind: reset ? 'reset' : 'error', label: `curl: (${x.exitCode ?? '?'}) ${x.errorMessage ?? ''}`.trim(), line: ev?.line ?? x.line });
-      }
-    }
-    return lb.build();
   }
+  if (x.t !== null && x.statuses?.length && x.evidence.status?.t !== undefined && x.evidence.request?.t !== undefined) {
+    const s = x.evidence.request.t!;
+    const f = x.evidence.status.t!;
+    if (f >= s && !tm) lb.span({ start: s, end: f, kind: 'wait', label: 'time to first byte', line: x.evidence.status.line });
+  }
+  if (isFailure(x)) {
+    const ev = x.evidence.error ?? x.evidence.errorInfo;
+    const at = ev?.t ?? x.endT ?? x.t ?? (relative && end !== null ? end : null);
+    if (at !== null && at !== undefined) {
+      const reset = (x.errno !== undefined && RESET_ERRNOS.has(x.errno)) || /reset/i.test(x.errorMessage ?? '');
+      lb.marker({ t: at, kind: reset ? 'reset' : 'error', label: `curl: (${x.exitCode ?? '?'}) ${x.errorMessage ?? ''}`.trim(), line: ev?.line ?? x.line });
+    }
+  }
+  const lane = lb.build();
+  if (x.placed) lane.placed = `placed on the clock of ${x.placed.input} by its connection ${x.placed.connection}: ${x.placed.how}`;
+  return lane;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { Args, Command, Errors, Flags } from '@oclif/core';
 import { loadRenderer, REPORT_FORMATS, type ReportFormat } from '../../../reports/index.js';
-import { FaultlineError, visible, type RunEvent, type RunResult, type Severity } from '../../model/index.js';
-import { buildSpec, DEFAULT_JOIN_WINDOW, outcome, runCase } from '../../pipeline/index.js';
+import { FaultlineError } from '../../model/errors.js';
+import type { RunEvent, RunResult, Severity } from '../../model/index.js';
+import { visible } from '../../model/visible.js';
+import { DEFAULT_JOIN_WINDOW } from '../../pipeline/defaults.js';
 import { EXIT } from '../exit-codes.js';
 import { inputProblemLines, useColor } from '../messages.js';
 import { checkOutputNotInput, writeAtomic } from '../output.js';
@@ -76,6 +78,8 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
     process.once('SIGINT', onSigint);
     const progress = this.progressLine();
     let result: RunResult;
+    // Loaded here, not at start-up: `--help` and usage errors never pay for the parsers and detectors.
+    const { buildSpec, outcome, runCase } = await import('../../pipeline/index.js');
     try {
       const spec = await buildSpec(paths, {
         detectors: flags.detectors,

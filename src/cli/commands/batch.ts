@@ -1,12 +1,14 @@
 import { Args, Command, Errors, Flags } from '@oclif/core';
-import { runBatch, DEFAULT_ARCHIVE_LIMITS, type BatchOutcome } from '../../batch/index.js';
-import { ProgressView } from '../../batch/progress.js';
+import type { BatchOutcome } from '../../batch/index.js';
 import { parseDuration, parseSize } from '../../batch/units.js';
-import { FaultlineError } from '../../model/index.js';
-import { DEFAULT_JOIN_WINDOW } from '../../pipeline/index.js';
-import { QueueRunner, QUEUE_IN_FLIGHT } from '../../queue/index.js';
-import { DEFAULT_WORKER_MEMORY_MB, PoolRunner } from '../../runner/pool.js';
+import { FaultlineError } from '../../model/errors.js';
+import { DEFAULT_JOIN_WINDOW } from '../../pipeline/defaults.js';
+import { QUEUE_IN_FLIGHT } from '../../queue/defaults.js';
+import { DEFAULT_WORKER_MEMORY_MB } from '../../runner/defaults.js';
 import type { Runner } from '../../runner/types.js';
+import { DEFAULT_ARCHIVE_LIMITS } from '../../sources/limits.js';
+// The batch runner, the worker pool (piscina), the queue (bullmq) and the progress bar are
+// imported in run(): `--help` and usage errors load none of them.
 import { EXIT } from '../exit-codes.js';
 
 const SEVERITIES = ['info', 'warning', 'error'] as const;
@@ -72,6 +74,11 @@ Exit codes: 0 every case analysed; 1 faultline itself failed (a bug, --out not w
     }
     if (flags.tz?.includes('=')) usage('--tz takes one zone for every case in a batch (PATH=ZONE names one input of one analyze)');
 
+    const [{ runBatch }, { ProgressView }, { PoolRunner }] = await Promise.all([
+      import('../../batch/index.js'),
+      import('../../batch/progress.js'),
+      import('../../runner/pool.js'),
+    ]);
     const ac = new AbortController();
     const view = new ProgressView({ stream: process.stderr, quiet: flags.quiet });
     let interrupts = 0;
@@ -88,6 +95,7 @@ Exit codes: 0 every case analysed; 1 faultline itself failed (a bug, --out not w
     let runner: Runner | undefined;
     if (flags.queue) {
       try {
+        const { QueueRunner } = await import('../../queue/index.js');
         runner = await QueueRunner.connect(flags.queue, { onNotice: (line) => process.stderr.write(`${interruptsClear()}faultline: ${line}\n`) });
       } catch (err) {
         view.stop();

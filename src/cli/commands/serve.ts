@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, Flags } from '@oclif/core';
-import { FaultlineError } from '../../model/index.js';
-import { QueueRunner, QUEUE_IN_FLIGHT } from '../../queue/index.js';
-import { PoolRunner } from '../../runner/pool.js';
+import { FaultlineError } from '../../model/errors.js';
+import { QUEUE_IN_FLIGHT } from '../../queue/defaults.js';
 import type { Runner } from '../../runner/types.js';
-import { buildServer, DEFAULT_MAX_PENDING } from '../../serve/index.js';
+import { DEFAULT_MAX_PENDING } from '../../serve/defaults.js';
+// Fastify, the worker pool (piscina) and the queue (bullmq) are imported in run(): `--help` loads none of them.
 import { EXIT } from '../exit-codes.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -42,9 +42,13 @@ API: POST /api/analyses (multipart, field 'files', optional 'name') → 202 {id,
     const dataDir = path.resolve(flags.data);
     const say = (msg: string) => process.stderr.write(`faultline serve: ${msg}\n`);
     let runner: Runner;
+    let queueDisplay: string | undefined;
     if (flags.queue) {
       try {
-        runner = await QueueRunner.connect(flags.queue, { onNotice: say });
+        const { QueueRunner } = await import('../../queue/index.js');
+        const q = await QueueRunner.connect(flags.queue, { onNotice: say });
+        queueDisplay = q.display;
+        runner = q;
       } catch (err) {
         if (!(err instanceof FaultlineError)) throw err;
         process.stderr.write(`faultline: ${err.message}\n`);
@@ -52,11 +56,13 @@ API: POST /api/analyses (multipart, field 'files', optional 'name') → 202 {id,
       }
     } else {
       // the worker pool: a big capture is analysed off the request thread, so the server keeps answering
+      const { PoolRunner } = await import('../../runner/pool.js');
       runner = new PoolRunner({ jobs });
     }
 
     let server;
     try {
+      const { buildServer } = await import('../../serve/index.js');
       server = await buildServer({
         dataDir,
         runner,
@@ -83,7 +89,7 @@ API: POST /api/analyses (multipart, field 'files', optional 'name') → 202 {id,
       return this.exit(EXIT.INTERNAL);
     }
     const n = store.list().length;
-    say(`listening on ${address}/ · data in ${dataDir} (${n} analys${n === 1 ? 'is' : 'es'}${resumed ? `, ${resumed} run again after a stop` : ''}) · ${jobs} at once${runner instanceof QueueRunner ? ` on the workers of ${runner.display}` : ''}`);
+    say(`listening on ${address}/ · data in ${dataDir} (${n} analys${n === 1 ? 'is' : 'es'}${resumed ? `, ${resumed} run again after a stop` : ''}) · ${jobs} at once${queueDisplay !== undefined ? ` on the workers of ${queueDisplay}` : ''}`);
     if (!token) {
       say(
         LOOPBACK.has(host)

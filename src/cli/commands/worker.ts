@@ -1,8 +1,10 @@
 import os from 'node:os';
 import { Command, Errors, Flags } from '@oclif/core';
-import { FaultlineError } from '../../model/index.js';
-import { parseQueueUrl, probeRedis, startWorker, DEFAULT_STALLED, QUEUE_NAME } from '../../queue/index.js';
-import { DEFAULT_WORKER_MEMORY_MB, PoolRunner } from '../../runner/pool.js';
+import { FaultlineError } from '../../model/errors.js';
+import { DEFAULT_STALLED } from '../../queue/defaults.js';
+import { DEFAULT_WORKER_MEMORY_MB } from '../../runner/defaults.js';
+import type { PoolRunner } from '../../runner/pool.js';
+// The queue (bullmq, ioredis) and the worker pool (piscina) are imported in run(): `--help` loads neither.
 import { EXIT } from '../exit-codes.js';
 
 export default class Worker extends Command {
@@ -31,6 +33,7 @@ Stop with Ctrl-C or SIGTERM: the running cases finish first (a second Ctrl-C aba
   async run(): Promise<void> {
     const { flags } = await this.parse(Worker);
     const say = (line: string): void => void process.stderr.write(`faultline worker: ${line}\n`);
+    const [{ parseQueueUrl, probeRedis, startWorker, QUEUE_NAME }, { PoolRunner }] = await Promise.all([import('../../queue/index.js'), import('../../runner/pool.js')]);
     let address;
     try {
       address = parseQueueUrl(flags.queue);
