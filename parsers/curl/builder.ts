@@ -240,10 +240,22 @@ export class TransferBuilder {
     this.fact('lastData', line, raw, t, true);
   }
 
-  /** An error told by curl's info lines (`* Recv failure: …`) or a one-liner. */
-  error(code: number | undefined, message: string, source: ExitCodeSource, line: number, raw: string, t: number | null): void {
+  /**
+   * An error told by curl's info lines (`* Recv failure: …`) or a one-liner. `known`: the
+   * message's wording and errno when the caller has them already (an ErrorLine: findErrorLine
+   * matched the same message), so that they are not matched twice.
+   */
+  error(
+    code: number | undefined,
+    message: string,
+    source: ExitCodeSource,
+    line: number,
+    raw: string,
+    t: number | null,
+    known?: { readonly wording?: string; readonly errno?: number },
+  ): void {
     const x = this.x;
-    const w = matchWording(message);
+    const wording = known ? known.wording : matchWording(message)?.id;
     if (source === 'wording') {
       // An info line: keep it; it names the code only until curl prints its own.
       if ((x.infoErrors ??= []).length < MAX_INFO_ERRORS) x.infoErrors.push(message);
@@ -252,7 +264,7 @@ export class TransferBuilder {
         x.exitCode = code;
         x.exitCodeSource = 'wording';
         x.errorMessage = message;
-        if (w) x.wording = w.id;
+        if (wording) x.wording = wording;
       }
     } else {
       const stronger = x.exitCode === undefined || x.exitCodeSource === 'wording';
@@ -260,10 +272,10 @@ export class TransferBuilder {
       if (code !== undefined) x.exitCode = code;
       x.exitCodeSource = source;
       x.errorMessage = message;
-      x.wording = w?.id;
+      x.wording = wording;
       this.fact('error', line, raw, t, true);
     }
-    const e = errnoOf(message);
+    const e = known ? known.errno : errnoOf(message);
     if (e !== undefined && (x.errno === undefined || source !== 'wording')) {
       x.errno = e;
       x.errnoName = ERRNO_NAMES[e];
@@ -309,11 +321,8 @@ export class TransferBuilder {
     }
     if (!x.url && this.cmdUrl) x.url = this.cmdUrl;
     if (!x.host && x.url) {
-      try {
-        x.host = new URL(x.url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
-      } catch {
-        /* a bare target: no host */
-      }
+      const h = hostOf(x.url); // a bare target: no host
+      if (h !== undefined) x.host = h;
     }
     if (x.remote && !Number.isFinite(x.remote.port)) delete x.remote;
     // A local port without its address is kept (ip ''): it still names the connection on this host.
@@ -321,6 +330,61 @@ export class TransferBuilder {
     if (x.statuses && x.statuses.length === 0) delete x.statuses;
     return x;
   }
+}
+
+/**
+ * The host of a URL as `new URL(url).hostname` gives it (lower case, IPv6
+ * without brackets), undefined where URL refuses it. The plain
+ * `http(s)://name[:port]/…` of logs is read here without building a URL (a
+ * transfer's cost in a log of failures); anything less plain goes to URL.
+ */
+export function hostOf(url: string): string | undefined {
+  const plain = plainHost(url);
+  if (plain !== undefined) return plain;
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The host of `http://` or `https://`, lower-case letters, digits, `-` and
+ * `.`, in labels that are not empty, the last one starting with a letter (so
+ * never an IPv4 address in any of its spellings) and none `xn--` (punycode,
+ * which URL checks), then an optional port of at most 5 digits below 65536,
+ * then the end or `/`, `?`, `#`. URL gives these back unchanged; undefined
+ * for anything else.
+ */
+function plainHost(url: string): string | undefined {
+  const from = url.startsWith('http://') ? 7 : url.startsWith('https://') ? 8 : -1;
+  if (from < 0) return undefined;
+  let i = from;
+  let label = from;
+  for (; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) continue;
+    if (c === 46 /* . */) {
+      if (i === label || url.startsWith('xn--', label)) return undefined;
+      label = i + 1;
+      continue;
+    }
+    break;
+  }
+  const end = i;
+  if (end === label || url.startsWith('xn--', label)) return undefined;
+  const l0 = url.charCodeAt(label);
+  if (l0 < 97 || l0 > 122) return undefined;
+  if (i < url.length && url.charCodeAt(i) === 58 /* : */) {
+    const p0 = ++i;
+    while (i < url.length && url.charCodeAt(i) >= 48 && url.charCodeAt(i) <= 57) i++;
+    if (i === p0 || i - p0 > 5 || Number(url.slice(p0, i)) > 65535) return undefined;
+  }
+  if (i < url.length) {
+    const c = url.charCodeAt(i);
+    if (c !== 47 && c !== 63 && c !== 35) return undefined;
+  }
+  return url.slice(from, end);
 }
 
 export function endpoint(ip: string, port: number): Endpoint {

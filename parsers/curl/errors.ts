@@ -120,7 +120,22 @@ function cleanMessage(raw: string): { message: string; url?: string } {
  * Finds a curl error in one log line, in any of the forms met in the wild.
  * Returns undefined for lines that carry none.
  */
-export function findErrorLine(text: string): ErrorLine | undefined {
+/** What finish() works out from a message as printed: the same for every line that prints it. */
+export interface CleanedMessage {
+  message: string;
+  url?: string;
+  wording?: string;
+  errno?: number;
+}
+
+/**
+ * Messages remembered per reader (`findErrorLine`'s `memo`): a log of failures prints the same
+ * `Recv failure: Connection reset by peer` on every line. Bounded: forgotten wholesale when full.
+ */
+export const MAX_REMEMBERED_MESSAGES = 1024;
+
+export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>): ErrorLine | undefined {
+  const finish = (code: number, raw: string, codeSource: ErrorLine['codeSource'], form: ErrorLine['form']) => finishLine(code, raw, codeSource, form, memo);
   // Most log lines say nothing of curl: one scan rules them out before the forms below.
   if (!ERROR_HINT.test(text)) return undefined;
   let m = CURL_TOOL.exec(text);
@@ -172,13 +187,19 @@ const STRONG_BARE: ReadonlySet<string> = new Set([
   'http2-stream-not-closed',
 ]);
 
-function finish(code: number, raw: string, codeSource: ErrorLine['codeSource'], form: ErrorLine['form']): ErrorLine {
-  const { message, url } = cleanMessage(raw);
-  const w = matchWording(message);
-  const out: ErrorLine = { code, message, codeSource, form };
-  if (w) out.wording = w.id;
-  const e = errnoOf(message);
-  if (e !== undefined) out.errno = e;
-  if (url) out.url = url;
+function finishLine(code: number, raw: string, codeSource: ErrorLine['codeSource'], form: ErrorLine['form'], memo: Map<string, CleanedMessage> | undefined): ErrorLine {
+  let c = memo?.get(raw);
+  if (!c) {
+    const { message, url } = cleanMessage(raw);
+    c = { message, url, wording: matchWording(message)?.id, errno: errnoOf(message) };
+    if (memo) {
+      if (memo.size >= MAX_REMEMBERED_MESSAGES) memo.clear();
+      memo.set(raw, c);
+    }
+  }
+  const out: ErrorLine = { code, message: c.message, codeSource, form };
+  if (c.wording) out.wording = c.wording;
+  if (c.errno !== undefined) out.errno = c.errno;
+  if (c.url) out.url = c.url;
   return out;
 }

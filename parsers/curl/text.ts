@@ -13,12 +13,13 @@
  * (capped); nothing else grows with the input.
  */
 import type { CurlSource, CurlTransfer, Diagnostics } from '../../src/model/index.js';
-import { TransferBuilder, versionFromAgent } from './builder.js';
-import { ERRNO_NAMES, ERROR_HINT, codeFromName, errnoOf, findErrorLine, matchWording, type ErrorLine } from './errors.js';
+import { hostOf, TransferBuilder, versionFromAgent } from './builder.js';
+import { ERRNO_NAMES, ERROR_HINT, codeFromName, errnoOf, findErrorLine, matchWording, type CleanedMessage, type ErrorLine } from './errors.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
 import type { TextLine } from './lines.js';
+import { forEachLogPair } from './pairs.js';
 
 /** How the info lines start that are taken even without their `* ` (pasted output that lost it). */
 const STRICT_START =
@@ -35,6 +36,8 @@ const WRITEOUT_FORMATS: ReadonlySet<CurlFormat> = new Set(['curl-writeout', 'cur
 const MAX_TRACE_HEADER_BYTES = 16 * 1024;
 /** Pretty-printed JSON objects longer than this (lines) are given up on. */
 const MAX_JSON_LINES = 400;
+/** `name=value` pairs read from one log line at most. */
+const MAX_LOG_PAIRS = 60;
 /** Transfers open at once under --trace-ids (parallel transfers, -Z). */
 const MAX_OPEN_TRANSFERS = 256;
 /** Connections remembered for `Re-using existing connection #N`. */
@@ -127,6 +130,8 @@ export class CurlTextParser {
   private afterStamp = '';
   private lastStamps: Array<{ prefix: string; codes: Uint16Array; t: number; kind: Stamp['kind']; assumedUtc: boolean; assumedZone?: string }> = [];
   private readonly names = new VarNames();
+  /** findErrorLine's memo of messages (bounded there) */
+  private readonly messages = new Map<string, CleanedMessage>();
   transfers = 0;
   lines = 0;
   firstT: number | null = null;
@@ -357,7 +362,7 @@ export class CurlTextParser {
     // `errormsg: Recv failure: …` is a -w value, not a log line: curl's own names come first.
     const kvm = PRINT_R.exec(s) ?? KV.exec(s);
     if (kvm && this.names.isCurl(kvm[1]) && this.kv(kvm[1], kvm[2], line, t, s, 'writeout')) return;
-    const err = findErrorLine(s);
+    const err = findErrorLine(s, this.messages);
     if (err) return this.errorLine(err, line, t, tid, s);
 
     if ((m = VERSION_LINE.exec(s))) {
@@ -930,13 +935,13 @@ export class CurlTextParser {
     const b = this.target(tid);
     // curl's own last line belongs to the transfer its -v/--trace lines described.
     if (b && err.form === 'curl-tool' && (b.x.exitCode === undefined || b.x.exitCodeSource === 'wording')) {
-      b.error(err.code, err.message, src, line, raw, t);
+      b.error(err.code, err.message, src, line, raw, t, err);
       b.touch(line, t);
       this.flush(b);
       return;
     }
     if (b && err.form === 'wording' && b.x.exitCode === undefined && (b.hasRequest || b.x.remote) && !b.closed) {
-      b.error(err.code, err.message, 'wording', line, raw, t);
+      b.error(err.code, err.message, 'wording', line, raw, t, err);
       b.touch(line, t);
       return;
     }
@@ -968,7 +973,7 @@ export class CurlTextParser {
       if (this.cmd.method) nb.x.method = this.cmd.method;
       if (this.cmd.url) nb.x.url = this.cmd.url;
     }
-    nb.error(err.code, err.message, err.codeSource === 'wording' ? 'log' : src, line, raw, t);
+    nb.error(err.code, err.message, err.codeSource === 'wording' ? 'log' : src, line, raw, t, err);
     if (err.codeSource === 'wording') nb.x.exitCodeSource = 'wording';
     if (err.url) nb.x.url = err.url;
     this.logPairs(nb, raw);
@@ -1004,15 +1009,12 @@ export class CurlTextParser {
    * size_download=7000 total_time=0.113`): the facts that join it to the wire.
    */
   private logPairs(b: TransferBuilder, raw: string): void {
-    const re = /\b([A-Za-z_][\w.]{1,40})=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;]+)/g;
     const vars = new Map<string, VarIn>();
-    let m: RegExpExecArray | null;
-    let n = 0;
-    while ((m = re.exec(raw)) && n++ < 60) {
-      const canon = this.names.canonical(m[1]);
-      if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
-      if (!vars.has(canon)) vars.set(canon, { raw: m[1], value: m[2].replace(/^["']|["']$/g, ''), line: b.x.line, text: raw });
-    }
+    forEachLogPair(raw, MAX_LOG_PAIRS, (name, value) => {
+      const canon = this.names.canonical(name);
+      if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') return;
+      if (!vars.has(canon)) vars.set(canon, { raw: name, value: unquote(value), line: b.x.line, text: raw });
+    });
     if (!vars.size) return;
     const keep = { exitCode: b.x.exitCode, exitCodeSource: b.x.exitCodeSource, errorMessage: b.x.errorMessage, wording: b.x.wording };
     applyVars(b, vars);
@@ -1103,7 +1105,7 @@ export class CurlTextParser {
     const p = this.pending && this.pending.line < line ? this.pending : undefined;
     if (p && (b.x.exitCode === undefined || b.x.exitCode === p.err.code)) {
       this.pending = undefined;
-      if (b.x.exitCode === undefined) b.error(p.err.code, p.err.message, 'curl', p.line, p.raw, p.t);
+      if (b.x.exitCode === undefined) b.error(p.err.code, p.err.message, 'curl', p.line, p.raw, p.t, p.err);
       else b.fact('errorInfo', p.line, p.raw, p.t);
       b.touch(p.line, p.t);
     } else if (p) this.flushPending();
@@ -1349,11 +1351,21 @@ function num(v: string | null | undefined): number | undefined {
   return undefined;
 }
 
+/** `v` less one quote (`"` or `'`) at each end where there is one. */
+function unquote(v: string): string {
+  const a = v.charCodeAt(0);
+  const z = v.charCodeAt(v.length - 1);
+  return a === 34 || a === 39 || z === 34 || z === 39 ? v.replace(/^["']|["']$/g, '') : v;
+}
+
 function str(v: string | null | undefined): string | undefined {
   if (v === null || v === undefined) return undefined;
   const s = v.trim().replace(/^"|"$/g, '');
   return s === '' || s === 'null' ? undefined : s;
 }
+
+/** TIME_VARS as pairs, made once: applyVars runs per transfer. */
+const TIME_VAR_LIST = Object.entries(TIME_VARS) as ReadonlyArray<[string, (typeof TIME_VARS)[string]]>;
 
 export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
   const x = b.x;
@@ -1378,7 +1390,7 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
     if (m) x.curlVersion = m[1];
   }
   const rawTimes: Array<[keyof NonNullable<typeof x.timings>, string, string]> = [];
-  for (const [k, field] of Object.entries(TIME_VARS)) {
+  for (const [k, field] of TIME_VAR_LIST) {
     const v = get(k);
     if (v?.value !== null && v?.value !== undefined && num(v.value) !== undefined) rawTimes.push([field, v.value.trim().replace(/\s?s$/, ''), k]);
   }
@@ -1496,11 +1508,8 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
   const nc = num(get('num_connects')?.value);
   if (nc === 0 && x.exitCode === 0) x.reused = true;
   if (x.url) {
-    try {
-      x.host = new URL(x.url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
-    } catch {
-      /* not a URL */
-    }
+    const h = hostOf(x.url);
+    if (h !== undefined) x.host = h;
   }
   let first = Infinity;
   let head: VarIn | undefined;

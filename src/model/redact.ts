@@ -1,4 +1,5 @@
 import type { RunResult } from './result.js';
+import type { ClockPlacement } from './time.js';
 
 /**
  * Secret redaction: reports travel to wikis and mailboxes, so credentials seen
@@ -41,6 +42,62 @@ export function isSecretHeader(name: string): boolean {
   const n = name.toLowerCase();
   return SECRET_HEADERS.has(n) || isSecretName(name);
 }
+
+/**
+ * What one redaction pass (one result) has already worked out: a result repeats the same
+ * texts (explanations, curl's wording, paths) and the same names (`url`, `http_code`, every
+ * key of every finding) thousands of times. Lives in one call, never in the module; bounded,
+ * forgotten wholesale when full, as VarNames does.
+ */
+class Memo {
+  private readonly texts = new Map<string, string>();
+  private readonly secretNames = new Map<string, boolean>();
+  private readonly secretKeys = new Map<string, boolean>();
+
+  text(s: string): string {
+    // short texts, and texts no rule but the shapes' can touch, cost less to redact again than to look up
+    if (s.length < MEMO_MIN || (s.indexOf(':') < 0 && s.indexOf('=') < 0)) return redactTextIn(s, this);
+    let r = this.texts.get(s);
+    if (r === undefined) {
+      r = redactTextIn(s, this);
+      if (this.texts.size >= MEMO_MAX) this.texts.clear();
+      this.texts.set(s, r);
+    }
+    return r;
+  }
+
+  /** isSecretName, remembered */
+  secretName(name: string): boolean {
+    let r = this.secretNames.get(name);
+    if (r === undefined) {
+      r = isSecretName(name);
+      if (this.secretNames.size >= MEMO_MAX) this.secretNames.clear();
+      this.secretNames.set(name, r);
+    }
+    return r;
+  }
+
+  /** isSecretHeader, remembered */
+  secretHeader(name: string): boolean {
+    return SECRET_HEADERS.has(name.toLowerCase()) || this.secretName(name);
+  }
+
+  /** A value under this key is redacted whole (see walk). */
+  secretKey(key: string): boolean {
+    let r = this.secretKeys.get(key);
+    if (r === undefined) {
+      r = key.toLowerCase() !== 'code' && (isSecretHeader(key) || isSecretName(key));
+      if (this.secretKeys.size >= MEMO_MAX) this.secretKeys.clear();
+      this.secretKeys.set(key, r);
+    }
+    return r;
+  }
+}
+
+/** Texts this long (explanations, evidence lines) repeat across findings: worth remembering once redacted; shorter ones cost less to redact again than to look up. */
+const MEMO_MIN = 48;
+/** Entries one memo holds at most: far more than the distinct texts of a 10,000-finding result. */
+const MEMO_MAX = 1 << 17;
 
 /**
  * Words that make a parameter name a secret wherever they stand in it
@@ -121,14 +178,14 @@ function headerValueEnd(s: string, from: number): number {
   return i;
 }
 
-function redactHeaders(s: string): string {
+function redactHeaders(s: string, memo: Memo | undefined): string {
   let out = '';
   let last = 0;
   // A regex with /g carries state (lastIndex): one per call, never shared between callers.
   const HEADER_NAME = new RegExp(HEADER_NAME_SOURCE);
   for (let m = HEADER_NAME.exec(s); m; m = HEADER_NAME.exec(s)) {
     const name = m[2];
-    if (!isSecretHeader(name)) {
+    if (!(memo ? memo.secretHeader(name) : isSecretHeader(name))) {
       // let the next search start inside this match: a secret header can follow `Host:` with no separator but `\r\n`
       HEADER_NAME.lastIndex = m.index + m[1].length + name.length;
       continue;
@@ -165,54 +222,141 @@ const JSON_PAIR = /(\\?")([A-Za-z0-9_.-]+)\1(\s*:\s*)(\\?")((?:[^"\\]|\\(?!"))*)
 
 /** Redact the secrets in one piece of text. */
 export function redactText(s: string): string {
+  return redactTextIn(s, undefined);
+}
+
+/** [A-Za-z0-9-]: the characters of a header name */
+function isHeaderNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45;
+}
+
+/**
+ * Whether any name HEADER_NAME could match in `s` is a secret header: when none is,
+ * redactHeaders changes nothing and is not run. A header name ends before `[ \t]*:` and
+ * starts with a letter after its delimiter: at the start of the run of name characters
+ * before the `:`, or after an escaped `\r` / `\n` in it (whose `r`, `n` are name
+ * characters too). Every such name is asked, so none HEADER_NAME would take is missed.
+ */
+function anySecretHeaderName(s: string, memo: Memo | undefined): boolean {
+  const secret = (name: string) => (memo ? memo.secretHeader(name) : isSecretHeader(name));
+  const letter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  for (let c = s.indexOf(':'); c >= 0; c = s.indexOf(':', c + 1)) {
+    let e = c;
+    while (e > 0 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
+    let i = e;
+    while (i > 0 && isHeaderNameChar(s.charCodeAt(i - 1))) i--;
+    if (i === e) continue;
+    if (letter(s.charCodeAt(i)) && secret(s.slice(i, e))) return true;
+    for (let j = i + 1; j < e; j++) {
+      const r = s.charCodeAt(j - 1);
+      if ((r === 114 || r === 110) && j >= 2 && s.charCodeAt(j - 2) === 92 /* \ */ && letter(s.charCodeAt(j)) && secret(s.slice(j, e))) return true;
+    }
+  }
+  return false;
+}
+
+/** [A-Za-z0-9_.\-[\]]: the characters of a PARAM name */
+function isParamNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 91 || c === 93;
+}
+
+/**
+ * Whether any name PARAM could match in `s` is a secret one: when none is, PARAM changes
+ * nothing and its replace (a callback and a new string per pair) is not run. A PARAM name
+ * ends at a `=` and starts after its delimiter: at the start of the run of name characters
+ * before the `=`, or after a `[` in it (a delimiter that is a name character too). Every
+ * such suffix is asked, so no name PARAM would take is missed.
+ */
+function anySecretParamName(s: string, secret: (name: string) => boolean): boolean {
+  for (let e = s.indexOf('='); e >= 0; e = s.indexOf('=', e + 1)) {
+    let i = e;
+    while (i > 0 && isParamNameChar(s.charCodeAt(i - 1))) i--;
+    if (i === e) continue;
+    if (secret(s.slice(i, e))) return true;
+    for (let j = i; j < e - 1; j++) if (s.charCodeAt(j) === 91 /* [ */ && secret(s.slice(j + 1, e))) return true;
+  }
+  return false;
+}
+
+/** `"name":` (quotes maybe escaped) — what every JSON_PAIR match holds: a `"` and then, past any whitespace, a `:`. */
+const JSON_PAIR_HINT = /"\s*:/;
+
+function redactTextIn(s: string, memo: Memo | undefined): string {
   if (s.length === 0) return s;
   const shaped = SHAPE_HINT.test(s) ? redactShapes(s) : s;
   // Every rule below needs a ':' (a header, a JSON pair, user:pass@) or a '=' (a parameter).
-  if (shaped.indexOf(':') < 0 && shaped.indexOf('=') < 0) return shaped;
-  let r = redactHeaders(shaped);
-  r = r.replace(USERINFO, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}@`));
-  r = r.replace(PARAM, (all, pre: string, name: string, value: string) =>
-    value !== '' && value !== REDACTED && isSecretName(name) ? `${pre}${name}=${REDACTED}` : all,
-  );
-  r = r.replace(JSON_PAIR, (all, q: string, name: string, colon: string, q2: string, value: string) =>
-    value !== '' && value !== REDACTED && isSecretName(name) ? `${q}${name}${q}${colon}${q2}${REDACTED}${q2}` : all,
-  );
+  const colon = shaped.indexOf(':') >= 0;
+  if (!colon && shaped.indexOf('=') < 0) return shaped;
+  // Each rule runs only where the characters its pattern cannot match without are there; the
+  // redactions before it only put `[REDACTED]` in, which none of those characters is part of.
+  let r = colon && anySecretHeaderName(shaped, memo) ? redactHeaders(shaped, memo) : shaped;
+  if (r.indexOf('@') >= 0) r = r.replace(USERINFO, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}@`));
+  const secret = memo ? (n: string) => memo.secretName(n) : isSecretName;
+  if (r.indexOf('=') >= 0 && anySecretParamName(r, secret)) {
+    r = r.replace(PARAM, (all, pre: string, name: string, value: string) =>
+      value !== '' && value !== REDACTED && secret(name) ? `${pre}${name}=${REDACTED}` : all,
+    );
+  }
+  if (JSON_PAIR_HINT.test(r)) {
+    r = r.replace(JSON_PAIR, (all, q: string, name: string, colon: string, q2: string, value: string) =>
+      value !== '' && value !== REDACTED && secret(name) ? `${q}${name}${q}${colon}${q2}${REDACTED}${q2}` : all,
+    );
+  }
   return r;
 }
 
 /**
  * Redact every string inside a value (objects and arrays, deep). A string
  * under a key that is itself a secret header or name (`details.headers.Cookie`,
- * `{password: "…"}`) is redacted whole.
+ * `{password: "…"}`) is redacted whole. Pure: an object or array in which
+ * nothing changed is returned as it was (shared, never modified), so a result
+ * of many findings is not copied whole to change a few strings.
  */
-export function redactDeep<T>(value: T, memo?: Map<string, string>): T {
-  return walk(value, undefined, memo) as T;
+export function redactDeep<T>(value: T): T {
+  return walk(value, undefined, new Memo()) as T;
 }
 
-function walk(v: unknown, key: string | undefined, memo: Map<string, string> | undefined): unknown {
+function walk(v: unknown, key: string | undefined, memo: Memo): unknown {
   if (typeof v === 'string') {
     // a bare `code` key is our own vocabulary here (error and exit codes: `E_DETECTOR`); an OAuth code in a URL or form is caught by redactText
-    if (key !== undefined && v !== '' && key.toLowerCase() !== 'code' && (isSecretHeader(key) || isSecretName(key))) {
+    if (key !== undefined && v !== '' && memo.secretKey(key)) {
       if (/authorization/i.test(key)) {
         const scheme = AUTH_SCHEME.exec(v);
         if (scheme) return scheme[0] + REDACTED;
       }
       return REDACTED;
     }
-    if (!memo || v.length < MEMO_MIN) return redactText(v);
-    let r = memo.get(v);
-    if (r === undefined) memo.set(v, (r = redactText(v)));
-    return r;
+    return memo.text(v);
   }
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => walk(x, undefined, memo));
-  const out: Record<string, unknown> = {};
-  for (const k in v) if (Object.hasOwn(v, k)) out[k] = walk((v as Record<string, unknown>)[k], k, memo);
-  return out;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const r = walk(x, undefined, memo);
+      if (r !== x && !out) out = v.slice(0, i);
+      if (out) out.push(r);
+    }
+    return out ?? v;
+  }
+  let out: Record<string, unknown> | undefined;
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const x = o[k];
+    const r = walk(x, k, memo);
+    if (r !== x && !out) {
+      // the keys before this one, unchanged, in their order
+      out = {};
+      for (const k0 in o) {
+        if (k0 === k) break;
+        if (Object.hasOwn(o, k0)) out[k0] = o[k0];
+      }
+    }
+    if (out) out[k] = r;
+  }
+  return out ?? v;
 }
-
-/** Texts this long (explanations, evidence lines) repeat across findings: worth remembering once redacted. */
-const MEMO_MIN = 48;
 
 /**
  * The result with every secret redacted, everywhere: finding titles, evidence
@@ -222,18 +366,18 @@ const MEMO_MIN = 48;
  * lane ids, the keys of `clocks`), so references between them still match.
  */
 export function redactResult(result: RunResult): RunResult {
-  // Many findings repeat the same texts (explanations, curl's wording, paths): redact each once.
-  // The memo lives in this call only.
-  const memo = new Map<string, string>();
+  // Many findings repeat the same texts (explanations, curl's wording, paths) and names: each is
+  // worked out once. The memo lives in this call only.
+  const memo = new Memo();
   const clocks: RunResult['clocks'] = {};
-  for (const [path, placement] of Object.entries(result.clocks)) clocks[redactText(path)] = redactDeep(placement, memo);
+  for (const [path, placement] of Object.entries(result.clocks)) clocks[memo.text(path)] = walk(placement, undefined, memo) as ClockPlacement;
   return {
     ...result,
-    inputs: redactDeep(result.inputs, memo),
-    findings: redactDeep(result.findings, memo),
-    detector_failures: redactDeep(result.detector_failures, memo),
+    inputs: walk(result.inputs, undefined, memo) as RunResult['inputs'],
+    findings: walk(result.findings, undefined, memo) as RunResult['findings'],
+    detector_failures: walk(result.detector_failures, undefined, memo) as RunResult['detector_failures'],
     clocks,
-    lanes: redactDeep(result.lanes, memo),
+    lanes: walk(result.lanes, undefined, memo) as RunResult['lanes'],
     assumptions: { ...result.assumptions },
     redacted: true,
   };

@@ -3,7 +3,7 @@
  * incident, analysed together. State lives in the call, never in modules,
  * so batch and server uses can run many analyses in one process.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { claimedCurlExitCodes, DETECTORS, type Detector } from '../detectors/index.js';
 import {
   FaultlineError,
@@ -212,6 +212,7 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
 }
 
 function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
+  if (g.members.length === 1) return toFindingAlone(g.members[0]);
   // The view closest to the wire speaks for the event: a capture's title names the connection,
   // the bytes and the packets; strace names the call; curl its own words; an app log only the error.
   const members = [...g.members].sort(
@@ -268,6 +269,32 @@ function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
 }
 
 /**
+ * toFinding for a draft that joined nothing (every finding of a run with one input): the same
+ * finding, without the sorting and merging of views a joined one needs.
+ */
+function toFindingAlone(p: PlacedDraft): { finding: Finding; keys: string[] } {
+  const d = p.draft;
+  const details: FindingDetails = { ...d.details };
+  if (p.clockNote) details.clock_suspect = p.clockNote;
+  const finding: Finding = {
+    id: stableId(d.detector, p),
+    detector: d.detector,
+    severity: d.severity,
+    title: d.title,
+    start: p.start,
+    end: p.end ?? p.start,
+    subject: { ...d.subject },
+    evidence: [...d.evidence],
+    details,
+  };
+  if (d.explanation) finding.explanation = d.explanation;
+  const lanes = d.lanes && d.lanes.length > 1 ? [...new Set(d.lanes)] : d.lanes;
+  if (lanes?.length) finding.lanes = [...lanes];
+  const keys = d.eventKeys && d.eventKeys.length > 1 ? [...new Set(d.eventKeys)] : [...(d.eventKeys ?? [])];
+  return { finding, keys };
+}
+
+/**
  * Which views' times a joined finding takes: those on the run's clock if any, of those the
  * ones with a clock of their own (a view placed by a capture's connection only estimates its
  * time from it), and of those the sub-second ones if any.
@@ -310,7 +337,8 @@ function richness(d: FindingDraft): number {
 function stableId(detector: string, p: PlacedDraft): string {
   const e = p.draft.evidence[0];
   const basis = [detector, p.digest ?? `#${p.inputIndex}`, e?.line ?? '', e?.packet ?? '', JSON.stringify(p.draft.subject)].join('\u0000');
-  return `${detector}-${createHash('sha1').update(basis).digest('hex').slice(0, 10)}`;
+  // crypto.hash: the same digest as createHash().update().digest(), without a Hash object per finding
+  return `${detector}-${hash('sha1', basis, 'hex').slice(0, 10)}`;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -73,23 +73,29 @@ export function joinOf(t: CurlTransfer, at: number | null | undefined): JoinFact
 }
 
 /** Evidence lines for the given fact keys, in input order, each line once. */
-export function evidenceOf(path: string, t: CurlTransfer, keys: string[]): Evidence[] {
-  const seen = new Set<number>();
+export function evidenceOf(path: string, t: CurlTransfer, keys: readonly string[]): Evidence[] {
   const out: Evidence[] = [];
   // An application's repeats of the same failure (`repeat:<line>`) are evidence of it too.
-  const all = [...keys, ...Object.keys(t.evidence).filter((k) => k.startsWith('repeat:'))];
+  let repeats: string[] | undefined;
+  for (const k in t.evidence) if (k.startsWith('repeat:')) (repeats ??= []).push(k);
   // Several facts can stand on one line (a %{json} object is one line): the line is quoted by the
-  // fact that matters most — the error, not whichever key the object printed first.
-  const rank = (k: string) => (k === 'error' ? 0 : k === 'errorInfo' ? 1 : k === 'start' ? 3 : 2);
-  all.sort((a, b) => rank(a) - rank(b));
-  for (const k of all) {
+  // fact that matters most — the error, not whichever key the object printed first. Rank by rank,
+  // each in the order given (what a stable sort by rank gives, without sorting per transfer).
+  const take = (k: string): void => {
     const e = t.evidence[k];
-    if (!e || seen.has(e.line)) continue;
-    seen.add(e.line);
+    if (!e || out.some((o) => o.line === e.line)) return;
     out.push({ input: path, line: e.line, text: e.text });
+  };
+  for (let r = 0; r <= 3; r++) {
+    for (const k of keys) if (evidenceRank(k) === r) take(k);
+    if (repeats) for (const k of repeats) if (evidenceRank(k) === r) take(k);
   }
   if (!out.length) out.push({ input: path, line: t.line });
-  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return out.length > 1 ? out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) : out;
+}
+
+function evidenceRank(k: string): number {
+  return k === 'error' ? 0 : k === 'errorInfo' ? 1 : k === 'start' ? 3 : 2;
 }
 
 /** Timers worth printing in a finding, in seconds. */

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { forEachLogPair } from '../../parsers/curl/pairs.js';
+import { hostOf } from '../../parsers/curl/builder.js';
+
+/** What the scanner stands for: the regex the log reader used, run with exec in a loop. */
+function byRegex(s: string, max: number): Array<[string, string]> {
+  const re = /\b([A-Za-z_][\w.]{1,40})=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;]+)/g;
+  const out: Array<[string, string]> = [];
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = re.exec(s)) && n++ < max) out.push([m[1], m[2]]);
+  return out;
+}
+
+function byScan(s: string, max: number): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  forEachLogPair(s, max, (name, value) => out.push([name, value]));
+  return out;
+}
+
+/** A small deterministic generator: the same cases on every run. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 2 ** 32;
+  };
+}
+
+describe('log pairs: the scanner finds what the regex found', () => {
+  it.each([
+    ['a PHP curl log line', 'payments: upstream call failed: curl_errno=56 curl_error="Recv failure: Connection reset by peer" url=http://svc0.internal.test:10000/orders/0 http_code=0 size_download=0 total_time=0.102140 local_port=40000'],
+    ['quoted values with escapes', 'x="a \\" b" y=\'c d\' z="unclosed w=1'],
+    ['a backslash before the end', 'k="abc\\'],
+    ['dotted and too long names', 'a.b=1 .c=2 x.=3 ' + 'n'.repeat(41) + '=4 ' + 'm'.repeat(40) + '=5 q.' + 'r'.repeat(45) + '.s=6'],
+    ['names inside words and after digits', 'foo_bar=1 9ab=2 é=3 _x=4 a=5 ab= cd=,e ef=;g gh= ij'],
+    ['values stopped by , ; and unicode spaces', 'a1=x,y b1=z;w c1=u\u00a0v d1=\u2028e e1=f\u3000g'],
+    ['a value holding more pairs', 'url=http://h/?a1=b&c1=d next=1'],
+    ['nothing', 'no pairs here: just = signs = and words'],
+  ])('%s', (_name, line) => {
+    expect(byScan(line, 60)).toEqual(byRegex(line, 60));
+  });
+
+  it('stops after the first 60 pairs, as the reader did', () => {
+    const line = Array.from({ length: 80 }, (_, i) => `k${i}=${i}`).join(' ');
+    expect(byScan(line, 60)).toHaveLength(60);
+    expect(byScan(line, 60)).toEqual(byRegex(line, 60));
+  });
+
+  it('agrees on 5,000 generated lines of the characters that matter', () => {
+    const alphabet = ['a', 'b', 'Z', '_', '1', '.', '=', '"', "'", '\\', ' ', ',', ';', '\t', '\n', '\u00a0', 'é', ':', '/', 'x=', 'url=', '="', '\\"'];
+    const next = rng(8);
+    for (let k = 0; k < 5000; k++) {
+      let line = '';
+      const len = Math.floor(next() * 40);
+      for (let i = 0; i < len; i++) line += alphabet[Math.floor(next() * alphabet.length)];
+      expect(byScan(line, 60), JSON.stringify(line)).toEqual(byRegex(line, 60));
+    }
+  });
+});
+
+describe('hostOf: the host URL gives, read without URL for plain http(s) hosts', () => {
+  const byUrl = (u: string): string | undefined => {
+    try {
+      return new URL(u).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+    } catch {
+      return undefined;
+    }
+  };
+
+  it.each([
+    'http://svc0.internal.test:10000/orders/0', 'https://a:443', 'http://localhost', 'http://a.b:00080/x', 'http://-a.b/', 'http://ab--cd.e',
+    'http://xn--a.b', 'http://a.xn--b', 'http://1.2.3', 'http://a.0x10', 'http://a.b.:1/', 'http://a..b/', 'http://A.B/', 'http://a.b:65536/',
+    'http://a.b:/x', 'http://a.b x', 'http://[::1]:8080/', 'http://u:p@h.example/', 'ftp://a.b/', '/orders/0', 'http://a.b\\c',
+  ])('%s', (url) => {
+    expect(hostOf(url)).toBe(byUrl(url));
+  });
+
+  it('agrees with URL on 5,000 generated URLs', () => {
+    const alphabet = ['a', 'z', '0', '9', '-', '.', ':', '/', '?', '#', 'x', 'n', '1', '5', '6', 'A', '@', '_', '%', ' ', '\\', '[', ']', 'xn--', '.com', ':65535', ':65536'];
+    const schemes = ['http://', 'https://', 'http:/', 'ftp://', 'HTTP://'];
+    const next = rng(14);
+    for (let k = 0; k < 5000; k++) {
+      let url = schemes[Math.floor(next() * schemes.length)];
+      const len = Math.floor(next() * 14);
+      for (let i = 0; i < len; i++) url += alphabet[Math.floor(next() * alphabet.length)];
+      expect(hostOf(url), url).toBe(byUrl(url));
+    }
+  });
+});
