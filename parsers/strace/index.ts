@@ -29,6 +29,14 @@ export { decodeCall, waitTimes, structSeconds, splitArgs, fdRef, sockaddrAt, dns
 const MIDNIGHT_JUMP = 12 * 3600; /* s */
 /** Lines longer than this are cut for the reader: strace -s 4096 lines stay far below. */
 const MAX_LINE_BYTES = 16 * 1024 * 1024; /* bytes */
+/**
+ * Text is decoded from a chunk in windows of whole lines up to this size. V8
+ * puts a string over 128 KiB in its large-object space (or, past ~1 MB, makes
+ * it external): measured on Node 20, decoding 400 MB as 1 MiB strings cost
+ * 1.5–2.9 s of CPU once the strings stay alive a little (GC of external
+ * memory and large objects), as 64 KiB strings 0.03 s.
+ */
+const TEXT_WINDOW = 64 * 1024; /* bytes */
 
 const SNIFF_LINES = 400;
 /** The largest time a Date holds (8.64e15 ms), in seconds. */
@@ -107,7 +115,12 @@ export class StraceLineReader {
   skipToNewline = false;
   /** the last call, held for one line: -k stack frames follow their call */
   private held: SyscallEvent | null = null;
-  private readonly unfinished = new Map<number, SyscallEvent>();
+  /**
+   * The call each pid left `<unfinished ...>`, in a slot per pid emptied on
+   * resume and dropped when the pid exits: a set/delete per split call made
+   * the Map rehash (a new table) every few calls on a busy -f log.
+   */
+  private readonly unfinished = new Map<number, { ev: SyscallEvent | null }>();
   private inSummary = false;
   /** a call line cut by other output (a program's stderr, strace's own message); waits for its `) = ret` */
   private broken: { ev: SyscallEvent; byteOffset: number; waited: number; byMessage: boolean } | null = null;
@@ -364,9 +377,15 @@ export class StraceLineReader {
 
   private startSplit(ev: SyscallEvent): void {
     const key = ev.pid ?? -1;
-    const prev = this.unfinished.get(key);
-    if (prev !== undefined) {
+    let slot = this.unfinished.get(key);
+    if (slot === undefined) {
+      slot = { ev: null };
+      this.unfinished.set(key, slot);
+    }
+    const prev = slot.ev;
+    if (prev !== null) {
       // a second call began before the first resumed: the first never will
+      slot.ev = null;
       prev.unfinished = true;
       this.out(prev);
     }
@@ -375,7 +394,7 @@ export class StraceLineReader {
       this.emit(this.held);
       this.held = null;
     }
-    this.unfinished.set(key, ev);
+    slot.ev = ev;
   }
 
   private resumed(
@@ -403,19 +422,20 @@ export class StraceLineReader {
     const cut = s.startsWith(' <unfinished ...>', from);
     const more = cut ? '' : s.slice(from, sc.argsEnd);
     const key = pid ?? -1;
-    const u = this.unfinished.get(key);
+    const slot = this.unfinished.get(key);
+    const u = slot === undefined ? null : slot.ev;
     let ev: SyscallEvent;
-    if (u !== undefined && (u.name === name || u.name === 'restart_syscall' || name === 'restart_syscall')) {
-      this.unfinished.delete(key);
+    if (u !== null && (u.name === name || u.name === 'restart_syscall' || name === 'restart_syscall')) {
+      slot!.ev = null;
       ev = u;
       ev.args = joinArgs(ev.args, more);
       ev.endLine = lineNo;
       ev.endT = t;
       ev.endText = s;
     } else {
-      if (u !== undefined) {
+      if (u !== null) {
         // the unfinished call on this pid was another one: it never resumed
-        this.unfinished.delete(key);
+        slot!.ev = null;
         u.unfinished = true;
         this.out(u);
         this.ctx.diag.warn({ line: lineNo, byteOffset }, `resumed ${name} but pid ${pid ?? '?'} had ${u.name} unfinished`);
@@ -521,9 +541,11 @@ export class StraceLineReader {
 
   private flushUnfinished(pid: number | null): void {
     const key = pid ?? -1;
-    const u = this.unfinished.get(key);
-    if (u === undefined) return;
+    const slot = this.unfinished.get(key);
+    if (slot === undefined) return;
     this.unfinished.delete(key);
+    const u = slot.ev;
+    if (u === null) return;
     u.unfinished = true;
     this.out(u);
   }
@@ -535,7 +557,9 @@ export class StraceLineReader {
       this.emit(this.held);
       this.held = null;
     }
-    const rest = [...this.unfinished.values()].sort((a, b) => a.line - b.line);
+    const rest: SyscallEvent[] = [];
+    for (const slot of this.unfinished.values()) if (slot.ev !== null) rest.push(slot.ev);
+    rest.sort((a, b) => a.line - b.line);
     this.unfinished.clear();
     for (const ev of rest) {
       ev.unfinished = true;
@@ -619,82 +643,126 @@ function clip(s: string): string {
 }
 
 /**
- * Reads strace text from `chunks` and emits events. Lines are split on the
- * Buffers; only the bytes of one line are decoded at a time.
+ * Splits chunks into lines for a StraceLineReader. Call order: `push` for
+ * each chunk in input order, then `end` once. A chunk is not kept after
+ * `push` returns (the partial line at its end is copied), so a source may
+ * reuse its memory.
+ *
+ * The work per chunk lives here, in plain methods, not in the async loop of
+ * `parseStrace`: V8 compiled that loop (an async function resumed per chunk,
+ * optimized on stack replacement) with everything it inlined, once per run,
+ * and the compile cost showed in the profile of every input.
  */
-export async function parseStrace(chunks: Chunks, ctx: ParseContext, emit: (e: StraceEvent) => void): Promise<ParseSummary> {
-  const r = new StraceLineReader(ctx, emit);
+class StraceChunks {
   // bytes of a line not yet ended, carried to the next chunk
-  let carry: Buffer | null = null;
-  let carryOffset = 0;
-  let bytes = 0;
-  let lineNo = 0;
-  for await (const chunk of chunks) {
-    const base = bytes;
-    bytes += chunk.length;
+  private carry: Buffer | null = null;
+  private carryOffset = 0;
+  bytes = 0;
+  private lineNo = 0;
+
+  constructor(
+    private readonly r: StraceLineReader,
+    private readonly ctx: ParseContext,
+  ) {}
+
+  push(chunk: Buffer): void {
+    const r = this.r;
+    const base = this.bytes;
+    this.bytes += chunk.length;
     const lastNl = chunk.lastIndexOf(10);
     if (lastNl < 0) {
-      if (r.skipToNewline) continue;
-      if (carry === null) {
-        carry = Buffer.from(chunk);
-        carryOffset = base;
+      if (r.skipToNewline) return;
+      if (this.carry === null) {
+        this.carry = Buffer.from(chunk);
+        this.carryOffset = base;
       } else {
-        carry = Buffer.concat([carry, chunk]);
+        this.carry = Buffer.concat([this.carry, chunk]);
       }
-      if (carry.length > MAX_LINE_BYTES) {
-        lineNo++;
-        ctx.diag.warn({ line: lineNo, byteOffset: carryOffset }, 'line longer than 16 MB skipped');
-        carry = null;
+      if (this.carry.length > MAX_LINE_BYTES) {
+        this.lineNo++;
+        this.ctx.diag.warn({ line: this.lineNo, byteOffset: this.carryOffset }, 'line longer than 16 MB skipped');
+        this.carry = null;
         r.skipToNewline = true;
       }
-      continue;
+      return;
     }
     // A line begun in the previous chunk is joined alone (carry + this chunk's
     // first line): concatenating the whole chunk cost a copy of every byte.
     let start = 0;
-    if (carry !== null) {
+    if (this.carry !== null) {
       const firstNl = chunk.indexOf(10);
-      const lineBuf = Buffer.concat([carry, chunk.subarray(0, firstNl)]);
-      carry = null;
+      const lineBuf = Buffer.concat([this.carry, chunk.subarray(0, firstNl)]);
+      this.carry = null;
       if (r.skipToNewline) r.skipToNewline = false;
       else {
-        lineNo++;
-        r.line(lineBuf.toString('latin1'), lineNo, carryOffset, lineBuf, 0);
+        this.lineNo++;
+        r.line(lineBuf.toString('latin1'), this.lineNo, this.carryOffset, lineBuf, 0);
       }
       start = firstNl + 1;
     } else if (r.skipToNewline) {
       start = chunk.indexOf(10) + 1;
       r.skipToNewline = false;
     }
-    // Decode the chunk's whole lines at once (latin1 maps a byte to a char, so
+    // Decode whole lines a window at a time (latin1 maps a byte to a char, so
     // offsets stay byte offsets) and hand out slices: one native decode per
-    // chunk is much cheaper than one per line. Kept slices pin the chunk's
+    // window is much cheaper than one per line. Kept slices pin the window's
     // string, so the analysis copies the few texts it keeps.
-    if (start <= lastNl) {
-      const text = chunk.toString('latin1', start, lastNl);
-      const textBase = base + start;
-      let pos = 0;
-      const n = text.length;
-      while (pos <= n) {
-        let nl = text.indexOf('\n', pos);
-        if (nl < 0) nl = n;
-        lineNo++;
-        r.line(text.slice(pos, nl), lineNo, textBase + pos, chunk, start + pos);
-        pos = nl + 1;
+    while (start <= lastNl) {
+      // a window of whole lines, at most TEXT_WINDOW bytes unless one line is longer
+      let end = lastNl;
+      if (end - start > TEXT_WINDOW) {
+        end = chunk.lastIndexOf(10, start + TEXT_WINDOW);
+        if (end < start) end = chunk.indexOf(10, start + TEXT_WINDOW);
       }
+      this.window(chunk, start, end, base);
+      start = end + 1;
     }
     if (lastNl + 1 < chunk.length) {
       // copy: the caller may reuse the chunk's memory
-      carry = Buffer.from(chunk.subarray(lastNl + 1));
-      carryOffset = base + lastNl + 1;
+      this.carry = Buffer.from(chunk.subarray(lastNl + 1));
+      this.carryOffset = base + lastNl + 1;
     }
   }
-  if (carry !== null && carry.length > 0 && !r.skipToNewline) {
-    // a file cut mid-line: read what there is
-    lineNo++;
-    r.cutLine = true;
-    r.line(carry.toString('latin1'), lineNo, carryOffset);
+
+  /** The lines of chunk[start, end) (end: a newline, or the end of the last line). */
+  private window(chunk: Buffer, start: number, end: number, base: number): void {
+    const r = this.r;
+    const text = chunk.toString('latin1', start, end);
+    const textBase = base + start;
+    let pos = 0;
+    const n = text.length;
+    let lineNo = this.lineNo;
+    while (pos <= n) {
+      let nl = text.indexOf('\n', pos);
+      if (nl < 0) nl = n;
+      lineNo++;
+      r.line(text.slice(pos, nl), lineNo, textBase + pos, chunk, start + pos);
+      pos = nl + 1;
+    }
+    this.lineNo = lineNo;
   }
-  r.end();
-  return { events: r.lines, bytes, clock: r.clock, firstT: r.firstT, lastT: r.lastT };
+
+  end(): void {
+    const r = this.r;
+    const carry = this.carry;
+    if (carry !== null && carry.length > 0 && !r.skipToNewline) {
+      // a file cut mid-line: read what there is
+      this.lineNo++;
+      r.cutLine = true;
+      r.line(carry.toString('latin1'), this.lineNo, this.carryOffset);
+    }
+    r.end();
+  }
+}
+
+/**
+ * Reads strace text from `chunks` and emits events. Lines are split on the
+ * Buffers; only the bytes of one line are decoded at a time.
+ */
+export async function parseStrace(chunks: Chunks, ctx: ParseContext, emit: (e: StraceEvent) => void): Promise<ParseSummary> {
+  const r = new StraceLineReader(ctx, emit);
+  const c = new StraceChunks(r, ctx);
+  for await (const chunk of chunks) c.push(chunk);
+  c.end();
+  return { events: r.lines, bytes: c.bytes, clock: r.clock, firstT: r.firstT, lastT: r.lastT };
 }

@@ -287,6 +287,46 @@ describe('strace parser: rarer shapes', () => {
       expect(split.summary).toEqual(whole.summary);
     }
   });
+
+  // issue 14: text is decoded in 64 KiB windows of whole lines; a chunk holds many, and a line may be longer than one
+  it('gives the same events across text windows, a line longer than a window included', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const pid = 100 + (Math.floor(i / 2) % 3);
+      lines.push(i % 2 ? `${pid} 01:00:00.${String(i).padStart(6, '0')} <... read resumed>"${'x'.repeat(i % 97)}", 4096) = ${i % 97} <0.000002>` : `${pid} 01:00:00.${String(i).padStart(6, '0')} read(3,  <unfinished ...>`);
+      if (i === 1500) lines.push(`101 01:00:00.001500 write(1, "${'y'.repeat(100_000)}", 100000) = 100000 <0.000009>`);
+    }
+    const text = `${lines.join('\n')}\n`;
+    expect(text.length).toBeGreaterThan(3 * 64 * 1024);
+    const whole = await parse(text, { chunk: 1 << 22 });
+    expect(whole.diag.warnings).toEqual([]);
+    expect(whole.events).toHaveLength(1501);
+    expect(whole.events.map((e) => (e as SyscallEvent).args.length).reduce((a, b) => Math.max(a, b))).toBe('1, "", 100000'.length + 100_000);
+    for (const size of [1000, 65_536, 65_537, 200_000]) {
+      const split = await parse(text, { chunk: size });
+      expect(split.events).toEqual(whole.events);
+      expect(split.summary).toEqual(whole.summary);
+    }
+  });
+
+  it('does not join a call to the unfinished half of an exited pid that is reused', async () => {
+    const { events, diag } = await parse(
+      [
+        '300 01:00:00.000001 read(0,  <unfinished ...>',
+        '300 01:00:00.000002 +++ killed by SIGKILL +++',
+        '300 01:00:00.000003 <... read resumed>"a", 1) = 1',
+        '300 01:00:00.000004 wait4(-1,  <unfinished ...>',
+        '300 01:00:00.000005 <... wait4 resumed>NULL, 0, NULL) = 301',
+      ].join('\n'),
+    );
+    expect(diag.warnings).toEqual([]);
+    const calls = events.filter((e): e is SyscallEvent => e.kind === 'syscall');
+    expect(calls.map((c) => [c.name, c.line, c.endLine, c.unfinished])).toEqual([
+      ['read', 1, undefined, true],
+      ['read', 3, undefined, undefined],
+      ['wait4', 4, 5, undefined],
+    ]);
+  });
 });
 
 describe('strace parser: decorated returns', () => {

@@ -92,8 +92,45 @@ export function isFdCall(name: string): boolean {
   return OPS.has(name);
 }
 
+/** What the fd tables do with a call (0: nothing); the analysis looks it up once per call name. */
+export function fdOp(name: string): number {
+  return OPS.get(name) ?? 0;
+}
+
+/**
+ * One process's fds. A closed fd keeps its key with no entry: a Map
+ * delete per close and a set per open made V8 rehash the table every few
+ * calls, and each new table promoted the entries it held (measured: a
+ * quarter of the CPU time of a busy log went to such churn in the parser's
+ * own per-pid table). Keys are fd numbers ever used, so few.
+ */
+class FdTable {
+  private readonly m = new Map<number, FdEntry | undefined>();
+  /** open fds */
+  size = 0;
+
+  get(fd: number): FdEntry | undefined {
+    return this.m.get(fd);
+  }
+
+  set(fd: number, e: FdEntry): void {
+    if (this.m.get(fd) === undefined) this.size++;
+    this.m.set(fd, e);
+  }
+
+  delete(fd: number): void {
+    if (this.m.get(fd) === undefined) return;
+    this.size--;
+    this.m.set(fd, undefined);
+  }
+
+  *entries(): IterableIterator<[number, FdEntry]> {
+    for (const [fd, e] of this.m) if (e !== undefined) yield [fd, e];
+  }
+}
+
 export class FdTables {
-  private readonly tables = new Map<number, Map<number, FdEntry>>();
+  private readonly tables = new Map<number, FdTable>();
   readonly socketFailures: SocketFailure[] = [];
   droppedSocketFailures = 0;
 
@@ -102,10 +139,10 @@ export class FdTables {
     private readonly failures: FailedCalls,
   ) {}
 
-  private table(tgid: number): Map<number, FdEntry> {
+  private table(tgid: number): FdTable {
     let m = this.tables.get(tgid);
     if (m === undefined) {
-      m = new Map();
+      m = new FdTable();
       this.tables.set(tgid, m);
     }
     return m;
@@ -120,14 +157,14 @@ export class FdTables {
   fork(parent: number, child: number): void {
     const t = this.tables.get(parent);
     if (t === undefined || t.size === 0 || t.size > 4096) return;
-    const c = new Map<number, FdEntry>();
-    for (const [fd, e] of t) c.set(fd, { ...e, info: { ...e.info } });
+    const c = new FdTable();
+    for (const [fd, e] of t.entries()) c.set(fd, { ...e, info: { ...e.info } });
     this.tables.set(child, c);
   }
 
-  call(th: Thread, proc: Proc, recent: Recent, e: SyscallEvent): void {
-    const op = OPS.get(e.name);
-    if (op === undefined) return;
+  /** `op`: fdOp(e.name) */
+  call(th: Thread, proc: Proc, recent: Recent, e: SyscallEvent, op: number): void {
+    if (op === 0) return;
     const d = e.decoded;
     const ret = e.retval;
     const table = this.table(proc.pid);
@@ -255,7 +292,7 @@ export class FdTables {
     }
   }
 
-  private connect(th: Thread, proc: Proc, recent: Recent, e: SyscallEvent, table: Map<number, FdEntry>, fd: number, ent: FdEntry | undefined): void {
+  private connect(th: Thread, proc: Proc, recent: Recent, e: SyscallEvent, table: FdTable, fd: number, ent: FdEntry | undefined): void {
     const d = e.decoded ?? NONE;
     if (ent === undefined || ent.kind !== 'socket') {
       ent = { kind: 'socket', from: 'connect', line: e.line, info: { fd }, sent: 0, received: 0, seenOpen: true };

@@ -12,7 +12,7 @@
 import type { Analysis, AnalysisContext, ParseSummary, ProcessEvent, SignalEvent, StraceEvent, StraceModel, SyscallEvent } from '../../model/index.js';
 import { callSpan, copy } from './calls.js';
 import { FailedCalls, Recent, targetOf } from './failures.js';
-import { FdTables } from './fds.js';
+import { FdTables, fdOp } from './fds.js';
 import { Processes, type Proc } from './processes.js';
 import { isInterruptErrno, Stops } from './stops.js';
 import { Threads, type Thread } from './threads.js';
@@ -63,6 +63,23 @@ const SOCKET_IO = /^(?:connect|send|recv)/;
 /** Calls on a connected socket's fd: with -yy strace names the socket's ends on each. */
 const SOCKET_CALLS: ReadonlySet<string> = new Set(['connect', 'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'send', 'recv', 'getsockname', 'getpeername', 'shutdown']);
 
+/** What the handlers do with a call, by its name: one lookup per call instead of one per table. */
+interface CallInfo {
+  special: Special | 0;
+  /** fdOp(name) */
+  fdOp: number;
+  socketCall: boolean;
+  /** failures the fd tables see (connect, sends, receives) */
+  socketIo: boolean;
+}
+
+/** Call names remembered per run; past this (a log of made-up names) each is looked up anew. */
+const MAX_CALL_INFOS = 4096;
+
+function callInfo(name: string): CallInfo {
+  return { special: SPECIAL.get(name) ?? 0, fdOp: fdOp(name), socketCall: SOCKET_CALLS.has(name), socketIo: SOCKET_IO.test(name) };
+}
+
 export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
   private readonly threads: Threads;
   private readonly stops = new Stops();
@@ -70,6 +87,7 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
   private readonly failures = new FailedCalls(this.processes);
   private readonly fds = new FdTables(this.processes, this.failures);
 
+  private readonly infos = new Map<string, CallInfo>();
   private syscalls = 0;
   /** calls with a -T duration, and socket calls whose fd -yy decorated with its ends: what a postmortem can lean on */
   private timedSyscalls = 0;
@@ -108,7 +126,13 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
   private syscall(e: SyscallEvent): void {
     this.syscalls++;
     if (e.duration !== undefined) this.timedSyscalls++;
-    if (SOCKET_CALLS.has(e.name)) {
+    const name = e.name;
+    let info = this.infos.get(name);
+    if (info === undefined) {
+      info = callInfo(name);
+      if (this.infos.size < MAX_CALL_INFOS) this.infos.set(name, info);
+    }
+    if (info.socketCall) {
       this.socketCalls++;
       if (e.decoded?.fdRef?.kind === 'socket') this.decoratedSocketCalls++;
     }
@@ -136,11 +160,10 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
     if (th.comm !== undefined) proc.comm = th.comm;
     proc.calls++;
     this.failures.call(th, e);
-    const name = e.name;
     const ret = e.retval;
-    // one Map lookup, then a switch on numbers: most calls are none of these
-    const k = SPECIAL.get(name);
-    if (k !== undefined) {
+    // a switch on numbers: most calls are none of these
+    const k = info.special;
+    if (k !== 0) {
       switch (k) {
         case Special.Fork:
           if (ret !== null && ret > 0) {
@@ -170,8 +193,8 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
           break;
       }
     }
-    this.fds.call(th, proc, recent, e);
-    if (e.errno !== undefined && !SOCKET_IO.test(name)) this.failures.failed(th, proc, recent, e);
+    this.fds.call(th, proc, recent, e, info.fdOp);
+    if (e.errno !== undefined && !info.socketIo) this.failures.failed(th, proc, recent, e);
     recent.push(e);
   }
 

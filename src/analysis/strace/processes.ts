@@ -47,7 +47,8 @@ export class Processes {
   get(tgid: number): Proc {
     let p = this.live.get(tgid);
     if (p === undefined) {
-      p = { pid: tgid, exited: false, calls: 0 };
+      // every field present from the start: one hidden class for all records (monomorphic loads)
+      p = { pid: tgid, parent: undefined, comm: undefined, exec: undefined, uid: undefined, exited: false, destinations: undefined, lookups: undefined, droppedDestinations: undefined, droppedLookups: undefined, calls: 0, stderr: undefined };
       this.live.set(tgid, p);
     }
     return p;

@@ -86,15 +86,24 @@ export class Threads {
     let th = this.live.get(key);
     if (th === undefined) {
       const tg = this.tgids.get(key);
+      // every field present from the start: one hidden class for all threads, so the handlers' loads stay monomorphic
       th = {
         pid: key,
+        tgid: tg,
+        comm: undefined,
         syscalls: 0,
         first: null,
         last: null,
+        exit: undefined,
         lane: new LaneBuilder(`${this.path}#tid:${key}`, this.path, 'thread', threadLabel(key, tg), groupOf(tg ?? key)),
+        lastInterrupted: undefined,
+        pendingStop: undefined,
+        open: undefined,
         gone: false,
+        recent: undefined,
+        proc: undefined,
+        pending: undefined,
       };
-      if (tg !== undefined) th.tgid = tg;
       this.live.set(key, th);
     }
     this.last = th;
