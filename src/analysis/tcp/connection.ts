@@ -6,6 +6,7 @@ import {
   TCP_SYN,
   type AppProtocol,
   type CloseFact,
+  type FrameRef,
   type ConnState,
   type Diagnostics,
   type HostPort,
@@ -17,7 +18,7 @@ import {
 import type { AttemptOutcome } from './clients.js';
 import { pickAnalyzer, type AppAnalyzer, type AppHost, type AppRegistration, type AppShared, type Pick } from './app.js';
 import { DnsLog } from './dns.js';
-import { endpoint, frameRef, summarize, type Pkt } from './packet.js';
+import { endpoint, summarize, type Pkt } from './packet.js';
 import { copyOf, HalfStream, type StreamSink } from './reassembly.js';
 import { TCP_ANALYZERS } from './registry.js';
 import { seqRel } from './seq.js';
@@ -520,8 +521,8 @@ export class Conn implements StreamSink {
     return 'S1';
   }
 
-  private closeFact(how: 'fin' | 'rst', half: 0 | 1, at: Pkt): CloseFact {
-    return { how, side: this.side(half), t: at.t, frame: at.frame, summary: summarize(at) };
+  private closeFact(how: 'fin' | 'rst', half: 0 | 1, at: Pkt, text: (p: Pkt) => string): CloseFact {
+    return { how, side: this.side(half), t: at.t, frame: at.frame, summary: text(at) };
   }
 
   /** End of the capture: deliver what is buffered, end open exchanges, and build the model. */
@@ -576,6 +577,15 @@ export class Conn implements StreamSink {
     const r = (1 - o) as 0 | 1;
     // stored as half 0 upper, half 1 lower: the originator's letters are upper case
     const history = o === 0 ? this.hist : [...this.hist].map((ch) => (ch === '^' ? ch : ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase())).join('');
+    // The same packet is often cited more than once (the SYN is the first, the RST the last and what closed it):
+    // its summary is made once and shared (strings are immutable; a refused connection keeps 2 texts, not 5).
+    const texts = new Map<Pkt, string>();
+    const text = (p: Pkt): string => {
+      let t = texts.get(p);
+      if (t === undefined) texts.set(p, (t = summarize(p)));
+      return t;
+    };
+    const ref = (p: Pkt): FrameRef => ({ frame: p.frame, t: p.t, summary: text(p) });
     const c: TcpConnection = {
       index: this.index,
       key: this.key(),
@@ -583,8 +593,8 @@ export class Conn implements StreamSink {
       ipVersion: this.orig().ip.includes(':') ? 6 : 4,
       orig: this.orig(),
       resp: this.resp(),
-      first: frameRef(this.first),
-      last: frameRef(this.last),
+      first: ref(this.first),
+      last: ref(this.last),
       state: this.state(),
       history,
       origBytes: this.halves[o].bytes,
@@ -601,15 +611,15 @@ export class Conn implements StreamSink {
     };
     if (this.synCount > 1) {
       c.synAttempts = this.synCount;
-      if (this.lastSyn) c.lastSyn = frameRef(this.lastSyn);
+      if (this.lastSyn) c.lastSyn = ref(this.lastSyn);
     }
-    if (this.syn) c.syn = frameRef(this.syn);
-    if (this.synAck) c.synAck = frameRef(this.synAck);
-    if (this.established) c.established = frameRef(this.established);
-    if (this.fins[o]) c.finOrig = this.closeFact('fin', o, this.fins[o]!);
-    if (this.fins[r]) c.finResp = this.closeFact('fin', r, this.fins[r]!);
-    if (this.rst) c.rst = this.closeFact('rst', this.rst.half, this.rst.at);
-    if (this.closedBy) c.closedBy = this.closeFact(this.closedBy.how, this.closedBy.half, this.closedBy.at);
+    if (this.syn) c.syn = ref(this.syn);
+    if (this.synAck) c.synAck = ref(this.synAck);
+    if (this.established) c.established = ref(this.established);
+    if (this.fins[o]) c.finOrig = this.closeFact('fin', o, this.fins[o]!, text);
+    if (this.fins[r]) c.finResp = this.closeFact('fin', r, this.fins[r]!, text);
+    if (this.rst) c.rst = this.closeFact('rst', this.rst.half, this.rst.at, text);
+    if (this.closedBy) c.closedBy = this.closeFact(this.closedBy.how, this.closedBy.half, this.closedBy.at, text);
     this.app?.facts(c);
     if (!this.timeline) return { conn: c, lane: undefined };
     const lane = this.namedLane();
