@@ -6,7 +6,6 @@ import {
   TCP_SYN,
   type AppProtocol,
   type CloseFact,
-  type FrameRef,
   type ConnState,
   type Diagnostics,
   type HostPort,
@@ -18,7 +17,7 @@ import {
 import type { AttemptOutcome } from './clients.js';
 import { pickAnalyzer, type AppAnalyzer, type AppHost, type AppRegistration, type AppShared, type Pick } from './app.js';
 import { DnsLog } from './dns.js';
-import { endpoint, summarize, type Pkt } from './packet.js';
+import { endpoint, frameRefs, type Pkt } from './packet.js';
 import { copyOf, HalfStream, type StreamSink } from './reassembly.js';
 import { TCP_ANALYZERS } from './registry.js';
 import { seqRel } from './seq.js';
@@ -579,13 +578,8 @@ export class Conn implements StreamSink {
     const history = o === 0 ? this.hist : [...this.hist].map((ch) => (ch === '^' ? ch : ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase())).join('');
     // The same packet is often cited more than once (the SYN is the first, the RST the last and what closed it):
     // its summary is made once and shared (strings are immutable; a refused connection keeps 2 texts, not 5).
-    const texts = new Map<Pkt, string>();
-    const text = (p: Pkt): string => {
-      let t = texts.get(p);
-      if (t === undefined) texts.set(p, (t = summarize(p)));
-      return t;
-    };
-    const ref = (p: Pkt): FrameRef => ({ frame: p.frame, t: p.t, summary: text(p) });
+    const ref = frameRefs();
+    const text = (p: Pkt): string => ref(p).summary;
     const c: TcpConnection = {
       index: this.index,
       key: this.key(),

@@ -8,7 +8,7 @@ import type {
   Side,
 } from '../../model/index.js';
 import { MessageParser, type Framing, type MessageHandler } from './message.js';
-import { frameRef, type Pkt } from './packet.js';
+import { frameRefs, type FrameRefs, type Pkt } from './packet.js';
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 export const REQUEST_LINE = new RegExp(`^(${TOKEN}) (\\S+) HTTP/(1\\.[01])$`);
@@ -423,26 +423,28 @@ export function ttfbOf(ex: Ex): number | undefined {
   return from ? r.start.t - from.t : undefined;
 }
 
-function bodyOut(b: BodyState): HttpBody {
+function bodyOut(b: BodyState, ref: FrameRefs): HttpBody {
   const out: HttpBody = { framing: b.framing, seen: b.seen, missing: b.missing, complete: b.complete };
   if (b.expected !== undefined) out.expected = b.expected;
   if (b.framing === 'chunked') out.lastChunkSeen = !!b.lastChunkSeen;
-  if (b.first) out.first = frameRef(b.first);
-  if (b.last) out.last = frameRef(b.last);
+  if (b.first) out.first = ref(b.first);
+  if (b.last) out.last = ref(b.last);
   return out;
 }
 
 export function toExchange(ex: Ex): HttpExchange {
+  // one text per cited packet and note: a one-segment exchange cites the same packet up to nine times
+  const ref = frameRefs();
   const out: HttpExchange = {
     n: ex.n,
     requestSeen: ex.requestSeen,
     headers: ex.headers,
-    requestBody: bodyOut(ex.reqBody),
-    interim: ex.interim.map((i) => ({ status: i.status, line: i.line, at: frameRef(i.at, i.line) })),
+    requestBody: bodyOut(ex.reqBody, ref),
+    interim: ex.interim.map((i) => ({ status: i.status, line: i.line, at: ref(i.at, i.line) })),
     end: ex.end ?? 'capture-end',
     responseBytes: ex.respBytes,
   };
-  if (ex.respFirst) out.firstResponseByte = frameRef(ex.respFirst, ex.resp?.start === ex.respFirst ? ex.resp.line : ex.interim[0]?.line);
+  if (ex.respFirst) out.firstResponseByte = ref(ex.respFirst, ex.resp?.start === ex.respFirst ? ex.resp.line : ex.interim[0]?.line);
   if (ex.method !== undefined) {
     out.method = ex.method;
     out.target = ex.target;
@@ -451,10 +453,10 @@ export function toExchange(ex: Ex): HttpExchange {
   // a malformed request keeps its line too: it is what the server answered
   if (ex.requestLine !== undefined) out.requestLine = ex.requestLine;
   if (ex.gapped) out.gapped = true;
-  if (ex.reqStart) out.requestStart = frameRef(ex.reqStart, ex.requestLine);
-  if (ex.reqHdrEnd) out.requestHeadersEnd = frameRef(ex.reqHdrEnd);
-  if (ex.reqEnd) out.requestEnd = frameRef(ex.reqEnd);
-  if (ex.cont) out.continueAt = frameRef(ex.cont, 'HTTP/1.1 100 Continue');
+  if (ex.reqStart) out.requestStart = ref(ex.reqStart, ex.requestLine);
+  if (ex.reqHdrEnd) out.requestHeadersEnd = ref(ex.reqHdrEnd);
+  if (ex.reqEnd) out.requestEnd = ref(ex.reqEnd);
+  if (ex.cont) out.continueAt = ref(ex.cont, 'HTTP/1.1 100 Continue');
   if (ex.resp) {
     const r = ex.resp;
     out.response = {
@@ -463,19 +465,19 @@ export function toExchange(ex: Ex): HttpExchange {
       reason: r.reason,
       line: r.line,
       headers: r.headers,
-      start: frameRef(r.start, r.line),
-      body: bodyOut(r.body),
-      last: frameRef(r.last),
+      start: ref(r.start, r.line),
+      body: bodyOut(r.body, ref),
+      last: ref(r.last),
     };
-    if (r.hdrEnd) out.response.headersEnd = frameRef(r.hdrEnd);
+    if (r.hdrEnd) out.response.headersEnd = ref(r.hdrEnd);
     const ttfb = ttfbOf(ex);
     if (ttfb !== undefined) out.ttfb = ttfb;
   }
-  if (ex.endAt) out.endAt = frameRef(ex.endAt);
+  if (ex.endAt) out.endAt = ref(ex.endAt);
   if (ex.endSide) out.endSide = ex.endSide;
   if (ex.violation) {
     const v = ex.violation;
-    out.violation = { side: v.side, what: v.why, streamOffset: v.offset, at: frameRef(v.at), fatal: v.fatal };
+    out.violation = { side: v.side, what: v.why, streamOffset: v.offset, at: ref(v.at), fatal: v.fatal };
   }
   return out;
 }

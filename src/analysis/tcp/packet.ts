@@ -61,3 +61,21 @@ export function summarize(p: Pkt, note?: string): string {
 export function frameRef(p: Pkt, note?: string): FrameRef {
   return { frame: p.frame, t: p.t, summary: summarize(p, note) };
 }
+
+export type FrameRefs = (p: Pkt, note?: string) => FrameRef;
+
+/**
+ * `frameRef`, with each packet's text (per note) made once and shared by the
+ * FrameRefs it returns: a connection or an exchange cites the same packet
+ * several times (strings are immutable; each FrameRef is still its own object).
+ */
+export function frameRefs(): FrameRefs {
+  const texts = new Map<Pkt, [string | undefined, string][]>();
+  return (p, note) => {
+    let known = texts.get(p);
+    if (!known) texts.set(p, (known = []));
+    let e = known.find((k) => k[0] === note);
+    if (!e) known.push((e = [note, summarize(p, note)]));
+    return { frame: p.frame, t: p.t, summary: e[1] };
+  };
+}
