@@ -1,0 +1,35 @@
+/**
+ * The texts that cite packets (issue 9.8): shared per packet and note so that
+ * a connection or an exchange citing one packet many times keeps one text,
+ * yet every citation is what frameRef alone would make.
+ */
+import { describe, expect, it } from 'vitest';
+import { endpoint, frameRef, frameRefs, type Pkt } from '../../src/analysis/tcp/packet.js';
+import { TCP_ACK, TCP_PSH } from '../../src/model/index.js';
+
+const pkt = (frame: number): Pkt => ({ frame, t: 1_800_000_000 + frame / 1000, byteOffset: frame * 100, src: '10.0.0.1', sport: 40000, dst: '::1', dport: 80, flags: TCP_ACK | TCP_PSH, seq: 1, ack: 1, len: 27 });
+
+describe('citing packets', () => {
+  it('gives, for each packet and note, exactly what frameRef gives, each citation its own object', () => {
+    const ref = frameRefs();
+    const a = pkt(4);
+    const b = pkt(5);
+    const cases: [Pkt, string | undefined][] = [
+      [a, undefined],
+      [a, 'GET / HTTP/1.1'],
+      [a, undefined],
+      [b, undefined],
+      [a, 'GET / HTTP/1.1'],
+      [b, 'HTTP/1.1 200 OK'],
+    ];
+    const made = cases.map(([p, note]) => ref(p, note));
+    expect(made).toEqual(cases.map(([p, note]) => frameRef(p, note)));
+    expect(made[0]).not.toBe(made[2]);
+    made[0].t = 0;
+    expect(made[2].t).toBe(a.t);
+  });
+
+  it('writes endpoints as ip:port, an IPv6 address in brackets', () => {
+    expect([endpoint('10.0.0.1', 80), endpoint('::1', 443)]).toEqual(['10.0.0.1:80', '[::1]:443']);
+  });
+});
