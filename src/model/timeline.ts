@@ -148,6 +148,11 @@ export class LaneBuilder {
     else this.markersDropped++;
   }
 
+  /**
+   * The lane, with arrays of their own at their exact length: a builder's array
+   * grows by 17 slots at its first push, and a capture keeps thousands of lanes
+   * of two or three events (measured: ~400 bytes a lane).
+   */
   build(): Lane {
     const lane: Lane = {
       id: this.id,
@@ -155,15 +160,15 @@ export class LaneBuilder {
       kind: this.kind,
       label: this.label,
       group: this.group,
-      spans: this.spans.sort((a, b) => a.start - b.start),
-      markers: this.markers.sort((a, b) => a.t - b.t),
+      spans: this.spans.sort((a, b) => a.start - b.start).slice(),
+      markers: this.markers.sort((a, b) => a.t - b.t).slice(),
       events: this.events,
       first: this.first,
       last: this.last,
     };
     if (this.spansDropped) lane.spansDropped = this.spansDropped;
     if (this.markersDropped) lane.markersDropped = this.markersDropped;
-    if (this.dStart !== undefined) lane.density = { start: this.dStart, binWidth: this.binWidth, counts: this.counts };
+    if (this.dStart !== undefined) lane.density = { start: this.dStart, binWidth: this.binWidth, counts: this.counts.slice() };
     return lane;
   }
 }
