@@ -55,8 +55,9 @@ class Memo {
   private readonly secretKeys = new Map<string, boolean>();
 
   text(s: string): string {
-    // short texts, and texts no rule but the shapes' can touch, cost less to redact again than to look up
-    if (s.length < MEMO_MIN || (s.indexOf(':') < 0 && s.indexOf('=') < 0)) return redactTextIn(s, this);
+    // short texts, and shorter texts no rule but the shapes' can touch, cost less to redact again than to
+    // look up; a long one (an explanation, the same string in every finding) costs a scan of every character
+    if (s.length < MEMO_MIN || (s.length < MEMO_PLAIN_MIN && s.indexOf(':') < 0 && s.indexOf('=') < 0)) return redactTextIn(s, this);
     let r = this.texts.get(s);
     if (r === undefined) {
       r = redactTextIn(s, this);
@@ -96,6 +97,8 @@ class Memo {
 
 /** Texts this long (explanations, evidence lines) repeat across findings: worth remembering once redacted; shorter ones cost less to redact again than to look up. */
 const MEMO_MIN = 48;
+/** Texts with neither `:` nor `=` this long are remembered too: only the shapes' scan touches them, but over every character. */
+const MEMO_PLAIN_MIN = 160;
 /** Entries one memo holds at most: far more than the distinct texts of a 10,000-finding result. */
 const MEMO_MAX = 1 << 17;
 
