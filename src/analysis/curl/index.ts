@@ -154,11 +154,16 @@ export function transferLane(path: string, x: CurlTransfer): Lane {
 function copyPlain<T>(v: T): T {
   if (typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) return v.map(copyPlain) as T;
-  // Spread defines the same own keys in the same order (an own `__proto__` too), and keeps V8's fast object layout.
-  const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
-  for (const k of Object.keys(out)) {
-    const x = out[k];
-    if (typeof x === 'object' && x !== null) out[k] = copyPlain(x);
+  // The own keys one by one, in their order: a spread of objects whose shapes vary from transfer to
+  // transfer takes V8's generic (slow) path. An own `__proto__` is defined as a key, as spread would.
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const x = o[k];
+    const c = typeof x === 'object' && x !== null ? copyPlain(x) : x;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
   }
   return out as T;
 }
