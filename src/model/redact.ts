@@ -54,11 +54,24 @@ class Memo {
   private readonly secretNames = new Map<string, boolean>();
   private readonly secretKeys = new Map<string, boolean>();
 
-  text(s: string): string {
-    // short texts, and texts no rule but the shapes' can touch, cost less to redact again than to look up
-    if (s.length < MEMO_MIN || (s.indexOf(':') < 0 && s.indexOf('=') < 0)) return redactTextIn(s, this);
+  /**
+   * How often the texts under each key (`title`, `text`, `explanation`…) were found here already:
+   * where they hardly ever repeat (one title, one log line per finding), remembering them costs
+   * more (hashing, a growing map) than it saves, and is stopped for that key.
+   */
+  private readonly byKey = new Map<string | undefined, { tries: number; hits: number }>();
+
+  text(s: string, key?: string): string {
+    // short texts, and shorter texts no rule but the shapes' can touch, cost less to redact again than to
+    // look up; a long one (an explanation, the same string in every finding) costs a scan of every character
+    if (s.length < MEMO_MIN || (s.length < MEMO_PLAIN_MIN && s.indexOf(':') < 0 && s.indexOf('=') < 0)) return redactTextIn(s, this);
+    let seen = this.byKey.get(key);
+    if (seen === undefined) this.byKey.set(key, (seen = { tries: 0, hits: 0 }));
+    if (seen.tries >= MEMO_PROBE && seen.hits * MEMO_HIT_RATIO < seen.tries) return redactTextIn(s, this);
+    seen.tries++;
     let r = this.texts.get(s);
-    if (r === undefined) {
+    if (r !== undefined) seen.hits++;
+    else {
       r = redactTextIn(s, this);
       if (this.texts.size >= MEMO_MAX) this.texts.clear();
       this.texts.set(s, r);
@@ -96,6 +109,11 @@ class Memo {
 
 /** Texts this long (explanations, evidence lines) repeat across findings: worth remembering once redacted; shorter ones cost less to redact again than to look up. */
 const MEMO_MIN = 48;
+/** Texts with neither `:` nor `=` this long are remembered too: only the shapes' scan touches them, but over every character. */
+const MEMO_PLAIN_MIN = 160;
+/** Texts under one key looked up before judging whether they repeat, and the share of them found (1 in MEMO_HIT_RATIO) for the memo to go on. */
+const MEMO_PROBE = 512;
+const MEMO_HIT_RATIO = 8;
 /** Entries one memo holds at most: far more than the distinct texts of a 10,000-finding result. */
 const MEMO_MAX = 1 << 17;
 
@@ -326,7 +344,7 @@ function walk(v: unknown, key: string | undefined, memo: Memo): unknown {
       }
       return REDACTED;
     }
-    return memo.text(v);
+    return memo.text(v, key);
   }
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {

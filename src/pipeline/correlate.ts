@@ -50,7 +50,7 @@ export function placeDraft(
   const off = placement?.offset ?? 0;
   const shift = (v: number | null | undefined) => (v === null || v === undefined ? null : v + off);
   const jt = d.join?.t ?? d.start;
-  return {
+  const p: PlacedDraft = {
     draft: d,
     inputIndex,
     start: shift(d.start),
@@ -59,8 +59,10 @@ export function placeDraft(
     absolute: Boolean(placement?.absolute),
     format,
     digest,
-    ...(placedFrom !== undefined ? { placedFrom } : {}),
   };
+  // set, not spread from a literal: one object per draft instead of two
+  if (placedFrom !== undefined) p.placedFrom = placedFrom;
+  return p;
 }
 
 /**

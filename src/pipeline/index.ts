@@ -274,8 +274,15 @@ function toFinding(g: MergedGroup): { finding: Finding; keys: string[] } {
  */
 function toFindingAlone(p: PlacedDraft): { finding: Finding; keys: string[] } {
   const d = p.draft;
-  const details: FindingDetails = { ...d.details };
-  if (p.clockNote) details.clock_suspect = p.clockNote;
+  // A draft is the pipeline's once its detector returned it, and nothing changes a finding's parts
+  // after this: the finding takes the draft's subject, evidence and lanes instead of copies (10,000
+  // findings held twice over until the run ends, for the collector to trace and move). Details are
+  // copied where a clock note goes in (a detector may share one details object between drafts).
+  let details = d.details;
+  if (p.clockNote) {
+    details = copyOwn(d.details);
+    details.clock_suspect = p.clockNote;
+  }
   const finding: Finding = {
     id: stableId(d.detector, p),
     detector: d.detector,
@@ -283,15 +290,33 @@ function toFindingAlone(p: PlacedDraft): { finding: Finding; keys: string[] } {
     title: d.title,
     start: p.start,
     end: p.end ?? p.start,
-    subject: { ...d.subject },
-    evidence: [...d.evidence],
+    subject: d.subject,
+    evidence: d.evidence,
     details,
   };
   if (d.explanation) finding.explanation = d.explanation;
   const lanes = d.lanes && d.lanes.length > 1 ? [...new Set(d.lanes)] : d.lanes;
-  if (lanes?.length) finding.lanes = [...lanes];
-  const keys = d.eventKeys && d.eventKeys.length > 1 ? [...new Set(d.eventKeys)] : [...(d.eventKeys ?? [])];
+  if (lanes?.length) finding.lanes = lanes;
+  // read only (the index of event keys in buildFindings)
+  const keys = d.eventKeys && d.eventKeys.length > 1 ? [...new Set(d.eventKeys)] : (d.eventKeys ?? []);
   return { finding, keys };
+}
+
+/**
+ * `{ ...o }` for the plain objects of a draft (details, subject): the same keys in the same
+ * order, values shared. Spread goes through V8's generic path when the shapes vary from draft
+ * to draft (each detector builds its details key by key); a loop over the keys does not.
+ */
+function copyOwn<T extends object>(o: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const v = (o as Record<string, unknown>)[k];
+    // an own `__proto__` key is a key like any other for spread; an assignment would set the prototype
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out as T;
 }
 
 /**

@@ -24,11 +24,12 @@ export function recvKind(t: CurlTransfer): RecvKind {
   return 'other';
 }
 
-export function explainCode(t: CurlTransfer): string {
+/** `kind`: recvKind(t) when the caller has worked it out already (it reads the messages with regexes). */
+export function explainCode(t: CurlTransfer, kind?: RecvKind): string {
   const code = t.exitCode;
   switch (code) {
     case 56: {
-      switch (recvKind(t)) {
+      switch (kind ?? recvKind(t)) {
         case 'reset':
           return (
             'The server, or something between (load balancer, reverse proxy, firewall, NAT), reset the TCP connection (RST) while curl was waiting for or reading the response. ' +

@@ -219,6 +219,9 @@ export interface FailureSpec {
 
 /** A finding about one failed transfer: subject, evidence, join facts, event key and lanes from the transfer. */
 export function failureDraft(path: string, t: CurlTransfer, drawn: ReadonlySet<string>, spec: FailureSpec): FindingDraft {
+  // the event key is the lane id (lanesOf): one string for both, whose hash, worked out for the lane
+  // lookup, serves the finding's index of event keys too
+  const key = curlEventKey(path, t);
   return {
     detector: spec.detector,
     severity: spec.severity,
@@ -231,7 +234,7 @@ export function failureDraft(path: string, t: CurlTransfer, drawn: ReadonlySet<s
     details: spec.details,
     explanation: spec.explanation ?? explainCode(t),
     join: spec.join ?? joinOf(t, spec.at),
-    eventKeys: [curlEventKey(path, t)],
-    lanes: lanesOf(path, drawn, t),
+    eventKeys: [key],
+    lanes: drawn.has(key) ? [key] : [],
   };
 }

@@ -31,7 +31,9 @@ export const fromCurl: DetectorPart = (run) => {
     const drawn = drawnLanes(model);
     for (const t of model.transfers) {
       if (!claimsCurl(t)) continue;
-      const details: ConnectFailedCurlDetails = { ...baseDetails(t), stage: t.exitCode === 7 ? 'connect refused or unreachable' : 'timed out while connecting' };
+      // added to baseDetails' own object, not a spread copy of it (see curl-error-56)
+      const details = baseDetails(t) as ConnectFailedCurlDetails;
+      details.stage = t.exitCode === 7 ? 'connect refused or unreachable' : 'timed out while connecting';
       const msg = t.errorMessage ?? (t.exitCode === 7 ? "Couldn't connect to server" : 'Connection timed out');
       out.push(
         failureDraft(path, t, drawn, {

@@ -12,6 +12,7 @@ import {
   type RecvKind,
   curlInputs,
   drawnLanes,
+  explainCode,
   failureDraft,
   failureTime,
   nameOf,
@@ -37,19 +38,25 @@ export const fromCurl: DetectorPart = (run) => {
     const drawn = drawnLanes(model);
     for (const t of model.transfers) {
       if (t.exitCode !== 56) continue;
+      // each worked out once per transfer: the title, the details and the explanation all use them
       const kind = recvKind(t);
       const at = failureTime(t);
-      const details: CurlError56CurlDetails = { ...baseDetails(t), failure: kind, stage: stage(t) };
-      out.push(failureDraft(path, t, drawn, { detector: 'curl-error-56', severity: 'error', title: title(t, kind), details, evidenceKeys: EVIDENCE_KEYS, at }));
+      const received = receivedBody(t);
+      const st = stage(t, received);
+      // the fields added to baseDetails' own object: a spread copy of it takes V8's slow generic path (details vary in shape)
+      const details = baseDetails(t) as CurlError56CurlDetails;
+      details.failure = kind;
+      details.stage = st;
+      const explanation = explainCode(t, kind);
+      out.push(failureDraft(path, t, drawn, { detector: 'curl-error-56', severity: 'error', title: title(t, kind, received, st), details, evidenceKeys: EVIDENCE_KEYS, at, explanation }));
     }
   }
   return out;
 };
 
 /** How far the exchange had got when it failed, as far as the input shows. */
-function stage(t: CurlTransfer): string {
+function stage(t: CurlTransfer, r: ReturnType<typeof receivedBody>): string {
   if (t.httpStatus !== undefined) {
-    const r = receivedBody(t);
     return r.bytes || r.approx ? 'while receiving the response body' : 'after the response head';
   }
   if (t.proxyConnectStatus !== undefined) return 'while setting up the proxy tunnel';
@@ -57,7 +64,7 @@ function stage(t: CurlTransfer): string {
   return 'unknown (the input shows only the error)';
 }
 
-function title(t: CurlTransfer, kind: ReturnType<typeof recvKind>): string {
+function title(t: CurlTransfer, kind: ReturnType<typeof recvKind>, r: ReturnType<typeof receivedBody>, st: string): string {
   const what =
     kind === 'reset'
       ? 'connection reset by the peer'
@@ -68,8 +75,6 @@ function title(t: CurlTransfer, kind: ReturnType<typeof recvKind>): string {
           : kind === 'proxy'
             ? 'proxy refused the CONNECT tunnel'
             : 'receive failure';
-  const r = receivedBody(t);
-  const st = stage(t);
   let where = '';
   if (st === 'while receiving the response body') {
     const n = r.bytes ?? r.approx;

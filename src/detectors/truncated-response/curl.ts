@@ -40,7 +40,10 @@ export const fromCurl: DetectorPart = (run) => {
       if (!why) continue;
       const r = receivedBody(t);
       const at = failureTime(t);
-      const details: TruncatedResponseCurlDetails = { ...baseDetails(t), framing: framing(t), how: why };
+      // added to baseDetails' own object, not a spread copy of it (see curl-error-56)
+      const details = baseDetails(t) as TruncatedResponseCurlDetails;
+      details.framing = framing(t);
+      details.how = why;
       if (t.contentLength !== undefined) details.expected_bytes = t.contentLength;
       if (r.bytes !== undefined) details.received_bytes = r.bytes;
       if (t.contentLength !== undefined && r.bytes !== undefined) details.missing_bytes = t.contentLength - r.bytes;
