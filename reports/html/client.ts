@@ -93,7 +93,7 @@ table.tried tr.bad td.mark,table.tried tr.bad td.oc{color:var(--err);font-weight
 table.tried div.env{margin-top:2px;color:var(--mute)}
 ul.checked li{margin:4px 0}
 svg.tl text.fl{font-size:10px;fill:#1f2937;pointer-events:none;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
-p.facts{margin:6px 0;font-size:13px;line-height:1.7}
+p.facts{margin:6px 0;font-size:13px;line-height:1.7;overflow-wrap:anywhere}
 p.facts{color:var(--mute)}
 p.facts b,p.facts abbr{font-weight:600;color:var(--ink)}
 p.facts abbr{text-decoration:underline dotted;cursor:help}

@@ -89,6 +89,12 @@ const KNOWN: Record<string, [string, Render?]> = {
   remaining: ['Remaining', secs],
   elapsed: ['Elapsed', secs],
   shortfall: ['Shortfall', secs],
+  // The other views' own evidence is listed with the finding's; here each says who saw it and how.
+  other_views: ['Also seen as', (v) => {
+    if (!Array.isArray(v)) return undefined;
+    const views = v.filter((x): x is { input?: unknown; title?: unknown } => x !== null && typeof x === 'object');
+    return views.length === v.length ? { value: views.map((x) => `${String(x.input ?? '?')}: ${String(x.title ?? '')}`).join('; ') } : undefined;
+  }],
   correlation: ['Joined on', (v) => {
     if (typeof v === 'string') return { value: v };
     const on = v && typeof v === 'object' ? (v as { joined_on?: unknown }).joined_on : undefined;
