@@ -5,53 +5,27 @@
  * ≥ 5× tshark, ≤ 200 MB RSS whatever the size), side by side in one run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { timeCommand } from './floor.js';
+import { ensureCapture } from './gen-http-pcap.js';
 import type { BenchResult } from './run.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const dataDir = path.join(root, 'bench/data');
 
-interface Timed {
-  seconds: number;
-  peakRssMb: number;
-  status: number | null;
-}
-
-/** Wall time and peak RSS of a command, by GNU time when present (else RSS unknown). */
-function timed(cmd: string, args: string[]): Timed {
-  const gnuTime = existsSync('/usr/bin/time');
-  const t0 = process.hrtime.bigint();
-  const r = gnuTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
-    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const rssKb = gnuTime ? Number((r.stderr.trim().split('\n').pop() ?? '').trim()) : NaN;
-  return { seconds, peakRssMb: rssKb / 1024, status: r.status };
-}
-
-async function ensureCapture(bytes: number): Promise<string> {
-  mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, `http-${Math.round(bytes / 1e6)}mb.pcap`);
-  if (!existsSync(file)) {
-    const gen = (await import('./gen-http-pcap.js')) as { generate: (p: string, n: number) => Promise<unknown> };
-    await gen.generate(file, bytes);
-  }
-  return file;
-}
-
 export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
   const bin = path.join(root, 'bin/run.js');
   const hasTshark = spawnSync('tshark', ['-v']).status === 0;
   for (const size of [200e6, 800e6]) {
-    const file = await ensureCapture(size);
+    const file = await ensureCapture(dataDir, size);
     const bytes = statSync(file).size;
     // one warm-up so the page cache holds the file for both tools
     spawnSync('cat', [file], { stdio: 'ignore' });
-    const ours = timed(process.execPath, [bin, 'analyze', file, '--format', 'json', '-o', '/dev/null']);
+    const ours = timeCommand(process.execPath, [bin, 'analyze', file, '--format', 'json', '-o', '/dev/null']);
     const row: BenchResult = {
       name: `analyze --format json, HTTP/1.1 pcap ${Math.round(bytes / 1e6)} MB`,
       bytes,
@@ -62,7 +36,7 @@ export async function run(): Promise<BenchResult[]> {
     };
     out.push(row);
     if (hasTshark) {
-      const ts = timed('tshark', ['-q', '-z', 'http,tree', '-r', file]);
+      const ts = timeCommand('tshark', ['-q', '-z', 'http,tree', '-r', file]);
       out.push({
         name: `tshark -q -z http,tree, same ${Math.round(bytes / 1e6)} MB`,
         bytes,
@@ -73,7 +47,7 @@ export async function run(): Promise<BenchResult[]> {
       });
     }
   }
-  const startup = timed(process.execPath, [bin, 'detectors']);
+  const startup = timeCommand(process.execPath, [bin, 'detectors']);
   out.push({ name: 'start-up: faultline detectors', bytes: 0, seconds: startup.seconds, mbPerSec: 0, peakRssMb: startup.peakRssMb });
   return out;
 }

@@ -88,3 +88,21 @@ export function commandCost(argv: string[], runs = 5, cwd?: string): { seconds: 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === self && process.argv[2] === '--scan') {
   process.stdout.write(`${JSON.stringify(scan(process.argv[3]))}\n`);
 }
+
+export interface Timed {
+  seconds: number;
+  peakRssMb: number;
+  status: number | null;
+}
+
+/** Wall time and peak RSS of a command, by GNU time when present (else RSS unknown). */
+export function timeCommand(cmd: string, args: string[]): Timed {
+  const gnuTime = existsSync('/usr/bin/time');
+  const t0 = process.hrtime.bigint();
+  const r = gnuTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const rssKb = gnuTime ? Number((r.stderr.trim().split('\n').pop() ?? '').trim()) : NaN;
+  return { seconds, peakRssMb: rssKb / 1024, status: r.status };
+}

@@ -22,7 +22,7 @@
  * and exits 1 unless its counts are the generator's.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export interface GenerateResult {
@@ -387,6 +387,14 @@ export async function generate(file: string, targetBytes: number, seed = 1): Pro
   res.packets = w.packets;
   res.lastTime = w.now;
   return res;
+}
+
+/** The capture of about `bytes` in `dataDir` (`http-200mb.pcap` …), generated once and reused by every bench that reads one. */
+export async function ensureCapture(dataDir: string, bytes: number): Promise<string> {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, `http-${Math.round(bytes / 1e6)}mb.pcap`);
+  if (!existsSync(file)) await generate(file, bytes);
+  return file;
 }
 
 export interface Verification {

@@ -11,26 +11,18 @@
  *   node dist/bench/serve.js
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openAsBlob, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, openAsBlob, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { timeCommand } from './floor.js';
+import { ensureCapture } from './gen-http-pcap.js';
 import type { BenchResult } from './run.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const dataDir = path.join(root, 'bench/data');
 const bin = path.join(root, 'bin/run.js');
-
-async function ensureCapture(bytes: number): Promise<string> {
-  mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, `http-${Math.round(bytes / 1e6)}mb.pcap`);
-  if (!existsSync(file)) {
-    const gen = (await import('./gen-http-pcap.js')) as { generate: (p: string, n: number) => Promise<unknown> };
-    await gen.generate(file, bytes);
-  }
-  return file;
-}
 
 function rssKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -89,18 +81,14 @@ async function uploadAndWait(url: string, file: string, name: string): Promise<P
 
 /** Wall time and peak RSS (GNU time, when present) of the CLI. */
 function timedAnalyze(file: string, format: string): { seconds: number; peakRssMb: number } {
-  const gnuTime = existsSync('/usr/bin/time');
-  const args = [bin, 'analyze', file, '--format', format, '-o', '/dev/null'];
-  const t0 = process.hrtime.bigint();
-  const r = gnuTime ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { encoding: 'utf8' }) : spawnSync(process.execPath, args, { encoding: 'utf8' });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const r = timeCommand(process.execPath, [bin, 'analyze', file, '--format', format, '-o', '/dev/null']);
   if (r.status !== 0 && r.status !== 3) throw new Error(`analyze exited ${r.status}`);
-  return { seconds, peakRssMb: gnuTime ? Number(r.stderr.trim().split('\n').pop()) / 1024 : NaN };
+  return r;
 }
 
 export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
-  const big = await ensureCapture(200e6);
+  const big = await ensureCapture(dataDir, 200e6);
   const bytes = statSync(big).size;
   spawnSync('cat', [big], { stdio: 'ignore' });
 
@@ -127,7 +115,7 @@ export async function run(): Promise<BenchResult[]> {
     note: `${(served / html.seconds).toFixed(2)}× analyze --format html; upload ${phases.upload.toFixed(2)} s, analysis ${phases.analysis.toFixed(2)} s, report ${phases.report.toFixed(2)} s`,
   });
 
-  const small = await ensureCapture(10e6);
+  const small = await ensureCapture(dataDir, 10e6);
   const smallBytes = statSync(small).size;
   const data2 = mkdtempSync(path.join(tmpdir(), 'faultline-bench-serve-'));
   const s2 = await startServe(data2, 2);
