@@ -11,13 +11,8 @@ export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
 export const TCP_URG = 0x20;
 
-/**
- * One TCP segment, decoded from a frame. `payload` is a view into the
- * parser's read buffer, and the parser refills the same segment (and event)
- * object for the next frame: both are valid only during the emit callback —
- * copy what you keep.
- */
-export interface TcpSegment {
+/** Where a TCP segment or UDP datagram was in the file, and its two ends. */
+export interface TransportEnds {
   /** 1-based frame number (Wireshark's) */
   frame: number;
   /** epoch seconds */
@@ -29,6 +24,15 @@ export interface TcpSegment {
   dst: string;
   srcPort: number;
   dstPort: number;
+}
+
+/**
+ * One TCP segment, decoded from a frame. `payload` is a view into the
+ * parser's read buffer, and the parser refills the same segment (and event)
+ * object for the next frame: both are valid only during the emit callback —
+ * copy what you keep.
+ */
+export interface TcpSegment extends TransportEnds {
   seq: number;
   ack: number;
   /** TCP_* bits */
@@ -60,15 +64,7 @@ export interface OtherFrame {
  * One UDP datagram. Like TcpSegment, refilled by the parser for the next
  * frame: valid only during the emit callback — copy what you keep.
  */
-export interface UdpDatagram {
-  frame: number;
-  t: number;
-  byteOffset: number;
-  ipVersion: 4 | 6;
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
+export interface UdpDatagram extends TransportEnds {
   /** captured payload (shorter than payloadLen when a snaplen cut it) */
   payload: Uint8Array;
   payloadLen: number;
