@@ -19,7 +19,7 @@ import type {
   SyscallEvent,
 } from '../../src/model/index.js';
 import { SECONDS_PER_DAY } from '../../src/model/index.js';
-import { decodeCall } from './decode.js';
+import { decodeCall, decodeFdBytes } from './decode.js';
 import { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
 
 export { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
@@ -125,6 +125,12 @@ export class StraceLineReader {
   /** a call line cut by other output (a program's stderr, strace's own message); waits for its `) = ret` */
   private broken: { ev: SyscallEvent; byteOffset: number; waited: number; byMessage: boolean } | null = null;
 
+  /**
+   * The call decoded from its line's bytes when it was read (decodeFdBytes):
+   * not decoded again when it goes out. One at a time: it is the held call.
+   */
+  private decoded: SyscallEvent | null = null;
+
   private readonly emit: (e: StraceEvent) => void;
 
   constructor(
@@ -134,7 +140,7 @@ export class StraceLineReader {
     this.pidHint = ctx.pidHint ?? null;
     // every event leaves through here, complete: a call's arguments are decoded once, when whole
     this.emit = (e) => {
-      if (e.kind === 'syscall') decodeCall(e);
+      if (e.kind === 'syscall' && e !== this.decoded) decodeCall(e);
       emit(e);
     };
   }
@@ -220,7 +226,8 @@ export class StraceLineReader {
     const ne = sc.nameEnd(body);
     if (ne > body && sc.at(ne) === 40 /* ( */) {
       if (sc.tail(s, ne + 1)) {
-        const ev = newCall(lineNo, pid, t, sc.intern(s, body, ne), s.slice(ne + 1, sc.argsEnd), s);
+        const ev = newCall(lineNo, pid, t, sc.callName(s, body, ne), s.slice(ne + 1, sc.argsEnd), s);
+        const kind = sc.kind;
         ev.ret = sc.ret;
         ev.retval = sc.retval;
         ev.errno = sc.errno;
@@ -240,7 +247,10 @@ export class StraceLineReader {
             this.startSplit(ev);
           }
         } else {
+          const pre = decodeFdBytes(kind, ev, bytes, off + ne + 1, off + sc.argsEnd);
           this.hold(ev);
+          // after hold: the call held before this one may be the last one decoded
+          if (pre) this.decoded = ev;
         }
         return;
       }

@@ -7,6 +7,8 @@
  * once or twice per line on multi-GB logs, where an allocation per line shows.
  */
 
+import { callKind, type CallKind } from './decode.js';
+
 /** What the prefix of a line (before the call, signal or message) held. */
 export interface Prefix {
   /** index in the line where the body starts */
@@ -126,6 +128,10 @@ export class LineScanner {
   /** Strings seen before (syscall names, errnos), by a hash of their bytes: no new string per line. */
   // allocated on first use: scanners made for a single line must stay cheap
   private interned: (string | undefined)[] | null = null;
+  private calls: (string | undefined)[] | null = null;
+  private callKinds: Uint8Array | null = null;
+  /** the kind (decode.ts) of the name `callName` returned last */
+  kind: CallKind = 0;
   private numbers: (string | undefined)[] | null = null;
 
   /** The line's text [a, e) as a shared string, when it is short. */
@@ -147,6 +153,38 @@ export class LineScanner {
     // a fresh flat copy (not a slice pinning the decoded chunk)
     const fresh = n < 13 ? s.slice(a, e) : Buffer.from(b.subarray(o + a, o + e)).toString('latin1');
     table[slot] = fresh;
+    return fresh;
+  }
+
+  /** A call name at [a, e) as a shared string, like `intern`, with its kind in `this.kind`. */
+  callName(s: string, a: number, e: number): string {
+    const n = e - a;
+    if (n > 24) {
+      const name = s.slice(a, e);
+      this.kind = callKind(name);
+      return name;
+    }
+    const b = this.b;
+    const o = this.off;
+    let h = n;
+    for (let k = a; k < e; k++) h = (h * 31 + b[o + k]) | 0;
+    const slot = h & (INTERN_SLOTS - 1);
+    const table = (this.calls ??= new Array<string | undefined>(INTERN_SLOTS));
+    const kinds = (this.callKinds ??= new Uint8Array(INTERN_SLOTS));
+    const c = table[slot];
+    if (c !== undefined && c.length === n) {
+      let k = 0;
+      while (k < n && c.charCodeAt(k) === b[o + a + k]) k++;
+      if (k === n) {
+        this.kind = kinds[slot] as CallKind;
+        return c;
+      }
+    }
+    const fresh = n < 13 ? s.slice(a, e) : Buffer.from(b.subarray(o + a, o + e)).toString('latin1');
+    table[slot] = fresh;
+    const kind = callKind(fresh);
+    kinds[slot] = kind;
+    this.kind = kind;
     return fresh;
   }
 
