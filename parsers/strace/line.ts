@@ -421,8 +421,12 @@ export class LineScanner {
    * the line has neither a return nor an unfinished mark.
    */
   tail(s: string, from: number): boolean {
-    let end = this.len;
-    while (end > from && this.at(end - 1) <= C_SPACE) end--;
+    // the line's bytes in locals: the loads of a call to at() per byte showed in profiles
+    const b = this.b;
+    const o = this.off;
+    const len = this.len;
+    let end = len;
+    while (end > from && b[o + end - 1] <= C_SPACE) end--;
     this.duration = undefined;
     this.unfinished = false;
     this.detached = false;
@@ -431,30 +435,26 @@ export class LineScanner {
     this.retNote = undefined;
     this.ret = null;
     this.retval = null;
-    if (this.at(end - 1) === C_GT) {
+    if (b[o + end - 1] === C_GT) {
       // String.prototype.lastIndexOf is a runtime call in V8: a short loop is cheaper here
       let lt = end - 2;
-      {
-        const b = this.b;
-        const o = this.off;
-        while (lt >= from && b[o + lt] !== C_LT) lt--;
-      }
+      while (lt >= from && b[o + lt] !== C_LT) lt--;
       if (lt >= from) {
-        const c = this.at(lt + 1);
+        const c = b[o + lt + 1];
         if (c >= C_0 && c <= C_9) {
           // -T "<0.000123>"
           let j = lt + 1;
           let v = 0;
           for (; j < end; j++) {
-            const d = this.at(j);
+            const d = b[o + j];
             if (d < C_0 || d > C_9) break;
             v = v * 10 + (d - C_0);
           }
-          if (this.at(j) === C_DOT) {
+          if ((j < len ? b[o + j] : -1) === C_DOT) {
             let f = 0;
             const f0 = ++j;
             for (; j < end; j++) {
-              const d = this.at(j);
+              const d = b[o + j];
               if (d < C_0 || d > C_9) break;
               f = f * 10 + (d - C_0);
             }
@@ -463,17 +463,17 @@ export class LineScanner {
           if (j === end - 1) {
             this.duration = v;
             end = lt;
-            while (end > from && this.at(end - 1) === C_SPACE) end--;
+            while (end > from && b[o + end - 1] === C_SPACE) end--;
           }
         } else if (c === 117 /* u */ && this.startsWith('unfinished ...>', lt + 1)) {
           let a = lt;
-          while (a > from && this.at(a - 1) === C_SPACE) a--;
+          while (a > from && b[o + a - 1] === C_SPACE) a--;
           this.argsEnd = a;
           this.unfinished = true;
           return true;
         } else if (c === 100 /* d */ && this.startsWith('detached ...>', lt + 1)) {
           let a = lt;
-          while (a > from && this.at(a - 1) === C_SPACE) a--;
+          while (a > from && b[o + a - 1] === C_SPACE) a--;
           this.argsEnd = a;
           this.unfinished = true;
           this.detached = true;
@@ -482,22 +482,18 @@ export class LineScanner {
       }
     }
     let eq = end - 3;
-    {
-      const b = this.b;
-      const o = this.off;
-      for (; eq >= from; eq--) {
-        if (b[o + eq + 1] === 61 /* = */ && b[o + eq] === C_SPACE && b[o + eq + 2] === C_SPACE) break;
-      }
+    for (; eq >= from; eq--) {
+      if (b[o + eq + 1] === 61 /* = */ && b[o + eq] === C_SPACE && b[o + eq + 2] === C_SPACE) break;
     }
     if (eq < from) return false;
     let a = eq;
-    while (a > from && this.at(a - 1) === C_SPACE) a--;
-    if (this.at(a - 1) !== C_RPAREN) return false;
+    while (a > from && b[o + a - 1] === C_SPACE) a--;
+    if (b[o + a - 1] !== C_RPAREN) return false;
     this.argsEnd = a - 1;
     const r = eq + 3;
     let re = r;
     // the return token, read as a number on the way when it is one
-    let c = this.at(r);
+    let c = (r < len ? b[o + r] : -1);
     let neg = false;
     let v = 0;
     let numeric = true;
@@ -508,13 +504,13 @@ export class LineScanner {
     const d0 = re;
     let digitsEnd = -1;
     for (; re < end; re++) {
-      c = this.at(re);
+      c = b[o + re];
       if (c === C_SPACE) break;
       if (c >= C_0 && c <= C_9) v = v * 10 + (c - C_0);
       else if (c === C_LT && numeric && re > d0) {
         // -y/-yy: a returned fd is decorated too, "= 5<TCP:[147402]>" (paths may hold spaces)
         digitsEnd = re;
-        while (re < end && this.at(re) !== C_GT) re++;
+        while (re < end && b[o + re] !== C_GT) re++;
         if (re < end) re++;
         break;
       } else numeric = false;
@@ -522,7 +518,8 @@ export class LineScanner {
     if (numeric && re > d0 && digitsEnd < 0 && re - r <= 5) {
       // small plain numbers ("0", "-1", "832") are most returns: share one string each
       this.retval = neg ? -v : v;
-      this.ret = this.smallNumber(this.retval);
+      // the printed digits are the number's own text unless they start with a 0 ("0", "007")
+      this.ret = v < SMALL_NUMBERS || b[o + d0] === C_0 ? this.smallNumber(this.retval) : s.slice(r, re);
     } else {
       this.ret = s.slice(r, re);
       if (numeric && re > d0) this.retval = neg ? -v : v;
@@ -531,11 +528,11 @@ export class LineScanner {
     if (digitsEnd >= 0) this.retval = neg ? -v : v;
     const n = re + 1;
     if (n < end) {
-      if (this.at(n) === 69 /* E */) {
+      if (b[o + n] === 69 /* E */) {
         let e = n;
-        while (e < end && this.at(e) !== C_SPACE) e++;
+        while (e < end && b[o + e] !== C_SPACE) e++;
         this.errno = this.intern(s, n, e);
-        if (this.at(e + 1) === C_LPAREN && this.at(end - 1) === C_RPAREN) this.errnoText = s.slice(e + 2, end - 1);
+        if ((e + 1 < len ? b[o + e + 1] : -1) === C_LPAREN && b[o + end - 1] === C_RPAREN) this.errnoText = s.slice(e + 2, end - 1);
         else if (e + 1 < end) this.retNote = s.slice(e + 1, end);
       } else {
         this.retNote = s.slice(n, end);
