@@ -75,15 +75,19 @@ export function callKind(name: string): CallKind {
 }
 
 /**
- * decodeCall on a whole call line's argument bytes `b[a, e)` (latin1, so the
- * same characters as `ev.args`), for the kinds that decode only a leading fd
+ * decodeCall on a call line's argument bytes `b[a, e)` (latin1, so the same
+ * characters as `ev.args`), for the kinds that decode only a leading fd
  * (None, Fd, Write): sets `ev.fd` exactly as decodeCall would, without
  * reading the argument string. False when decodeCall must run (a socket
- * decoration, a write to fd 2, another kind).
+ * decoration, a write to fd 2, another kind). `whole` is false for the
+ * first half of a split call: then true means the joined arguments decode
+ * the same (the fd and what follows it are all in this half).
  */
-export function decodeFdBytes(kind: CallKind, ev: SyscallEvent, b: Uint8Array, a: number, e: number): boolean {
+export function decodeFdBytes(kind: CallKind, ev: SyscallEvent, b: Uint8Array, a: number, e: number, whole: boolean): boolean {
   if (kind === CallKind.None) return true;
   if (kind === CallKind.Other) return false;
+  // the halves are joined after trimming this one's end: only a visible last byte stays where it is
+  if (!whole && (a === e || b[e - 1] <= 32 || b[e - 1] >= 127)) return false;
   // scanFd
   let v = 0;
   let i = a;
@@ -96,7 +100,9 @@ export function decodeFdBytes(kind: CallKind, ev: SyscallEvent, b: Uint8Array, a
   if (i < e) {
     const c = b[i];
     if (c !== 60 && c !== 44 && c !== 41) return true;
-  }
+  } else if (!whole) return false;
+  // a decoration's first letter may be in the other half
+  if (!whole && b[i] === 60 && i + 1 >= e) return false;
   ev.fd = v;
   // a socket's decoration (or fd 2's text) is decodeCall's
   if (i + 1 < e && b[i] === 60 /* < */ && socketInitial(b[i + 1])) return false;

@@ -62,6 +62,8 @@ const EPOCH_MIN = 100_000_000; /* s, 1973 */
 // a Buffer, like every line source: one array shape keeps the byte loads monomorphic
 const EMPTY: Uint8Array = Buffer.alloc(0);
 const INTERN_SLOTS = 4096; /* power of two */
+/** longer call names are not interned (no syscall name comes near) */
+const MAX_CALL_NAME = 24; /* bytes */
 const SMALL_NUMBERS = 8192;
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
@@ -130,6 +132,7 @@ export class LineScanner {
   private interned: (string | undefined)[] | null = null;
   private calls: (string | undefined)[] | null = null;
   private callKinds: Uint8Array | null = null;
+  private callBytes: Uint8Array | null = null;
   /** the kind (decode.ts) of the name `callName` returned last */
   kind: CallKind = 0;
   private numbers: (string | undefined)[] | null = null;
@@ -159,7 +162,7 @@ export class LineScanner {
   /** A call name at [a, e) as a shared string, like `intern`, with its kind in `this.kind`. */
   callName(s: string, a: number, e: number): string {
     const n = e - a;
-    if (n > 24) {
+    if (n > MAX_CALL_NAME) {
       const name = s.slice(a, e);
       this.kind = callKind(name);
       return name;
@@ -171,22 +174,28 @@ export class LineScanner {
     const slot = h & (INTERN_SLOTS - 1);
     const table = (this.calls ??= new Array<string | undefined>(INTERN_SLOTS));
     const kinds = (this.callKinds ??= new Uint8Array(INTERN_SLOTS));
+    // each slot's name as bytes too: comparing bytes with bytes is cheaper than with charCodeAt
+    const bytes = (this.callBytes ??= new Uint8Array(INTERN_SLOTS * MAX_CALL_NAME));
     const c = table[slot];
     if (c !== undefined && c.length === n) {
-      let k = 0;
-      while (k < n && c.charCodeAt(k) === b[o + a + k]) k++;
-      if (k === n) {
+      const at = slot * MAX_CALL_NAME - (o + a);
+      let k = o + a;
+      const end = o + e;
+      while (k < end && bytes[at + k] === b[k]) k++;
+      if (k === end) {
         this.kind = kinds[slot] as CallKind;
         return c;
       }
     }
     const fresh = n < 13 ? s.slice(a, e) : Buffer.from(b.subarray(o + a, o + e)).toString('latin1');
     table[slot] = fresh;
+    bytes.set(b.subarray(o + a, o + e), slot * MAX_CALL_NAME);
     const kind = callKind(fresh);
     kinds[slot] = kind;
     this.kind = kind;
     return fresh;
   }
+
 
   private smallNumber(v: number): string {
     if (v >= SMALL_NUMBERS || v < -SMALL_NUMBERS) return String(v);
