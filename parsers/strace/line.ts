@@ -288,7 +288,8 @@ export class LineScanner {
     return true;
   }
 
-  private anyPrefix(s: string, pidHint: number | null): void {
+  /** The general prefix reader: every shape strace writes (`prefix` reads the commonest on its own first). */
+  anyPrefix(s: string, pidHint: number | null): void {
     const n = this.len;
     let i = 0;
     let pid: number | null = null;
