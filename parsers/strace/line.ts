@@ -66,6 +66,13 @@ const INTERN_SLOTS = 4096; /* power of two */
 const MAX_CALL_NAME = 24; /* bytes */
 const SMALL_NUMBERS = 8192;
 
+/** 31^k mod 2^32, k ≤ MAX_CALL_NAME: a hash begun at 0 is the one begun at n shifted by n·31^len */
+const POW31 = Array.from({ length: MAX_CALL_NAME + 1 }, (_, k) => {
+  let p = 1;
+  for (let i = 0; i < k; i++) p = Math.imul(p, 31);
+  return p;
+});
+
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 
 export class LineScanner {
@@ -169,8 +176,14 @@ export class LineScanner {
     }
     const b = this.b;
     const o = this.off;
-    let h = n;
-    for (let k = a; k < e; k++) h = (h * 31 + b[o + k]) | 0;
+    // the hash intern() would make: the length, then each byte
+    let h: number;
+    if (a === this.nameStart && e === this.nameStop) h = (Math.imul(n, POW31[n]) + this.nameHash) | 0;
+    else {
+      h = n;
+      for (let k = a; k < e; k++) h = (h * 31 + b[o + k]) | 0;
+    }
+    this.nameStart = -1;
     const slot = h & (INTERN_SLOTS - 1);
     const table = (this.calls ??= new Array<string | undefined>(INTERN_SLOTS));
     const kinds = (this.callKinds ??= new Uint8Array(INTERN_SLOTS));
@@ -209,19 +222,33 @@ export class LineScanner {
     return str;
   }
 
-  /** End index of a syscall name starting at i ([A-Za-z0-9_]), or i when none. */
+  /**
+   * End index of a syscall name starting at i ([A-Za-z0-9_]), or i when none.
+   * It hashes the name on the way, for `callName` on the same span.
+   */
   nameEnd(i: number): number {
     const b = this.b;
     const o = this.off;
     const n = this.len;
     let j = i;
+    let h = 0;
     while (j < n) {
       const c = b[o + j];
-      if ((c >= 97 && c <= 122) || (c >= C_0 && c <= C_9) || c === 95 || (c >= 65 && c <= 90)) j++;
-      else break;
+      if ((c >= 97 && c <= 122) || (c >= C_0 && c <= C_9) || c === 95 || (c >= 65 && c <= 90)) {
+        h = (h * 31 + c) | 0;
+        j++;
+      } else break;
     }
+    this.nameStart = i;
+    this.nameStop = j;
+    this.nameHash = h;
     return j;
   }
+
+  /** the span and hash (without its length) of the name nameEnd read last */
+  private nameStart = -1;
+  private nameStop = -1;
+  private nameHash = 0;
 
   /** Reads the pid, time, `-n` number and `-i` pointer in front of the body; `s` is the line as text. */
   prefix(s: string, pidHint: number | null): void {
