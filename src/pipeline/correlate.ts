@@ -219,7 +219,8 @@ export interface MergeStats {
  * further apart than the window never join. A run with one input joins nothing at all.
  */
 export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: MergeStats): MergedGroup[] {
-  if (new Set(drafts.map((d) => d.draft.input)).size < 2) {
+  const inputCount = new Set(drafts.map((d) => d.draft.input)).size;
+  if (inputCount < 2) {
     return drafts.map((d) => ({ members: [d], joinedOn: [], timeSpread: undefined }));
   }
   const compare = (a: PlacedDraft, b: PlacedDraft, w: number): Comparison => {
@@ -239,8 +240,8 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: Merge
       // Nothing may disagree with any member, and at least one member must be joined on strong facts:
       // a curl -v view without times or ports joins the capture on the request, not the strace view.
       let ok = true;
-      let anyStrong = false;
-      const facts = new Set<string>();
+      // made at the first strong comparison: most candidates disagree at once and need none
+      let facts: Set<string> | undefined;
       let delta = 0;
       for (const m of g.members) {
         const c = compare(m, d, window);
@@ -249,11 +250,11 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: Merge
           break;
         }
         if (!c.strong) continue;
-        anyStrong = true;
-        c.facts.forEach((f) => facts.add(f));
+        facts ??= new Set<string>();
+        for (const f of c.facts) facts.add(f);
         delta = Math.max(delta, c.timeDelta ?? 0);
       }
-      if (ok && anyStrong && (!best || delta < best.delta || (delta === best.delta && facts.size > best.facts.length))) {
+      if (ok && facts && (!best || delta < best.delta || (delta === best.delta && facts.size > best.facts.length))) {
         best = { g, facts: [...facts], delta };
       }
     }
@@ -278,6 +279,8 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: Merge
   for (let w = 0; w < work.length; w++) {
     const g = work[w];
     if (!groups.has(g)) continue;
+    // a group that holds a view from every input can join no other (joinGroups wants disjoint inputs)
+    if (inputsIn(g) === inputCount) continue;
     const near = new Set<MergedGroup>();
     for (const m of g.members) for (const n of index.near(m)) near.add(groupOf.get(n)!);
     near.delete(g);
@@ -297,6 +300,15 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: Merge
   const out = [...groups].sort((a, b) => order(a) - order(b));
   for (const g of out) g.timeSpread = spread(g);
   return joinFactless(out);
+}
+
+/** How many inputs a group's views come from. */
+function inputsIn(g: MergedGroup): number {
+  const m = g.members;
+  if (m.length === 1) return 1;
+  const seen: string[] = [];
+  for (const x of m) if (!seen.includes(x.draft.input)) seen.push(x.draft.input);
+  return seen.length;
 }
 
 /**
@@ -342,21 +354,20 @@ class JoinIndex {
     for (const k of keys) {
       const buckets = this.byKey.get(k);
       if (!buckets) continue;
+      // which classes of drafts this fact may reach (see the class comment above)
       const kind = k.slice(0, k.indexOf(' '));
-      const take = (lists: PlacedDraft[][] | undefined) => {
-        if (!lists) return;
-        for (let c = 0; c < 4; c++) {
-          if (kind !== 'c' && cls & c & HAS_CLIENT) continue;
-          if (kind !== 'c' && kind !== 'r' && cls & c & HAS_REQUEST) continue;
-          for (const x of lists[c]) if (x !== d) out.add(x);
-        }
-      };
-      if (b === 'none') for (const lists of buckets.values()) take(lists);
+      let reach = 0;
+      for (let c = 0; c < 4; c++) {
+        if (kind !== 'c' && cls & c & HAS_CLIENT) continue;
+        if (kind !== 'c' && kind !== 'r' && cls & c & HAS_REQUEST) continue;
+        reach |= 1 << c;
+      }
+      if (b === 'none') for (const lists of buckets.values()) takeNear(lists, reach, d, out);
       else {
-        take(buckets.get('none'));
-        take(buckets.get(b - 1));
-        take(buckets.get(b));
-        take(buckets.get(b + 1));
+        takeNear(buckets.get('none'), reach, d, out);
+        takeNear(buckets.get(b - 1), reach, d, out);
+        takeNear(buckets.get(b), reach, d, out);
+        takeNear(buckets.get(b + 1), reach, d, out);
       }
     }
     return out;
@@ -365,6 +376,15 @@ class JoinIndex {
   private bucket(d: PlacedDraft): number | 'none' {
     if (d.t === null) return 'none';
     return Number.isFinite(this.width) ? Math.floor(d.t / this.width) : 0;
+  }
+}
+
+/** The drafts of one bucket's lists whose class is in `reach` (a bit per class), `d` itself left out. */
+function takeNear(lists: PlacedDraft[][] | undefined, reach: number, d: PlacedDraft, out: Set<PlacedDraft>): void {
+  if (!lists) return;
+  for (let c = 0; c < 4; c++) {
+    if (!(reach & (1 << c))) continue;
+    for (const x of lists[c]) if (x !== d) out.add(x);
   }
 }
 
@@ -500,13 +520,19 @@ function hasFacts(j: JoinFacts | undefined): boolean {
 }
 
 function spread(g: MergedGroup): number | undefined {
-  // A view placed by a member capture's connection has that capture's time, not a time of its own.
-  const inputs = new Set(g.members.map((m) => m.draft.input));
-  const ts = g.members
-    .filter((m) => m.placedFrom === undefined || !inputs.has(m.placedFrom))
-    .map((m) => m.t)
-    .filter((t): t is number => t !== null);
-  return ts.length > 1 ? Math.max(...ts) - Math.min(...ts) : undefined;
+  const members = g.members;
+  if (members.length < 2) return undefined;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let n = 0;
+  for (const m of members) {
+    // A view placed by a member capture's connection has that capture's time, not a time of its own.
+    if (m.t === null || (m.placedFrom !== undefined && members.some((x) => x.draft.input === m.placedFrom))) continue;
+    if (m.t < lo) lo = m.t;
+    if (m.t > hi) hi = m.t;
+    n++;
+  }
+  return n > 1 ? hi - lo : undefined;
 }
 
 /** An address as compared across views: lower case, no brackets, IPv4-mapped IPv6 as IPv4. */
