@@ -168,7 +168,8 @@ async function timeBatch(input: string, jobs: number, warmUp: string[]): Promise
   const before = new Set(threadCpu().keys());
   const runner = new PoolRunner({ jobs });
   const w0 = process.cpuUsage();
-  const warm = await runBatch({ inputs: warmUp, out: `${out}-warm`, runner, flags: { tz: ['UTC'] } });
+  // As many warm-up cases for each thread: a thread compiles for itself (V8 shares no compiled code between isolates).
+  const warm = await runBatch({ inputs: warmUp.slice(0, (warmUp.length / 2) * jobs), out: `${out}-warm`, runner, flags: { tz: ['UTC'] } });
   if (warm.records.some((x) => x.status === 'failed')) throw new Error(`a warm-up case failed: ${warm.records.find((x) => x.status === 'failed')!.error}`);
   const warmCpu = cpuSeconds(w0);
   rmSync(`${out}-warm`, { recursive: true, force: true });
@@ -237,7 +238,8 @@ const GOAL = 1.7;
 
 async function shape(name: string, input: string, label: string, overheadSample: number, warmCases: number): Promise<BenchResult[]> {
   const bytes = bytesUnder(input);
-  const warmUp = readdirSync(input).filter((d) => !d.startsWith('.')).sort().slice(0, warmCases).map((d) => path.join(input, d));
+  // warmCases for each thread at --jobs 2, as many as for the one thread at --jobs 1 (timeBatch takes half of them there)
+  const warmUp = readdirSync(input).filter((d) => !d.startsWith('.')).sort().slice(0, 2 * warmCases).map((d) => path.join(input, d));
   const loads: number[] = [];
   const ones: Timing[] = [];
   const twos: Timing[] = [];
@@ -265,7 +267,7 @@ async function shape(name: string, input: string, label: string, overheadSample:
   const overheadMs = (one.seconds / n - alone.withReports.wall) * 1000;
   const overheadCpuMs = (one.cpu / n - alone.withReports.cpu) * 1000;
   const ceiling = Math.max(one.caseThreads, one.cpu / 2) / Math.max(two.busiestCaseThread, two.cpu / 2);
-  const threads = (t: Timing) => `CPU/case ${ms(t.cpu)} ms: main ${ms(t.main)}, case threads ${ms(t.caseThreads)}, GC+JIT+fs threads ${ms(t.others)}; warm-up of ${warmUp.length} cases before the clock ${t.warmCpu.toFixed(2)} s CPU`;
+  const threads = (t: Timing) => `CPU/case ${ms(t.cpu)} ms: main ${ms(t.main)}, case threads ${ms(t.caseThreads)}, GC+JIT+fs threads ${ms(t.others)}; warm-up of ${warmUp.length / 2} cases a thread before the clock ${t.warmCpu.toFixed(2)} s CPU`;
   const ratio = median(ratios);
   // What the goal asks of CPU: at --jobs 1 the case thread is the bound (the rest runs beside it on the
   // other core), at --jobs 2 all CPU shares 2 cores; so 1.7x needs all CPU per case at --jobs 2 within
