@@ -53,6 +53,7 @@ class Memo {
   private readonly texts = new Map<string, string>();
   private readonly secretNames = new Map<string, boolean>();
   private readonly secretKeys = new Map<string, boolean>();
+  private readonly secretHeaders = new Map<string, boolean>();
 
   /**
    * How often the texts under each key (`title`, `text`, `explanation`…) were found here already:
@@ -90,9 +91,15 @@ class Memo {
     return r;
   }
 
-  /** isSecretHeader, remembered */
+  /** isSecretHeader, remembered (a lower-cased copy per ask was a tenth of what a clean result's redaction allocated) */
   secretHeader(name: string): boolean {
-    return SECRET_HEADERS.has(name.toLowerCase()) || this.secretName(name);
+    let r = this.secretHeaders.get(name);
+    if (r === undefined) {
+      r = SECRET_HEADERS.has(name.toLowerCase()) || this.secretName(name);
+      if (this.secretHeaders.size >= MEMO_MAX) this.secretHeaders.clear();
+      this.secretHeaders.set(name, r);
+    }
+    return r;
   }
 
   /** A value under this key is redacted whole (see walk). */
@@ -299,8 +306,15 @@ function anySecretParamName(s: string, secret: (name: string) => boolean): boole
 /** `"name":` (quotes maybe escaped) — what every JSON_PAIR match holds: a `"` and then, past any whitespace, a `:`. */
 const JSON_PAIR_HINT = /"\s*:/;
 
+/**
+ * The shortest text any of SECRET_SHAPES can match (Slack's `xoxb-` and ten characters): a shorter
+ * text with neither `:` nor `=` is left as it is by every rule, without running one (a result's
+ * many short values: `log`, `reset`, `error`, `port 40000`).
+ */
+export const MIN_SHAPE_LENGTH = 15;
+
 function redactTextIn(s: string, memo: Memo | undefined): string {
-  if (s.length === 0) return s;
+  if (s.length < MIN_SHAPE_LENGTH && s.indexOf(':') < 0 && s.indexOf('=') < 0) return s;
   const shaped = SHAPE_HINT.test(s) ? redactShapes(s) : s;
   // Every rule below needs a ':' (a header, a JSON pair, user:pass@) or a '=' (a parameter).
   const colon = shaped.indexOf(':') >= 0;
