@@ -200,7 +200,9 @@ async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
  * a case beside the case thread's 13, CPU that --jobs 2 has no core left for. The main thread (a
  * server, the CLI with its progress) keeps the stream. Chunks are at most READ_CHUNK, so a thread
  * being terminated (a time limit, a cancel) stops between two reads; opened on the first pull, so
- * an open error surfaces where a stream's would.
+ * an open error surfaces where a stream's would. Only regular files come here (a FIFO or device is
+ * refused above); a read that never returns (a hung network mount) would hold this thread past its
+ * time limit, where a stream's would hold one of libuv's threads instead.
  */
 const END_PROBE = 4096;
 
