@@ -55,10 +55,31 @@ export class TransferBuilder {
   private facts = 0;
   private finalSeen = false;
   private varCount = 0;
+  /** lean: a fact other than `command` was stated (what the evidence's keys would tell) */
+  private stated = false;
 
-  constructor(line: number, t: number | null, source: CurlSource) {
+  /**
+   * `lean`: the transfer will only be counted (the consumer keeps no more transfers in full):
+   * everything that decides where transfers begin and end, whether they failed and whether they
+   * are notable is kept, but no evidence entries, header lines or variables (the -w
+   * `start_time`, which places the transfer in time, excepted). A lean transfer is a summary,
+   * not a result: see `CurlParseOptions.wanted`.
+   */
+  constructor(
+    line: number,
+    t: number | null,
+    source: CurlSource,
+    readonly lean = false,
+  ) {
     this.x = { line, t, source, evidence: {} };
     this.touch(line, t);
+  }
+
+  /** Whether every fact stated so far was the command line's (a builder opened by a line that said nothing). */
+  get onlyCommandFacts(): boolean {
+    if (this.lean) return !this.stated;
+    for (const k in this.x.evidence) if (k !== 'command') return false;
+    return true;
   }
 
   get hasRequest(): boolean {
@@ -80,6 +101,10 @@ export class TransferBuilder {
   }
 
   fact(key: string, line: number, text: string, t: number | null | undefined, overwrite = false): void {
+    if (this.lean) {
+      if (key !== 'command') this.stated = true;
+      return;
+    }
     const evs = this.x.evidence;
     if (evs[key]) {
       if (overwrite) evs[key] = ev(line, text, t);
@@ -294,6 +319,7 @@ export class TransferBuilder {
   }
 
   keepHeader(which: 'requestHeaders' | 'responseHeaders', text: string): void {
+    if (this.lean) return;
     const arr = (this.x[which] ??= []);
     if (arr.length < MAX_HEADER_LINES) arr.push(text.length > MAX_EVIDENCE_TEXT ? text.slice(0, MAX_EVIDENCE_TEXT) + '…' : text);
     else this.x.headersDropped = (this.x.headersDropped ?? 0) + 1;
@@ -301,6 +327,12 @@ export class TransferBuilder {
 
   setVar(name: string, value: string | number | boolean | null): void {
     const vars = (this.x.vars ??= {});
+    if (this.lean) {
+      // applyVars calls this once per name of a builder, names distinct: counting them is enough to
+      // know whether `start_time` would have been kept under MAX_VARS (`__proto__` never counts).
+      if (name !== '__proto__' && this.varCount++ < MAX_VARS && name === 'start_time') vars[name] = value;
+      return;
+    }
     // varCount is Object.keys(vars).length, kept as we go: counting keys on every call made a %{json} object quadratic.
     const had = Object.hasOwn(vars, name);
     if (!had && this.varCount >= MAX_VARS && !(name in vars)) return;

@@ -9,6 +9,17 @@ import type { Chunks } from '../../src/model/index.js';
 /** Longer lines are cut here: curl output lines are short, a megabyte line is a body or garbage. */
 export const MAX_LINE_BYTES = 64 * 1024;
 
+/**
+ * `buf.toString('utf8', from, to)` without the wrapper: Buffer's own `utf8Slice`, the same
+ * decoding (replacement characters included). Through toString, 83,295 lines of 1.2 kB cost
+ * 0.2 s more CPU than this (bench/curl, %{json}): a fifth of the time a 100 MB/s reader has.
+ */
+type Utf8Slicer = Buffer & { utf8Slice?: (start: number, end: number) => string };
+function decode(buf: Buffer, from: number, to: number): string {
+  const b = buf as Utf8Slicer;
+  return typeof b.utf8Slice === 'function' ? b.utf8Slice(from, to) : buf.toString('utf8', from, to);
+}
+
 export interface TextLine {
   text: string;
   line: number;
@@ -45,7 +56,7 @@ export async function readLines(chunks: Chunks, onLine: (l: TextLine) => void, c
         // The common case: a whole line inside this chunk.
         const stop = end - from > MAX_LINE_BYTES ? from + MAX_LINE_BYTES : end;
         if (stop < end) cut = true;
-        const out = make(chunk.toString('utf8', from, stop));
+        const out = make(decode(chunk, from, stop));
         from = nl + 1;
         onLine(out);
         line++;

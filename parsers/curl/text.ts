@@ -141,7 +141,13 @@ export class CurlTextParser {
     private readonly format: CurlFormat,
     private readonly diag: Diagnostics,
     private readonly emit: (t: CurlTransfer) => void,
+    /** false once the consumer keeps no more transfers in full: the ones begun then are built lean (see TransferBuilder) */
+    private readonly wanted: () => boolean = () => true,
   ) {}
+
+  private builder(line: number, t: number | null, source: CurlSource): TransferBuilder {
+    return new TransferBuilder(line, t, source, !this.wanted());
+  }
 
   get clock(): 'epoch' | 'time-of-day' | 'none' {
     return this.clockKind ?? 'none';
@@ -439,7 +445,7 @@ export class CurlTextParser {
 
   private open(line: number, t: number | null, tid: string | undefined, source?: CurlSource): TransferBuilder {
     this.flushBlock();
-    const b = new TransferBuilder(line, t, source ?? this.source);
+    const b = this.builder(line, t, source ?? this.source);
     if (this.version) b.x.curlVersion = this.version;
     if (this.cmd) {
       if (this.cmd.upload) b.x.upload = true;
@@ -484,7 +490,7 @@ export class CurlTextParser {
     if (this.cur === b) this.cur = undefined;
     if (b.x.traceId !== undefined && this.byId.get(b.x.traceId) === b) this.byId.delete(b.x.traceId);
     // A builder opened by a line that turned out to say nothing (`> Array`) is no transfer.
-    if (Object.keys(b.x.evidence).every((k) => k === 'command') && !b.hasRequest && b.x.exitCode === undefined && !b.x.remote) return;
+    if (b.onlyCommandFacts && !b.hasRequest && b.x.exitCode === undefined && !b.x.remote) return;
     if (b.x.connectionId !== undefined) this.remember(b.x.connectionId, b);
     this.release();
     this.transfers++;
@@ -966,7 +972,7 @@ export class CurlTextParser {
   /** A transfer of its own for an error line that belongs to no other record. */
   private standalone(err: ErrorLine, line: number, t: number | null, raw: string): void {
     const src = err.codeSource === 'curl' ? 'curl' : err.codeSource === 'log' ? 'log' : 'wording';
-    const nb = new TransferBuilder(line, t, this.source === 'verbose' || this.source === 'trace' ? this.source : 'log');
+    const nb = this.builder(line, t, this.source === 'verbose' || this.source === 'trace' ? this.source : 'log');
     if (this.version) nb.x.curlVersion = this.version;
     if (this.cmd && line - this.cmd.line < 200) {
       if (this.cmd.upload) nb.x.upload = true;
@@ -1091,7 +1097,7 @@ export class CurlTextParser {
 
   /** Shared by -w blocks, %{json} objects and CSV rows. */
   fromVars(vars: Map<string, VarIn>, line: number, t: number | null, source: CurlSource): void {
-    const b = new TransferBuilder(line, t, source);
+    const b = this.builder(line, t, source);
     if (this.version) b.x.curlVersion = this.version;
     if (this.cmd && line - this.cmd.line < 200) {
       if (this.cmd.upload) b.x.upload = true;
@@ -1371,6 +1377,10 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
   const x = b.x;
   const get = (k: string) => vars.get(k);
   for (const [k, v] of vars) {
+    if (b.lean && k !== 'start_time') {
+      b.setVar(k, null); // counted, not kept
+      continue;
+    }
     if (v.typed !== undefined) {
       b.setVar(k, v.typed);
       continue;
@@ -1379,6 +1389,7 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
     b.setVar(k, v.value === null ? null : n !== undefined && String(n) === v.value.trim() ? n : v.value);
   }
   const cite = (key: string) => {
+    if (b.lean) return;
     const v = get(key);
     if (v) b.fact(`var:${key}`, v.line, v.text, null);
   };
@@ -1511,6 +1522,7 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
     const h = hostOf(x.url);
     if (h !== undefined) x.host = h;
   }
+  if (b.lean) return;
   let first = Infinity;
   let head: VarIn | undefined;
   for (const v of vars.values()) {

@@ -42,6 +42,15 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
 
   constructor(readonly ctx: AnalysisContext) {}
 
+  /**
+   * Whether a transfer added from now on may still be kept: false once both caps are full, and
+   * from then on for good. The parser builds the transfers it is told are not wanted lean
+   * (parseCurl's `wanted`): they are only counted here, and a lean one is as notable as its full form.
+   */
+  wanted(): boolean {
+    return this.ok < MAX_OK_TRANSFERS || this.notable < MAX_NOTABLE_TRANSFERS;
+  }
+
   add(e: CurlTransfer): void {
     this.n++;
     e.n = this.n;
