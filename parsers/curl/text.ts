@@ -12,7 +12,7 @@
  * -w block, one pretty-printed JSON object (capped), one trace data block
  * (capped); nothing else grows with the input.
  */
-import type { CurlSource, CurlTransfer, Diagnostics } from '../../src/model/index.js';
+import type { CurlSource, CurlTimings, CurlTransfer, Diagnostics } from '../../src/model/index.js';
 import { hostOf, TransferBuilder, versionFromAgent } from './builder.js';
 import { ERRNO_NAMES, ERROR_HINT, codeFromName, errnoOf, findErrorLine, matchWording, type CleanedMessage, type ErrorLine } from './errors.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
@@ -1164,17 +1164,13 @@ export class CurlTextParser {
     for (const k in obj) {
       const v = obj[k];
       const canon = this.names.canonical(k);
-      let value: string | null;
       let typed: string | number | null | undefined;
-      if (v === null) value = typed = null;
-      else if (typeof v === 'number') {
-        value = String(v);
-        // What applyVars would make of the printed number, known here without reading it back.
-        if (isPlainNumber(value)) typed = v === 0 ? 0 : v;
-      } else value = typeof v === 'object' ? JSON.stringify(v) : String(v);
+      if (v === null) typed = null;
+      // What applyVars would make of the printed number, known here without printing it.
+      else if (typeof v === 'number' && printsPlain(v)) typed = v === 0 ? 0 : v;
       if (canon && specific === 0 && !GENERIC_KEYS.has(k.toLowerCase())) specific++;
       const key = canon ?? k;
-      if (!vars.has(key)) vars.set(key, new JsonVar(k, value, line + lineOfKey(text, k, nLines), typed));
+      if (!vars.has(key)) vars.set(key, new JsonVar(k, v, line + lineOfKey(text, k, nLines), typed));
     }
     if (specific >= 1) {
       this.fromVars(vars, line, t, this.format === 'curl-json' ? 'json' : 'json');
@@ -1237,20 +1233,41 @@ export interface VarIn {
 }
 
 /**
- * A %{json} key: its evidence text is made only when it is cited (a few keys
- * of the ~60 a line carries), not for every key of every line.
+ * A %{json} key: its value as text and its evidence text are made only when
+ * read (a few keys of the ~40 a line carries): printing a JSON number back
+ * (`String(0.017765)`) for every key of every line was a tenth of a %{json} run.
  */
 class JsonVar implements VarIn {
+  private printed: string | undefined;
   constructor(
     readonly raw: string,
-    readonly value: string | null,
+    /** the value as JSON.parse gave it */
+    private readonly json: unknown,
     readonly line: number,
     readonly typed: string | number | null | undefined,
   ) {}
 
+  /** the value as text: null for null, a string as it is, anything else printed (objects as JSON) */
+  get value(): string | null {
+    const v = this.json;
+    if (v === null) return null;
+    if (typeof v === 'string') return v;
+    return (this.printed ??= typeof v === 'object' ? JSON.stringify(v) : String(v));
+  }
+
   get text(): string {
     return `"${this.raw}": ${this.value}`;
   }
+}
+
+/**
+ * Whether `String(v)` is `-?\d+(\.\d+)?` (isPlainNumber), told without printing it: a finite
+ * number prints in exponent form exactly when its magnitude is below 1e-6 (and not 0) or at
+ * least 1e21 (ECMA-262 Number::toString).
+ */
+function printsPlain(v: number): boolean {
+  const a = Math.abs(v);
+  return a === 0 || (a >= 1e-6 && a < 1e21);
 }
 
 /** JSON keys too common in any log to make a record curl's. */
@@ -1366,8 +1383,26 @@ function unquote(v: string): string {
 
 function str(v: string | null | undefined): string | undefined {
   if (v === null || v === undefined) return undefined;
-  const s = v.trim().replace(/^"|"$/g, '');
+  const a = v.charCodeAt(0);
+  const z = v.charCodeAt(v.length - 1);
+  // Only a value with a space, control or non-ASCII character or a quote at an end is changed below.
+  const s = a > 32 && a < 127 && a !== 34 && z > 32 && z < 127 && z !== 34 ? v : v.trim().replace(/^"|"$/g, '');
   return s === '' || s === 'null' ? undefined : s;
+}
+
+/** A -w timer as read: its value, whether printed as an integer (digits only) or with a decimal comma. */
+interface RawTime {
+  field: keyof CurlTimings;
+  n: number;
+  int: boolean;
+  comma: boolean;
+  k: string;
+}
+
+/** num(v.value), straight from a JSON number where the reader has one (num of its printed form is the number). */
+function numOf(v: VarIn | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  return typeof v.typed === 'number' ? v.typed : num(v.value);
 }
 
 /** TIME_VARS as pairs, made once: applyVars runs per transfer. */
@@ -1400,23 +1435,27 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
     const m = /(?:^|\s|\/)(?:lib)?curl[/ ](\d+\.\d+(?:\.\d+)?)/i.exec(version) ?? /^(\d+\.\d+\.\d+)/.exec(version);
     if (m) x.curlVersion = m[1];
   }
-  const rawTimes: Array<[keyof NonNullable<typeof x.timings>, string, string]> = [];
+  const rawTimes: RawTime[] = [];
   for (const [k, field] of TIME_VAR_LIST) {
     const v = get(k);
-    if (v?.value !== null && v?.value !== undefined && num(v.value) !== undefined) rawTimes.push([field, v.value.trim().replace(/\s?s$/, ''), k]);
+    if (v === undefined) continue;
+    if (typeof v.typed === 'number') {
+      // a JSON number: what the text path below makes of its printed form
+      rawTimes.push({ field, n: v.typed, int: Number.isInteger(v.typed) && v.typed >= 0, comma: false, k });
+      continue;
+    }
+    if (v.value === null || num(v.value) === undefined) continue;
+    const s = v.value.trim().replace(/\s?s$/, '');
+    rawTimes.push({ field, n: num(s)!, int: /^\d+$/.test(s), comma: /^\d+,\d+$/.test(s), k });
   }
   if (rawTimes.length) {
-    const ints = rawTimes.filter(([, s]) => /^\d+$/.test(s));
-    const micro = x.curlVersion === '7.74.0' || ints.some(([, s]) => Number(s) >= MICROSECOND_HINT);
+    const ints = rawTimes.filter((r) => r.int);
+    const micro = x.curlVersion === '7.74.0' || ints.some((r) => r.n >= MICROSECOND_HINT);
     const timings: Record<string, number> = {};
     const notes: string[] = [];
-    for (const [field, s] of rawTimes) {
-      let n = num(s)!;
-      if (micro && /^\d+$/.test(s)) n = n / 1e6;
-      timings[field] = n;
-    }
+    for (const r of rawTimes) timings[r.field] = micro && r.int ? r.n / 1e6 : r.n;
     if (micro && ints.length) notes.push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
-    if (rawTimes.some(([, s]) => /^\d+,\d+$/.test(s))) notes.push('decimal commas (locale) read as points');
+    if (rawTimes.some((r) => r.comma)) notes.push('decimal commas (locale) read as points');
     const look = timings.namelookup;
     if (look !== undefined && look < TIMER_WRAP) {
       for (const f of Object.keys(timings)) {
@@ -1429,25 +1468,26 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
     }
     x.timings = timings;
     if (notes.length) x.timingNotes = notes;
-    for (const [, , k] of rawTimes) cite(k);
+    for (const r of rawTimes) cite(r.k);
   }
 
   const url = str(get('url_effective')?.value) ?? str(get('url')?.value);
   if (url && !url.startsWith('%')) x.url = url;
   const method = str(get('method')?.value);
   if (method) x.method = method.toUpperCase();
-  const code = num(get('http_code')?.value ?? get('response_code')?.value);
+  const hc = get('http_code');
+  const code = numOf(hc !== undefined && hc.value !== null ? hc : get('response_code'));
   if (code !== undefined && code > 0) {
     x.httpStatus = code;
     x.statuses = [code];
     cite(get('http_code') ? 'http_code' : 'response_code');
   }
-  const pc = num(get('http_connect')?.value);
+  const pc = numOf(get('http_connect'));
   if (pc !== undefined && pc > 0) x.proxyConnectStatus = pc;
   const hv = str(get('http_version')?.value);
   if (hv && hv !== '0') x.httpVersion = hv;
 
-  let exit = num(get('exitcode')?.value);
+  let exit = numOf(get('exitcode'));
   let exitKey = 'exitcode';
   const rc = str(get('return_code')?.value);
   if (exit === undefined && rc !== undefined) {
@@ -1483,40 +1523,40 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
     b.fact('error', ev0.line, ev0.text, null, true);
   }
 
-  const sd = num(get('size_download')?.value);
+  const sd = numOf(get('size_download'));
   if (sd !== undefined) x.sizeDownload = sd;
-  const su = num(get('size_upload')?.value);
+  const su = numOf(get('size_upload'));
   if (su !== undefined) {
     x.sizeUpload = su;
     if (su > 0) x.upload = true;
   }
-  const sh = num(get('size_header')?.value);
+  const sh = numOf(get('size_header'));
   if (sh !== undefined) x.headerSize = sh;
-  const sr = num(get('size_request')?.value);
+  const sr = numOf(get('size_request'));
   if (sr !== undefined) x.requestSize = sr;
-  const cl = num(get('content_length_download')?.value);
+  const cl = numOf(get('content_length_download'));
   if (cl !== undefined && cl >= 0) {
     x.contentLength = cl;
     cite('content_length_download');
   }
-  const ucl = num(get('content_length_upload')?.value);
+  const ucl = numOf(get('content_length_upload'));
   if (ucl !== undefined && ucl > 0) {
     x.requestContentLength = ucl;
     x.upload = true;
   }
   const rip = str(get('remote_ip')?.value);
-  const rport = num(get('remote_port')?.value);
+  const rport = numOf(get('remote_port'));
   if (rip && rport !== undefined && rport > 0 && !rip.startsWith('%')) x.remote = { ip: rip, port: rport };
   const lip = str(get('local_ip')?.value);
-  const lport = num(get('local_port')?.value);
+  const lport = numOf(get('local_port'));
   if (lport !== undefined && lport > 0) x.local = { ip: lip && !lip.startsWith('%') ? lip : '', port: lport };
   if (x.remote || x.local) {
     const k = get('remote_ip') ?? get('local_port');
     if (k) b.fact('connected', k.line, k.text, null);
   }
-  const cid = num(get('conn_id')?.value);
+  const cid = numOf(get('conn_id'));
   if (cid !== undefined && cid >= 0) x.connectionId = cid;
-  const nc = num(get('num_connects')?.value);
+  const nc = numOf(get('num_connects'));
   if (nc === 0 && x.exitCode === 0) x.reused = true;
   if (x.url) {
     const h = hostOf(x.url);
