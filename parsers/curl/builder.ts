@@ -13,7 +13,7 @@ import {
   type Endpoint,
   type ExitCodeSource,
 } from '../../src/model/index.js';
-import { ERRNO_NAMES, errnoOf, matchWording } from './errors.js';
+import { ERRNO_NAMES, Wordings } from './errors.js';
 
 /** Where the transfer stands, as far as the printed lines tell. */
 export type Phase =
@@ -70,6 +70,8 @@ export class TransferBuilder {
     t: number | null,
     source: CurlSource,
     readonly lean = false,
+    /** the reader's memo of error messages */
+    readonly words: Wordings = new Wordings(),
   ) {
     this.x = { line, t, source, evidence: {} };
     this.touch(line, t);
@@ -280,7 +282,7 @@ export class TransferBuilder {
     known?: { readonly wording?: string; readonly errno?: number },
   ): void {
     const x = this.x;
-    const wording = known ? known.wording : matchWording(message)?.id;
+    const wording = known ? known.wording : this.words.match(message)?.id;
     if (source === 'wording') {
       // An info line: keep it; it names the code only until curl prints its own.
       if ((x.infoErrors ??= []).length < MAX_INFO_ERRORS) x.infoErrors.push(message);
@@ -300,7 +302,7 @@ export class TransferBuilder {
       x.wording = wording;
       this.fact('error', line, raw, t, true);
     }
-    const e = known ? known.errno : errnoOf(message);
+    const e = known ? known.errno : this.words.errno(message);
     if (e !== undefined && (x.errno === undefined || source !== 'wording')) {
       x.errno = e;
       x.errnoName = ERRNO_NAMES[e];

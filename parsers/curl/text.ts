@@ -14,7 +14,7 @@
  */
 import type { CurlSource, CurlTimings, CurlTransfer, Diagnostics } from '../../src/model/index.js';
 import { hostOf, TransferBuilder, versionFromAgent } from './builder.js';
-import { ERRNO_NAMES, ERROR_HINT, codeFromName, errnoOf, findErrorLine, matchWording, type CleanedMessage, type ErrorLine } from './errors.js';
+import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine } from './errors.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
@@ -132,6 +132,8 @@ export class CurlTextParser {
   private readonly names = new VarNames();
   /** findErrorLine's memo of messages (bounded there) */
   private readonly messages = new Map<string, CleanedMessage>();
+  /** matchWording / errnoOf of messages (bounded there) */
+  private readonly words = new Wordings();
   transfers = 0;
   lines = 0;
   firstT: number | null = null;
@@ -146,7 +148,7 @@ export class CurlTextParser {
   ) {}
 
   private builder(line: number, t: number | null, source: CurlSource): TransferBuilder {
-    return new TransferBuilder(line, t, source, !this.wanted());
+    return new TransferBuilder(line, t, source, !this.wanted(), this.words);
   }
 
   get clock(): 'epoch' | 'time-of-day' | 'none' {
@@ -633,7 +635,7 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if (/^(?:We are completely uploaded and fine|Request completely sent off|HTTP error before end of send, stop sending|Mark bundle as not supporting multiuse|TCP_NODELAY set|Expire in \d+ ms|Connection state changed|old SSL session ID is stale|Found bundle for host|Server auth using|Issue another request to this URL|Ignoring the response-body|Send failure: Broken pipe)/.test(body) && !matchWording(body)) {
+    if (/^(?:We are completely uploaded and fine|Request completely sent off|HTTP error before end of send, stop sending|Mark bundle as not supporting multiuse|TCP_NODELAY set|Expire in \d+ ms|Connection state changed|old SSL session ID is stale|Found bundle for host|Server auth using|Issue another request to this URL|Ignoring the response-body|Send failure: Broken pipe)/.test(body) && !this.words.match(body)) {
       this.target(tid)?.touch(line, t);
       return true;
     }
@@ -688,7 +690,7 @@ export class CurlTextParser {
       }
       return true;
     }
-    const w = matchWording(body);
+    const w = this.words.match(body);
     if (w) {
       const b = this.ensure(line, t, tid);
       b.error(w.code, body, 'wording', line, raw, t);
@@ -1506,14 +1508,14 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
   }
   if (msg) {
     const ev0 = get('errormsg')!;
-    const w = matchWording(msg);
+    const w = b.words.match(msg);
     if (exit === undefined && w) {
       x.exitCode = w.code;
       x.exitCodeSource = 'wording';
     }
     x.errorMessage = msg;
     if (w) x.wording = w.id;
-    const e = errnoOf(msg);
+    const e = b.words.errno(msg);
     if (e !== undefined) {
       x.errno = e;
       x.errnoName = ERRNO_NAMES[e];
