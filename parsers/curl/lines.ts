@@ -20,19 +20,18 @@ function decode(buf: Buffer, from: number, to: number): string {
   return typeof b.utf8Slice === 'function' ? b.utf8Slice(from, to) : buf.toString('utf8', from, to);
 }
 
-export interface TextLine {
-  text: string;
-  line: number;
-  byteOffset: number;
-  /** the line was longer than MAX_LINE_BYTES and was cut */
-  cut?: boolean;
-}
+/**
+ * One line: its text (without the newline and a CR before it), its 1-based number, the byte
+ * offset where it starts, and whether it was longer than MAX_LINE_BYTES and cut. Plain arguments,
+ * not an object per line: a 100 MB `curl -v` output has 3.5 million lines.
+ */
+export type OnLine = (text: string, line: number, byteOffset: number, cut: boolean) => void;
 
 /**
  * Calls `onLine` for each line, synchronously within each chunk: one await per
  * chunk, not per line (an async generator costs a promise per line).
  */
-export async function readLines(chunks: Chunks, onLine: (l: TextLine) => void, counter?: { bytes: number }): Promise<void> {
+export async function readLines(chunks: Chunks, onLine: OnLine, counter?: { bytes: number }): Promise<void> {
   // The start of a line that began in an earlier chunk (copied: the reader may reuse chunks).
   let carry: Buffer[] = [];
   let carryLen = 0;
@@ -40,11 +39,10 @@ export async function readLines(chunks: Chunks, onLine: (l: TextLine) => void, c
   let line = 1;
   let lineStart = 0;
   let offset = 0; // bytes before the current chunk
-  const make = (text: string): TextLine => {
-    const out: TextLine = { text: text.endsWith('\r') ? text.slice(0, -1) : text, line, byteOffset: lineStart };
-    if (cut) out.cut = true;
+  const emit = (text: string): void => {
+    const wasCut = cut;
     cut = false;
-    return out;
+    onLine(text.endsWith('\r') ? text.slice(0, -1) : text, line, lineStart, wasCut);
   };
   for await (const chunk of chunks) {
     if (counter) counter.bytes += chunk.length;
@@ -56,9 +54,9 @@ export async function readLines(chunks: Chunks, onLine: (l: TextLine) => void, c
         // The common case: a whole line inside this chunk.
         const stop = end - from > MAX_LINE_BYTES ? from + MAX_LINE_BYTES : end;
         if (stop < end) cut = true;
-        const out = make(decode(chunk, from, stop));
+        const text = decode(chunk, from, stop);
         from = nl + 1;
-        onLine(out);
+        emit(text);
         line++;
         lineStart = offset + from;
         continue;
@@ -73,15 +71,15 @@ export async function readLines(chunks: Chunks, onLine: (l: TextLine) => void, c
         if (end - from > room) cut = true;
       }
       if (nl < 0) break;
-      const out = make(Buffer.concat(carry, carryLen).toString('utf8'));
+      const text = Buffer.concat(carry, carryLen).toString('utf8');
       carry = [];
       carryLen = 0;
       from = nl + 1;
-      onLine(out);
+      emit(text);
       line++;
       lineStart = offset + from;
     }
     offset += chunk.length;
   }
-  if (carryLen > 0 || cut) onLine(make(Buffer.concat(carry, carryLen).toString('utf8')));
+  if (carryLen > 0 || cut) emit(Buffer.concat(carry, carryLen).toString('utf8'));
 }

@@ -18,7 +18,6 @@ import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type Cl
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
-import type { TextLine } from './lines.js';
 import { forEachLogPair } from './pairs.js';
 
 /** How the info lines start that are taken even without their `* ` (pasted output that lost it). */
@@ -172,22 +171,23 @@ export class CurlTextParser {
     }
   }
 
-  line(tl: TextLine): void {
+  /** One input line (readLines' OnLine). */
+  line(text: string, line: number, byteOffset: number, cut = false): void {
     this.lines++;
-    if (tl.cut) this.diag.warn({ line: tl.line, byteOffset: tl.byteOffset }, 'line longer than 64 KiB: only its start was read');
-    if (!tl.text.includes('\r')) {
-      this.segment(tl.text, tl.line);
+    if (cut) this.diag.warn({ line, byteOffset }, 'line longer than 64 KiB: only its start was read');
+    if (!text.includes('\r')) {
+      this.segment(text, line);
       return;
     }
-    const segs = tl.text.split('\r');
+    const segs = text.split('\r');
     // The progress meter rewrites itself with CR: each piece is a line of its own.
     let any = false;
     for (const s of segs) {
       if (segs.length > 1 && s.trim() === '') continue;
       any = true;
-      this.segment(s, tl.line);
+      this.segment(s, line);
     }
-    if (!any) this.segment('', tl.line);
+    if (!any) this.segment('', line);
   }
 
   end(): void {
