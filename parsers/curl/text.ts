@@ -48,6 +48,13 @@ const MICROSECOND_HINT = 1000;
 /** curl 7.55 could add 2^32 µs to a timer (curl/curl#1830). */
 const TIMER_WRAP = 4294.967296; /* s */
 
+/** The first letters of the curl chatter `info` passes over (its `We are completely uploaded…` pattern): W R H M T E C o F S I. */
+const CHATTER_START: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (const ch of 'WRHMTECoFSI') t[ch.charCodeAt(0)] = 1;
+  return t;
+})();
+
 const METHOD = '(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK|UNLOCK|REPORT)';
 const REQUEST_LINE = new RegExp(`^${METHOD} (\\S+)(?: (HTTP/\\d(?:\\.\\d)?))?$`);
 const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?) (\d{3})\b/;
@@ -324,14 +331,14 @@ export class CurlTextParser {
       this.info(m[1], line, t, tid, s);
       return;
     }
-    if ((c0 === 61 || c0 === 60) /* = < */ && (m = TRACE_BLOCK.exec(s))) return this.traceBlock(m, line, t, tid, s);
+    if (((c0 === 61 && s.charCodeAt(1) === 62) || (c0 === 60 && s.charCodeAt(1) === 61)) /* => <= */ && (m = TRACE_BLOCK.exec(s))) return this.traceBlock(m, line, t, tid, s);
     if (s === '*' || s.startsWith('* ')) {
       this.info(s.slice(2), line, t, tid, s);
       return;
     }
     if (s === '>' || s.startsWith('> ')) return this.requestSide(s.slice(2), line, t, tid, s);
     if (s === '<' || s.startsWith('< ')) return this.responseSide(s.slice(2), line, t, tid, s);
-    if ((m = /^([{}]) \[(\d+) bytes data\]$/.exec(s))) return this.dataLine(m[1] === '{' ? 'recv' : 'send', Number(m[2]), line, t, tid, s);
+    if ((c0 === 123 || c0 === 125) /* { } */ && (m = /^([{}]) \[(\d+) bytes data\]$/.exec(s))) return this.dataLine(m[1] === '{' ? 'recv' : 'send', Number(m[2]), line, t, tid, s);
     if (PROGRESS_HEAD.test(s)) return;
     if ((m = PROGRESS.exec(s))) {
       this.progress(m, line);
@@ -548,7 +555,7 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if ((m = /^(?:Hostname was NOT found in DNS cache|Hostname in DNS cache was stale|processing: (\S+)|Host (\S+?)(?::(\d+))? was resolved\.?)$/.exec(body))) {
+    if ((c === 72 /* H */ || c === 112) /* p */ && (m = /^(?:Hostname was NOT found in DNS cache|Hostname in DNS cache was stale|processing: (\S+)|Host (\S+?)(?::(\d+))? was resolved\.?)$/.exec(body))) {
       const b = this.starting(line, t, tid);
       if (m[1]) b.x.url ??= m[1];
       if (m[2]) b.setHost(m[2]);
@@ -612,7 +619,7 @@ export class CurlTextParser {
       if (b.x.connectionId !== undefined) this.remember(b.x.connectionId, b);
       return true;
     }
-    if ((m = /^(?:Closing connection|shutting down connection)(?: #?(-?\d+))?\.?$/.exec(body))) {
+    if ((c === 67 /* C */ || c === 115) /* s */ && (m = /^(?:Closing connection|shutting down connection)(?: #?(-?\d+))?\.?$/.exec(body))) {
       const b = this.target(tid);
       if (!b) return true;
       if (m[1] !== undefined && Number(m[1]) >= 0) b.x.connectionId ??= Number(m[1]);
@@ -635,7 +642,7 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if (/^(?:We are completely uploaded and fine|Request completely sent off|HTTP error before end of send, stop sending|Mark bundle as not supporting multiuse|TCP_NODELAY set|Expire in \d+ ms|Connection state changed|old SSL session ID is stale|Found bundle for host|Server auth using|Issue another request to this URL|Ignoring the response-body|Send failure: Broken pipe)/.test(body) && !this.words.match(body)) {
+    if (c < 128 && CHATTER_START[c] === 1 && /^(?:We are completely uploaded and fine|Request completely sent off|HTTP error before end of send, stop sending|Mark bundle as not supporting multiuse|TCP_NODELAY set|Expire in \d+ ms|Connection state changed|old SSL session ID is stale|Found bundle for host|Server auth using|Issue another request to this URL|Ignoring the response-body|Send failure: Broken pipe)/.test(body) && !this.words.match(body)) {
       this.target(tid)?.touch(line, t);
       return true;
     }
