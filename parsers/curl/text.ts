@@ -55,6 +55,13 @@ const CHATTER_START: Uint8Array = (() => {
   return t;
 })();
 
+/** The first letters of the TLS chatter `info` notes (its `SSL connection using|ALPN|TLSv|…` pattern): S A T ( s e i C. */
+const TLS_START: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (const ch of 'SAT(seiC') t[ch.charCodeAt(0)] = 1;
+  return t;
+})();
+
 const METHOD = '(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK|UNLOCK|REPORT)';
 const REQUEST_LINE = new RegExp(`^${METHOD} (\\S+)(?: (HTTP/\\d(?:\\.\\d)?))?$`);
 const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?) (\d{3})\b/;
@@ -660,7 +667,7 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if ((m = /^(?:\[HTTP\/2\] \[\d+\] |h2h3 |h2 )?\[(:?[a-z-]+): (.*)\]$/.exec(body))) {
+    if ((c === 91 /* [ */ || c === 104) /* h */ && (m = /^(?:\[HTTP\/2\] \[\d+\] |h2h3 |h2 )?\[(:?[a-z-]+): (.*)\]$/.exec(body))) {
       const b = this.ensure(line, t, tid);
       const [, k, v] = m;
       if (k === ':method') b.x.method = v.toUpperCase();
@@ -680,7 +687,7 @@ export class CurlTextParser {
       b.touch(line, t);
       return true;
     }
-    if (/^(?:using HTTP\/2|Using HTTP2|ALPN[:,] server accepted (?:to use )?h2)/.test(body)) {
+    if ((c === 117 /* u */ || c === 85 /* U */ || c === 65) /* A */ && /^(?:using HTTP\/2|Using HTTP2|ALPN[:,] server accepted (?:to use )?h2)/.test(body)) {
       const b = this.target(tid);
       if (b) {
         b.x.httpVersion = '2';
@@ -688,7 +695,7 @@ export class CurlTextParser {
       }
       return true;
     }
-    if (/^(?:SSL connection using|ALPN|TLSv|\(\d+\) \((?:IN|OUT)\)|Server certificate|subject:|start date:|expire date:|subjectAltName|issuer:|SSL certificate verify|CAfile|CApath|successfully set certificate|Cipher selection|TLS)/.test(body)) {
+    if (c < 128 && TLS_START[c] === 1 && /^(?:SSL connection using|ALPN|TLSv|\(\d+\) \((?:IN|OUT)\)|Server certificate|subject:|start date:|expire date:|subjectAltName|issuer:|SSL certificate verify|CAfile|CApath|successfully set certificate|Cipher selection|TLS)/.test(body)) {
       const b = this.target(tid);
       if (b) {
         b.tls = true;
