@@ -343,6 +343,12 @@ export class TransferBuilder {
     if (!had && (name !== '__proto__' || Object.hasOwn(vars, name))) this.varCount++;
   }
 
+  /** Variables made whole by the caller (applyVars from a %{json} object): `count` distinct names, at most MAX_VARS. */
+  adoptVars(vars: Record<string, string | number | boolean | null>, count: number): void {
+    this.x.vars = vars;
+    this.varCount = count;
+  }
+
   /** The finished transfer; derived fields filled from what was seen. */
   build(): CurlTransfer {
     const x = this.x;

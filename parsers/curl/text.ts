@@ -12,7 +12,7 @@
  * -w block, one pretty-printed JSON object (capped), one trace data block
  * (capped); nothing else grows with the input.
  */
-import type { CurlSource, CurlTimings, CurlTransfer, Diagnostics } from '../../src/model/index.js';
+import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
 import { hostOf, TransferBuilder, versionFromAgent } from './builder.js';
 import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine } from './errors.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
@@ -1112,7 +1112,7 @@ export class CurlTextParser {
   }
 
   /** Shared by -w blocks, %{json} objects and CSV rows. */
-  fromVars(vars: Map<string, VarIn>, line: number, t: number | null, source: CurlSource): void {
+  fromVars(vars: Map<string, VarIn>, line: number, t: number | null, source: CurlSource, base?: Record<string, unknown>): void {
     const b = this.builder(line, t, source);
     if (this.version) b.x.curlVersion = this.version;
     if (this.cmd && line - this.cmd.line < 200) {
@@ -1123,7 +1123,7 @@ export class CurlTextParser {
       // `-H 'Expect:'` switched the header off: no 100-continue wait to infer.
       if (this.cmd.expectOff) b.x.expect100 = { sent: false };
     }
-    applyVars(b, vars);
+    applyVars(b, vars, base);
     const p = this.pending && this.pending.line < line ? this.pending : undefined;
     if (p && (b.x.exitCode === undefined || b.x.exitCode === p.err.code)) {
       this.pending = undefined;
@@ -1176,6 +1176,9 @@ export class CurlTextParser {
     }
     const vars = new Map<string, VarIn>();
     let specific = 0;
+    // the object's keys are the variables' names, one each, in its order: applyVars can start from a copy of it
+    let same = nLines === 1;
+    let keys = 0;
     // for…in, not Object.entries: no array per key. JSON.parse gives a plain object (no inherited enumerables).
     for (const k in obj) {
       const v = obj[k];
@@ -1186,10 +1189,12 @@ export class CurlTextParser {
       else if (typeof v === 'number' && printsPlain(v)) typed = v === 0 ? 0 : v;
       if (canon && specific === 0 && !GENERIC_KEYS.has(k.toLowerCase())) specific++;
       const key = canon ?? k;
+      if (key !== k || k === '__proto__') same = false;
+      keys++;
       if (!vars.has(key)) vars.set(key, new JsonVar(k, v, line + lineOfKey(text, k, nLines), typed));
     }
     if (specific >= 1) {
-      this.fromVars(vars, line, t, this.format === 'curl-json' ? 'json' : 'json');
+      this.fromVars(vars, line, t, this.format === 'curl-json' ? 'json' : 'json', same && keys === vars.size && keys <= MAX_VARS ? obj : undefined);
       return;
     }
     // A JSON log record: look for a curl error in its string values.
@@ -1421,13 +1426,34 @@ function numOf(v: VarIn | undefined): number | undefined {
   return typeof v.typed === 'number' ? v.typed : num(v.value);
 }
 
+/** What setVar keeps of a value read as text: the number where the text is one as printed, else the text. */
+function varValue(value: string | null): string | number | null {
+  if (value === null) return null;
+  const n = num(value);
+  return n !== undefined && String(n) === value.trim() ? n : value;
+}
+
 /** TIME_VARS as pairs, made once: applyVars runs per transfer. */
 const TIME_VAR_LIST = Object.entries(TIME_VARS) as ReadonlyArray<[string, (typeof TIME_VARS)[string]]>;
 
-export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
+/**
+ * `base`: an object with exactly the keys of `vars`, in their order (a %{json} line as JSON.parse
+ * gave it). The variables are then a copy of it with the values setVar would store put in: the
+ * same keys and values as setVar one by one makes, but with V8's fast properties, a third of the
+ * memory of the dictionary that adding forty keys one by one turns an object into (a kept
+ * transfer's variables: 1.6 kB → 0.5 kB).
+ */
+export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>, base?: Record<string, unknown>): void {
   const x = b.x;
   const get = (k: string) => vars.get(k);
-  for (const [k, v] of vars) {
+  if (base !== undefined && !b.lean && x.vars === undefined && vars.size > 0) {
+    const out: Record<string, string | number | boolean | null> = { ...(base as Record<string, string | number | boolean | null>) };
+    for (const [k, v] of vars) {
+      const val = v.typed !== undefined ? v.typed : varValue(v.value);
+      if (!Object.is(out[k], val)) out[k] = val;
+    }
+    b.adoptVars(out, vars.size);
+  } else for (const [k, v] of vars) {
     if (b.lean && k !== 'start_time') {
       b.setVar(k, null); // counted, not kept
       continue;
@@ -1436,8 +1462,7 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>): void {
       b.setVar(k, v.typed);
       continue;
     }
-    const n = num(v.value);
-    b.setVar(k, v.value === null ? null : n !== undefined && String(n) === v.value.trim() ? n : v.value);
+    b.setVar(k, varValue(v.value));
   }
   const cite = (key: string) => {
     if (b.lean) return;
