@@ -89,6 +89,8 @@ Exit codes: 0 analysis done (findings or not); 1 faultline itself failed (a bug,
         tz: flags.tz,
         clockOffsets: flags['clock-offset'],
         redact: flags.redact,
+        // only the HTML report draws the timeline: the others never read a lane
+        lanes: flags.format === 'html',
       });
       if (flags.output) await checkOutputNotInput(flags.output, spec.sources);
       result = await runCase(spec, { signal: interrupt.signal, onEvent: progress.onEvent });
