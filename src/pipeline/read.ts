@@ -204,6 +204,8 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opene
       }
       case 'capture': {
         const a = new CaptureAnalysis({ path: name, diag, timeline: hooks.timeline });
+        // the capture reader copies what it keeps beyond the next chunk (parsers/pcap/reader.ts)
+        src.recycle?.();
         return await run(a, async (emit) => {
           const s = await parseCapture(chunks, ctx, emit);
           info.format = s.format;
