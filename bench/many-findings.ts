@@ -5,13 +5,16 @@
  * inputs, so that correlation really joins 20,000 pairs of views. Figures: CPU time, the median of
  * RUNS runs per row, the rows taken in turn.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../src/pipeline/index.js';
 import type { BenchResult } from './run.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = path.resolve(here, '../../bin/run.js');
 const dataDir = path.resolve(here, '../../bench/data');
 const LINES = 20_000;
 
@@ -112,13 +115,56 @@ export async function run(): Promise<BenchResult[]> {
   for (const c of cases) await analyze(c.files, { timezone: 'UTC' });
   for (let k = 0; k < RUNS; k++) for (const c of cases) await once(c);
   const [base, heavy, joined] = cases.map(row);
+  const cli = cliRows(one, many, sizeOne);
   if (sizeOne !== sizeMany) throw new Error(`bench: the logs differ in size (${sizeOne} and ${sizeMany} bytes): the comparison would not be side by side`);
   // Failures beyond the analysis's cap (MAX_NOTABLE_TRANSFERS) are parsed and counted, not kept: say so beside the figure.
   const beyond = LINES - heavy.findings;
   heavy.note = `${heavy.findings} findings${beyond > 0 ? ` (${beyond} more failures read and counted, beyond the cap)` : ''} (${mb(sizeMany)}); ${(heavy.seconds / base.seconds).toFixed(2)}× the 1-error log of ${mb(sizeOne)} (limit 3×)`;
   base.note = `${base.findings} finding (${mb(sizeOne)}, as large as the 20,000-error log)`;
   joined.note = `${joined.findings} findings, each joining both inputs; ${(joined.seconds / base.seconds).toFixed(2)}× the 1-error log`;
-  return [base, heavy, joined];
+  return [base, heavy, joined, ...cli];
+}
+
+/**
+ * The same two logs as a user runs them: `faultline analyze LOG --format json -o FILE`, start-up,
+ * reading, analysis and the written report, CPU time of the process (GNU time's user + system),
+ * the two in turn, the median of RUNS each. The library rows above are the stricter measure (the
+ * 1-error log's run is then the analysis alone, a tenth of a second).
+ */
+function cliRows(one: string, many: string, bytes: number): BenchResult[] {
+  if (!existsSync('/usr/bin/time')) return [];
+  const out = mkdtempSync(path.join(tmpdir(), 'faultline-bench-findings-'));
+  const cpu: [number[], number[]] = [[], []];
+  const rss: [number, number] = [0, 0];
+  const findings: [number, number] = [0, 0];
+  try {
+    for (let k = 0; k < RUNS; k++) {
+      [one, many].forEach((file, i) => {
+        const report = path.join(out, `${i}.json`);
+        const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, bin, 'analyze', file, '--format', 'json', '-o', report], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`bench: faultline analyze ${path.basename(file)} exited ${r.status}: ${r.stderr.slice(-300)}`);
+        const [user, sys, kb] = (r.stderr.trim().split('\n').pop() ?? '').trim().split(/\s+/).map(Number);
+        cpu[i].push(user + sys);
+        rss[i] = Math.max(rss[i], kb / 1024);
+        if (k === 0) findings[i] = (JSON.parse(readFileSync(report, 'utf8')) as { findings: unknown[] }).findings.length;
+      });
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  const med = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const [sOne, sMany] = [med(cpu[0]), med(cpu[1])];
+  return [
+    { name: 'CLI analyze --format json, the 1-error log', bytes, seconds: sOne, mbPerSec: bytes / 1e6 / sOne, peakRssMb: rss[0], note: `${findings[0]} finding, report written; start-up included` },
+    {
+      name: 'CLI analyze --format json, 20,000 curl error 56',
+      bytes,
+      seconds: sMany,
+      mbPerSec: bytes / 1e6 / sMany,
+      peakRssMb: rss[1],
+      note: `${findings[1]} findings, report written; ${(sMany / sOne).toFixed(2)}× the 1-error log as a user runs it (limit 3×)`,
+    },
+  ];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -31,6 +31,56 @@ export interface PlacedDraft {
    * being that capture's event, so a join with that capture's views is never made on time
    */
   placedFrom?: string;
+  /** its join facts as compared (normJoin): worked out on first use, once per draft */
+  norm?: NormJoin;
+}
+
+/**
+ * A draft's join facts as every comparison reads them, with the words a join states about
+ * them: a merge compares each draft with tens of others (and clockSuspects and the index
+ * name it again), so each URL is parsed and each address normalised once, not per comparison.
+ */
+export interface NormJoin {
+  client?: { ip: string; port: number; fact: string; key: string };
+  server?: { ip: string; port: number; fact: string; key: string };
+  host?: { norm: string; fact: string };
+  request?: { target: string; fact: string };
+  method?: { upper: string; fact: string };
+  status?: string;
+  bytes?: string;
+  /** curl's message, when it carries numbers of its own (see compareJoin) */
+  curlError?: { text: string; fact: string };
+}
+
+function normJoin(p: PlacedDraft): NormJoin {
+  if (p.norm) return p.norm;
+  const j = p.draft.join;
+  const n: NormJoin = {};
+  if (j) {
+    if (j.client) n.client = endpointFacts(j.client, 'client');
+    if (j.server) n.server = endpointFacts(j.server, 'server');
+    if (j.host) {
+      const h = normHost(j.host);
+      n.host = { norm: h, fact: `host ${h}` };
+    }
+    const target = requestTarget(j.url);
+    if (target !== undefined) n.request = { target, fact: `request ${target}` };
+    if (j.method) {
+      const upper = j.method.toUpperCase();
+      n.method = { upper, fact: `method ${upper}` };
+    }
+    if (j.status !== undefined) n.status = `status ${j.status}`;
+    if (j.bytesReceived !== undefined) n.bytes = `${j.bytesReceived} bytes received`;
+    if (j.curlError && /\d/.test(j.curlError)) n.curlError = { text: j.curlError, fact: `curl's message "${j.curlError}"` };
+  }
+  p.norm = n;
+  return n;
+}
+
+function endpointFacts(e: Endpoint, side: 'client' | 'server'): NonNullable<NormJoin['client']> {
+  const ip = normIp(e.ip);
+  // the fact names the end as this view printed it; the key, as compared
+  return { ip, port: e.port, fact: `${side} ${fmt(e)}`, key: fmt({ ip, port: e.port }) };
 }
 
 export interface MergedGroup {
@@ -82,52 +132,56 @@ interface Comparison {
 }
 
 export function compareJoin(a: PlacedDraft, b: PlacedDraft, window: number): Comparison {
-  const ja: JoinFacts = a.draft.join ?? {};
-  const jb: JoinFacts = b.draft.join ?? {};
+  const ja = normJoin(a);
+  const jb = normJoin(b);
   const facts: string[] = [];
   let strong = false;
   let endpointFact = false;
 
   if (ja.client && jb.client) {
-    if (!sameEndpoint(ja.client, jb.client)) return { disagree: 'client end differs', facts, strong };
-    facts.push(`client ${fmt(ja.client)}`);
+    if (ja.client.port !== jb.client.port || ja.client.ip !== jb.client.ip) return { disagree: 'client end differs', facts, strong };
+    facts.push(ja.client.fact);
     strong = true;
   }
   if (ja.server && jb.server) {
-    if (!sameEndpoint(ja.server, jb.server)) return { disagree: 'server end differs', facts, strong };
-    facts.push(`server ${fmt(ja.server)}`);
+    if (ja.server.port !== jb.server.port || ja.server.ip !== jb.server.ip) return { disagree: 'server end differs', facts, strong };
+    facts.push(ja.server.fact);
     endpointFact = true;
   } else if (ja.host && jb.host) {
-    if (normHost(ja.host) !== normHost(jb.host)) return { disagree: 'host differs', facts, strong };
-    facts.push(`host ${normHost(ja.host)}`);
+    if (ja.host.norm !== jb.host.norm) return { disagree: 'host differs', facts, strong };
+    facts.push(ja.host.fact);
     endpointFact = true;
   }
-  const pa = requestTarget(ja.url);
-  const pb = requestTarget(jb.url);
   let requestFact = false;
-  if (pa !== undefined && pb !== undefined) {
-    if (pa !== pb) return { disagree: 'request differs', facts, strong };
-    facts.push(`request ${pa}`);
+  if (ja.request && jb.request) {
+    if (ja.request.target !== jb.request.target) return { disagree: 'request differs', facts, strong };
+    facts.push(ja.request.fact);
     requestFact = true;
   }
   if (ja.method && jb.method) {
-    if (ja.method.toUpperCase() !== jb.method.toUpperCase()) return { disagree: 'method differs', facts, strong };
-    facts.push(`method ${ja.method.toUpperCase()}`);
+    if (ja.method.upper !== jb.method.upper) return { disagree: 'method differs', facts, strong };
+    facts.push(ja.method.fact);
   }
-  if (ja.status !== undefined && jb.status !== undefined) {
-    if (ja.status !== jb.status) return { disagree: 'status differs', facts, strong };
-    facts.push(`status ${ja.status}`);
+  const sa = a.draft.join?.status;
+  const sb = b.draft.join?.status;
+  if (sa !== undefined && sb !== undefined) {
+    if (sa !== sb) return { disagree: 'status differs', facts, strong };
+    facts.push(ja.status!);
     requestFact = true;
   }
-  if (ja.bytesReceived !== undefined && jb.bytesReceived !== undefined && ja.bytesReceived === jb.bytesReceived) {
-    facts.push(`${ja.bytesReceived} bytes received`);
+  const ba = a.draft.join?.bytesReceived;
+  const bb = b.draft.join?.bytesReceived;
+  if (ba !== undefined && bb !== undefined && ba === bb) {
+    facts.push(ja.bytes!);
     requestFact = true;
   }
-  if (ja.curlExit !== undefined && jb.curlExit !== undefined && ja.curlExit !== jb.curlExit) return { disagree: 'curl exit code differs', facts, strong };
+  const ea = a.draft.join?.curlExit;
+  const eb = b.draft.join?.curlExit;
+  if (ea !== undefined && eb !== undefined && ea !== eb) return { disagree: 'curl exit code differs', facts, strong };
   // The same message with its own numbers in it (a port, milliseconds, byte counts) is one transfer
   // told twice: curl -v on stderr and %{json} or -w on stdout of one command.
-  if (ja.curlError && jb.curlError && ja.curlError === jb.curlError && /\d/.test(ja.curlError)) {
-    facts.push(`curl's message "${ja.curlError}"`);
+  if (ja.curlError && jb.curlError && ja.curlError.text === jb.curlError.text) {
+    facts.push(ja.curlError.fact);
     strong = true;
   }
   if (endpointFact && requestFact) strong = true;
@@ -165,7 +219,8 @@ export interface MergeStats {
  * further apart than the window never join. A run with one input joins nothing at all.
  */
 export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: MergeStats): MergedGroup[] {
-  if (new Set(drafts.map((d) => d.draft.input)).size < 2) {
+  const inputCount = new Set(drafts.map((d) => d.draft.input)).size;
+  if (inputCount < 2) {
     return drafts.map((d) => ({ members: [d], joinedOn: [], timeSpread: undefined }));
   }
   const compare = (a: PlacedDraft, b: PlacedDraft, w: number): Comparison => {
@@ -185,8 +240,8 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: Merge
       // Nothing may disagree with any member, and at least one member must be joined on strong facts:
       // a curl -v view without times or ports joins the capture on the request, not the strace view.
       let ok = true;
-      let anyStrong = false;
-      const facts = new Set<string>();
+      // made at the first strong comparison: most candidates disagree at once and need none
+      let facts: Set<string> | undefined;
       let delta = 0;
       for (const m of g.members) {
         const c = compare(m, d, window);
@@ -195,11 +250,11 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: Merge
           break;
         }
         if (!c.strong) continue;
-        anyStrong = true;
-        c.facts.forEach((f) => facts.add(f));
+        facts ??= new Set<string>();
+        for (const f of c.facts) facts.add(f);
         delta = Math.max(delta, c.timeDelta ?? 0);
       }
-      if (ok && anyStrong && (!best || delta < best.delta || (delta === best.delta && facts.size > best.facts.length))) {
+      if (ok && facts && (!best || delta < best.delta || (delta === best.delta && facts.size > best.facts.length))) {
         best = { g, facts: [...facts], delta };
       }
     }
@@ -224,6 +279,8 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: Merge
   for (let w = 0; w < work.length; w++) {
     const g = work[w];
     if (!groups.has(g)) continue;
+    // a group that holds a view from every input can join no other (joinGroups wants disjoint inputs)
+    if (inputsIn(g) === inputCount) continue;
     const near = new Set<MergedGroup>();
     for (const m of g.members) for (const n of index.near(m)) near.add(groupOf.get(n)!);
     near.delete(g);
@@ -243,6 +300,15 @@ export function mergeDrafts(drafts: PlacedDraft[], window: number, stats?: Merge
   const out = [...groups].sort((a, b) => order(a) - order(b));
   for (const g of out) g.timeSpread = spread(g);
   return joinFactless(out);
+}
+
+/** How many inputs a group's views come from. */
+function inputsIn(g: MergedGroup): number {
+  const m = g.members;
+  if (m.length === 1) return 1;
+  const seen: string[] = [];
+  for (const x of m) if (!seen.includes(x.draft.input)) seen.push(x.draft.input);
+  return seen.length;
 }
 
 /**
@@ -288,21 +354,20 @@ class JoinIndex {
     for (const k of keys) {
       const buckets = this.byKey.get(k);
       if (!buckets) continue;
+      // which classes of drafts this fact may reach (see the class comment above)
       const kind = k.slice(0, k.indexOf(' '));
-      const take = (lists: PlacedDraft[][] | undefined) => {
-        if (!lists) return;
-        for (let c = 0; c < 4; c++) {
-          if (kind !== 'c' && cls & c & HAS_CLIENT) continue;
-          if (kind !== 'c' && kind !== 'r' && cls & c & HAS_REQUEST) continue;
-          for (const x of lists[c]) if (x !== d) out.add(x);
-        }
-      };
-      if (b === 'none') for (const lists of buckets.values()) take(lists);
+      let reach = 0;
+      for (let c = 0; c < 4; c++) {
+        if (kind !== 'c' && cls & c & HAS_CLIENT) continue;
+        if (kind !== 'c' && kind !== 'r' && cls & c & HAS_REQUEST) continue;
+        reach |= 1 << c;
+      }
+      if (b === 'none') for (const lists of buckets.values()) takeNear(lists, reach, d, out);
       else {
-        take(buckets.get('none'));
-        take(buckets.get(b - 1));
-        take(buckets.get(b));
-        take(buckets.get(b + 1));
+        takeNear(buckets.get('none'), reach, d, out);
+        takeNear(buckets.get(b - 1), reach, d, out);
+        takeNear(buckets.get(b), reach, d, out);
+        takeNear(buckets.get(b + 1), reach, d, out);
       }
     }
     return out;
@@ -314,23 +379,32 @@ class JoinIndex {
   }
 }
 
+/** The drafts of one bucket's lists whose class is in `reach` (a bit per class), `d` itself left out. */
+function takeNear(lists: PlacedDraft[][] | undefined, reach: number, d: PlacedDraft, out: Set<PlacedDraft>): void {
+  if (!lists) return;
+  for (let c = 0; c < 4; c++) {
+    if (!(reach & (1 << c))) continue;
+    for (const x of lists[c]) if (x !== d) out.add(x);
+  }
+}
+
 const HAS_CLIENT = 2;
 const HAS_REQUEST = 1;
 
 function classOf(d: PlacedDraft): number {
-  const j = d.draft.join ?? {};
-  return (j.client ? HAS_CLIENT : 0) | (requestTarget(j.url) !== undefined ? HAS_REQUEST : 0);
+  const n = normJoin(d);
+  return (n.client ? HAS_CLIENT : 0) | (n.request ? HAS_REQUEST : 0);
 }
 
 /** The facts a strong join can rest on; two drafts that share none of them never join. */
 function joinKeys(d: PlacedDraft): string[] {
   const j = d.draft.join ?? {};
+  const n = normJoin(d);
   const keys: string[] = [];
-  if (j.client) keys.push(`c ${fmt(normEndpoint(j.client))}`);
-  if (j.server) keys.push(`s ${fmt(normEndpoint(j.server))}`);
-  if (j.host) keys.push(`h ${normHost(j.host)}`);
-  const target = requestTarget(j.url);
-  if (target !== undefined) keys.push(`r ${target}`);
+  if (n.client) keys.push(`c ${n.client.key}`);
+  if (n.server) keys.push(`s ${n.server.key}`);
+  if (n.host) keys.push(`h ${n.host.norm}`);
+  if (n.request) keys.push(`r ${n.request.target}`);
   if (j.status !== undefined) keys.push(`st ${j.status}`);
   if (j.bytesReceived !== undefined) keys.push(`b ${j.bytesReceived}`);
   return keys;
@@ -370,10 +444,10 @@ export function clockSuspects(placed: PlacedDraft[], window: number, timeOfDay: 
   for (const p of placed) {
     const j = p.draft.join;
     if (!j || p.t === null || !p.absolute) continue;
+    const n = normJoin(p);
     const keys: string[] = [];
-    if (j.client && j.server) keys.push(`conn ${fmt(normEndpoint(j.client))} ${fmt(normEndpoint(j.server))}`);
-    const target = requestTarget(j.url);
-    if (j.host && target !== undefined) keys.push(`req ${normHost(j.host)} ${target}`);
+    if (n.client && n.server) keys.push(`conn ${n.client.key} ${n.server.key}`);
+    if (n.host && n.request) keys.push(`req ${n.host.norm} ${n.request.target}`);
     for (const k of keys) {
       const list = byKey.get(k);
       if (list) list.push(p);
@@ -446,21 +520,19 @@ function hasFacts(j: JoinFacts | undefined): boolean {
 }
 
 function spread(g: MergedGroup): number | undefined {
-  // A view placed by a member capture's connection has that capture's time, not a time of its own.
-  const inputs = new Set(g.members.map((m) => m.draft.input));
-  const ts = g.members
-    .filter((m) => m.placedFrom === undefined || !inputs.has(m.placedFrom))
-    .map((m) => m.t)
-    .filter((t): t is number => t !== null);
-  return ts.length > 1 ? Math.max(...ts) - Math.min(...ts) : undefined;
-}
-
-function normEndpoint(e: Endpoint): Endpoint {
-  return { ip: normIp(e.ip), port: e.port };
-}
-
-function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
-  return a.port === b.port && normIp(a.ip) === normIp(b.ip);
+  const members = g.members;
+  if (members.length < 2) return undefined;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let n = 0;
+  for (const m of members) {
+    // A view placed by a member capture's connection has that capture's time, not a time of its own.
+    if (m.t === null || (m.placedFrom !== undefined && members.some((x) => x.draft.input === m.placedFrom))) continue;
+    if (m.t < lo) lo = m.t;
+    if (m.t > hi) hi = m.t;
+    n++;
+  }
+  return n > 1 ? hi - lo : undefined;
 }
 
 /** An address as compared across views: lower case, no brackets, IPv4-mapped IPv6 as IPv4. */

@@ -1,0 +1,25 @@
+/**
+ * Every temporary file of a test run (the tests' own folders, the CLI's, serve's data
+ * directories, redis's, chromium's profiles) goes under one folder made for the run and
+ * removed after it: tests create hundreds of folders with os.tmpdir(), and a machine that
+ * runs the suite often should not keep them (a run left ~1,900 folders in /tmp).
+ * TMPDIR is what os.tmpdir() reads; the test workers and every process they spawn inherit it.
+ * FAULTLINE_KEEP_TMP=1 keeps the folder, to look at what a failing test wrote.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export default function setup(): () => void {
+  const dir = mkdtempSync(path.join(tmpdir(), 'faultline-tests-'));
+  // as /tmp is: tests that run a step as another user (nobody) must reach their files under it
+  chmodSync(dir, 0o1777);
+  process.env.TMPDIR = dir;
+  return () => {
+    if (process.env.FAULTLINE_KEEP_TMP === '1') {
+      process.stderr.write(`test files kept in ${dir}\n`);
+      return;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
