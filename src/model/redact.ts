@@ -306,8 +306,15 @@ function anySecretParamName(s: string, secret: (name: string) => boolean): boole
 /** `"name":` (quotes maybe escaped) — what every JSON_PAIR match holds: a `"` and then, past any whitespace, a `:`. */
 const JSON_PAIR_HINT = /"\s*:/;
 
+/**
+ * The shortest text any of SECRET_SHAPES can match (Slack's `xoxb-` and ten characters): a shorter
+ * text with neither `:` nor `=` is left as it is by every rule, without running one (a result's
+ * many short values: `log`, `reset`, `error`, `port 40000`).
+ */
+export const MIN_SHAPE_LENGTH = 15;
+
 function redactTextIn(s: string, memo: Memo | undefined): string {
-  if (s.length === 0) return s;
+  if (s.length < MIN_SHAPE_LENGTH && s.indexOf(':') < 0 && s.indexOf('=') < 0) return s;
   const shaped = SHAPE_HINT.test(s) ? redactShapes(s) : s;
   // Every rule below needs a ':' (a header, a JSON pair, user:pass@) or a '=' (a parameter).
   const colon = shaped.indexOf(':') >= 0;

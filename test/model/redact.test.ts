@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretName, REDACTED, redactDeep, redactResult, redactText } from '../../src/model/redact.js';
+import { isSecretName, MIN_SHAPE_LENGTH, REDACTED, redactDeep, redactResult, redactText } from '../../src/model/redact.js';
 import type { RunResult } from '../../src/model/index.js';
 
 const R = REDACTED;
@@ -249,6 +249,14 @@ describe('redactText: secrets by the shape of their value', () => {
     ['a PEM private key', '"-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\n-----END PRIVATE KEY-----"', `"${R}"`],
   ])('%s', (_name, input, want) => {
     expect(redactText(input)).toBe(want);
+  });
+
+  it('redacts a shape at its shortest, so texts shorter than MIN_SHAPE_LENGTH may skip the shapes', () => {
+    // each shape at the least length its pattern takes; the Slack one is the shortest of all
+    const shortest = ['xoxb-1234567890', 'AKIAIOSFODNN7EXAMPLE', 'sk_live_0123456789abcdef', 'glpat-01234567890123456789'];
+    for (const s of shortest) expect(redactText(s), s).toBe(R);
+    expect(Math.min(...shortest.map((s) => s.length))).toBe(MIN_SHAPE_LENGTH);
+    expect(redactText('xoxb-123456789')).toBe('xoxb-123456789');
   });
 
   it('leaves ordinary long identifiers alone', () => {
