@@ -5,7 +5,9 @@
  * read ahead for sniffing and then handed on, so nothing is read twice and
  * nothing is held whole; the sha256 is computed on the way through.
  */
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -85,6 +87,8 @@ export interface OpenOptions {
   limits?: ArchiveLimits;
   /** bytes per read of a file or upload (default: up to 1 MiB); tests make it small so records span reads */
   readChunk?: number;
+  /** read files with blocking calls (see `blockingReads`); default: on a worker thread, not on the main one */
+  blocking?: boolean;
 }
 
 export function source(ref: SourceRef, opts: OpenOptions = {}): Source {
@@ -237,9 +241,10 @@ async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
     case 'file':
     case 'upload': {
       const file = ref.path;
-      let st;
+      const blocking = opts.blocking ?? !isMainThread;
+      let st: Stats;
       try {
-        st = await stat(file);
+        st = blocking ? statSync(file) : await stat(file);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') throw new FaultlineError('E_NOT_FOUND', 'no such file', { file: ref.name });
@@ -251,7 +256,9 @@ async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
       // A read buffer no bigger than the file (and the empty read that ends it): a 1 MiB buffer per
       // read of a 100 kB trace is garbage the collector pays for. Measured on 500 cases of 5 small
       // traces with --jobs 2 (bench/batch): GC threads 4.5 → 2.9 s, worker threads 8.9 → 7.5 s.
-      const reader = new FileChunks(file, opts.readChunk ?? Math.max(SMALLEST_CHUNK, Math.min(READ_CHUNK, st.size + 1)));
+      const chunk = opts.readChunk ?? Math.max(SMALLEST_CHUNK, Math.min(READ_CHUNK, st.size + 1));
+      if (blocking) return blockingReads(file, chunk, st.size);
+      const reader = new FileChunks(file, chunk);
       return { chunks: reader, size: st.size, close: () => reader.close(), recycle: () => reader.recycle() };
     }
     case 'archive-member': {
@@ -259,6 +266,53 @@ async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
       return { chunks: m.stream, size: m.size, close: m.close };
     }
   }
+}
+
+/**
+ * A file read with blocking calls, for a worker thread: it runs one case and nothing else waits on
+ * its event loop, where each of a stream's open, read and close is a trip through libuv's thread
+ * pool and back — on bench/batch small (5 traces a case, 25 such trips) 1.8 ms of pool-thread CPU
+ * a case beside the case thread's 13, CPU that --jobs 2 has no core left for. The main thread (a
+ * server, the CLI with its progress) keeps asynchronous reads (FileChunks). Chunks are at most
+ * READ_CHUNK, so a thread being terminated (a time limit, a cancel) stops between two reads;
+ * opened on the first pull, so an open error surfaces where a stream's would. Only regular files come here (a FIFO or device is
+ * refused above); a read that never returns (a hung network mount) would hold this thread past its
+ * time limit, where a stream's would hold one of libuv's threads instead.
+ */
+const END_PROBE = 4096;
+
+function blockingReads(file: string, chunk: number, size: number): Raw {
+  let fd: number | undefined;
+  let closed = false;
+  /** after `recycle()`: the two buffers chunks are read into in turn (see OpenedSource.recycle) */
+  let ring: [Buffer, Buffer] | undefined;
+  let turn = 0;
+  const close = (): void => {
+    closed = true;
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      fd = openSync(file, 'r');
+      let read = 0;
+      while (!closed) {
+        // Past the size it had, the file has most likely ended: the read that says so needs no big buffer.
+        const want = read >= size ? END_PROBE : chunk;
+        const buf = ring && want === chunk ? ring[turn++ & 1] : Buffer.allocUnsafe(want);
+        const n = readSync(fd, buf, 0, want, null);
+        if (n === 0) return;
+        read += n;
+        yield n === want ? buf : buf.subarray(0, n);
+      }
+    } finally {
+      close();
+    }
+  }
+  const recycle = (): void => {
+    ring ??= [Buffer.allocUnsafeSlow(chunk), Buffer.allocUnsafeSlow(chunk)];
+  };
+  return { chunks: chunks(), size, close, recycle };
 }
 
 function reason(err: unknown): string {

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SourceRef } from '../../src/model/index.js';
 import { readInput, runCase, specFromSources } from '../../src/pipeline/index.js';
+import { openSource } from '../../src/sources/index.js';
 import { samplesDir } from '../helpers/paths.js';
 
 const incident = path.join(samplesDir, 'incidents/reset-mid-body');
@@ -93,5 +94,52 @@ describe('digests', () => {
     const file = path.join(incident, 'curl-verbose.txt');
     const r = await readInput({ kind: 'file', path: file, name: 'curl-verbose.txt', size: 1 });
     expect(r.info.error_code).toBe('E_DIGEST_MISMATCH');
+  });
+});
+
+describe('a file read with blocking calls (as on a pool thread) reads what a stream reads', () => {
+  async function bytesOf(file: string, blocking: boolean) {
+    const opened = await openSource({ kind: 'file', path: file, name: path.basename(file) }, { blocking });
+    const parts: Buffer[] = [];
+    for await (const c of opened.chunks) parts.push(c);
+    opened.close();
+    return { bytes: Buffer.concat(parts), sha256: opened.sha256(), chunks: parts.length };
+  }
+
+  it.each(FILES)('%s: the same bytes and sha256 either way', async (f) => {
+    const file = path.join(incident, f);
+    const stream = await bytesOf(file, false);
+    const blocking = await bytesOf(file, true);
+    expect(blocking.bytes.equals(readFileSync(file))).toBe(true);
+    expect(blocking.sha256).toBe(stream.sha256);
+    expect(blocking.sha256).toBe(sha256sum(file));
+  });
+
+  it('a file of several MiB is read in chunks of at most 1 MiB, whole', async () => {
+    const big = path.join(tmp, 'big.bin');
+    const data = Buffer.alloc(3 * (1 << 20) + 12345);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7919) & 0xff;
+    writeFileSync(big, data);
+    const r = await bytesOf(big, true);
+    expect(r.bytes.equals(data)).toBe(true);
+    expect(r.chunks).toBe(4);
+    expect(r.sha256).toBe(sha256sum(big));
+  });
+
+  it('a missing file and a folder are the same errors either way', async () => {
+    for (const blocking of [false, true]) {
+      await expect(openSource({ kind: 'file', path: path.join(tmp, 'nothing-here'), name: 'nothing-here' }, { blocking })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+      await expect(openSource({ kind: 'file', path: tmp, name: 'a-folder' }, { blocking })).rejects.toMatchObject({ code: 'E_UNREADABLE' });
+    }
+  });
+
+  it('each input of a case is the same input either way', async () => {
+    const spec = specFromSources(FILES.map((f) => ({ kind: 'file' as const, path: path.join(incident, f), name: f })), { tz: ['UTC'] });
+    for (const ref of spec.sources) {
+      const viaStream = await readInput(ref, { open: { blocking: false } });
+      const viaBlocking = await readInput(ref, { open: { blocking: true } });
+      expect(viaBlocking.info, ref.name).toEqual(viaStream.info);
+      expect(viaBlocking.info.events, ref.name).toBeGreaterThan(0);
+    }
   });
 });
