@@ -244,7 +244,7 @@ async function measure(file: string, format: CurlFormat): Promise<ChildReport> {
     transfers++;
     if (e.exitCode !== undefined && e.exitCode !== 0) failed++;
     analysis.add(e);
-  });
+  }, { wanted: () => analysis.wanted() });
   analysis.finish(summary);
   const wall = (performance.now() - t0) / 1000;
   const cu = process.cpuUsage(c0);

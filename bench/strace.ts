@@ -108,6 +108,15 @@ async function measure(file: string): Promise<ChildReport> {
   };
 }
 
+/** In the child: only read the file the way `measure` does (the share of the row that is the reader's, not the parser's). */
+async function readOnly(file: string): Promise<{ cpu: number; bytes: number }> {
+  let bytes = 0;
+  const c0 = process.cpuUsage();
+  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) bytes += (chunk as Buffer).length;
+  const cu = process.cpuUsage(c0);
+  return { cpu: (cu.user + cu.system) / 1e6, bytes };
+}
+
 export async function run(): Promise<BenchResult[]> {
   const file = ensureLog();
   const wcLines = Number(execFileSync('wc', ['-l', file], { encoding: 'utf8' }).trim().split(/\s+/)[0]);
@@ -120,6 +129,14 @@ export async function run(): Promise<BenchResult[]> {
     runs.push(JSON.parse(child.stdout.trim().split('\n').pop()!) as ChildReport);
   }
   const r = [...runs].sort((a, b) => a.cpu - b.cpu)[(RUNS - 1) >> 1];
+  // the reader alone, measured now too (median of RUNS child runs)
+  const reads: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const child = spawnSync(process.execPath, ['--single-threaded', fileURLToPath(import.meta.url), '--read', file], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`bench read child failed: ${child.stderr}`);
+    reads.push((JSON.parse(child.stdout.trim()) as { cpu: number }).cpu);
+  }
+  const readCpu = [...reads].sort((a, b) => a - b)[(RUNS - 1) >> 1];
   // the floor: a bare newline scan of the same file, measured now (CPU time, median of 3 child runs)
   const floor = scanFloor(file);
   const mb = r.bytes / 1e6;
@@ -138,13 +155,16 @@ export async function run(): Promise<BenchResult[]> {
         `${r.lines} lines read (wc -l: ${wcLines}), ${size} bytes, ${r.threads} threads, ${r.warnings} warnings; ` +
         `CPU time ${r.cpu.toFixed(2)} s = ${(mb / r.cpu).toFixed(1)} MB/s and ${Math.round(r.lines / r.cpu)} lines/s on one core ` +
         `(median of ${RUNS} runs by CPU time: ${runs.map((x) => x.cpu.toFixed(2)).join('/')} s; peak RSS per run ${runs.map((x) => Math.round(x.maxRssKb / 1024)).join('/')} MB; ` +
+        `of which reading alone (createReadStream, fresh 1 MiB chunks) ${readCpu.toFixed(2)} s, so parse + analysis ${(mb / (r.cpu - readCpu)).toFixed(1)} MB/s of CPU; ` +
         `wall figures include waiting for the CPU: load average ${load.toFixed(1)} on ${cpus().length} cores when it ran)`,
     },
   ];
 }
 
 const self = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (self && process.argv[2] === '--child') {
+if (self && process.argv[2] === '--read') {
+  process.stdout.write(`${JSON.stringify(await readOnly(process.argv[3]))}\n`);
+} else if (self && process.argv[2] === '--child') {
   const report = await measure(process.argv[3]);
   process.stdout.write(`${JSON.stringify(report)}\n`);
 } else if (self) {

@@ -13,7 +13,7 @@ import {
   type Endpoint,
   type ExitCodeSource,
 } from '../../src/model/index.js';
-import { ERRNO_NAMES, errnoOf, matchWording } from './errors.js';
+import { ERRNO_NAMES, Wordings } from './errors.js';
 
 /** Where the transfer stands, as far as the printed lines tell. */
 export type Phase =
@@ -55,10 +55,33 @@ export class TransferBuilder {
   private facts = 0;
   private finalSeen = false;
   private varCount = 0;
+  /** lean: a fact other than `command` was stated (what the evidence's keys would tell) */
+  private stated = false;
 
-  constructor(line: number, t: number | null, source: CurlSource) {
+  /**
+   * `lean`: the transfer will only be counted (the consumer keeps no more transfers in full):
+   * everything that decides where transfers begin and end, whether they failed and whether they
+   * are notable is kept, but no evidence entries, header lines or variables (the -w
+   * `start_time`, which places the transfer in time, excepted). A lean transfer is a summary,
+   * not a result: see `CurlParseOptions.wanted`.
+   */
+  constructor(
+    line: number,
+    t: number | null,
+    source: CurlSource,
+    readonly lean = false,
+    /** the reader's memo of error messages */
+    readonly words: Wordings = new Wordings(),
+  ) {
     this.x = { line, t, source, evidence: {} };
     this.touch(line, t);
+  }
+
+  /** Whether every fact stated so far was the command line's (a builder opened by a line that said nothing). */
+  get onlyCommandFacts(): boolean {
+    if (this.lean) return !this.stated;
+    for (const k in this.x.evidence) if (k !== 'command') return false;
+    return true;
   }
 
   get hasRequest(): boolean {
@@ -80,6 +103,10 @@ export class TransferBuilder {
   }
 
   fact(key: string, line: number, text: string, t: number | null | undefined, overwrite = false): void {
+    if (this.lean) {
+      if (key !== 'command') this.stated = true;
+      return;
+    }
     const evs = this.x.evidence;
     if (evs[key]) {
       if (overwrite) evs[key] = ev(line, text, t);
@@ -255,7 +282,7 @@ export class TransferBuilder {
     known?: { readonly wording?: string; readonly errno?: number },
   ): void {
     const x = this.x;
-    const wording = known ? known.wording : matchWording(message)?.id;
+    const wording = known ? known.wording : this.words.match(message)?.id;
     if (source === 'wording') {
       // An info line: keep it; it names the code only until curl prints its own.
       if ((x.infoErrors ??= []).length < MAX_INFO_ERRORS) x.infoErrors.push(message);
@@ -275,7 +302,7 @@ export class TransferBuilder {
       x.wording = wording;
       this.fact('error', line, raw, t, true);
     }
-    const e = known ? known.errno : errnoOf(message);
+    const e = known ? known.errno : this.words.errno(message);
     if (e !== undefined && (x.errno === undefined || source !== 'wording')) {
       x.errno = e;
       x.errnoName = ERRNO_NAMES[e];
@@ -294,6 +321,7 @@ export class TransferBuilder {
   }
 
   keepHeader(which: 'requestHeaders' | 'responseHeaders', text: string): void {
+    if (this.lean) return;
     const arr = (this.x[which] ??= []);
     if (arr.length < MAX_HEADER_LINES) arr.push(text.length > MAX_EVIDENCE_TEXT ? text.slice(0, MAX_EVIDENCE_TEXT) + '…' : text);
     else this.x.headersDropped = (this.x.headersDropped ?? 0) + 1;
@@ -301,12 +329,24 @@ export class TransferBuilder {
 
   setVar(name: string, value: string | number | boolean | null): void {
     const vars = (this.x.vars ??= {});
+    if (this.lean) {
+      // applyVars calls this once per name of a builder, names distinct: counting them is enough to
+      // know whether `start_time` would have been kept under MAX_VARS (`__proto__` never counts).
+      if (name !== '__proto__' && this.varCount++ < MAX_VARS && name === 'start_time') vars[name] = value;
+      return;
+    }
     // varCount is Object.keys(vars).length, kept as we go: counting keys on every call made a %{json} object quadratic.
     const had = Object.hasOwn(vars, name);
     if (!had && this.varCount >= MAX_VARS && !(name in vars)) return;
     vars[name] = value;
     // Only `__proto__` is not an own key after the assignment (a primitive value is ignored there).
     if (!had && (name !== '__proto__' || Object.hasOwn(vars, name))) this.varCount++;
+  }
+
+  /** Variables made whole by the caller (applyVars from a %{json} object): `count` distinct names, at most MAX_VARS. */
+  adoptVars(vars: Record<string, string | number | boolean | null>, count: number): void {
+    this.x.vars = vars;
+    this.varCount = count;
   }
 
   /** The finished transfer; derived fields filled from what was seen. */

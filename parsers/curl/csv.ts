@@ -63,7 +63,7 @@ export async function parseCsvRows(chunks: Chunks, diag: Diagnostics, text: Curl
       }
       if (fields.length === 1 || (fields.length < header.length / 2 && !fields.some((f) => /^-?\d+([.,]\d+)?$/.test(f)))) {
         // Not a row: curl's stderr or a note the script echoed.
-        text.line({ text: fields.join(delimiter), line, byteOffset: 0 });
+        text.line(fields.join(delimiter), line, 0);
         continue;
       }
       if (fields.every((f, i) => f === header![i])) continue; // header repeated by an appending script

@@ -66,6 +66,37 @@ export function matchWording(message: string): Wording | undefined {
   return undefined;
 }
 
+/** Messages remembered per reader at most by Wordings. */
+const MAX_REMEMBERED_WORDINGS = 4096;
+
+/**
+ * `matchWording` and `errnoOf`, remembered per reader: a log of failures or a
+ * %{json} file repeats the same few messages (`Recv failure: Connection reset by
+ * peer`) on thousands of transfers, and each look tries thirty case-insensitive
+ * patterns. Bounded: forgotten wholesale when full.
+ */
+export class Wordings {
+  private known = new Map<string, { wording: Wording | undefined; errno: number | undefined }>();
+
+  private facts(message: string): { wording: Wording | undefined; errno: number | undefined } {
+    let f = this.known.get(message);
+    if (f === undefined) {
+      f = { wording: matchWording(message), errno: errnoOf(message) };
+      if (this.known.size >= MAX_REMEMBERED_WORDINGS) this.known.clear();
+      this.known.set(message, f);
+    }
+    return f;
+  }
+
+  match(message: string): Wording | undefined {
+    return this.facts(message).wording;
+  }
+
+  errno(message: string): number | undefined {
+    return this.facts(message).errno;
+  }
+}
+
 export function errnoOf(message: string): number | undefined {
   const m = /\berrno[ =:]+(-?\d+)/i.exec(message);
   return m ? Number(m[1]) : undefined;

@@ -25,13 +25,24 @@ export function sniffCurl(head: string): { format: CurlFormat; score: number } |
   return sniffText(head);
 }
 
+export interface CurlParseOptions {
+  /**
+   * Asked as each transfer begins: false when the consumer will keep it only as a count
+   * (CurlAnalysis beyond its caps). Such a transfer is emitted lean: where it begins and ends,
+   * its exit code, error and the fields that make it notable are what a full one has; its
+   * evidence, header lines and variables are left out. Once false it must stay false.
+   */
+  wanted?: () => boolean;
+}
+
 export async function parseCurl(
   format: CurlFormat,
   chunks: Chunks,
   ctx: ParseContext,
   emit: (t: CurlTransfer) => void,
+  opts: CurlParseOptions = {},
 ): Promise<ParseSummary> {
-  const text = new CurlTextParser(format, ctx.diag, emit);
+  const text = new CurlTextParser(format, ctx.diag, emit, opts.wanted);
   // Dates without a zone in app logs are local times of the machine that wrote them: --tz says which.
   if (ctx.timezone && ctx.timezone !== 'UTC') text.zone = ctx.timezone;
   const counter = { bytes: 0 };
@@ -40,7 +51,7 @@ export async function parseCurl(
     records = await parseCsvRows(chunks, ctx.diag, text, counter);
     text.end();
   } else {
-    await readLines(chunks, (l) => text.line(l), counter);
+    await readLines(chunks, (l, n, at, cut) => text.line(l, n, at, cut), counter);
     text.end();
     records = text.lines;
   }

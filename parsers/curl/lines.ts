@@ -9,19 +9,29 @@ import type { Chunks } from '../../src/model/index.js';
 /** Longer lines are cut here: curl output lines are short, a megabyte line is a body or garbage. */
 export const MAX_LINE_BYTES = 64 * 1024;
 
-export interface TextLine {
-  text: string;
-  line: number;
-  byteOffset: number;
-  /** the line was longer than MAX_LINE_BYTES and was cut */
-  cut?: boolean;
+/**
+ * `buf.toString('utf8', from, to)` without the wrapper: Buffer's own `utf8Slice`, the same
+ * decoding (replacement characters included). Through toString, 83,295 lines of 1.2 kB cost
+ * 0.2 s more CPU than this (bench/curl, %{json}): a fifth of the time a 100 MB/s reader has.
+ */
+type Utf8Slicer = Buffer & { utf8Slice?: (start: number, end: number) => string };
+function decode(buf: Buffer, from: number, to: number): string {
+  const b = buf as Utf8Slicer;
+  return typeof b.utf8Slice === 'function' ? b.utf8Slice(from, to) : buf.toString('utf8', from, to);
 }
+
+/**
+ * One line: its text (without the newline and a CR before it), its 1-based number, the byte
+ * offset where it starts, and whether it was longer than MAX_LINE_BYTES and cut. Plain arguments,
+ * not an object per line: a 100 MB `curl -v` output has 3.5 million lines.
+ */
+export type OnLine = (text: string, line: number, byteOffset: number, cut: boolean) => void;
 
 /**
  * Calls `onLine` for each line, synchronously within each chunk: one await per
  * chunk, not per line (an async generator costs a promise per line).
  */
-export async function readLines(chunks: Chunks, onLine: (l: TextLine) => void, counter?: { bytes: number }): Promise<void> {
+export async function readLines(chunks: Chunks, onLine: OnLine, counter?: { bytes: number }): Promise<void> {
   // The start of a line that began in an earlier chunk (copied: the reader may reuse chunks).
   let carry: Buffer[] = [];
   let carryLen = 0;
@@ -29,11 +39,10 @@ export async function readLines(chunks: Chunks, onLine: (l: TextLine) => void, c
   let line = 1;
   let lineStart = 0;
   let offset = 0; // bytes before the current chunk
-  const make = (text: string): TextLine => {
-    const out: TextLine = { text: text.endsWith('\r') ? text.slice(0, -1) : text, line, byteOffset: lineStart };
-    if (cut) out.cut = true;
+  const emit = (text: string): void => {
+    const wasCut = cut;
     cut = false;
-    return out;
+    onLine(text.endsWith('\r') ? text.slice(0, -1) : text, line, lineStart, wasCut);
   };
   for await (const chunk of chunks) {
     if (counter) counter.bytes += chunk.length;
@@ -45,9 +54,9 @@ export async function readLines(chunks: Chunks, onLine: (l: TextLine) => void, c
         // The common case: a whole line inside this chunk.
         const stop = end - from > MAX_LINE_BYTES ? from + MAX_LINE_BYTES : end;
         if (stop < end) cut = true;
-        const out = make(chunk.toString('utf8', from, stop));
+        const text = decode(chunk, from, stop);
         from = nl + 1;
-        onLine(out);
+        emit(text);
         line++;
         lineStart = offset + from;
         continue;
@@ -62,15 +71,15 @@ export async function readLines(chunks: Chunks, onLine: (l: TextLine) => void, c
         if (end - from > room) cut = true;
       }
       if (nl < 0) break;
-      const out = make(Buffer.concat(carry, carryLen).toString('utf8'));
+      const text = Buffer.concat(carry, carryLen).toString('utf8');
       carry = [];
       carryLen = 0;
       from = nl + 1;
-      onLine(out);
+      emit(text);
       line++;
       lineStart = offset + from;
     }
     offset += chunk.length;
   }
-  if (carryLen > 0 || cut) onLine(make(Buffer.concat(carry, carryLen).toString('utf8')));
+  if (carryLen > 0 || cut) emit(Buffer.concat(carry, carryLen).toString('utf8'));
 }

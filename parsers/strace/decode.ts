@@ -51,6 +51,64 @@ const WAITS: ReadonlySet<string> = new Set([
   'futex',
 ]);
 
+/** What decoding a call by its name needs (see `callKind`). */
+export const CallKind = {
+  /** no decoder and no wait: decodeCall never finds anything */
+  None: 0,
+  /** read, close, …: the leading fd, `decoded` only for a socket decoration */
+  Fd: 1,
+  /** write, writev: as Fd, and fd 2's text */
+  Write: 2,
+  /** anything else: decodeCall on the whole argument text */
+  Other: 3,
+} as const;
+export type CallKind = (typeof CallKind)[keyof typeof CallKind];
+
+/** The kind of a call name; the parser keeps it with the name, so a line looks neither up. */
+export function callKind(name: string): CallKind {
+  const d = DECODERS.get(name);
+  if (WAITS.has(name)) return CallKind.Other;
+  if (d === undefined) return CallKind.None;
+  if (d === fdOnly) return CallKind.Fd;
+  if (name === 'write' || name === 'writev') return CallKind.Write;
+  return CallKind.Other;
+}
+
+/**
+ * decodeCall on a call line's argument bytes `b[a, e)` (latin1, so the same
+ * characters as `ev.args`), for the kinds that decode only a leading fd
+ * (None, Fd, Write): sets `ev.fd` exactly as decodeCall would, without
+ * reading the argument string. False when decodeCall must run (a socket
+ * decoration, a write to fd 2, another kind). `whole` is false for the
+ * first half of a split call: then true means the joined arguments decode
+ * the same (the fd and what follows it are all in this half).
+ */
+export function decodeFdBytes(kind: CallKind, ev: SyscallEvent, b: Uint8Array, a: number, e: number, whole: boolean): boolean {
+  if (kind === CallKind.None) return true;
+  if (kind === CallKind.Other) return false;
+  // the halves are joined after trimming this one's end: only a visible last byte stays where it is
+  if (!whole && (a === e || b[e - 1] <= 32 || b[e - 1] >= 127)) return false;
+  // scanFd
+  let v = 0;
+  let i = a;
+  for (; i < e; i++) {
+    const c = b[i];
+    if (c < 48 || c > 57) break;
+    v = v * 10 + (c - 48);
+  }
+  if (i === a || i - a > 10) return true;
+  if (i < e) {
+    const c = b[i];
+    if (c !== 60 && c !== 44 && c !== 41) return true;
+  } else if (!whole) return false;
+  // a decoration's first letter may be in the other half
+  if (!whole && b[i] === 60 && i + 1 >= e) return false;
+  ev.fd = v;
+  // a socket's decoration (or fd 2's text) is decodeCall's
+  if (i + 1 < e && b[i] === 60 /* < */ && socketInitial(b[i + 1])) return false;
+  return kind === CallKind.Fd || v !== 2;
+}
+
 /** Decodes `ev.args` into `ev.decoded` when the call is one detectors read. */
 export function decodeCall(ev: SyscallEvent): void {
   const d = DECODERS.get(ev.name);

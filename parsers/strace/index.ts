@@ -19,7 +19,7 @@ import type {
   SyscallEvent,
 } from '../../src/model/index.js';
 import { SECONDS_PER_DAY } from '../../src/model/index.js';
-import { decodeCall } from './decode.js';
+import { decodeCall, decodeFdBytes } from './decode.js';
 import { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
 
 export { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
@@ -120,10 +120,16 @@ export class StraceLineReader {
    * resume and dropped when the pid exits: a set/delete per split call made
    * the Map rehash (a new table) every few calls on a busy -f log.
    */
-  private readonly unfinished = new Map<number, { ev: SyscallEvent | null }>();
+  private readonly unfinished = new Map<number, { ev: SyscallEvent | null; pre: boolean }>();
   private inSummary = false;
   /** a call line cut by other output (a program's stderr, strace's own message); waits for its `) = ret` */
   private broken: { ev: SyscallEvent; byteOffset: number; waited: number; byMessage: boolean } | null = null;
+
+  /**
+   * The call decoded from its line's bytes when it was read (decodeFdBytes):
+   * not decoded again when it goes out. One at a time: it is the held call.
+   */
+  private decoded: SyscallEvent | null = null;
 
   private readonly emit: (e: StraceEvent) => void;
 
@@ -134,7 +140,7 @@ export class StraceLineReader {
     this.pidHint = ctx.pidHint ?? null;
     // every event leaves through here, complete: a call's arguments are decoded once, when whole
     this.emit = (e) => {
-      if (e.kind === 'syscall') decodeCall(e);
+      if (e.kind === 'syscall' && e !== this.decoded) decodeCall(e);
       emit(e);
     };
   }
@@ -220,7 +226,8 @@ export class StraceLineReader {
     const ne = sc.nameEnd(body);
     if (ne > body && sc.at(ne) === 40 /* ( */) {
       if (sc.tail(s, ne + 1)) {
-        const ev = newCall(lineNo, pid, t, sc.intern(s, body, ne), s.slice(ne + 1, sc.argsEnd), s);
+        const ev = newCall(lineNo, pid, t, sc.callName(s, body, ne), s.slice(ne + 1, sc.argsEnd), s);
+        const kind = sc.kind;
         ev.ret = sc.ret;
         ev.retval = sc.retval;
         ev.errno = sc.errno;
@@ -237,10 +244,13 @@ export class StraceLineReader {
             ev.detached = true;
             this.hold(ev);
           } else {
-            this.startSplit(ev);
+            this.startSplit(ev, decodeFdBytes(kind, ev, bytes, off + ne + 1, off + sc.argsEnd, false));
           }
         } else {
+          const pre = decodeFdBytes(kind, ev, bytes, off + ne + 1, off + sc.argsEnd, true);
           this.hold(ev);
+          // after hold: the call held before this one may be the last one decoded
+          if (pre) this.decoded = ev;
         }
         return;
       }
@@ -375,11 +385,12 @@ export class StraceLineReader {
     this.out({ kind: 'message', line: lineNo, pid: text.startsWith('strace: ') ? null : pid, t, text: line });
   }
 
-  private startSplit(ev: SyscallEvent): void {
+  /** `pre`: decodeFdBytes read the call from its first half (its joined arguments need no decodeCall). */
+  private startSplit(ev: SyscallEvent, pre = false): void {
     const key = ev.pid ?? -1;
     let slot = this.unfinished.get(key);
     if (slot === undefined) {
-      slot = { ev: null };
+      slot = { ev: null, pre: false };
       this.unfinished.set(key, slot);
     }
     const prev = slot.ev;
@@ -395,6 +406,7 @@ export class StraceLineReader {
       this.held = null;
     }
     slot.ev = ev;
+    slot.pre = pre;
   }
 
   private resumed(
@@ -406,13 +418,15 @@ export class StraceLineReader {
     comm: string | undefined,
     byteOffset: number,
   ): void {
-    const close = s.indexOf(' resumed>', body + 5);
+    const sc = this.sc;
+    // "<... NAME resumed>": the name's end is the first place " resumed>" can start (names have no spaces)
+    let close = sc.nameEnd(body + 5);
+    if (!sc.startsWith(' resumed>', close)) close = s.indexOf(' resumed>', body + 5);
     if (close < 0) {
       this.ctx.diag.warn({ line: lineNo, byteOffset }, `resumed line without "resumed>": ${clip(s)}`);
       return;
     }
-    const sc = this.sc;
-    const name = sc.intern(s, body + 5, close);
+    const name = sc.callName(s, body + 5, close);
     const from = close + 9;
     if (!sc.tail(s, from)) {
       this.ctx.diag.warn({ line: lineNo, byteOffset }, `resumed ${name} without a return value: ${clip(s)}`);
@@ -425,8 +439,10 @@ export class StraceLineReader {
     const slot = this.unfinished.get(key);
     const u = slot === undefined ? null : slot.ev;
     let ev: SyscallEvent;
+    let pre = false;
     if (u !== null && (u.name === name || u.name === 'restart_syscall' || name === 'restart_syscall')) {
       slot!.ev = null;
+      pre = slot!.pre;
       ev = u;
       ev.args = joinArgs(ev.args, more);
       ev.endLine = lineNo;
@@ -453,6 +469,7 @@ export class StraceLineReader {
     ev.retNote = sc.retNote;
     ev.duration = sc.duration;
     this.hold(ev);
+    if (pre) this.decoded = ev;
   }
 
   private setBroken(ev: SyscallEvent, byteOffset: number, byMessage = false): void {

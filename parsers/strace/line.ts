@@ -7,6 +7,8 @@
  * once or twice per line on multi-GB logs, where an allocation per line shows.
  */
 
+import { callKind, type CallKind } from './decode.js';
+
 /** What the prefix of a line (before the call, signal or message) held. */
 export interface Prefix {
   /** index in the line where the body starts */
@@ -60,7 +62,16 @@ const EPOCH_MIN = 100_000_000; /* s, 1973 */
 // a Buffer, like every line source: one array shape keeps the byte loads monomorphic
 const EMPTY: Uint8Array = Buffer.alloc(0);
 const INTERN_SLOTS = 4096; /* power of two */
+/** longer call names are not interned (no syscall name comes near) */
+const MAX_CALL_NAME = 24; /* bytes */
 const SMALL_NUMBERS = 8192;
+
+/** 31^k mod 2^32, k ≤ MAX_CALL_NAME: a hash begun at 0 is the one begun at n shifted by n·31^len */
+const POW31 = Array.from({ length: MAX_CALL_NAME + 1 }, (_, k) => {
+  let p = 1;
+  for (let i = 0; i < k; i++) p = Math.imul(p, 31);
+  return p;
+});
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 
@@ -126,6 +137,11 @@ export class LineScanner {
   /** Strings seen before (syscall names, errnos), by a hash of their bytes: no new string per line. */
   // allocated on first use: scanners made for a single line must stay cheap
   private interned: (string | undefined)[] | null = null;
+  private calls: (string | undefined)[] | null = null;
+  private callKinds: Uint8Array | null = null;
+  private callBytes: Uint8Array | null = null;
+  /** the kind (decode.ts) of the name `callName` returned last */
+  kind: CallKind = 0;
   private numbers: (string | undefined)[] | null = null;
 
   /** The line's text [a, e) as a shared string, when it is short. */
@@ -150,6 +166,50 @@ export class LineScanner {
     return fresh;
   }
 
+  /** A call name at [a, e) as a shared string, like `intern`, with its kind in `this.kind`. */
+  callName(s: string, a: number, e: number): string {
+    const n = e - a;
+    if (n > MAX_CALL_NAME) {
+      const name = s.slice(a, e);
+      this.kind = callKind(name);
+      return name;
+    }
+    const b = this.b;
+    const o = this.off;
+    // the hash intern() would make: the length, then each byte
+    let h: number;
+    if (a === this.nameStart && e === this.nameStop) h = (Math.imul(n, POW31[n]) + this.nameHash) | 0;
+    else {
+      h = n;
+      for (let k = a; k < e; k++) h = (h * 31 + b[o + k]) | 0;
+    }
+    this.nameStart = -1;
+    const slot = h & (INTERN_SLOTS - 1);
+    const table = (this.calls ??= new Array<string | undefined>(INTERN_SLOTS));
+    const kinds = (this.callKinds ??= new Uint8Array(INTERN_SLOTS));
+    // each slot's name as bytes too: comparing bytes with bytes is cheaper than with charCodeAt
+    const bytes = (this.callBytes ??= new Uint8Array(INTERN_SLOTS * MAX_CALL_NAME));
+    const c = table[slot];
+    if (c !== undefined && c.length === n) {
+      const at = slot * MAX_CALL_NAME - (o + a);
+      let k = o + a;
+      const end = o + e;
+      while (k < end && bytes[at + k] === b[k]) k++;
+      if (k === end) {
+        this.kind = kinds[slot] as CallKind;
+        return c;
+      }
+    }
+    const fresh = n < 13 ? s.slice(a, e) : Buffer.from(b.subarray(o + a, o + e)).toString('latin1');
+    table[slot] = fresh;
+    bytes.set(b.subarray(o + a, o + e), slot * MAX_CALL_NAME);
+    const kind = callKind(fresh);
+    kinds[slot] = kind;
+    this.kind = kind;
+    return fresh;
+  }
+
+
   private smallNumber(v: number): string {
     if (v >= SMALL_NUMBERS || v < -SMALL_NUMBERS) return String(v);
     const k = v < 0 ? SMALL_NUMBERS - v - 1 : v;
@@ -162,22 +222,101 @@ export class LineScanner {
     return str;
   }
 
-  /** End index of a syscall name starting at i ([A-Za-z0-9_]), or i when none. */
+  /**
+   * End index of a syscall name starting at i ([A-Za-z0-9_]), or i when none.
+   * It hashes the name on the way, for `callName` on the same span.
+   */
   nameEnd(i: number): number {
     const b = this.b;
     const o = this.off;
     const n = this.len;
     let j = i;
+    let h = 0;
     while (j < n) {
       const c = b[o + j];
-      if ((c >= 97 && c <= 122) || (c >= C_0 && c <= C_9) || c === 95 || (c >= 65 && c <= 90)) j++;
-      else break;
+      if ((c >= 97 && c <= 122) || (c >= C_0 && c <= C_9) || c === 95 || (c >= 65 && c <= 90)) {
+        h = (h * 31 + c) | 0;
+        j++;
+      } else break;
     }
+    this.nameStart = i;
+    this.nameStop = j;
+    this.nameHash = h;
     return j;
   }
 
+  /** the span and hash (without its length) of the name nameEnd read last */
+  private nameStart = -1;
+  private nameStop = -1;
+  private nameHash = 0;
+
   /** Reads the pid, time, `-n` number and `-i` pointer in front of the body; `s` is the line as text. */
   prefix(s: string, pidHint: number | null): void {
+    if (!this.pidTimePrefix()) this.anyPrefix(s, pidHint);
+  }
+
+  /**
+   * The prefix of `strace -f -tt` ("1234  01:48:49.123456 ") read on local
+   * bytes, the shape of almost every line of a busy log; false (nothing set)
+   * for anything else, which `anyPrefix` reads. Same results as anyPrefix on
+   * the lines it takes.
+   */
+  private pidTimePrefix(): boolean {
+    const b = this.b;
+    const o = this.off;
+    const n = this.len;
+    let j = 0;
+    let pid = 0;
+    for (; j < n; j++) {
+      const d = b[o + j];
+      if (d < C_0 || d > C_9) break;
+      pid = pid * 10 + (d - C_0);
+    }
+    if (j === 0 || j >= n || b[o + j] !== C_SPACE) return false;
+    let k = j + 1;
+    while (k < n && (b[o + k] === C_SPACE || b[o + k] === C_TAB)) k++;
+    // HH:MM:SS, digits only (anyPrefix reads odd bytes in a time its own way)
+    if (k + 8 >= n) return false;
+    const q = o + k;
+    const h1 = b[q] - C_0;
+    const h2 = b[q + 1] - C_0;
+    const m1 = b[q + 3] - C_0;
+    const m2 = b[q + 4] - C_0;
+    const s1 = b[q + 6] - C_0;
+    const s2 = b[q + 7] - C_0;
+    if (b[q + 2] !== C_COLON || b[q + 5] !== C_COLON) return false;
+    if (h1 < 0 || h1 > 9 || h2 < 0 || h2 > 9 || m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || s1 < 0 || s1 > 9 || s2 < 0 || s2 > 9) return false;
+    const mm = m1 * 10 + m2;
+    const ss = s1 * 10 + s2;
+    if (mm >= 60 || ss >= 61) return false;
+    let t = (h1 * 10 + h2) * 3600 + mm * 60 + ss;
+    j = k + 8;
+    if (b[o + j] === C_DOT) {
+      let f = 0;
+      const f0 = ++j;
+      for (; j < n; j++) {
+        const d = b[o + j];
+        if (d < C_0 || d > C_9) break;
+        f = f * 10 + (d - C_0);
+      }
+      t += f / (POW10[j - f0] ?? 10 ** (j - f0));
+    }
+    if (j >= n || b[o + j] !== C_SPACE) return false;
+    const i = j + 1;
+    // `-t -r` "(+ 0.000525) ", `-n`/`-i` "[…] ": anyPrefix's
+    if (i < n && (b[o + i] === C_LPAREN || b[o + i] === C_LBRACK)) return false;
+    this.pid = pid;
+    this.comm = undefined;
+    this.timeKind = 'tod';
+    this.time = t;
+    this.number = undefined;
+    this.ip = undefined;
+    this.body = i;
+    return true;
+  }
+
+  /** The general prefix reader: every shape strace writes (`prefix` reads the commonest on its own first). */
+  anyPrefix(s: string, pidHint: number | null): void {
     const n = this.len;
     let i = 0;
     let pid: number | null = null;
@@ -319,8 +458,12 @@ export class LineScanner {
    * the line has neither a return nor an unfinished mark.
    */
   tail(s: string, from: number): boolean {
-    let end = this.len;
-    while (end > from && this.at(end - 1) <= C_SPACE) end--;
+    // the line's bytes in locals: the loads of a call to at() per byte showed in profiles
+    const b = this.b;
+    const o = this.off;
+    const len = this.len;
+    let end = len;
+    while (end > from && b[o + end - 1] <= C_SPACE) end--;
     this.duration = undefined;
     this.unfinished = false;
     this.detached = false;
@@ -329,30 +472,26 @@ export class LineScanner {
     this.retNote = undefined;
     this.ret = null;
     this.retval = null;
-    if (this.at(end - 1) === C_GT) {
+    if (b[o + end - 1] === C_GT) {
       // String.prototype.lastIndexOf is a runtime call in V8: a short loop is cheaper here
       let lt = end - 2;
-      {
-        const b = this.b;
-        const o = this.off;
-        while (lt >= from && b[o + lt] !== C_LT) lt--;
-      }
+      while (lt >= from && b[o + lt] !== C_LT) lt--;
       if (lt >= from) {
-        const c = this.at(lt + 1);
+        const c = b[o + lt + 1];
         if (c >= C_0 && c <= C_9) {
           // -T "<0.000123>"
           let j = lt + 1;
           let v = 0;
           for (; j < end; j++) {
-            const d = this.at(j);
+            const d = b[o + j];
             if (d < C_0 || d > C_9) break;
             v = v * 10 + (d - C_0);
           }
-          if (this.at(j) === C_DOT) {
+          if ((j < len ? b[o + j] : -1) === C_DOT) {
             let f = 0;
             const f0 = ++j;
             for (; j < end; j++) {
-              const d = this.at(j);
+              const d = b[o + j];
               if (d < C_0 || d > C_9) break;
               f = f * 10 + (d - C_0);
             }
@@ -361,17 +500,17 @@ export class LineScanner {
           if (j === end - 1) {
             this.duration = v;
             end = lt;
-            while (end > from && this.at(end - 1) === C_SPACE) end--;
+            while (end > from && b[o + end - 1] === C_SPACE) end--;
           }
         } else if (c === 117 /* u */ && this.startsWith('unfinished ...>', lt + 1)) {
           let a = lt;
-          while (a > from && this.at(a - 1) === C_SPACE) a--;
+          while (a > from && b[o + a - 1] === C_SPACE) a--;
           this.argsEnd = a;
           this.unfinished = true;
           return true;
         } else if (c === 100 /* d */ && this.startsWith('detached ...>', lt + 1)) {
           let a = lt;
-          while (a > from && this.at(a - 1) === C_SPACE) a--;
+          while (a > from && b[o + a - 1] === C_SPACE) a--;
           this.argsEnd = a;
           this.unfinished = true;
           this.detached = true;
@@ -380,22 +519,18 @@ export class LineScanner {
       }
     }
     let eq = end - 3;
-    {
-      const b = this.b;
-      const o = this.off;
-      for (; eq >= from; eq--) {
-        if (b[o + eq + 1] === 61 /* = */ && b[o + eq] === C_SPACE && b[o + eq + 2] === C_SPACE) break;
-      }
+    for (; eq >= from; eq--) {
+      if (b[o + eq + 1] === 61 /* = */ && b[o + eq] === C_SPACE && b[o + eq + 2] === C_SPACE) break;
     }
     if (eq < from) return false;
     let a = eq;
-    while (a > from && this.at(a - 1) === C_SPACE) a--;
-    if (this.at(a - 1) !== C_RPAREN) return false;
+    while (a > from && b[o + a - 1] === C_SPACE) a--;
+    if (b[o + a - 1] !== C_RPAREN) return false;
     this.argsEnd = a - 1;
     const r = eq + 3;
     let re = r;
     // the return token, read as a number on the way when it is one
-    let c = this.at(r);
+    let c = (r < len ? b[o + r] : -1);
     let neg = false;
     let v = 0;
     let numeric = true;
@@ -406,13 +541,13 @@ export class LineScanner {
     const d0 = re;
     let digitsEnd = -1;
     for (; re < end; re++) {
-      c = this.at(re);
+      c = b[o + re];
       if (c === C_SPACE) break;
       if (c >= C_0 && c <= C_9) v = v * 10 + (c - C_0);
       else if (c === C_LT && numeric && re > d0) {
         // -y/-yy: a returned fd is decorated too, "= 5<TCP:[147402]>" (paths may hold spaces)
         digitsEnd = re;
-        while (re < end && this.at(re) !== C_GT) re++;
+        while (re < end && b[o + re] !== C_GT) re++;
         if (re < end) re++;
         break;
       } else numeric = false;
@@ -420,7 +555,8 @@ export class LineScanner {
     if (numeric && re > d0 && digitsEnd < 0 && re - r <= 5) {
       // small plain numbers ("0", "-1", "832") are most returns: share one string each
       this.retval = neg ? -v : v;
-      this.ret = this.smallNumber(this.retval);
+      // the printed digits are the number's own text unless they start with a 0 ("0", "007")
+      this.ret = v < SMALL_NUMBERS || b[o + d0] === C_0 ? this.smallNumber(this.retval) : s.slice(r, re);
     } else {
       this.ret = s.slice(r, re);
       if (numeric && re > d0) this.retval = neg ? -v : v;
@@ -429,11 +565,11 @@ export class LineScanner {
     if (digitsEnd >= 0) this.retval = neg ? -v : v;
     const n = re + 1;
     if (n < end) {
-      if (this.at(n) === 69 /* E */) {
+      if (b[o + n] === 69 /* E */) {
         let e = n;
-        while (e < end && this.at(e) !== C_SPACE) e++;
+        while (e < end && b[o + e] !== C_SPACE) e++;
         this.errno = this.intern(s, n, e);
-        if (this.at(e + 1) === C_LPAREN && this.at(end - 1) === C_RPAREN) this.errnoText = s.slice(e + 2, end - 1);
+        if ((e + 1 < len ? b[o + e + 1] : -1) === C_LPAREN && b[o + end - 1] === C_RPAREN) this.errnoText = s.slice(e + 2, end - 1);
         else if (e + 1 < end) this.retNote = s.slice(e + 1, end);
       } else {
         this.retNote = s.slice(n, end);

@@ -214,7 +214,7 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opene
       }
       case 'curl': {
         const a = new CurlAnalysis({ path: name, diag, timeline: hooks.timeline });
-        return await run(a, (emit) => parseCurl(choice.format, chunks, ctx, emit));
+        return await run(a, (emit) => parseCurl(choice.format, chunks, ctx, emit, { wanted: () => a.wanted() }));
       }
     }
   } catch (err) {

@@ -42,6 +42,15 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
 
   constructor(readonly ctx: AnalysisContext) {}
 
+  /**
+   * Whether a transfer added from now on may still be kept: false once both caps are full, and
+   * from then on for good. The parser builds the transfers it is told are not wanted lean
+   * (parseCurl's `wanted`): they are only counted here, and a lean one is as notable as its full form.
+   */
+  wanted(): boolean {
+    return this.ok < MAX_OK_TRANSFERS || this.notable < MAX_NOTABLE_TRANSFERS;
+  }
+
   add(e: CurlTransfer): void {
     this.n++;
     e.n = this.n;
@@ -161,7 +170,10 @@ function copyPlain<T>(v: T, evidenceKey?: string): T {
   for (const k in o) {
     if (!Object.hasOwn(o, k)) continue;
     const x = o[k];
-    const c = k === evidenceKey ? copyEvidence(x) : typeof x === 'object' && x !== null ? copyPlain(x) : x;
+    // A transfer's -w variables hold primitives only: a spread copies them and keeps a %{json}
+    // transfer's fast properties (a third of the memory of the dictionary a key-by-key copy makes).
+    const c =
+      k === evidenceKey ? copyEvidence(x) : k === 'vars' && evidenceKey !== undefined && typeof x === 'object' && x !== null ? { ...x } : typeof x === 'object' && x !== null ? copyPlain(x) : x;
     if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
     else out[k] = c;
   }

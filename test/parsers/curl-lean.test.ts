@@ -1,0 +1,133 @@
+/**
+ * Lean transfers (parseCurl's `wanted` false: CurlAnalysis beyond its caps keeps
+ * them only as counts) must begin, end, fail and be notable exactly as their full
+ * forms do, on every real curl output we have: our samples, the incidents' curl
+ * files, and the public corpus where it is present.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCurl, sniffCurl, type CurlFormat } from '../../parsers/curl/index.js';
+import { CurlAnalysis, MAX_NOTABLE_TRANSFERS, MAX_OK_TRANSFERS } from '../../src/analysis/curl/index.js';
+import { Diagnostics, type CurlTransfer } from '../../src/model/index.js';
+import { corpusDir, samplesDir } from '../helpers/paths.js';
+import { chunksOf } from './curl-helpers.js';
+
+/** What a lean transfer must share with its full form: all CurlAnalysis reads of a transfer it only counts. */
+function summary(t: CurlTransfer) {
+  return {
+    line: t.line,
+    endLine: t.endLine,
+    t: t.t,
+    endT: t.endT,
+    source: t.source,
+    exitCode: t.exitCode,
+    exitCodeSource: t.exitCodeSource,
+    errorMessage: t.errorMessage,
+    expect100: t.expect100,
+    contentLength: t.contentLength,
+    bytesReceived: t.bytesReceived,
+  };
+}
+
+async function read(text: Buffer, format: CurlFormat, lean: boolean) {
+  const diag = new Diagnostics();
+  const out: CurlTransfer[] = [];
+  const s = await parseCurl(format, chunksOf(text, 4096), { path: 'x', diag }, (t) => out.push(t), { wanted: () => !lean });
+  return { transfers: out, summary: s, warnings: diag.warnings, notes: diag.notes };
+}
+
+function curlFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (!existsSync(dir) || depth > 3) return;
+    for (const name of readdirSync(dir).sort()) {
+      const f = path.join(dir, name);
+      const st = statSync(f);
+      if (st.isDirectory()) walk(f, depth + 1);
+      else if (st.size < 4 << 20 && !/\.(pcapng?|strace|md|sh|py|json\.gz|gz|tar|zip)$/.test(name)) out.push(f);
+    }
+  };
+  walk(path.join(samplesDir, 'curl'), 0);
+  walk(path.join(samplesDir, 'incidents'), 0);
+  walk(path.join(corpusDir, 'curl'), 0);
+  return out.filter((f) => sniffCurl(readFileSync(f).subarray(0, 65536).toString('utf8')) !== null);
+}
+
+describe('lean transfers (parseCurl wanted: false)', () => {
+  const files = curlFiles();
+
+  it('finds the real curl outputs to compare', () => {
+    expect(files.length).toBeGreaterThan(20);
+  });
+
+  it('begin, end, fail and are notable as their full forms on every real curl output', async () => {
+    for (const f of files) {
+      const text = readFileSync(f);
+      const format = sniffCurl(text.subarray(0, 65536).toString('utf8'))!.format;
+      const full = await read(text, format, false);
+      const lean = await read(text, format, true);
+      const where = path.relative(samplesDir, f);
+      expect(lean.transfers.map(summary), where).toEqual(full.transfers.map(summary));
+      expect([lean.summary, lean.warnings, lean.notes], where).toEqual([full.summary, full.warnings, full.notes]);
+      // and are lean: no evidence, headers or variables kept
+      for (const t of lean.transfers) {
+        expect(Object.keys(t.evidence), where).toEqual([]);
+        expect([t.requestHeaders, t.responseHeaders], where).toEqual([undefined, undefined]);
+        expect(Object.keys(t.vars ?? {}).filter((k) => k !== 'start_time'), where).toEqual([]);
+      }
+    }
+  });
+
+  it('keep -w start_time, which places a transfer in time', async () => {
+    const text = Buffer.from('{"url":"http://a.test/","exitcode":0,"http_code":200,"start_time":"2026-11-23T02:00:00Z","time_total":0.5}\n');
+    const lean = await read(text, 'curl-json', true);
+    expect(lean.transfers[0].t).toBe(Date.UTC(2026, 10, 23, 2) / 1000);
+    expect(lean.transfers[0].endT).toBe(Date.UTC(2026, 10, 23, 2) / 1000 + 0.5);
+    expect(lean.summary.clock).toBe('epoch');
+  });
+});
+
+describe('CurlAnalysis.wanted', () => {
+  const ok: CurlTransfer = { line: 1, t: null, source: 'json', evidence: {}, exitCode: 0 };
+  const failed: CurlTransfer = { line: 1, t: null, source: 'json', evidence: {}, exitCode: 56 };
+
+  it('stays true while either cap has room, then false for good', () => {
+    const a = new CurlAnalysis({ path: 'x', diag: new Diagnostics() });
+    for (let i = 0; i < MAX_OK_TRANSFERS + 10; i++) a.add({ ...ok, evidence: {} });
+    expect(a.wanted()).toBe(true); // failures may still be kept
+    for (let i = 0; i < MAX_NOTABLE_TRANSFERS - 1; i++) a.add({ ...failed, evidence: {} });
+    expect(a.wanted()).toBe(true);
+    a.add({ ...failed, evidence: {} });
+    expect(a.wanted()).toBe(false);
+    a.add({ ...ok, evidence: {} });
+    expect(a.wanted()).toBe(false);
+  });
+
+  it('gives the same model for a run past both caps with and without lean transfers', async () => {
+    const lines: string[] = [];
+    for (let i = 0; lines.length < MAX_OK_TRANSFERS + MAX_NOTABLE_TRANSFERS + 600; i++) {
+      const fail = i % 3 !== 0;
+      lines.push(
+        `{"url_effective":"http://h${i % 7}.test/p${i}","http_code":${fail ? 0 : 200},"exitcode":${fail ? 56 : 0},` +
+          `"errormsg":${fail ? '"Recv failure: Connection reset by peer"' : 'null'},"local_port":${20000 + (i % 30000)},"time_total":0.01}`,
+      );
+    }
+    const text = Buffer.from(lines.join('\n') + '\n');
+    const model = async (lean: boolean) => {
+      const diag = new Diagnostics();
+      const a = new CurlAnalysis({ path: 'x', diag });
+      let bare = 0;
+      const add = (t: CurlTransfer) => {
+        if (Object.keys(t.evidence).length === 0) bare++;
+        a.add(t);
+      };
+      const s = await parseCurl('curl-json', chunksOf(text), { path: 'x', diag }, add, lean ? { wanted: () => a.wanted() } : {});
+      return { result: { model: a.finish(s), notes: diag.notes }, bare };
+    };
+    const lean = await model(true);
+    const full = await model(false);
+    expect([lean.result.model.transfersDropped, lean.bare, full.bare]).toEqual([600, 600, 0]);
+    expect(JSON.stringify(lean.result)).toBe(JSON.stringify(full.result));
+  });
+});
