@@ -1,8 +1,12 @@
 /**
  * Feeding a container reader from a stream of chunks of any size. Records
  * are read straight from each chunk; only a record that spans chunks is
- * copied, once, into a buffer of exactly the bytes it needs. The whole file
- * is never held: what is held is at most one record (or one pcapng block).
+ * copied into a buffer of exactly the bytes it needs. The whole file is never
+ * held: what is held is at most one record (or one pcapng block).
+ *
+ * Buffer ownership: a chunk is not used once the next one is asked for (what
+ * is held across chunks is a copy), so the source may read into buffers it
+ * reuses (OpenedSource.recycle).
  */
 
 /**
@@ -39,7 +43,8 @@ export async function drive(chunks: AsyncIterable<Buffer>, reader: ContainerRead
       base += buf.length;
     } else {
       if (reader.need <= buf.length - p) throw new Error(`reader asked for ${reader.need} bytes with ${buf.length - p} in hand`);
-      pend = [buf.subarray(p)];
+      // a copy: `buf` may be read over once the next chunk is asked for
+      pend = [Buffer.from(buf.subarray(p))];
       held = buf.length - p;
       base += p;
     }
@@ -63,7 +68,7 @@ export async function drive(chunks: AsyncIterable<Buffer>, reader: ContainerRead
       }
       const need = reader.need;
       if (held + c.length < need) {
-        pend.push(c);
+        pend.push(Buffer.from(c));
         held += c.length;
         break;
       }

@@ -45,6 +45,11 @@ export interface RunSpec {
   /** seconds added to one input's times, by source name */
   clock_offsets: Record<string, number>;
   redact: boolean;
+  /**
+   * false: no report of this run draws the timeline (JSON, CSV, text, Markdown), so the analyses
+   * build no lanes and the result's `lanes` is empty; everything else is the same. Absent: lanes are built.
+   */
+  lanes?: boolean;
 }
 
 /** What a run says while it goes; a runner forwards these (thread → pool → batch progress, job.updateProgress …). */

@@ -37,6 +37,8 @@ export interface ReadResult {
 export interface ReadHooks {
   /** zone for dated timestamps without one (app logs); the spec resolves it, per input */
   timezone?: string;
+  /** false: no lanes are built (RunSpec.lanes); absent or true: they are */
+  timeline?: boolean;
   /** standard input and archive limits for the opener */
   open?: OpenOptions;
   /**
@@ -197,11 +199,13 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opene
     };
     switch (choice.family) {
       case 'strace': {
-        const a = new StraceAnalysis({ path: name, diag });
+        const a = new StraceAnalysis({ path: name, diag, timeline: hooks.timeline });
         return await run(a, (emit) => parseStrace(chunks, ctx, emit));
       }
       case 'capture': {
-        const a = new CaptureAnalysis({ path: name, diag });
+        const a = new CaptureAnalysis({ path: name, diag, timeline: hooks.timeline });
+        // the capture reader copies what it keeps beyond the next chunk (parsers/pcap/reader.ts)
+        src.recycle?.();
         return await run(a, async (emit) => {
           const s = await parseCapture(chunks, ctx, emit);
           info.format = s.format;
@@ -209,7 +213,7 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opene
         });
       }
       case 'curl': {
-        const a = new CurlAnalysis({ path: name, diag });
+        const a = new CurlAnalysis({ path: name, diag, timeline: hooks.timeline });
         return await run(a, (emit) => parseCurl(choice.format, chunks, ctx, emit, { wanted: () => a.wanted() }));
       }
     }

@@ -27,6 +27,8 @@ export interface SpecFlags {
   /** PATH=SECONDS */
   clockOffsets?: string[];
   redact?: boolean;
+  /** false when no report will draw the timeline (see RunSpec.lanes) */
+  lanes?: boolean;
 }
 
 export interface RunHooks {
@@ -96,6 +98,8 @@ export function specFromSources(sources: SourceRef[], flags: SpecFlags = {}, reg
     input_timezones: inputTimezones,
     clock_offsets: clockOffsets,
     redact: flags.redact !== false,
+    // only when asked: a spec without the field is what every run built before it meant (lanes built)
+    ...(flags.lanes === false ? { lanes: false } : {}),
   };
 }
 

@@ -5,8 +5,8 @@
  * read ahead for sniffing and then handed on, so nothing is read twice and
  * nothing is held whole; the sha256 is computed on the way through.
  */
-import { closeSync, createReadStream, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
@@ -57,6 +57,15 @@ export interface OpenedSource {
   gzip: boolean;
   /** size as stored, when known before reading (a file, an upload, a member, bytes in memory) */
   size?: number;
+  /**
+   * Asks for the chunks still to come to be read into two buffers used in turn instead of a fresh
+   * one each: from then on a chunk is valid only until the chunk after the next one is pulled, so
+   * only a consumer that copies what it keeps longer may ask (the capture reader). Honoured for a
+   * plain file or upload (not through gunzip, whose output is its own); elsewhere nothing changes.
+   * A fresh 1 MiB buffer per read costs page faults and the collector's work: reading and hashing
+   * 800 MB took 1.2 s of CPU that way, 0.7 s into two reused buffers.
+   */
+  recycle?(): void;
   close(): void;
 }
 
@@ -76,6 +85,8 @@ export interface OpenOptions {
   stdin?: Readable;
   /** limits for archive members */
   limits?: ArchiveLimits;
+  /** bytes per read of a file or upload (default: up to 1 MiB); tests make it small so records span reads */
+  readChunk?: number;
   /** read files with blocking calls (see `blockingReads`); default: on a worker thread, not on the main one */
   blocking?: boolean;
 }
@@ -89,6 +100,70 @@ interface Raw {
   chunks: AsyncIterable<Buffer>;
   size?: number;
   close(): void;
+  /** see OpenedSource.recycle: only a reader of its own buffers can */
+  recycle?(): void;
+}
+
+/**
+ * A file read in order by `FileHandle.read`, one chunk per pull (nothing read ahead), into a
+ * fresh buffer per chunk, or, after `recycle()`, into two buffers in turn. Opened at the first
+ * pull, so an open error is a read error like any other; closed at the end, or by `close()`.
+ */
+class FileChunks implements AsyncIterableIterator<Buffer> {
+  private fh: FileHandle | undefined;
+  private ring: [Buffer, Buffer] | undefined;
+  private turn = 0;
+  private finished = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly chunk: number,
+  ) {}
+
+  recycle(): void {
+    this.ring ??= [Buffer.allocUnsafeSlow(this.chunk), Buffer.allocUnsafeSlow(this.chunk)];
+  }
+
+  async next(): Promise<IteratorResult<Buffer>> {
+    if (this.finished) return { done: true, value: undefined };
+    try {
+      if (!this.fh) {
+        const fh = await open(this.path, 'r');
+        if (this.finished) {
+          await fh.close(); // closed while it was opening
+          return { done: true, value: undefined };
+        }
+        this.fh = fh;
+      }
+      const buf = this.ring ? this.ring[this.turn++ & 1] : Buffer.allocUnsafeSlow(this.chunk);
+      const { bytesRead } = await this.fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) {
+        this.close();
+        return { done: true, value: undefined };
+      }
+      return { done: false, value: bytesRead === buf.length ? buf : buf.subarray(0, bytesRead) };
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+  }
+
+  async return(): Promise<IteratorResult<Buffer>> {
+    this.close();
+    return { done: true, value: undefined };
+  }
+
+  /** FileHandle.close waits for a read under way */
+  close(): void {
+    this.finished = true;
+    const fh = this.fh;
+    this.fh = undefined;
+    fh?.close().catch(() => undefined);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
 
 /** Opens any kind of source. Throws (E_NOT_FOUND, E_UNREADABLE, E_ARCHIVE, E_LIMIT) only when nothing at all can be read. */
@@ -181,10 +256,10 @@ async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
       // A read buffer no bigger than the file (and the empty read that ends it): a 1 MiB buffer per
       // read of a 100 kB trace is garbage the collector pays for. Measured on 500 cases of 5 small
       // traces with --jobs 2 (bench/batch): GC threads 4.5 → 2.9 s, worker threads 8.9 → 7.5 s.
-      const chunk = Math.max(SMALLEST_CHUNK, Math.min(READ_CHUNK, st.size + 1));
+      const chunk = opts.readChunk ?? Math.max(SMALLEST_CHUNK, Math.min(READ_CHUNK, st.size + 1));
       if (blocking) return blockingReads(file, chunk, st.size);
-      const stream = createReadStream(file, { highWaterMark: chunk });
-      return { chunks: stream, size: st.size, close: () => stream.destroy() };
+      const reader = new FileChunks(file, chunk);
+      return { chunks: reader, size: st.size, close: () => reader.close(), recycle: () => reader.recycle() };
     }
     case 'archive-member': {
       const m = await openMember(ref.archive, ref.member, opts.limits ?? DEFAULT_ARCHIVE_LIMITS);
@@ -198,9 +273,9 @@ async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
  * its event loop, where each of a stream's open, read and close is a trip through libuv's thread
  * pool and back — on bench/batch small (5 traces a case, 25 such trips) 1.8 ms of pool-thread CPU
  * a case beside the case thread's 13, CPU that --jobs 2 has no core left for. The main thread (a
- * server, the CLI with its progress) keeps the stream. Chunks are at most READ_CHUNK, so a thread
- * being terminated (a time limit, a cancel) stops between two reads; opened on the first pull, so
- * an open error surfaces where a stream's would. Only regular files come here (a FIFO or device is
+ * server, the CLI with its progress) keeps asynchronous reads (FileChunks). Chunks are at most
+ * READ_CHUNK, so a thread being terminated (a time limit, a cancel) stops between two reads;
+ * opened on the first pull, so an open error surfaces where a stream's would. Only regular files come here (a FIFO or device is
  * refused above); a read that never returns (a hung network mount) would hold this thread past its
  * time limit, where a stream's would hold one of libuv's threads instead.
  */
@@ -209,6 +284,9 @@ const END_PROBE = 4096;
 function blockingReads(file: string, chunk: number, size: number): Raw {
   let fd: number | undefined;
   let closed = false;
+  /** after `recycle()`: the two buffers chunks are read into in turn (see OpenedSource.recycle) */
+  let ring: [Buffer, Buffer] | undefined;
+  let turn = 0;
   const close = (): void => {
     closed = true;
     if (fd !== undefined) closeSync(fd);
@@ -221,7 +299,7 @@ function blockingReads(file: string, chunk: number, size: number): Raw {
       while (!closed) {
         // Past the size it had, the file has most likely ended: the read that says so needs no big buffer.
         const want = read >= size ? END_PROBE : chunk;
-        const buf = Buffer.allocUnsafe(want);
+        const buf = ring && want === chunk ? ring[turn++ & 1] : Buffer.allocUnsafe(want);
         const n = readSync(fd, buf, 0, want, null);
         if (n === 0) return;
         read += n;
@@ -231,7 +309,10 @@ function blockingReads(file: string, chunk: number, size: number): Raw {
       close();
     }
   }
-  return { chunks: chunks(), size, close };
+  const recycle = (): void => {
+    ring ??= [Buffer.allocUnsafeSlow(chunk), Buffer.allocUnsafeSlow(chunk)];
+  };
+  return { chunks: chunks(), size, close, recycle };
 }
 
 function reason(err: unknown): string {
@@ -352,6 +433,10 @@ async function openRaw(name: string, raw: Raw): Promise<OpenedSource> {
     error: () => streamError ?? (headLen === 0 ? endError() : undefined),
     gzip,
     size: raw.size,
+    // gunzip's output buffers are its own; the raw chunks it reads may be held by it
+    recycle: () => {
+      if (!gzip) raw.recycle?.();
+    },
     close: () => raw.close(),
   };
 }

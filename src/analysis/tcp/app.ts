@@ -53,8 +53,8 @@ export interface AppHost {
 
 /** Shared by every connection of one capture (state per run, never per module). */
 export interface AppShared {
-  /** uneventful HTTP exchanges kept so far, and how many may be */
-  budget: { uneventfulKept: number; uneventfulCap?: number };
+  /** uneventful HTTP exchanges kept so far (MAX_UNEVENTFUL_PER_CAPTURE may be) */
+  budget: { uneventfulKept: number };
   dns: DnsLog;
   transport: 'tcp' | 'udp';
 }

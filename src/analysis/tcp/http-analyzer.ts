@@ -95,7 +95,7 @@ export class HttpAnalyzer implements AppAnalyzer {
     this.draw(ex);
     const plain = uneventful(ex) && !ex.violation;
     const budget = this.host.shared.budget;
-    if (plain && (this.exchanges.length >= MAX_EXCHANGES_KEPT || budget.uneventfulKept >= (budget.uneventfulCap ?? MAX_UNEVENTFUL_PER_CAPTURE))) {
+    if (plain && (this.exchanges.length >= MAX_EXCHANGES_KEPT || budget.uneventfulKept >= MAX_UNEVENTFUL_PER_CAPTURE)) {
       this.dropped++;
       return;
     }
