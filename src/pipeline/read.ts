@@ -200,6 +200,8 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opene
     switch (choice.family) {
       case 'strace': {
         const a = new StraceAnalysis({ path: name, diag, timeline: hooks.timeline });
+        // the strace reader is done with a chunk when push returns (it copies a partial line; parsers/strace)
+        src.recycle?.();
         return await run(a, (emit) => parseStrace(chunks, ctx, emit));
       }
       case 'capture': {
