@@ -15,13 +15,14 @@
  *   npx tsc -p tsconfig.build.json && node dist/bench/curl.js [app-log|verbose|json]
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, openSync, readFileSync, readdirSync, closeSync, renameSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, closeSync, renameSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCurl, sniffCurl, type CurlFormat } from '../parsers/curl/index.js';
 import { CurlAnalysis } from '../src/analysis/curl/index.js';
 import { Diagnostics } from '../src/model/index.js';
+import { openSource } from '../src/sources/index.js';
 import { scanFloor } from './floor.js';
 import type { BenchResult } from './run.js';
 
@@ -240,11 +241,16 @@ async function measure(file: string, format: CurlFormat): Promise<ChildReport> {
   let failed = 0;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const summary = await parseCurl(format, createReadStream(file, { highWaterMark: CHUNK }), { path: file, diag }, (e) => {
+  // read as analyze reads it (src/pipeline/read.ts): the sources' reader, hashing while it reads,
+  // into two reused buffers (a CSV excepted)
+  const src = await openSource({ kind: 'file', path: file, name: path.basename(file) }, { readChunk: CHUNK });
+  if (format !== 'curl-csv') src.recycle?.();
+  const summary = await parseCurl(format, src.chunks, { path: file, diag }, (e) => {
     transfers++;
     if (e.exitCode !== undefined && e.exitCode !== 0) failed++;
     analysis.add(e);
   }, { wanted: () => analysis.wanted() });
+  src.close();
   analysis.finish(summary);
   const wall = (performance.now() - t0) / 1000;
   const cu = process.cpuUsage(c0);
