@@ -82,36 +82,36 @@ class Memo {
 
   /** isSecretName, remembered */
   secretName(name: string): boolean {
-    let r = this.secretNames.get(name);
-    if (r === undefined) {
-      r = isSecretName(name);
-      if (this.secretNames.size >= MEMO_MAX) this.secretNames.clear();
-      this.secretNames.set(name, r);
-    }
-    return r;
+    return remember(this.secretNames, name, isSecretName);
   }
 
   /** isSecretHeader, remembered (a lower-cased copy per ask was a tenth of what a clean result's redaction allocated) */
   secretHeader(name: string): boolean {
-    let r = this.secretHeaders.get(name);
-    if (r === undefined) {
-      r = SECRET_HEADERS.has(name.toLowerCase()) || this.secretName(name);
-      if (this.secretHeaders.size >= MEMO_MAX) this.secretHeaders.clear();
-      this.secretHeaders.set(name, r);
-    }
-    return r;
+    return remember(this.secretHeaders, name, this.headerIsSecret);
   }
+
+  private readonly headerIsSecret = (name: string): boolean => SECRET_HEADERS.has(name.toLowerCase()) || this.secretName(name);
 
   /** A value under this key is redacted whole (see walk). */
   secretKey(key: string): boolean {
-    let r = this.secretKeys.get(key);
-    if (r === undefined) {
-      r = key.toLowerCase() !== 'code' && (isSecretHeader(key) || isSecretName(key));
-      if (this.secretKeys.size >= MEMO_MAX) this.secretKeys.clear();
-      this.secretKeys.set(key, r);
-    }
-    return r;
+    return remember(this.secretKeys, key, isSecretKey);
   }
+}
+
+/** `map`'s answer for `key`, worked out by `compute` the first time; the map forgotten wholesale when full. */
+function remember<V>(map: Map<string, V>, key: string, compute: (key: string) => V): V {
+  let r = map.get(key);
+  if (r === undefined) {
+    r = compute(key);
+    if (map.size >= MEMO_MAX) map.clear();
+    map.set(key, r);
+  }
+  return r;
+}
+
+/** a bare `code` key is our own vocabulary (error and exit codes), not an OAuth code */
+function isSecretKey(key: string): boolean {
+  return key.toLowerCase() !== 'code' && (isSecretHeader(key) || isSecretName(key));
 }
 
 /** Texts this long (explanations, evidence lines) repeat across findings: worth remembering once redacted; shorter ones cost less to redact again than to look up. */

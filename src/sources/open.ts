@@ -60,7 +60,8 @@ export interface OpenedSource {
   /**
    * Asks for the chunks still to come to be read into two buffers used in turn instead of a fresh
    * one each: from then on a chunk is valid only until the chunk after the next one is pulled, so
-   * only a consumer that copies what it keeps longer may ask (the capture reader). Honoured for a
+   * only a consumer that copies what it keeps longer may ask (the capture, strace and curl line
+   * readers do; csv-parse does not). Honoured for a
    * plain file or upload (not through gunzip, whose output is its own); elsewhere nothing changes.
    * A fresh 1 MiB buffer per read costs page faults and the collector's work: reading and hashing
    * 800 MB took 1.2 s of CPU that way, 0.7 s into two reused buffers.
@@ -275,9 +276,9 @@ async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
  * a case beside the case thread's 13, CPU that --jobs 2 has no core left for. The main thread (a
  * server, the CLI with its progress) keeps asynchronous reads (FileChunks). Chunks are at most
  * READ_CHUNK, so a thread being terminated (a time limit, a cancel) stops between two reads;
- * opened on the first pull, so an open error surfaces where a stream's would. Only regular files come here (a FIFO or device is
- * refused above); a read that never returns (a hung network mount) would hold this thread past its
- * time limit, where a stream's would hold one of libuv's threads instead.
+ * opened on the first pull, so an open error surfaces where a stream's would. Only regular files
+ * come here (a FIFO or device is refused above); a read that never returns (a hung network mount)
+ * would hold this thread past its time limit, where a stream's would hold one of libuv's threads.
  */
 const END_PROBE = 4096;
 

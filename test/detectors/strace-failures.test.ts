@@ -2,7 +2,7 @@
  * The issue-13 detectors on real strace logs made here (samples/strace/make-failures.sh)
  * and on the public corpus, where they must stay quiet on healthy programs' noise.
  */
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectFailed } from '../../src/detectors/connect-failed/index.js';
@@ -14,6 +14,7 @@ import { writeDenied } from '../../src/detectors/write-denied.js';
 import type { Detector } from '../../src/detectors/types.js';
 import type { FindingDraft, StraceModel } from '../../src/model/index.js';
 import { corpusDir, hasCorpus, repoRoot } from '../helpers/paths.js';
+import { filesUnder } from '../helpers/files.js';
 import { runOf, straceInput } from '../helpers/strace.js';
 
 const NEW: Detector[] = [connectFailed, localServiceMissing, writeDenied, pathMissing, execFailed, dnsFailed];
@@ -143,18 +144,12 @@ describe('issue 13 detectors on real strace logs', () => {
   });
 });
 
-function filesUnder(d: string): string[] {
-  return readdirSync(d).flatMap((n) => {
-    const p = path.join(d, n);
-    return statSync(p).isDirectory() ? filesUnder(p) : /\.(md|txt)$/.test(n) ? [] : [p];
-  });
-}
 
 describe.skipIf(!hasCorpus)('issue 13 detectors on the public strace corpus (skipped where ../shared is absent)', () => {
   // Read by a person on 2026-12-05: the corpus holds nscd probes (old AF_FILE and new), npm's execvp
   // walking twelve $PATH folders, non-blocking connects that worked, gettext catalog probes before
   // an error message, and a thread killed by SIGKILL on purpose — none of them a failure of these kinds.
-  const files = hasCorpus ? filesUnder(path.join(corpusDir, 'strace')) : [];
+  const files = hasCorpus ? filesUnder(path.join(corpusDir, 'strace'), (n) => !/\.(md|txt)$/.test(n)) : [];
   it.each(files.map((f) => [path.relative(corpusDir, f), f]))('raises nothing on %s', async (_n, file) => {
     const run = runOf(await straceInput(file, createReadStream(file)));
     expect(NEW.flatMap((d) => d.detect(run)).map((f) => `${f.detector}: ${f.title}`)).toEqual([]);

@@ -4,24 +4,16 @@
  * first half) and leaves the rest to the general readers. These tests hold
  * the fast paths to the general ones: same prefix, same decoded facts.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeCall, LineScanner, parseStrace } from '../../parsers/strace/index.js';
 import { Diagnostics, type StraceEvent, type SyscallEvent } from '../../src/model/index.js';
 import { corpusDir, hasCorpus, samplesDir } from '../helpers/paths.js';
+import { filesUnder, notDocs } from '../helpers/files.js';
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else if (!/\.(md|sh)$/.test(name)) out.push(p);
-  }
-  return out;
-}
 
-const straceFiles = [...filesUnder(path.join(samplesDir, 'strace')), ...(hasCorpus ? filesUnder(path.join(corpusDir, 'strace')) : [])];
+const straceFiles = [...filesUnder(path.join(samplesDir, 'strace'), notDocs), ...(hasCorpus ? filesUnder(path.join(corpusDir, 'strace'), notDocs) : [])];
 
 async function* chunksOf(b: Buffer, size: number): AsyncIterable<Buffer> {
   for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);

@@ -1,23 +1,15 @@
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStrace } from '../../parsers/strace/index.js';
 import { StraceAnalysis } from '../../src/analysis/strace/index.js';
 import { Diagnostics } from '../../src/model/index.js';
 import { corpusDir, hasCorpus, repoRoot } from '../helpers/paths.js';
+import { filesUnder, notDocs } from '../helpers/files.js';
 
 /** Warnings a real file may earn: a stderr capture holds the program's own lines. */
 const FEW_WARNINGS = 2;
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else if (!/\.(md|sh)$/.test(name)) out.push(p);
-  }
-  return out;
-}
 
 /** `-ff` files are NAME.PID: the pipeline hands the pid over as pidHint. */
 function pidHint(file: string): number | undefined {
@@ -33,7 +25,7 @@ async function readAll(file: string) {
 }
 
 describe.skipIf(!hasCorpus)('the strace corpus', () => {
-  const files = hasCorpus ? filesUnder(path.join(corpusDir, 'strace')) : [];
+  const files = hasCorpus ? filesUnder(path.join(corpusDir, 'strace'), notDocs) : [];
   it.each(files.map((f) => [path.relative(corpusDir, f), f]))('reads %s without a crash and with few warnings', async (_name, file) => {
     const { summary, diag, model } = await readAll(file);
     expect(summary.events).toBeGreaterThan(0);
@@ -43,7 +35,7 @@ describe.skipIf(!hasCorpus)('the strace corpus', () => {
 });
 
 describe('the strace samples made here', () => {
-  const files = filesUnder(path.join(repoRoot, 'samples', 'strace'));
+  const files = filesUnder(path.join(repoRoot, 'samples', 'strace'), notDocs);
   it.each(files.map((f) => [path.relative(repoRoot, f), f]))('reads %s without a warning', async (_name, file) => {
     const { diag, model } = await readAll(file);
     expect(diag.warnings).toEqual([]);

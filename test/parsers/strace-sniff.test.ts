@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sniffStrace } from '../../parsers/strace/index.js';
 import { corpusDir, hasCorpus, repoRoot } from '../helpers/paths.js';
+import { filesUnder } from '../helpers/files.js';
 
 const SNIFF_BYTES = 64 * 1024;
 const HIGH = 0.8;
@@ -12,15 +13,6 @@ function head(file: string): string {
   return readFileSync(file).subarray(0, SNIFF_BYTES).toString('latin1');
 }
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
-}
 
 describe('sniffStrace', () => {
   it.each([

@@ -10,18 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { buildSpec, runCase } from '../../src/pipeline/index.js';
 import type { RunResult } from '../../src/model/index.js';
 import { repoRoot } from '../helpers/paths.js';
+import { filesUnder } from '../helpers/files.js';
 
-function files(dir: string, keep: (f: string) => boolean): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...files(p, keep));
-    else if (keep(name)) out.push(p);
-  }
-  return out;
-}
 
-const captures = [...files(path.join(repoRoot, 'samples'), (f) => /\.pcap(ng)?$/.test(f)), ...files(path.join(repoRoot, 'test/fixtures'), (f) => /\.pcap(ng)?$/.test(f))];
+const captures = [...filesUnder(path.join(repoRoot, 'samples'), (f) => /\.pcap(ng)?$/.test(f)), ...filesUnder(path.join(repoRoot, 'test/fixtures'), (f) => /\.pcap(ng)?$/.test(f))];
 const incidents = readdirSync(path.join(repoRoot, 'samples/incidents'))
   .map((d) => path.join(repoRoot, 'samples/incidents', d))
   .filter((p) => statSync(p).isDirectory());

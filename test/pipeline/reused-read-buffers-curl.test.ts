@@ -4,23 +4,14 @@
  * the pipeline reads as curl output or an application log, read 61 bytes at a time through two
  * buffers written over again and again, must give the input and model it gives read in 1 MiB chunks.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readInput } from '../../src/pipeline/index.js';
+import { filesUnder } from '../helpers/files.js';
 import { repoRoot } from '../helpers/paths.js';
 
-function files(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...files(p));
-    else if (!/\.(pcap|pcapng|strace|sh|md|py|js|gz)$/.test(name) && statSync(p).size > 0) out.push(p);
-  }
-  return out;
-}
-
-const candidates = files(path.join(repoRoot, 'samples'));
+const candidates = filesUnder(path.join(repoRoot, 'samples'), (name) => !/\.(pcap|pcapng|strace|sh|md|py|js|gz)$/.test(name)).filter((f) => statSync(f).size > 0);
 
 describe('curl output read into reused buffers', () => {
   it('gives the same input and model for every curl sample, read 61 bytes at a time', async () => {

@@ -5,41 +5,21 @@
  * again and again, so lines and split calls span reads, every sample log (and the shared
  * corpus's, when present) must give the model and warnings it gives read whole.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStrace } from '../../parsers/strace/index.js';
 import { StraceAnalysis } from '../../src/analysis/strace/index.js';
 import { Diagnostics } from '../../src/model/index.js';
 import { readInput } from '../../src/pipeline/index.js';
+import { reusedChunks, wholeChunk } from '../helpers/chunks.js';
+import { filesUnder } from '../helpers/files.js';
 import { corpusDir, hasCorpus, repoRoot } from '../helpers/paths.js';
 
-function logs(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...logs(p));
-    else if (/\.strace$/.test(name)) out.push(p);
-  }
-  return out;
-}
+const logs = (dir: string): string[] => filesUnder(dir, (name) => name.endsWith('.strace'));
 
 const files = [...logs(path.join(repoRoot, 'samples')), ...(hasCorpus ? logs(path.join(corpusDir, 'strace')) : [])];
 if (!hasCorpus) console.log('reused-read-buffers-strace: ../shared/corpus is absent, only the samples are read');
-
-/** `bytes` as chunks of `size`, copied into two buffers used in turn (what a recycling source does) */
-async function* reused(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
-  const ring = [Buffer.alloc(size), Buffer.alloc(size)];
-  for (let i = 0, k = 0; i < bytes.length; i += size, k++) {
-    const b = ring[k & 1];
-    const n = bytes.copy(b, 0, i, Math.min(i + size, bytes.length));
-    yield n === size ? b : b.subarray(0, n);
-  }
-}
-
-async function* whole(bytes: Buffer): AsyncGenerator<Buffer> {
-  yield bytes;
-}
 
 async function model(file: string, chunks: AsyncIterable<Buffer>): Promise<unknown> {
   const diag = new Diagnostics();
@@ -59,7 +39,7 @@ describe('an strace log read into reused buffers', () => {
 
   it.each(files.map((f) => [path.relative(path.dirname(repoRoot), f), f]))('gives the same model for %s fed 61 bytes at a time', async (_name, file) => {
     const bytes = readFileSync(file);
-    expect(await model(file, reused(bytes, 61))).toEqual(await model(file, whole(bytes)));
+    expect(await model(file, reusedChunks(bytes, 61))).toEqual(await model(file, wholeChunk(bytes)));
   });
 
   it('gives the same input, model and digest through the pipeline read 4 KiB at a time', async () => {

@@ -5,7 +5,7 @@
  * written over again and again, so records and headers span reads, every sample
  * capture (and the shared corpus's, when present) must give what it gives read whole.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCapture } from '../../parsers/pcap/index.js';
@@ -13,37 +13,17 @@ import { CaptureAnalysis } from '../../src/analysis/tcp/index.js';
 import { Diagnostics, type CaptureModel } from '../../src/model/index.js';
 import { readInput } from '../../src/pipeline/index.js';
 import { openSource, SNIFF_BYTES } from '../../src/sources/index.js';
+import { reusedChunks, wholeChunk } from '../helpers/chunks.js';
+import { filesUnder } from '../helpers/files.js';
 import { corpusDir, hasCorpus, repoRoot } from '../helpers/paths.js';
 
-function captures(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...captures(p));
-    else if (/\.pcap(ng)?$/.test(name)) out.push(p);
-  }
-  return out;
-}
+const captures = (dir: string): string[] => filesUnder(dir, (name) => /\.pcap(ng)?$/.test(name));
 
 const files = [
   ...captures(path.join(repoRoot, 'samples')),
   ...captures(path.join(repoRoot, 'test/fixtures')),
   ...(hasCorpus ? captures(path.join(corpusDir, 'pcap')) : []),
 ];
-
-/** `bytes` as chunks of `size`, copied into two buffers used in turn (what a recycling source does) */
-async function* reused(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
-  const ring = [Buffer.alloc(size), Buffer.alloc(size)];
-  for (let i = 0, k = 0; i < bytes.length; i += size, k++) {
-    const b = ring[k & 1];
-    const n = bytes.copy(b, 0, i, Math.min(i + size, bytes.length));
-    yield n === size ? b : b.subarray(0, n);
-  }
-}
-
-async function* whole(bytes: Buffer): AsyncGenerator<Buffer> {
-  yield bytes;
-}
 
 /** the model, or the error a broken file stops with (the same either way too) */
 async function model(file: string, chunks: AsyncIterable<Buffer>): Promise<{ model?: CaptureModel; error?: string; warnings: unknown[] }> {
@@ -84,8 +64,8 @@ describe('a capture read into reused buffers', () => {
 
   it.each(files.map((f) => [path.relative(path.dirname(repoRoot), f), f]))('gives the same model for %s fed 61 bytes at a time', async (_name, file) => {
     const bytes = readFileSync(file);
-    const want = await model(file, whole(bytes));
-    const got = await model(file, reused(bytes, 61));
+    const want = await model(file, wholeChunk(bytes));
+    const got = await model(file, reusedChunks(bytes, 61));
     expect(got).toEqual(want);
   });
 });
