@@ -208,9 +208,14 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
     }
   }
   for (const b of built) {
-    const rel = new Set<string>();
-    for (const k of b.keys) for (const id of byKey.get(k) ?? []) if (id !== b.finding.id) rel.add(id);
-    if (rel.size) b.finding.related = [...rel].sort();
+    // a key of this finding alone names no other: no set for the many findings that relate to none
+    let rel: Set<string> | undefined;
+    for (const k of b.keys) {
+      const ids = byKey.get(k);
+      if (ids === undefined || ids.length < 2) continue;
+      for (const id of ids) if (id !== b.finding.id) (rel ??= new Set()).add(id);
+    }
+    if (rel !== undefined) b.finding.related = [...rel].sort();
   }
   return built.map((b) => b.finding);
 }
@@ -416,7 +421,8 @@ function sortedCopy<T>(list: readonly T[], cmp: (a: T, b: T) => number): T[] {
  */
 function stableId(detector: string, p: PlacedDraft): string {
   const e = p.draft.evidence[0];
-  const basis = [detector, p.digest ?? `#${p.inputIndex}`, e?.line ?? '', e?.packet ?? '', JSON.stringify(p.draft.subject)].join('\u0000');
+  // what `[detector, digest, line, packet, subject].join('\u0000')` made, without the array
+  const basis = `${detector}\u0000${p.digest ?? `#${p.inputIndex}`}\u0000${e?.line ?? ''}\u0000${e?.packet ?? ''}\u0000${JSON.stringify(p.draft.subject) ?? ''}`;
   // crypto.hash: the same digest as createHash().update().digest(), without a Hash object per finding
   return `${detector}-${hash('sha1', basis, 'hex').slice(0, 10)}`;
 }
@@ -443,7 +449,12 @@ function compareOrdered(a: Finding, ja: string, b: Finding, jb: string): number 
 
 function orderKey(f: Finding): string {
   const s = f.subject;
-  return [s.connection ?? '', s.url ?? '', String(s.pid ?? '').padStart(8, '0'), String(s.tid ?? '').padStart(8, '0'), s.syscall ?? ''].join('|');
+  return `${s.connection ?? ''}|${s.url ?? ''}|${padId(s.pid)}|${padId(s.tid)}|${s.syscall ?? ''}`;
+}
+
+/** `String(v ?? '').padStart(8, '0')`, the common absent id without building it */
+function padId(v: number | null | undefined): string {
+  return v === undefined || v === null ? '00000000' : String(v).padStart(8, '0');
 }
 
 function shiftLane(lane: Lane, p: ClockPlacement): Lane {

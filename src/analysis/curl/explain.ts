@@ -10,7 +10,9 @@ export type RecvKind = 'reset' | 'eof' | 'timeout' | 'proxy' | 'other';
 
 /** What kind of receive failure a 56 was, from its wording and errno. */
 export function recvKind(t: CurlTransfer): RecvKind {
-  const msg = `${t.errorMessage ?? ''} ${(t.infoErrors ?? []).join(' ')}`;
+  // the message and the info lines, one space apart (none of the patterns below can tell whether a
+  // space ends the text: without info lines the message alone, not a copy per transfer)
+  const msg = t.infoErrors?.length ? `${t.errorMessage ?? ''} ${t.infoErrors.join(' ')}` : (t.errorMessage ?? '');
   if (t.wording === 'proxy-connect-status' || /from proxy after CONNECT/i.test(msg)) {
     // 7.38's `Recv failure: Connection reset by peer` then `Received HTTP code 0 from proxy`: the proxy reset.
     if (/reset by peer/i.test(msg) || t.proxyConnectStatus === 0) return 'reset';

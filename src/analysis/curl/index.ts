@@ -46,9 +46,10 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
    * Whether a transfer added from now on may still be kept: false once both caps are full, and
    * from then on for good. The parser builds the transfers it is told are not wanted lean
    * (parseCurl's `wanted`): they are only counted here, and a lean one is as notable as its full form.
+   * `failed`: the transfer will be a failure (notable): only the cap of notable ones decides.
    */
-  wanted(): boolean {
-    return this.ok < MAX_OK_TRANSFERS || this.notable < MAX_NOTABLE_TRANSFERS;
+  wanted(failed = false): boolean {
+    return this.notable < MAX_NOTABLE_TRANSFERS || (!failed && this.ok < MAX_OK_TRANSFERS);
   }
 
   add(e: CurlTransfer): void {
