@@ -1044,9 +1044,14 @@ export class CurlTextParser {
       if (!vars.has(canon)) vars.set(canon, { raw: name, value: unquote(value), line: b.x.line, text: raw });
     });
     if (!vars.size) return;
-    const keep = { exitCode: b.x.exitCode, exitCodeSource: b.x.exitCodeSource, errorMessage: b.x.errorMessage, wording: b.x.wording };
+    // the error line's code and message stand, whatever the pairs say (assigned back as Object.assign did: present even when undefined)
+    const x = b.x;
+    const { exitCode, exitCodeSource, errorMessage, wording } = x;
     applyVars(b, vars);
-    Object.assign(b.x, keep);
+    x.exitCode = exitCode;
+    x.exitCodeSource = exitCodeSource;
+    x.errorMessage = errorMessage;
+    x.wording = wording;
   }
 
   /**
@@ -1480,16 +1485,12 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>, base?: R
       if (!Object.is(out[k], val)) out[k] = val;
     }
     b.adoptVars(out, vars.size);
-  } else for (const [k, v] of vars) {
-    if (b.lean && k !== 'start_time') {
-      b.setVar(k, null); // counted, not kept
-      continue;
-    }
-    if (v.typed !== undefined) {
-      b.setVar(k, v.typed);
-      continue;
-    }
-    b.setVar(k, varValue(v.value));
+  } else {
+    // forEach, not for…of: no [key, value] array per variable of every transfer
+    vars.forEach((v, k) => {
+      if (b.lean && k !== 'start_time') b.setVar(k, null); // counted, not kept
+      else b.setVar(k, v.typed !== undefined ? v.typed : varValue(v.value));
+    });
   }
   const cite = (key: string) => {
     if (b.lean) return;
@@ -1517,13 +1518,22 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>, base?: R
     rawTimes.push({ field, n: num(s)!, int: /^\d+$/.test(s), comma: /^\d+,\d+$/.test(s), k });
   }
   if (rawTimes.length) {
-    const ints = rawTimes.filter((r) => r.int);
-    const micro = x.curlVersion === '7.74.0' || ints.some((r) => r.n >= MICROSECOND_HINT);
+    let ints = 0;
+    let bigInt = false;
+    let comma = false;
+    for (const r of rawTimes) {
+      if (r.int) {
+        ints++;
+        if (r.n >= MICROSECOND_HINT) bigInt = true;
+      }
+      if (r.comma) comma = true;
+    }
+    const micro = x.curlVersion === '7.74.0' || bigInt;
     const timings: Record<string, number> = {};
     const notes: string[] = [];
     for (const r of rawTimes) timings[r.field] = micro && r.int ? r.n / 1e6 : r.n;
-    if (micro && ints.length) notes.push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
-    if (rawTimes.some((r) => r.comma)) notes.push('decimal commas (locale) read as points');
+    if (micro && ints > 0) notes.push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
+    if (comma) notes.push('decimal commas (locale) read as points');
     const look = timings.namelookup;
     if (look !== undefined && look < TIMER_WRAP) {
       for (const f of Object.keys(timings)) {
