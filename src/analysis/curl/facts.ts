@@ -97,8 +97,10 @@ export function evidenceOf(path: string, t: CurlTransfer, keys: readonly string[
     for (const k of keys) if (evidenceRank(k) === r) take(k);
     if (repeats) for (const k of repeats) if (evidenceRank(k) === r) take(k);
   }
-  if (!out.length) out.push({ input: path, line: t.line });
-  return out.length > 1 ? out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) : out;
+  // a list of one (most findings) made to its size: the one pushes grew has room for sixteen, and a
+  // finding keeps its evidence to the end of the run
+  if (!out.length) return [{ input: path, line: t.line }];
+  return out.length > 1 ? out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) : [out[0]];
 }
 
 function evidenceRank(k: string): number {
