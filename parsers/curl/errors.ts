@@ -175,7 +175,8 @@ export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>):
   if (m) return finish(Number(m[1]), m[2], 'log', 'guzzle');
   m = PYCURL.exec(text);
   if (m) return finish(Number(m[1]), m[2], 'log', 'pycurl');
-  m = CODE_SUFFIX.exec(text);
+  // CODE_SUFFIX's lazy head tries every position of a line that lacks its `(Code `: look for that first
+  m = text.includes('(Code ') ? CODE_SUFFIX.exec(text) : null;
   if (m && matchWording(m[1])) return finish(Number(m[2]), m[1], 'log', 'code-suffix');
   m = PHP_GENERIC.exec(text);
   if (m) {
