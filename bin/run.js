@@ -9,7 +9,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
   await freshManifest();
-  const { execute, settings } = await import('@oclif/core');
+  // oclif's subpaths, not its index: the index also checks the Node version through semver
+  // (47 more files to load) and loads every part of oclif whether used or not.
+  const [{ execute }, { settings }] = await Promise.all([import('@oclif/core/execute'), import('@oclif/core/settings')]);
   // The compiled commands are what users run: never look for TypeScript sources,
   // even when NODE_ENV is not 'production' (vitest sets 'test').
   settings.enableAutoTranspile = false;

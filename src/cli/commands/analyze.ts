@@ -1,4 +1,7 @@
-import { Args, Command, Errors, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
+import * as Errors from '@oclif/core/errors';
+import * as Flags from '@oclif/core/flags';
 import { setFlagsFromString } from 'node:v8';
 import { loadRenderer, REPORT_FORMATS, type ReportFormat } from '../../../reports/index.js';
 import { FaultlineError } from '../../model/errors.js';
