@@ -7,7 +7,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const { readFileSync } = await import('node:fs');
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
-} else {
+} else if (!(await fastPath())) {
   await freshManifest();
   // oclif's subpaths, not its index: the index also checks the Node version through semver
   // (47 more files to load) and loads every part of oclif whether used or not.
@@ -16,6 +16,24 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   // even when NODE_ENV is not 'production' (vitest sets 'test').
   settings.enableAutoTranspile = false;
   await execute({ dir: import.meta.url });
+}
+
+/**
+ * `faultline analyze …` is most of what users run, and oclif's start-up (150–200 ms of CPU) costs
+ * more than the analysis of a small trace: a plain analyze line runs without oclif
+ * (dist/src/cli/fast-path.js says which lines; output and exit codes are the command's own).
+ * False when the line is not taken: oclif runs it.
+ */
+async function fastPath() {
+  if (argv[0] !== 'analyze') return false;
+  await freshManifest();
+  let mod;
+  try {
+    mod = await import('../dist/src/cli/fast-path.js');
+  } catch {
+    return false; // not built: oclif says what is missing
+  }
+  return mod.analyzeFast(new URL('..', import.meta.url), argv.slice(1));
 }
 
 /**
