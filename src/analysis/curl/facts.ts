@@ -88,19 +88,22 @@ export function evidenceOf(path: string, t: CurlTransfer, keys: readonly string[
   // Several facts can stand on one line (a %{json} object is one line): the line is quoted by the
   // fact that matters most — the error, not whichever key the object printed first. Rank by rank,
   // each in the order given (what a stable sort by rank gives, without sorting per transfer).
-  const take = (k: string): void => {
-    const e = t.evidence[k];
-    if (!e || out.some((o) => o.line === e.line)) return;
-    out.push({ input: path, line: e.line, text: e.text });
-  };
   for (let r = 0; r <= 3; r++) {
-    for (const k of keys) if (evidenceRank(k) === r) take(k);
-    if (repeats) for (const k of repeats) if (evidenceRank(k) === r) take(k);
+    for (const k of keys) if (evidenceRank(k) === r) take(out, path, t, k);
+    if (repeats) for (const k of repeats) if (evidenceRank(k) === r) take(out, path, t, k);
   }
   // a list of one (most findings) made to its size: the one pushes grew has room for sixteen, and a
   // finding keeps its evidence to the end of the run
   if (!out.length) return [{ input: path, line: t.line }];
   return out.length > 1 ? out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) : [out[0]];
+}
+
+/** The fact `k` of the transfer onto `out`, unless its line is there already (a plain function: evidenceOf runs per finding). */
+function take(out: Evidence[], path: string, t: CurlTransfer, k: string): void {
+  const e = t.evidence[k];
+  if (!e) return;
+  for (const o of out) if (o.line === e.line) return;
+  out.push({ input: path, line: e.line, text: e.text });
 }
 
 function evidenceRank(k: string): number {

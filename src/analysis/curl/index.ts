@@ -198,7 +198,13 @@ function copyEvidence(v: unknown): unknown {
     let c: unknown;
     if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
       const e = x as Record<string, unknown>;
-      c = made.find((m) => alike(m.from, e))?.copy;
+      // a loop, not find with an arrow made per entry
+      for (const m of made) {
+        if (alike(m.from, e)) {
+          c = m.copy;
+          break;
+        }
+      }
       if (c === undefined) made.push({ from: e, copy: (c = copyPlain(e)) });
     } else c = copyPlain(x);
     if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
