@@ -198,11 +198,20 @@ function copyEvidence(v: unknown): unknown {
     let c: unknown;
     if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
       const e = x as Record<string, unknown>;
-      // a loop, not find with an arrow made per entry
+      // a loop, not find with an arrow made per entry; the parser's entries shared by several facts
+      // first (one object, no keys compared), then those alike
       for (const m of made) {
-        if (alike(m.from, e)) {
+        if (m.from === e) {
           c = m.copy;
           break;
+        }
+      }
+      if (c === undefined) {
+        for (const m of made) {
+          if (alike(m.from, e)) {
+            c = m.copy;
+            break;
+          }
         }
       }
       if (c === undefined) made.push({ from: e, copy: (c = copyPlain(e)) });
