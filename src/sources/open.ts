@@ -64,6 +64,8 @@ export interface OpenedSource {
    * only a consumer that copies what it keeps longer may ask (the capture, strace and curl line
    * readers do; csv-parse does not). Honoured for a
    * plain file or upload (not through gunzip, whose output is its own); elsewhere nothing changes.
+   * A big file's chunks then come from a reader thread's ring of shared slots (read-thread.ts),
+   * with the same promise: the thread writes a slot again only once its chunk is two pulls old.
    * A fresh 1 MiB buffer per read costs page faults and the collector's work: reading and hashing
    * 800 MB took 1.2 s of CPU that way, 0.7 s into two reused buffers.
    */

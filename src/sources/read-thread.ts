@@ -3,7 +3,9 @@
  * it does neither: reading and hashing (sha256) 800 MB cost 0.7 s of the CLI's main thread, 0.5 s
  * of it the hash. The reader thread reads with blocking calls into a ring of slots in shared
  * memory, hashes each chunk and hands it over through Atomics; the consumer gets the slots
- * themselves as its chunks (no copy) once it has asked for `recycle()`, copies before.
+ * themselves as its chunks (no copy). Only a consumer that has asked for `recycle()` can take
+ * them, so the thread starts at the first pull after it; before (the head's chunks, a gzip or a
+ * CSV read, which never recycle) the file is read here, into fresh buffers, as `FileChunks` does.
  *
  * Starting a thread costs 80 ms of CPU here (180 ms of wall time on a loaded machine), so the
  * consumer does not wait for it: it reads (and hashes) the first chunks itself, asynchronously, as
@@ -13,9 +15,9 @@
  * ends the stream with a read error instead of a digest of bytes nobody parsed. A thread that
  * cannot start (its script missing) leaves the consumer reading on alone, as before.
  *
- * Call order and ownership: the consumer pulls chunks one by one; chunk k's bytes are valid until
- * chunk k + 2 is pulled after `recycle()` (two buffers' worth, as `FileChunks` promises), or for
- * good before it (a copy). So with SLOTS slots the thread is at most SLOTS - 2 chunks ahead.
+ * Call order and ownership: the consumer pulls chunks one by one; after `recycle()` chunk k's bytes
+ * are valid until chunk k + 2 is pulled (two buffers' worth, as `FileChunks` promises), before it
+ * for good. So with SLOTS slots the thread is at most SLOTS - 2 chunks ahead of the consumer.
  * `close()` at any point stops the thread (it exits between two reads) and closes the file once
  * it has exited: the descriptor is ours, the thread never closes it.
  */
@@ -88,6 +90,7 @@ export class ThreadedFileChunks implements AsyncIterableIterator<Buffer> {
   private ownRing: [Buffer, Buffer] | undefined;
   private turn = 0;
   private recycled = false;
+  private started = false;
   /** chunks taken from the ring; the last two pulls, as ring indexes when they were slots lent out (null: a copy or our own buffer) */
   private taken = 0;
   private lent: [number | null, number | null] = [null, null];
@@ -101,7 +104,7 @@ export class ThreadedFileChunks implements AsyncIterableIterator<Buffer> {
 
   recycle(): void {
     this.recycled = true;
-    this.ownRing ??= [Buffer.allocUnsafeSlow(this.chunk), Buffer.allocUnsafeSlow(this.chunk)];
+    if (this.phase === 'own') this.ownRing ??= [Buffer.allocUnsafeSlow(this.chunk), Buffer.allocUnsafeSlow(this.chunk)];
   }
 
   /** sha256 of every byte read, once the last chunk has been pulled */
@@ -119,8 +122,8 @@ export class ThreadedFileChunks implements AsyncIterableIterator<Buffer> {
           return { done: true, value: undefined };
         }
         this.fh = fh;
-        this.start();
       }
+      if (this.recycled && !this.started) this.start();
       // The chunk pulled two pulls ago may now be written over.
       const old = this.lent[0];
       this.lent = [this.lent[1], null];
@@ -172,6 +175,7 @@ export class ThreadedFileChunks implements AsyncIterableIterator<Buffer> {
   }
 
   private start(): void {
+    this.started = true;
     const sh = views(sharedBuffer(SLOTS, this.chunk), SLOTS, this.chunk);
     const data: ThreadData = { fd: this.fh!.fd, sab: sh.sab, slots: SLOTS, slotSize: this.chunk, ...(this.opts.failAt !== undefined ? { failAt: this.opts.failAt } : {}) };
     let w: Worker;
@@ -255,11 +259,6 @@ export class ThreadedFileChunks implements AsyncIterableIterator<Buffer> {
     const n = Atomics.load(ctl, Ctl.LEN + (i % SLOTS));
     const slot = sh.slots[i % SLOTS];
     const view = n === slot.length ? slot : slot.subarray(0, n);
-    if (!this.recycled) {
-      const copy = Buffer.from(view);
-      this.release(i + 1);
-      return { done: false, value: copy };
-    }
     this.lent[1] = i;
     return { done: false, value: view };
   }
