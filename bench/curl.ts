@@ -266,9 +266,9 @@ async function measure(file: string, format: CurlFormat): Promise<ChildReport> {
   };
 }
 
-function child(file: string, format: CurlFormat): ChildReport {
-  // --single-threaded: the parse, the analysis and the GC all on one thread, so CPU time is one core's work
-  const c = spawnSync(process.execPath, ['--single-threaded', fileURLToPath(import.meta.url), '--child', file, format], { encoding: 'utf8', maxBuffer: 1 << 20 });
+function child(file: string, format: CurlFormat, env: NodeJS.ProcessEnv = {}): ChildReport {
+  // --single-threaded: the parse, the analysis and the GC on one thread (the reader thread, src/sources/read-thread.ts, apart)
+  const c = spawnSync(process.execPath, ['--single-threaded', fileURLToPath(import.meta.url), '--child', file, format], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...env } });
   if (c.status !== 0) throw new Error(`bench child failed: ${c.stderr}`);
   return JSON.parse(c.stdout.trim().split('\n').pop()!) as ChildReport;
 }
@@ -281,8 +281,16 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
     const head = readFileSync(file).subarray(0, 64 * 1024).toString('utf8');
     const sniffed = sniffCurl(head)?.format ?? 'none';
     const load = loadavg()[0];
-    const runs = Array.from({ length: RUNS }, () => child(file, input.format));
+    // the reader thread on (the default from 64 MB) and off, taking turns so both meet the same load
+    const runs: ChildReport[] = [];
+    const alone: ChildReport[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      runs.push(child(file, input.format));
+      alone.push(child(file, input.format, { FAULTLINE_READ_THREAD: '0' }));
+    }
     const best = runs.reduce((a, b) => (b.cpu < a.cpu ? b : a));
+    const bestAlone = alone.reduce((a, b) => (b.cpu < a.cpu ? b : a));
+    const medianWall = (xs: ChildReport[]): number => [...xs].map((x) => x.wall).sort((a, b) => a - b)[(RUNS - 1) >> 1];
     const mb = best.bytes / 1e6;
     const floor = scanFloor(file);
     results.push({
@@ -299,7 +307,20 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
         `CPU time ${best.cpu.toFixed(2)} s = ${(mb / best.cpu).toFixed(1)} MB/s and ${Math.round(best.lines / best.cpu)} lines/s on one core ` +
         `(best of ${RUNS} by CPU time; peak RSS per run ${runs.map((x) => Math.round(x.maxRssKb / 1024)).join('/')} MB; ` +
         `wall figures include waiting for the CPU: load average ${load.toFixed(1)} on ${cpus().length} cores; ` +
-        `size ${statSync(file).size} bytes)`,
+        `size ${statSync(file).size} bytes); median wall ${medianWall(runs).toFixed(2)} s (${runs.map((x) => x.wall.toFixed(2)).join('/')})`,
+    });
+    results.push({
+      name: '  same, reader thread off (FAULTLINE_READ_THREAD=0)',
+      bytes: bestAlone.bytes,
+      seconds: bestAlone.wall,
+      mbPerSec: mb / bestAlone.wall,
+      eventsPerSec: bestAlone.lines / bestAlone.wall,
+      events: bestAlone.transfers,
+      peakRssMb: Math.max(...alone.map((x) => x.maxRssKb)) / 1024,
+      floor: { name: 'newline scan', times: floor.mbPerCpuSec / (mb / bestAlone.cpu) },
+      note:
+        `taking turns with the row above; CPU time ${bestAlone.cpu.toFixed(2)} s (best of ${RUNS}), median wall ${medianWall(alone).toFixed(2)} s (${alone.map((x) => x.wall.toFixed(2)).join('/')}); ` +
+        `the reader thread saves ${(medianWall(alone) - medianWall(runs)).toFixed(2)} s of median wall time, costs ${(best.cpu - bestAlone.cpu).toFixed(2)} s of CPU`,
     });
   }
   return results;
