@@ -95,8 +95,9 @@ export interface OpenOptions {
   blocking?: boolean;
   /**
    * Read and hash a plain file (or an upload's file) on a second thread (src/sources/read-thread.ts).
-   * Default: on the main thread, for files of READ_THREAD_MIN_BYTES and more, unless the
-   * environment says FAULTLINE_READ_THREAD=0 (the benchmarks' A/B) or `blocking` is set; never on
+   * Default: on the main thread, for files of READ_THREAD_MIN_BYTES and more (any size with
+   * FAULTLINE_READ_THREAD=1), unless the environment says FAULTLINE_READ_THREAD=0 (the
+   * benchmarks' A/B) or `blocking` is set; never on
    * a worker thread (a pool's thread reads with blocking calls). `true` or options: whatever the
    * thread, from `minBytes` (default 0) on.
    */
@@ -339,8 +340,9 @@ function readThreadOf(opts: OpenOptions, size: number): ReadThreadOptions | unde
   const asked = opts.readThread;
   if (asked === false) return undefined;
   if (asked === undefined) {
-    if (!isMainThread || opts.blocking || process.env.FAULTLINE_READ_THREAD === '0') return undefined;
-    return size >= READ_THREAD_MIN_BYTES ? {} : undefined;
+    const env = process.env.FAULTLINE_READ_THREAD;
+    if (!isMainThread || opts.blocking || env === '0') return undefined;
+    return size >= (env === '1' ? 0 : READ_THREAD_MIN_BYTES) ? {} : undefined;
   }
   const o = asked === true ? {} : asked;
   return size >= (o.minBytes ?? 0) ? o : undefined;
