@@ -32,10 +32,15 @@ import { Ctl, END_DONE, END_FAILED, END_READING, GO_READ, GO_STOP, POS_FROM, POS
 const SLOTS = 4;
 
 /**
- * Files from this size get a reader thread (on the main thread, see `openSource`). Below it the
- * thread's start (80 ms of CPU) would cost more than the main thread's reading and hashing it
- * saves (0.9 ms of CPU a MB): 64 MB saves ~55 ms of the main thread's time, most of the gain is
- * above. Measured in bench/analyze and bench/strace (FAULTLINE_READ_THREAD=0 for the A/B).
+ * Files from this size get a reader thread (on the main thread, see `openSource`). The thread
+ * saves the main thread ~0.9 ms of CPU a MB (reading and hashing 800 MB: 0.7 s), but only for
+ * what it reads: while it starts (80 ms of CPU, 50–250 ms of wall time as the machine is loaded)
+ * the main thread reads 30–170 MB itself, and the thread then costs its start and a second hash
+ * of those bytes. Measured with the CLI at load 11 on 2 cores, the main thread's CPU median of
+ * 3 with / without: 32 MB 0.87 / 0.90 s, 64 MB 0.92 / 0.97 s, 128 MB 1.31 / 1.30 s, 800 MB
+ * 2.42 / 2.79 s (FAULTLINE_READ_THREAD=1 / 0): up to 128 MB within that load's noise (±0.1 s),
+ * as most of such a file is read before the hand-over. 64 MB: on a quiet machine the thread is up
+ * after ~30 MB and takes the other half; below, its start costs more CPU than it saves.
  */
 export const READ_THREAD_MIN_BYTES = 64 << 20;
 
@@ -91,7 +96,7 @@ export class ThreadedFileChunks implements AsyncIterableIterator<Buffer> {
   private turn = 0;
   private recycled = false;
   private started = false;
-  /** chunks taken from the ring; the last two pulls, as ring indexes when they were slots lent out (null: a copy or our own buffer) */
+  /** chunks taken from the ring; the last two pulls, as ring indexes when they were slots lent out (null: one of our own buffers) */
   private taken = 0;
   private lent: [number | null, number | null] = [null, null];
   private digestHex: string | undefined;
