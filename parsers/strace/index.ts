@@ -107,7 +107,15 @@ export class StraceLineReader {
   private lastTod = -Infinity;
   private relClock = 0;
   firstT: number | null = null;
-  lastT: number | null = null;
+  /**
+   * The latest time read, -Infinity before any: a plain number field, so a
+   * new maximum (nearly every line) is stored in place, not as a fresh boxed
+   * number behind a write barrier as a `number | null` field would be.
+   */
+  private maxT = -Infinity;
+  get lastT(): number | null {
+    return this.maxT === -Infinity ? null : this.maxT;
+  }
   lines = 0;
   /** set before the last line of a file cut mid-line: an unreadable remainder is expected */
   cutLine = false;
@@ -295,7 +303,7 @@ export class StraceLineReader {
       t = v;
     }
     if (this.firstT === null) this.firstT = t;
-    if (this.lastT === null || t > this.lastT) this.lastT = t;
+    if (t > this.maxT) this.maxT = t;
     return t;
   }
 

@@ -65,6 +65,8 @@ const INTERN_SLOTS = 4096; /* power of two */
 /** longer call names are not interned (no syscall name comes near) */
 const MAX_CALL_NAME = 24; /* bytes */
 const SMALL_NUMBERS = 8192;
+/** errno texts are shared too ("Inappropriate ioctl for device" follows every ENOTTY): the longest glibc's is 49 bytes */
+const MAX_ERRNO_TEXT = 64; /* bytes */
 
 /** 31^k mod 2^32, k ≤ MAX_CALL_NAME: a hash begun at 0 is the one begun at n shifted by n·31^len */
 const POW31 = Array.from({ length: MAX_CALL_NAME + 1 }, (_, k) => {
@@ -72,6 +74,9 @@ const POW31 = Array.from({ length: MAX_CALL_NAME + 1 }, (_, k) => {
   for (let i = 0; i < k; i++) p = Math.imul(p, 31);
   return p;
 });
+
+/** `<unfinished ...>` as four little-endian 32-bit words */
+const UNFINISHED = [0, 4, 8, 12].map((k) => Buffer.from('<unfinished ...>', 'latin1').readInt32LE(k));
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 
@@ -104,9 +109,26 @@ export class LineScanner {
    * charCodeAt on a string sliced from a decoded chunk.
    */
   setLine(b: Uint8Array, off: number, len: number): void {
-    this.b = b;
+    if (b !== this.b) {
+      this.b = b;
+      this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
     this.off = off;
     this.len = len;
+  }
+
+  /**
+   * The same bytes as `b`, read four at a time where a fixed text is compared
+   * (`<unfinished ...>`, ` resumed>`): each load in optimized code costs its
+   * bounds and map checks, so one 32-bit load is about a quarter of four byte loads.
+   */
+  private dv: DataView = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
+
+  /** The line's bytes at i are `<unfinished ...>` (i ≥ 0, i + 16 ≤ the line's length). */
+  private unfinishedAt(i: number): boolean {
+    const d = this.dv;
+    const k = this.off + i;
+    return d.getInt32(k, true) === UNFINISHED[0] && d.getInt32(k + 4, true) === UNFINISHED[1] && d.getInt32(k + 8, true) === UNFINISHED[2] && d.getInt32(k + 12, true) === UNFINISHED[3];
   }
 
   /** Byte i of the line (i ≥ 0: every caller guards its lower bound), -1 past its end. */
@@ -144,10 +166,10 @@ export class LineScanner {
   kind: CallKind = 0;
   private numbers: (string | undefined)[] | null = null;
 
-  /** The line's text [a, e) as a shared string, when it is short. */
-  intern(s: string, a: number, e: number): string {
+  /** The line's text [a, e) as a shared string, when it is at most `max` bytes. */
+  intern(s: string, a: number, e: number, max = 24): string {
     const n = e - a;
-    if (n > 24) return s.slice(a, e);
+    if (n > max) return s.slice(a, e);
     const b = this.b;
     const o = this.off;
     let h = n;
@@ -473,6 +495,36 @@ export class LineScanner {
     this.ret = null;
     this.retval = null;
     if (b[o + end - 1] === C_GT) {
+      // The shapes strace writes, read at fixed places: -T "<S.UUUUUU>" (six digits after the
+      // point) and "<unfinished ...>". Each gives what the general scan below gives on it (the
+      // last `<` is the one found here: no `<` in between), with fewer loads.
+      const p = end - 8;
+      if (p - 2 >= from && b[o + p] === C_DOT) {
+        const d1 = b[o + p + 1] - C_0;
+        const d2 = b[o + p + 2] - C_0;
+        const d3 = b[o + p + 3] - C_0;
+        const d4 = b[o + p + 4] - C_0;
+        const d5 = b[o + p + 5] - C_0;
+        const d6 = b[o + p + 6] - C_0;
+        if ((d1 | d2 | d3 | d4 | d5 | d6) >= 0 && d1 <= 9 && d2 <= 9 && d3 <= 9 && d4 <= 9 && d5 <= 9 && d6 <= 9) {
+          let lt = p - 1;
+          while (lt >= from && b[o + lt] >= C_0 && b[o + lt] <= C_9) lt--;
+          if (lt < p - 1 && lt >= from && b[o + lt] === C_LT) {
+            let v = 0;
+            for (let j = lt + 1; j < p; j++) v = v * 10 + (b[o + j] - C_0);
+            this.duration = v + (((((d1 * 10 + d2) * 10 + d3) * 10 + d4) * 10 + d5) * 10 + d6) / 1e6;
+            end = lt;
+            while (end > from && b[o + end - 1] === C_SPACE) end--;
+            return this.callReturn(s, from, end);
+          }
+        }
+      } else if (end - 16 >= from && b[o + end - 2] === C_DOT && this.unfinishedAt(end - 16)) {
+        let a = end - 16;
+        while (a > from && b[o + a - 1] === C_SPACE) a--;
+        this.argsEnd = a;
+        this.unfinished = true;
+        return true;
+      }
       // String.prototype.lastIndexOf is a runtime call in V8: a short loop is cheaper here
       let lt = end - 2;
       while (lt >= from && b[o + lt] !== C_LT) lt--;
@@ -518,6 +570,14 @@ export class LineScanner {
         }
       }
     }
+    return this.callReturn(s, from, end);
+  }
+
+  /** The tail's ` = ret [errno (text)|note]` ending at `end` (its duration already read). */
+  private callReturn(s: string, from: number, end: number): boolean {
+    const b = this.b;
+    const o = this.off;
+    const len = this.len;
     let eq = end - 3;
     for (; eq >= from; eq--) {
       if (b[o + eq + 1] === 61 /* = */ && b[o + eq] === C_SPACE && b[o + eq + 2] === C_SPACE) break;
@@ -569,7 +629,7 @@ export class LineScanner {
         let e = n;
         while (e < end && b[o + e] !== C_SPACE) e++;
         this.errno = this.intern(s, n, e);
-        if ((e + 1 < len ? b[o + e + 1] : -1) === C_LPAREN && b[o + end - 1] === C_RPAREN) this.errnoText = s.slice(e + 2, end - 1);
+        if ((e + 1 < len ? b[o + e + 1] : -1) === C_LPAREN && b[o + end - 1] === C_RPAREN) this.errnoText = this.intern(s, e + 2, end - 1, MAX_ERRNO_TEXT);
         else if (e + 1 < end) this.retNote = s.slice(e + 1, end);
       } else {
         this.retNote = s.slice(n, end);
