@@ -300,6 +300,50 @@ export class LineScanner {
     // HH:MM:SS, digits only (anyPrefix reads odd bytes in a time its own way)
     if (k + 8 >= n) return false;
     const q = o + k;
+    if (k + 16 < n) {
+      // "HH:MM:SS.UUUUUU " (-tt writes six digits) as four 32-bit loads; anything else is read byte by byte below
+      const dv = this.dv;
+      const w0 = dv.getInt32(q, true);
+      const w1 = dv.getInt32(q + 4, true);
+      const w2 = dv.getInt32(q + 8, true);
+      const w3 = dv.getInt32(q + 12, true);
+      const h1 = (w0 & 0xff) - C_0;
+      const h2 = ((w0 >>> 8) & 0xff) - C_0;
+      const m1 = (w0 >>> 24) - C_0;
+      const m2 = (w1 & 0xff) - C_0;
+      const s1 = ((w1 >>> 16) & 0xff) - C_0;
+      const s2 = (w1 >>> 24) - C_0;
+      const f1 = ((w2 >>> 8) & 0xff) - C_0;
+      const f2 = ((w2 >>> 16) & 0xff) - C_0;
+      const f3 = (w2 >>> 24) - C_0;
+      const f4 = (w3 & 0xff) - C_0;
+      const f5 = ((w3 >>> 8) & 0xff) - C_0;
+      const f6 = ((w3 >>> 16) & 0xff) - C_0;
+      if (
+        ((w0 >>> 16) & 0xff) === C_COLON &&
+        ((w1 >>> 8) & 0xff) === C_COLON &&
+        (w2 & 0xff) === C_DOT &&
+        w3 >>> 24 === C_SPACE &&
+        (h1 | h2 | m1 | m2 | s1 | s2 | f1 | f2 | f3 | f4 | f5 | f6) >= 0 &&
+        h1 <= 9 && h2 <= 9 && m1 <= 9 && m2 <= 9 && s1 <= 9 && s2 <= 9 &&
+        f1 <= 9 && f2 <= 9 && f3 <= 9 && f4 <= 9 && f5 <= 9 && f6 <= 9
+      ) {
+        const mm = m1 * 10 + m2;
+        const ss = s1 * 10 + s2;
+        const i = k + 16;
+        const c = b[o + i];
+        if (mm < 60 && ss < 61 && c !== C_LPAREN && c !== C_LBRACK) {
+          this.pid = pid;
+          this.comm = undefined;
+          this.timeKind = 'tod';
+          this.time = (h1 * 10 + h2) * 3600 + mm * 60 + ss + (((((f1 * 10 + f2) * 10 + f3) * 10 + f4) * 10 + f5) * 10 + f6) / 1e6;
+          this.number = undefined;
+          this.ip = undefined;
+          this.body = i;
+          return true;
+        }
+      }
+    }
     const h1 = b[q] - C_0;
     const h2 = b[q + 1] - C_0;
     const m1 = b[q + 3] - C_0;
