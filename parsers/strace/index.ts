@@ -227,7 +227,7 @@ export class StraceLineReader {
       this.exitLine(s, body, pid, t, lineNo, comm, byteOffset);
       return;
     }
-    if (b0 === 60 /* < */ && s.startsWith('<... ', body)) {
+    if (b0 === 60 /* < */ && sc.resumedOpenAt(body)) {
       this.resumed(s, body, pid, t, lineNo, comm, byteOffset);
       return;
     }
@@ -429,7 +429,7 @@ export class StraceLineReader {
     const sc = this.sc;
     // "<... NAME resumed>": the name's end is the first place " resumed>" can start (names have no spaces)
     let close = sc.nameEnd(body + 5);
-    if (!sc.startsWith(' resumed>', close)) close = s.indexOf(' resumed>', body + 5);
+    if (!sc.resumedCloseAt(close)) close = s.indexOf(' resumed>', body + 5);
     if (close < 0) {
       this.ctx.diag.warn({ line: lineNo, byteOffset }, `resumed line without "resumed>": ${clip(s)}`);
       return;
@@ -441,7 +441,7 @@ export class StraceLineReader {
       return;
     }
     // "<... NAME resumed> <unfinished ...>) = ?": the thread went away inside the call
-    const cut = s.startsWith(' <unfinished ...>', from);
+    const cut = sc.at(from + 1) === 60 /* < */ && s.startsWith(' <unfinished ...>', from);
     const more = cut ? '' : s.slice(from, sc.argsEnd);
     const key = pid ?? -1;
     const slot = this.unfinished.get(key);

@@ -77,6 +77,9 @@ const POW31 = Array.from({ length: MAX_CALL_NAME + 1 }, (_, k) => {
 
 /** `<unfinished ...>` as four little-endian 32-bit words */
 const UNFINISHED = [0, 4, 8, 12].map((k) => Buffer.from('<unfinished ...>', 'latin1').readInt32LE(k));
+/** `<...` and ` resumed` as little-endian 32-bit words */
+const RESUMED_OPEN = Buffer.from('<...', 'latin1').readInt32LE(0);
+const RESUMED_CLOSE = [0, 4].map((k) => Buffer.from(' resumed', 'latin1').readInt32LE(k));
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 
@@ -123,6 +126,17 @@ export class LineScanner {
    * bounds and map checks, so one 32-bit load is about a quarter of four byte loads.
    */
   private dv: DataView = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
+
+  /** The line's bytes at i (≥ 0) are `<... ` (a resumed call's opening). */
+  resumedOpenAt(i: number): boolean {
+    return i + 5 <= this.len && this.dv.getInt32(this.off + i, true) === RESUMED_OPEN && this.b[this.off + i + 4] === C_SPACE;
+  }
+
+  /** The line's bytes at i (≥ 0) are ` resumed>`. */
+  resumedCloseAt(i: number): boolean {
+    const k = this.off + i;
+    return i + 9 <= this.len && this.dv.getInt32(k, true) === RESUMED_CLOSE[0] && this.dv.getInt32(k + 4, true) === RESUMED_CLOSE[1] && this.b[k + 8] === C_GT;
+  }
 
   /** The line's bytes at i are `<unfinished ...>` (i ≥ 0, i + 16 ≤ the line's length). */
   private unfinishedAt(i: number): boolean {

@@ -45,3 +45,51 @@ describe('a call line read from its end', () => {
     expect(t).toMatchObject({ ret: '?', retval: null });
   });
 });
+
+describe('a resumed half found by its fixed words', () => {
+  async function parse(text: string) {
+    const { parseStrace } = await import('../../parsers/strace/index.js');
+    const { Diagnostics } = await import('../../src/model/index.js');
+    const diag = new Diagnostics();
+    const out: import('../../src/model/index.js').StraceEvent[] = [];
+    async function* one() {
+      yield Buffer.from(text, 'latin1');
+    }
+    await parseStrace(one(), { path: 't.strace', diag }, (e) => out.push(e));
+    return { out, said: diag.warnings.length + diag.notes.length };
+  }
+
+  it('joins a resumed call to its unfinished half', async () => {
+    const { out } = await parse('10 01:00:00.000001 read(3,  <unfinished ...>\n11 01:00:00.000002 close(4) = 0\n10 01:00:00.000003 <... read resumed>"ab", 2) = 2 <0.000002>\n');
+    const read = out.find((e) => e.kind === 'syscall' && e.name === 'read');
+    expect(read).toMatchObject({ args: '3, "ab", 2', ret: '2', endLine: 3, duration: 0.000002 });
+  });
+
+  it('reads data that starts with < right after resumed>', async () => {
+    const { out } = await parse('10 01:00:00.000001 read(3,  <unfinished ...>\n10 01:00:00.000003 <... read resumed>"<x>", 3) = 3\n');
+    expect(out[0]).toMatchObject({ name: 'read', args: '3, "<x>", 3', ret: '3' });
+  });
+
+  it('reads a thread gone inside the call as a cut call', async () => {
+    const { out } = await parse('10 01:00:00.000001 exit_group(0 <unfinished ...>\n10 01:00:00.000003 <... exit_group resumed> <unfinished ...>) = ?\n');
+    expect(out[0]).toMatchObject({ name: 'exit_group', args: '0', ret: '?' });
+  });
+
+  it.each([
+    ['10 01:00:00.000003 <..  read resumed>) = 0\n'],
+    ['10 01:00:00.000003 <...read resumed>) = 0\n'],
+    ['10 01:00:00.000003 <... read resume>) = 0\n'],
+    ['10 01:00:00.000003 <... read resumed) = 0\n'],
+    ['10 01:00:00.000003 <...'],
+  ])('does not take %j for a resumed half', async (text) => {
+    const { out, said } = await parse(text);
+    expect(out.filter((e) => e.kind === 'syscall' && e.endLine !== undefined)).toEqual([]);
+    // not dropped in silence: an event, a warning or a note
+    expect(said + out.length).toBeGreaterThan(0);
+  });
+
+  it('finds resumed> past a name with odd bytes', async () => {
+    const { out } = await parse('10 01:00:00.000001 read(3,  <unfinished ...>\n10 01:00:00.000003 <... read-x resumed>) = 0\n');
+    expect(out.some((e) => e.kind === 'syscall' && e.name === 'read-x')).toBe(true);
+  });
+});
