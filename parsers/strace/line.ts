@@ -65,8 +65,6 @@ const INTERN_SLOTS = 4096; /* power of two */
 /** longer call names are not interned (no syscall name comes near) */
 const MAX_CALL_NAME = 24; /* bytes */
 const SMALL_NUMBERS = 8192;
-/** errno texts are shared too ("Inappropriate ioctl for device" follows every ENOTTY): the longest glibc's is 49 bytes */
-const MAX_ERRNO_TEXT = 64; /* bytes */
 
 /** 31^k mod 2^32, k ≤ MAX_CALL_NAME: a hash begun at 0 is the one begun at n shifted by n·31^len */
 const POW31 = Array.from({ length: MAX_CALL_NAME + 1 }, (_, k) => {
@@ -180,10 +178,10 @@ export class LineScanner {
   kind: CallKind = 0;
   private numbers: (string | undefined)[] | null = null;
 
-  /** The line's text [a, e) as a shared string, when it is at most `max` bytes. */
-  intern(s: string, a: number, e: number, max = 24): string {
+  /** The line's text [a, e) as a shared string, when it is short. */
+  intern(s: string, a: number, e: number): string {
     const n = e - a;
-    if (n > max) return s.slice(a, e);
+    if (n > 24) return s.slice(a, e);
     const b = this.b;
     const o = this.off;
     let h = n;
@@ -687,7 +685,7 @@ export class LineScanner {
         let e = n;
         while (e < end && b[o + e] !== C_SPACE) e++;
         this.errno = this.intern(s, n, e);
-        if ((e + 1 < len ? b[o + e + 1] : -1) === C_LPAREN && b[o + end - 1] === C_RPAREN) this.errnoText = this.intern(s, e + 2, end - 1, MAX_ERRNO_TEXT);
+        if ((e + 1 < len ? b[o + e + 1] : -1) === C_LPAREN && b[o + end - 1] === C_RPAREN) this.errnoText = s.slice(e + 2, end - 1);
         else if (e + 1 < end) this.retNote = s.slice(e + 1, end);
       } else {
         this.retNote = s.slice(n, end);
