@@ -107,7 +107,15 @@ export class StraceLineReader {
   private lastTod = -Infinity;
   private relClock = 0;
   firstT: number | null = null;
-  lastT: number | null = null;
+  /**
+   * The latest time read, -Infinity before any: a plain number field, so a
+   * new maximum (nearly every line) is stored in place, not as a fresh boxed
+   * number behind a write barrier as a `number | null` field would be.
+   */
+  private maxT = -Infinity;
+  get lastT(): number | null {
+    return this.maxT === -Infinity ? null : this.maxT;
+  }
   lines = 0;
   /** set before the last line of a file cut mid-line: an unreadable remainder is expected */
   cutLine = false;
@@ -219,7 +227,7 @@ export class StraceLineReader {
       this.exitLine(s, body, pid, t, lineNo, comm, byteOffset);
       return;
     }
-    if (b0 === 60 /* < */ && s.startsWith('<... ', body)) {
+    if (b0 === 60 /* < */ && sc.resumedOpenAt(body)) {
       this.resumed(s, body, pid, t, lineNo, comm, byteOffset);
       return;
     }
@@ -295,7 +303,7 @@ export class StraceLineReader {
       t = v;
     }
     if (this.firstT === null) this.firstT = t;
-    if (this.lastT === null || t > this.lastT) this.lastT = t;
+    if (t > this.maxT) this.maxT = t;
     return t;
   }
 
@@ -421,7 +429,7 @@ export class StraceLineReader {
     const sc = this.sc;
     // "<... NAME resumed>": the name's end is the first place " resumed>" can start (names have no spaces)
     let close = sc.nameEnd(body + 5);
-    if (!sc.startsWith(' resumed>', close)) close = s.indexOf(' resumed>', body + 5);
+    if (!sc.resumedCloseAt(close)) close = s.indexOf(' resumed>', body + 5);
     if (close < 0) {
       this.ctx.diag.warn({ line: lineNo, byteOffset }, `resumed line without "resumed>": ${clip(s)}`);
       return;
@@ -433,7 +441,7 @@ export class StraceLineReader {
       return;
     }
     // "<... NAME resumed> <unfinished ...>) = ?": the thread went away inside the call
-    const cut = s.startsWith(' <unfinished ...>', from);
+    const cut = sc.at(from + 1) === 60 /* < */ && s.startsWith(' <unfinished ...>', from);
     const more = cut ? '' : s.slice(from, sc.argsEnd);
     const key = pid ?? -1;
     const slot = this.unfinished.get(key);

@@ -88,6 +88,13 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
   private readonly fds = new FdTables(this.processes, this.failures);
 
   private readonly infos = new Map<string, CallInfo>();
+  /**
+   * The last call's name and info: a busy log runs one call many times in a row
+   * (read, read, read), and the parser hands out one string per name, so an
+   * identity test skips the Map's hash lookup.
+   */
+  private lastName = '';
+  private lastInfo: CallInfo = callInfo('');
   private syscalls = 0;
   /** calls with a -T duration, and socket calls whose fd -yy decorated with its ends: what a postmortem can lean on */
   private timedSyscalls = 0;
@@ -127,10 +134,15 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
     this.syscalls++;
     if (e.duration !== undefined) this.timedSyscalls++;
     const name = e.name;
-    let info = this.infos.get(name);
-    if (info === undefined) {
-      info = callInfo(name);
-      if (this.infos.size < MAX_CALL_INFOS) this.infos.set(name, info);
+    let info = this.lastInfo;
+    if (name !== this.lastName) {
+      let found = this.infos.get(name);
+      if (found === undefined) {
+        found = callInfo(name);
+        if (this.infos.size < MAX_CALL_INFOS) this.infos.set(name, found);
+      }
+      this.lastName = name;
+      this.lastInfo = info = found;
     }
     if (info.socketCall) {
       this.socketCalls++;
