@@ -204,6 +204,61 @@ export class CurlTextParser {
     if (!any) this.segment('', line);
   }
 
+  /**
+   * readLines' QuickLine: the lines that only move a lean transfer along, read from their bytes
+   * (a `curl -v` output beyond CurlAnalysis' caps is mostly these): its response head (`< …`:
+   * status line, headers other than Content-Length, the blank line), its request headers other
+   * than the five requestHeader reads, the blank `>`, `{ [N bytes data]` and `} [N bytes data]`,
+   * and the `* TLS…` chatter. Each does exactly what line() does with the decoded line, or
+   * declines (false) and the line is decoded: anything else, any state where the line could mean
+   * more (a full transfer, a trace block, a JSON object being read), any byte it is unsure of.
+   */
+  quick(buf: Buffer, from: number, to: number, line: number): boolean {
+    const b = this.cur;
+    if (b === undefined || !b.lean || this.json !== undefined || this.trace !== undefined) return false;
+    const n = to - from;
+    // every shape taken is one character, alone or followed by a space and more
+    if (n < 1 || (n > 1 && buf[from + 1] !== 32)) return false;
+    const c0 = buf[from];
+    if (c0 === 60 /* < */) {
+      const st = n > 2 && buf[from + 2] === 72 /* H */ ? statusAt(buf, from + 2, to) : 0;
+      if (n <= 2) b.responseEnd();
+      else if (st !== 0) {
+        if (b.phase === 'request') b.requestEnd(line, null);
+        b.statusLine(HTTP_VERSIONS[st >> 10], st & 1023, line, '', null);
+      } else {
+        // a name and `:` is no status line (`/` is no tchar): responseHeader, which reads Content-Length only
+        const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
+        if (colon < 0 || sameLetters(buf, from + 2, colon, 'content-length')) return false;
+      }
+    } else if (c0 === 62 /* > */) {
+      if (n <= 2) {
+        if (b.bareResponse && b.phase === 'response') b.responseEnd();
+        else b.requestEnd(line, null);
+      } else {
+        if (!b.hasRequest || b.phase !== 'request') return false;
+        const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
+        if (colon < 0 || readRequestHeader(buf, from + 2, colon)) return false;
+      }
+    } else if (c0 === 123 /* { */ || c0 === 125 /* } */) {
+      const bytes = n > 2 ? dataBytesAt(buf, from + 2, to) : -1;
+      if (bytes < 0) return false;
+      this.dataLine(c0 === 123 ? 'recv' : 'send', bytes, line, null, undefined, '');
+      this.lines++;
+      return true;
+    } else if (c0 === 42 /* * */) {
+      let i = from + 2;
+      while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
+      // info(): a body starting `TLS` reaches the TLS_START pattern, whatever follows
+      if (to - i < 3 || buf[i] !== 84 || buf[i + 1] !== 76 || buf[i + 2] !== 83) return false;
+      b.tls = true;
+      b.scheme ??= 'https';
+    } else return false;
+    b.touch(line, null);
+    this.lines++;
+    return true;
+  }
+
   end(): void {
     this.finishTrace();
     if (this.json) this.finishJson(true);
@@ -1611,6 +1666,83 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>, base?: R
     if (v.line < first) first = v.line;
   }
   if (head && Number.isFinite(first)) b.fact('start', first, head.text, null);
+}
+
+/** RFC 9110 tchar: the characters of a header name, by char code. */
+const TCHAR: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 128; c++) if (/[A-Za-z0-9!#$%&'*+.^_`|~-]/.test(String.fromCharCode(c))) t[c] = 1;
+  return t;
+})();
+
+/** Where `sep` is in `buf[from, to)` after one or more tchars and nothing else; -1 otherwise. */
+function tokenBefore(buf: Buffer, from: number, to: number, sep: number): number {
+  let i = from;
+  while (i < to && TCHAR[buf[i]] === 1) i++;
+  return i > from && i < to && buf[i] === sep ? i : -1;
+}
+
+/** Whether `buf[from, to)` is `word` (lower case ASCII) in any case. */
+function sameLetters(buf: Buffer, from: number, to: number, word: string): boolean {
+  if (to - from !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if ((buf[from + i] | 0x20) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The request header names TransferBuilder.requestHeader reads: a line naming one goes the long way. */
+const READ_REQUEST_HEADERS = ['host', 'user-agent', 'expect', 'content-length', 'transfer-encoding'];
+
+function readRequestHeader(buf: Buffer, from: number, to: number): boolean {
+  for (const h of READ_REQUEST_HEADERS) if (sameLetters(buf, from, to, h)) return true;
+  return false;
+}
+
+/** The status lines' versions statusAt knows, by its index (st >> 10). */
+const HTTP_VERSIONS = ['HTTP/1.0', 'HTTP/1.1', 'HTTP/2', 'HTTP/3', 'HTTP/2.0'];
+
+/**
+ * STATUS_LINE on `buf[from, to)`, for the versions in HTTP_VERSIONS: `index << 10 | status`;
+ * 0 where the pattern does not match or the version is another (the caller then decodes).
+ */
+function statusAt(buf: Buffer, from: number, to: number): number {
+  // `HTTP/d[.d] ddd` and then no word character (\b)
+  if (to - from < 10 || buf[from] !== 72 || buf[from + 1] !== 84 || buf[from + 2] !== 84 || buf[from + 3] !== 80 || buf[from + 4] !== 47) return 0;
+  const major = buf[from + 5] - 48;
+  if (major < 0 || major > 9) return 0;
+  let i = from + 6;
+  let minor = -1;
+  if (buf[i] === 46 /* . */) {
+    minor = buf[i + 1] - 48;
+    if (minor < 0 || minor > 9) return 0;
+    i += 2;
+  }
+  if (buf[i] !== 32 || i + 4 > to) return 0;
+  let status = 0;
+  for (let k = i + 1; k <= i + 3; k++) {
+    const d = buf[k] - 48;
+    if (d < 0 || d > 9) return 0;
+    status = status * 10 + d;
+  }
+  if (i + 4 < to) {
+    const c = buf[i + 4];
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) return 0;
+  }
+  const v = major === 1 && minor === 0 ? 0 : major === 1 && minor === 1 ? 1 : major === 2 && minor === -1 ? 2 : major === 3 && minor === -1 ? 3 : major === 2 && minor === 0 ? 4 : -1;
+  return v < 0 ? 0 : (v << 10) | status;
+}
+
+/** N of `[N bytes data]` filling `buf[from, to)` exactly (at most 15 digits); -1 otherwise. */
+function dataBytesAt(buf: Buffer, from: number, to: number): number {
+  if (buf[from] !== 91 /* [ */) return -1;
+  let i = from + 1;
+  let n = 0;
+  while (i < to && buf[i] >= 48 && buf[i] <= 57) n = n * 10 + (buf[i++] - 48);
+  const digits = i - from - 1;
+  if (digits < 1 || digits > 15) return -1;
+  const tail = ' bytes data]';
+  if (to - i !== tail.length) return -1;
+  for (let k = 0; k < tail.length; k++) if (buf[i + k] !== tail.charCodeAt(k)) return -1;
+  return n;
 }
 
 /** [\w.{}%@ -]: the characters of a KV name, by char code (ASCII). */
