@@ -146,8 +146,11 @@ export class TransferBuilder {
     this.keepHeader('requestHeaders', text);
     const c = text.indexOf(':');
     if (c <= 0) return;
-    const name = text.slice(0, c).trim().toLowerCase();
-    const value = text.slice(c + 1).trim();
+    this.requestField(text.slice(0, c).trim().toLowerCase(), text.slice(c + 1).trim(), line, t, raw);
+  }
+
+  /** What a request header line says, by its name (lower case) and value (trimmed); the line itself is kept by requestHeader. */
+  requestField(name: string, value: string, line: number, t: number | null, raw: string): void {
     switch (name) {
       case 'host':
         this.hostHeader = value;
@@ -221,8 +224,11 @@ export class TransferBuilder {
     this.keepHeader('responseHeaders', text);
     const c = text.indexOf(':');
     if (c <= 0) return;
-    const name = text.slice(0, c).trim().toLowerCase();
-    const value = text.slice(c + 1).trim();
+    this.responseField(text.slice(0, c).trim().toLowerCase(), text.slice(c + 1).trim(), line, t, raw);
+  }
+
+  /** What a response header line says, by its name (lower case) and value (trimmed); the line itself is kept by responseHeader. */
+  responseField(name: string, value: string, line: number, t: number | null, raw: string): void {
     const interim = (this.x.statuses?.at(-1) ?? 200) < 200;
     if (name === 'content-length' && !interim) {
       const n = Number(value);

@@ -15,6 +15,7 @@
 import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
 import { hostOf, TransferBuilder, versionFromAgent } from './builder.js';
 import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine } from './errors.js';
+import { decode } from './lines.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
@@ -229,16 +230,22 @@ export class CurlTextParser {
       } else {
         // a name and `:` is no status line (`/` is no tchar): responseHeader, which reads Content-Length only
         const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
-        if (colon < 0 || sameLetters(buf, from + 2, colon, 'content-length')) return false;
+        if (colon < 0) return false;
+        // the value decoded alone is the decoded line's: the `:` before it is ASCII
+        if (sameLetters(buf, from + 2, colon, 'content-length')) b.responseField('content-length', decode(buf, colon + 1, to).trim(), line, null, '');
       }
     } else if (c0 === 62 /* > */) {
       if (n <= 2) {
         if (b.bareResponse && b.phase === 'response') b.responseEnd();
         else b.requestEnd(line, null);
+      } else if (!b.hasRequest && b.x.exitCode === undefined) {
+        if (!this.quickRequestLine(b, buf, from + 2, to, line)) return false;
       } else {
         if (!b.hasRequest || b.phase !== 'request') return false;
         const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
-        if (colon < 0 || readRequestHeader(buf, from + 2, colon)) return false;
+        if (colon < 0) return false;
+        const read = readRequestHeader(buf, from + 2, colon);
+        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], decode(buf, colon + 1, to).trim(), line, null, '');
       }
     } else if (c0 === 123 /* { */ || c0 === 125 /* } */) {
       const bytes = n > 2 ? dataBytesAt(buf, from + 2, to) : -1;
@@ -256,6 +263,31 @@ export class CurlTextParser {
     } else return false;
     b.touch(line, null);
     this.lines++;
+    return true;
+  }
+
+  /**
+   * `> GET /path HTTP/1.1` starting the lean transfer's request (REQUEST_LINE, for targets of
+   * printable ASCII and nothing after the version): false where the decoded line must say.
+   */
+  private quickRequestLine(b: TransferBuilder, buf: Buffer, from: number, to: number, line: number): boolean {
+    let i = from;
+    while (i < to && buf[i] >= 65 && buf[i] <= 90) i++;
+    const method = METHODS.indexOf(latin1(buf, from, i));
+    if (method < 0 || i >= to || buf[i] !== 32) return false;
+    const t0 = ++i;
+    while (i < to && buf[i] > 32 && buf[i] < 127) i++;
+    if (i === t0) return false;
+    const t1 = i;
+    let version: string | undefined;
+    if (i < to) {
+      // ` HTTP/d` or ` HTTP/d.d`, then the end
+      if (buf[i] !== 32 || versionEnd(buf, i + 1, to) !== to) return false;
+      const v = versionAt(buf, i + 1, to);
+      if (v < 0) return false;
+      version = HTTP_VERSIONS[v];
+    }
+    b.requestLine(METHODS[method], latin1(buf, t0, t1), version, line, '', null);
     return true;
   }
 
@@ -1692,13 +1724,40 @@ function sameLetters(buf: Buffer, from: number, to: number, word: string): boole
 /** The request header names TransferBuilder.requestHeader reads: a line naming one goes the long way. */
 const READ_REQUEST_HEADERS = ['host', 'user-agent', 'expect', 'content-length', 'transfer-encoding'];
 
-function readRequestHeader(buf: Buffer, from: number, to: number): boolean {
-  for (const h of READ_REQUEST_HEADERS) if (sameLetters(buf, from, to, h)) return true;
-  return false;
+/** Which of READ_REQUEST_HEADERS `buf[from, to)` names (any case); -1 for none. */
+function readRequestHeader(buf: Buffer, from: number, to: number): number {
+  for (let i = 0; i < READ_REQUEST_HEADERS.length; i++) if (sameLetters(buf, from, to, READ_REQUEST_HEADERS[i])) return i;
+  return -1;
+}
+
+/** REQUEST_LINE's methods. */
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE', 'PROPFIND', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'REPORT'];
+
+/** `buf[from, to)` as text, one character per byte: for bytes already known to be ASCII (where UTF-8 reads the same). */
+function latin1(buf: Buffer, from: number, to: number): string {
+  return buf.toString('latin1', from, to);
 }
 
 /** The status lines' versions statusAt knows, by its index (st >> 10). */
 const HTTP_VERSIONS = ['HTTP/1.0', 'HTTP/1.1', 'HTTP/2', 'HTTP/3', 'HTTP/2.0'];
+
+/**
+ * Where `HTTP/d` or `HTTP/d.d` at `buf[from]` ends, as STATUS_LINE and REQUEST_LINE read it
+ * (`HTTP/1.x` is `HTTP/1` and then `.`); -1 where there is none.
+ */
+function versionEnd(buf: Buffer, from: number, to: number): number {
+  if (to - from < 6 || buf[from] !== 72 || buf[from + 1] !== 84 || buf[from + 2] !== 84 || buf[from + 3] !== 80 || buf[from + 4] !== 47 || !isDigit(buf[from + 5])) return -1;
+  return from + 7 < to && buf[from + 6] === 46 /* . */ && isDigit(buf[from + 7]) ? from + 8 : from + 6;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The index in HTTP_VERSIONS of the version `buf[from, end)` (versionEnd's); -1 for another. */
+function versionAt(buf: Buffer, from: number, end: number): number {
+  return versionIndex(buf[from + 5] - 48, end - from === 8 ? buf[from + 7] - 48 : -1);
+}
 
 /**
  * STATUS_LINE on `buf[from, to)`, for the versions in HTTP_VERSIONS: `index << 10 | status`;
@@ -1706,29 +1765,24 @@ const HTTP_VERSIONS = ['HTTP/1.0', 'HTTP/1.1', 'HTTP/2', 'HTTP/3', 'HTTP/2.0'];
  */
 function statusAt(buf: Buffer, from: number, to: number): number {
   // `HTTP/d[.d] ddd` and then no word character (\b)
-  if (to - from < 10 || buf[from] !== 72 || buf[from + 1] !== 84 || buf[from + 2] !== 84 || buf[from + 3] !== 80 || buf[from + 4] !== 47) return 0;
-  const major = buf[from + 5] - 48;
-  if (major < 0 || major > 9) return 0;
-  let i = from + 6;
-  let minor = -1;
-  if (buf[i] === 46 /* . */) {
-    minor = buf[i + 1] - 48;
-    if (minor < 0 || minor > 9) return 0;
-    i += 2;
-  }
-  if (buf[i] !== 32 || i + 4 > to) return 0;
+  const i = versionEnd(buf, from, to);
+  if (i < 0 || i + 4 > to || buf[i] !== 32) return 0;
   let status = 0;
   for (let k = i + 1; k <= i + 3; k++) {
-    const d = buf[k] - 48;
-    if (d < 0 || d > 9) return 0;
-    status = status * 10 + d;
+    if (!isDigit(buf[k])) return 0;
+    status = status * 10 + buf[k] - 48;
   }
   if (i + 4 < to) {
     const c = buf[i + 4];
-    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) return 0;
+    if (isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) return 0;
   }
-  const v = major === 1 && minor === 0 ? 0 : major === 1 && minor === 1 ? 1 : major === 2 && minor === -1 ? 2 : major === 3 && minor === -1 ? 3 : major === 2 && minor === 0 ? 4 : -1;
+  const v = versionAt(buf, from, i);
   return v < 0 ? 0 : (v << 10) | status;
+}
+
+/** The index in HTTP_VERSIONS of HTTP/major[.minor] (minor -1: none); -1 for another. */
+function versionIndex(major: number, minor: number): number {
+  return major === 1 && minor === 0 ? 0 : major === 1 && minor === 1 ? 1 : major === 2 && minor === -1 ? 2 : major === 3 && minor === -1 ? 3 : major === 2 && minor === 0 ? 4 : -1;
 }
 
 /** N of `[N bytes data]` filling `buf[from, to)` exactly (at most 15 digits); -1 otherwise. */
