@@ -118,17 +118,17 @@ export class TransferBuilder {
   }
 
   setRemote(ip: string, port: number | undefined): void {
-    const clean = ip.replace(/^\[|\]$/g, '');
+    const clean = unbracket(ip);
     if (port !== undefined && Number.isFinite(port)) this.x.remote = { ip: clean, port };
     else if (!this.x.remote || this.x.remote.ip !== clean) this.x.remote = { ip: clean, port: NaN };
   }
 
   setLocal(ip: string | undefined, port: number): void {
-    this.x.local = { ip: (ip ?? this.x.local?.ip ?? '').replace(/^\[|\]$/g, ''), port };
+    this.x.local = { ip: unbracket(ip ?? this.x.local?.ip ?? ''), port };
   }
 
   setHost(h: string): void {
-    const host = h.trim().toLowerCase().replace(/^\[|\]$/g, '');
+    const host = plainLower(h) ? h : unbracket(h.trim().toLowerCase());
     if (host) this.x.host = host;
   }
 
@@ -434,5 +434,24 @@ function plainHost(url: string): string | undefined {
 }
 
 export function endpoint(ip: string, port: number): Endpoint {
-  return { ip: ip.replace(/^\[|\]$/g, ''), port };
+  return { ip: unbracket(ip), port };
+}
+
+/** `s` less a `[` at its start and a `]` at its end (an IPv6 address as URLs and curl print it). */
+export function unbracket(s: string): string {
+  return s.charCodeAt(0) === 91 || s.charCodeAt(s.length - 1) === 93 ? s.replace(/^\[|\]$/g, '') : s;
+}
+
+/**
+ * Whether trimming, lower-casing and unbracketing would leave `s` as it is: printable ASCII
+ * without capitals, not starting with `[` nor ending with `]`. A host curl prints mostly is.
+ */
+function plainLower(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || s.charCodeAt(0) === 91 || s.charCodeAt(n - 1) === 93) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c >= 127 || (c >= 65 && c <= 90)) return false;
+  }
+  return true;
 }

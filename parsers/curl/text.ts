@@ -215,12 +215,17 @@ export class CurlTextParser {
    * more (a full transfer, a trace block, a JSON object being read), any byte it is unsure of.
    */
   quick(buf: Buffer, from: number, to: number, line: number): boolean {
-    const b = this.cur;
-    if (b === undefined || !b.lean || this.json !== undefined || this.trace !== undefined) return false;
+    if (this.json !== undefined || this.trace !== undefined) return false;
     const n = to - from;
     // every shape taken is one character, alone or followed by a space and more
     if (n < 1 || (n > 1 && buf[from + 1] !== 32)) return false;
     const c0 = buf[from];
+    if (c0 === 42 /* * */ && n > 2 && this.quickInfo(buf, from, to, line)) {
+      this.lines++;
+      return true;
+    }
+    const b = this.cur;
+    if (b === undefined || !b.lean) return false;
     if (c0 === 60 /* < */) {
       const st = n > 2 && buf[from + 2] === 72 /* H */ ? statusAt(buf, from + 2, to) : 0;
       if (n <= 2) b.responseEnd();
@@ -267,13 +272,125 @@ export class CurlTextParser {
   }
 
   /**
+   * The info lines that begin and end every transfer of a `curl -v` output, as info() reads them:
+   * `Trying ip[:port]...`, `Connected to host (ip) port N (#id)`, `Connection #id to host h left
+   * intact`, `Closing connection id`; for any transfer, lean or not (a full one gets the decoded
+   * line as its evidence). False for any other line and any form the patterns might read otherwise.
+   */
+  private quickInfo(buf: Buffer, from: number, to: number, line: number): boolean {
+    let i = from + 2;
+    while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
+    const c = buf[i];
+    if (c === 84 /* T */ && startsWithAscii(buf, i, to, 'Trying ')) {
+      // `^Trying (…)(?::(\d+))?(?:\.\.\.|…)`, for an IPv4 address: d+(.d+)*
+      const ip0 = i + 7;
+      let k = digitsEnd(buf, ip0, to);
+      if (k === ip0) return false;
+      while (k + 1 < to && buf[k] === 46 && isDigit(buf[k + 1])) k = digitsEnd(buf, k + 1, to);
+      const ip1 = k;
+      let port: number | undefined;
+      if (k < to && buf[k] === 58 /* : */) {
+        const p1 = digitsEnd(buf, k + 1, to);
+        if (p1 === k + 1) return false;
+        port = digitsValue(buf, k + 1, p1);
+        k = p1;
+      }
+      if (!startsWithAscii(buf, k, to, '...')) return false;
+      k += 3;
+      // without a port the address' pattern runs on through non-space characters after the dots
+      if (port === undefined && k < to && buf[k] !== 32 && buf[k] !== 9) return false;
+      const b = this.starting(line, null, undefined);
+      b.setRemote(latin1(buf, ip0, ip1), port);
+      b.fact('start', line, this.rawFor(b, buf, from, to), null);
+      b.touch(line, null);
+      return true;
+    }
+    if (c !== 67 /* C */) return false;
+    if (startsWithAscii(buf, i, to, 'Connected to ')) {
+      // `^Connected to (\S+) \(([^)]*)\) port (\d+)(?: \(#(\d+)\))?`
+      const h0 = i + 13;
+      const h1 = printableEnd(buf, h0, to);
+      if (h1 === h0 || !startsWithAscii(buf, h1, to, ' (')) return false;
+      const a0 = h1 + 2;
+      let a1 = a0;
+      while (a1 < to && buf[a1] !== 41 /* ) */ && buf[a1] < 128) a1++;
+      if (!startsWithAscii(buf, a1, to, ') port ')) return false;
+      const p0 = a1 + 7;
+      const p1 = digitsEnd(buf, p0, to);
+      if (p1 === p0) return false;
+      let id: number | undefined;
+      if (startsWithAscii(buf, p1, to, ' (#')) {
+        const d1 = digitsEnd(buf, p1 + 3, to);
+        if (d1 > p1 + 3 && d1 < to && buf[d1] === 41) id = digitsValue(buf, p1 + 3, d1);
+      }
+      const port = digitsValue(buf, p0, p1);
+      const b = this.starting(line, null, undefined);
+      b.setHost(latin1(buf, h0, h1));
+      if (a1 > a0) b.setRemote(latin1(buf, a0, a1), port);
+      if (id !== undefined) b.x.connectionId = id;
+      if (port === 443) b.scheme ??= 'https';
+      b.fact('connected', line, this.rawFor(b, buf, from, to), null);
+      b.touch(line, null);
+      return true;
+    }
+    if (startsWithAscii(buf, i, to, 'Connection #')) {
+      // `^Connection #(\d+) to host (\S+) left intact`
+      const d0 = i + 12;
+      const d1 = digitsEnd(buf, d0, to);
+      if (d1 === d0 || !startsWithAscii(buf, d1, to, ' to host ')) return false;
+      const h1 = printableEnd(buf, d1 + 9, to);
+      if (h1 === d1 + 9 || !startsWithAscii(buf, h1, to, ' left intact')) return false;
+      const b = this.cur;
+      if (!b) return true;
+      b.x.connectionId ??= digitsValue(buf, d0, d1);
+      b.x.closed = 'intact';
+      b.fact('close', line, this.rawFor(b, buf, from, to), null);
+      b.touch(line, null);
+      if (b.x.connectionId !== undefined) this.remember(b.x.connectionId, b);
+      return true;
+    }
+    if (startsWithAscii(buf, i, to, 'Closing connection')) {
+      // `^Closing connection(?: #?(-?\d+))?\.?$`
+      let k = i + 18;
+      let id: number | undefined;
+      if (k < to && buf[k] === 32) {
+        let d0 = k + 1;
+        if (d0 < to && buf[d0] === 35 /* # */) d0++;
+        const neg = d0 < to && buf[d0] === 45; /* - */
+        if (neg) d0++;
+        const d1 = digitsEnd(buf, d0, to);
+        if (d1 === d0) return false;
+        const v = digitsValue(buf, d0, d1);
+        id = neg ? -v : v;
+        k = d1;
+      }
+      if (k < to && buf[k] === 46 /* . */) k++;
+      if (k !== to) return false;
+      const b = this.cur;
+      if (!b) return true;
+      if (id !== undefined && id >= 0) b.x.connectionId ??= id;
+      b.x.closed = 'closed';
+      b.fact('close', line, this.rawFor(b, buf, from, to), null);
+      b.touch(line, null);
+      return true;
+    }
+    return false;
+  }
+
+  /** The line as a full transfer's evidence cites it (the trimmed decoded line); a lean one keeps none. */
+  private rawFor(b: TransferBuilder, buf: Buffer, from: number, to: number): string {
+    return b.lean ? '' : decode(buf, from, to).trim();
+  }
+
+  /**
    * `> GET /path HTTP/1.1` starting the lean transfer's request (REQUEST_LINE, for targets of
    * printable ASCII and nothing after the version): false where the decoded line must say.
    */
   private quickRequestLine(b: TransferBuilder, buf: Buffer, from: number, to: number, line: number): boolean {
     let i = from;
     while (i < to && buf[i] >= 65 && buf[i] <= 90) i++;
-    const method = METHODS.indexOf(latin1(buf, from, i));
+    let method = -1;
+    for (let k = 0; k < METHODS.length && method < 0; k++) if (i - from === METHODS[k].length && startsWithAscii(buf, from, i, METHODS[k])) method = k;
     if (method < 0 || i >= to || buf[i] !== 32) return false;
     const t0 = ++i;
     while (i < to && buf[i] > 32 && buf[i] < 127) i++;
@@ -1730,12 +1847,45 @@ function readRequestHeader(buf: Buffer, from: number, to: number): number {
   return -1;
 }
 
+/** Whether `buf[at, to)` starts with the ASCII text `s`. */
+function startsWithAscii(buf: Buffer, at: number, to: number, s: string): boolean {
+  if (to - at < s.length) return false;
+  for (let i = 0; i < s.length; i++) if (buf[at + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Where the ASCII digits from `at` end. */
+function digitsEnd(buf: Buffer, at: number, to: number): number {
+  while (at < to && isDigit(buf[at])) at++;
+  return at;
+}
+
+/** Where the printable ASCII (what `\S` matches there) from `at` ends. */
+function printableEnd(buf: Buffer, at: number, to: number): number {
+  while (at < to && buf[at] > 32 && buf[at] < 127) at++;
+  return at;
+}
+
 /** REQUEST_LINE's methods. */
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE', 'PROPFIND', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'REPORT'];
 
-/** `buf[from, to)` as text, one character per byte: for bytes already known to be ASCII (where UTF-8 reads the same). */
+type Latin1Slicer = Buffer & { latin1Slice?: (start: number, end: number) => string };
+
+/**
+ * `buf[from, to)` as text, one character per byte: for bytes already known to be ASCII (where
+ * UTF-8 reads the same). Buffer's own `latin1Slice`, without toString's wrapper (see lines.ts' decode).
+ */
 function latin1(buf: Buffer, from: number, to: number): string {
-  return buf.toString('latin1', from, to);
+  const b = buf as Latin1Slicer;
+  return typeof b.latin1Slice === 'function' ? b.latin1Slice(from, to) : buf.toString('latin1', from, to);
+}
+
+/** `Number()` of the ASCII digits `buf[from, to)`, without making their text where it is exact (15 digits). */
+function digitsValue(buf: Buffer, from: number, to: number): number {
+  if (to - from > 15) return Number(latin1(buf, from, to));
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (buf[i] - 48);
+  return n;
 }
 
 /** The status lines' versions statusAt knows, by its index (st >> 10). */

@@ -94,12 +94,14 @@ describe('lines of lean transfers read from their bytes', () => {
     expect(taken).toBeGreaterThan(300);
   });
 
-  it('take the head, body and TLS lines of a lean transfer, and nothing of a full one', async () => {
+  it('take the head, body and TLS lines of a lean transfer, and the lines that begin and end any transfer', async () => {
     const text = Buffer.from(verbose(1001) + verbose(1002, { tail: ['* TLSv1.3 (IN), TLS alert, close notify (256):', '* Connection #0 to host 127.0.0.1 left intact'] }));
     const lean = await same(text, 'curl-verbose', 0);
-    // of each: the request line, its headers, `> `, the response head, the data line; the second's TLS line
-    expect(lean.quick).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28]);
-    expect((await same(text, 'curl-verbose', Infinity)).quick).toEqual([]);
+    // of each: the info lines that begin and end it, the request line, its headers, `> `, the response
+    // head, the data line; the second's TLS line. Not the error lines.
+    expect(lean.quick).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    // of a full transfer, only the info lines that begin and end it
+    expect((await same(text, 'curl-verbose', Infinity)).quick).toEqual([1, 2, 14, 16, 17, 29]);
     expect(lean.transfers.map((t) => [t.httpStatus, t.httpVersion, t.contentLength, t.bytesReceivedAtLeast, t.exitCode, t.endLine])).toEqual([
       [200, '1.1', 20000, 4000, 56, 15],
       [200, '1.1', 20000, 4000, undefined, 29],
@@ -154,6 +156,25 @@ describe('lines of lean transfers read from their bytes', () => {
       declines: ['*\tTLS x', '* TL', '* TLs x', '*TLS x'],
     },
     { name: 'blank head ends of odd forms', text: verbose(33).replace('> \n', '>\n').replace('< \n', '<  \n'), takes: ['>'], declines: ['<  '] },
+    {
+      name: 'the info lines that begin and end transfers, and their near misses',
+      text:
+        verbose(40, { tail: ['* Closing connection #-1.', '* Connection #7 to host h left intact'] }) +
+        verbose(42, { tail: ['* Connection #123456789012345678901 to host h left intact', '* Closing connection -0'] }) +
+        verbose(41, { tail: ['* Closing connection #7 x', '* Closing connection', '* Closing connection ', '* Connection #7 to host  left intact', '* Connection #x to host h left intact', '* Connection #7 to host h\u00e9 left intact'] }) +
+        ['*   Trying 10.0.0.1...', '*   Trying 10.0.0.1...x', '*   Trying 10.0.0.1....', '*   Trying 10.0.0.1... connected', '*   Trying ::1:8080...', '*   Trying [::1]:8080...', '*   Trying 10.0.0.1\u2026', '*   Trying 10.0.0.1:80...x', '*   Trying 10.0.0.1:...', '*   Trying 10.0.0.1.:80...']
+          .map((l) => `${l}\n* Connected to h (10.0.0.1) port 80 (#3)\n> GET / HTTP/1.1\n`)
+          .join('') +
+        ['* Connected to h () port 443', '* Connected to h (10.0.0.1) port 80 (#x)', '* Connected to H\u00e9 (10.0.0.1) port 80', '* Connected to h (10.0.0.1)  port 80', '* Connected to h (1\u00e9) port 80', '* Connected to h(10.0.0.1) port 80', '* Connected to h (10.0.0.1) port 80 (#12345678901234567)']
+          .map((l) => `*   Trying 10.0.0.2:81...\n${l}\n> GET / HTTP/1.1\n`)
+          .join(''),
+      takes: ['* Closing connection #-1.', '* Connection #7 to host h left intact', '* Connection #123456789012345678901 to host h left intact', '* Closing connection -0', '*   Trying 10.0.0.1...', '*   Trying 10.0.0.1... connected', '*   Trying 10.0.0.1:80...x', '* Connected to h () port 443', '* Connected to h (10.0.0.1) port 80 (#x)'],
+      declines: [
+        '* Closing connection #7 x', '* Closing connection ', '* Connection #7 to host  left intact', '* Connection #x to host h left intact', '* Connection #7 to host h\u00e9 left intact',
+        '*   Trying 10.0.0.1...x', '*   Trying 10.0.0.1....', '*   Trying ::1:8080...', '*   Trying [::1]:8080...', '*   Trying 10.0.0.1\u2026', '*   Trying 10.0.0.1:...', '*   Trying 10.0.0.1.:80...',
+        '* Connected to H\u00e9 (10.0.0.1) port 80', '* Connected to h (10.0.0.1)  port 80', '* Connected to h (1\u00e9) port 80', '* Connected to h(10.0.0.1) port 80',
+      ],
+    },
     { name: 'header names that are not tokens', text: verbose(34, { head: ['< X Y: 1', '< :empty', '< X-Y', '< Content-Length: 1'] }), declines: ['< X Y: 1', '< :empty', '< X-Y'] },
   ];
   for (const c of cases) {
