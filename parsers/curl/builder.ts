@@ -397,8 +397,8 @@ export function hostOf(url: string): string | undefined {
 /**
  * The host of `http://` or `https://`, lower-case letters, digits, `-` and
  * `.`, in labels that are not empty, the last one starting with a letter (so
- * never an IPv4 address in any of its spellings) and none `xn--` (punycode,
- * which URL checks), then an optional port of at most 5 digits below 65536,
+ * never an IPv4 address in any of its spellings, but the plain dotted one of
+ * plainIpv4) and none `xn--` (punycode, which URL checks), then an optional port of at most 5 digits below 65536,
  * then the end or `/`, `?`, `#`. URL gives these back unchanged; undefined
  * for anything else.
  */
@@ -420,7 +420,7 @@ function plainHost(url: string): string | undefined {
   const end = i;
   if (end === label || url.startsWith('xn--', label)) return undefined;
   const l0 = url.charCodeAt(label);
-  if (l0 < 97 || l0 > 122) return undefined;
+  if ((l0 < 97 || l0 > 122) && !plainIpv4(url, from, end)) return undefined;
   if (i < url.length && url.charCodeAt(i) === 58 /* : */) {
     const p0 = ++i;
     while (i < url.length && url.charCodeAt(i) >= 48 && url.charCodeAt(i) <= 57) i++;
@@ -431,6 +431,30 @@ function plainHost(url: string): string | undefined {
     if (c !== 47 && c !== 63 && c !== 35) return undefined;
   }
   return url.slice(from, end);
+}
+
+/**
+ * Whether `s[from, to)` is a dotted IPv4 address as URL prints it back: four parts, each `0` or
+ * 1 to 3 digits without a leading zero, at most 255 (other spellings URL reads as octal, hex or
+ * fewer parts, and prints otherwise).
+ */
+function plainIpv4(s: string, from: number, to: number): boolean {
+  let parts = 0;
+  let i = from;
+  while (i < to) {
+    const p0 = i;
+    let v = 0;
+    while (i < to && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) v = v * 10 + s.charCodeAt(i++) - 48;
+    const n = i - p0;
+    if (n === 0 || n > 3 || v > 255 || (n > 1 && s.charCodeAt(p0) === 48)) return false;
+    parts++;
+    if (i < to) {
+      if (s.charCodeAt(i) !== 46 /* . */) return false;
+      i++;
+      if (i === to) return false;
+    }
+  }
+  return parts === 4;
 }
 
 export function endpoint(ip: string, port: number): Endpoint {
