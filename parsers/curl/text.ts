@@ -144,6 +144,8 @@ export class CurlTextParser {
   private afterStamp = '';
   private lastStamps: Array<{ prefix: string; codes: Uint16Array; t: number; kind: Stamp['kind']; assumedUtc: boolean; assumedZone?: string }> = [];
   private readonly names = new VarNames();
+  /** the key list of the last one-line JSON object (shapeOf) */
+  private shape: JsonShape | undefined;
   /** findErrorLine's memo of messages (bounded there) */
   private readonly messages = new Map<string, CleanedMessage>();
   /** matchWording / errnoOf of messages (bounded there) */
@@ -1316,7 +1318,7 @@ export class CurlTextParser {
   }
 
   /** Shared by -w blocks, %{json} objects and CSV rows. */
-  fromVars(vars: Map<string, VarIn>, line: number, t: number | null, source: CurlSource, base?: Record<string, unknown>): void {
+  fromVars(vars: VarSource, line: number, t: number | null, source: CurlSource, base?: Record<string, unknown>): void {
     const b = this.builder(line, t, source);
     if (this.version) b.x.curlVersion = this.version;
     if (this.cmd && line - this.cmd.line < 200) {
@@ -1348,7 +1350,10 @@ export class CurlTextParser {
         }
       }
     }
-    for (const v of vars.values()) b.touch(v.line, null);
+    // touch keeps the greatest line: the last of a JSON line's variables is that line
+    if (vars instanceof JsonVars) {
+      if (vars.size > 0) b.touch(vars.line, null);
+    } else for (const v of vars.values()) b.touch(v.line, null);
     this.release();
     this.transfers++;
     this.emit(b.build());
@@ -1378,6 +1383,14 @@ export class CurlTextParser {
       this.unplaced(line, text);
       return;
     }
+    if (nLines === 1) {
+      const shape = this.shapeOf(obj);
+      if (shape.specific) {
+        this.fromVars(new JsonVars(shape, obj, line), line, t, 'json', shape.base ? obj : undefined);
+        return;
+      }
+      return this.jsonRecord(obj, text, line, t);
+    }
     const vars = new Map<string, VarIn>();
     let specific = 0;
     // the object's keys are the variables' names, one each, in its order: applyVars can start from a copy of it
@@ -1398,10 +1411,51 @@ export class CurlTextParser {
       if (!vars.has(key)) vars.set(key, new JsonVar(k, v, line + lineOfKey(text, k, nLines), typed));
     }
     if (specific >= 1) {
-      this.fromVars(vars, line, t, this.format === 'curl-json' ? 'json' : 'json', same && keys === vars.size && keys <= MAX_VARS ? obj : undefined);
+      this.fromVars(vars, line, t, 'json', same && keys === vars.size && keys <= MAX_VARS ? obj : undefined);
       return;
     }
-    // A JSON log record: look for a curl error in its string values.
+    this.jsonRecord(obj, text, line, t);
+  }
+
+  /**
+   * The key list of a one-line object, with what jsonObject makes of it: the previous line's when
+   * the keys are the same in the same order (curl prints every %{json} line with the same keys).
+   */
+  private shapeOf(obj: Record<string, unknown>): JsonShape {
+    const last = this.shape;
+    if (last !== undefined) {
+      let i = 0;
+      let alike = true;
+      for (const k in obj) {
+        if (k !== last.keys[i++]) {
+          alike = false;
+          break;
+        }
+      }
+      if (alike && i === last.keys.length) return last;
+    }
+    const keys: string[] = [];
+    const names: string[] = [];
+    const first = new Map<string, number>();
+    let specific = false;
+    let same = true;
+    for (const k in obj) {
+      const canon = this.names.canonical(k);
+      if (canon && !specific && !GENERIC_KEYS.has(k.toLowerCase())) specific = true;
+      const key = canon ?? k;
+      if (key !== k || k === '__proto__') same = false;
+      if (!first.has(key)) first.set(key, keys.length);
+      keys.push(k);
+      names.push(key);
+    }
+    const distinct = [...first.values()];
+    const shape: JsonShape = { keys, names, first, distinct, distinctNames: distinct.map((i) => names[i]), specific, base: same && keys.length === first.size && keys.length <= MAX_VARS };
+    this.shape = shape;
+    return shape;
+  }
+
+  /** A JSON log record: look for a curl error in its string values. */
+  private jsonRecord(obj: Record<string, unknown>, text: string, line: number, t: number | null): void {
     let when = t;
     for (const k of ['time', 'timestamp', '@timestamp', 'datetime', 'date', 'ts']) {
       if (obj[k] !== undefined) {
@@ -1455,6 +1509,86 @@ export interface VarIn {
   text: string;
   /** the value as `setVar` takes it, when the reader already knows it (a JSON number) */
   typed?: string | number | null;
+}
+
+/** What applyVars reads of a record's variables, by name: a Map, or a one-line %{json} object's JsonVars. */
+export interface VarSource {
+  readonly size: number;
+  get(name: string): VarIn | undefined;
+  /** the names, in the record's order */
+  keys(): Iterable<string>;
+  values(): Iterable<VarIn>;
+  [Symbol.iterator](): Iterator<[string, VarIn]>;
+}
+
+/** The keys of a one-line JSON object and what jsonObject makes of them, shared by the lines that print the same keys. */
+interface JsonShape {
+  /** the object's keys, in for…in order */
+  keys: string[];
+  /** the variable each key names (its canonical name, or the key) */
+  names: string[];
+  /** a variable's first key, by name: the one a Map filled in key order keeps */
+  first: Map<string, number>;
+  /** first's values, in key order */
+  distinct: number[];
+  distinctNames: string[];
+  /** a key names a curl variable, and is not one any log might use */
+  specific: boolean;
+  /** the keys are the variables' names, one each (applyVars may start from a copy of the object) */
+  base: boolean;
+}
+
+/**
+ * The variables of a one-line %{json} object, made only when asked for: a transfer built lean
+ * reads a dozen of the forty, and a Map of forty JsonVars per line was a third of a %{json}
+ * line's cost. Reads as the Map jsonObject would fill (the first key naming a variable wins).
+ */
+class JsonVars implements VarSource {
+  private readonly made: Array<JsonVar | undefined>;
+  constructor(
+    private readonly shape: JsonShape,
+    private readonly obj: Record<string, unknown>,
+    readonly line: number,
+  ) {
+    this.made = new Array<JsonVar | undefined>(shape.keys.length);
+  }
+
+  get size(): number {
+    return this.shape.distinct.length;
+  }
+
+  get(name: string): VarIn | undefined {
+    const i = this.shape.first.get(name);
+    return i === undefined ? undefined : this.at(i);
+  }
+
+  private at(i: number): JsonVar {
+    let v = this.made[i];
+    if (v === undefined) {
+      const k = this.shape.keys[i];
+      v = this.made[i] = new JsonVar(k, this.obj[k], this.line, typedOf(this.obj[k]));
+    }
+    return v;
+  }
+
+  keys(): Iterable<string> {
+    return this.shape.distinctNames;
+  }
+
+  values(): Iterable<VarIn> {
+    return this.shape.distinct.map((i) => this.at(i));
+  }
+
+  [Symbol.iterator](): Iterator<[string, VarIn]> {
+    return this.shape.distinct.map((i): [string, VarIn] => [this.shape.names[i], this.at(i)])[Symbol.iterator]();
+  }
+}
+
+/** What applyVars would make of a JSON value printed and read back, where that is known without printing it. */
+function typedOf(v: unknown): string | number | null | undefined {
+  if (v === null) return null;
+  if (typeof v === 'number' && printsPlain(v)) return v === 0 ? 0 : v;
+  return undefined;
 }
 
 /**
@@ -1647,7 +1781,7 @@ const TIME_VAR_LIST = Object.entries(TIME_VARS) as ReadonlyArray<[string, (typeo
  * memory of the dictionary that adding forty keys one by one turns an object into (a kept
  * transfer's variables: 1.6 kB → 0.5 kB).
  */
-export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>, base?: Record<string, unknown>): void {
+export function applyVars(b: TransferBuilder, vars: VarSource, base?: Record<string, unknown>): void {
   const x = b.x;
   const get = (k: string) => vars.get(k);
   if (base !== undefined && !b.lean && x.vars === undefined && vars.size > 0) {
@@ -1657,11 +1791,16 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>, base?: R
       if (!Object.is(out[k], val)) out[k] = val;
     }
     b.adoptVars(out, vars.size);
-  } else for (const [k, v] of vars) {
-    if (b.lean && k !== 'start_time') {
-      b.setVar(k, null); // counted, not kept
-      continue;
+  } else if (b.lean) {
+    for (const k of vars.keys()) {
+      if (k !== 'start_time') {
+        b.setVar(k, null); // counted, not kept
+        continue;
+      }
+      const v = vars.get(k)!;
+      b.setVar(k, v.typed !== undefined ? v.typed : varValue(v.value));
     }
+  } else for (const [k, v] of vars) {
     if (v.typed !== undefined) {
       b.setVar(k, v.typed);
       continue;
