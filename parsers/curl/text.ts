@@ -208,13 +208,14 @@ export class CurlTextParser {
   }
 
   /**
-   * readLines' QuickLine: the lines that only move a lean transfer along, read from their bytes
-   * (a `curl -v` output beyond CurlAnalysis' caps is mostly these): its response head (`< …`:
-   * status line, headers other than Content-Length, the blank line), its request headers other
-   * than the five requestHeader reads, the blank `>`, `{ [N bytes data]` and `} [N bytes data]`,
-   * and the `* TLS…` chatter. Each does exactly what line() does with the decoded line, or
-   * declines (false) and the line is decoded: anything else, any state where the line could mean
-   * more (a full transfer, a trace block, a JSON object being read), any byte it is unsure of.
+   * readLines' QuickLine: the lines of a `curl -v` transfer that say what they say in fixed forms,
+   * read from their bytes: the info lines that begin and end it (quickInfo), its request line and
+   * headers, the blank `>`, its response head (`< …`), `{ [N bytes data]` / `} [N bytes data]`,
+   * and the `* TLS…` chatter. A lean transfer (beyond CurlAnalysis' caps, most of a long output)
+   * needs a few fields of them; a full one also keeps its header lines and cites lines as
+   * evidence, and only those are decoded. Each does exactly what line() does with the decoded
+   * line, or declines (false) and the line is decoded: anything else, any state where the line
+   * could mean more (a trace block, a JSON object being read), any byte it is unsure of.
    */
   quick(buf: Buffer, from: number, to: number, line: number): boolean {
     if (this.json !== undefined || this.trace !== undefined) return false;
@@ -227,37 +228,41 @@ export class CurlTextParser {
       return true;
     }
     const b = this.cur;
-    if (b === undefined || !b.lean) return false;
+    if (b === undefined) return false;
+    // a full transfer keeps header lines and cites lines as evidence: those alone are decoded
+    const full = !b.lean;
     if (c0 === 60 /* < */) {
       const st = n > 2 && buf[from + 2] === 72 /* H */ ? statusAt(buf, from + 2, to) : 0;
       if (n <= 2) b.responseEnd();
       else if (st !== 0) {
         if (b.phase === 'request') b.requestEnd(line, null);
-        b.statusLine(HTTP_VERSIONS[st >> 10], st & 1023, line, '', null);
+        b.statusLine(HTTP_VERSIONS[st >> 10], st & 1023, line, this.rawFor(b, buf, from, to), null);
       } else {
         // a name and `:` is no status line (`/` is no tchar): responseHeader, which reads Content-Length only
         const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
         if (colon < 0) return false;
+        if (full) b.keepHeader('responseHeaders', decode(buf, from + 2, to).trim());
         // the value decoded alone is the decoded line's: the `:` before it is ASCII
-        if (sameLetters(buf, from + 2, colon, 'content-length')) b.responseField('content-length', decode(buf, colon + 1, to).trim(), line, null, '');
+        if (sameLetters(buf, from + 2, colon, 'content-length')) b.responseField('content-length', decode(buf, colon + 1, to).trim(), line, null, this.rawFor(b, buf, from, to));
       }
     } else if (c0 === 62 /* > */) {
       if (n <= 2) {
         if (b.bareResponse && b.phase === 'response') b.responseEnd();
         else b.requestEnd(line, null);
       } else if (!b.hasRequest && b.x.exitCode === undefined) {
-        if (!this.quickRequestLine(b, buf, from + 2, to, line)) return false;
+        if (!this.quickRequestLine(b, buf, from, to, line)) return false;
       } else {
         if (!b.hasRequest || b.phase !== 'request') return false;
         const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
         if (colon < 0) return false;
+        if (full) b.keepHeader('requestHeaders', decode(buf, from + 2, to).trim());
         const read = readRequestHeader(buf, from + 2, colon);
-        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], decode(buf, colon + 1, to).trim(), line, null, '');
+        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], decode(buf, colon + 1, to).trim(), line, null, this.rawFor(b, buf, from, to));
       }
     } else if (c0 === 123 /* { */ || c0 === 125 /* } */) {
       const bytes = n > 2 ? dataBytesAt(buf, from + 2, to) : -1;
       if (bytes < 0) return false;
-      this.dataLine(c0 === 123 ? 'recv' : 'send', bytes, line, null, undefined, '');
+      this.dataLine(c0 === 123 ? 'recv' : 'send', bytes, line, null, undefined, this.rawFor(b, buf, from, to));
       this.lines++;
       return true;
     } else if (c0 === 42 /* * */) {
@@ -385,10 +390,11 @@ export class CurlTextParser {
   }
 
   /**
-   * `> GET /path HTTP/1.1` starting the lean transfer's request (REQUEST_LINE, for targets of
-   * printable ASCII and nothing after the version): false where the decoded line must say.
+   * `> GET /path HTTP/1.1` (the line at `start`) starting the transfer's request (REQUEST_LINE,
+   * for targets of printable ASCII and nothing after the version): false where the decoded line must say.
    */
-  private quickRequestLine(b: TransferBuilder, buf: Buffer, from: number, to: number, line: number): boolean {
+  private quickRequestLine(b: TransferBuilder, buf: Buffer, start: number, to: number, line: number): boolean {
+    const from = start + 2;
     let i = from;
     while (i < to && buf[i] >= 65 && buf[i] <= 90) i++;
     let method = -1;
@@ -406,7 +412,7 @@ export class CurlTextParser {
       if (v < 0) return false;
       version = HTTP_VERSIONS[v];
     }
-    b.requestLine(METHODS[method], latin1(buf, t0, t1), version, line, '', null);
+    b.requestLine(METHODS[method], latin1(buf, t0, t1), version, line, this.rawFor(b, buf, start, to), null);
     return true;
   }
 

@@ -94,14 +94,17 @@ describe('lines of lean transfers read from their bytes', () => {
     expect(taken).toBeGreaterThan(300);
   });
 
-  it('take the head, body and TLS lines of a lean transfer, and the lines that begin and end any transfer', async () => {
+  it('take the lines of lean and full transfers alike, and not their error lines', async () => {
     const text = Buffer.from(verbose(1001) + verbose(1002, { tail: ['* TLSv1.3 (IN), TLS alert, close notify (256):', '* Connection #0 to host 127.0.0.1 left intact'] }));
     const lean = await same(text, 'curl-verbose', 0);
     // of each: the info lines that begin and end it, the request line, its headers, `> `, the response
     // head, the data line; the second's TLS line. Not the error lines.
     expect(lean.quick).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
-    // of a full transfer, only the info lines that begin and end it
-    expect((await same(text, 'curl-verbose', Infinity)).quick).toEqual([1, 2, 14, 16, 17, 29]);
+    // the same of full transfers, which keep their header lines and evidence
+    const full = await same(text, 'curl-verbose', Infinity);
+    expect(full.quick).toEqual(lean.quick);
+    expect(full.transfers[0].responseHeaders).toEqual(['Date: Mon, 23 Nov 2026 02:56:07 GMT', 'Content-Length: 20000']);
+    expect(full.transfers[0].evidence.status).toEqual({ line: 8, text: '< HTTP/1.1 200 OK' });
     expect(lean.transfers.map((t) => [t.httpStatus, t.httpVersion, t.contentLength, t.bytesReceivedAtLeast, t.exitCode, t.endLine])).toEqual([
       [200, '1.1', 20000, 4000, 56, 15],
       [200, '1.1', 20000, 4000, undefined, 29],
@@ -175,11 +178,17 @@ describe('lines of lean transfers read from their bytes', () => {
         '* Connected to H\u00e9 (10.0.0.1) port 80', '* Connected to h (10.0.0.1)  port 80', '* Connected to h (1\u00e9) port 80', '* Connected to h(10.0.0.1) port 80',
       ],
     },
+    {
+      name: 'header lines a full transfer keeps cut or trimmed',
+      text: verbose(43, { head: [`< X-Long: ${'a'.repeat(3000)}`, '< X-Trail: v \t', '< Content-Length: 20000 \u00a0'] }).replace('> Accept: */*', `> X-Long: ${'b'.repeat(3000)}  `),
+      takes: ['< X-Trail: v \t', '< Content-Length: 20000 \u00a0'],
+    },
     { name: 'header names that are not tokens', text: verbose(34, { head: ['< X Y: 1', '< :empty', '< X-Y', '< Content-Length: 1'] }), declines: ['< X Y: 1', '< :empty', '< X-Y'] },
   ];
   for (const c of cases) {
     it(`read ${c.name} as the decoded line reads it`, async () => {
       const bytes = Buffer.from(c.text, 'latin1');
+      await same(bytes, 'curl-verbose', Infinity);
       const r = await same(bytes, 'curl-verbose', 0);
       const lines = c.text.split('\n').map((l) => l.replace(/\r$/, ''));
       const taken = r.quick.map((n) => lines[n - 1]);
