@@ -6,7 +6,9 @@
  *   `faultline analyze` of a tiny file (samples/curl/json-multi.jsonl, JSON out)
  *                                  vs importing the pipeline alone (goal ≤ 1.3×)
  * Median CPU time of RUNS runs each (bench/floor.ts); the commands take turns,
- * so a load that comes and goes slows them alike.
+ * so a load that comes and goes slows them alike. Each row also says how many
+ * module files the command loaded (ES modules through a loader hook, CommonJS
+ * from require's cache): the figure a busy machine does not blur.
  *
  *   npx tsc -p tsconfig.build.json && node dist/bench/startup.js [runs]
  */
@@ -28,12 +30,44 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** Loaded with --import: counts the module files the process loads (hooks: the loader hook module) and says so on stderr at exit. */
+const counterSource = (hooks: string): string => `import { register, createRequire } from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
+import { writeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+const seen = new Set();
+const { port1, port2 } = new MessageChannel();
+port1.on('message', (u) => seen.add(fileURLToPath(u)));
+port1.unref();
+register(${JSON.stringify(pathToFileURL(hooks).href)}, { data: { port: port2 }, transferList: [port2] });
+const cache = createRequire(import.meta.url).cache;
+process.on('exit', () => {
+  for (const k of Object.keys(cache)) seen.add(k);
+  writeSync(2, '\\nfaultline-bench-files ' + seen.size + '\\n');
+});
+`;
+const HOOKS = `let port;
+export function initialize(d) { port = d.port; }
+export async function load(url, ctx, next) { if (url.startsWith('file:')) port.postMessage(url); return next(url, ctx); }
+`;
+
+/** Module files `argv` loads (its node run with the counter), or undefined when it cannot be told. */
+function loadedFiles(argv: string[], counter: string, cwd: string): number | undefined {
+  const r = spawnSync(argv[0], ['--import', pathToFileURL(counter).href, ...argv.slice(1)], { cwd, encoding: 'utf8' });
+  const m = /^faultline-bench-files (\d+)$/m.exec(r.stderr ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
 export async function run(runs = RUNS): Promise<BenchResult[]> {
   const node = process.execPath;
   const bin = path.join(root, 'bin', 'run.js');
   const tiny = path.join(root, 'samples', 'curl', 'json-multi.jsonl');
   const importer = path.join(tmpdir(), `faultline-bench-import-${process.pid}.mjs`);
   writeFileSync(importer, `await import(${JSON.stringify(pathToFileURL(path.join(root, 'dist', 'src', 'pipeline', 'index.js')).href)});\n`);
+  const counter = path.join(tmpdir(), `faultline-bench-count-${process.pid}.mjs`);
+  const hooks = path.join(tmpdir(), `faultline-bench-hooks-${process.pid}.mjs`);
+  writeFileSync(counter, counterSource(hooks));
+  writeFileSync(hooks, HOOKS);
   const cases: Record<string, string[]> = {
     bare: [node, '-e', '0'],
     pipeline: [node, importer],
@@ -43,6 +77,7 @@ export async function run(runs = RUNS): Promise<BenchResult[]> {
     analyze: [node, bin, 'analyze', tiny, '--format', 'json'],
   };
   const xs: Record<string, number[]> = {};
+  const files: Record<string, number | undefined> = {};
   let how = 'CPU';
   try {
     // once each, untimed: a manifest older than the build is written again on the first run (bin/run.js)
@@ -54,8 +89,9 @@ export async function run(runs = RUNS): Promise<BenchResult[]> {
         (xs[k] ??= []).push(c.seconds);
       }
     }
+    for (const [k, argv] of Object.entries(cases)) files[k] = loadedFiles(argv, counter, root);
   } finally {
-    rmSync(importer, { force: true });
+    for (const f of [importer, counter, hooks]) rmSync(f, { force: true });
   }
   const m = (k: string) => median(xs[k]);
   const row = (name: string, k: string, floorName: string, floorKey: string, goal: string): BenchResult => ({
@@ -65,7 +101,7 @@ export async function run(runs = RUNS): Promise<BenchResult[]> {
     mbPerSec: 0,
     peakRssMb: 0,
     floor: { name: `${floorName} (${m(floorKey).toFixed(3)} s)`, times: m(k) / m(floorKey) },
-    note: `median ${how} time of ${runs} runs${goal ? `; goal ${goal}` : ''}`,
+    note: `median ${how} time of ${runs} runs; ${files[k] ?? '?'} files loaded (${floorName}: ${files[floorKey] ?? '?'})${goal ? `; goal ${goal}` : ''}`,
   });
   return [
     row('start-up: faultline --version', 'version', 'node -e 0', 'bare', '≤ 2×'),

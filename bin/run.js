@@ -1,19 +1,40 @@
 #!/usr/bin/env node
 // `faultline --version` is asked by scripts and health checks: answered here,
 // in oclif's own words, without loading oclif (its import is most of the
-// start-up time). Everything else goes through oclif.
+// start-up time). A plain `analyze` line runs without oclif too (fastPath);
+// everything else goes through oclif.
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const { readFileSync } = await import('node:fs');
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
-} else {
-  await freshManifest();
-  const { execute, settings } = await import('@oclif/core');
+} else if (!(await fastPath())) {
+  // oclif's subpaths, not its index: the index also checks the Node version through semver
+  // (47 more files to load) and loads every part of oclif whether used or not.
+  const [{ execute }, { settings }] = await Promise.all([import('@oclif/core/execute'), import('@oclif/core/settings')]);
   // The compiled commands are what users run: never look for TypeScript sources,
   // even when NODE_ENV is not 'production' (vitest sets 'test').
   settings.enableAutoTranspile = false;
   await execute({ dir: import.meta.url });
+}
+
+/**
+ * `faultline analyze …` is most of what users run, and oclif's start-up (150–200 ms of CPU) costs
+ * more than the analysis of a small trace: a plain analyze line runs without oclif
+ * (dist/src/cli/fast-path.js says which lines; output and exit codes are the command's own).
+ * False when the line is not taken: oclif runs it. The manifest is made fresh first, for
+ * both (the fast path reads analyze's flags from it).
+ */
+async function fastPath() {
+  await freshManifest();
+  if (argv[0] !== 'analyze') return false;
+  let mod;
+  try {
+    mod = await import('../dist/src/cli/fast-path.js');
+  } catch {
+    return false; // not built: oclif says what is missing
+  }
+  return mod.analyzeFast(new URL('..', import.meta.url), argv.slice(1));
 }
 
 /**

@@ -34,7 +34,7 @@ describe.skipIf(!isGitCheckout)('npm package', () => {
       const files = run('tar', ['tzf', tarball], dir).stdout.trim().split('\n');
       expect(files).toContain('package/LICENSE');
       expect(files).toContain('package/bin/run.js');
-      expect(files).toContain('package/dist/src/cli/index.js');
+      expect(files).toContain('package/dist/src/cli/commands/analyze.js');
       // the commands' metadata, so start-up imports no command (issue 14)
       expect(files).toContain('package/oclif.manifest.json');
       expect(files.filter((f) => /\.map$|^package\/dist\/(bench|test)\//.test(f))).toEqual([]);

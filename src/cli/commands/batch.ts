@@ -1,4 +1,7 @@
-import { Args, Command, Errors, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
+import * as Errors from '@oclif/core/errors';
+import * as Flags from '@oclif/core/flags';
 import type { BatchOutcome } from '../../batch/index.js';
 import { parseDuration, parseSize } from '../../batch/units.js';
 import { FaultlineError } from '../../model/errors.js';

@@ -1,4 +1,4 @@
-import { Command } from '@oclif/core';
+import { Command } from '@oclif/core/command';
 
 export default class Detectors extends Command {
   static override summary = 'List every detector with one line on what it finds.';

@@ -1,5 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
-import { Args, Command, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 // The differ, the pipeline and the renderers are imported in run(): start-up loads none of them.
 import { EXIT } from '../exit-codes.js';
 

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import { FaultlineError } from '../../model/errors.js';
 import { QUEUE_IN_FLIGHT } from '../../queue/defaults.js';
 import type { Runner } from '../../runner/types.js';

@@ -1,5 +1,7 @@
 import os from 'node:os';
-import { Command, Errors, Flags } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Errors from '@oclif/core/errors';
+import * as Flags from '@oclif/core/flags';
 import { FaultlineError } from '../../model/errors.js';
 import { DEFAULT_STALLED } from '../../queue/defaults.js';
 import { DEFAULT_WORKER_MEMORY_MB } from '../../runner/defaults.js';
