@@ -1792,7 +1792,9 @@ export function applyVars(b: TransferBuilder, vars: VarSource, base?: Record<str
   const get = (k: string) => vars.get(k);
   if (base !== undefined && !b.lean && x.vars === undefined && vars.size > 0) {
     const out: Record<string, string | number | boolean | null> = { ...(base as Record<string, string | number | boolean | null>) };
-    for (const [k, v] of vars) {
+    // by name, not by entry: no [name, value] pair made per variable
+    for (const k of vars.keys()) {
+      const v = vars.get(k)!;
       const val = v.typed !== undefined ? v.typed : varValue(v.value);
       if (!Object.is(out[k], val)) out[k] = val;
     }
@@ -1806,7 +1808,8 @@ export function applyVars(b: TransferBuilder, vars: VarSource, base?: Record<str
       const v = vars.get(k)!;
       b.setVar(k, v.typed !== undefined ? v.typed : varValue(v.value));
     }
-  } else for (const [k, v] of vars) {
+  } else for (const k of vars.keys()) {
+    const v = vars.get(k)!;
     if (v.typed !== undefined) {
       b.setVar(k, v.typed);
       continue;
@@ -1955,7 +1958,8 @@ export function applyVars(b: TransferBuilder, vars: VarSource, base?: Record<str
   if (b.lean) return;
   let first = Infinity;
   let head: VarIn | undefined;
-  for (const v of vars.values()) {
+  for (const k of vars.keys()) {
+    const v = vars.get(k)!;
     head ??= v;
     if (v.line < first) first = v.line;
   }
