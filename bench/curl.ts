@@ -24,6 +24,7 @@ import { CurlAnalysis } from '../src/analysis/curl/index.js';
 import { Diagnostics } from '../src/model/index.js';
 import { openSource } from '../src/sources/index.js';
 import { scanFloor } from './floor.js';
+import { mainThreadCpu } from './main-thread-cpu.js';
 import type { BenchResult } from './run.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -229,6 +230,8 @@ interface ChildReport {
   failed: number;
   wall: number;
   cpu: number;
+  /** the main thread's alone (Linux): without the reader thread's */
+  mainCpu?: number;
   maxRssKb: number;
   warnings: number;
 }
@@ -241,6 +244,7 @@ async function measure(file: string, format: CurlFormat): Promise<ChildReport> {
   let failed = 0;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
+  const m0 = mainThreadCpu();
   // read as analyze reads it (src/pipeline/read.ts): the sources' reader, hashing while it reads,
   // into two reused buffers (a CSV excepted)
   const src = await openSource({ kind: 'file', path: file, name: path.basename(file) }, { readChunk: CHUNK });
@@ -261,14 +265,15 @@ async function measure(file: string, format: CurlFormat): Promise<ChildReport> {
     failed,
     wall,
     cpu: (cu.user + cu.system) / 1e6,
+    ...(m0 !== undefined ? { mainCpu: mainThreadCpu()! - m0 } : {}),
     maxRssKb: process.resourceUsage().maxRSS,
     warnings: diag.warnings.length + diag.dropped,
   };
 }
 
-function child(file: string, format: CurlFormat): ChildReport {
-  // --single-threaded: the parse, the analysis and the GC all on one thread, so CPU time is one core's work
-  const c = spawnSync(process.execPath, ['--single-threaded', fileURLToPath(import.meta.url), '--child', file, format], { encoding: 'utf8', maxBuffer: 1 << 20 });
+function child(file: string, format: CurlFormat, env: NodeJS.ProcessEnv = {}): ChildReport {
+  // --single-threaded: the parse, the analysis and the GC on one thread (the reader thread, src/sources/read-thread.ts, apart)
+  const c = spawnSync(process.execPath, ['--single-threaded', fileURLToPath(import.meta.url), '--child', file, format], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...env } });
   if (c.status !== 0) throw new Error(`bench child failed: ${c.stderr}`);
   return JSON.parse(c.stdout.trim().split('\n').pop()!) as ChildReport;
 }
@@ -281,8 +286,17 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
     const head = readFileSync(file).subarray(0, 64 * 1024).toString('utf8');
     const sniffed = sniffCurl(head)?.format ?? 'none';
     const load = loadavg()[0];
-    const runs = Array.from({ length: RUNS }, () => child(file, input.format));
+    // the reader thread on (the default from 64 MB) and off, taking turns so both meet the same load
+    const runs: ChildReport[] = [];
+    const alone: ChildReport[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      runs.push(child(file, input.format));
+      alone.push(child(file, input.format, { FAULTLINE_READ_THREAD: '0' }));
+    }
     const best = runs.reduce((a, b) => (b.cpu < a.cpu ? b : a));
+    const bestAlone = alone.reduce((a, b) => (b.cpu < a.cpu ? b : a));
+    const medianWall = (xs: ChildReport[]): number => [...xs].map((x) => x.wall).sort((a, b) => a - b)[(RUNS - 1) >> 1];
+    const mainOf = (x: ChildReport): string => (x.mainCpu !== undefined ? ` (the main thread ${x.mainCpu.toFixed(2)} s)` : '');
     const mb = best.bytes / 1e6;
     const floor = scanFloor(file);
     results.push({
@@ -296,10 +310,23 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
       floor: { name: `newline scan of the same file (${floor.mbPerCpuSec.toFixed(0)} MB/s of CPU)`, times: floor.mbPerCpuSec / (mb / best.cpu) },
       note:
         `${best.lines} lines, ${best.transfers} transfers (${best.failed} failed), ${best.warnings} warnings, sniffed as ${sniffed}; ` +
-        `CPU time ${best.cpu.toFixed(2)} s = ${(mb / best.cpu).toFixed(1)} MB/s and ${Math.round(best.lines / best.cpu)} lines/s on one core ` +
+        `CPU time ${best.cpu.toFixed(2)} s${mainOf(best)} = ${(mb / best.cpu).toFixed(1)} MB/s and ${Math.round(best.lines / best.cpu)} lines/s on one core ` +
         `(best of ${RUNS} by CPU time; peak RSS per run ${runs.map((x) => Math.round(x.maxRssKb / 1024)).join('/')} MB; ` +
         `wall figures include waiting for the CPU: load average ${load.toFixed(1)} on ${cpus().length} cores; ` +
-        `size ${statSync(file).size} bytes)`,
+        `size ${statSync(file).size} bytes); median wall ${medianWall(runs).toFixed(2)} s (${runs.map((x) => x.wall.toFixed(2)).join('/')})`,
+    });
+    results.push({
+      name: '  same, reader thread off (FAULTLINE_READ_THREAD=0)',
+      bytes: bestAlone.bytes,
+      seconds: bestAlone.wall,
+      mbPerSec: mb / bestAlone.wall,
+      eventsPerSec: bestAlone.lines / bestAlone.wall,
+      events: bestAlone.transfers,
+      peakRssMb: Math.max(...alone.map((x) => x.maxRssKb)) / 1024,
+      floor: { name: 'newline scan', times: floor.mbPerCpuSec / (mb / bestAlone.cpu) },
+      note:
+        `taking turns with the row above; CPU time ${bestAlone.cpu.toFixed(2)} s${mainOf(bestAlone)} (best of ${RUNS}), median wall ${medianWall(alone).toFixed(2)} s (${alone.map((x) => x.wall.toFixed(2)).join('/')}); ` +
+        `the reader thread saves ${(medianWall(alone) - medianWall(runs)).toFixed(2)} s of median wall time, costs ${(best.cpu - bestAlone.cpu).toFixed(2)} s of CPU`,
     });
   }
   return results;

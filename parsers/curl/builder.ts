@@ -57,6 +57,8 @@ export class TransferBuilder {
   private varCount = 0;
   /** lean: a fact other than `command` was stated (what the evidence's keys would tell) */
   private stated = false;
+  /** the entry `entry` made last, with what it was made from */
+  private lastEntry: { line: number; text: string; t: number | undefined; e: CurlEvidenceLine } | undefined;
 
   /**
    * `lean`: the transfer will only be counted (the consumer keeps no more transfers in full):
@@ -109,12 +111,25 @@ export class TransferBuilder {
     }
     const evs = this.x.evidence;
     if (evs[key]) {
-      if (overwrite) evs[key] = ev(line, text, t);
+      if (overwrite) evs[key] = this.entry(line, text, t);
       return;
     }
     if (this.facts >= MAX_EVIDENCE_KEYS) return;
     this.facts++;
-    evs[key] = ev(line, text, t);
+    evs[key] = this.entry(line, text, t);
+  }
+
+  /**
+   * ev(line, text, t), the last one made again when asked for the same line: a log line states a
+   * transfer's error, its variables, its connection and its start, four facts of one entry (entries
+   * are never changed once made, so one object serves them all).
+   */
+  private entry(line: number, text: string, t: number | null | undefined): CurlEvidenceLine {
+    const last = this.lastEntry;
+    if (last !== undefined && last.line === line && last.text === text && last.t === (t ?? undefined)) return last.e;
+    const e = ev(line, text, t);
+    this.lastEntry = { line, text, t: t ?? undefined, e };
+    return e;
   }
 
   setRemote(ip: string, port: number | undefined): void {

@@ -125,6 +125,8 @@ const CURL_TOOL = /(?:^|[^\w"'])curl: \((\d{1,3})\) ?(.*)$/;
 const GUZZLE = /\bcURL error (\d{1,3}): (.*)$/;
 const PHP_GENERIC = /\bcurl[ _-]?(?:error|errno)(?:\s*(?:#|no\.?|code|number|num))?\s*[:=(#]?\s*\(?(\d{1,3})\)?(?:\s*[:\-–]\s*|\s+)(.*)$/i;
 const PHP_NO_CODE = /\bcurl[ _-]?error\s*(?:\(\))?\s*[:=]\s*(.+)$/i;
+/** `curl_error="…"` or `curl_error='…'` beside a PHP error code: the quoted text is curl's message (no g flag: exec keeps no state). */
+const PHP_QUOTED_ERROR = /curl_error\s*[=:]\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')/i;
 const PYCURL = /\bpycurl\.error: \((\d{1,3}), ['"](.*)['"]\)/;
 const CODE_SUFFIX = /^(.*?)\s*\(Code (\d{1,3})\)\s*$/;
 /**
@@ -175,12 +177,13 @@ export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>):
   if (m) return finish(Number(m[1]), m[2], 'log', 'guzzle');
   m = PYCURL.exec(text);
   if (m) return finish(Number(m[1]), m[2], 'log', 'pycurl');
-  m = CODE_SUFFIX.exec(text);
+  // CODE_SUFFIX's lazy head tries every position of a line that lacks its `(Code `: look for that first
+  m = text.includes('(Code ') ? CODE_SUFFIX.exec(text) : null;
   if (m && matchWording(m[1])) return finish(Number(m[2]), m[1], 'log', 'code-suffix');
   m = PHP_GENERIC.exec(text);
   if (m) {
     // `curl_errno=56 curl_error="Recv failure: …" url=…`: the quoted curl_error() text is the message.
-    const q = /curl_error\s*[=:]\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')/i.exec(text);
+    const q = PHP_QUOTED_ERROR.exec(text);
     return finish(Number(m[1]), q ? (q[1] ?? q[2]) : m[2], 'log', 'php');
   }
   m = PHP_NO_CODE.exec(text);

@@ -31,8 +31,11 @@ export interface CurlParseOptions {
    * (CurlAnalysis beyond its caps). Such a transfer is emitted lean: where it begins and ends,
    * its exit code, error and the fields that make it notable are what a full one has; its
    * evidence, header lines and variables are left out. Once false it must stay false.
+   * `failed`: the transfer is known to have failed from the line that begins it (a log's
+   * error line): false then means that failures are kept no more (CurlAnalysis's cap of
+   * notable transfers is full), though successful ones may still be.
    */
-  wanted?: () => boolean;
+  wanted?: (failed: boolean) => boolean;
 }
 
 export async function parseCurl(

@@ -160,11 +160,12 @@ export class CurlTextParser {
     private readonly diag: Diagnostics,
     private readonly emit: (t: CurlTransfer) => void,
     /** false once the consumer keeps no more transfers in full: the ones begun then are built lean (see TransferBuilder) */
-    private readonly wanted: () => boolean = () => true,
+    private readonly wanted: (failed: boolean) => boolean = () => true,
   ) {}
 
-  private builder(line: number, t: number | null, source: CurlSource): TransferBuilder {
-    return new TransferBuilder(line, t, source, !this.wanted(), this.words);
+  /** `failed`: the line that begins the transfer says it failed (see CurlParseOptions.wanted). */
+  private builder(line: number, t: number | null, source: CurlSource, failed = false): TransferBuilder {
+    return new TransferBuilder(line, t, source, !this.wanted(failed), this.words);
   }
 
   get clock(): 'epoch' | 'time-of-day' | 'none' {
@@ -1200,7 +1201,8 @@ export class CurlTextParser {
   /** A transfer of its own for an error line that belongs to no other record. */
   private standalone(err: ErrorLine, line: number, t: number | null, raw: string): void {
     const src = err.codeSource === 'curl' ? 'curl' : err.codeSource === 'log' ? 'log' : 'wording';
-    const nb = this.builder(line, t, this.source === 'verbose' || this.source === 'trace' ? this.source : 'log');
+    // its exit code is the error line's, echoes and pairs never change it: failed from here on when not 0
+    const nb = this.builder(line, t, this.source === 'verbose' || this.source === 'trace' ? this.source : 'log', err.code !== undefined && err.code !== 0);
     if (this.version) nb.x.curlVersion = this.version;
     if (this.cmd && line - this.cmd.line < 200) {
       if (this.cmd.upload) nb.x.upload = true;
@@ -1243,6 +1245,10 @@ export class CurlTextParser {
    * size_download=7000 total_time=0.113`): the facts that join it to the wire.
    */
   private logPairs(b: TransferBuilder, raw: string): void {
+    if (b.lean) {
+      this.leanLogPairs(b, raw);
+      return;
+    }
     const vars = new Map<string, VarIn>();
     forEachLogPair(raw, MAX_LOG_PAIRS, (name, value) => {
       const canon = this.names.canonical(name);
@@ -1250,9 +1256,35 @@ export class CurlTextParser {
       if (!vars.has(canon)) vars.set(canon, { raw: name, value: unquote(value), line: b.x.line, text: raw });
     });
     if (!vars.size) return;
-    const keep = { exitCode: b.x.exitCode, exitCodeSource: b.x.exitCodeSource, errorMessage: b.x.errorMessage, wording: b.x.wording };
+    // the error line's code and message stand, whatever the pairs say (assigned back as Object.assign did: present even when undefined)
+    const x = b.x;
+    const { exitCode, exitCodeSource, errorMessage, wording } = x;
     applyVars(b, vars);
-    Object.assign(b.x, keep);
+    x.exitCode = exitCode;
+    x.exitCodeSource = exitCodeSource;
+    x.errorMessage = errorMessage;
+    x.wording = wording;
+  }
+
+  /**
+   * logPairs for a transfer that will only be counted: of all applyVars makes of the pairs, what
+   * a lean transfer keeps (CurlParseOptions.wanted) — that it has variables (an echo has none:
+   * isEcho) and the Content-Length that can make it notable; its exit code and message stay the
+   * error line's, as logPairs keeps them. In a log of failures past the cap, half of all lines.
+   */
+  private leanLogPairs(b: TransferBuilder, raw: string): void {
+    let first: string | undefined;
+    let length: string | undefined;
+    forEachLogPair(raw, MAX_LOG_PAIRS, (name, value) => {
+      const canon = this.names.canonical(name);
+      if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') return;
+      first ??= canon;
+      if (canon === 'content_length_download' && length === undefined) length = unquote(value);
+    });
+    if (first === undefined) return;
+    b.setVar(first, null); // counted, not kept, as applyVars does for a lean transfer
+    const cl = num(length);
+    if (cl !== undefined && cl >= 0) b.x.contentLength = cl;
   }
 
   // ---- command lines ------------------------------------------------------
@@ -1842,13 +1874,22 @@ export function applyVars(b: TransferBuilder, vars: VarSource, base?: Record<str
     rawTimes.push({ field, n: num(s)!, int: /^\d+$/.test(s), comma: /^\d+,\d+$/.test(s), k });
   }
   if (rawTimes.length) {
-    const ints = rawTimes.filter((r) => r.int);
-    const micro = x.curlVersion === '7.74.0' || ints.some((r) => r.n >= MICROSECOND_HINT);
+    let ints = 0;
+    let bigInt = false;
+    let comma = false;
+    for (const r of rawTimes) {
+      if (r.int) {
+        ints++;
+        if (r.n >= MICROSECOND_HINT) bigInt = true;
+      }
+      if (r.comma) comma = true;
+    }
+    const micro = x.curlVersion === '7.74.0' || bigInt;
     const timings: Record<string, number> = {};
     const notes: string[] = [];
     for (const r of rawTimes) timings[r.field] = micro && r.int ? r.n / 1e6 : r.n;
-    if (micro && ints.length) notes.push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
-    if (rawTimes.some((r) => r.comma)) notes.push('decimal commas (locale) read as points');
+    if (micro && ints > 0) notes.push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
+    if (comma) notes.push('decimal commas (locale) read as points');
     const look = timings.namelookup;
     if (look !== undefined && look < TIMER_WRAP) {
       for (const f of Object.keys(timings)) {

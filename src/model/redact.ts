@@ -85,6 +85,10 @@ class Memo {
     return remember(this.secretNames, name, isSecretName);
   }
 
+  /** secretName and secretHeader as functions to hand on, made once per memo, not per text */
+  readonly nameSecret = (name: string): boolean => this.secretName(name);
+  readonly headerSecret = (name: string): boolean => this.secretHeader(name);
+
   /** isSecretHeader, remembered (a lower-cased copy per ask was a tenth of what a clean result's redaction allocated) */
   secretHeader(name: string): boolean {
     return remember(this.secretHeaders, name, this.headerIsSecret);
@@ -263,8 +267,9 @@ function isHeaderNameChar(c: number): boolean {
  * characters too). Every such name is asked, so none HEADER_NAME would take is missed.
  */
 function anySecretHeaderName(s: string, memo: Memo | undefined): boolean {
-  const secret = (name: string) => (memo ? memo.secretHeader(name) : isSecretHeader(name));
-  const letter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  // plain functions, not closures made per call: every text with a `:` in every finding comes here
+  const secret = memo ? memo.headerSecret : isSecretHeader;
+  const letter = isAsciiLetter;
   for (let c = s.indexOf(':'); c >= 0; c = s.indexOf(':', c + 1)) {
     let e = c;
     while (e > 0 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
@@ -278,6 +283,10 @@ function anySecretHeaderName(s: string, memo: Memo | undefined): boolean {
     }
   }
   return false;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
 /** [A-Za-z0-9_.\-[\]]: the characters of a PARAM name */
@@ -323,7 +332,7 @@ function redactTextIn(s: string, memo: Memo | undefined): string {
   // redactions before it only put `[REDACTED]` in, which none of those characters is part of.
   let r = colon && anySecretHeaderName(shaped, memo) ? redactHeaders(shaped, memo) : shaped;
   if (r.indexOf('@') >= 0) r = r.replace(USERINFO, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}@`));
-  const secret = memo ? (n: string) => memo.secretName(n) : isSecretName;
+  const secret = memo ? memo.nameSecret : isSecretName;
   if (r.indexOf('=') >= 0 && anySecretParamName(r, secret)) {
     r = r.replace(PARAM, (all, pre: string, name: string, value: string) =>
       value !== '' && value !== REDACTED && secret(name) ? `${pre}${name}=${REDACTED}` : all,

@@ -98,14 +98,13 @@ export function placeDraft(
   placedFrom?: string,
 ): PlacedDraft {
   const off = placement?.offset ?? 0;
-  const shift = (v: number | null | undefined) => (v === null || v === undefined ? null : v + off);
   const jt = d.join?.t ?? d.start;
   const p: PlacedDraft = {
     draft: d,
     inputIndex,
-    start: shift(d.start),
-    end: shift(d.end ?? null),
-    t: placement?.absolute ? shift(jt) : null,
+    start: shifted(d.start, off),
+    end: shifted(d.end ?? null, off),
+    t: placement?.absolute ? shifted(jt, off) : null,
     absolute: Boolean(placement?.absolute),
     format,
     digest,
@@ -113,6 +112,11 @@ export function placeDraft(
   // set, not spread from a literal: one object per draft instead of two
   if (placedFrom !== undefined) p.placedFrom = placedFrom;
   return p;
+}
+
+/** `v` moved by `off` seconds; null when there is no time (a plain function: placeDraft runs per draft). */
+function shifted(v: number | null | undefined, off: number): number | null {
+  return v === null || v === undefined ? null : v + off;
 }
 
 /**

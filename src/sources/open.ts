@@ -13,6 +13,7 @@ import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib'
 import type { Readable } from 'node:stream';
 import { FaultlineError, type SourceRef } from '../model/index.js';
 import { DEFAULT_ARCHIVE_LIMITS, openMember, type ArchiveLimits } from './archive.js';
+import { READ_THREAD_MIN_BYTES, ThreadedFileChunks, type ReadThreadOptions } from './read-thread.js';
 
 export const SNIFF_BYTES = 64 * 1024;
 const READ_CHUNK = 1 << 20; // 1 MiB: big enough that per-chunk overhead vanishes, small enough to stay bounded
@@ -63,6 +64,8 @@ export interface OpenedSource {
    * only a consumer that copies what it keeps longer may ask (the capture, strace and curl line
    * readers do; csv-parse does not). Honoured for a
    * plain file or upload (not through gunzip, whose output is its own); elsewhere nothing changes.
+   * A big file's chunks then come from a reader thread's ring of shared slots (read-thread.ts),
+   * with the same promise: the thread writes a slot again only once its chunk is two pulls old.
    * A fresh 1 MiB buffer per read costs page faults and the collector's work: reading and hashing
    * 800 MB took 1.2 s of CPU that way, 0.7 s into two reused buffers.
    */
@@ -90,6 +93,15 @@ export interface OpenOptions {
   readChunk?: number;
   /** read files with blocking calls (see `blockingReads`); default: on a worker thread, not on the main one */
   blocking?: boolean;
+  /**
+   * Read and hash a plain file (or an upload's file) on a second thread (src/sources/read-thread.ts).
+   * Default: on the main thread, for files of READ_THREAD_MIN_BYTES and more (any size with
+   * FAULTLINE_READ_THREAD=1), unless the environment says FAULTLINE_READ_THREAD=0 (the
+   * benchmarks' A/B) or `blocking` is set; never on
+   * a worker thread (a pool's thread reads with blocking calls). `true` or options: whatever the
+   * thread, from `minBytes` (default 0) on.
+   */
+  readThread?: boolean | ReadThreadOptions;
 }
 
 export function source(ref: SourceRef, opts: OpenOptions = {}): Source {
@@ -103,6 +115,8 @@ interface Raw {
   close(): void;
   /** see OpenedSource.recycle: only a reader of its own buffers can */
   recycle?(): void;
+  /** a reader that hashes what it reads itself (the reader thread): the sha256 once the chunks have ended */
+  digest?(): string | undefined;
 }
 
 /**
@@ -258,6 +272,11 @@ async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
       // read of a 100 kB trace is garbage the collector pays for. Measured on 500 cases of 5 small
       // traces with --jobs 2 (bench/batch): GC threads 4.5 → 2.9 s, worker threads 8.9 → 7.5 s.
       const chunk = opts.readChunk ?? Math.max(SMALLEST_CHUNK, Math.min(READ_CHUNK, st.size + 1));
+      const thread = readThreadOf(opts, st.size);
+      if (thread) {
+        const reader = new ThreadedFileChunks(file, chunk, thread);
+        return { chunks: reader, size: st.size, close: () => reader.close(), recycle: () => reader.recycle(), digest: () => reader.digest() };
+      }
       if (blocking) return blockingReads(file, chunk, st.size);
       const reader = new FileChunks(file, chunk);
       return { chunks: reader, size: st.size, close: () => reader.close(), recycle: () => reader.recycle() };
@@ -316,6 +335,19 @@ function blockingReads(file: string, chunk: number, size: number): Raw {
   return { chunks: chunks(), size, close, recycle };
 }
 
+/** Whether a file of `size` bytes gets a reader thread, and with what (see OpenOptions.readThread). */
+function readThreadOf(opts: OpenOptions, size: number): ReadThreadOptions | undefined {
+  const asked = opts.readThread;
+  if (asked === false) return undefined;
+  if (asked === undefined) {
+    const env = process.env.FAULTLINE_READ_THREAD;
+    if (!isMainThread || opts.blocking || env === '0') return undefined;
+    return size >= (env === '1' ? 0 : READ_THREAD_MIN_BYTES) ? {} : undefined;
+  }
+  const o = asked === true ? {} : asked;
+  return size >= (o.minBytes ?? 0) ? o : undefined;
+}
+
 function reason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return 'permission denied';
@@ -323,18 +355,18 @@ function reason(err: unknown): string {
 }
 
 async function openRaw(name: string, raw: Raw): Promise<OpenedSource> {
-  const hash = createHash('sha256');
+  const hash = raw.digest ? undefined : createHash('sha256');
   let rawBytes = 0;
   let digest: string | undefined;
   const rawIt = raw.chunks[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
   const pull = async (): Promise<IteratorResult<Buffer>> => {
     const r = await rawIt.next();
     if (r.done) {
-      digest ??= hash.digest('hex');
+      digest ??= hash ? hash.digest('hex') : raw.digest!();
       return r;
     }
     const b = toBuffer(r.value);
-    hash.update(b);
+    hash?.update(b);
     rawBytes += b.length;
     return { done: false, value: b };
   };

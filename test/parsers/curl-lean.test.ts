@@ -130,4 +130,43 @@ describe('CurlAnalysis.wanted', () => {
     expect([lean.result.model.transfersDropped, lean.bare, full.bare]).toEqual([600, 600, 0]);
     expect(JSON.stringify(lean.result)).toBe(JSON.stringify(full.result));
   });
+  it('past the cap of failures, builds the failures of a log lean while its successes are still kept', async () => {
+    // An application log: failures (some echoed on the next line, some with a Content-Length among their pairs,
+    // some with a pair that is no curl variable), a `cURL error 0` that is no failure, successes in -w form.
+    const lines: string[] = [];
+    let failures = 0;
+    for (let i = 0; failures < MAX_NOTABLE_TRANSFERS + 600; i++) {
+      const at = `[23-Nov-2026 02:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} UTC]`;
+      if (i % 5 === 0) lines.push(`${at} {"url_effective":"http://ok${i}.test/","http_code":200,"exitcode":0,"time_total":0.01}`);
+      else if (i % 97 === 0) lines.push(`${at} app: cURL error 0: nothing wrong content_length_download=${i} url=http://zero${i}.test/`);
+      else {
+        failures++;
+        const pairs = i % 3 === 0 ? `content_length_download=${i * 10} size_download=7 ` : i % 7 === 0 ? 'tenant=acme ' : '';
+        lines.push(`${at} app: call failed: curl_errno=56 curl_error="Recv failure: Connection reset by peer" ${pairs}url=http://h${i}.test:${1000 + i}/`);
+        if (i % 4 === 1) lines.push(`${at} app: retry failed: cURL error 56: Recv failure: Connection reset by peer`);
+      }
+    }
+    const text = Buffer.from(lines.join('\n') + '\n');
+    const model = async (lean: boolean) => {
+      const diag = new Diagnostics();
+      const a = new CurlAnalysis({ path: 'x', diag });
+      let bare = 0;
+      let kept = 0;
+      const add = (t: CurlTransfer) => {
+        if (Object.keys(t.evidence).length === 0) bare++;
+        else if (t.exitCode === 0) kept++;
+        a.add(t);
+      };
+      const s = await parseCurl('app-log', chunksOf(text), { path: 'x', diag }, add, lean ? { wanted: (failed) => a.wanted(failed) } : {});
+      return { result: { model: a.finish(s), notes: diag.notes, warnings: diag.warnings }, bare, kept };
+    };
+    const lean = await model(true);
+    const full = await model(false);
+    expect(lean.result.model.transfersDropped).toBeGreaterThan(500);
+    expect([lean.bare, full.bare]).toEqual([lean.result.model.transfersDropped, 0]);
+    // successes after the cap of failures are still built in full and kept
+    expect(lean.kept).toBe(full.kept);
+    expect(lean.kept).toBeGreaterThan(2000);
+    expect(JSON.stringify(lean.result)).toBe(JSON.stringify(full.result));
+  });
 });

@@ -8,19 +8,31 @@ import { CURL_CODES, RESET_ERRNOS, TIMEOUT_ERRNOS, type CurlTransfer } from '../
 
 export type RecvKind = 'reset' | 'eof' | 'timeout' | 'proxy' | 'other';
 
+/**
+ * recvKind's wordings, made once: a regular expression written in the function is a new object at
+ * each call (one per pattern per failed transfer). None has the g or y flag, so `test` keeps no state.
+ */
+const FROM_PROXY = /from proxy after CONNECT/i;
+const RESET_BY_PEER = /reset by peer/i;
+const RESET_WORDS = /reset|ECONNRESET|Connection was reset/i;
+const EOF_WORDS = /unexpected eof|Unexpected EOF|errno 0\b|SSL_ERROR_SYSCALL, errno 0/i;
+const TIMEOUT_WORDS = /timed out|ETIMEDOUT/i;
+
 /** What kind of receive failure a 56 was, from its wording and errno. */
 export function recvKind(t: CurlTransfer): RecvKind {
-  const msg = `${t.errorMessage ?? ''} ${(t.infoErrors ?? []).join(' ')}`;
-  if (t.wording === 'proxy-connect-status' || /from proxy after CONNECT/i.test(msg)) {
+  // the message and the info lines, one space apart (none of the patterns below can tell whether a
+  // space ends the text: without info lines the message alone, not a copy per transfer)
+  const msg = t.infoErrors?.length ? `${t.errorMessage ?? ''} ${t.infoErrors.join(' ')}` : (t.errorMessage ?? '');
+  if (t.wording === 'proxy-connect-status' || FROM_PROXY.test(msg)) {
     // 7.38's `Recv failure: Connection reset by peer` then `Received HTTP code 0 from proxy`: the proxy reset.
-    if (/reset by peer/i.test(msg) || t.proxyConnectStatus === 0) return 'reset';
+    if (RESET_BY_PEER.test(msg) || t.proxyConnectStatus === 0) return 'reset';
     return 'proxy';
   }
   if (t.errno !== undefined && RESET_ERRNOS.has(t.errno)) return 'reset';
   if (t.errno !== undefined && TIMEOUT_ERRNOS.has(t.errno)) return 'timeout';
-  if (/reset|ECONNRESET|Connection was reset/i.test(msg)) return 'reset';
-  if (/unexpected eof|Unexpected EOF|errno 0\b|SSL_ERROR_SYSCALL, errno 0/i.test(msg)) return 'eof';
-  if (/timed out|ETIMEDOUT/i.test(msg)) return 'timeout';
+  if (RESET_WORDS.test(msg)) return 'reset';
+  if (EOF_WORDS.test(msg)) return 'eof';
+  if (TIMEOUT_WORDS.test(msg)) return 'timeout';
   return 'other';
 }
 

@@ -2,7 +2,7 @@
  * What the curl-side detectors share: finding the curl inputs of a run, and
  * turning a transfer into a finding's subject, evidence and join facts.
  */
-import type { CurlModel, CurlTransfer, Endpoint, Evidence, FindingDraft, JoinFacts, RunModel, Severity, Subject } from '../../model/index.js';
+import type { CurlModel, CurlTimings, CurlTransfer, Endpoint, Evidence, FindingDraft, JoinFacts, RunModel, Severity, Subject } from '../../model/index.js';
 import { explainCode } from './explain.js';
 
 export function laneId(path: string, n: number): string {
@@ -38,7 +38,14 @@ export function subjectOf(t: CurlTransfer): Subject {
  * how many were missing from a Content-Length, else what its data lines or
  * `size_download` counted. `approx` is the progress meter's rounded figure.
  */
-export function receivedBody(t: CurlTransfer): { bytes?: number; approx?: number; atLeast?: number; how?: string } {
+export interface ReceivedBody {
+  bytes?: number;
+  approx?: number;
+  atLeast?: number;
+  how?: string;
+}
+
+export function receivedBody(t: CurlTransfer): ReceivedBody {
   if (t.contentLength !== undefined && t.bytesRemaining !== undefined && t.bytesRemaining <= t.contentLength) {
     return { bytes: t.contentLength - t.bytesRemaining, how: 'Content-Length minus the bytes curl said remained' };
   }
@@ -56,7 +63,8 @@ export function failureTime(t: CurlTransfer): number | null {
   return t.evidence.error?.t ?? t.evidence.errorInfo?.t ?? t.endT ?? t.t ?? null;
 }
 
-export function joinOf(t: CurlTransfer, at: number | null | undefined): JoinFacts {
+/** `received`: receivedBody(t), when the caller has worked it out already. */
+export function joinOf(t: CurlTransfer, at: number | null | undefined, received: ReceivedBody = receivedBody(t)): JoinFacts {
   const j: JoinFacts = {};
   if (t.local?.ip && Number.isFinite(t.local.port)) j.client = { ip: t.local.ip, port: t.local.port };
   if (t.remote && Number.isFinite(t.remote.port)) j.server = { ip: t.remote.ip, port: t.remote.port };
@@ -64,8 +72,7 @@ export function joinOf(t: CurlTransfer, at: number | null | undefined): JoinFact
   if (t.url) j.url = t.url;
   if (t.method) j.method = t.method;
   if (t.httpStatus !== undefined) j.status = t.httpStatus;
-  const r = receivedBody(t);
-  if (r.bytes !== undefined) j.bytesReceived = r.bytes;
+  if (received.bytes !== undefined) j.bytesReceived = received.bytes;
   if (t.errorMessage) j.curlError = t.errorMessage.trim();
   if (t.exitCode !== undefined && t.exitCode !== 0) j.curlExit = t.exitCode;
   j.t = at ?? null;
@@ -81,17 +88,22 @@ export function evidenceOf(path: string, t: CurlTransfer, keys: readonly string[
   // Several facts can stand on one line (a %{json} object is one line): the line is quoted by the
   // fact that matters most — the error, not whichever key the object printed first. Rank by rank,
   // each in the order given (what a stable sort by rank gives, without sorting per transfer).
-  const take = (k: string): void => {
-    const e = t.evidence[k];
-    if (!e || out.some((o) => o.line === e.line)) return;
-    out.push({ input: path, line: e.line, text: e.text });
-  };
   for (let r = 0; r <= 3; r++) {
-    for (const k of keys) if (evidenceRank(k) === r) take(k);
-    if (repeats) for (const k of repeats) if (evidenceRank(k) === r) take(k);
+    for (const k of keys) if (evidenceRank(k) === r) take(out, path, t, k);
+    if (repeats) for (const k of repeats) if (evidenceRank(k) === r) take(out, path, t, k);
   }
-  if (!out.length) out.push({ input: path, line: t.line });
-  return out.length > 1 ? out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) : out;
+  // a list of one (most findings) made to its size: the one pushes grew has room for sixteen, and a
+  // finding keeps its evidence to the end of the run
+  if (!out.length) return [{ input: path, line: t.line }];
+  return out.length > 1 ? out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) : [out[0]];
+}
+
+/** The fact `k` of the transfer onto `out`, unless its line is there already (a plain function: evidenceOf runs per finding). */
+function take(out: Evidence[], path: string, t: CurlTransfer, k: string): void {
+  const e = t.evidence[k];
+  if (!e) return;
+  for (const o of out) if (o.line === e.line) return;
+  out.push({ input: path, line: e.line, text: e.text });
 }
 
 function evidenceRank(k: string): number {
@@ -100,11 +112,22 @@ function evidenceRank(k: string): number {
 
 /** Timers worth printing in a finding, in seconds. */
 export function timingDetails(t: CurlTransfer): Record<string, number> | undefined {
-  if (!t.timings) return undefined;
+  const tm = t.timings as Record<string, number | undefined> | undefined;
+  if (!tm) return undefined;
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(t.timings)) if (typeof v === 'number') out[`time_${k}`] = round6(v);
+  // the own keys in their order, as Object.entries gives them, without an array per key
+  for (const k in tm) {
+    if (!Object.hasOwn(tm, k)) continue;
+    const v = tm[k];
+    if (typeof v === 'number') out[TIMING_NAMES.get(k) ?? `time_${k}`] = round6(v);
+  }
   return out;
 }
+
+/** `time_<timer>` for curl's timers: the detail names, made once, not per transfer. */
+const TIMING_NAMES: ReadonlyMap<string, string> = new Map(
+  (['namelookup', 'connect', 'appconnect', 'pretransfer', 'posttransfer', 'starttransfer', 'total', 'redirect', 'queue'] satisfies (keyof CurlTimings)[]).map((k) => [k, `time_${k}`]),
+);
 
 export function round6(v: number): number {
   return Math.round(v * 1e6) / 1e6;
@@ -156,7 +179,8 @@ export type CurlDetails = {
   time_placed?: { from: string; connection: string; packet: number; how: string };
 };
 
-export function baseDetails(t: CurlTransfer): CurlDetails {
+/** `received`: receivedBody(t), when the caller has worked it out already. */
+export function baseDetails(t: CurlTransfer, received: ReceivedBody = receivedBody(t)): CurlDetails {
   const d: CurlDetails = { source: t.source };
   if (t.exitCode !== undefined) d.exit_code = t.exitCode;
   if (t.exitCodeSource) d.exit_code_from = t.exitCodeSource;
@@ -169,7 +193,7 @@ export function baseDetails(t: CurlTransfer): CurlDetails {
   if (t.httpStatus !== undefined) d.http_status = t.httpStatus;
   if (t.statuses && t.statuses.length > 1) d.statuses = t.statuses;
   if (t.contentLength !== undefined) d.content_length = t.contentLength;
-  const r = receivedBody(t);
+  const r = received;
   if (r.bytes !== undefined) d.bytes_received = r.bytes;
   if (r.atLeast !== undefined) d.bytes_received_at_least = r.atLeast;
   else if (r.approx !== undefined) d.bytes_received_approx = r.approx;

@@ -46,9 +46,10 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
    * Whether a transfer added from now on may still be kept: false once both caps are full, and
    * from then on for good. The parser builds the transfers it is told are not wanted lean
    * (parseCurl's `wanted`): they are only counted here, and a lean one is as notable as its full form.
+   * `failed`: the transfer will be a failure (notable): only the cap of notable ones decides.
    */
-  wanted(): boolean {
-    return this.ok < MAX_OK_TRANSFERS || this.notable < MAX_NOTABLE_TRANSFERS;
+  wanted(failed = false): boolean {
+    return this.notable < MAX_NOTABLE_TRANSFERS || (!failed && this.ok < MAX_OK_TRANSFERS);
   }
 
   add(e: CurlTransfer): void {
@@ -197,7 +198,22 @@ function copyEvidence(v: unknown): unknown {
     let c: unknown;
     if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
       const e = x as Record<string, unknown>;
-      c = made.find((m) => alike(m.from, e))?.copy;
+      // a loop, not find with an arrow made per entry; the parser's entries shared by several facts
+      // first (one object, no keys compared), then those alike
+      for (const m of made) {
+        if (m.from === e) {
+          c = m.copy;
+          break;
+        }
+      }
+      if (c === undefined) {
+        for (const m of made) {
+          if (alike(m.from, e)) {
+            c = m.copy;
+            break;
+          }
+        }
+      }
       if (c === undefined) made.push({ from: e, copy: (c = copyPlain(e)) });
     } else c = copyPlain(x);
     if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });

@@ -9,12 +9,14 @@
 import {
   baseDetails,
   type CurlDetails,
+  type ReceivedBody,
   type RecvKind,
   curlInputs,
   drawnLanes,
   explainCode,
   failureDraft,
   failureTime,
+  joinOf,
   nameOf,
   receivedBody,
   recvKind,
@@ -44,18 +46,18 @@ export const fromCurl: DetectorPart = (run) => {
       const received = receivedBody(t);
       const st = stage(t, received);
       // the fields added to baseDetails' own object: a spread copy of it takes V8's slow generic path (details vary in shape)
-      const details = baseDetails(t) as CurlError56CurlDetails;
+      const details = baseDetails(t, received) as CurlError56CurlDetails;
       details.failure = kind;
       details.stage = st;
       const explanation = explainCode(t, kind);
-      out.push(failureDraft(path, t, drawn, { detector: 'curl-error-56', severity: 'error', title: title(t, kind, received, st), details, evidenceKeys: EVIDENCE_KEYS, at, explanation }));
+      out.push(failureDraft(path, t, drawn, { detector: 'curl-error-56', severity: 'error', title: title(t, kind, received, st), details, evidenceKeys: EVIDENCE_KEYS, at, explanation, join: joinOf(t, at, received) }));
     }
   }
   return out;
 };
 
 /** How far the exchange had got when it failed, as far as the input shows. */
-function stage(t: CurlTransfer, r: ReturnType<typeof receivedBody>): string {
+function stage(t: CurlTransfer, r: ReceivedBody): string {
   if (t.httpStatus !== undefined) {
     return r.bytes || r.approx ? 'while receiving the response body' : 'after the response head';
   }
@@ -64,7 +66,7 @@ function stage(t: CurlTransfer, r: ReturnType<typeof receivedBody>): string {
   return 'unknown (the input shows only the error)';
 }
 
-function title(t: CurlTransfer, kind: ReturnType<typeof recvKind>, r: ReturnType<typeof receivedBody>, st: string): string {
+function title(t: CurlTransfer, kind: RecvKind, r: ReceivedBody, st: string): string {
   const what =
     kind === 'reset'
       ? 'connection reset by the peer'

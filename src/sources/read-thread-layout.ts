@@ -1,0 +1,91 @@
+/**
+ * The memory the reader thread (read-thread.ts) and the thread it reads for share: one
+ * SharedArrayBuffer holding control words, two byte positions, three short texts and the ring
+ * of slots the file is read into. Written by both sides, so one module says where everything is.
+ * (Imports nothing: the thread's script loads it and nothing else of ours.)
+ */
+
+/** Int32 control words, at the start of the buffer. */
+export const Ctl = {
+  /** set by the consumer: 1 = read on from POS_FROM, 2 = stop (close, cancel, or the source ended before the thread was needed) */
+  GO: 0,
+  /** chunks the thread has read, hashed and handed over (chunk i is in slot i % slots) */
+  PRODUCED: 1,
+  /** chunks the consumer is done with: the thread writes chunk i only once i - RELEASED < slots */
+  RELEASED: 2,
+  /** bumped by the consumer at each release and at stop; what the thread waits on (no wake-up can be lost: a change ends a wait before it starts) */
+  TO_THREAD: 3,
+  /** bumped by the thread at each chunk, at the end, at an error; what the consumer waits on */
+  TO_CONSUMER: 4,
+  /** 0 reading, 1 ended (DIGEST holds the sha256), 2 failed (ERROR holds why) */
+  END: 5,
+  /** 1 once PREFIX_DIGEST holds the sha256 of the bytes before POS_FROM, read again by the thread */
+  PREFIX_DONE: 6,
+  /** bytes of the ERROR text */
+  ERROR_LEN: 7,
+  /** first of `slots` words: the length of the chunk in each slot */
+  LEN: 8,
+} as const;
+
+export const END_READING = 0;
+export const END_DONE = 1;
+export const END_FAILED = 2;
+export const GO_READ = 1;
+export const GO_STOP = 2;
+
+const MAX_SLOTS = 16;
+const CTL_BYTES = (Ctl.LEN + MAX_SLOTS) * 4;
+/** Float64 positions (a file can pass 2 GiB): where the thread starts, and the bytes it hashed before it */
+const POS_AT = align8(CTL_BYTES);
+export const POS_FROM = 0;
+export const POS_PREFIX = 1;
+const DIGEST_AT = POS_AT + 2 * 8;
+const PREFIX_DIGEST_AT = DIGEST_AT + 64;
+const ERROR_AT = PREFIX_DIGEST_AT + 64;
+/** an error's code and message (UTF-8, cut to fit) */
+export const ERROR_BYTES = 1024;
+const SLOTS_AT = align8(ERROR_AT + ERROR_BYTES);
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** The shared buffer's views, on either side. */
+export interface Shared {
+  sab: SharedArrayBuffer;
+  ctl: Int32Array;
+  pos: Float64Array;
+  digest: Buffer;
+  prefixDigest: Buffer;
+  error: Buffer;
+  slots: Buffer[];
+  slotSize: number;
+}
+
+export function sharedBuffer(slots: number, slotSize: number): SharedArrayBuffer {
+  if (slots < 3 || slots > MAX_SLOTS) throw new RangeError(`slots: 3 to ${MAX_SLOTS}`);
+  return new SharedArrayBuffer(SLOTS_AT + slots * slotSize);
+}
+
+export function views(sab: SharedArrayBuffer, slots: number, slotSize: number): Shared {
+  return {
+    sab,
+    ctl: new Int32Array(sab, 0, Ctl.LEN + MAX_SLOTS),
+    pos: new Float64Array(sab, POS_AT, 2),
+    digest: Buffer.from(sab, DIGEST_AT, 64),
+    prefixDigest: Buffer.from(sab, PREFIX_DIGEST_AT, 64),
+    error: Buffer.from(sab, ERROR_AT, ERROR_BYTES),
+    slots: Array.from({ length: slots }, (_, i) => Buffer.from(sab, SLOTS_AT + i * slotSize, slotSize)),
+    slotSize,
+  };
+}
+
+/** What the consumer passes the thread (workerData). */
+export interface ThreadData {
+  fd: number;
+  sab: SharedArrayBuffer;
+  slots: number;
+  slotSize: number;
+  /** tests: the read at this byte offset fails with EIO, as a bad sector's would */
+  failAt?: number;
+}
