@@ -32,8 +32,9 @@ import { open as openFile } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { EventEmitter } from 'node:events';
-import tar from 'tar-stream';
-import yauzl from 'yauzl';
+// Loaded when an archive is read (see tarStream / zipLibrary): a plain analyze of files never pays for them.
+import type tar from 'tar-stream';
+import type yauzl from 'yauzl';
 import { FaultlineError } from '../model/index.js';
 
 export type ArchiveFormat = 'tar' | 'tar.gz' | 'zip';
@@ -201,8 +202,9 @@ class Budget {
 
 async function* walkTar(path: string, format: 'tar' | 'tar.gz', limits: ArchiveLimits): AsyncGenerator<Walked> {
   const budget = new Budget(path, limits);
+  const { default: tarStream } = await import('tar-stream');
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  const extract = tar.extract();
+  const extract = tarStream.extract();
   let failure: Error | undefined;
   const fail = (err: Error): void => {
     failure ??= err;
@@ -308,9 +310,16 @@ async function* walkZip(path: string, limits: ArchiveLimits, only?: string): Asy
     throw unreadable(path, err);
   }
   const closeFd = (): Promise<void> => new Promise((resolve) => fsClose(fd, () => resolve()));
-  const reader = new BlockCachedReader(fd, size);
+  let lib: typeof yauzl;
+  try {
+    lib = (await import('yauzl')).default;
+  } catch (err) {
+    await closeFd();
+    throw err;
+  }
+  const reader = new (blockCachedReader(lib))(fd, size);
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromRandomAccessReader(reader, size, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: false }, (err, z) => {
+    lib.fromRandomAccessReader(reader, size, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: false }, (err, z) => {
       if (err) {
         void closeFd();
         reject(archiveError(path, err));
@@ -355,7 +364,7 @@ async function* walkZip(path: string, limits: ArchiveLimits, only?: string): Asy
       if (!e) return;
       // Names are decoded here, not by yauzl: its check fails the whole zip on one `../x` or
       // absolute name, where such a member is only a display string to us (never a path).
-      const name = zipName(e);
+      const name = zipName(lib, e);
       // Looking for one member: the others are neither read nor counted (only it is inflated).
       if (only !== undefined && name !== only) continue;
       budget.take(e.uncompressedSize);
@@ -386,10 +395,10 @@ async function* walkZip(path: string, limits: ArchiveLimits, only?: string): Asy
 }
 
 /** A zip member's name as stored (UTF-8 when flagged, else CP437, Info-ZIP's Unicode path field first), unchecked. */
-function zipName(e: yauzl.Entry): string {
+function zipName(lib: typeof yauzl, e: yauzl.Entry): string {
   const raw = e.fileName as unknown as Buffer | string;
   if (typeof raw === 'string') return raw;
-  return (yauzl as unknown as { getFileNameLowLevel(flag: number, raw: Buffer, extra: unknown[], strict: boolean): string }).getFileNameLowLevel(
+  return (lib as unknown as { getFileNameLowLevel(flag: number, raw: Buffer, extra: unknown[], strict: boolean): string }).getFileNameLowLevel(
     e.generalPurposeBitFlag,
     raw,
     e.extraFields,
@@ -402,53 +411,57 @@ function zipName(e: yauzl.Entry): string {
  * per member opened alone in a 1,000-member zip on this machine. Small reads are served from
  * one cached 1 MiB block instead; member data is streamed straight from the file.
  */
-class BlockCachedReader extends yauzl.RandomAccessReader {
-  private block: { start: number; buf: Buffer } | undefined;
-  constructor(
-    private readonly fd: number,
-    private readonly size: number,
-  ) {
-    super();
-  }
-  /** Positional reads of the shared descriptor (an fs.ReadStream would close it when yauzl destroys the stream). */
-  override _readStreamForRange(start: number, end: number): Readable {
-    const fd = this.fd;
-    return Readable.from(
-      (async function* () {
-        for (let pos = start; pos < end; ) {
-          const buf = Buffer.alloc(Math.min(1 << 20, end - pos));
-          const n = await new Promise<number>((resolve, reject) => fsRead(fd, buf, 0, buf.length, pos, (err, got) => (err ? reject(err) : resolve(got))));
-          if (n === 0) throw new Error('unexpected end of the zip file');
-          pos += n;
-          yield buf.subarray(0, n);
-        }
-      })(),
-      { objectMode: false },
-    );
-  }
-  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
-    if (length > ZIP_BLOCK) return super.read(buffer, offset, length, position, callback);
-    const hit = (b: { start: number; buf: Buffer }): boolean => position >= b.start && position + length <= b.start + b.buf.length;
-    if (this.block && hit(this.block)) {
-      this.block.buf.copy(buffer, offset, position - this.block.start, position - this.block.start + length);
-      setImmediate(() => callback(null));
-      return;
+function blockCachedReader(lib: typeof yauzl): new (fd: number, size: number) => yauzl.RandomAccessReader {
+  // Made once per loaded yauzl (the class extends one of its classes, loaded on demand).
+  return (blockCachedReaderClass ??= class BlockCachedReader extends lib.RandomAccessReader {
+    private block: { start: number; buf: Buffer } | undefined;
+    constructor(
+      private readonly fd: number,
+      private readonly size: number,
+    ) {
+      super();
     }
-    const buf = Buffer.alloc(Math.max(length, Math.min(ZIP_BLOCK, this.size - position)));
-    fsRead(this.fd, buf, 0, buf.length, position, (err, n) => {
-      if (err) return callback(err);
-      const block = { start: position, buf: buf.subarray(0, n) };
-      if (!hit(block)) return callback(new Error('unexpected end of the zip file'));
-      this.block = block;
-      buf.copy(buffer, offset, 0, length);
-      callback(null);
-    });
-  }
-  /** the file is closed by whoever opened it, once the walk is over */
-  override close(callback: (err: Error | null) => void): void {
-    setImmediate(() => callback(null));
-  }
+    /** Positional reads of the shared descriptor (an fs.ReadStream would close it when yauzl destroys the stream). */
+    override _readStreamForRange(start: number, end: number): Readable {
+      const fd = this.fd;
+      return Readable.from(
+        (async function* () {
+          for (let pos = start; pos < end; ) {
+            const buf = Buffer.alloc(Math.min(1 << 20, end - pos));
+            const n = await new Promise<number>((resolve, reject) => fsRead(fd, buf, 0, buf.length, pos, (err, got) => (err ? reject(err) : resolve(got))));
+            if (n === 0) throw new Error('unexpected end of the zip file');
+            pos += n;
+            yield buf.subarray(0, n);
+          }
+        })(),
+        { objectMode: false },
+      );
+    }
+    override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+      if (length > ZIP_BLOCK) return super.read(buffer, offset, length, position, callback);
+      const hit = (b: { start: number; buf: Buffer }): boolean => position >= b.start && position + length <= b.start + b.buf.length;
+      if (this.block && hit(this.block)) {
+        this.block.buf.copy(buffer, offset, position - this.block.start, position - this.block.start + length);
+        setImmediate(() => callback(null));
+        return;
+      }
+      const buf = Buffer.alloc(Math.max(length, Math.min(ZIP_BLOCK, this.size - position)));
+      fsRead(this.fd, buf, 0, buf.length, position, (err, n) => {
+        if (err) return callback(err);
+        const block = { start: position, buf: buf.subarray(0, n) };
+        if (!hit(block)) return callback(new Error('unexpected end of the zip file'));
+        this.block = block;
+        buf.copy(buffer, offset, 0, length);
+        callback(null);
+      });
+    }
+    /** the file is closed by whoever opened it, once the walk is over */
+    override close(callback: (err: Error | null) => void): void {
+      setImmediate(() => callback(null));
+    }
+  });
 }
+let blockCachedReaderClass: (new (fd: number, size: number) => yauzl.RandomAccessReader) | undefined;
 const ZIP_BLOCK = 1 << 20;
 
 function archiveError(path: string, err: unknown): FaultlineError {
