@@ -133,17 +133,17 @@ export class TransferBuilder {
   }
 
   setRemote(ip: string, port: number | undefined): void {
-    const clean = ip.replace(/^\[|\]$/g, '');
+    const clean = unbracket(ip);
     if (port !== undefined && Number.isFinite(port)) this.x.remote = { ip: clean, port };
     else if (!this.x.remote || this.x.remote.ip !== clean) this.x.remote = { ip: clean, port: NaN };
   }
 
   setLocal(ip: string | undefined, port: number): void {
-    this.x.local = { ip: (ip ?? this.x.local?.ip ?? '').replace(/^\[|\]$/g, ''), port };
+    this.x.local = { ip: unbracket(ip ?? this.x.local?.ip ?? ''), port };
   }
 
   setHost(h: string): void {
-    const host = h.trim().toLowerCase().replace(/^\[|\]$/g, '');
+    const host = plainLower(h) ? h : unbracket(h.trim().toLowerCase());
     if (host) this.x.host = host;
   }
 
@@ -161,8 +161,11 @@ export class TransferBuilder {
     this.keepHeader('requestHeaders', text);
     const c = text.indexOf(':');
     if (c <= 0) return;
-    const name = text.slice(0, c).trim().toLowerCase();
-    const value = text.slice(c + 1).trim();
+    this.requestField(text.slice(0, c).trim().toLowerCase(), text.slice(c + 1).trim(), line, t, raw);
+  }
+
+  /** What a request header line says, by its name (lower case) and value (trimmed); the line itself is kept by requestHeader. */
+  requestField(name: string, value: string, line: number, t: number | null, raw: string): void {
     switch (name) {
       case 'host':
         this.hostHeader = value;
@@ -236,8 +239,11 @@ export class TransferBuilder {
     this.keepHeader('responseHeaders', text);
     const c = text.indexOf(':');
     if (c <= 0) return;
-    const name = text.slice(0, c).trim().toLowerCase();
-    const value = text.slice(c + 1).trim();
+    this.responseField(text.slice(0, c).trim().toLowerCase(), text.slice(c + 1).trim(), line, t, raw);
+  }
+
+  /** What a response header line says, by its name (lower case) and value (trimmed); the line itself is kept by responseHeader. */
+  responseField(name: string, value: string, line: number, t: number | null, raw: string): void {
     const interim = (this.x.statuses?.at(-1) ?? 200) < 200;
     if (name === 'content-length' && !interim) {
       const n = Number(value);
@@ -406,8 +412,8 @@ export function hostOf(url: string): string | undefined {
 /**
  * The host of `http://` or `https://`, lower-case letters, digits, `-` and
  * `.`, in labels that are not empty, the last one starting with a letter (so
- * never an IPv4 address in any of its spellings) and none `xn--` (punycode,
- * which URL checks), then an optional port of at most 5 digits below 65536,
+ * never an IPv4 address in any of its spellings, but the plain dotted one of
+ * plainIpv4) and none `xn--` (punycode, which URL checks), then an optional port of at most 5 digits below 65536,
  * then the end or `/`, `?`, `#`. URL gives these back unchanged; undefined
  * for anything else.
  */
@@ -429,7 +435,7 @@ function plainHost(url: string): string | undefined {
   const end = i;
   if (end === label || url.startsWith('xn--', label)) return undefined;
   const l0 = url.charCodeAt(label);
-  if (l0 < 97 || l0 > 122) return undefined;
+  if ((l0 < 97 || l0 > 122) && !plainIpv4(url, from, end)) return undefined;
   if (i < url.length && url.charCodeAt(i) === 58 /* : */) {
     const p0 = ++i;
     while (i < url.length && url.charCodeAt(i) >= 48 && url.charCodeAt(i) <= 57) i++;
@@ -442,6 +448,49 @@ function plainHost(url: string): string | undefined {
   return url.slice(from, end);
 }
 
+/**
+ * Whether `s[from, to)` is a dotted IPv4 address as URL prints it back: four parts, each `0` or
+ * 1 to 3 digits without a leading zero, at most 255 (other spellings URL reads as octal, hex or
+ * fewer parts, and prints otherwise).
+ */
+function plainIpv4(s: string, from: number, to: number): boolean {
+  let parts = 0;
+  let i = from;
+  while (i < to) {
+    const p0 = i;
+    let v = 0;
+    while (i < to && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) v = v * 10 + s.charCodeAt(i++) - 48;
+    const n = i - p0;
+    if (n === 0 || n > 3 || v > 255 || (n > 1 && s.charCodeAt(p0) === 48)) return false;
+    parts++;
+    if (i < to) {
+      if (s.charCodeAt(i) !== 46 /* . */) return false;
+      i++;
+      if (i === to) return false;
+    }
+  }
+  return parts === 4;
+}
+
 export function endpoint(ip: string, port: number): Endpoint {
-  return { ip: ip.replace(/^\[|\]$/g, ''), port };
+  return { ip: unbracket(ip), port };
+}
+
+/** `s` less a `[` at its start and a `]` at its end (an IPv6 address as URLs and curl print it). */
+export function unbracket(s: string): string {
+  return s.charCodeAt(0) === 91 || s.charCodeAt(s.length - 1) === 93 ? s.replace(/^\[|\]$/g, '') : s;
+}
+
+/**
+ * Whether trimming, lower-casing and unbracketing would leave `s` as it is: printable ASCII
+ * without capitals, not starting with `[` nor ending with `]`. A host curl prints mostly is.
+ */
+function plainLower(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || s.charCodeAt(0) === 91 || s.charCodeAt(n - 1) === 93) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c >= 127 || (c >= 65 && c <= 90)) return false;
+  }
+  return true;
 }

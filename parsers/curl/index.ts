@@ -54,7 +54,7 @@ export async function parseCurl(
     records = await parseCsvRows(chunks, ctx.diag, text, counter);
     text.end();
   } else {
-    await readLines(chunks, (l, n, at, cut) => text.line(l, n, at, cut), counter);
+    await readLines(chunks, (l, n, at, cut) => text.line(l, n, at, cut), counter, (buf, from, to, n) => text.quick(buf, from, to, n));
     text.end();
     records = text.lines;
   }

@@ -15,6 +15,7 @@
 import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
 import { hostOf, TransferBuilder, versionFromAgent } from './builder.js';
 import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine } from './errors.js';
+import { decode } from './lines.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
@@ -143,6 +144,8 @@ export class CurlTextParser {
   private afterStamp = '';
   private lastStamps: Array<{ prefix: string; codes: Uint16Array; t: number; kind: Stamp['kind']; assumedUtc: boolean; assumedZone?: string }> = [];
   private readonly names = new VarNames();
+  /** the key list of the last one-line JSON object (shapeOf) */
+  private shape: JsonShape | undefined;
   /** findErrorLine's memo of messages (bounded there) */
   private readonly messages = new Map<string, CleanedMessage>();
   /** matchWording / errnoOf of messages (bounded there) */
@@ -203,6 +206,215 @@ export class CurlTextParser {
       this.segment(s, line);
     }
     if (!any) this.segment('', line);
+  }
+
+  /**
+   * readLines' QuickLine: the lines of a `curl -v` transfer that say what they say in fixed forms,
+   * read from their bytes: the info lines that begin and end it (quickInfo), its request line and
+   * headers, the blank `>`, its response head (`< …`), `{ [N bytes data]` / `} [N bytes data]`,
+   * and the `* TLS…` chatter. A lean transfer (beyond CurlAnalysis' caps, most of a long output)
+   * needs a few fields of them; a full one also keeps its header lines and cites lines as
+   * evidence, and only those are decoded. Each does exactly what line() does with the decoded
+   * line, or declines (false) and the line is decoded: anything else, any state where the line
+   * could mean more (a trace block, a JSON object being read), any byte it is unsure of.
+   */
+  quick(buf: Buffer, from: number, to: number, line: number): boolean {
+    if (this.json !== undefined || this.trace !== undefined) return false;
+    const n = to - from;
+    // every shape taken is one character, alone or followed by a space and more
+    if (n < 1 || (n > 1 && buf[from + 1] !== 32)) return false;
+    const c0 = buf[from];
+    if (c0 === 42 /* * */ && n > 2 && this.quickInfo(buf, from, to, line)) {
+      this.lines++;
+      return true;
+    }
+    const b = this.cur;
+    if (b === undefined) return false;
+    // a full transfer keeps header lines and cites lines as evidence: those alone are decoded
+    const full = !b.lean;
+    if (c0 === 60 /* < */) {
+      const st = n > 2 && buf[from + 2] === 72 /* H */ ? statusAt(buf, from + 2, to) : 0;
+      if (n <= 2) b.responseEnd();
+      else if (st !== 0) {
+        if (b.phase === 'request') b.requestEnd(line, null);
+        b.statusLine(HTTP_VERSIONS[st >> 10], st & 1023, line, this.rawFor(b, buf, from, to), null);
+      } else {
+        // a name and `:` is no status line (`/` is no tchar): responseHeader, which reads Content-Length only
+        const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
+        if (colon < 0) return false;
+        if (full) b.keepHeader('responseHeaders', decode(buf, from + 2, to).trim());
+        // the value decoded alone is the decoded line's: the `:` before it is ASCII
+        if (sameLetters(buf, from + 2, colon, 'content-length')) b.responseField('content-length', decode(buf, colon + 1, to).trim(), line, null, this.rawFor(b, buf, from, to));
+      }
+    } else if (c0 === 62 /* > */) {
+      if (n <= 2) {
+        if (b.bareResponse && b.phase === 'response') b.responseEnd();
+        else b.requestEnd(line, null);
+      } else if (!b.hasRequest && b.x.exitCode === undefined) {
+        if (!this.quickRequestLine(b, buf, from, to, line)) return false;
+      } else {
+        if (!b.hasRequest || b.phase !== 'request') return false;
+        const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
+        if (colon < 0) return false;
+        if (full) b.keepHeader('requestHeaders', decode(buf, from + 2, to).trim());
+        const read = readRequestHeader(buf, from + 2, colon);
+        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], decode(buf, colon + 1, to).trim(), line, null, this.rawFor(b, buf, from, to));
+      }
+    } else if (c0 === 123 /* { */ || c0 === 125 /* } */) {
+      const bytes = n > 2 ? dataBytesAt(buf, from + 2, to) : -1;
+      if (bytes < 0) return false;
+      this.dataLine(c0 === 123 ? 'recv' : 'send', bytes, line, null, undefined, this.rawFor(b, buf, from, to));
+      this.lines++;
+      return true;
+    } else if (c0 === 42 /* * */) {
+      let i = from + 2;
+      while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
+      // info(): a body starting `TLS` reaches the TLS_START pattern, whatever follows
+      if (to - i < 3 || buf[i] !== 84 || buf[i + 1] !== 76 || buf[i + 2] !== 83) return false;
+      b.tls = true;
+      b.scheme ??= 'https';
+    } else return false;
+    b.touch(line, null);
+    this.lines++;
+    return true;
+  }
+
+  /**
+   * The info lines that begin and end every transfer of a `curl -v` output, as info() reads them:
+   * `Trying ip[:port]...`, `Connected to host (ip) port N (#id)`, `Connection #id to host h left
+   * intact`, `Closing connection id`; for any transfer, lean or not (a full one gets the decoded
+   * line as its evidence). False for any other line and any form the patterns might read otherwise.
+   */
+  private quickInfo(buf: Buffer, from: number, to: number, line: number): boolean {
+    let i = from + 2;
+    while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
+    const c = buf[i];
+    if (c === 84 /* T */ && startsWithAscii(buf, i, to, 'Trying ')) {
+      // `^Trying (…)(?::(\d+))?(?:\.\.\.|…)`, for an IPv4 address: d+(.d+)*
+      const ip0 = i + 7;
+      let k = digitsEnd(buf, ip0, to);
+      if (k === ip0) return false;
+      while (k + 1 < to && buf[k] === 46 && isDigit(buf[k + 1])) k = digitsEnd(buf, k + 1, to);
+      const ip1 = k;
+      let port: number | undefined;
+      if (k < to && buf[k] === 58 /* : */) {
+        const p1 = digitsEnd(buf, k + 1, to);
+        if (p1 === k + 1) return false;
+        port = digitsValue(buf, k + 1, p1);
+        k = p1;
+      }
+      if (!startsWithAscii(buf, k, to, '...')) return false;
+      k += 3;
+      // without a port the address' pattern runs on through non-space characters after the dots
+      if (port === undefined && k < to && buf[k] !== 32 && buf[k] !== 9) return false;
+      const b = this.starting(line, null, undefined);
+      b.setRemote(latin1(buf, ip0, ip1), port);
+      b.fact('start', line, this.rawFor(b, buf, from, to), null);
+      b.touch(line, null);
+      return true;
+    }
+    if (c !== 67 /* C */) return false;
+    if (startsWithAscii(buf, i, to, 'Connected to ')) {
+      // `^Connected to (\S+) \(([^)]*)\) port (\d+)(?: \(#(\d+)\))?`
+      const h0 = i + 13;
+      const h1 = printableEnd(buf, h0, to);
+      if (h1 === h0 || !startsWithAscii(buf, h1, to, ' (')) return false;
+      const a0 = h1 + 2;
+      let a1 = a0;
+      while (a1 < to && buf[a1] !== 41 /* ) */ && buf[a1] < 128) a1++;
+      if (!startsWithAscii(buf, a1, to, ') port ')) return false;
+      const p0 = a1 + 7;
+      const p1 = digitsEnd(buf, p0, to);
+      if (p1 === p0) return false;
+      let id: number | undefined;
+      if (startsWithAscii(buf, p1, to, ' (#')) {
+        const d1 = digitsEnd(buf, p1 + 3, to);
+        if (d1 > p1 + 3 && d1 < to && buf[d1] === 41) id = digitsValue(buf, p1 + 3, d1);
+      }
+      const port = digitsValue(buf, p0, p1);
+      const b = this.starting(line, null, undefined);
+      b.setHost(latin1(buf, h0, h1));
+      if (a1 > a0) b.setRemote(latin1(buf, a0, a1), port);
+      if (id !== undefined) b.x.connectionId = id;
+      if (port === 443) b.scheme ??= 'https';
+      b.fact('connected', line, this.rawFor(b, buf, from, to), null);
+      b.touch(line, null);
+      return true;
+    }
+    if (startsWithAscii(buf, i, to, 'Connection #')) {
+      // `^Connection #(\d+) to host (\S+) left intact`
+      const d0 = i + 12;
+      const d1 = digitsEnd(buf, d0, to);
+      if (d1 === d0 || !startsWithAscii(buf, d1, to, ' to host ')) return false;
+      const h1 = printableEnd(buf, d1 + 9, to);
+      if (h1 === d1 + 9 || !startsWithAscii(buf, h1, to, ' left intact')) return false;
+      const b = this.cur;
+      if (!b) return true;
+      b.x.connectionId ??= digitsValue(buf, d0, d1);
+      b.x.closed = 'intact';
+      b.fact('close', line, this.rawFor(b, buf, from, to), null);
+      b.touch(line, null);
+      if (b.x.connectionId !== undefined) this.remember(b.x.connectionId, b);
+      return true;
+    }
+    if (startsWithAscii(buf, i, to, 'Closing connection')) {
+      // `^Closing connection(?: #?(-?\d+))?\.?$`
+      let k = i + 18;
+      let id: number | undefined;
+      if (k < to && buf[k] === 32) {
+        let d0 = k + 1;
+        if (d0 < to && buf[d0] === 35 /* # */) d0++;
+        const neg = d0 < to && buf[d0] === 45; /* - */
+        if (neg) d0++;
+        const d1 = digitsEnd(buf, d0, to);
+        if (d1 === d0) return false;
+        const v = digitsValue(buf, d0, d1);
+        id = neg ? -v : v;
+        k = d1;
+      }
+      if (k < to && buf[k] === 46 /* . */) k++;
+      if (k !== to) return false;
+      const b = this.cur;
+      if (!b) return true;
+      if (id !== undefined && id >= 0) b.x.connectionId ??= id;
+      b.x.closed = 'closed';
+      b.fact('close', line, this.rawFor(b, buf, from, to), null);
+      b.touch(line, null);
+      return true;
+    }
+    return false;
+  }
+
+  /** The line as a full transfer's evidence cites it (the trimmed decoded line); a lean one keeps none. */
+  private rawFor(b: TransferBuilder, buf: Buffer, from: number, to: number): string {
+    return b.lean ? '' : decode(buf, from, to).trim();
+  }
+
+  /**
+   * `> GET /path HTTP/1.1` (the line at `start`) starting the transfer's request (REQUEST_LINE,
+   * for targets of printable ASCII and nothing after the version): false where the decoded line must say.
+   */
+  private quickRequestLine(b: TransferBuilder, buf: Buffer, start: number, to: number, line: number): boolean {
+    const from = start + 2;
+    let i = from;
+    while (i < to && buf[i] >= 65 && buf[i] <= 90) i++;
+    let method = -1;
+    for (let k = 0; k < METHODS.length && method < 0; k++) if (i - from === METHODS[k].length && startsWithAscii(buf, from, i, METHODS[k])) method = k;
+    if (method < 0 || i >= to || buf[i] !== 32) return false;
+    const t0 = ++i;
+    while (i < to && buf[i] > 32 && buf[i] < 127) i++;
+    if (i === t0) return false;
+    const t1 = i;
+    let version: string | undefined;
+    if (i < to) {
+      // ` HTTP/d` or ` HTTP/d.d`, then the end
+      if (buf[i] !== 32 || versionEnd(buf, i + 1, to) !== to) return false;
+      const v = versionAt(buf, i + 1, to);
+      if (v < 0) return false;
+      version = HTTP_VERSIONS[v];
+    }
+    b.requestLine(METHODS[method], latin1(buf, t0, t1), version, line, this.rawFor(b, buf, start, to), null);
+    return true;
   }
 
   end(): void {
@@ -1144,7 +1356,7 @@ export class CurlTextParser {
   }
 
   /** Shared by -w blocks, %{json} objects and CSV rows. */
-  fromVars(vars: Map<string, VarIn>, line: number, t: number | null, source: CurlSource, base?: Record<string, unknown>): void {
+  fromVars(vars: VarSource, line: number, t: number | null, source: CurlSource, base?: Record<string, unknown>): void {
     const b = this.builder(line, t, source);
     if (this.version) b.x.curlVersion = this.version;
     if (this.cmd && line - this.cmd.line < 200) {
@@ -1176,7 +1388,10 @@ export class CurlTextParser {
         }
       }
     }
-    for (const v of vars.values()) b.touch(v.line, null);
+    // touch keeps the greatest line: the last of a JSON line's variables is that line
+    if (vars instanceof JsonVars) {
+      if (vars.size > 0) b.touch(vars.line, null);
+    } else for (const v of vars.values()) b.touch(v.line, null);
     this.release();
     this.transfers++;
     this.emit(b.build());
@@ -1206,6 +1421,14 @@ export class CurlTextParser {
       this.unplaced(line, text);
       return;
     }
+    if (nLines === 1) {
+      const shape = this.shapeOf(obj);
+      if (shape.specific) {
+        this.fromVars(new JsonVars(shape, obj, line), line, t, 'json', shape.base ? obj : undefined);
+        return;
+      }
+      return this.jsonRecord(obj, text, line, t);
+    }
     const vars = new Map<string, VarIn>();
     let specific = 0;
     // the object's keys are the variables' names, one each, in its order: applyVars can start from a copy of it
@@ -1226,10 +1449,51 @@ export class CurlTextParser {
       if (!vars.has(key)) vars.set(key, new JsonVar(k, v, line + lineOfKey(text, k, nLines), typed));
     }
     if (specific >= 1) {
-      this.fromVars(vars, line, t, this.format === 'curl-json' ? 'json' : 'json', same && keys === vars.size && keys <= MAX_VARS ? obj : undefined);
+      this.fromVars(vars, line, t, 'json', same && keys === vars.size && keys <= MAX_VARS ? obj : undefined);
       return;
     }
-    // A JSON log record: look for a curl error in its string values.
+    this.jsonRecord(obj, text, line, t);
+  }
+
+  /**
+   * The key list of a one-line object, with what jsonObject makes of it: the previous line's when
+   * the keys are the same in the same order (curl prints every %{json} line with the same keys).
+   */
+  private shapeOf(obj: Record<string, unknown>): JsonShape {
+    const last = this.shape;
+    if (last !== undefined) {
+      let i = 0;
+      let alike = true;
+      for (const k in obj) {
+        if (k !== last.keys[i++]) {
+          alike = false;
+          break;
+        }
+      }
+      if (alike && i === last.keys.length) return last;
+    }
+    const keys: string[] = [];
+    const names: string[] = [];
+    const first = new Map<string, number>();
+    let specific = false;
+    let same = true;
+    for (const k in obj) {
+      const canon = this.names.canonical(k);
+      if (canon && !specific && !GENERIC_KEYS.has(k.toLowerCase())) specific = true;
+      const key = canon ?? k;
+      if (key !== k || k === '__proto__') same = false;
+      if (!first.has(key)) first.set(key, keys.length);
+      keys.push(k);
+      names.push(key);
+    }
+    const distinct = [...first.values()];
+    const shape: JsonShape = { keys, names, first, distinct, distinctNames: distinct.map((i) => names[i]), specific, base: same && keys.length === first.size && keys.length <= MAX_VARS };
+    this.shape = shape;
+    return shape;
+  }
+
+  /** A JSON log record: look for a curl error in its string values. */
+  private jsonRecord(obj: Record<string, unknown>, text: string, line: number, t: number | null): void {
     let when = t;
     for (const k of ['time', 'timestamp', '@timestamp', 'datetime', 'date', 'ts']) {
       if (obj[k] !== undefined) {
@@ -1283,6 +1547,86 @@ export interface VarIn {
   text: string;
   /** the value as `setVar` takes it, when the reader already knows it (a JSON number) */
   typed?: string | number | null;
+}
+
+/** What applyVars reads of a record's variables, by name: a Map, or a one-line %{json} object's JsonVars. */
+export interface VarSource {
+  readonly size: number;
+  get(name: string): VarIn | undefined;
+  /** the names, in the record's order */
+  keys(): Iterable<string>;
+  values(): Iterable<VarIn>;
+  [Symbol.iterator](): Iterator<[string, VarIn]>;
+}
+
+/** The keys of a one-line JSON object and what jsonObject makes of them, shared by the lines that print the same keys. */
+interface JsonShape {
+  /** the object's keys, in for…in order */
+  keys: string[];
+  /** the variable each key names (its canonical name, or the key) */
+  names: string[];
+  /** a variable's first key, by name: the one a Map filled in key order keeps */
+  first: Map<string, number>;
+  /** first's values, in key order */
+  distinct: number[];
+  distinctNames: string[];
+  /** a key names a curl variable, and is not one any log might use */
+  specific: boolean;
+  /** the keys are the variables' names, one each (applyVars may start from a copy of the object) */
+  base: boolean;
+}
+
+/**
+ * The variables of a one-line %{json} object, made only when asked for: a transfer built lean
+ * reads a dozen of the forty, and a Map of forty JsonVars per line was a third of a %{json}
+ * line's cost. Reads as the Map jsonObject would fill (the first key naming a variable wins).
+ */
+class JsonVars implements VarSource {
+  private readonly made: Array<JsonVar | undefined>;
+  constructor(
+    private readonly shape: JsonShape,
+    private readonly obj: Record<string, unknown>,
+    readonly line: number,
+  ) {
+    this.made = new Array<JsonVar | undefined>(shape.keys.length);
+  }
+
+  get size(): number {
+    return this.shape.distinct.length;
+  }
+
+  get(name: string): VarIn | undefined {
+    const i = this.shape.first.get(name);
+    return i === undefined ? undefined : this.at(i);
+  }
+
+  private at(i: number): JsonVar {
+    let v = this.made[i];
+    if (v === undefined) {
+      const k = this.shape.keys[i];
+      v = this.made[i] = new JsonVar(k, this.obj[k], this.line, typedOf(this.obj[k]));
+    }
+    return v;
+  }
+
+  keys(): Iterable<string> {
+    return this.shape.distinctNames;
+  }
+
+  values(): Iterable<VarIn> {
+    return this.shape.distinct.map((i) => this.at(i));
+  }
+
+  [Symbol.iterator](): Iterator<[string, VarIn]> {
+    return this.shape.distinct.map((i): [string, VarIn] => [this.shape.names[i], this.at(i)])[Symbol.iterator]();
+  }
+}
+
+/** What applyVars would make of a JSON value printed and read back, where that is known without printing it. */
+function typedOf(v: unknown): string | number | null | undefined {
+  if (v === null) return null;
+  if (typeof v === 'number' && printsPlain(v)) return v === 0 ? 0 : v;
+  return undefined;
 }
 
 /**
@@ -1475,22 +1819,34 @@ const TIME_VAR_LIST = Object.entries(TIME_VARS) as ReadonlyArray<[string, (typeo
  * memory of the dictionary that adding forty keys one by one turns an object into (a kept
  * transfer's variables: 1.6 kB → 0.5 kB).
  */
-export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>, base?: Record<string, unknown>): void {
+export function applyVars(b: TransferBuilder, vars: VarSource, base?: Record<string, unknown>): void {
   const x = b.x;
   const get = (k: string) => vars.get(k);
   if (base !== undefined && !b.lean && x.vars === undefined && vars.size > 0) {
     const out: Record<string, string | number | boolean | null> = { ...(base as Record<string, string | number | boolean | null>) };
-    for (const [k, v] of vars) {
+    // by name, not by entry: no [name, value] pair made per variable
+    for (const k of vars.keys()) {
+      const v = vars.get(k)!;
       const val = v.typed !== undefined ? v.typed : varValue(v.value);
       if (!Object.is(out[k], val)) out[k] = val;
     }
     b.adoptVars(out, vars.size);
-  } else {
-    // forEach, not for…of: no [key, value] array per variable of every transfer
-    vars.forEach((v, k) => {
-      if (b.lean && k !== 'start_time') b.setVar(k, null); // counted, not kept
-      else b.setVar(k, v.typed !== undefined ? v.typed : varValue(v.value));
-    });
+  } else if (b.lean) {
+    for (const k of vars.keys()) {
+      if (k !== 'start_time') {
+        b.setVar(k, null); // counted, not kept
+        continue;
+      }
+      const v = vars.get(k)!;
+      b.setVar(k, v.typed !== undefined ? v.typed : varValue(v.value));
+    }
+  } else for (const k of vars.keys()) {
+    const v = vars.get(k)!;
+    if (v.typed !== undefined) {
+      b.setVar(k, v.typed);
+      continue;
+    }
+    b.setVar(k, varValue(v.value));
   }
   const cite = (key: string) => {
     if (b.lean) return;
@@ -1643,11 +1999,144 @@ export function applyVars(b: TransferBuilder, vars: Map<string, VarIn>, base?: R
   if (b.lean) return;
   let first = Infinity;
   let head: VarIn | undefined;
-  for (const v of vars.values()) {
+  for (const k of vars.keys()) {
+    const v = vars.get(k)!;
     head ??= v;
     if (v.line < first) first = v.line;
   }
   if (head && Number.isFinite(first)) b.fact('start', first, head.text, null);
+}
+
+/** RFC 9110 tchar: the characters of a header name, by char code. */
+const TCHAR: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 128; c++) if (/[A-Za-z0-9!#$%&'*+.^_`|~-]/.test(String.fromCharCode(c))) t[c] = 1;
+  return t;
+})();
+
+/** Where `sep` is in `buf[from, to)` after one or more tchars and nothing else; -1 otherwise. */
+function tokenBefore(buf: Buffer, from: number, to: number, sep: number): number {
+  let i = from;
+  while (i < to && TCHAR[buf[i]] === 1) i++;
+  return i > from && i < to && buf[i] === sep ? i : -1;
+}
+
+/** Whether `buf[from, to)` is `word` (lower case ASCII) in any case. */
+function sameLetters(buf: Buffer, from: number, to: number, word: string): boolean {
+  if (to - from !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if ((buf[from + i] | 0x20) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The request header names TransferBuilder.requestHeader reads: a line naming one goes the long way. */
+const READ_REQUEST_HEADERS = ['host', 'user-agent', 'expect', 'content-length', 'transfer-encoding'];
+
+/** Which of READ_REQUEST_HEADERS `buf[from, to)` names (any case); -1 for none. */
+function readRequestHeader(buf: Buffer, from: number, to: number): number {
+  for (let i = 0; i < READ_REQUEST_HEADERS.length; i++) if (sameLetters(buf, from, to, READ_REQUEST_HEADERS[i])) return i;
+  return -1;
+}
+
+/** Whether `buf[at, to)` starts with the ASCII text `s`. */
+function startsWithAscii(buf: Buffer, at: number, to: number, s: string): boolean {
+  if (to - at < s.length) return false;
+  for (let i = 0; i < s.length; i++) if (buf[at + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Where the ASCII digits from `at` end. */
+function digitsEnd(buf: Buffer, at: number, to: number): number {
+  while (at < to && isDigit(buf[at])) at++;
+  return at;
+}
+
+/** Where the printable ASCII (what `\S` matches there) from `at` ends. */
+function printableEnd(buf: Buffer, at: number, to: number): number {
+  while (at < to && buf[at] > 32 && buf[at] < 127) at++;
+  return at;
+}
+
+/** REQUEST_LINE's methods. */
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE', 'PROPFIND', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'REPORT'];
+
+type Latin1Slicer = Buffer & { latin1Slice?: (start: number, end: number) => string };
+
+/**
+ * `buf[from, to)` as text, one character per byte: for bytes already known to be ASCII (where
+ * UTF-8 reads the same). Buffer's own `latin1Slice`, without toString's wrapper (see lines.ts' decode).
+ */
+function latin1(buf: Buffer, from: number, to: number): string {
+  const b = buf as Latin1Slicer;
+  return typeof b.latin1Slice === 'function' ? b.latin1Slice(from, to) : buf.toString('latin1', from, to);
+}
+
+/** `Number()` of the ASCII digits `buf[from, to)`, without making their text where it is exact (15 digits). */
+function digitsValue(buf: Buffer, from: number, to: number): number {
+  if (to - from > 15) return Number(latin1(buf, from, to));
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (buf[i] - 48);
+  return n;
+}
+
+/** The status lines' versions statusAt knows, by its index (st >> 10). */
+const HTTP_VERSIONS = ['HTTP/1.0', 'HTTP/1.1', 'HTTP/2', 'HTTP/3', 'HTTP/2.0'];
+
+/**
+ * Where `HTTP/d` or `HTTP/d.d` at `buf[from]` ends, as STATUS_LINE and REQUEST_LINE read it
+ * (`HTTP/1.x` is `HTTP/1` and then `.`); -1 where there is none.
+ */
+function versionEnd(buf: Buffer, from: number, to: number): number {
+  if (to - from < 6 || buf[from] !== 72 || buf[from + 1] !== 84 || buf[from + 2] !== 84 || buf[from + 3] !== 80 || buf[from + 4] !== 47 || !isDigit(buf[from + 5])) return -1;
+  return from + 7 < to && buf[from + 6] === 46 /* . */ && isDigit(buf[from + 7]) ? from + 8 : from + 6;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The index in HTTP_VERSIONS of the version `buf[from, end)` (versionEnd's); -1 for another. */
+function versionAt(buf: Buffer, from: number, end: number): number {
+  return versionIndex(buf[from + 5] - 48, end - from === 8 ? buf[from + 7] - 48 : -1);
+}
+
+/**
+ * STATUS_LINE on `buf[from, to)`, for the versions in HTTP_VERSIONS: `index << 10 | status`;
+ * 0 where the pattern does not match or the version is another (the caller then decodes).
+ */
+function statusAt(buf: Buffer, from: number, to: number): number {
+  // `HTTP/d[.d] ddd` and then no word character (\b)
+  const i = versionEnd(buf, from, to);
+  if (i < 0 || i + 4 > to || buf[i] !== 32) return 0;
+  let status = 0;
+  for (let k = i + 1; k <= i + 3; k++) {
+    if (!isDigit(buf[k])) return 0;
+    status = status * 10 + buf[k] - 48;
+  }
+  if (i + 4 < to) {
+    const c = buf[i + 4];
+    if (isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) return 0;
+  }
+  const v = versionAt(buf, from, i);
+  return v < 0 ? 0 : (v << 10) | status;
+}
+
+/** The index in HTTP_VERSIONS of HTTP/major[.minor] (minor -1: none); -1 for another. */
+function versionIndex(major: number, minor: number): number {
+  return major === 1 && minor === 0 ? 0 : major === 1 && minor === 1 ? 1 : major === 2 && minor === -1 ? 2 : major === 3 && minor === -1 ? 3 : major === 2 && minor === 0 ? 4 : -1;
+}
+
+/** N of `[N bytes data]` filling `buf[from, to)` exactly (at most 15 digits); -1 otherwise. */
+function dataBytesAt(buf: Buffer, from: number, to: number): number {
+  if (buf[from] !== 91 /* [ */) return -1;
+  let i = from + 1;
+  let n = 0;
+  while (i < to && buf[i] >= 48 && buf[i] <= 57) n = n * 10 + (buf[i++] - 48);
+  const digits = i - from - 1;
+  if (digits < 1 || digits > 15) return -1;
+  const tail = ' bytes data]';
+  if (to - i !== tail.length) return -1;
+  for (let k = 0; k < tail.length; k++) if (buf[i + k] !== tail.charCodeAt(k)) return -1;
+  return n;
 }
 
 /** [\w.{}%@ -]: the characters of a KV name, by char code (ASCII). */

@@ -76,12 +76,25 @@ describe('hostOf: the host URL gives, read without URL for plain http(s) hosts',
     'http://svc0.internal.test:10000/orders/0', 'https://a:443', 'http://localhost', 'http://a.b:00080/x', 'http://-a.b/', 'http://ab--cd.e',
     'http://xn--a.b', 'http://a.xn--b', 'http://1.2.3', 'http://a.0x10', 'http://a.b.:1/', 'http://a..b/', 'http://A.B/', 'http://a.b:65536/',
     'http://a.b:/x', 'http://a.b x', 'http://[::1]:8080/', 'http://u:p@h.example/', 'ftp://a.b/', '/orders/0', 'http://a.b\\c',
+    'http://127.0.0.1:46526/ok', 'https://10.0.0.255/', 'http://0.0.0.0', 'http://1.2.3.04/', 'http://1.2.3.256/', 'http://1.2.3.4.5/',
+    'http://1.2.3/', 'http://1.2.3.4./', 'http://01.2.3.4/', 'http://0x7f.0.0.1/', 'http://1.2.3.4a/', 'http://a.1.2.3.4/', 'http://1234.1.1.1/',
   ])('%s', (url) => {
     expect(hostOf(url)).toBe(byUrl(url));
   });
 
+  it('agrees with URL on 2,000 generated dotted addresses', () => {
+    const parts = ['0', '1', '7', '25', '199', '255', '256', '01', '00', '1000', '0x1', ''];
+    const next = rng(15);
+    for (let k = 0; k < 2000; k++) {
+      const n = 3 + Math.floor(next() * 3);
+      const host = Array.from({ length: n }, () => parts[Math.floor(next() * parts.length)]).join('.');
+      const url = `${next() < 0.5 ? 'http' : 'https'}://${host}${['', ':80', ':443', ':65536', '/x', '.', '?q'][Math.floor(next() * 7)]}`;
+      expect(hostOf(url), url).toBe(byUrl(url));
+    }
+  });
+
   it('agrees with URL on 5,000 generated URLs', () => {
-    const alphabet = ['a', 'z', '0', '9', '-', '.', ':', '/', '?', '#', 'x', 'n', '1', '5', '6', 'A', '@', '_', '%', ' ', '\\', '[', ']', 'xn--', '.com', ':65535', ':65536'];
+    const alphabet = ['a', 'z', '0', '9', '-', '.', ':', '/', '?', '#', 'x', 'n', '1', '5', '6', 'A', '@', '_', '%', ' ', '\\', '[', ']', 'xn--', '.com', ':65535', ':65536', '25', '255', '256', '.0', '.1'];
     const schemes = ['http://', 'https://', 'http:/', 'ftp://', 'HTTP://'];
     const next = rng(14);
     for (let k = 0; k < 5000; k++) {
