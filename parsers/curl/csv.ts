@@ -6,7 +6,8 @@
  * stderr among the rows (`curl: (7) …`) is read as the error line it is.
  */
 import { once } from 'node:events';
-import { parse, type CsvError } from 'csv-parse';
+// csv-parse is loaded when a CSV is read (parseCsvRows), not with every curl parse.
+import type { CsvError } from 'csv-parse';
 import type { Chunks, Diagnostics } from '../../src/model/index.js';
 import { canonicalVar } from './vars.js';
 import type { CurlTextParser, VarIn } from './text.js';
@@ -19,6 +20,7 @@ export async function parseCsvRows(chunks: Chunks, diag: Diagnostics, text: Curl
   const firstLine = head.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
   const delimiter = pickDelimiter(firstLine);
 
+  const { parse } = await import('csv-parse');
   const parser = parse({
     delimiter,
     relax_column_count: true,
