@@ -26,6 +26,7 @@ import { openSource } from '../src/sources/index.js';
 import { scanFloor } from './floor.js';
 import { mainThreadCpu } from './main-thread-cpu.js';
 import type { BenchResult } from './run.js';
+import { each, medianBy, OFF_ROW, takeTurns, textRow, type TurnRun } from './turns.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/bench → the repository root */
@@ -223,16 +224,9 @@ function ensure(input: Input): string {
   return file;
 }
 
-interface ChildReport {
-  bytes: number;
-  lines: number;
+interface ChildReport extends TurnRun {
   transfers: number;
   failed: number;
-  wall: number;
-  cpu: number;
-  /** the main thread's alone (Linux): without the reader thread's */
-  mainCpu?: number;
-  maxRssKb: number;
   warnings: number;
 }
 
@@ -286,48 +280,37 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
     const head = readFileSync(file).subarray(0, 64 * 1024).toString('utf8');
     const sniffed = sniffCurl(head)?.format ?? 'none';
     const load = loadavg()[0];
-    // the reader thread on (the default from 64 MB) and off, taking turns so both meet the same load
-    const runs: ChildReport[] = [];
-    const alone: ChildReport[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      runs.push(child(file, input.format));
-      alone.push(child(file, input.format, { FAULTLINE_READ_THREAD: '0' }));
-    }
+    // the reader thread on (the default from 64 MB) and off
+    const { on: runs, off: alone } = takeTurns(RUNS, (env) => child(file, input.format, env));
     const best = runs.reduce((a, b) => (b.cpu < a.cpu ? b : a));
     const bestAlone = alone.reduce((a, b) => (b.cpu < a.cpu ? b : a));
-    const medianWall = (xs: ChildReport[]): number => [...xs].map((x) => x.wall).sort((a, b) => a - b)[(RUNS - 1) >> 1];
+    const medianWall = (xs: ChildReport[]): number => medianBy(xs, (x) => x.wall).wall;
     const mainOf = (x: ChildReport): string => (x.mainCpu !== undefined ? ` (the main thread ${x.mainCpu.toFixed(2)} s)` : '');
     const mb = best.bytes / 1e6;
     const floor = scanFloor(file);
-    results.push({
-      name: input.name,
-      bytes: best.bytes,
-      seconds: best.wall,
-      mbPerSec: mb / best.wall,
-      eventsPerSec: best.lines / best.wall,
-      events: best.transfers,
-      peakRssMb: Math.max(...runs.map((x) => x.maxRssKb)) / 1024,
-      floor: { name: `newline scan of the same file (${floor.mbPerCpuSec.toFixed(0)} MB/s of CPU)`, times: floor.mbPerCpuSec / (mb / best.cpu) },
-      note:
+    results.push(
+      textRow(
+        input.name,
+        best,
+        runs,
+        best.transfers,
+        { name: `newline scan of the same file (${floor.mbPerCpuSec.toFixed(0)} MB/s of CPU)`, times: floor.mbPerCpuSec / (mb / best.cpu) },
         `${best.lines} lines, ${best.transfers} transfers (${best.failed} failed), ${best.warnings} warnings, sniffed as ${sniffed}; ` +
-        `CPU time ${best.cpu.toFixed(2)} s${mainOf(best)} = ${(mb / best.cpu).toFixed(1)} MB/s and ${Math.round(best.lines / best.cpu)} lines/s on one core ` +
-        `(best of ${RUNS} by CPU time; peak RSS per run ${runs.map((x) => Math.round(x.maxRssKb / 1024)).join('/')} MB; ` +
-        `wall figures include waiting for the CPU: load average ${load.toFixed(1)} on ${cpus().length} cores; ` +
-        `size ${statSync(file).size} bytes); median wall ${medianWall(runs).toFixed(2)} s (${runs.map((x) => x.wall.toFixed(2)).join('/')})`,
-    });
-    results.push({
-      name: '  same, reader thread off (FAULTLINE_READ_THREAD=0)',
-      bytes: bestAlone.bytes,
-      seconds: bestAlone.wall,
-      mbPerSec: mb / bestAlone.wall,
-      eventsPerSec: bestAlone.lines / bestAlone.wall,
-      events: bestAlone.transfers,
-      peakRssMb: Math.max(...alone.map((x) => x.maxRssKb)) / 1024,
-      floor: { name: 'newline scan', times: floor.mbPerCpuSec / (mb / bestAlone.cpu) },
-      note:
-        `taking turns with the row above; CPU time ${bestAlone.cpu.toFixed(2)} s${mainOf(bestAlone)} (best of ${RUNS}), median wall ${medianWall(alone).toFixed(2)} s (${alone.map((x) => x.wall.toFixed(2)).join('/')}); ` +
-        `the reader thread saves ${(medianWall(alone) - medianWall(runs)).toFixed(2)} s of median wall time, costs ${(best.cpu - bestAlone.cpu).toFixed(2)} s of CPU`,
-    });
+          `CPU time ${best.cpu.toFixed(2)} s${mainOf(best)} = ${(mb / best.cpu).toFixed(1)} MB/s and ${Math.round(best.lines / best.cpu)} lines/s on one core ` +
+          `(best of ${RUNS} by CPU time; peak RSS per run ${runs.map((x) => Math.round(x.maxRssKb / 1024)).join('/')} MB; ` +
+          `wall figures include waiting for the CPU: load average ${load.toFixed(1)} on ${cpus().length} cores; ` +
+          `size ${statSync(file).size} bytes); median wall ${medianWall(runs).toFixed(2)} s (${each(runs, (x) => x.wall)})`,
+      ),
+      textRow(
+        OFF_ROW,
+        bestAlone,
+        alone,
+        bestAlone.transfers,
+        { name: 'newline scan', times: floor.mbPerCpuSec / (mb / bestAlone.cpu) },
+        `taking turns with the row above; CPU time ${bestAlone.cpu.toFixed(2)} s${mainOf(bestAlone)} (best of ${RUNS}), median wall ${medianWall(alone).toFixed(2)} s (${each(alone, (x) => x.wall)}); ` +
+          `the reader thread saves ${(medianWall(alone) - medianWall(runs)).toFixed(2)} s of median wall time, costs ${(best.cpu - bestAlone.cpu).toFixed(2)} s of CPU`,
+      ),
+    );
   }
   return results;
 }

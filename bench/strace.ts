@@ -20,6 +20,7 @@ import { openSource, type OpenedSource } from '../src/sources/index.js';
 import { scanFloor } from './floor.js';
 import { mainThreadCpu } from './main-thread-cpu.js';
 import type { BenchResult } from './run.js';
+import { each, medianBy, OFF_ROW, takeTurns, textRow, type TurnRun } from './turns.js';
 
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -73,15 +74,8 @@ export function ensureLog(): string {
   return logFile;
 }
 
-interface ChildReport {
-  bytes: number;
-  lines: number;
+interface ChildReport extends TurnRun {
   events: number;
-  wall: number;
-  cpu: number;
-  /** the main thread's alone (Linux): without the reader thread's */
-  mainCpu?: number;
-  maxRssKb: number;
   threads: number;
   warnings: number;
 }
@@ -142,22 +136,15 @@ export async function run(): Promise<BenchResult[]> {
   const wcLines = Number(execFileSync('wc', ['-l', file], { encoding: 'utf8' }).trim().split(/\s+/)[0]);
   // --single-threaded: the parse, the analysis and the GC all on one thread, so CPU time is one core's work
   const load = loadavg()[0];
-  // the reader thread on (the default from 64 MB, src/sources/read-thread.ts) and off, taking turns so both meet the same load
-  const runs: ChildReport[] = [];
-  const alone: ChildReport[] = [];
   const measureChild = (env: NodeJS.ProcessEnv): ChildReport => {
     const child = spawnSync(process.execPath, ['--single-threaded', fileURLToPath(import.meta.url), '--child', file], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...env } });
     if (child.status !== 0) throw new Error(`bench child failed: ${child.stderr}`);
     return JSON.parse(child.stdout.trim().split('\n').pop()!) as ChildReport;
   };
-  for (let i = 0; i < RUNS; i++) {
-    runs.push(measureChild({}));
-    alone.push(measureChild({ FAULTLINE_READ_THREAD: '0' }));
-  }
-  const byWall = (xs: ChildReport[]): ChildReport => [...xs].sort((a, b) => a.wall - b.wall)[(RUNS - 1) >> 1];
-  const byCpu = (xs: ChildReport[]): ChildReport => [...xs].sort((a, b) => a.cpu - b.cpu)[(RUNS - 1) >> 1];
-  const r = byWall(runs);
-  const a = byWall(alone);
+  // the reader thread on (the default from 64 MB) and off
+  const { on: runs, off: alone } = takeTurns(RUNS, measureChild);
+  const r = medianBy(runs, (x) => x.wall);
+  const a = medianBy(alone, (x) => x.wall);
   // the reader alone, measured now too (median of RUNS child runs)
   const reads: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -165,48 +152,40 @@ export async function run(): Promise<BenchResult[]> {
     if (child.status !== 0) throw new Error(`bench read child failed: ${child.stderr}`);
     reads.push((JSON.parse(child.stdout.trim()) as { cpu: number }).cpu);
   }
-  const readCpu = [...reads].sort((a, b) => a - b)[(RUNS - 1) >> 1];
+  const readCpu = medianBy(reads, (x) => x);
   // the floor: a bare newline scan of the same file, measured now (CPU time, median of 3 child runs)
   const floor = scanFloor(file);
   const mb = r.bytes / 1e6;
   const size = statSync(file).size;
-  const cpuMedian = byCpu(runs).cpu;
-  const cpuAlone = byCpu(alone).cpu;
+  const cpuMedian = medianBy(runs, (x) => x.cpu).cpu;
+  const cpuAlone = medianBy(alone, (x) => x.cpu).cpu;
   const mainOf = (xs: ChildReport[]): string => {
-    const ms = xs.map((x) => x.mainCpu).filter((x): x is number => x !== undefined).sort((p, q) => p - q);
-    return ms.length ? `, of which the main thread ${ms[(ms.length - 1) >> 1].toFixed(2)} s` : '';
+    const ms = xs.flatMap((x) => (x.mainCpu === undefined ? [] : [x.mainCpu]));
+    return ms.length ? `, of which the main thread ${medianBy(ms, (m) => m).toFixed(2)} s` : '';
   };
   return [
-    {
-      name: 'strace -f -tt -T, parse + analysis (busy workload, interleaved pids)',
-      bytes: r.bytes,
-      seconds: r.wall,
-      mbPerSec: mb / r.wall,
-      eventsPerSec: r.lines / r.wall,
-      events: r.events,
-      peakRssMb: Math.max(...runs.map((x) => x.maxRssKb)) / 1024,
-      floor: { name: `newline scan of the same file (${floor.mbPerCpuSec.toFixed(0)} MB/s of CPU)`, times: floor.mbPerCpuSec / (mb / cpuMedian) },
-      note:
-        `${r.lines} lines read (wc -l: ${wcLines}), ${size} bytes, ${r.threads} threads, ${r.warnings} warnings; ` +
-        `the goal (≥ 300 MB/s) is judged on wall time: median of ${RUNS} ${r.wall.toFixed(2)} s = ${(mb / r.wall).toFixed(1)} MB/s (${runs.map((x) => x.wall.toFixed(2)).join('/')} s), reading and sha256 on a reader thread; ` +
-        `CPU time (both threads) median ${cpuMedian.toFixed(2)} s = ${(mb / cpuMedian).toFixed(1)} MB/s and ${Math.round(r.lines / cpuMedian)} lines/s (${runs.map((x) => x.cpu.toFixed(2)).join('/')} s)${mainOf(runs)}; ` +
+    textRow(
+      'strace -f -tt -T, parse + analysis (busy workload, interleaved pids)',
+      r,
+      runs,
+      r.events,
+      { name: `newline scan of the same file (${floor.mbPerCpuSec.toFixed(0)} MB/s of CPU)`, times: floor.mbPerCpuSec / (mb / cpuMedian) },
+      `${r.lines} lines read (wc -l: ${wcLines}), ${size} bytes, ${r.threads} threads, ${r.warnings} warnings; ` +
+        `the goal (≥ 300 MB/s) is judged on wall time: median of ${RUNS} ${r.wall.toFixed(2)} s = ${(mb / r.wall).toFixed(1)} MB/s (${each(runs, (x) => x.wall)} s), reading and sha256 on a reader thread; ` +
+        `CPU time (both threads) median ${cpuMedian.toFixed(2)} s = ${(mb / cpuMedian).toFixed(1)} MB/s and ${Math.round(r.lines / cpuMedian)} lines/s (${each(runs, (x) => x.cpu)} s)${mainOf(runs)}; ` +
         `peak RSS per run ${runs.map((x) => Math.round(x.maxRssKb / 1024)).join('/')} MB; ` +
         `reading alone on one thread (the sources' reader with its sha256, two reused 1 MiB buffers) ${readCpu.toFixed(2)} s of CPU, so parse + analysis ${(mb / (cpuAlone - readCpu)).toFixed(1)} MB/s of CPU; ` +
         `wall figures include waiting for the CPU: load average ${load.toFixed(1)} on ${cpus().length} cores when it ran`,
-    },
-    {
-      name: '  same, reader thread off (FAULTLINE_READ_THREAD=0)',
-      bytes: a.bytes,
-      seconds: a.wall,
-      mbPerSec: mb / a.wall,
-      eventsPerSec: a.lines / a.wall,
-      events: a.events,
-      peakRssMb: Math.max(...alone.map((x) => x.maxRssKb)) / 1024,
-      floor: { name: 'newline scan', times: floor.mbPerCpuSec / (mb / cpuAlone) },
-      note:
-        `median of ${RUNS} taking turns with the row above: wall ${a.wall.toFixed(2)} s (${alone.map((x) => x.wall.toFixed(2)).join('/')}), CPU ${cpuAlone.toFixed(2)} s (${alone.map((x) => x.cpu.toFixed(2)).join('/')})${mainOf(alone)}; ` +
+    ),
+    textRow(
+      OFF_ROW,
+      a,
+      alone,
+      a.events,
+      { name: 'newline scan', times: floor.mbPerCpuSec / (mb / cpuAlone) },
+      `median of ${RUNS} taking turns with the row above: wall ${a.wall.toFixed(2)} s (${each(alone, (x) => x.wall)}), CPU ${cpuAlone.toFixed(2)} s (${each(alone, (x) => x.cpu)})${mainOf(alone)}; ` +
         `the reader thread saves ${(a.wall - r.wall).toFixed(2)} s of wall time, costs ${(cpuMedian - cpuAlone).toFixed(2)} s of CPU; peak RSS per run ${alone.map((x) => Math.round(x.maxRssKb / 1024)).join('/')} MB`,
-    },
+    ),
   ];
 }
 

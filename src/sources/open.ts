@@ -6,13 +6,14 @@
  * nothing is held whole; the sha256 is computed on the way through.
  */
 import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { FaultlineError, type SourceRef } from '../model/index.js';
 import { DEFAULT_ARCHIVE_LIMITS, openMember, type ArchiveLimits } from './archive.js';
+import { openUnlessClosed } from './first-open.js';
 import { READ_THREAD_MIN_BYTES, ThreadedFileChunks, type ReadThreadOptions } from './read-thread.js';
 
 export const SNIFF_BYTES = 64 * 1024;
@@ -143,12 +144,8 @@ class FileChunks implements AsyncIterableIterator<Buffer> {
     if (this.finished) return { done: true, value: undefined };
     try {
       if (!this.fh) {
-        const fh = await open(this.path, 'r');
-        if (this.finished) {
-          await fh.close(); // closed while it was opening
-          return { done: true, value: undefined };
-        }
-        this.fh = fh;
+        this.fh = await openUnlessClosed(this.path, () => this.finished);
+        if (!this.fh) return { done: true, value: undefined };
       }
       const buf = this.ring ? this.ring[this.turn++ & 1] : Buffer.allocUnsafeSlow(this.chunk);
       const { bytesRead } = await this.fh.read(buf, 0, buf.length, null);

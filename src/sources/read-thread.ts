@@ -21,11 +21,12 @@
  * `close()` at any point stops the thread (it exits between two reads) and closes the file once
  * it has exited: the descriptor is ours, the thread never closes it.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { openUnlessClosed } from './first-open.js';
 import { Ctl, END_DONE, END_FAILED, END_READING, GO_READ, GO_STOP, POS_FROM, POS_PREFIX, sharedBuffer, views, type Shared, type ThreadData } from './read-thread-layout.js';
 
 /** 2 held by the consumer, 2 being read ahead: the thread stays ahead of a consumer 5× slower than it without waiting on a slot. */
@@ -121,12 +122,8 @@ export class ThreadedFileChunks implements AsyncIterableIterator<Buffer> {
     if (this.closed) return { done: true, value: undefined };
     try {
       if (!this.fh) {
-        const fh = await open(this.file, 'r');
-        if (this.closed) {
-          await fh.close(); // closed while it was opening
-          return { done: true, value: undefined };
-        }
-        this.fh = fh;
+        this.fh = await openUnlessClosed(this.file, () => this.closed);
+        if (!this.fh) return { done: true, value: undefined };
       }
       if (this.recycled && !this.started) this.start();
       // The chunk pulled two pulls ago may now be written over.
