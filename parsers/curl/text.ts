@@ -19,7 +19,7 @@ import { decode } from './lines.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
-import { forEachLogPair } from './pairs.js';
+import { forEachLogPairAt } from './pairs.js';
 
 /** How the info lines start that are taken even without their `* ` (pasted output that lost it). */
 const STRICT_START =
@@ -1250,10 +1250,12 @@ export class CurlTextParser {
       return;
     }
     const vars = new Map<string, VarIn>();
-    forEachLogPair(raw, MAX_LOG_PAIRS, (name, value) => {
+    // by places: a value is sliced only for a pair that is kept
+    forEachLogPairAt(raw, MAX_LOG_PAIRS, (from, eq, end) => {
+      const name = raw.slice(from, eq);
       const canon = this.names.canonical(name);
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') return;
-      if (!vars.has(canon)) vars.set(canon, { raw: name, value: unquote(value), line: b.x.line, text: raw });
+      if (!vars.has(canon)) vars.set(canon, { raw: name, value: unquote(raw.slice(eq + 1, end)), line: b.x.line, text: raw });
     });
     if (!vars.size) return;
     // the error line's code and message stand, whatever the pairs say (assigned back as Object.assign did: present even when undefined)
@@ -1275,11 +1277,11 @@ export class CurlTextParser {
   private leanLogPairs(b: TransferBuilder, raw: string): void {
     let first: string | undefined;
     let length: string | undefined;
-    forEachLogPair(raw, MAX_LOG_PAIRS, (name, value) => {
-      const canon = this.names.canonical(name);
+    forEachLogPairAt(raw, MAX_LOG_PAIRS, (from, eq, end) => {
+      const canon = this.names.canonical(raw.slice(from, eq));
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') return;
       first ??= canon;
-      if (canon === 'content_length_download' && length === undefined) length = unquote(value);
+      if (canon === 'content_length_download' && length === undefined) length = unquote(raw.slice(eq + 1, end));
     });
     if (first === undefined) return;
     b.setVar(first, null); // counted, not kept, as applyVars does for a lean transfer
