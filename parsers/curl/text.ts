@@ -595,7 +595,12 @@ export class CurlTextParser {
       return this.jsonObject(s, line, t);
     }
     // `errormsg: Recv failure: …` is a -w value, not a log line: curl's own names come first.
-    const kvm = PRINT_R.exec(s) ?? KV.exec(s);
+    let kvm = c0 === 91 /* [ */ ? PRINT_R.exec(s) : null;
+    if (kvm === null) {
+      // KV's name told by kvName without running KV, whose `(.*)$` runs over the whole line: run only where the name is curl's (or kvName is unsure)
+      const name = kvName(s);
+      kvm = name === null || (name !== undefined && !this.names.isCurl(name)) ? null : KV.exec(s);
+    }
     if (kvm && this.names.isCurl(kvm[1]) && this.kv(kvm[1], kvm[2], line, t, s, 'writeout')) return;
     const err = findErrorLine(s, this.messages);
     if (err) return this.errorLine(err, line, t, tid, s);
