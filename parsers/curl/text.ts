@@ -15,7 +15,7 @@
 import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
 import { hostOf, TransferBuilder, versionFromAgent } from './builder.js';
 import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine } from './errors.js';
-import { decode } from './lines.js';
+import { decode, LineMemo } from './lines.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
@@ -115,6 +115,25 @@ interface Command {
   head: boolean;
 }
 
+/**
+ * What the long way made of a line that it would make again of the same bytes, whatever came
+ * before (CurlTextParser.recall): remembered by the line's bytes, acted on without decoding it.
+ *   touch       an info line of curl's chatter: the open transfer's last line
+ *   tls         a TLS info line: the open transfer is over TLS
+ *   wording     an info line with an error's wording (`* Recv failure: …`), `body` after `* `
+ *   done-waiting  `* Done waiting for 100-continue`
+ *   curl-error  curl's own last line (`curl: (56) …`), as findErrorLine read it
+ */
+type Recalled =
+  | { kind: 'touch' }
+  | { kind: 'tls' }
+  | { kind: 'wording'; code: number | undefined; body: string; raw: string }
+  | { kind: 'done-waiting'; raw: string }
+  | { kind: 'curl-error'; err: ErrorLine; raw: string };
+
+const TOUCH: Recalled = { kind: 'touch' };
+const TLS: Recalled = { kind: 'tls' };
+
 interface ConnFacts {
   remote?: { ip: string; port: number };
   local?: { ip: string; port: number };
@@ -150,6 +169,15 @@ export class CurlTextParser {
   private readonly messages = new Map<string, CleanedMessage>();
   /** matchWording / errnoOf of messages (bounded there) */
   private readonly words = new Wordings();
+  /** lines the long way read, by their bytes, that recall() can act on again (bounded there) */
+  private readonly recalled = new LineMemo<Recalled>();
+  /** the line quick() declined last, and its bytes (valid until the reader goes on): line() may remember it */
+  private offeredLine = 0;
+  private offeredBuf: Buffer | undefined;
+  private offeredFrom = 0;
+  private offeredTo = 0;
+  /** what info() made of the line it was given, when recall() can do it again (set by info, read by classify) */
+  private noted: Recalled | undefined;
   transfers = 0;
   lines = 0;
   firstT: number | null = null;
@@ -221,15 +249,22 @@ export class CurlTextParser {
   quick(buf: Buffer, from: number, to: number, line: number): boolean {
     if (this.json !== undefined || this.trace !== undefined) return false;
     const n = to - from;
-    // every shape taken is one character, alone or followed by a space and more
-    if (n < 1 || (n > 1 && buf[from + 1] !== 32)) return false;
+    if (n === 0) {
+      // segment(''): no stamp, nothing to classify
+      this.lines++;
+      this.blank(line, null);
+      return true;
+    }
     const c0 = buf[from];
+    // every shape read from its bytes is one character, alone or followed by a space and more;
+    // curl's own last line (`curl: (56) …`) is recalled by its bytes
+    if (n > 1 && buf[from + 1] !== 32) return c0 === 99 /* c */ ? this.recall(buf, from, to, line) : false;
     if (c0 === 42 /* * */ && n > 2 && this.quickInfo(buf, from, to, line)) {
       this.lines++;
       return true;
     }
     const b = this.cur;
-    if (b === undefined) return false;
+    if (b === undefined) return c0 === 42 /* * */ ? this.recall(buf, from, to, line) : false;
     // a full transfer keeps header lines and cites lines as evidence: those alone are decoded
     const full = !b.lean;
     if (c0 === 60 /* < */) {
@@ -270,7 +305,7 @@ export class CurlTextParser {
       let i = from + 2;
       while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
       // info(): a body starting `TLS` reaches the TLS_START pattern, whatever follows
-      if (to - i < 3 || buf[i] !== 84 || buf[i + 1] !== 76 || buf[i + 2] !== 83) return false;
+      if (to - i < 3 || buf[i] !== 84 || buf[i + 1] !== 76 || buf[i + 2] !== 83) return this.recall(buf, from, to, line);
       b.tls = true;
       b.scheme ??= 'https';
     } else return false;
@@ -383,6 +418,74 @@ export class CurlTextParser {
       return true;
     }
     return false;
+  }
+
+  /**
+   * A `* …` or `curl: …` line the long way has read before (this.recalled), done again from what
+   * it made of it, when the state lets it be the same; otherwise false, and the line is offered
+   * to line() to be remembered (see rememberLine).
+   */
+  private recall(buf: Buffer, from: number, to: number, line: number): boolean {
+    const r = this.recalled.get(buf, from, to);
+    if (r !== undefined && this.replay(r, line)) {
+      this.lines++;
+      return true;
+    }
+    this.offeredLine = line;
+    this.offeredBuf = buf;
+    this.offeredFrom = from;
+    this.offeredTo = to;
+    return false;
+  }
+
+  /** What classify() and info() do with a remembered line (no stamp, no trace id); false where the state sends it the long way. */
+  private replay(r: Recalled, line: number): boolean {
+    switch (r.kind) {
+      case 'touch':
+        this.cur?.touch(line, null);
+        return true;
+      case 'tls': {
+        const b = this.cur;
+        if (b) {
+          b.tls = true;
+          b.scheme ??= 'https';
+          b.touch(line, null);
+        }
+        return true;
+      }
+      case 'wording': {
+        const b = this.ensure(line, null, undefined);
+        b.error(r.code, r.body, 'wording', line, r.raw, null);
+        b.touch(line, null);
+        return true;
+      }
+      case 'done-waiting': {
+        const b = this.ensure(line, null, undefined);
+        b.doneWaiting(line, r.raw, null);
+        b.touch(line, null);
+        return true;
+      }
+      case 'curl-error': {
+        // classify's header lines without `> ` / `< ` come before error lines (`curl: x` is a header's shape)
+        const b = this.cur;
+        if (b !== undefined && ((b.hasRequest && b.phase === 'request') || (b.bareResponse && b.phase === 'response'))) return false;
+        this.errorLine(r.err, line, null, undefined, r.raw);
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Remembers what the long way made of the line quick() offered last (recall), where it would
+   * make the same of the same bytes: `s` is that line (the whole of it, as its length says), without
+   * a stamp or a trace id.
+   */
+  private rememberLine(s: string, line: number, t: number | null, tid: string | undefined, r: Recalled): void {
+    const buf = this.offeredBuf;
+    if (buf === undefined || this.offeredLine !== line) return;
+    this.offeredBuf = undefined;
+    if (t !== null || tid !== undefined || s.length !== this.offeredTo - this.offeredFrom || s.charCodeAt(0) !== buf[this.offeredFrom]) return;
+    this.recalled.set(buf, this.offeredFrom, this.offeredTo, r);
   }
 
   /** The line as a full transfer's evidence cites it (the trimmed decoded line); a lean one keeps none. */
@@ -553,7 +656,9 @@ export class CurlTextParser {
     }
     if (((c0 === 61 && s.charCodeAt(1) === 62) || (c0 === 60 && s.charCodeAt(1) === 61)) /* => <= */ && (m = TRACE_BLOCK.exec(s))) return this.traceBlock(m, line, t, tid, s);
     if (s === '*' || s.startsWith('* ')) {
+      this.noted = undefined;
       this.info(s.slice(2), line, t, tid, s);
+      if (this.noted !== undefined) this.rememberLine(s, line, t, tid, this.noted);
       return;
     }
     if (s === '>' || s.startsWith('> ')) return this.requestSide(s.slice(2), line, t, tid, s);
@@ -596,9 +701,14 @@ export class CurlTextParser {
     }
     // `errormsg: Recv failure: …` is a -w value, not a log line: curl's own names come first.
     const kvm = PRINT_R.exec(s) ?? KV.exec(s);
-    if (kvm && this.names.isCurl(kvm[1]) && this.kv(kvm[1], kvm[2], line, t, s, 'writeout')) return;
+    const named = kvm !== null && this.names.isCurl(kvm[1]);
+    if (named && this.kv(kvm[1], kvm[2], line, t, s, 'writeout')) return;
     const err = findErrorLine(s, this.messages);
-    if (err) return this.errorLine(err, line, t, tid, s);
+    if (err) {
+      // what made it an error line was its text alone where kv() was not asked and no log's rule (ordinary) applied
+      if (!named && this.format !== 'app-log') this.rememberLine(s, line, t, tid, { kind: 'curl-error', err, raw: s });
+      return this.errorLine(err, line, t, tid, s);
+    }
 
     if ((m = VERSION_LINE.exec(s))) {
       this.version = m[1];
@@ -852,6 +962,7 @@ export class CurlTextParser {
       const b = this.ensure(line, t, tid);
       b.doneWaiting(line, raw, t);
       b.touch(line, t);
+      this.noted = { kind: 'done-waiting', raw };
       return true;
     }
     if (c === 117 /* u */ && (m = /^upload completely sent off: (\d+) out of (\d+) bytes/.exec(body))) {
@@ -864,6 +975,7 @@ export class CurlTextParser {
     }
     if (c < 128 && CHATTER_START[c] === 1 && /^(?:We are completely uploaded and fine|Request completely sent off|HTTP error before end of send, stop sending|Mark bundle as not supporting multiuse|TCP_NODELAY set|Expire in \d+ ms|Connection state changed|old SSL session ID is stale|Found bundle for host|Server auth using|Issue another request to this URL|Ignoring the response-body|Send failure: Broken pipe)/.test(body) && !this.words.match(body)) {
       this.target(tid)?.touch(line, t);
+      this.noted = TOUCH;
       return true;
     }
     if (c === 69 /* E */ && (m = /^Establish HTTP proxy tunnel to (\S+)/.exec(body))) {
@@ -915,6 +1027,7 @@ export class CurlTextParser {
         b.scheme ??= 'https';
         b.touch(line, t);
       }
+      this.noted = TLS;
       return true;
     }
     const w = this.words.match(body);
@@ -934,12 +1047,14 @@ export class CurlTextParser {
         b.fact('connected', line, raw, t);
       }
       b.touch(line, t);
+      if (!fc && !cf) this.noted = { kind: 'wording', code: w.code, body, raw };
       return true;
     }
     if (strict) return false;
     // Any other info line: curl's chatter (IPv4 lists, [MULTI] traces, …) belongs to the open transfer.
     const b = this.target(tid);
     if (b) b.touch(line, t);
+    this.noted = TOUCH;
     return true;
   }
 
