@@ -86,7 +86,7 @@ export class TransferBuilder {
   private facts = 0;
   private finalSeen = false;
   private varCount = 0;
-  /** lean: a fact other than `command` was stated (what the evidence's keys would tell) */
+  /** a fact other than `command` was stated (what a full transfer's evidence keys tell; read for lean ones) */
   private stated = false;
   /**
    * The greatest line touched: `x.endLine` from build() on. Kept here while lines come (one
@@ -150,10 +150,12 @@ export class TransferBuilder {
   }
 
   fact(key: string, line: number, text: string, t: number | null | undefined, overwrite = false): void {
-    if (this.lean) {
-      if (key !== 'command') this.stated = true;
-      return;
-    }
+    // `stated` is set for full builders too (only lean ones read it): code optimised while every
+    // transfer was full meets no operation here it has not seen when the first lean one comes, so
+    // its callers (quickInfo, statusLine, error…, fact inlined into each) are not all deoptimised
+    // and compiled again at once
+    if (key !== 'command') this.stated = true;
+    if (this.lean) return;
     const evs = this.x.evidence;
     if (evs[key]) {
       if (overwrite) evs[key] = this.entry(line, text, t);
