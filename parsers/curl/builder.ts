@@ -38,6 +38,37 @@ export function versionFromAgent(ua: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/** `version` less its `HTTP/`: the versions curl prints without a regex (a status line of every transfer). */
+function versionNumber(version: string): string {
+  switch (version) {
+    case 'HTTP/1.1':
+      return '1.1';
+    case 'HTTP/1.0':
+      return '1.0';
+    case 'HTTP/2':
+      return '2';
+    default:
+      return version.replace(/^HTTP\//, '');
+  }
+}
+
+/**
+ * versionFromAgent of the User-Agent the reader saw last, per reader: every transfer of a loop
+ * of curl calls sends the same one.
+ */
+export class AgentVersions {
+  private agent: string | undefined;
+  private version: string | undefined;
+
+  of(ua: string): string | undefined {
+    if (ua !== this.agent) {
+      this.version = versionFromAgent(ua);
+      this.agent = ua;
+    }
+    return this.version;
+  }
+}
+
 export class TransferBuilder {
   readonly x: CurlTransfer;
   phase: Phase = 'setup';
@@ -55,8 +86,13 @@ export class TransferBuilder {
   private facts = 0;
   private finalSeen = false;
   private varCount = 0;
-  /** lean: a fact other than `command` was stated (what the evidence's keys would tell) */
+  /** a fact other than `command` was stated (what a full transfer's evidence keys tell; read for lean ones) */
   private stated = false;
+  /**
+   * The greatest line touched: `x.endLine` from build() on. Kept here while lines come (one
+   * shape, where the transfers' objects have as many shapes as their facts have orders).
+   */
+  private last: number;
   /** the entry `entry` made last, with what it was made from */
   private lastEntry: { line: number; text: string; t: number | undefined; e: CurlEvidenceLine } | undefined;
 
@@ -74,9 +110,18 @@ export class TransferBuilder {
     readonly lean = false,
     /** the reader's memo of error messages */
     readonly words: Wordings = new Wordings(),
+    /** the reader's memo of User-Agent versions */
+    readonly agents: AgentVersions = new AgentVersions(),
   ) {
     this.x = { line, t, source, evidence: {} };
+    this.x.endLine = line;
+    this.last = line;
     this.touch(line, t);
+  }
+
+  /** The greatest line of the transfer so far. */
+  get endLine(): number {
+    return this.last;
   }
 
   /** Whether every fact stated so far was the command line's (a builder opened by a line that said nothing). */
@@ -97,7 +142,7 @@ export class TransferBuilder {
   }
 
   touch(line: number, t: number | null | undefined): void {
-    if (this.x.endLine === undefined || line > this.x.endLine) this.x.endLine = line;
+    if (line > this.last) this.last = line;
     if (t !== null && t !== undefined) {
       if (this.x.t === null) this.x.t = t;
       this.x.endT = t;
@@ -105,10 +150,12 @@ export class TransferBuilder {
   }
 
   fact(key: string, line: number, text: string, t: number | null | undefined, overwrite = false): void {
-    if (this.lean) {
-      if (key !== 'command') this.stated = true;
-      return;
-    }
+    // `stated` is set for full builders too (only lean ones read it): code optimised while every
+    // transfer was full meets no operation here it has not seen when the first lean one comes, so
+    // its callers (quickInfo, statusLine, error…, fact inlined into each) are not all deoptimised
+    // and compiled again at once
+    if (key !== 'command') this.stated = true;
+    if (this.lean) return;
     const evs = this.x.evidence;
     if (evs[key]) {
       if (overwrite) evs[key] = this.entry(line, text, t);
@@ -152,7 +199,7 @@ export class TransferBuilder {
     this.requests++;
     this.x.method = method.toUpperCase();
     this.target = target;
-    if (version) this.x.httpVersion = version.replace(/^HTTP\//, '');
+    if (version) this.x.httpVersion = versionNumber(version);
     this.phase = 'request';
     this.fact('request', line, raw, t);
   }
@@ -173,7 +220,7 @@ export class TransferBuilder {
         break;
       case 'user-agent': {
         this.x.userAgent = value;
-        const v = versionFromAgent(value);
+        const v = this.agents.of(value);
         if (v) {
           this.x.curlVersion = v;
           this.fact('version', line, raw, t);
@@ -212,7 +259,7 @@ export class TransferBuilder {
 
   statusLine(version: string, status: number, line: number, raw: string, t: number | null): void {
     (this.x.statuses ??= []).push(status);
-    this.x.httpVersion = version.replace(/^HTTP\//, '');
+    this.x.httpVersion = versionNumber(version);
     this.phase = 'response';
     if (status >= 100 && status < 200) {
       if (status === 100) {
@@ -373,6 +420,7 @@ export class TransferBuilder {
   /** The finished transfer; derived fields filled from what was seen. */
   build(): CurlTransfer {
     const x = this.x;
+    x.endLine = this.last;
     if (!x.url && this.target) {
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(this.target)) x.url = this.target;
       else if (this.hostHeader || x.host) {

@@ -110,3 +110,52 @@ export async function readLines(chunks: Chunks, onLine: OnLine, counter?: { byte
   }
   if (carryLen > 0 || cut) emit(Buffer.concat(carry, carryLen).toString('utf8'));
 }
+
+/** Longer lines are not remembered by LineMemo: the lines worth remembering are curl's short messages. */
+const MAX_MEMO_LINE_BYTES = 256;
+
+/**
+ * Values remembered by a line's exact bytes, for a reader that meets the same lines again and
+ * again (a loop of `curl -v` prints `* Recv failure: Connection reset by peer` on every failed
+ * transfer) and can act on a remembered line without decoding it. Bounded: at most `max` lines
+ * of at most MAX_MEMO_LINE_BYTES; once full, new lines are not remembered (they are read the long
+ * way, as before). Looking up costs one pass over the line's bytes to hash it, one to compare.
+ */
+export class LineMemo<V> {
+  private readonly byHash = new Map<number, Array<{ bytes: Buffer; value: V }>>();
+  private count = 0;
+
+  constructor(private readonly max = 256) {}
+
+  get(buf: Buffer, from: number, to: number): V | undefined {
+    if (this.count === 0 || to - from > MAX_MEMO_LINE_BYTES) return undefined;
+    const list = this.byHash.get(hashBytes(buf, from, to));
+    if (list === undefined) return undefined;
+    for (const e of list) if (sameBytes(e.bytes, buf, from, to)) return e.value;
+    return undefined;
+  }
+
+  /** Remembers `buf[from, to)` (copied: the reader may reuse `buf`) with `value`, while there is room. */
+  set(buf: Buffer, from: number, to: number, value: V): void {
+    if (this.count >= this.max || to - from > MAX_MEMO_LINE_BYTES) return;
+    const h = hashBytes(buf, from, to);
+    let list = this.byHash.get(h);
+    if (list === undefined) this.byHash.set(h, (list = []));
+    else if (list.some((e) => sameBytes(e.bytes, buf, from, to))) return;
+    list.push({ bytes: Buffer.from(buf.subarray(from, to)), value });
+    this.count++;
+  }
+}
+
+/** FNV-1a of `buf[from, to)`, cut to 30 bits (a small integer: a Map key without a heap number). */
+function hashBytes(buf: Buffer, from: number, to: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+  return h & 0x3fffffff;
+}
+
+function sameBytes(a: Buffer, buf: Buffer, from: number, to: number): boolean {
+  if (a.length !== to - from) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[from + i]) return false;
+  return true;
+}

@@ -13,9 +13,9 @@
  * (capped); nothing else grows with the input.
  */
 import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
-import { hostOf, TransferBuilder, versionFromAgent } from './builder.js';
+import { AgentVersions, hostOf, TransferBuilder, versionFromAgent } from './builder.js';
 import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine } from './errors.js';
-import { decode } from './lines.js';
+import { decode, LineMemo } from './lines.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
@@ -115,6 +115,25 @@ interface Command {
   head: boolean;
 }
 
+/**
+ * What the long way made of a line that it would make again of the same bytes, whatever came
+ * before (CurlTextParser.recall): remembered by the line's bytes, acted on without decoding it.
+ *   touch       an info line of curl's chatter: the open transfer's last line
+ *   tls         a TLS info line: the open transfer is over TLS
+ *   wording     an info line with an error's wording (`* Recv failure: …`), `body` after `* `
+ *   done-waiting  `* Done waiting for 100-continue`
+ *   curl-error  curl's own last line (`curl: (56) …`), as findErrorLine read it
+ */
+type Recalled =
+  | { kind: 'touch' }
+  | { kind: 'tls' }
+  | { kind: 'wording'; code: number | undefined; body: string; raw: string }
+  | { kind: 'done-waiting'; raw: string }
+  | { kind: 'curl-error'; err: ErrorLine; raw: string };
+
+const TOUCH: Recalled = { kind: 'touch' };
+const TLS: Recalled = { kind: 'tls' };
+
 interface ConnFacts {
   remote?: { ip: string; port: number };
   local?: { ip: string; port: number };
@@ -150,6 +169,19 @@ export class CurlTextParser {
   private readonly messages = new Map<string, CleanedMessage>();
   /** matchWording / errnoOf of messages (bounded there) */
   private readonly words = new Wordings();
+  /** lines the long way read, by their bytes, that recall() can act on again (bounded there) */
+  private readonly recalled = new LineMemo<Recalled>();
+  /** versionFromAgent of the last User-Agent (TransferBuilder) */
+  private readonly agents = new AgentVersions();
+  /** the texts of lines full transfers keep (textOf), by their bytes */
+  private readonly texts = new LineMemo<string>(1024);
+  /** the line quick() declined last, and its bytes (valid until the reader goes on): line() may remember it */
+  private offeredLine = 0;
+  private offeredBuf: Buffer | undefined;
+  private offeredFrom = 0;
+  private offeredTo = 0;
+  /** what info() made of the line it was given, when recall() can do it again (set by info, read by classify) */
+  private noted: Recalled | undefined;
   transfers = 0;
   lines = 0;
   firstT: number | null = null;
@@ -165,7 +197,7 @@ export class CurlTextParser {
 
   /** `failed`: the line that begins the transfer says it failed (see CurlParseOptions.wanted). */
   private builder(line: number, t: number | null, source: CurlSource, failed = false): TransferBuilder {
-    return new TransferBuilder(line, t, source, !this.wanted(failed), this.words);
+    return new TransferBuilder(line, t, source, !this.wanted(failed), this.words, this.agents);
   }
 
   get clock(): 'epoch' | 'time-of-day' | 'none' {
@@ -221,15 +253,22 @@ export class CurlTextParser {
   quick(buf: Buffer, from: number, to: number, line: number): boolean {
     if (this.json !== undefined || this.trace !== undefined) return false;
     const n = to - from;
-    // every shape taken is one character, alone or followed by a space and more
-    if (n < 1 || (n > 1 && buf[from + 1] !== 32)) return false;
+    if (n === 0) {
+      // segment(''): no stamp, nothing to classify
+      this.lines++;
+      this.blank(line, null);
+      return true;
+    }
     const c0 = buf[from];
+    // every shape read from its bytes is one character, alone or followed by a space and more;
+    // curl's own last line (`curl: (56) …`) is recalled by its bytes
+    if (n > 1 && buf[from + 1] !== 32) return c0 === 99 /* c */ ? this.recall(buf, from, to, line) : false;
     if (c0 === 42 /* * */ && n > 2 && this.quickInfo(buf, from, to, line)) {
       this.lines++;
       return true;
     }
     const b = this.cur;
-    if (b === undefined) return false;
+    if (b === undefined) return c0 === 42 /* * */ ? this.recall(buf, from, to, line) : false;
     // a full transfer keeps header lines and cites lines as evidence: those alone are decoded
     const full = !b.lean;
     if (c0 === 60 /* < */) {
@@ -242,7 +281,7 @@ export class CurlTextParser {
         // a name and `:` is no status line (`/` is no tchar): responseHeader, which reads Content-Length only
         const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
         if (colon < 0) return false;
-        if (full) b.keepHeader('responseHeaders', decode(buf, from + 2, to).trim());
+        if (full) b.keepHeader('responseHeaders', this.textOf(buf, from + 2, to));
         // the value decoded alone is the decoded line's: the `:` before it is ASCII
         if (sameLetters(buf, from + 2, colon, 'content-length')) b.responseField('content-length', decode(buf, colon + 1, to).trim(), line, null, this.rawFor(b, buf, from, to));
       }
@@ -256,9 +295,9 @@ export class CurlTextParser {
         if (!b.hasRequest || b.phase !== 'request') return false;
         const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
         if (colon < 0) return false;
-        if (full) b.keepHeader('requestHeaders', decode(buf, from + 2, to).trim());
+        if (full) b.keepHeader('requestHeaders', this.textOf(buf, from + 2, to));
         const read = readRequestHeader(buf, from + 2, colon);
-        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], decode(buf, colon + 1, to).trim(), line, null, this.rawFor(b, buf, from, to));
+        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], this.textOf(buf, colon + 1, to), line, null, this.rawFor(b, buf, from, to));
       }
     } else if (c0 === 123 /* { */ || c0 === 125 /* } */) {
       const bytes = n > 2 ? dataBytesAt(buf, from + 2, to) : -1;
@@ -270,7 +309,7 @@ export class CurlTextParser {
       let i = from + 2;
       while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
       // info(): a body starting `TLS` reaches the TLS_START pattern, whatever follows
-      if (to - i < 3 || buf[i] !== 84 || buf[i + 1] !== 76 || buf[i + 2] !== 83) return false;
+      if (to - i < 3 || buf[i] !== 84 || buf[i + 1] !== 76 || buf[i + 2] !== 83) return this.recall(buf, from, to, line);
       b.tls = true;
       b.scheme ??= 'https';
     } else return false;
@@ -385,9 +424,94 @@ export class CurlTextParser {
     return false;
   }
 
+  /**
+   * A `* …` or `curl: …` line the long way has read before (this.recalled), done again from what
+   * it made of it, when the state lets it be the same; otherwise false, and the line is offered
+   * to line() to be remembered (see rememberLine).
+   */
+  private recall(buf: Buffer, from: number, to: number, line: number): boolean {
+    const r = this.recalled.get(buf, from, to);
+    if (r !== undefined && this.replay(r, line)) {
+      this.lines++;
+      return true;
+    }
+    this.offeredLine = line;
+    this.offeredBuf = buf;
+    this.offeredFrom = from;
+    this.offeredTo = to;
+    return false;
+  }
+
+  /** What classify() and info() do with a remembered line (no stamp, no trace id); false where the state sends it the long way. */
+  private replay(r: Recalled, line: number): boolean {
+    switch (r.kind) {
+      case 'touch':
+        this.cur?.touch(line, null);
+        return true;
+      case 'tls': {
+        const b = this.cur;
+        if (b) {
+          b.tls = true;
+          b.scheme ??= 'https';
+          b.touch(line, null);
+        }
+        return true;
+      }
+      case 'wording': {
+        const b = this.ensure(line, null, undefined);
+        b.error(r.code, r.body, 'wording', line, r.raw, null);
+        b.touch(line, null);
+        return true;
+      }
+      case 'done-waiting': {
+        const b = this.ensure(line, null, undefined);
+        b.doneWaiting(line, r.raw, null);
+        b.touch(line, null);
+        return true;
+      }
+      case 'curl-error': {
+        // classify's header lines without `> ` / `< ` come before error lines (`curl: x` is a header's shape)
+        const b = this.cur;
+        if (b !== undefined && ((b.hasRequest && b.phase === 'request') || (b.bareResponse && b.phase === 'response'))) return false;
+        this.errorLine(r.err, line, null, undefined, r.raw);
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Remembers what the long way made of the line quick() offered last (recall), where it would
+   * make the same of the same bytes: `s` is that line (the whole of it, as its length says), without
+   * a stamp or a trace id.
+   */
+  private rememberLine(s: string, line: number, t: number | null, tid: string | undefined, r: Recalled): void {
+    const buf = this.offeredBuf;
+    if (buf === undefined || this.offeredLine !== line) return;
+    this.offeredBuf = undefined;
+    if (t !== null || tid !== undefined || s.length !== this.offeredTo - this.offeredFrom || s.charCodeAt(0) !== buf[this.offeredFrom]) return;
+    this.recalled.set(buf, this.offeredFrom, this.offeredTo, r);
+  }
+
+  /**
+   * `decode(buf, from, to).trim()`, one string for the same bytes while the memo has room: the
+   * lines a full transfer keeps as evidence and as header lines, and the request header values
+   * every transfer reads, mostly repeat from transfer to transfer (`< HTTP/1.1 200 OK`,
+   * `User-Agent: curl/7.88.1`). Kept transfers' own copies of them were half their strings, most of
+   * what the collector moved while transfers were kept (bench/curl: 39.6 -> 31.7 MB live after
+   * the first 20 MB of `curl -v`).
+   */
+  private textOf(buf: Buffer, from: number, to: number): string {
+    let s = this.texts.get(buf, from, to);
+    if (s === undefined) {
+      s = decode(buf, from, to).trim();
+      this.texts.set(buf, from, to, s);
+    }
+    return s;
+  }
+
   /** The line as a full transfer's evidence cites it (the trimmed decoded line); a lean one keeps none. */
   private rawFor(b: TransferBuilder, buf: Buffer, from: number, to: number): string {
-    return b.lean ? '' : decode(buf, from, to).trim();
+    return b.lean ? '' : this.textOf(buf, from, to);
   }
 
   /**
@@ -553,7 +677,9 @@ export class CurlTextParser {
     }
     if (((c0 === 61 && s.charCodeAt(1) === 62) || (c0 === 60 && s.charCodeAt(1) === 61)) /* => <= */ && (m = TRACE_BLOCK.exec(s))) return this.traceBlock(m, line, t, tid, s);
     if (s === '*' || s.startsWith('* ')) {
+      this.noted = undefined;
       this.info(s.slice(2), line, t, tid, s);
+      if (this.noted !== undefined) this.rememberLine(s, line, t, tid, this.noted);
       return;
     }
     if (s === '>' || s.startsWith('> ')) return this.requestSide(s.slice(2), line, t, tid, s);
@@ -601,9 +727,14 @@ export class CurlTextParser {
       const name = kvName(s);
       kvm = name === null || (name !== undefined && !this.names.isCurl(name)) ? null : KV.exec(s);
     }
-    if (kvm && this.names.isCurl(kvm[1]) && this.kv(kvm[1], kvm[2], line, t, s, 'writeout')) return;
+    const named = kvm !== null && this.names.isCurl(kvm[1]);
+    if (named && this.kv(kvm![1], kvm![2], line, t, s, 'writeout')) return;
     const err = findErrorLine(s, this.messages);
-    if (err) return this.errorLine(err, line, t, tid, s);
+    if (err) {
+      // what made it an error line was its text alone where kv() was not asked and no log's rule (ordinary) applied
+      if (!named && this.format !== 'app-log') this.rememberLine(s, line, t, tid, { kind: 'curl-error', err, raw: s });
+      return this.errorLine(err, line, t, tid, s);
+    }
 
     if ((m = VERSION_LINE.exec(s))) {
       this.version = m[1];
@@ -857,6 +988,7 @@ export class CurlTextParser {
       const b = this.ensure(line, t, tid);
       b.doneWaiting(line, raw, t);
       b.touch(line, t);
+      this.noted = { kind: 'done-waiting', raw };
       return true;
     }
     if (c === 117 /* u */ && (m = /^upload completely sent off: (\d+) out of (\d+) bytes/.exec(body))) {
@@ -869,6 +1001,7 @@ export class CurlTextParser {
     }
     if (c < 128 && CHATTER_START[c] === 1 && /^(?:We are completely uploaded and fine|Request completely sent off|HTTP error before end of send, stop sending|Mark bundle as not supporting multiuse|TCP_NODELAY set|Expire in \d+ ms|Connection state changed|old SSL session ID is stale|Found bundle for host|Server auth using|Issue another request to this URL|Ignoring the response-body|Send failure: Broken pipe)/.test(body) && !this.words.match(body)) {
       this.target(tid)?.touch(line, t);
+      this.noted = TOUCH;
       return true;
     }
     if (c === 69 /* E */ && (m = /^Establish HTTP proxy tunnel to (\S+)/.exec(body))) {
@@ -920,6 +1053,7 @@ export class CurlTextParser {
         b.scheme ??= 'https';
         b.touch(line, t);
       }
+      this.noted = TLS;
       return true;
     }
     const w = this.words.match(body);
@@ -939,12 +1073,14 @@ export class CurlTextParser {
         b.fact('connected', line, raw, t);
       }
       b.touch(line, t);
+      if (!fc && !cf) this.noted = { kind: 'wording', code: w.code, body, raw };
       return true;
     }
     if (strict) return false;
     // Any other info line: curl's chatter (IPv4 lists, [MULTI] traces, …) belongs to the open transfer.
     const b = this.target(tid);
     if (b) b.touch(line, t);
+    this.noted = TOUCH;
     return true;
   }
 
@@ -1554,7 +1690,7 @@ function isEcho(held: TransferBuilder, nb: TransferBuilder, line: number, t: num
   const a = held.x;
   const b = nb.x;
   if (a.exitCode !== b.exitCode || a.errorMessage !== b.errorMessage) return false;
-  if (line - (a.endLine ?? a.line) > ECHO_REACH) return false;
+  if (line - held.endLine > ECHO_REACH) return false;
   if ((a.t === null) !== (t === null) || (t !== null && a.t !== null && Math.abs(t - a.t) > ECHO_WINDOW)) return false;
   if (b.url) return false;
   return !b.vars && !b.remote && !b.local && b.httpStatus === undefined;

@@ -198,6 +198,44 @@ describe('lines of lean transfers read from their bytes', () => {
     });
   }
 
+  it('recall repeated error, wait and chatter lines by their bytes once decoded, in any format', async () => {
+    const tail = [
+      '* We are completely uploaded and fine',
+      '*  subject: CN=localhost',
+      '* Done waiting for 100-continue',
+      '* using HTTP/1.x',
+      '*',
+      '* Recv failure: Connection reset by peer',
+      '* Closing connection 0',
+      'curl: (56) Recv failure: Connection reset by peer',
+    ];
+    const text = [1, 2, 3].map((i) => verbose(50 + i, { tail })).join('');
+    const lines = text.split('\n');
+    for (const format of ['curl-verbose', 'curl-trace', 'curl-writeout', 'app-log'] as const) {
+      for (const keep of [0, 1, Infinity]) {
+        const r = await same(Buffer.from(text), format, keep);
+        const perLine = (l: string) => r.quick.filter((n) => lines[n - 1] === l).length;
+        // decoded the first time, read from the bytes the second and third
+        for (const l of tail.filter((l) => l !== '* Closing connection 0' && (format !== 'app-log' || !l.startsWith('curl:')))) expect(perLine(l), `${format} ${l}`).toBe(2);
+        // an application log's rules for lines that start with a letter depend on what came before: no curl line recalled there
+        if (format === 'app-log') expect(perLine('curl: (56) Recv failure: Connection reset by peer')).toBe(0);
+      }
+    }
+  });
+
+  it('leave a recalled line to the decoder where what came before changes what it means', async () => {
+    const err = 'curl: (56) Recv failure: Connection reset by peer';
+    // a request head printed bare (libcurl in PHP): `curl: …` there has the shape of one of its headers
+    const text = verbose(60) + verbose(61) + '* Connected to h (10.0.0.1) port 80 (#3)\nGET /bare HTTP/1.1\n' + err + '\n\n' + verbose(62);
+    const lines = text.split('\n');
+    for (const keep of [0, Infinity]) {
+      const r = await same(Buffer.from(text), 'curl-verbose', keep);
+      const at = lines.map((l, i) => (l === err ? i + 1 : 0)).filter((n) => n > 0);
+      expect(at).toHaveLength(4);
+      expect(at.map((n) => r.quick.includes(n))).toEqual([false, true, false, true]);
+    }
+  });
+
   it('decode a line whose UTF-8 is split across chunks, and read the rest from bytes', async () => {
     const bytes = Buffer.from(verbose(20, { head: ['< X-Name: caf\u00e9 \u2603 \ud83d\ude00', '< Content-Length: 20000'] }), 'utf8');
     for (let chunk = 3; chunk < 80; chunk += 7) await same(bytes, 'curl-verbose', 0, chunk);
