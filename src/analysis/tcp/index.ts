@@ -112,7 +112,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   }
 
   private segment(seg: TcpSegment): void {
-    this.expire(seg.t);
+    this.expire(seg);
     let c = this.find(seg);
     if (c && c.isNewSyn(seg)) {
       this.close(c);
@@ -149,7 +149,9 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
    * Finalize connections closed more than LINGER ago, or beyond the newest
    * MAX_LINGERING: their state leaves memory, their facts stay.
    */
-  private expire(now: number): void {
+  private expire(seg: TcpSegment): void {
+    // the segment, not its time: a number passed to a call that is not inlined is boxed, one heap number per packet
+    const now = seg.t;
     if (now - this.lastSweep > UNANSWERED_IDLE) this.sweep(now);
     while (this.closingHead < this.closing.length && (now - this.closing[this.closingHead].t > LINGER || this.closing.length - this.closingHead > MAX_LINGERING)) {
       const { c, t } = this.closing[this.closingHead];
