@@ -237,7 +237,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
     }
     if (!f.app) return;
     const side = d.src === f.orig.ip && d.srcPort === f.orig.port ? 'orig' : 'resp';
-    const at: Pkt = { frame: d.frame, t: d.t, byteOffset: d.byteOffset, src: d.src, sport: d.srcPort, dst: d.dst, dport: d.dstPort, flags: 0, seq: 0, ack: 0, len: d.payloadLen };
+    const at: Pkt = { frame: d.frame, t: d.t, byteOffset: d.byteOffset, from: side === 'orig' ? f.orig : f.resp, to: side === 'orig' ? f.resp : f.orig, flags: 0, seq: 0, ack: 0, len: d.payloadLen };
     f.app.data(side, d.payload, 0, d.payload.length, at);
   }
 

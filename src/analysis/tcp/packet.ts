@@ -1,4 +1,4 @@
-import type { FrameRef } from '../../model/index.js';
+import type { FrameRef, HostPort } from '../../model/index.js';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from '../../model/index.js';
 
 /**
@@ -10,10 +10,13 @@ export interface Pkt {
   frame: number;
   t: number;
   byteOffset: number;
-  src: string;
-  sport: number;
-  dst: string;
-  dport: number;
+  /**
+   * the sending and the receiving end: the connection's (or UDP flow's) own two objects, shared by
+   * all its packets — two references where four fields per packet were (16 bytes less for each of
+   * the ~620,000 packets of the 800 MB capture the analysis keeps a Pkt for)
+   */
+  from: HostPort;
+  to: HostPort;
   flags: number;
   /** relative sequence and ack numbers, as tshark shows them */
   seq: number;
@@ -50,7 +53,7 @@ export function endpoint(ip: string, port: number): string {
 
 /** A tshark-like one-line summary, with an optional note (the HTTP line the frame starts). */
 export function summarize(p: Pkt, note?: string): string {
-  return summaryOf(p, note, endpoint(p.src, p.sport), endpoint(p.dst, p.dport));
+  return summaryOf(p, note, endpoint(p.from.ip, p.from.port), endpoint(p.to.ip, p.to.port));
 }
 
 /** `summarize` with the two ends' texts already made */
@@ -92,7 +95,7 @@ export function frameRefs(): FrameRefs {
     for (let i = 0; i < known.length; i += 3) {
       if (known[i] === p && known[i + 1] === note) return { frame: p.frame, t: p.t, summary: known[i + 2] as string };
     }
-    const summary = summaryOf(p, note, endText(ends, p.src, p.sport), endText(ends, p.dst, p.dport));
+    const summary = summaryOf(p, note, endText(ends, p.from.ip, p.from.port), endText(ends, p.to.ip, p.to.port));
     known.push(p, note, summary);
     return { frame: p.frame, t: p.t, summary };
   };
