@@ -313,10 +313,12 @@ export class ThreadedFileChunks implements AsyncIterableIterator<Buffer> {
       const w = this.worker!;
       w.ref();
       const wait = waitAsync(ctl, Ctl.TO_CONSUMER, seen);
-      if (wait.async) await Promise.race([wait.value, this.exited]);
+      // 'gone' only when the thread exited: a wait that ends with nothing changed (seen once under
+      // --cpu-prof on a loaded machine) is a spurious wake-up, and the loop waits again
+      const how = wait.async ? await Promise.race([wait.value, this.exited!.then(() => 'gone' as const)]) : wait.value;
       w.unref();
       if (this.closed) return { done: true, value: undefined };
-      if (Atomics.load(ctl, Ctl.PRODUCED) <= i && Atomics.load(ctl, Ctl.END) === END_READING && Atomics.load(ctl, Ctl.TO_CONSUMER) === seen)
+      if (how === 'gone' && Atomics.load(ctl, Ctl.PRODUCED) <= i && Atomics.load(ctl, Ctl.END) === END_READING && Atomics.load(ctl, Ctl.TO_CONSUMER) === seen)
         throw new Error('the reader thread stopped without finishing');
     }
     if (i === 0) this.checkPrefix();
