@@ -240,7 +240,7 @@ async function child(mode: Mode, file: string): Promise<ChildResult> {
     const diag = new Diagnostics();
     const stream = createReadStream(file, { highWaterMark: READ_CHUNK });
     if (mode === 'ours-records') {
-      const r = await readCaptureRecords(stream, diag, { packet: () => void events++, undecodable: () => void events++ });
+      const r = await readCaptureRecords(stream, diag, { t: 0, packet: () => void events++, undecodable: () => void events++ });
       events = r.frames;
     } else {
       await parseCapture(stream, { path: file, diag }, () => void events++);

@@ -122,7 +122,8 @@ export class ClassicReader implements ContainerReader {
       }
       const frame = ++this.frames;
       if (caplen > this.snaplen || frac >= this.fracMax) this.oddRecord(caplen, frac, frame, base + p);
-      sink.packet(b, p + hdr, caplen, len, lt, frame, sec + frac / div, base + p);
+      sink.t = sec + frac / div;
+      sink.packet(b, p + hdr, caplen, len, lt, frame, base + p);
       p += hdr + caplen;
     }
   }

@@ -396,7 +396,8 @@ export class PcapngReader implements ContainerReader {
     if (iface.snaplen > 0 && caplen > iface.snaplen) {
       this.budget.warn('packet larger than the snaplen', { packet: frame, byteOffset: base + p }, `captured length ${caplen} is larger than interface ${ifid}'s snaplen ${iface.snaplen}; kept`);
     }
-    this.sink.packet(b, data, caplen, origLen, iface.linktype, frame, t, base + p);
+    this.sink.t = t;
+    this.sink.packet(b, data, caplen, origLen, iface.linktype, frame, base + p);
   }
 
   private badPacket(frame: number, at: number, why: string): void {

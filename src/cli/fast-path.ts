@@ -53,11 +53,19 @@ export async function analyzeFast(root: URL, args: string[], env: NodeJS.Process
     return false; // no manifest (not built, or removed as stale): oclif reads the commands
   }
   if (!parsed) return false;
+  // One big file: its reader thread starts now, while the pipeline loads (see ReaderThread).
+  const file = parsed.argv.length === 1 && parsed.argv[0] !== '-' ? parsed.argv[0] : undefined;
+  const readerThread = file !== undefined ? (await import('../sources/read-thread.js')).readerThreadFor(file, env) : undefined;
   const { runAnalyze } = await import('./run-analyze.js');
   try {
-    await runAnalyze(parsed.argv, parsed.flags as unknown as AnalyzeFlags, (code) => {
-      throw new Exit(code);
-    });
+    await runAnalyze(
+      parsed.argv,
+      parsed.flags as unknown as AnalyzeFlags,
+      (code) => {
+        throw new Exit(code);
+      },
+      { readerThread },
+    );
   } catch (err) {
     if (err instanceof Exit) process.exit(err.code);
     const { handle } = await import('@oclif/core/handle');

@@ -7,6 +7,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { loadRenderer, type ReportFormat } from '../../reports/index.js';
 import { FaultlineError } from '../model/errors.js';
+import type { ReaderThread } from '../sources/read-thread.js';
 import type { RunEvent, RunResult, Severity } from '../model/index.js';
 import { visible } from '../model/visible.js';
 import { EXIT } from './exit-codes.js';
@@ -46,7 +47,16 @@ export interface AnalyzeFlags {
  * Runs one analyze. `exit` ends the command with a code and never returns (oclif's
  * `this.exit`, which throws; the fast path's throws likewise): it is called for every code but 0.
  */
-export async function runAnalyze(argv: string[], flags: AnalyzeFlags, exit: (code: number) => never): Promise<void> {
+export async function runAnalyze(argv: string[], flags: AnalyzeFlags, exit: (code: number) => never, ahead: { readerThread?: ReaderThread } = {}): Promise<void> {
+  try {
+    await analyze(argv, flags, exit, ahead.readerThread);
+  } finally {
+    // a reader thread started ahead that no input took (a file found unreadable, a usage error)
+    void ahead.readerThread?.close();
+  }
+}
+
+async function analyze(argv: string[], flags: AnalyzeFlags, exit: (code: number) => never, readerThread: ReaderThread | undefined): Promise<void> {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 let paths = argv;
   const usage = (msg: string): never => {
@@ -85,7 +95,7 @@ let paths = argv;
       lanes: flags.format === 'html',
     });
     if (flags.output) await checkOutputNotInput(flags.output, spec.sources);
-    result = await runCase(spec, { signal: interrupt.signal, onEvent: progress.onEvent });
+    result = await runCase(spec, { signal: interrupt.signal, onEvent: progress.onEvent, ...(readerThread ? { readerThread } : {}) });
   } catch (err) {
     progress.clear();
     if (err instanceof FaultlineError && err.code === 'E_USAGE') return usage(err.message);

@@ -56,7 +56,8 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
   };
   check();
   const timeline = spec.lanes !== false;
-  const read = await readSources(spec.sources, (ref) => ({ timezone: spec.input_timezones[ref.name] ?? spec.timezone, signal, onEvent, timeline }));
+  const open = hooks.readerThread ? { readerThread: hooks.readerThread } : undefined;
+  const read = await readSources(spec.sources, (ref) => ({ timezone: spec.input_timezones[ref.name] ?? spec.timezone, signal, onEvent, timeline, open }));
   const analysed: AnalysedInput[] = read.map((r) => ({ info: r.info, model: r.model, placement: { offset: 0, absolute: false } }));
   const infos: InputInfo[] = analysed.map((a) => a.info);
   for (const e of spec.expand_errors) {

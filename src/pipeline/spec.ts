@@ -10,6 +10,7 @@ import path from 'node:path';
 import { FaultlineError, SEVERITY_RANK, type RunEvent, type RunResult, type RunSpec, type Severity, type SourceRef } from '../model/index.js';
 import type { Detector } from '../detectors/index.js';
 import { DETECTORS } from '../detectors/index.js';
+import type { ReaderThread } from '../sources/index.js';
 import { machineTimezone, isValidTimezone } from './clock.js';
 import { expandInputs } from './inputs.js';
 
@@ -36,6 +37,8 @@ export interface RunHooks {
   onEvent?: (e: RunEvent) => void;
   /** the detectors to choose from (default: the registry); lets a library user add their own */
   registry?: readonly Detector[];
+  /** a reader thread started ahead for a big file of the run (the CLI starts one while it loads the pipeline; see ReaderThread) */
+  readerThread?: ReaderThread;
 }
 
 /** Expands command-line paths into sources and checks the flags; E_USAGE on a bad value. */

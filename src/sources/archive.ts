@@ -37,7 +37,9 @@ import type tar from 'tar-stream';
 import type yauzl from 'yauzl';
 import { FaultlineError } from '../model/index.js';
 
-export type ArchiveFormat = 'tar' | 'tar.gz' | 'zip';
+import { formatOfHead, type ArchiveFormat } from './magic.js';
+
+export { formatOfHead, type ArchiveFormat };
 
 /** What a member is; only 'file' members are read. */
 export type MemberType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'other';
@@ -92,14 +94,6 @@ export async function archiveFormat(path: string): Promise<ArchiveFormat | undef
   } finally {
     await fh.close();
   }
-}
-
-/** zip: a local header or an empty archive's end record; gzip: 1f 8b (a .tar.gz is checked on reading); tar: "ustar" at 257. */
-export function formatOfHead(head: Uint8Array): ArchiveFormat | undefined {
-  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'tar.gz';
-  if (head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar') return 'tar';
-  return undefined;
 }
 
 /** Every member, without reading any member's bytes (a tar.gz is still decompressed end to end to find them). */

@@ -14,10 +14,9 @@ import type { Readable } from 'node:stream';
 import { FaultlineError, type SourceRef } from '../model/index.js';
 import { DEFAULT_ARCHIVE_LIMITS, openMember, type ArchiveLimits } from './archive.js';
 import { openUnlessClosed } from './first-open.js';
-import { READ_THREAD_MIN_BYTES, ThreadedFileChunks, type ReadThreadOptions } from './read-thread.js';
+import { READ_CHUNK, READ_THREAD_MIN_BYTES, ThreadedFileChunks, type ReaderThread, type ReadThreadOptions } from './read-thread.js';
 
 export const SNIFF_BYTES = 64 * 1024;
-const READ_CHUNK = 1 << 20; // 1 MiB: big enough that per-chunk overhead vanishes, small enough to stay bounded
 /** …for a file that grows while read: its reads past the size it had when opened */
 const SMALLEST_CHUNK = 64 * 1024;
 /**
@@ -103,6 +102,12 @@ export interface OpenOptions {
    * thread, from `minBytes` (default 0) on.
    */
   readThread?: boolean | ReadThreadOptions;
+  /**
+   * A reader thread started ahead (the CLI starts one for a big file while it loads the pipeline):
+   * taken by the first file the default policy above gives a thread, if its chunk size matches.
+   * The caller closes it once the run is done (a no-op when a file took it).
+   */
+  readerThread?: ReaderThread;
 }
 
 export function source(ref: SourceRef, opts: OpenOptions = {}): Source {
@@ -339,7 +344,8 @@ function readThreadOf(opts: OpenOptions, size: number): ReadThreadOptions | unde
   if (asked === undefined) {
     const env = process.env.FAULTLINE_READ_THREAD;
     if (!isMainThread || opts.blocking || env === '0') return undefined;
-    return size >= (env === '1' ? 0 : READ_THREAD_MIN_BYTES) ? {} : undefined;
+    if (size < (env === '1' ? 0 : READ_THREAD_MIN_BYTES)) return undefined;
+    return opts.readerThread ? { ahead: opts.readerThread } : {};
   }
   const o = asked === true ? {} : asked;
   return size >= (o.minBytes ?? 0) ? o : undefined;

@@ -23,8 +23,13 @@ export const Ctl = {
   PREFIX_DONE: 6,
   /** bytes of the ERROR text */
   ERROR_LEN: 7,
+  /**
+   * the descriptor to read, set by the consumer before GO when the thread was started before the
+   * file was opened (a `ReaderThread` started ahead); otherwise it is in the workerData
+   */
+  FD: 8,
   /** first of `slots` words: the length of the chunk in each slot */
-  LEN: 8,
+  LEN: 9,
 } as const;
 
 export const END_READING = 0;
@@ -82,7 +87,8 @@ export function views(sab: SharedArrayBuffer, slots: number, slotSize: number): 
 
 /** What the consumer passes the thread (workerData). */
 export interface ThreadData {
-  fd: number;
+  /** absent for a thread started before the file was opened: then Ctl.FD says it once GO is set */
+  fd?: number;
   sab: SharedArrayBuffer;
   slots: number;
   slotSize: number;

@@ -14,6 +14,8 @@ const sh = views(data.sab, data.slots, data.slotSize);
 const { ctl } = sh;
 
 const stopped = (): boolean => Atomics.load(ctl, Ctl.GO) === GO_STOP;
+/** the descriptor: from workerData, or (a thread started ahead of the file) from Ctl.FD once GO is set */
+let fd = data.fd ?? -1;
 
 function tell(): void {
   Atomics.add(ctl, Ctl.TO_CONSUMER, 1);
@@ -25,7 +27,7 @@ function read(buf: Buffer, len: number, at: number): number {
     if (at >= data.failAt) throw Object.assign(new Error(`EIO: i/o error, read`), { code: 'EIO' });
     len = data.failAt - at;
   }
-  return readSync(data.fd, buf, 0, len, at);
+  return readSync(fd, buf, 0, len, at);
 }
 
 function fail(err: unknown): void {
@@ -41,6 +43,7 @@ function main(): void {
   parentPort!.postMessage('ready');
   Atomics.wait(ctl, Ctl.GO, 0);
   if (stopped()) return;
+  if (data.fd === undefined) fd = Atomics.load(ctl, Ctl.FD);
   const from = sh.pos[POS_FROM];
   const hash = createHash('sha256');
   const size = sh.slotSize;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { endpoint, frameRef, frameRefs, type Pkt } from '../../src/analysis/tcp/packet.js';
 import { TCP_ACK, TCP_PSH } from '../../src/model/index.js';
 
-const pkt = (frame: number): Pkt => ({ frame, t: 1_800_000_000 + frame / 1000, byteOffset: frame * 100, src: '10.0.0.1', sport: 40000, dst: '::1', dport: 80, flags: TCP_ACK | TCP_PSH, seq: 1, ack: 1, len: 27 });
+const pkt = (frame: number): Pkt => ({ frame, t: 1_800_000_000 + frame / 1000, byteOffset: frame * 100, from: { ip: '10.0.0.1', port: 40000 }, to: { ip: '::1', port: 80 }, flags: TCP_ACK | TCP_PSH, seq: 1, ack: 1, len: 27 });
 
 describe('citing packets', () => {
   it('gives, for each packet and note, exactly what frameRef gives, each citation its own object', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpTracker } from '../../src/analysis/tcp/http.js';
 import type { Pkt } from '../../src/analysis/tcp/packet.js';
 
-const at: Pkt = { frame: 1, t: 1, byteOffset: 0, src: '10.0.0.1', sport: 50000, dst: '10.0.0.2', dport: 80, flags: 0x18, seq: 1, ack: 1, len: 0 };
+const at: Pkt = { frame: 1, t: 1, byteOffset: 0, from: { ip: '10.0.0.1', port: 50000 }, to: { ip: '10.0.0.2', port: 80 }, flags: 0x18, seq: 1, ack: 1, len: 0 };
 
 /** n requests sent at once, then n responses: the deepest queue pipelining gives */
 function pipeline(n: number): { steps: number; done: number } {

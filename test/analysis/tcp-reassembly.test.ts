@@ -6,7 +6,7 @@ import { MAX_EXCHANGES_KEPT } from '../../src/analysis/tcp/connection.js';
 import { MAX_QUIET_CONNECTIONS } from '../../src/analysis/tcp/index.js';
 import { analyseScribbled, Cap, GET, OK } from './tcp-fixtures.js';
 
-const at = (frame: number): Pkt => ({ frame, t: frame, byteOffset: 0, src: 'a', sport: 1, dst: 'b', dport: 2, flags: 0, seq: 0, ack: 0, len: 0 });
+const at = (frame: number): Pkt => ({ frame, t: frame, byteOffset: 0, from: { ip: 'a', port: 1 }, to: { ip: 'b', port: 2 }, flags: 0, seq: 0, ack: 0, len: 0 });
 
 /** Records what a direction delivers: bytes as text, gaps as [n], the FIN as |FIN. */
 function recorder(): { sink: StreamSink; out: () => string } {

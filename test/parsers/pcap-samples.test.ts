@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classicMagic } from '../../parsers/pcap/classic.js';
 import { parseCapture, readCaptureRecords } from '../../parsers/pcap/index.js';
+import type { RecordSink } from '../../parsers/pcap/decode.js';
 import { Diagnostics, FaultlineError } from '../../src/model/index.js';
 import { parse } from '../fixtures/pcap/build.js';
 import { corpusCaptures, open, repoRoot, sampleCaptures, tcpDigest, tsharkBaselines, type TsharkBaseline } from '../fixtures/pcap/files.js';
@@ -152,10 +153,12 @@ async function viaOurs(chunks: AsyncIterable<Buffer>): Promise<{ recs: Rec[]; wa
   const recs: Rec[] = [];
   const diag = new Diagnostics();
   try {
-    await readCaptureRecords(chunks, diag, {
-      packet: (_b, _off, caplen, origLen, _lt, _frame, t) => void recs.push({ t, caplen, len: origLen, bytes: caplen }),
+    const sink: RecordSink = {
+      t: 0,
+      packet: (_b, _off, caplen, origLen) => void recs.push({ t: sink.t, caplen, len: origLen, bytes: caplen }),
       undecodable: () => undefined,
-    });
+    };
+    await readCaptureRecords(chunks, diag, sink);
   } catch (e) {
     if (!(e instanceof FaultlineError)) throw e;
     return { recs, warnings: diag.warnings, error: e };

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readInput } from '../../src/pipeline/index.js';
-import { openSource, SNIFF_BYTES, type OpenOptions, type ReadThreadOptions } from '../../src/sources/index.js';
+import { openSource, ReaderThread, SNIFF_BYTES, type OpenOptions, type ReadThreadOptions } from '../../src/sources/index.js';
+import { readerThreadFor } from '../../src/sources/read-thread.js';
 import { repoRoot, samplesDir } from '../helpers/paths.js';
 
 const CHUNK = 1024;
@@ -171,6 +172,54 @@ describe('a file read on a reader thread', () => {
       const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
       expect({ status: r.status, out: r.stdout.trim(), err: r.stderr }).toEqual({ status: 0, out: 'left', err: '' });
     }
+  });
+});
+
+describe('a reader thread started ahead of its file', () => {
+  it.each([inc('incident-all', 'client.strace'), inc('php-reset-mid-body', 'client.strace')].map((f) => [path.relative(repoRoot, f), f]))(
+    "is taken by the file's reader at the first chunk after the head, with the same input, model and sha256: %s", async (_name, file) => {
+    const ref = { kind: 'file' as const, path: file, name: path.basename(file) };
+    const ahead = new ReaderThread(CHUNK);
+    const t = threaded(SNIFF_BYTES, { ahead });
+    const got = await readInput(ref, { open: t.opts });
+    const want = await readInput(ref, { open: { readChunk: CHUNK, readThread: false } });
+    expect(got).toEqual(want);
+    expect(got.info.sha256).toBe(sha(readFileSync(file)));
+    expect(t.handedOver()).toBe(SNIFF_BYTES);
+    // taken once: a second reader starts its own
+    expect(ahead.take(CHUNK)).toBeUndefined();
+    await until(() => fdsOn(file).length === 0);
+    expect(fdsOn(file)).toEqual([]);
+  });
+
+  it('is left alone by a reader of another chunk size, and ends when closed untaken', async () => {
+    const file = inc('incident-all', 'client.strace');
+    const ahead = new ReaderThread(CHUNK * 2);
+    const t = threaded(0, { ahead });
+    const got = await readInput({ kind: 'file', path: file, name: 'client.strace' }, { open: t.opts });
+    expect(got.info.sha256).toBe(sha(readFileSync(file)));
+    expect(t.handedOver()).toBe(SNIFF_BYTES); // to a thread of its own
+    await ahead.close(); // settles once the thread has exited
+    expect(ahead.take(CHUNK * 2)).toBeUndefined();
+  });
+
+  it('is started by the CLI only for one plain file big enough for a thread', () => {
+    const big = path.join(tmp, 'big.log');
+    writeFileSync(big, Buffer.alloc(2 * 1024 * 1024, 'x'));
+    const gz = path.join(tmp, 'big.log.gz');
+    writeFileSync(gz, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.alloc(2 * 1024 * 1024)]));
+    const on = { FAULTLINE_READ_THREAD: '1' };
+    const started = (file: string, env: NodeJS.ProcessEnv): boolean => {
+      const r = readerThreadFor(file, env);
+      void r?.close();
+      return r !== undefined;
+    };
+    expect(started(big, on)).toBe(true);
+    expect(started(big, {})).toBe(false); // below READ_THREAD_MIN_BYTES
+    expect(started(big, { FAULTLINE_READ_THREAD: '0' })).toBe(false);
+    expect(started(gz, on)).toBe(false); // read through gunzip, which takes no thread
+    expect(started(tmp, on)).toBe(false); // a folder
+    expect(started(path.join(tmp, 'missing.pcap'), on)).toBe(false);
   });
 });
 

@@ -39,7 +39,7 @@ const HISTORY_BITS: Record<string, number> = { S: 1, H: 2, A: 4, D: 8, F: 16, R:
 
 /** a Pkt of its own with the fields of `p` (same shape as the literal in `Conn.add`) */
 function copyPkt(p: Pkt): Pkt {
-  return { frame: p.frame, t: p.t, byteOffset: p.byteOffset, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport, flags: p.flags, seq: p.seq, ack: p.ack, len: p.len };
+  return { frame: p.frame, t: p.t, byteOffset: p.byteOffset, from: p.from, to: p.to, flags: p.flags, seq: p.seq, ack: p.ack, len: p.len };
 }
 
 /** A first line of printable text (what a text protocol's client sends): worth waiting for the server's answer before naming it. */
@@ -217,10 +217,8 @@ export class Conn implements StreamSink {
       at.frame = seg.frame;
       at.t = seg.t;
       at.byteOffset = seg.byteOffset;
-      at.src = seg.src;
-      at.sport = seg.srcPort;
-      at.dst = seg.dst;
-      at.dport = seg.dstPort;
+      at.from = this.ep[h];
+      at.to = this.ep[(1 - h) as 0 | 1];
       at.flags = f;
       at.seq = seq;
       at.ack = ack;
@@ -231,10 +229,8 @@ export class Conn implements StreamSink {
         frame: seg.frame,
         t: seg.t,
         byteOffset: seg.byteOffset,
-        src: seg.src,
-        sport: seg.srcPort,
-        dst: seg.dst,
-        dport: seg.dstPort,
+        from: this.ep[h],
+        to: this.ep[(1 - h) as 0 | 1],
         flags: f,
         seq,
         ack,

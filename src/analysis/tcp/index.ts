@@ -112,7 +112,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   }
 
   private segment(seg: TcpSegment): void {
-    this.expire(seg.t);
+    this.expire(seg);
     let c = this.find(seg);
     if (c && c.isNewSyn(seg)) {
       this.close(c);
@@ -149,7 +149,9 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
    * Finalize connections closed more than LINGER ago, or beyond the newest
    * MAX_LINGERING: their state leaves memory, their facts stay.
    */
-  private expire(now: number): void {
+  private expire(seg: TcpSegment): void {
+    // the segment, not its time: a number passed to a call that is not inlined is boxed, one heap number per packet
+    const now = seg.t;
     if (now - this.lastSweep > UNANSWERED_IDLE) this.sweep(now);
     while (this.closingHead < this.closing.length && (now - this.closing[this.closingHead].t > LINGER || this.closing.length - this.closingHead > MAX_LINGERING)) {
       const { c, t } = this.closing[this.closingHead];
@@ -235,7 +237,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
     }
     if (!f.app) return;
     const side = d.src === f.orig.ip && d.srcPort === f.orig.port ? 'orig' : 'resp';
-    const at: Pkt = { frame: d.frame, t: d.t, byteOffset: d.byteOffset, src: d.src, sport: d.srcPort, dst: d.dst, dport: d.dstPort, flags: 0, seq: 0, ack: 0, len: d.payloadLen };
+    const at: Pkt = { frame: d.frame, t: d.t, byteOffset: d.byteOffset, from: side === 'orig' ? f.orig : f.resp, to: side === 'orig' ? f.resp : f.orig, flags: 0, seq: 0, ack: 0, len: d.payloadLen };
     f.app.data(side, d.payload, 0, d.payload.length, at);
   }
 
