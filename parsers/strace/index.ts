@@ -196,6 +196,7 @@ export class StraceLineReader {
     if (bytes[off + len - 1] === 13) s = s.slice(0, --len);
     if (this.broken !== null && this.continueBroken(s, lineNo)) return;
     const sc = this.sc;
+    // the parser set `bytes` already (useBytes): the branch inside is for other callers
     sc.setLine(bytes, off, len);
     const c0 = sc.at(0);
     // -k stack frames: " > /lib/libc.so.6(nanosleep+0x13) [0xd3e53]"
@@ -286,6 +287,11 @@ export class StraceLineReader {
     if (s.trimStart().startsWith('<detached ...>')) return;
     if (this.cutLine) this.ctx.diag.note(`input ends mid-line (line ${lineNo})`);
     else this.ctx.diag.warn({ line: lineNo, byteOffset }, `not a strace line: ${clip(s)}`);
+  }
+
+  /** The buffer the next lines' bytes are in (see LineScanner.setBytes): once per window of lines. */
+  useBytes(b: Uint8Array): void {
+    if (b !== this.sc.bytes) this.sc.setBytes(b);
   }
 
   private time(kind: 'tod' | 'epoch' | 'relative', v: number): number {
@@ -441,7 +447,7 @@ export class StraceLineReader {
       return;
     }
     // "<... NAME resumed> <unfinished ...>) = ?": the thread went away inside the call
-    const cut = sc.at(from + 1) === 60 /* < */ && s.startsWith(' <unfinished ...>', from);
+    const cut = sc.cutMarkAt(from);
     const more = cut ? '' : s.slice(from, sc.argsEnd);
     const key = pid ?? -1;
     const slot = this.unfinished.get(key);
@@ -721,6 +727,7 @@ class StraceChunks {
       if (r.skipToNewline) r.skipToNewline = false;
       else {
         this.lineNo++;
+        r.useBytes(lineBuf);
         r.line(lineBuf.toString('latin1'), this.lineNo, this.carryOffset, lineBuf, 0);
       }
       start = firstNl + 1;
@@ -752,6 +759,7 @@ class StraceChunks {
   /** The lines of chunk[start, end) (end: a newline, or the end of the last line). */
   private window(chunk: Buffer, start: number, end: number, base: number): void {
     const r = this.r;
+    r.useBytes(chunk);
     const text = chunk.toString('latin1', start, end);
     const textBase = base + start;
     let pos = 0;

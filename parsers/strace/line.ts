@@ -110,12 +110,25 @@ export class LineScanner {
    * charCodeAt on a string sliced from a decoded chunk.
    */
   setLine(b: Uint8Array, off: number, len: number): void {
-    if (b !== this.b) {
-      this.b = b;
-      this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    }
+    if (b !== this.b) this.setBytes(b);
     this.off = off;
     this.len = len;
+  }
+
+  /**
+   * The bytes the next lines are in. The parser sets them once per window of
+   * lines, outside the per-line code: a branch in `setLine` first taken at the
+   * second chunk (after V8 had optimized the line reader without feedback for
+   * it) threw that code away and compiled it again (~35 ms of CPU a run).
+   */
+  setBytes(b: Uint8Array): void {
+    this.b = b;
+    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  /** the bytes set last (setLine, setBytes) */
+  get bytes(): Uint8Array {
+    return this.b;
   }
 
   /**
@@ -141,6 +154,24 @@ export class LineScanner {
     const d = this.dv;
     const k = this.off + i;
     return d.getInt32(k, true) === UNFINISHED[0] && d.getInt32(k + 4, true) === UNFINISHED[1] && d.getInt32(k + 8, true) === UNFINISHED[2] && d.getInt32(k + 12, true) === UNFINISHED[3];
+  }
+
+  /**
+   * The line's bytes at i (≥ 0) are ` <unfinished ...>`: a resumed call whose thread went
+   * away inside it. Every word is compared on every call (`&`, not `&&`): the mark is rare,
+   * and a compare V8 first meets in optimized code would cost a recompile of its caller.
+   */
+  cutMarkAt(i: number): boolean {
+    if (i + 17 > this.len) return false;
+    const d = this.dv;
+    const k = this.off + i + 1;
+    return ((this.b[k - 1] === C_SPACE) as unknown as number) &
+      ((d.getInt32(k, true) === UNFINISHED[0]) as unknown as number) &
+      ((d.getInt32(k + 4, true) === UNFINISHED[1]) as unknown as number) &
+      ((d.getInt32(k + 8, true) === UNFINISHED[2]) as unknown as number) &
+      ((d.getInt32(k + 12, true) === UNFINISHED[3]) as unknown as number)
+      ? true
+      : false;
   }
 
   /** Byte i of the line (i ≥ 0: every caller guards its lower bound), -1 past its end. */
@@ -681,14 +712,26 @@ export class LineScanner {
     if (digitsEnd >= 0) this.retval = neg ? -v : v;
     const n = re + 1;
     if (n < end) {
+      // One slice and both stores on every path: an errno's text comes early in any log, a
+      // note ("(Timeout)", "(flags O_RDWR)") may come late, and a site V8 first meets in
+      // optimized code costs a recompile of this function.
+      let from = n;
+      let to = end;
+      let note = true;
       if (b[o + n] === 69 /* E */) {
         let e = n;
         while (e < end && b[o + e] !== C_SPACE) e++;
         this.errno = this.intern(s, n, e);
-        if ((e + 1 < len ? b[o + e + 1] : -1) === C_LPAREN && b[o + end - 1] === C_RPAREN) this.errnoText = s.slice(e + 2, end - 1);
-        else if (e + 1 < end) this.retNote = s.slice(e + 1, end);
-      } else {
-        this.retNote = s.slice(n, end);
+        if ((e + 1 < len ? b[o + e + 1] : -1) === C_LPAREN && b[o + end - 1] === C_RPAREN) {
+          from = e + 2;
+          to = end - 1;
+          note = false;
+        } else from = e + 1 < end ? e + 1 : -1;
+      }
+      if (from >= 0) {
+        const text = s.slice(from, to);
+        this.errnoText = note ? undefined : text;
+        this.retNote = note ? text : undefined;
       }
     }
     return true;
