@@ -646,14 +646,24 @@ function setRestartOf(ev: SyscallEvent): void {
 }
 
 function joinArgs(a: string, b: string): string {
+  const left = trimEnd(a);
+  const comma = left.length > 0 && left.charCodeAt(left.length - 1) === 44; /* , */
   if (b.length === 0) {
     // "call(a, b,  <unfinished ...>" resumed with nothing more ("<... call resumed> <unfinished ...>) = ?")
-    const left = a.trimEnd();
-    return left.endsWith(',') ? left.slice(0, -1) : left;
+    return comma ? left.slice(0, -1) : left;
   }
-  const left = a.trimEnd();
   if (left.length === 0) return b;
-  return left.endsWith(',') ? `${left} ${b}` : `${left}${b}`;
+  return comma ? `${left} ${b}` : `${left}${b}`;
+}
+
+/**
+ * `s.trimEnd()` without its call when the last character is no white space (the parser's
+ * first halves end on a visible character): one builtin call less per split call.
+ * Latin-1 white space for trimEnd: TAB, LF, VT, FF, CR, space and NBSP.
+ */
+function trimEnd(s: string): string {
+  const c = s.length === 0 ? 32 : s.charCodeAt(s.length - 1);
+  return c > 32 && c !== 160 ? s : s.trimEnd();
 }
 
 /** The value of `name=` in a `{…}` signal info, up to `,` or `}`. */

@@ -101,7 +101,16 @@ export class LineScanner {
   errno: string | undefined = undefined;
   errnoText: string | undefined = undefined;
   retNote: string | undefined = undefined;
-  duration: number | undefined = undefined;
+  /**
+   * The -T duration, NaN when none: a field that only holds numbers keeps its double in
+   * place (a `number | undefined` one took a fresh heap number and a write barrier on
+   * every timed call); `duration` reads it as the events want it.
+   */
+  private dur = Number.NaN;
+  get duration(): number | undefined {
+    const d = this.dur;
+    return d === d ? d : undefined;
+  }
   unfinished = false;
   detached = false;
 
@@ -573,7 +582,7 @@ export class LineScanner {
     const len = this.len;
     let end = len;
     while (end > from && b[o + end - 1] <= C_SPACE) end--;
-    this.duration = undefined;
+    this.dur = Number.NaN;
     this.unfinished = false;
     this.detached = false;
     this.errno = undefined;
@@ -599,7 +608,7 @@ export class LineScanner {
           if (lt < p - 1 && lt >= from && b[o + lt] === C_LT) {
             let v = 0;
             for (let j = lt + 1; j < p; j++) v = v * 10 + (b[o + j] - C_0);
-            this.duration = v + (((((d1 * 10 + d2) * 10 + d3) * 10 + d4) * 10 + d5) * 10 + d6) / 1e6;
+            this.dur = v + (((((d1 * 10 + d2) * 10 + d3) * 10 + d4) * 10 + d5) * 10 + d6) / 1e6;
             end = lt;
             while (end > from && b[o + end - 1] === C_SPACE) end--;
             return this.callReturn(s, from, end);
@@ -637,7 +646,7 @@ export class LineScanner {
             v += f / (POW10[j - f0] ?? 10 ** (j - f0));
           }
           if (j === end - 1) {
-            this.duration = v;
+            this.dur = v;
             end = lt;
             while (end > from && b[o + end - 1] === C_SPACE) end--;
           }
