@@ -101,7 +101,16 @@ export class LineScanner {
   errno: string | undefined = undefined;
   errnoText: string | undefined = undefined;
   retNote: string | undefined = undefined;
-  duration: number | undefined = undefined;
+  /**
+   * The -T duration, NaN when none: a field that only holds numbers keeps its double in
+   * place (a `number | undefined` one took a fresh heap number and a write barrier on
+   * every timed call); `duration` reads it as the events want it.
+   */
+  private dur = Number.NaN;
+  get duration(): number | undefined {
+    const d = this.dur;
+    return d === d ? d : undefined;
+  }
   unfinished = false;
   detached = false;
 
@@ -110,12 +119,25 @@ export class LineScanner {
    * charCodeAt on a string sliced from a decoded chunk.
    */
   setLine(b: Uint8Array, off: number, len: number): void {
-    if (b !== this.b) {
-      this.b = b;
-      this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    }
+    if (b !== this.b) this.setBytes(b);
     this.off = off;
     this.len = len;
+  }
+
+  /**
+   * The bytes the next lines are in. The parser sets them once per window of
+   * lines, outside the per-line code: a branch in `setLine` first taken at the
+   * second chunk (after V8 had optimized the line reader without feedback for
+   * it) threw that code away and compiled it again (~35 ms of CPU a run).
+   */
+  setBytes(b: Uint8Array): void {
+    this.b = b;
+    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  /** the bytes set last (setLine, setBytes) */
+  get bytes(): Uint8Array {
+    return this.b;
   }
 
   /**
@@ -141,6 +163,24 @@ export class LineScanner {
     const d = this.dv;
     const k = this.off + i;
     return d.getInt32(k, true) === UNFINISHED[0] && d.getInt32(k + 4, true) === UNFINISHED[1] && d.getInt32(k + 8, true) === UNFINISHED[2] && d.getInt32(k + 12, true) === UNFINISHED[3];
+  }
+
+  /**
+   * The line's bytes at i (≥ 0) are ` <unfinished ...>`: a resumed call whose thread went
+   * away inside it. Every word is compared on every call (`&`, not `&&`): the mark is rare,
+   * and a compare V8 first meets in optimized code would cost a recompile of its caller.
+   */
+  cutMarkAt(i: number): boolean {
+    if (i + 17 > this.len) return false;
+    const d = this.dv;
+    const k = this.off + i + 1;
+    return ((this.b[k - 1] === C_SPACE) as unknown as number) &
+      ((d.getInt32(k, true) === UNFINISHED[0]) as unknown as number) &
+      ((d.getInt32(k + 4, true) === UNFINISHED[1]) as unknown as number) &
+      ((d.getInt32(k + 8, true) === UNFINISHED[2]) as unknown as number) &
+      ((d.getInt32(k + 12, true) === UNFINISHED[3]) as unknown as number)
+      ? true
+      : false;
   }
 
   /** Byte i of the line (i ≥ 0: every caller guards its lower bound), -1 past its end. */
@@ -542,7 +582,7 @@ export class LineScanner {
     const len = this.len;
     let end = len;
     while (end > from && b[o + end - 1] <= C_SPACE) end--;
-    this.duration = undefined;
+    this.dur = Number.NaN;
     this.unfinished = false;
     this.detached = false;
     this.errno = undefined;
@@ -568,7 +608,7 @@ export class LineScanner {
           if (lt < p - 1 && lt >= from && b[o + lt] === C_LT) {
             let v = 0;
             for (let j = lt + 1; j < p; j++) v = v * 10 + (b[o + j] - C_0);
-            this.duration = v + (((((d1 * 10 + d2) * 10 + d3) * 10 + d4) * 10 + d5) * 10 + d6) / 1e6;
+            this.dur = v + (((((d1 * 10 + d2) * 10 + d3) * 10 + d4) * 10 + d5) * 10 + d6) / 1e6;
             end = lt;
             while (end > from && b[o + end - 1] === C_SPACE) end--;
             return this.callReturn(s, from, end);
@@ -606,7 +646,7 @@ export class LineScanner {
             v += f / (POW10[j - f0] ?? 10 ** (j - f0));
           }
           if (j === end - 1) {
-            this.duration = v;
+            this.dur = v;
             end = lt;
             while (end > from && b[o + end - 1] === C_SPACE) end--;
           }
@@ -681,14 +721,26 @@ export class LineScanner {
     if (digitsEnd >= 0) this.retval = neg ? -v : v;
     const n = re + 1;
     if (n < end) {
+      // One slice and both stores on every path: an errno's text comes early in any log, a
+      // note ("(Timeout)", "(flags O_RDWR)") may come late, and a site V8 first meets in
+      // optimized code costs a recompile of this function.
+      let from = n;
+      let to = end;
+      let note = true;
       if (b[o + n] === 69 /* E */) {
         let e = n;
         while (e < end && b[o + e] !== C_SPACE) e++;
         this.errno = this.intern(s, n, e);
-        if ((e + 1 < len ? b[o + e + 1] : -1) === C_LPAREN && b[o + end - 1] === C_RPAREN) this.errnoText = s.slice(e + 2, end - 1);
-        else if (e + 1 < end) this.retNote = s.slice(e + 1, end);
-      } else {
-        this.retNote = s.slice(n, end);
+        if ((e + 1 < len ? b[o + e + 1] : -1) === C_LPAREN && b[o + end - 1] === C_RPAREN) {
+          from = e + 2;
+          to = end - 1;
+          note = false;
+        } else from = e + 1 < end ? e + 1 : -1;
+      }
+      if (from >= 0) {
+        const text = s.slice(from, to);
+        this.errnoText = note ? undefined : text;
+        this.retNote = note ? text : undefined;
       }
     }
     return true;

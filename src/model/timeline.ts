@@ -84,11 +84,24 @@ export class LaneBuilder {
   private spansDropped = 0;
   private markersDropped = 0;
   private events = 0;
-  private first: number | undefined;
-  private last: number | undefined;
-  private dStart: number | undefined;
-  private binWidth = INITIAL_BIN_WIDTH;
-  private counts: number[] = [];
+  /**
+   * NaN until the first placed event, never undefined: a field that only ever
+   * holds numbers keeps its double in place, while a `number | undefined` one
+   * took a fresh heap number (and a write barrier) at every new maximum, i.e.
+   * on nearly every tick of a strace thread's lane.
+   */
+  private first = Number.NaN;
+  private last = Number.NaN;
+  private dStart = Number.NaN;
+  /**
+   * Set in the constructor, after its declaration made it undefined: V8 takes a field
+   * written only once for a constant of its hidden class, and optimized code that read
+   * it is thrown away when it first changes. binWidth first changes at a lane's first
+   * merge, late in a run, inside an analysis's per-event code (tick is inlined there):
+   * written twice from the start, it is a field that changes. `counts` is merged in place.
+   */
+  private binWidth: number;
+  private readonly counts: number[] = [];
   private minIdx = -1; // index of the shortest kept span, -1 when unknown
 
   constructor(
@@ -98,17 +111,31 @@ export class LaneBuilder {
     readonly kind: LaneKind,
     public label: string,
     public group?: string,
-  ) {}
+  ) {
+    this.binWidth = INITIAL_BIN_WIDTH;
+  }
 
   /** Count one event at time t (null: counted, not placed). */
   tick(t: number | null | undefined): void {
     this.events++;
     if (t === null || t === undefined || !Number.isFinite(t)) return;
-    if (this.first === undefined || t < this.first) this.first = t;
-    if (this.last === undefined || t > this.last) this.last = t;
-    if (this.dStart === undefined) this.dStart = t;
+    // NaN compares false: the first placed event sets all three
+    if (!(t >= this.first)) this.first = t;
+    if (!(t <= this.last)) this.last = t;
+    if (this.dStart !== this.dStart) this.dStart = t;
     if (t < this.dStart) return; // out-of-order before the strip's start: counted in events only
-    let idx = Math.floor((t - this.dStart) / this.binWidth);
+    const idx = Math.floor((t - this.dStart) / this.binWidth);
+    // counts never outgrow MAX_DENSITY_BINS, so a bin already there needs no merge
+    if (idx < this.counts.length) this.counts[idx]++;
+    else this.grow(t, idx);
+  }
+
+  /**
+   * A bin past the last: new bins, merged first when past the cap. Apart from
+   * `tick` (which an analysis's per-event code takes in whole): merges come
+   * late in a run, and their first one inside that code recompiled all of it.
+   */
+  private grow(t: number, idx: number): void {
     while (idx >= MAX_DENSITY_BINS) {
       this.mergeBins();
       idx = Math.floor((t - this.dStart) / this.binWidth);
@@ -117,10 +144,12 @@ export class LaneBuilder {
     this.counts[idx]++;
   }
 
+  /** Pairs of bins into one, in place: `counts` stays the array it was (see binWidth). */
   private mergeBins(): void {
-    const merged: number[] = [];
-    for (let i = 0; i < this.counts.length; i += 2) merged.push(this.counts[i] + (this.counts[i + 1] ?? 0));
-    this.counts = merged;
+    const c = this.counts;
+    let j = 0;
+    for (let i = 0; i < c.length; i += 2) c[j++] = c[i] + (c[i + 1] ?? 0);
+    c.length = j;
     this.binWidth *= 2;
   }
 
@@ -163,12 +192,12 @@ export class LaneBuilder {
       spans: this.spans.sort((a, b) => a.start - b.start).slice(),
       markers: this.markers.sort((a, b) => a.t - b.t).slice(),
       events: this.events,
-      first: this.first,
-      last: this.last,
+      first: this.first === this.first ? this.first : undefined,
+      last: this.last === this.last ? this.last : undefined,
     };
     if (this.spansDropped) lane.spansDropped = this.spansDropped;
     if (this.markersDropped) lane.markersDropped = this.markersDropped;
-    if (this.dStart !== undefined) lane.density = { start: this.dStart, binWidth: this.binWidth, counts: this.counts.slice() };
+    if (this.dStart === this.dStart) lane.density = { start: this.dStart, binWidth: this.binWidth, counts: this.counts.slice() };
     return lane;
   }
 }

@@ -99,15 +99,31 @@ interface Slot {
   path: string | undefined;
 }
 
+/**
+ * A slot as pushed: the call's decoded arguments, not their path. Decoded
+ * arguments come in many shapes (one per decoder), and reading `.path` on
+ * every call made that load change shape late in a run, which threw away
+ * the optimized analysis code and compiled it again; the path is read when a
+ * failure takes a snapshot.
+ */
+interface RecentSlot {
+  line: number;
+  t: number | null;
+  name: string;
+  ret: string | null;
+  errno: string | undefined;
+  decoded: SyscallEvent['decoded'];
+}
+
 /** A thread's last few calls, in reused slots. */
 export class Recent {
-  private readonly slots: Slot[] = [];
+  private readonly slots: RecentSlot[] = [];
   private next = 0;
 
   push(e: SyscallEvent): void {
     let s = this.slots[this.next];
     if (s === undefined) {
-      s = { line: 0, t: null, name: '', ret: null, errno: undefined, path: undefined };
+      s = { line: 0, t: null, name: '', ret: null, errno: undefined, decoded: undefined };
       this.slots[this.next] = s;
     }
     s.line = e.line;
@@ -115,7 +131,7 @@ export class Recent {
     s.name = e.name;
     s.ret = e.ret;
     s.errno = e.errno;
-    s.path = e.decoded?.path;
+    s.decoded = e.decoded;
     this.next = (this.next + 1) % BEFORE;
   }
 
@@ -124,7 +140,7 @@ export class Recent {
     const out: Slot[] = [];
     for (let k = 0; k < BEFORE; k++) {
       const s = this.slots[(this.next + k) % BEFORE];
-      if (s !== undefined) out.push({ ...s });
+      if (s !== undefined) out.push({ line: s.line, t: s.t, name: s.name, ret: s.ret, errno: s.errno, path: s.decoded?.path });
     }
     return out;
   }

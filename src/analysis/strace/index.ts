@@ -144,10 +144,6 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
       this.lastName = name;
       this.lastInfo = info = found;
     }
-    if (info.socketCall) {
-      this.socketCalls++;
-      if (e.decoded?.fdRef?.kind === 'socket') this.decoratedSocketCalls++;
-    }
     const th = this.threads.get(e.pid);
     th.syscalls++;
     const t = e.t;
@@ -172,8 +168,27 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
     if (th.comm !== undefined) proc.comm = th.comm;
     proc.calls++;
     this.failures.call(th, e);
+    // most calls are none of these (see special)
+    if (info.special !== 0 || info.socketCall) this.special(th, proc, e, info);
+    this.fds.call(th, proc, recent, e, info.fdOp);
+    if (e.errno !== undefined && !info.socketIo) this.failures.failed(th, proc, recent, e);
+    recent.push(e);
+  }
+
+  /**
+   * Socket calls and calls with their own handling (forks, execs, uid changes, writes).
+   * Apart from `syscall`, which V8 compiles in whole with what it calls often: a kind of
+   * call first met after that (the first clone, the first socket call) made it
+   * recompile all of it; here only this smaller method is.
+   */
+  private special(th: Thread, proc: Proc, e: SyscallEvent, info: CallInfo): void {
+    if (info.socketCall) {
+      this.socketCalls++;
+      if (e.decoded?.fdRef?.kind === 'socket') this.decoratedSocketCalls++;
+    }
+    const name = e.name;
     const ret = e.retval;
-    // a switch on numbers: most calls are none of these
+    // a switch on numbers
     const k = info.special;
     if (k !== 0) {
       switch (k) {
@@ -205,9 +220,6 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
           break;
       }
     }
-    this.fds.call(th, proc, recent, e, info.fdOp);
-    if (e.errno !== undefined && !info.socketIo) this.failures.failed(th, proc, recent, e);
-    recent.push(e);
   }
 
   private signal(e: SignalEvent): void {

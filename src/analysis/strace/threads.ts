@@ -67,6 +67,9 @@ export interface Thread {
   pending?: Pending[];
 }
 
+/** the first value of Thread.pending (see Threads.get) */
+const NO_PENDING: Pending[] = [];
+
 export class Threads {
   private readonly live = new Map<number, Thread>();
   readonly tgids = new Map<number, number>();
@@ -89,7 +92,7 @@ export class Threads {
       // every field present from the start: one hidden class for all threads, so the handlers' loads stay monomorphic
       th = {
         pid: key,
-        tgid: tg,
+        tgid: 0,
         comm: undefined,
         syscalls: 0,
         first: null,
@@ -102,8 +105,15 @@ export class Threads {
         gone: false,
         recent: undefined,
         proc: undefined,
-        pending: undefined,
+        pending: NO_PENDING,
       };
+      // V8 takes a field written only once for a constant of the objects' hidden class, and
+      // code optimized on that is thrown away when the field first changes: a thread joining
+      // a group (the first clone of a thread) or the first failure awaiting its next calls
+      // made the analysis's per-call code compile again. Written twice from the start, these
+      // two are fields that change.
+      th.tgid = tg;
+      th.pending = undefined;
       this.live.set(key, th);
     }
     this.last = th;
