@@ -211,6 +211,9 @@ export class ScannedLine {
   readonly vals: unknown[] = [];
   /** by key, the last ASCII string value made (see value()) */
   private readonly texts: Array<string | undefined> = [];
+  /** by key, the last string value stored in full (JsonVars.storeInto) and what was stored of it */
+  readonly storedOf: unknown[] = [];
+  readonly stored: unknown[] = [];
   /** by key, the last evidence text made, and of what (see evidenceText()) */
   private readonly evRaw: Array<string | undefined> = [];
   private readonly evValue: Array<string | null | undefined> = [];
