@@ -171,11 +171,13 @@ export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>):
   const finish = (code: number, raw: string, codeSource: ErrorLine['codeSource'], form: ErrorLine['form']) => finishLine(code, raw, codeSource, form, memo);
   // Most log lines say nothing of curl: one scan rules them out before the forms below.
   if (!ERROR_HINT.test(text)) return undefined;
-  let m = CURL_TOOL.exec(text);
+  // each form's fixed words looked for first (indexOf): a pattern that cannot match costs a scan
+  // of the whole line, and a log of failures has one such line per failure
+  let m = text.includes('curl: (') ? CURL_TOOL.exec(text) : null;
   if (m) return finish(Number(m[1]), m[2], 'curl', 'curl-tool');
-  m = GUZZLE.exec(text);
+  m = text.includes('cURL error ') ? GUZZLE.exec(text) : null;
   if (m) return finish(Number(m[1]), m[2], 'log', 'guzzle');
-  m = PYCURL.exec(text);
+  m = text.includes('pycurl.error: (') ? PYCURL.exec(text) : null;
   if (m) return finish(Number(m[1]), m[2], 'log', 'pycurl');
   // CODE_SUFFIX's lazy head tries every position of a line that lacks its `(Code `: look for that first
   m = text.includes('(Code ') ? CODE_SUFFIX.exec(text) : null;

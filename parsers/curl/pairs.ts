@@ -61,30 +61,53 @@ function valueEnd(s: string, v: number): number {
  * value with its quotes, as the regex's second group has it.
  */
 export function forEachLogPair(s: string, max: number, each: (name: string, value: string) => void): void {
-  const n = s.length;
+  forEachLogPairAt(s, max, (from, eq, end) => each(s.slice(from, eq), s.slice(eq + 1, end)));
+}
+
+/**
+ * forEachLogPair by places: the name is `s[from, eq)`, the value `s[eq + 1, end)`; the caller
+ * slices what it keeps. Found from the `=` signs (indexOf) rather than by a look at every
+ * character: a match is a name ending at a `=`, so each `=` from where the search stands is
+ * tried in turn, and its name is the leftmost start the regex would take — a letter or `_` at a
+ * word boundary, no earlier than the search, with only `[\w.]` from there to the `=`, 1 to 40
+ * of them after the start. Two matches never share a run of `[\w.]` (it cannot hold a `=`), so
+ * matches come in the order of their `=` signs, as the regex's leftmost search finds them; a `=`
+ * whose value is empty (`a= b`) is no match from any start.
+ */
+export function forEachLogPairAt(s: string, max: number, each: (from: number, eq: number, end: number) => void): void {
   let found = 0;
-  let p = 0;
-  while (p < n && found < max) {
-    const c = s.charCodeAt(p);
-    // a name starts with [A-Za-z_] at a word boundary
-    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) || (p > 0 && isWord(s.charCodeAt(p - 1)))) {
-      p++;
-      continue;
+  // where the regex's next search starts (its lastIndex): no match starts before it
+  let at = 0;
+  let eq = s.indexOf('=', 1);
+  while (eq >= 0 && found < max) {
+    // the name's start: at least 2 before the `=`, at most 41, not before `at`
+    const lo = eq - 41 > at ? eq - 41 : at;
+    let p = -1;
+    if (eq - 2 >= lo) {
+      // back over [\w.] to lo: the run the name must lie in
+      let r = eq;
+      while (r > lo && isNameChar(s.charCodeAt(r - 1))) r--;
+      for (let q = r; q <= eq - 2; q++) {
+        const c = s.charCodeAt(q);
+        if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) && (q === 0 || !isWord(s.charCodeAt(q - 1)))) {
+          p = q;
+          break;
+        }
+      }
     }
-    let q = p + 1;
-    while (q < n) {
-      const d = s.charCodeAt(q);
-      if (isWord(d) || d === 46 /* . */) q++;
-      else break;
-    }
-    const len = q - p - 1;
-    const end = q < n && s.charCodeAt(q) === 61 /* = */ && len >= 1 && len <= 40 ? valueEnd(s, q + 1) : -1;
+    const end = p >= 0 ? valueEnd(s, eq + 1) : -1;
     if (end < 0) {
-      p++;
+      eq = s.indexOf('=', eq + 1);
       continue;
     }
     found++;
-    each(s.slice(p, q), s.slice(q + 1, end));
-    p = end;
+    each(p, eq, end);
+    at = end;
+    eq = s.indexOf('=', end);
   }
+}
+
+/** [\w.]: the characters of a name after its first */
+function isNameChar(c: number): boolean {
+  return isWord(c) || c === 46;
 }

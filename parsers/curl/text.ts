@@ -20,7 +20,7 @@ import { decode } from './lines.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
-import { forEachLogPair } from './pairs.js';
+import { forEachLogPairAt } from './pairs.js';
 
 /** How the info lines start that are taken even without their `* ` (pasted output that lost it). */
 const STRICT_START =
@@ -599,7 +599,12 @@ export class CurlTextParser {
       return this.jsonObject(s, line, t);
     }
     // `errormsg: Recv failure: …` is a -w value, not a log line: curl's own names come first.
-    const kvm = PRINT_R.exec(s) ?? KV.exec(s);
+    let kvm = c0 === 91 /* [ */ ? PRINT_R.exec(s) : null;
+    if (kvm === null) {
+      // KV's name told by kvName without running KV, whose `(.*)$` runs over the whole line: run only where the name is curl's (or kvName is unsure)
+      const name = kvName(s);
+      kvm = name === null || (name !== undefined && !this.names.isCurl(name)) ? null : KV.exec(s);
+    }
     if (kvm && this.names.isCurl(kvm[1]) && this.kv(kvm[1], kvm[2], line, t, s, 'writeout')) return;
     const err = findErrorLine(s, this.messages);
     if (err) return this.errorLine(err, line, t, tid, s);
@@ -1253,17 +1258,32 @@ export class CurlTextParser {
       this.leanLogPairs(b, raw);
       return;
     }
-    const vars = new Map<string, VarIn>();
-    forEachLogPair(raw, MAX_LOG_PAIRS, (name, value) => {
+    // the pairs kept, each variable's first, in their order: names, canonical names and values side by side
+    const raws: string[] = [];
+    const canons: string[] = [];
+    const values: string[] = [];
+    let plain = true;
+    // by places: a value is sliced only for a pair that is kept
+    forEachLogPairAt(raw, MAX_LOG_PAIRS, (from, eq, end) => {
+      const name = raw.slice(from, eq);
       const canon = this.names.canonical(name);
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') return;
-      if (!vars.has(canon)) vars.set(canon, { raw: name, value: unquote(value), line: b.x.line, text: raw });
+      if (canons.includes(canon)) return;
+      raws.push(name);
+      canons.push(canon);
+      values.push(unquote(raw.slice(eq + 1, end)));
+      if (!LOG_VARS.has(canon)) plain = false;
     });
-    if (!vars.size) return;
+    if (!canons.length) return;
     // the error line's code and message stand, whatever the pairs say (assigned back as Object.assign did: present even when undefined)
     const x = b.x;
     const { exitCode, exitCodeSource, errorMessage, wording } = x;
-    applyVars(b, vars);
+    if (plain) applyLogVars(b, canons, values, raw);
+    else {
+      const vars = new Map<string, VarIn>();
+      for (let i = 0; i < canons.length; i++) vars.set(canons[i], { raw: raws[i], value: values[i], line: x.line, text: raw });
+      applyVars(b, vars);
+    }
     x.exitCode = exitCode;
     x.exitCodeSource = exitCodeSource;
     x.errorMessage = errorMessage;
@@ -1279,11 +1299,11 @@ export class CurlTextParser {
   private leanLogPairs(b: TransferBuilder, raw: string): void {
     let first: string | undefined;
     let length: string | undefined;
-    forEachLogPair(raw, MAX_LOG_PAIRS, (name, value) => {
-      const canon = this.names.canonical(name);
+    forEachLogPairAt(raw, MAX_LOG_PAIRS, (from, eq, end) => {
+      const canon = this.names.canonical(raw.slice(from, eq));
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') return;
       first ??= canon;
-      if (canon === 'content_length_download' && length === undefined) length = unquote(value);
+      if (canon === 'content_length_download' && length === undefined) length = unquote(raw.slice(eq + 1, end));
     });
     if (first === undefined) return;
     b.setVar(first, null); // counted, not kept, as applyVars does for a lean transfer
@@ -1924,6 +1944,83 @@ function varValue(value: string | null): string | number | null {
   if (value === null) return null;
   const n = num(value);
   return n !== undefined && String(n) === value.trim() ? n : value;
+}
+
+/**
+ * The variables an application commonly logs beside a curl error (`url=… http_code=0
+ * size_download=0 total_time=0.102 local_port=40000`), which applyLogVars reads as applyVars does.
+ */
+const LOG_VARS: ReadonlySet<string> = new Set(['url', 'method', 'http_code', 'size_download', 'content_length_download', 'time_total', 'remote_ip', 'remote_port', 'local_ip', 'local_port']);
+
+/** Written as an integer of digits only / with a decimal comma: applyVars' tests of a printed timer. */
+const INT_TIMER = /^\d+$/;
+const COMMA_TIMER = /^\d+,\d+$/;
+const UNIT_SUFFIX = /\s?s$/;
+
+/**
+ * applyVars for a log line's pairs when every one is among LOG_VARS (`canons`, distinct, with their
+ * `values` as text, cited by the line `text`), on a full transfer: the same variables, fields and
+ * evidence in the same order, without a Map of variables and the look-up of forty names that
+ * applyVars makes for every record. A log of failures has one such line per failure.
+ * test/parsers/curl-logvars.test.ts holds the two to each other.
+ */
+export function applyLogVars(b: TransferBuilder, canons: readonly string[], values: readonly string[], text: string): void {
+  const x = b.x;
+  const line = x.line;
+  const at = (k: string): number => canons.indexOf(k);
+  for (let i = 0; i < canons.length; i++) b.setVar(canons[i], varValue(values[i]));
+  const tt = at('time_total');
+  if (tt >= 0 && num(values[tt]) !== undefined) {
+    const s = values[tt].trim().replace(UNIT_SUFFIX, '');
+    const n = num(s)!;
+    const int = INT_TIMER.test(s);
+    const micro = x.curlVersion === '7.74.0' || (int && n >= MICROSECOND_HINT);
+    const notes: string[] = [];
+    if (micro && int) notes.push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
+    if (COMMA_TIMER.test(s)) notes.push('decimal commas (locale) read as points');
+    x.timings = { total: micro && int ? n / 1e6 : n };
+    if (notes.length) x.timingNotes = notes;
+    b.fact('var:time_total', line, text, null);
+  }
+  const ui = at('url');
+  const url = ui >= 0 ? str(values[ui]) : undefined;
+  if (url && !url.startsWith('%')) x.url = url;
+  const mi = at('method');
+  const method = mi >= 0 ? str(values[mi]) : undefined;
+  if (method) x.method = method.toUpperCase();
+  const hi = at('http_code');
+  const code = hi >= 0 ? num(values[hi]) : undefined;
+  if (code !== undefined && code > 0) {
+    x.httpStatus = code;
+    x.statuses = [code];
+    b.fact('var:http_code', line, text, null);
+  }
+  const si = at('size_download');
+  const sd = si >= 0 ? num(values[si]) : undefined;
+  if (sd !== undefined) x.sizeDownload = sd;
+  const ci = at('content_length_download');
+  const cl = ci >= 0 ? num(values[ci]) : undefined;
+  if (cl !== undefined && cl >= 0) {
+    x.contentLength = cl;
+    b.fact('var:content_length_download', line, text, null);
+  }
+  const ri = at('remote_ip');
+  const rip = ri >= 0 ? str(values[ri]) : undefined;
+  const rpi = at('remote_port');
+  const rport = rpi >= 0 ? num(values[rpi]) : undefined;
+  if (rip && rport !== undefined && rport > 0 && !rip.startsWith('%')) x.remote = { ip: rip, port: rport };
+  const li = at('local_ip');
+  const lip = li >= 0 ? str(values[li]) : undefined;
+  const lpi = at('local_port');
+  const lport = lpi >= 0 ? num(values[lpi]) : undefined;
+  if (lport !== undefined && lport > 0) x.local = { ip: lip && !lip.startsWith('%') ? lip : '', port: lport };
+  // applyVars cites `remote_ip` or else `local_port`: both are this line
+  if ((x.remote || x.local) && (ri >= 0 || lpi >= 0)) b.fact('connected', line, text, null);
+  if (x.url) {
+    const h = hostOf(x.url);
+    if (h !== undefined) x.host = h;
+  }
+  b.fact('start', line, text, null);
 }
 
 /** TIME_VARS as pairs, made once: applyVars runs per transfer. */

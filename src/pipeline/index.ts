@@ -186,9 +186,9 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
   }
   const built: Built[] = [];
   for (const drafts of byDetector.values()) {
-    for (const g of mergeDrafts(drafts, joinWindow)) {
-      built.push(toFinding(g));
-    }
+    // drafts of one input join nothing (mergeDrafts would make a group of one of each): each is a finding alone
+    if (oneInput(drafts)) for (const p of drafts) built.push(toFindingAlone(p));
+    else for (const g of mergeDrafts(drafts, joinWindow)) built.push(toFinding(g));
   }
   built.sort(compareBuilt);
   const used = new Set<string>();
@@ -198,12 +198,14 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
     used.add(id);
     b.finding.id = id;
   }
-  const byKey = new Map<string, string[]>();
+  // the ids of the findings naming each event key: the one id itself while there is one (most keys), a list from the second
+  const byKey = new Map<string, string | string[]>();
   for (const b of built) {
     for (const k of b.keys) {
       const ids = byKey.get(k);
-      if (ids) ids.push(b.finding.id);
-      else byKey.set(k, [b.finding.id]);
+      if (ids === undefined) byKey.set(k, b.finding.id);
+      else if (typeof ids === 'string') byKey.set(k, [ids, b.finding.id]);
+      else ids.push(b.finding.id);
     }
   }
   for (const b of built) {
@@ -211,12 +213,19 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
     let rel: Set<string> | undefined;
     for (const k of b.keys) {
       const ids = byKey.get(k);
-      if (ids === undefined || ids.length < 2) continue;
+      if (ids === undefined || typeof ids === 'string') continue;
       for (const id of ids) if (id !== b.finding.id) (rel ??= new Set()).add(id);
     }
     if (rel !== undefined) b.finding.related = [...rel].sort();
   }
   return built.map((b) => b.finding);
+}
+
+/** Whether every draft is of one input (mergeDrafts' own test, without a set of inputs). */
+function oneInput(drafts: readonly PlacedDraft[]): boolean {
+  const input = drafts[0]?.draft.input;
+  for (const p of drafts) if (p.draft.input !== input) return false;
+  return true;
 }
 
 function toFinding(g: MergedGroup): Built {

@@ -55,7 +55,8 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
   add(e: CurlTransfer): void {
     this.n++;
     e.n = this.n;
-    const keep = isNotable(e) ? this.notable++ < MAX_NOTABLE_TRANSFERS : this.ok++ < MAX_OK_TRANSFERS;
+    const notable = isNotable(e);
+    const keep = notable ? this.notable++ < MAX_NOTABLE_TRANSFERS : this.ok++ < MAX_OK_TRANSFERS;
     // A copy is kept, not the parser's object: while every transfer is kept (the first thousands),
     // V8 learns that the parser's objects live long and allocates them in the old generation from
     // then on, where the many later ones that are dropped pile up as garbage (3x the peak RSS, and
@@ -63,7 +64,7 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     if (keep) this.transfers.push(copyPlain(e, 'evidence'));
     else {
       this.dropped++;
-      if (isNotable(e)) this.droppedNotable++;
+      if (notable) this.droppedNotable++;
     }
   }
 
@@ -191,30 +192,26 @@ function copyEvidence(v: unknown): unknown {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return copyPlain(v);
   const o = v as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  const made: { from: Record<string, unknown>; copy: unknown }[] = [];
+  // the entries copied so far and their copies, in two lists side by side: no pair object per entry
+  let from: Record<string, unknown>[] | undefined;
+  let made: unknown[] | undefined;
   for (const k in o) {
     if (!Object.hasOwn(o, k)) continue;
     const x = o[k];
     let c: unknown;
     if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
       const e = x as Record<string, unknown>;
-      // a loop, not find with an arrow made per entry; the parser's entries shared by several facts
-      // first (one object, no keys compared), then those alike
-      for (const m of made) {
-        if (m.from === e) {
-          c = m.copy;
-          break;
-        }
+      // the parser's entries shared by several facts first (one object, no keys compared), then those alike
+      if (from !== undefined) {
+        let i = from.indexOf(e);
+        if (i < 0) for (i = 0; i < from.length && !alike(from[i], e); i++);
+        if (i < from.length) c = made![i];
       }
       if (c === undefined) {
-        for (const m of made) {
-          if (alike(m.from, e)) {
-            c = m.copy;
-            break;
-          }
-        }
+        c = copyPlain(e);
+        (from ??= []).push(e);
+        (made ??= []).push(c);
       }
-      if (c === undefined) made.push({ from: e, copy: (c = copyPlain(e)) });
     } else c = copyPlain(x);
     if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
     else out[k] = c;
