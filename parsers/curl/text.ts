@@ -15,6 +15,7 @@
 import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
 import { AgentVersions, hostOf, TransferBuilder, versionFromAgent } from './builder.js';
 import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine } from './errors.js';
+import { JsonTemplate, ScannedLine, UNREAD } from './json-scan.js';
 import { decode, LineMemo } from './lines.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
@@ -165,6 +166,8 @@ export class CurlTextParser {
   private readonly names = new VarNames();
   /** the key list of the last one-line JSON object (shapeOf) */
   private shape: JsonShape | undefined;
+  /** where quickJson found the values of the line it reads */
+  private readonly scanned = new ScannedLine();
   /** findErrorLine's memo of messages (bounded there) */
   private readonly messages = new Map<string, CleanedMessage>();
   /** matchWording / errnoOf of messages (bounded there) */
@@ -259,6 +262,7 @@ export class CurlTextParser {
       this.blank(line, null);
       return true;
     }
+    if (n > 2 && buf[from] === 123 /* { */ && buf[from + 1] === 34 /* " */) return this.quickJson(buf, from, to, line);
     const c0 = buf[from];
     // every shape read from its bytes is one character, alone or followed by a space and more;
     // curl's own last line (`curl: (56) …`) is recalled by its bytes
@@ -1555,6 +1559,37 @@ export class CurlTextParser {
 
   // ---- JSON -----------------------------------------------------------------
 
+  /**
+   * quick() for a one-line %{json} object with the key list of the object before it: what line()
+   * would do with it (segment → classify → jsonObject with the previous shape → fromVars), its
+   * values read from its bytes (JsonTemplate), neither the line decoded nor its ~45 values all
+   * made: a lean transfer reads two dozen of them. Declined (false) where that path could differ:
+   * an app log (whose lines may be passed over), a -w block open, a key list that cannot be matched
+   * byte for byte, anything the strict scan does not accept (lenientJson's repairs, nested values,
+   * spaces).
+   * A line starting `{"` has no time stamp (parseStamp needs a digit, `[` or a capital first).
+   */
+  private quickJson(buf: Buffer, from: number, to: number, line: number): boolean {
+    const shape = this.shape;
+    if (shape === undefined || !shape.specific || this.format === 'app-log' || this.block !== undefined) return false;
+    let tpl = shape.template;
+    if (tpl === undefined) tpl = shape.template = JsonTemplate.of(shape.keys) ?? null;
+    if (tpl === null) return false;
+    const sc = this.scanned;
+    sc.fit(tpl.size);
+    if (!tpl.scan(buf, from, to, sc)) return false;
+    this.lines++;
+    try {
+      // a lean transfer reads a few variables; a full one every variable (the key list's first key naming each)
+      sc.read(tpl.size, this.wanted(false) ? shape.firsts : (shape.leanReads ??= leanReads(shape)));
+      // applyVars sets every key of `base` to this line's value: any object with the same keys in the same order serves
+      this.fromVars(new JsonVars(shape, undefined, line, sc), line, null, 'json', shape.base ? shape.model : undefined);
+    } finally {
+      sc.buf = undefined; // the reader's chunk: not held past this call
+    }
+    return true;
+  }
+
   private jsonLine(raw: string): void {
     const j = this.json!;
     j.lines.push(raw);
@@ -1643,7 +1678,9 @@ export class CurlTextParser {
       names.push(key);
     }
     const distinct = [...first.values()];
-    const shape: JsonShape = { keys, names, first, distinct, distinctNames: distinct.map((i) => names[i]), specific, base: same && keys.length === first.size && keys.length <= MAX_VARS };
+    const firsts = new Uint8Array(keys.length);
+    for (const i of distinct) firsts[i] = 1;
+    const shape: JsonShape = { keys, names, first, distinct, distinctNames: distinct.map((i) => names[i]), specific, base: same && keys.length === first.size && keys.length <= MAX_VARS, model: obj, firsts };
     this.shape = shape;
     return shape;
   }
@@ -1730,6 +1767,14 @@ interface JsonShape {
   specific: boolean;
   /** the keys are the variables' names, one each (applyVars may start from a copy of the object) */
   base: boolean;
+  /** the key bytes quickJson matches lines against: made when first needed, null where keys cannot be matched so */
+  template?: JsonTemplate | null;
+  /** the object the shape was first read from (applyVars' `base` for the lines quickJson reads) */
+  model: Record<string, unknown>;
+  /** 1 for each key that is the first naming its variable (the ones JsonVars reads), by key */
+  firsts: Uint8Array;
+  /** the keys of `firsts` a lean transfer reads (leanReads): made when first needed */
+  leanReads?: Uint8Array;
 }
 
 /**
@@ -1741,8 +1786,11 @@ class JsonVars implements VarSource {
   private readonly made: Array<JsonVar | undefined>;
   constructor(
     private readonly shape: JsonShape,
-    private readonly obj: Record<string, unknown>,
+    /** the object as JSON.parse gave it; undefined for a line quickJson read from its bytes */
+    private readonly obj: Record<string, unknown> | undefined,
     readonly line: number,
+    /** where its values lie in the line's bytes (quickJson: read before the line's call returns) */
+    private readonly scanned?: ScannedLine,
   ) {
     this.made = new Array<JsonVar | undefined>(shape.keys.length);
   }
@@ -1759,10 +1807,51 @@ class JsonVars implements VarSource {
   private at(i: number): JsonVar {
     let v = this.made[i];
     if (v === undefined) {
-      const k = this.shape.keys[i];
-      v = this.made[i] = new JsonVar(k, this.obj[k], this.line, typedOf(this.obj[k]));
+      const json = this.json(i);
+      v = this.made[i] = new JsonVar(this.shape.keys[i], json, this.line, typedOf(json), this.scanned, i);
     }
     return v;
+  }
+
+  /** The first variable, in key order. */
+  head(): VarIn | undefined {
+    const d = this.shape.distinct;
+    return d.length > 0 ? this.at(d[0]) : undefined;
+  }
+
+  private json(i: number): unknown {
+    const json = this.obj !== undefined ? this.obj[this.shape.keys[i]] : this.scanned!.vals[i];
+    return json === UNREAD ? this.scanned!.value(i) : json;
+  }
+
+  /**
+   * storeVars' loop over every variable (`out[name] = what setVar would store`, in key order),
+   * without a JsonVar made for each: a full transfer reads a few dozen of them by name later.
+   */
+  storeInto(out: Record<string, string | number | boolean | null>): void {
+    const { distinct, names } = this.shape;
+    const sc = this.scanned;
+    for (let j = 0; j < distinct.length; j++) {
+      const i = distinct[j];
+      const made = this.made[i];
+      let val: string | number | null;
+      if (made !== undefined) val = made.typed !== undefined ? made.typed : varValue(made.value);
+      else {
+        const json = this.json(i);
+        const typed = typedOf(json);
+        if (typed !== undefined) val = typed;
+        else if (sc !== undefined && typeof json === 'string') {
+          // the line before's string in this key (ScannedLine shares them): what varValue made of it
+          if (sc.storedOf[i] !== json) {
+            sc.storedOf[i] = json;
+            sc.stored[i] = varValue(json);
+          }
+          val = sc.stored[i] as string | number;
+        } else val = varValue(printed(json));
+      }
+      const k = names[i];
+      if (!Object.is(out[k], val)) out[k] = val;
+    }
   }
 
   keys(): Iterable<string> {
@@ -1776,6 +1865,24 @@ class JsonVars implements VarSource {
   [Symbol.iterator](): Iterator<[string, VarIn]> {
     return this.shape.distinct.map((i): [string, VarIn] => [this.shape.names[i], this.at(i)])[Symbol.iterator]();
   }
+}
+
+/**
+ * The variables applyVars reads of a lean transfer, fromVars' `start_time` with them: each by name
+ * (the key loop over all of them only counts them). Only which values a scanned line makes first:
+ * any other is made when asked for (JsonVars.at).
+ */
+const LEAN_READS: ReadonlySet<string> = new Set([
+  ...Object.keys(TIME_VARS),
+  'curl_version', 'url_effective', 'url', 'method', 'http_code', 'response_code', 'http_connect', 'http_version', 'exitcode', 'return_code',
+  'errormsg', 'size_download', 'size_upload', 'size_header', 'size_request', 'content_length_download', 'content_length_upload',
+  'remote_ip', 'remote_port', 'local_ip', 'local_port', 'conn_id', 'num_connects', 'start_time',
+]);
+
+function leanReads(shape: JsonShape): Uint8Array {
+  const out = new Uint8Array(shape.keys.length);
+  for (let i = 0; i < out.length; i++) if (shape.firsts[i] === 1 && LEAN_READS.has(shape.names[i])) out[i] = 1;
+  return out;
 }
 
 /** What applyVars would make of a JSON value printed and read back, where that is known without printing it. */
@@ -1798,19 +1905,29 @@ class JsonVar implements VarIn {
     private readonly json: unknown,
     readonly line: number,
     readonly typed: string | number | null | undefined,
+    /** a scanned line's key `slot`: its evidence text is shared with the line before's where alike */
+    private readonly scanned?: ScannedLine,
+    private readonly slot = 0,
   ) {}
 
-  /** the value as text: null for null, a string as it is, anything else printed (objects as JSON) */
+  /** the value as text (printed()) */
   get value(): string | null {
     const v = this.json;
     if (v === null) return null;
     if (typeof v === 'string') return v;
-    return (this.printed ??= typeof v === 'object' ? JSON.stringify(v) : String(v));
+    return (this.printed ??= printed(v)!);
   }
 
   get text(): string {
-    return `"${this.raw}": ${this.value}`;
+    return this.scanned !== undefined ? this.scanned.evidenceText(this.slot, this.raw, this.value) : `"${this.raw}": ${this.value}`;
   }
+}
+
+/** A JSON value as text: null for null, a string as it is, anything else printed (objects as JSON). */
+function printed(v: unknown): string | null {
+  if (v === null) return null;
+  if (typeof v === 'string') return v;
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 /**
@@ -2046,56 +2163,99 @@ export function applyLogVars(b: TransferBuilder, canons: readonly string[], valu
 const TIME_VAR_LIST = Object.entries(TIME_VARS) as ReadonlyArray<[string, (typeof TIME_VARS)[string]]>;
 
 /**
- * `base`: an object with exactly the keys of `vars`, in their order (a %{json} line as JSON.parse
- * gave it). The variables are then a copy of it with the values setVar would store put in: the
- * same keys and values as setVar one by one makes, but with V8's fast properties, a third of the
- * memory of the dictionary that adding forty keys one by one turns an object into (a kept
- * transfer's variables: 1.6 kB → 0.5 kB).
+ * What a record's variables say of its transfer, in one pass per concern (storeVars, the timers,
+ * the outcome, the sizes and ends, the start): separate functions, not one, because TurboFan
+ * compiles each once on the one thread a run has, and one function of them all was 0.15-0.2 s of
+ * compiling per (re)compile in a 100 MB %{json} run. Fields are set in this order (the
+ * transfer's keys keep it).
  */
 export function applyVars(b: TransferBuilder, vars: VarSource, base?: Record<string, unknown>): void {
-  const x = b.x;
-  const get = (k: string) => vars.get(k);
-  if (base !== undefined && !b.lean && x.vars === undefined && vars.size > 0) {
+  storeVars(b, vars, base);
+  applyVersion(b, vars);
+  applyTimes(b, vars);
+  applyOutcome(b, vars);
+  applyEnds(b, vars);
+  if (!b.lean) citeStart(b, vars);
+}
+
+/**
+ * The variables as the transfer keeps them. `base`: an object with exactly the keys of `vars`, in
+ * their order (a %{json} line as JSON.parse gave it). The variables are then a copy of it with the
+ * values setVar would store put in: the same keys and values as setVar one by one makes, but with
+ * V8's fast properties, a third of the memory of the dictionary that adding forty keys one by one
+ * turns an object into (a kept transfer's variables: 1.6 kB → 0.5 kB).
+ */
+function storeVars(b: TransferBuilder, vars: VarSource, base: Record<string, unknown> | undefined): void {
+  if (b.lean) {
+    storeLean(b, vars);
+    return;
+  }
+  if (base !== undefined && b.x.vars === undefined && vars.size > 0) {
     const out: Record<string, string | number | boolean | null> = { ...(base as Record<string, string | number | boolean | null>) };
-    // by name, not by entry: no [name, value] pair made per variable
-    for (const k of vars.keys()) {
-      const v = vars.get(k)!;
-      const val = v.typed !== undefined ? v.typed : varValue(v.value);
-      if (!Object.is(out[k], val)) out[k] = val;
+    if (vars instanceof JsonVars) vars.storeInto(out);
+    else {
+      // by name, not by entry: no [name, value] pair made per variable
+      for (const k of vars.keys()) {
+        const v = vars.get(k)!;
+        const val = v.typed !== undefined ? v.typed : varValue(v.value);
+        if (!Object.is(out[k], val)) out[k] = val;
+      }
     }
     b.adoptVars(out, vars.size);
-  } else if (b.lean) {
+  } else {
     for (const k of vars.keys()) {
-      if (k !== 'start_time') {
-        b.setVar(k, null); // counted, not kept
+      const v = vars.get(k)!;
+      if (v.typed !== undefined) {
+        b.setVar(k, v.typed);
         continue;
       }
-      const v = vars.get(k)!;
-      b.setVar(k, v.typed !== undefined ? v.typed : varValue(v.value));
+      b.setVar(k, varValue(v.value));
     }
-  } else for (const k of vars.keys()) {
-    const v = vars.get(k)!;
-    if (v.typed !== undefined) {
-      b.setVar(k, v.typed);
+  }
+}
+
+function storeLean(b: TransferBuilder, vars: VarSource): void {
+  for (const k of vars.keys()) {
+    if (k !== 'start_time') {
+      b.setVar(k, null); // counted, not kept
       continue;
     }
-    b.setVar(k, varValue(v.value));
+    const v = vars.get(k)!;
+    b.setVar(k, v.typed !== undefined ? v.typed : varValue(v.value));
   }
-  const cite = (key: string) => {
-    if (b.lean) return;
-    const v = get(key);
-    if (v) b.fact(`var:${key}`, v.line, v.text, null);
-  };
+}
 
-  // Timers, with the known misprints corrected.
-  const version = str(get('curl_version')?.value);
+/**
+ * The evidence keys of the variables applyVars cites, written out: a key made per fact
+ * (`var:${key}`) is a new string to flatten and look up on every cite, a dozen per transfer.
+ */
+const CITED: ReadonlyMap<string, string> = new Map([
+  ['time_namelookup', 'var:time_namelookup'], ['time_connect', 'var:time_connect'], ['time_appconnect', 'var:time_appconnect'],
+  ['time_pretransfer', 'var:time_pretransfer'], ['time_posttransfer', 'var:time_posttransfer'], ['time_starttransfer', 'var:time_starttransfer'],
+  ['time_total', 'var:time_total'], ['time_redirect', 'var:time_redirect'], ['time_queue', 'var:time_queue'], ['http_code', 'var:http_code'],
+  ['response_code', 'var:response_code'], ['exitcode', 'var:exitcode'], ['return_code', 'var:return_code'], ['content_length_download', 'var:content_length_download'],
+]);
+
+function cite(b: TransferBuilder, vars: VarSource, key: string): void {
+  if (b.lean) return;
+  const v = vars.get(key);
+  if (v) b.fact(CITED.get(key) ?? `var:${key}`, v.line, v.text, null);
+}
+
+function applyVersion(b: TransferBuilder, vars: VarSource): void {
+  const version = str(vars.get('curl_version')?.value);
   if (version) {
     const m = /(?:^|\s|\/)(?:lib)?curl[/ ](\d+\.\d+(?:\.\d+)?)/i.exec(version) ?? /^(\d+\.\d+\.\d+)/.exec(version);
-    if (m) x.curlVersion = m[1];
+    if (m) b.x.curlVersion = m[1];
   }
+}
+
+/** Timers, with the known misprints corrected. */
+function applyTimes(b: TransferBuilder, vars: VarSource): void {
+  const x = b.x;
   const rawTimes: RawTime[] = [];
   for (const [k, field] of TIME_VAR_LIST) {
-    const v = get(k);
+    const v = vars.get(k);
     if (v === undefined) continue;
     if (typeof v.typed === 'number') {
       // a JSON number: what the text path below makes of its printed form
@@ -2106,57 +2266,61 @@ export function applyVars(b: TransferBuilder, vars: VarSource, base?: Record<str
     const s = v.value.trim().replace(/\s?s$/, '');
     rawTimes.push({ field, n: num(s)!, int: /^\d+$/.test(s), comma: /^\d+,\d+$/.test(s), k });
   }
-  if (rawTimes.length) {
-    let ints = 0;
-    let bigInt = false;
-    let comma = false;
-    for (const r of rawTimes) {
-      if (r.int) {
-        ints++;
-        if (r.n >= MICROSECOND_HINT) bigInt = true;
-      }
-      if (r.comma) comma = true;
+  if (!rawTimes.length) return;
+  let ints = 0;
+  let bigInt = false;
+  let comma = false;
+  for (const r of rawTimes) {
+    if (r.int) {
+      ints++;
+      if (r.n >= MICROSECOND_HINT) bigInt = true;
     }
-    const micro = x.curlVersion === '7.74.0' || bigInt;
-    const timings: Record<string, number> = {};
-    const notes: string[] = [];
-    for (const r of rawTimes) timings[r.field] = micro && r.int ? r.n / 1e6 : r.n;
-    if (micro && ints > 0) notes.push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
-    if (comma) notes.push('decimal commas (locale) read as points');
-    const look = timings.namelookup;
-    if (look !== undefined && look < TIMER_WRAP) {
-      for (const f of Object.keys(timings)) {
-        const v = timings[f];
-        if (v >= TIMER_WRAP && v < TIMER_WRAP + 3600) {
-          timings[f] = v - TIMER_WRAP;
-          if (!notes.some((n) => n.startsWith('timer wrapped'))) notes.push('timer wrapped by 2^32 µs (curl 7.55, curl/curl#1830): 4294.967296 s subtracted');
-        }
-      }
-    }
-    x.timings = timings;
-    if (notes.length) x.timingNotes = notes;
-    for (const r of rawTimes) cite(r.k);
+    if (r.comma) comma = true;
   }
+  const micro = x.curlVersion === '7.74.0' || bigInt;
+  const timings: Record<string, number> = {};
+  const notes: string[] = [];
+  for (const r of rawTimes) timings[r.field] = micro && r.int ? r.n / 1e6 : r.n;
+  if (micro && ints > 0) notes.push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
+  if (comma) notes.push('decimal commas (locale) read as points');
+  const look = timings.namelookup;
+  if (look !== undefined && look < TIMER_WRAP) {
+    for (const f of Object.keys(timings)) {
+      const v = timings[f];
+      if (v >= TIMER_WRAP && v < TIMER_WRAP + 3600) {
+        timings[f] = v - TIMER_WRAP;
+        if (!notes.some((n) => n.startsWith('timer wrapped'))) notes.push('timer wrapped by 2^32 µs (curl 7.55, curl/curl#1830): 4294.967296 s subtracted');
+      }
+    }
+  }
+  x.timings = timings;
+  if (notes.length) x.timingNotes = notes;
+  if (!b.lean) for (const r of rawTimes) cite(b, vars, r.k);
+}
 
-  const url = str(get('url_effective')?.value) ?? str(get('url')?.value);
+/** The URL, method, statuses, and how the transfer ended: exit code and error message. */
+function applyOutcome(b: TransferBuilder, vars: VarSource): void {
+  const x = b.x;
+  const url = str(vars.get('url_effective')?.value) ?? str(vars.get('url')?.value);
   if (url && !url.startsWith('%')) x.url = url;
-  const method = str(get('method')?.value);
+  const method = str(vars.get('method')?.value);
   if (method) x.method = method.toUpperCase();
-  const hc = get('http_code');
-  const code = numOf(hc !== undefined && hc.value !== null ? hc : get('response_code'));
+  const hc = vars.get('http_code');
+  // a typed value is never null text: `value` (which prints a number) is read only where there is none
+  const code = numOf(hc !== undefined && (hc.typed !== undefined ? hc.typed !== null : hc.value !== null) ? hc : vars.get('response_code'));
   if (code !== undefined && code > 0) {
     x.httpStatus = code;
     x.statuses = [code];
-    cite(get('http_code') ? 'http_code' : 'response_code');
+    cite(b, vars, hc !== undefined ? 'http_code' : 'response_code');
   }
-  const pc = numOf(get('http_connect'));
+  const pc = numOf(vars.get('http_connect'));
   if (pc !== undefined && pc > 0) x.proxyConnectStatus = pc;
-  const hv = str(get('http_version')?.value);
+  const hv = str(vars.get('http_version')?.value);
   if (hv && hv !== '0') x.httpVersion = hv;
 
-  let exit = numOf(get('exitcode'));
+  let exit = numOf(vars.get('exitcode'));
   let exitKey = 'exitcode';
-  const rc = str(get('return_code')?.value);
+  const rc = str(vars.get('return_code')?.value);
   if (exit === undefined && rc !== undefined) {
     const c = /^\d+$/.test(rc) ? Number(rc) : rc === 'ok' ? 0 : codeFromName(rc);
     if (c !== undefined) {
@@ -2164,15 +2328,19 @@ export function applyVars(b: TransferBuilder, vars: VarSource, base?: Record<str
       exitKey = 'return_code';
     }
   }
-  const msg = str(get('errormsg')?.value);
+  const msg = str(vars.get('errormsg')?.value);
   if (exit !== undefined) {
     x.exitCode = exit;
     x.exitCodeSource = 'variable';
-    cite(exitKey);
-    if (exit !== 0) b.fact('error', get(exitKey)!.line, get(exitKey)!.text, null);
+    cite(b, vars, exitKey);
+    if (exit !== 0) {
+      // lean: the fact is only noted as stated, its line and text unread
+      const ev = b.lean ? undefined : vars.get(exitKey)!;
+      b.fact('error', ev?.line ?? 0, ev?.text ?? '', null);
+    }
   }
   if (msg) {
-    const ev0 = get('errormsg')!;
+    const ev0 = vars.get('errormsg')!;
     const w = b.words.match(msg);
     if (exit === undefined && w) {
       x.exitCode = w.code;
@@ -2187,49 +2355,62 @@ export function applyVars(b: TransferBuilder, vars: VarSource, base?: Record<str
     }
     const rem = /transfer closed with (\d+) bytes remaining to read/i.exec(msg);
     if (rem) x.bytesRemaining = Number(rem[1]);
-    b.fact('error', ev0.line, ev0.text, null, true);
+    b.fact('error', ev0.line, b.lean ? '' : ev0.text, null, true);
   }
+}
 
-  const sd = numOf(get('size_download'));
+/** Sizes, the two ends of the connection, its id and reuse, and the URL's host. */
+function applyEnds(b: TransferBuilder, vars: VarSource): void {
+  const x = b.x;
+  const sd = numOf(vars.get('size_download'));
   if (sd !== undefined) x.sizeDownload = sd;
-  const su = numOf(get('size_upload'));
+  const su = numOf(vars.get('size_upload'));
   if (su !== undefined) {
     x.sizeUpload = su;
     if (su > 0) x.upload = true;
   }
-  const sh = numOf(get('size_header'));
+  const sh = numOf(vars.get('size_header'));
   if (sh !== undefined) x.headerSize = sh;
-  const sr = numOf(get('size_request'));
+  const sr = numOf(vars.get('size_request'));
   if (sr !== undefined) x.requestSize = sr;
-  const cl = numOf(get('content_length_download'));
+  const cl = numOf(vars.get('content_length_download'));
   if (cl !== undefined && cl >= 0) {
     x.contentLength = cl;
-    cite('content_length_download');
+    cite(b, vars, 'content_length_download');
   }
-  const ucl = numOf(get('content_length_upload'));
+  const ucl = numOf(vars.get('content_length_upload'));
   if (ucl !== undefined && ucl > 0) {
     x.requestContentLength = ucl;
     x.upload = true;
   }
-  const rip = str(get('remote_ip')?.value);
-  const rport = numOf(get('remote_port'));
+  const rip = str(vars.get('remote_ip')?.value);
+  const rport = numOf(vars.get('remote_port'));
   if (rip && rport !== undefined && rport > 0 && !rip.startsWith('%')) x.remote = { ip: rip, port: rport };
-  const lip = str(get('local_ip')?.value);
-  const lport = numOf(get('local_port'));
+  const lip = str(vars.get('local_ip')?.value);
+  const lport = numOf(vars.get('local_port'));
   if (lport !== undefined && lport > 0) x.local = { ip: lip && !lip.startsWith('%') ? lip : '', port: lport };
   if (x.remote || x.local) {
-    const k = get('remote_ip') ?? get('local_port');
-    if (k) b.fact('connected', k.line, k.text, null);
+    const k = vars.get('remote_ip') ?? vars.get('local_port');
+    if (k) b.fact('connected', k.line, b.lean ? '' : k.text, null);
   }
-  const cid = numOf(get('conn_id'));
+  const cid = numOf(vars.get('conn_id'));
   if (cid !== undefined && cid >= 0) x.connectionId = cid;
-  const nc = numOf(get('num_connects'));
+  const nc = numOf(vars.get('num_connects'));
   if (nc === 0 && x.exitCode === 0) x.reused = true;
   if (x.url) {
     const h = hostOf(x.url);
     if (h !== undefined) x.host = h;
   }
-  if (b.lean) return;
+}
+
+/** A full transfer's `start` fact: the record's first variable, on its first line. */
+function citeStart(b: TransferBuilder, vars: VarSource): void {
+  if (vars instanceof JsonVars) {
+    // every variable of a one-line object is on its line: the first is the head
+    const head = vars.head();
+    if (head) b.fact('start', head.line, head.text, null);
+    return;
+  }
   let first = Infinity;
   let head: VarIn | undefined;
   for (const k of vars.keys()) {
