@@ -8,34 +8,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonTemplate, ScannedLine } from '../../parsers/curl/json-scan.js';
-import { readLines } from '../../parsers/curl/lines.js';
-import { CurlTextParser } from '../../parsers/curl/text.js';
-import { Diagnostics, type CurlTransfer } from '../../src/model/index.js';
-import { reusedChunks, wholeChunk } from '../helpers/chunks.js';
+import { readCurlText, type CurlTextRead } from '../helpers/curl-text.js';
 import { samplesDir } from '../helpers/paths.js';
 
-interface Read {
-  transfers: CurlTransfer[];
-  lines: number;
-  warnings: unknown[];
-  notes: string[];
-  quick: number[];
-}
-
-async function read(bytes: Buffer, quick: boolean, keep: number, chunk?: number): Promise<Read> {
-  const diag = new Diagnostics();
-  const transfers: CurlTransfer[] = [];
-  const p = new CurlTextParser('curl-json', diag, (t) => transfers.push(t), () => transfers.length < keep);
-  const taken: number[] = [];
-  const offer = (buf: Buffer, from: number, to: number, n: number) => {
-    const ok = p.quick(buf, from, to, n);
-    if (ok) taken.push(n);
-    return ok;
-  };
-  await readLines(chunk ? reusedChunks(bytes, chunk) : wholeChunk(bytes), (l, n, at, cut) => p.line(l, n, at, cut), undefined, quick ? offer : undefined);
-  p.end();
-  return { transfers, lines: p.lines, warnings: diag.warnings, notes: diag.notes, quick: taken };
-}
+type Read = CurlTextRead;
+/** %{json} text read with the byte-level path on or off (test/helpers/curl-text.ts). */
+const read = (bytes: Buffer, quick: boolean, keep: number, chunk?: number): Promise<Read> => readCurlText(bytes, 'curl-json', quick, keep, chunk);
 
 /** The quick reading against the decoded one, lean and full; the line numbers it took. */
 async function same(text: string, chunk?: number): Promise<number[]> {

@@ -4,6 +4,7 @@
  * key in the same order, evidence included, whatever the values say.
  */
 import { describe, expect, it } from 'vitest';
+import { rng } from '../helpers/rng.js';
 import { TransferBuilder } from '../../parsers/curl/builder.js';
 import { Wordings } from '../../parsers/curl/errors.js';
 import { applyLogVars, applyVars, type VarIn } from '../../parsers/curl/text.js';
@@ -15,18 +16,6 @@ const VALUES = [
 ];
 const TEXT = 'payments: upstream call failed: curl_errno=56 curl_error="Recv failure: Connection reset by peer" url=… http_code=0';
 
-/** A small deterministic generator: the same cases on every run. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
-}
 
 /** A transfer as the app-log reader's standalone() has it when the pairs come: the error line read, maybe a version and a URL. */
 function errorTransfer(version: string | undefined, url: string | undefined): TransferBuilder {

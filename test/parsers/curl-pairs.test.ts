@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../helpers/rng.js';
 import { forEachLogPair } from '../../parsers/curl/pairs.js';
 import { hostOf } from '../../parsers/curl/builder.js';
 
@@ -18,18 +19,6 @@ function byScan(s: string, max: number): Array<[string, string]> {
   return out;
 }
 
-/** A small deterministic generator: the same cases on every run. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
-}
 
 describe('log pairs: the scanner finds what the regex found', () => {
   it.each([

@@ -9,41 +9,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sniffCurl, type CurlFormat } from '../../parsers/curl/index.js';
-import { readLines } from '../../parsers/curl/lines.js';
-import { CurlTextParser } from '../../parsers/curl/text.js';
-import { Diagnostics, type CurlTransfer } from '../../src/model/index.js';
-import { reusedChunks, wholeChunk } from '../helpers/chunks.js';
+import { readCurlText, type CurlTextRead } from '../helpers/curl-text.js';
 import { filesUnder } from '../helpers/files.js';
 import { corpusDir, samplesDir } from '../helpers/paths.js';
 
-interface Read {
-  transfers: CurlTransfer[];
-  lines: number;
-  clock: string;
-  warnings: unknown[];
-  notes: string[];
-  /** the numbers of the lines the byte-level path took */
-  quick: number[];
-}
-
-/**
- * What parseCurl does for a text format, with the byte-level path on or off; `keep`: transfers
- * begun while fewer than this many were emitted are built in full (CurlAnalysis' caps in small).
- */
-async function read(bytes: Buffer, format: CurlFormat, quick: boolean, keep: number, chunk?: number): Promise<Read> {
-  const diag = new Diagnostics();
-  const transfers: CurlTransfer[] = [];
-  const p = new CurlTextParser(format, diag, (t) => transfers.push(t), () => transfers.length < keep);
-  const taken: number[] = [];
-  const offer = (buf: Buffer, from: number, to: number, n: number) => {
-    const ok = p.quick(buf, from, to, n);
-    if (ok) taken.push(n);
-    return ok;
-  };
-  await readLines(chunk ? reusedChunks(bytes, chunk) : wholeChunk(bytes), (l, n, at, cut) => p.line(l, n, at, cut), undefined, quick ? offer : undefined);
-  p.end();
-  return { transfers, lines: p.lines, clock: p.clock, warnings: diag.warnings, notes: diag.notes, quick: taken };
-}
+type Read = CurlTextRead;
+/** What parseCurl does for a text format, with the byte-level path on or off (test/helpers/curl-text.ts). */
+const read = readCurlText;
 
 async function same(bytes: Buffer, format: CurlFormat, keep: number, chunk?: number): Promise<Read> {
   const slow = await read(bytes, format, false, keep, chunk);
