@@ -574,7 +574,7 @@ export class Conn implements StreamSink {
     const history = o === 0 ? this.hist : [...this.hist].map((ch) => (ch === '^' ? ch : ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase())).join('');
     // The same packet is often cited more than once (the SYN is the first, the RST the last and what closed it):
     // its summary is made once and shared (strings are immutable; a refused connection keeps 2 texts, not 5).
-    const ref = frameRefs();
+    const ref = frameRefs(this.app?.starts);
     const text = (p: Pkt): string => ref(p).summary;
     const c: TcpConnection = {
       index: this.index,

@@ -8,7 +8,7 @@ import type {
   Side,
 } from '../../model/index.js';
 import { MessageParser, type Framing, type MessageHandler } from './message.js';
-import { frameRefs, type FrameRefs, type Pkt } from './packet.js';
+import { frameRefs, type FrameRefs, type Pkt, type SummaryStarts } from './packet.js';
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 export const REQUEST_LINE = new RegExp(`^(${TOKEN}) (\\S+) HTTP/(1\\.[01])$`);
@@ -432,9 +432,10 @@ function bodyOut(b: BodyState, ref: FrameRefs): HttpBody {
   return out;
 }
 
-export function toExchange(ex: Ex): HttpExchange {
+/** The model's form of an exchange; `starts`: its connection's summary starts (see frameRefs), shared by its exchanges. */
+export function toExchange(ex: Ex, starts?: SummaryStarts): HttpExchange {
   // one text per cited packet and note: a one-segment exchange cites the same packet up to nine times
-  const ref = frameRefs();
+  const ref = frameRefs(starts);
   const out: HttpExchange = {
     n: ex.n,
     requestSeen: ex.requestSeen,
