@@ -7,6 +7,7 @@
 import type { AppProtocol, HostPort, LaneBuilder, Side, TcpConnection } from '../../model/index.js';
 import type { DnsLog } from './dns.js';
 import type { Pkt, SummaryStarts } from './packet.js';
+import type { TextTable } from './texts.js';
 
 /**
  * One protocol's analyzer on one connection (or one UDP flow).
@@ -59,6 +60,8 @@ export interface AppShared {
   budget: { uneventfulKept: number };
   dns: DnsLog;
   transport: 'tcp' | 'udp';
+  /** the texts kept exchanges share (absent: each keeps its own) */
+  texts?: TextTable;
 }
 
 /**

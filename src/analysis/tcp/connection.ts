@@ -20,6 +20,7 @@ import { DnsLog } from './dns.js';
 import { endpoint, frameRefs, type Pkt } from './packet.js';
 import { copyOf, HalfStream, type StreamSink } from './reassembly.js';
 import { TCP_ANALYZERS } from './registry.js';
+import { TextTable } from './texts.js';
 import { seqRel } from './seq.js';
 import { MAX_DETECT_BYTES } from './sniff.js';
 
@@ -130,7 +131,7 @@ export class Conn implements StreamSink {
     /** the analyzers to sniff for, in order */
     private readonly registry: readonly AppRegistration[] = TCP_ANALYZERS,
   ) {
-    const sh: AppShared = 'dns' in shared ? (shared as AppShared) : { budget: shared as ExchangeBudget, dns: new DnsLog(), transport: 'tcp' };
+    const sh: AppShared = 'dns' in shared ? (shared as AppShared) : { budget: shared as ExchangeBudget, dns: new DnsLog(), transport: 'tcp', texts: new TextTable() };
     this.host = new ConnHost(this, sh);
     this.ep = [
       { ip: seg.src, port: seg.srcPort },

@@ -102,7 +102,7 @@ export class HttpAnalyzer implements AppAnalyzer {
       return;
     }
     if (plain) budget.uneventfulKept++;
-    this.exchanges.push(toExchange(ex, this.starts));
+    this.exchanges.push(toExchange(ex, this.starts, this.host.shared.texts));
   }
 
   private draw(ex: Ex): void {
