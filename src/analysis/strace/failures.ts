@@ -274,7 +274,7 @@ export class FailedCalls {
 
   /** Waits for the thread's next calls; a probe is kept only when the thread then fails. */
   private await(th: Thread, probe: boolean, build: (after: SyscallEvent[], exit?: Exit) => FailedCall, onKept: (f: FailedCall) => void): void {
-    const after: SyscallEvent[] = [];
+    const after = eventList();
     (th.pending ??= []).push({
       after,
       done: (exit) => {
@@ -303,6 +303,17 @@ export class FailedCalls {
     }
     return this.list.sort((a, b) => a.call.line - b.call.line);
   }
+}
+
+/**
+ * An empty list for events whose elements are objects from the start: a `[]` begins as
+ * small integers, and the push of the first event into one, inlined in the analysis's
+ * per-call code, deoptimized it ("not a Smi") and made it compile again.
+ */
+function eventList(): SyscallEvent[] {
+  const a: (SyscallEvent | null)[] = [null];
+  a.pop();
+  return a as SyscallEvent[];
 }
 
 /** A failure a later success may recover, before and after it is built. */
