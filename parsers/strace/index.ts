@@ -128,7 +128,7 @@ export class StraceLineReader {
    * resume and dropped when the pid exits: a set/delete per split call made
    * the Map rehash (a new table) every few calls on a busy -f log.
    */
-  private readonly unfinished = new Map<number, { ev: SyscallEvent | null; pre: boolean }>();
+  private readonly unfinished = new SplitSlots();
   private inSummary = false;
   /** a call line cut by other output (a program's stderr, strace's own message); waits for its `) = ret` */
   private broken: { ev: SyscallEvent; byteOffset: number; waited: number; byMessage: boolean } | null = null;
@@ -404,8 +404,8 @@ export class StraceLineReader {
     const key = ev.pid ?? -1;
     let slot = this.unfinished.get(key);
     if (slot === undefined) {
-      slot = { ev: null, pre: false };
-      this.unfinished.set(key, slot);
+      slot = { key, ev: null, pre: false };
+      this.unfinished.set(slot);
     }
     const prev = slot.ev;
     if (prev !== null) {
@@ -574,7 +574,7 @@ export class StraceLineReader {
     const key = pid ?? -1;
     const slot = this.unfinished.get(key);
     if (slot === undefined) return;
-    this.unfinished.delete(key);
+    this.unfinished.delete(slot);
     const u = slot.ev;
     if (u === null) return;
     u.unfinished = true;
@@ -596,6 +596,58 @@ export class StraceLineReader {
       ev.unfinished = true;
       this.emit(ev);
     }
+  }
+}
+
+/** A pid's slot for the call it left `<unfinished ...>` (see StraceLineReader.unfinished). */
+interface SplitSlot {
+  /** the pid, -1 for lines without one */
+  readonly key: number;
+  ev: SyscallEvent | null;
+  /** decodeFdBytes read the call from its first half */
+  pre: boolean;
+}
+
+/** Slots looked up before the Map (a power of two). */
+const SLOT_CACHE = 256;
+
+/**
+ * The split-call slots by pid: a Map, and in front of it a small table indexed by the pid's
+ * low bits. Half the lines of a busy -f log are the halves of split calls, each looking its
+ * pid's slot up once; a slot found in the table costs an array load and a compare, where
+ * the Map's lookup was a call into its hash table (measured in the bench log's profile).
+ */
+class SplitSlots {
+  private readonly map = new Map<number, SplitSlot>();
+  private readonly recent: (SplitSlot | undefined)[] = new Array<SplitSlot | undefined>(SLOT_CACHE).fill(undefined);
+
+  get(key: number): SplitSlot | undefined {
+    const i = key & (SLOT_CACHE - 1);
+    const c = this.recent[i];
+    if (c !== undefined && c.key === key) return c;
+    const s = this.map.get(key);
+    if (s !== undefined) this.recent[i] = s;
+    return s;
+  }
+
+  set(slot: SplitSlot): void {
+    this.map.set(slot.key, slot);
+    this.recent[slot.key & (SLOT_CACHE - 1)] = slot;
+  }
+
+  delete(slot: SplitSlot): void {
+    this.map.delete(slot.key);
+    const i = slot.key & (SLOT_CACHE - 1);
+    if (this.recent[i] === slot) this.recent[i] = undefined;
+  }
+
+  values(): IterableIterator<SplitSlot> {
+    return this.map.values();
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.recent.fill(undefined);
   }
 }
 

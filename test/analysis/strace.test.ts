@@ -214,6 +214,20 @@ describe('strace analysis: sockets', () => {
     expect(model.processes.find((p) => p.pid === 100)?.destinations).toMatchObject([{ ip: '127.0.0.1', port: 8080, transport: 'tcp', attempts: 1, connected: 1, sends: 1 }]);
   });
 
+  it('forgets a process\'s fds when it exits: a reused pid starts with an empty table', async () => {
+    const lines = [
+      '200 socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3',
+      '200 connect(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+      '200 write(3, "x", 1) = 1',
+      '200 +++ exited with 0 +++',
+      '200 read(3, 0x7ffd, 16384) = -1 ECONNRESET (Connection reset by peer)',
+    ];
+    const { model } = await analyse(lines.join('\n'));
+    expect(model.socketFailures).toHaveLength(1);
+    expect(model.socketFailures[0]).toMatchObject({ pid: 200, fd: 3, sentBytes: 0, socketSeenOpen: false, socket: { fd: 3 } });
+    expect(model.socketFailures[0].socket.peer).toBeUndefined();
+  });
+
   it('reads a leading fd that ends the arguments, and no decoration past the end', () => {
     for (const name of ['close', 'read', 'write', 'fsync']) {
       const ev = decodedEvent(name, '3');

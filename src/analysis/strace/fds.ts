@@ -160,18 +160,30 @@ export class FdTables {
     private readonly failures: FailedCalls,
   ) {}
 
+  /**
+   * The table used last and its process: runs of calls from one process are the rule, and
+   * most calls are fd calls (a Map lookup each before). Forgotten when that process's table
+   * is dropped or replaced.
+   */
+  private lastTgid = -1;
+  private lastTable: FdTable | null = null;
+
   private table(tgid: number): FdTable {
+    if (tgid === this.lastTgid && this.lastTable !== null) return this.lastTable;
     let m = this.tables.get(tgid);
     if (m === undefined) {
       m = new FdTable();
       this.tables.set(tgid, m);
     }
+    this.lastTgid = tgid;
+    this.lastTable = m;
     return m;
   }
 
   /** The process is gone: its table goes with it. */
   drop(tgid: number): void {
     this.tables.delete(tgid);
+    if (tgid === this.lastTgid) this.lastTable = null;
   }
 
   /** A forked child starts with a copy of its parent's table (its sockets keep their destinations). */
@@ -181,6 +193,7 @@ export class FdTables {
     const c = new FdTable();
     for (const [fd, e] of t.entries()) c.set(fd, e.copy(e.from, { ...e.info }));
     this.tables.set(child, c);
+    if (child === this.lastTgid) this.lastTable = null;
   }
 
   /** `op`: fdOp(e.name) */
