@@ -334,6 +334,30 @@ describe('strace analysis: lanes and threads', () => {
     expect(model.lanes.filter((l) => l.density === undefined).length).toBeGreaterThan(0);
   });
 
+  it('gives a thread the times of its first and latest call, null in a log without times', async () => {
+    const timed = await analyse('1 10:00:00.500000 read(3, "x", 1) = 1\n2 10:00:01.000000 close(3) = 0\n1 10:00:02.250000 write(1, "x", 1) = 1\n');
+    expect(timed.model.threads.map((t) => [t.pid, t.first, t.last])).toEqual([
+      [1, 36000.5, 36002.25],
+      [2, 36001, 36001],
+    ]);
+    const untimed = await analyse('1 read(3, "x", 1) = 1\n2 +++ exited with 0 +++\n');
+    expect(untimed.model.threads.map((t) => [t.pid, t.first, t.last])).toEqual([
+      [1, null, null],
+      [2, null, null],
+    ]);
+  });
+
+  it('keeps the calls before a failure with their times, null where the log has none', async () => {
+    const lines = (time: (i: number) => string) =>
+      ['openat(AT_FDCWD, "/etc/a", O_RDONLY) = 3', 'close(3) = 0', 'mkdir("/srv/x", 0755) = -1 EACCES (Permission denied)']
+        .map((l, i) => `7 ${time(i)}${l}`)
+        .join('\n');
+    const timed = await analyse(lines((i) => `10:00:0${i}.000000 `));
+    expect(timed.model.failedCalls[0].before.map((b) => [b.name, b.t])).toEqual([['openat', 36000], ['close', 36001]]);
+    const untimed = await analyse(lines(() => ''));
+    expect(untimed.model.failedCalls[0].before.map((b) => [b.name, b.t])).toEqual([['openat', null], ['close', null]]);
+  });
+
   it('records how threads ended', async () => {
     const { model } = await analyse('1 exit_group(0) = ?\n1 +++ exited with 3 +++\n2 +++ killed by SIGKILL +++\n');
     expect(model.threads.map((t) => t.exit)).toEqual([

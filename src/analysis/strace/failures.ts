@@ -15,7 +15,7 @@
 import type { CallBrief, CallRef, FailedCall, SyscallEvent } from '../../model/index.js';
 import { brief, callRef } from './calls.js';
 import type { Proc, Processes } from './processes.js';
-import type { Pending, Thread } from './threads.js';
+import { orNull, type Pending, type Thread } from './threads.js';
 
 export const MAX_FAILED_CALLS = 10_000;
 /** calls kept after a failure (and at most BEFORE before it) */
@@ -108,7 +108,8 @@ interface Slot {
  */
 interface RecentSlot {
   line: number;
-  t: number | null;
+  /** NaN for none: a double kept in place (see Thread.first) */
+  t: number;
   name: string;
   ret: string | null;
   errno: string | undefined;
@@ -123,11 +124,11 @@ export class Recent {
   push(e: SyscallEvent): void {
     let s = this.slots[this.next];
     if (s === undefined) {
-      s = { line: 0, t: null, name: '', ret: null, errno: undefined, decoded: undefined };
+      s = { line: 0, t: Number.NaN, name: '', ret: null, errno: undefined, decoded: undefined };
       this.slots[this.next] = s;
     }
     s.line = e.line;
-    s.t = e.t;
+    s.t = e.t ?? Number.NaN;
     s.name = e.name;
     s.ret = e.ret;
     s.errno = e.errno;
@@ -140,7 +141,7 @@ export class Recent {
     const out: Slot[] = [];
     for (let k = 0; k < BEFORE; k++) {
       const s = this.slots[(this.next + k) % BEFORE];
-      if (s !== undefined) out.push({ line: s.line, t: s.t, name: s.name, ret: s.ret, errno: s.errno, path: s.decoded?.path });
+      if (s !== undefined) out.push({ line: s.line, t: orNull(s.t), name: s.name, ret: s.ret, errno: s.errno, path: s.decoded?.path });
     }
     return out;
   }
