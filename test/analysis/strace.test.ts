@@ -358,6 +358,21 @@ describe('strace analysis: lanes and threads', () => {
     expect(untimed.model.failedCalls[0].before.map((b) => [b.name, b.t])).toEqual([['openat', null], ['close', null]]);
   });
 
+  it('shows a split call in a failure\'s context as its two halves joined by an ellipsis', async () => {
+    const { model } = await analyse(
+      [
+        '7 10:00:00.000000 mkdir("/srv/x", 0755) = -1 EACCES (Permission denied)',
+        '7 10:00:00.000100 read(3,  <unfinished ...>',
+        '8 10:00:00.000200 futex(0x1, FUTEX_WAKE, 1) = 0',
+        '7 10:00:00.000300 <... read resumed>"x", 1) = 1',
+        '7 10:00:00.000400 +++ exited with 0 +++',
+      ].join('\n'),
+    );
+    const read = model.failedCalls[0].after.find((b) => b.name === 'read');
+    expect(read?.text).toContain(' … ');
+    expect(read?.text).not.toContain('&');
+  });
+
   it('records how threads ended', async () => {
     const { model } = await analyse('1 exit_group(0) = ?\n1 +++ exited with 3 +++\n2 +++ killed by SIGKILL +++\n');
     expect(model.threads.map((t) => t.exit)).toEqual([
