@@ -9,13 +9,17 @@
  * so its CPU time is the sum of two threads. CPU time is printed beside it (on
  * a shared machine wall time also measures the wait for a core). Each size is
  * also run with the reader thread off (FAULTLINE_READ_THREAD=0), interleaved
- * with the default runs, so the two are compared under the same load.
+ * with the default runs, so the two are compared under the same load. Then
+ * the same capture at 1.6 GB, faultline alone and once (tshark needs 2.7 GB of
+ * memory there): its peak RSS beside the 800 MB one says whether memory still
+ * grows with the size. Made in the temporary folder and removed after
+ * (FAULTLINE_BENCH_BIG=0 skips it).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { timeCommand } from './floor.js';
 import { ensureCapture } from './gen-http-pcap.js';
 import type { BenchResult } from './run.js';
@@ -77,6 +81,8 @@ export async function run(): Promise<BenchResult[]> {
   const bin = path.join(root, 'bin/run.js');
   const hasTshark = spawnSync('tshark', ['-v']).status === 0;
   const hasTime = existsSync('/usr/bin/time');
+  /** the 800 MB capture's peak RSS, for the 1.6 GB row */
+  let peakAt800: number | undefined;
   for (const size of [200e6, 800e6]) {
     const file = await ensureCapture(dataDir, size);
     const bytes = statSync(file).size;
@@ -96,6 +102,7 @@ export async function run(): Promise<BenchResult[]> {
       ...(hasTshark ? [{ cmd: 'tshark', args: ['-q', '-z', 'http,tree', '-r', file] }] : []),
     ];
     const [ours, alone, ts] = timeRuns(commands, RUNS);
+    if (size === 800e6) peakAt800 = ours.peakRssMb;
     const vsTshark = (t: Timed): string =>
       ts ? `; ${(ts.wall / t.wall).toFixed(2)}× tshark in wall time (the goal: ≥ 5×), ${(ts.cpu / t.cpu).toFixed(2)}× in CPU time` : '';
     const times = (t: Timed): string =>
@@ -129,6 +136,25 @@ export async function run(): Promise<BenchResult[]> {
         peakRssMb: ts.peakRssMb,
         note: `${times(ts)}; faultline is ${(ts.wall / ours.wall).toFixed(2)}× faster in wall time (goal ≥ 5×), ${(ts.cpu / ours.cpu).toFixed(2)}× in CPU time; peak RSS ${ours.peakRssMb.toFixed(0)} MB vs tshark ${ts.peakRssMb.toFixed(0)} MB (goal ≤ 200 MB)`,
       });
+    }
+  }
+  if (hasTime && process.env.FAULTLINE_BENCH_BIG !== '0') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'faultline-bench-'));
+    try {
+      const file = await ensureCapture(dir, 1600e6);
+      const bytes = statSync(file).size;
+      const analyze = ['--import', pathToFileURL(path.join(here, 'main-thread-cpu.js')).href, bin, 'analyze', file, '--format', 'json', '-o', '/dev/null'];
+      const [big] = timeRuns([{ cmd: process.execPath, args: analyze, env: { FAULTLINE_BENCH_MAIN_CPU: '1' } }], 1);
+      out.push({
+        name: `analyze --format json, HTTP/1.1 pcap ${Math.round(bytes / 1e6)} MB (memory whatever the size)`,
+        bytes,
+        seconds: big.wall,
+        mbPerSec: bytes / 1e6 / big.wall,
+        peakRssMb: big.peakRssMb,
+        note: `exit ${big.status}; one run: wall ${big.wall.toFixed(2)} s, CPU ${big.cpu.toFixed(2)} s; peak RSS ${big.peakRssMb.toFixed(0)} MB${peakAt800 !== undefined ? ` (${peakAt800.toFixed(0)} MB at 800 MB)` : ''}, goal ≤ 200 MB`,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }
   const startup = timeCommand(process.execPath, [bin, 'detectors']);

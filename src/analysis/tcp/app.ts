@@ -6,7 +6,8 @@
  */
 import type { AppProtocol, HostPort, LaneBuilder, Side, TcpConnection } from '../../model/index.js';
 import type { DnsLog } from './dns.js';
-import type { Pkt } from './packet.js';
+import type { Pkt, SummaryStarts } from './packet.js';
+import type { TextTable } from './texts.js';
 
 /**
  * One protocol's analyzer on one connection (or one UDP flow).
@@ -36,6 +37,8 @@ export interface AppAnalyzer {
   quiet(): boolean;
   /** application units seen (HTTP exchanges, DNS messages), kept or only counted */
   readonly units: number;
+  /** the starts of the summaries it made (see frameRefs), for the connection's own to share */
+  readonly starts?: SummaryStarts;
 }
 
 /** What a connection offers its analyzer. Shared parts (`dns`, `budget`) belong to the capture's run. */
@@ -57,6 +60,8 @@ export interface AppShared {
   budget: { uneventfulKept: number };
   dns: DnsLog;
   transport: 'tcp' | 'udp';
+  /** the texts kept exchanges share (absent: each keeps its own) */
+  texts?: TextTable;
 }
 
 /**

@@ -20,6 +20,7 @@ import { DnsLog } from './dns.js';
 import { endpoint, frameRefs, type Pkt } from './packet.js';
 import { copyOf, HalfStream, type StreamSink } from './reassembly.js';
 import { TCP_ANALYZERS } from './registry.js';
+import { TextTable } from './texts.js';
 import { seqRel } from './seq.js';
 import { MAX_DETECT_BYTES } from './sniff.js';
 
@@ -130,7 +131,7 @@ export class Conn implements StreamSink {
     /** the analyzers to sniff for, in order */
     private readonly registry: readonly AppRegistration[] = TCP_ANALYZERS,
   ) {
-    const sh: AppShared = 'dns' in shared ? (shared as AppShared) : { budget: shared as ExchangeBudget, dns: new DnsLog(), transport: 'tcp' };
+    const sh: AppShared = 'dns' in shared ? (shared as AppShared) : { budget: shared as ExchangeBudget, dns: new DnsLog(), transport: 'tcp', texts: new TextTable() };
     this.host = new ConnHost(this, sh);
     this.ep = [
       { ip: seg.src, port: seg.srcPort },
@@ -574,7 +575,7 @@ export class Conn implements StreamSink {
     const history = o === 0 ? this.hist : [...this.hist].map((ch) => (ch === '^' ? ch : ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase())).join('');
     // The same packet is often cited more than once (the SYN is the first, the RST the last and what closed it):
     // its summary is made once and shared (strings are immutable; a refused connection keeps 2 texts, not 5).
-    const ref = frameRefs();
+    const ref = frameRefs(this.app?.starts);
     const text = (p: Pkt): string => ref(p).summary;
     const c: TcpConnection = {
       index: this.index,

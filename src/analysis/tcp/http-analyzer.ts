@@ -7,7 +7,7 @@
 import type { HttpExchange, Side, TcpConnection, TunnelFacts } from '../../model/index.js';
 import type { AppAnalyzer, AppHost } from './app.js';
 import { HttpTracker, toExchange, ttfbOf, uneventful, type Ex, type HttpTrackerHost } from './http.js';
-import { frameRef, type Pkt } from './packet.js';
+import { frameRef, SummaryStarts, type Pkt } from './packet.js';
 import { looksLikeTls, TlsTracker } from './tls.js';
 
 /**
@@ -24,6 +24,8 @@ export class HttpAnalyzer implements AppAnalyzer {
   readonly tracker: HttpTracker;
   private readonly exchanges: HttpExchange[] = [];
   private dropped = 0;
+  /** the start of its summaries, per direction (see frameRefs); the connection's own facts use them too */
+  readonly starts = new SummaryStarts();
   private tunnel?: { target: string; at: Pkt; bytes: [number, number]; tls?: TlsTracker; decided: boolean };
 
   constructor(private readonly host: AppHost) {
@@ -100,7 +102,7 @@ export class HttpAnalyzer implements AppAnalyzer {
       return;
     }
     if (plain) budget.uneventfulKept++;
-    this.exchanges.push(toExchange(ex));
+    this.exchanges.push(toExchange(ex, this.starts, this.host.shared.texts));
   }
 
   private draw(ex: Ex): void {

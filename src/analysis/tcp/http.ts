@@ -8,7 +8,8 @@ import type {
   Side,
 } from '../../model/index.js';
 import { MessageParser, type Framing, type MessageHandler } from './message.js';
-import { frameRefs, type FrameRefs, type Pkt } from './packet.js';
+import { frameRefs, type FrameRefs, type Pkt, type SummaryStarts } from './packet.js';
+import { ownCopy, type TextTable } from './texts.js';
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 export const REQUEST_LINE = new RegExp(`^(${TOKEN}) (\\S+) HTTP/(1\\.[01])$`);
@@ -432,9 +433,64 @@ function bodyOut(b: BodyState, ref: FrameRefs): HttpBody {
   return out;
 }
 
-export function toExchange(ex: Ex): HttpExchange {
+/** A Content-Length value: digits, rarely the same twice (never shared); a view only when 13 characters or more. */
+function lengthText(s: string | undefined): string | undefined {
+  return s !== undefined && s.length >= 13 ? ownCopy(s) : s;
+}
+
+/**
+ * The texts of an exchange about to be kept, made strings of their own (see texts.ts), the ones
+ * that repeat shared through `texts`: written back into the exchange, whose header objects the
+ * model keeps as they are.
+ */
+function ownTexts(ex: Ex, texts: TextTable): void {
+  const h = ex.headers;
+  // only the fields a request's header block set (a response without its request has none)
+  if ('host' in h) {
+    h.host = texts.maybe(h.host);
+    h.expect = texts.maybe(h.expect);
+    h.contentLength = lengthText(h.contentLength);
+    h.transferEncoding = texts.maybe(h.transferEncoding);
+    h.connection = texts.maybe(h.connection);
+    h.userAgent = texts.maybe(h.userAgent);
+  }
+  if (ex.requestLine !== undefined) {
+    const line = ex.requestLine.length >= 13 ? ownCopy(ex.requestLine) : ex.requestLine;
+    ex.requestLine = line;
+    if (ex.method !== undefined) {
+      ex.method = texts.shared(ex.method);
+      // the request line is `METHOD SP target SP HTTP/1.x` (REQUEST_LINE): the target is cut from the kept line
+      const t = ex.target;
+      if (t !== undefined && t.length >= 13) {
+        const from = ex.method.length + 1;
+        const cut = line.slice(from, from + t.length);
+        ex.target = cut === t ? cut : ownCopy(t);
+      }
+    }
+  }
+  ex.version = texts.maybe(ex.version);
+  for (const i of ex.interim) i.line = texts.shared(i.line);
+  const r = ex.resp;
+  if (r) {
+    r.version = texts.shared(r.version);
+    r.reason = texts.shared(r.reason);
+    r.line = texts.shared(r.line);
+    const rh = r.headers;
+    rh.contentLength = lengthText(rh.contentLength);
+    rh.transferEncoding = texts.maybe(rh.transferEncoding);
+    rh.connection = texts.maybe(rh.connection);
+    rh.contentType = texts.maybe(rh.contentType);
+  }
+}
+
+/**
+ * The model's form of an exchange. `starts`: its connection's summary starts (see frameRefs),
+ * shared by its exchanges; `texts`: the capture's shared texts (see texts.ts).
+ */
+export function toExchange(ex: Ex, starts?: SummaryStarts, texts?: TextTable): HttpExchange {
+  if (texts) ownTexts(ex, texts);
   // one text per cited packet and note: a one-segment exchange cites the same packet up to nine times
-  const ref = frameRefs();
+  const ref = frameRefs(starts);
   const out: HttpExchange = {
     n: ex.n,
     requestSeen: ex.requestSeen,

@@ -17,6 +17,7 @@ import { Conn } from './connection.js';
 import { DnsLog } from './dns.js';
 import type { Pkt } from './packet.js';
 import { UDP_ANALYZERS } from './registry.js';
+import { TextTable } from './texts.js';
 
 export { seqAdd, seqDiff, seqLt, seqRel } from './seq.js';
 export { endpoint } from './packet.js';
@@ -72,7 +73,7 @@ export class CaptureAnalysis implements Analysis<CaptureEvent, CaptureModel> {
   private readonly reuse = new Map<string, { n: number; kept: boolean }>();
   private readonly frameCounts: Record<string, number> = {};
   private readonly clients = new ClientLog();
-  private readonly shared: AppShared = { budget: { uneventfulKept: 0 }, dns: new DnsLog((q) => this.clients.lookup(q)), transport: 'tcp' };
+  private readonly shared: AppShared = { budget: { uneventfulKept: 0 }, dns: new DnsLog((q) => this.clients.lookup(q)), transport: 'tcp', texts: new TextTable() };
   private readonly udpShared: AppShared = { ...this.shared, transport: 'udp' };
   private readonly udpFlows = new Map<string, UdpFlow>();
   private notKept: Partial<Record<ConnState, number>> = {};
