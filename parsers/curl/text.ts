@@ -266,7 +266,11 @@ export class CurlTextParser {
     const c0 = buf[from];
     // every shape read from its bytes is one character, alone or followed by a space and more;
     // curl's own last line (`curl: (56) …`) is recalled by its bytes
-    if (n > 1 && buf[from + 1] !== 32) return c0 === 99 /* c */ ? this.recall(buf, from, to, line) : false;
+    if (n > 1 && buf[from + 1] !== 32) {
+      // a request head printed without `> ` after its first line (libcurl's debug callback in PHP)
+      if (this.quickBareHeader(buf, from, to, line)) return true;
+      return c0 === 99 /* c */ ? this.recall(buf, from, to, line) : false;
+    }
     if (c0 === 42 /* * */ && n > 2 && this.quickInfo(buf, from, to, line)) {
       this.lines++;
       return true;
@@ -353,6 +357,29 @@ export class CurlTextParser {
       const b = this.starting(line, null, undefined);
       b.setRemote(latin1(buf, ip0, ip1), port);
       b.fact('start', line, this.rawFor(b, buf, from, to), null);
+      b.touch(line, null);
+      return true;
+    }
+    if (c === 82 /* R */ && startsWithAscii(buf, i, to, 'Re-using existing connection #')) {
+      // `^Re-using existing (?:\w+ )?connection!?(?: \(?#(\d+)\)?)? with (?:proxy |host )?(\S+)` in the form curl
+      // 7.x prints it, `Re-using existing connection #N with host H`, H printable ASCII up to a space or the end
+      const d0 = i + 30;
+      const d1 = digitsEnd(buf, d0, to);
+      if (d1 === d0 || !startsWithAscii(buf, d1, to, ' with host ')) return false;
+      const h0 = d1 + 11;
+      const h1 = printableEnd(buf, h0, to);
+      if (h1 === h0 || (h1 < to && buf[h1] !== 32 && buf[h1] !== 9)) return false;
+      const b = this.open(line, null, undefined);
+      b.x.reused = true;
+      b.setHost(latin1(buf, h0, h1));
+      const id = digitsValue(buf, d0, d1);
+      b.x.connectionId = id;
+      const known = this.conns.get(id);
+      if (known?.remote) b.x.remote = { ...known.remote };
+      if (known?.local) b.x.local = { ...known.local };
+      const raw = this.rawFor(b, buf, from, to);
+      b.fact('start', line, raw, null);
+      b.fact('connected', line, raw, null);
       b.touch(line, null);
       return true;
     }
@@ -516,6 +543,27 @@ export class CurlTextParser {
   /** The line as a full transfer's evidence cites it (the trimmed decoded line); a lean one keeps none. */
   private rawFor(b: TransferBuilder, buf: Buffer, from: number, to: number): string {
     return b.lean ? '' : this.textOf(buf, from, to);
+  }
+
+  /**
+   * A request header line without its `> ` (`Host: h`), where classify takes one: the open
+   * transfer's request head is being printed and the line is `^[A-Za-z][\w-]*:` (which no
+   * stamp, trace id or earlier shape of classify reads; `curl: (56) …` included, as there).
+   * Does what requestHeader does with the decoded line; false for any other line or state.
+   */
+  private quickBareHeader(buf: Buffer, from: number, to: number, line: number): boolean {
+    const b = this.cur;
+    if (b === undefined || !b.hasRequest || b.phase !== 'request' || !isLetter(buf[from])) return false;
+    let colon = from + 1;
+    while (colon < to && WORD_OR_DASH[buf[colon]] === 1) colon++;
+    if (colon >= to || buf[colon] !== 58 /* : */) return false;
+    const full = !b.lean;
+    if (full) b.keepHeader('requestHeaders', this.textOf(buf, from, to));
+    const read = readRequestHeader(buf, from, colon);
+    if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], this.textOf(buf, colon + 1, to), line, null, full ? this.textOf(buf, from, to) : '');
+    b.touch(line, null);
+    this.lines++;
+    return true;
   }
 
   /**
@@ -2427,6 +2475,17 @@ const TCHAR: Uint8Array = (() => {
   for (let c = 0; c < 128; c++) if (/[A-Za-z0-9!#$%&'*+.^_`|~-]/.test(String.fromCharCode(c))) t[c] = 1;
   return t;
 })();
+
+/** [\w-]: the characters after a bare header name's first letter (classify's `^[A-Za-z][\w-]*: ?`), by byte. */
+const WORD_OR_DASH: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 128; c++) if (/[\w-]/.test(String.fromCharCode(c))) t[c] = 1;
+  return t;
+})();
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 
 /** Where `sep` is in `buf[from, to)` after one or more tchars and nothing else; -1 otherwise. */
 function tokenBefore(buf: Buffer, from: number, to: number, sep: number): number {
