@@ -247,7 +247,7 @@ async function measure(file: string, format: CurlFormat): Promise<ChildReport> {
     transfers++;
     if (e.exitCode !== undefined && e.exitCode !== 0) failed++;
     analysis.add(e);
-  }, { wanted: () => analysis.wanted() });
+  }, { wanted: (failed, ok) => analysis.wanted(failed, ok) });
   src.close();
   analysis.finish(summary);
   const wall = (performance.now() - t0) / 1000;

@@ -34,8 +34,13 @@ export interface CurlParseOptions {
    * `failed`: the transfer is known to have failed from the line that begins it (a log's
    * error line): false then means that failures are kept no more (CurlAnalysis's cap of
    * notable transfers is full), though successful ones may still be.
+   * `ok`: the transfer is known not to be notable from the line that begins it (a %{json}
+   * line whose exit code is 0): false then means that successful transfers are kept no more
+   * (CurlAnalysis's cap of them is full), though failures may still be. A consumer that
+   * does not read it answers as for `failed` false (a transfer built full and dropped is
+   * what it would have been without the hint).
    */
-  wanted?: (failed: boolean) => boolean;
+  wanted?: (failed: boolean, ok?: boolean) => boolean;
 }
 
 export async function parseCurl(

@@ -268,6 +268,18 @@ export class ScannedLine {
     for (let i = 0; i < n; i++) vals[i] = wanted === undefined || wanted[i] === 1 ? this.value(i) : UNREAD;
   }
 
+  /**
+   * Whether key i's value is the integer 0 (digits only, a sign perhaps): true or false for an
+   * integer, undefined for any other value. What the line says of its exit code before its
+   * transfer is built (quickJson).
+   */
+  zeroInt(i: number): boolean | undefined {
+    if (this.kinds[i] !== INT) return undefined;
+    const buf = this.buf!;
+    for (let k = this.starts[i]; k < this.ends[i]; k++) if (buf[k] !== 48 && buf[k] !== 45) return false;
+    return true;
+  }
+
   /** Key i's value as JSON.parse of the decoded line gives it. */
   value(i: number): string | number | boolean | null {
     const buf = this.buf!;

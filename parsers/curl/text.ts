@@ -197,12 +197,15 @@ export class CurlTextParser {
     private readonly diag: Diagnostics,
     private readonly emit: (t: CurlTransfer) => void,
     /** false once the consumer keeps no more transfers in full: the ones begun then are built lean (see TransferBuilder) */
-    private readonly wanted: (failed: boolean) => boolean = () => true,
+    private readonly wanted: (failed: boolean, ok?: boolean) => boolean = () => true,
   ) {}
 
-  /** `failed`: the line that begins the transfer says it failed (see CurlParseOptions.wanted). */
-  private builder(line: number, t: number | null, source: CurlSource, failed = false): TransferBuilder {
-    return new TransferBuilder(line, t, source, !this.wanted(failed), this.words, this.agents);
+  /**
+   * `failed`: the line that begins the transfer says it failed (see CurlParseOptions.wanted).
+   * `want`: whether it is wanted, where the caller has asked already.
+   */
+  private builder(line: number, t: number | null, source: CurlSource, failed = false, want?: boolean): TransferBuilder {
+    return new TransferBuilder(line, t, source, !(want ?? this.wanted(failed)), this.words, this.agents);
   }
 
   get clock(): 'epoch' | 'time-of-day' | 'none' {
@@ -1581,8 +1584,8 @@ export class CurlTextParser {
   }
 
   /** Shared by -w blocks, %{json} objects and CSV rows. */
-  fromVars(vars: VarSource, line: number, t: number | null, source: CurlSource, base?: Record<string, unknown>): void {
-    const b = this.builder(line, t, source);
+  fromVars(vars: VarSource, line: number, t: number | null, source: CurlSource, base?: Record<string, unknown>, want?: boolean): void {
+    const b = this.builder(line, t, source, false, want);
     if (this.version) b.x.curlVersion = this.version;
     if (this.cmd && line - this.cmd.line < 200) {
       if (this.cmd.upload) b.x.upload = true;
@@ -1645,10 +1648,17 @@ export class CurlTextParser {
     if (!tpl.scan(buf, from, to, sc)) return false;
     this.lines++;
     try {
+      // The exit code the line prints, where it is an integer, says before the transfer is built
+      // whether it will be notable (isNotable: a %{json} transfer is when its exit code is not 0;
+      // nothing else here makes it so, an error line pending excepted): the consumer may want no
+      // more of its kind though it still wants the other (successful ones beyond their cap of
+      // 5,000 while failures are still kept: a third of a long run's lines built in full, then dropped).
+      const zero = shape.exitAt >= 0 && this.pending === undefined ? sc.zeroInt(shape.exitAt) : undefined;
+      const want = zero === undefined ? this.wanted(false) : zero ? this.wanted(false, true) : this.wanted(true);
       // a lean transfer reads a few variables; a full one every variable (the key list's first key naming each)
-      sc.read(tpl.size, this.wanted(false) ? shape.firsts : (shape.leanReads ??= leanReads(shape)));
+      sc.read(tpl.size, want ? shape.firsts : (shape.leanReads ??= leanReads(shape)));
       // applyVars sets every key of `base` to this line's value: any object with the same keys in the same order serves
-      this.fromVars(new JsonVars(shape, undefined, line, sc), line, null, 'json', shape.base ? shape.model : undefined);
+      this.fromVars(new JsonVars(shape, undefined, line, sc), line, null, 'json', shape.base ? shape.model : undefined, want);
     } finally {
       sc.buf = undefined; // the reader's chunk: not held past this call
     }
@@ -1745,7 +1755,21 @@ export class CurlTextParser {
     const distinct = [...first.values()];
     const firsts = new Uint8Array(keys.length);
     for (const i of distinct) firsts[i] = 1;
-    const shape: JsonShape = { keys, names, first, distinct, distinctNames: distinct.map((i) => names[i]), specific, base: same && keys.length === first.size && keys.length <= MAX_VARS, model: obj, firsts };
+    const shape: JsonShape = {
+      keys,
+      names,
+      first,
+      distinct,
+      distinctNames: distinct.map((i) => names[i]),
+      specific,
+      base: same && keys.length === first.size && keys.length <= MAX_VARS,
+      model: obj,
+      firsts,
+      exitAt: first.get('exitcode') ?? -1,
+      // set when first needed; named here so that every shape has one map
+      template: undefined,
+      leanReads: undefined,
+    };
     this.shape = shape;
     return shape;
   }
@@ -1840,6 +1864,9 @@ interface JsonShape {
   firsts: Uint8Array;
   /** the keys of `firsts` a lean transfer reads (leanReads): made when first needed */
   leanReads?: Uint8Array;
+  /** the key naming `exitcode` first (the one applyOutcome reads); -1 for none */
+  exitAt: number;
+
 }
 
 /**
@@ -1933,20 +1960,20 @@ class JsonVars implements VarSource {
 }
 
 /**
- * The variables applyVars reads of a lean transfer, fromVars' `start_time` with them: each by name
- * (the key loop over all of them only counts them). Only which values a scanned line makes first:
- * any other is made when asked for (JsonVars.at).
+ * The variables applyLean reads, each by name (JsonVars makes any other when asked): the exit code,
+ * error message and Content-Length, and with `start_time` what places the transfer's end (the
+ * timers and the curl version that says how they are printed).
  */
-const LEAN_READS: ReadonlySet<string> = new Set([
-  ...Object.keys(TIME_VARS),
-  'curl_version', 'url_effective', 'url', 'method', 'http_code', 'response_code', 'http_connect', 'http_version', 'exitcode', 'return_code',
-  'errormsg', 'size_download', 'size_upload', 'size_header', 'size_request', 'content_length_download', 'content_length_upload',
-  'remote_ip', 'remote_port', 'local_ip', 'local_port', 'conn_id', 'num_connects', 'start_time',
-]);
+const LEAN_READS: ReadonlySet<string> = new Set(['exitcode', 'return_code', 'errormsg', 'content_length_download', 'start_time']);
+const PLACED_READS: ReadonlySet<string> = new Set([...Object.keys(TIME_VARS), 'curl_version']);
 
 function leanReads(shape: JsonShape): Uint8Array {
   const out = new Uint8Array(shape.keys.length);
-  for (let i = 0; i < out.length; i++) if (shape.firsts[i] === 1 && LEAN_READS.has(shape.names[i])) out[i] = 1;
+  const placed = shape.first.has('start_time');
+  for (let i = 0; i < out.length; i++) {
+    const name = shape.names[i];
+    if (shape.firsts[i] === 1 && (LEAN_READS.has(name) || (placed && PLACED_READS.has(name)))) out[i] = 1;
+  }
   return out;
 }
 
@@ -2235,6 +2262,10 @@ const TIME_VAR_LIST = Object.entries(TIME_VARS) as ReadonlyArray<[string, (typeo
  * transfer's keys keep it).
  */
 export function applyVars(b: TransferBuilder, vars: VarSource, base?: Record<string, unknown>): void {
+  if (b.lean) {
+    applyLean(b, vars);
+    return;
+  }
   storeVars(b, vars, base);
   applyVersion(b, vars);
   applyTimes(b, vars);
@@ -2280,6 +2311,8 @@ function storeVars(b: TransferBuilder, vars: VarSource, base: Record<string, unk
 }
 
 function storeLean(b: TransferBuilder, vars: VarSource): void {
+  // only `start_time` is kept (when among the first MAX_VARS names: the names before it are counted)
+  if (vars.get('start_time') === undefined) return;
   for (const k of vars.keys()) {
     if (k !== 'start_time') {
       b.setVar(k, null); // counted, not kept
@@ -2288,6 +2321,49 @@ function storeLean(b: TransferBuilder, vars: VarSource): void {
     const v = vars.get(k)!;
     b.setVar(k, v.typed !== undefined ? v.typed : varValue(v.value));
   }
+}
+
+/**
+ * applyVars for a transfer that will only be counted: of all it makes, what a lean transfer shares
+ * with its full form (CurlParseOptions.wanted): its exit code and message and its Content-Length
+ * (applyOutcome's and applyEnds' reading of them), and where `start_time` places it (fromVars),
+ * its timers (applyTimes, after applyVersion, as for a full one). The URL, statuses, sizes and
+ * addresses of a transfer only counted are never read: made for every lean %{json} line, they
+ * were most of a long run's CPU time.
+ */
+function applyLean(b: TransferBuilder, vars: VarSource): void {
+  storeLean(b, vars);
+  const st = b.x.vars?.start_time;
+  if (st !== undefined && st !== null) {
+    applyVersion(b, vars);
+    applyTimes(b, vars);
+  }
+  const x = b.x;
+  let exit = numOf(vars.get('exitcode'));
+  const rc = str(vars.get('return_code')?.value);
+  if (exit === undefined && rc !== undefined) {
+    const c = /^\d+$/.test(rc) ? Number(rc) : rc === 'ok' ? 0 : codeFromName(rc);
+    if (c !== undefined) exit = c;
+  }
+  const msg = str(vars.get('errormsg')?.value);
+  if (exit !== undefined) {
+    x.exitCode = exit;
+    x.exitCodeSource = 'variable';
+    if (exit !== 0) b.fact('error', 0, '', null);
+  }
+  if (msg) {
+    if (exit === undefined) {
+      const w = b.words.match(msg);
+      if (w) {
+        x.exitCode = w.code;
+        x.exitCodeSource = 'wording';
+      }
+    }
+    x.errorMessage = msg;
+    b.fact('error', 0, '', null, true);
+  }
+  const cl = numOf(vars.get('content_length_download'));
+  if (cl !== undefined && cl >= 0) x.contentLength = cl;
 }
 
 /**

@@ -58,6 +58,18 @@ function ianaOffsetMinutes(zone: string, utcMs: number): number | undefined {
   }
 }
 
+/**
+ * The same number, as an integer V8 keeps unboxed where it is one. The arithmetic of a date gives a
+ * heap number even on a whole second, and an object field that has held a heap number keeps each
+ * later value in a box of its own: a log stamped to the second (PHP, Monolog, ISO without a
+ * fraction) then boxed the times of every transfer, evidence line, draft and finding made from it
+ * (a dozen boxes per finding, for the collector to trace and move). -0 stays -0.
+ */
+function wholeSecond(t: number): number {
+  const i = t | 0;
+  return i === t && (i !== 0 || 1 / t > 0) ? i : t;
+}
+
 /** `zone`: the IANA zone for dates that carry none (--tz); without it they are read as UTC. */
 export function parseStamp(line: string, zone?: string): Stamp | undefined {
   // Every stamp starts with a digit, `[` or a month's capital: most lines are out after one look.
@@ -74,7 +86,7 @@ export function parseStamp(line: string, zone?: string): Stamp | undefined {
     let off = zoneOffsetMinutes(m[8]);
     const assumed = off === undefined && zone ? ianaOffsetMinutes(zone, utc) : undefined;
     if (assumed !== undefined) off = assumed;
-    const t = (utc - (off ?? 0) * 60000) / 1000 + frac(m[7]);
+    const t = wholeSecond((utc - (off ?? 0) * 60000) / 1000 + frac(m[7]));
     const out: Stamp = { t, kind: 'epoch', rest: line.slice(m[0].length) };
     if (assumed !== undefined) out.assumedZone = zone;
     else if (off === undefined) out.assumedUtc = true;
@@ -92,7 +104,7 @@ export function parseStamp(line: string, zone?: string): Stamp | undefined {
     }
     const assumed = off === undefined && zone ? ianaOffsetMinutes(zone, utc) : undefined;
     if (assumed !== undefined) off = assumed;
-    const out: Stamp = { t: (utc - (off ?? 0) * 60000) / 1000, kind: 'epoch', rest: line.slice(m[0].length) };
+    const out: Stamp = { t: wholeSecond((utc - (off ?? 0) * 60000) / 1000), kind: 'epoch', rest: line.slice(m[0].length) };
     if (assumed !== undefined) out.assumedZone = zone;
     else if (off === undefined) out.assumedUtc = true;
     return out;

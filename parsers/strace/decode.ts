@@ -130,7 +130,8 @@ export function decodeCall(ev: SyscallEvent): void {
  */
 const fdOnly: Decoder = (a, ev) => {
   const i = scanFd(a, ev);
-  if (i < 0 || a.charCodeAt(i) !== 60 /* < */ || !socketInitial(a.charCodeAt(i + 1))) return undefined;
+  // bounds first: a character read past the end (NaN) deoptimized this code on the first `close(3)`
+  if (i < 0 || i + 1 >= a.length || a.charCodeAt(i) !== 60 /* < */ || !socketInitial(a.charCodeAt(i + 1))) return undefined;
   const ref = fdRef(a.slice(i + 1, decorationEnd(a, i) - 1));
   return ref.kind === 'socket' ? { fd: ev.fd, fdRef: ref } : undefined;
 };
@@ -192,8 +193,10 @@ function scanFd(a: string, ev: SyscallEvent): number {
     v = v * 10 + (c - 48);
   }
   if (i === 0 || i > 10) return -1;
-  const c = a.charCodeAt(i);
-  if (i < n && c !== 60 && c !== 44 && c !== 41) return -1;
+  if (i < n) {
+    const c = a.charCodeAt(i);
+    if (c !== 60 && c !== 44 && c !== 41) return -1;
+  }
   ev.fd = v;
   return i;
 }

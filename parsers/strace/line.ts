@@ -214,6 +214,8 @@ export class LineScanner {
   private calls: (string | undefined)[] | null = null;
   private callKinds: Uint8Array | null = null;
   private callBytes: Uint8Array | null = null;
+  /** callBytes read four at a time */
+  private callWords: DataView | null = null;
   /** the kind (decode.ts) of the name `callName` returned last */
   kind: CallKind = 0;
   private numbers: (string | undefined)[] | null = null;
@@ -263,11 +265,15 @@ export class LineScanner {
     const kinds = (this.callKinds ??= new Uint8Array(INTERN_SLOTS));
     // each slot's name as bytes too: comparing bytes with bytes is cheaper than with charCodeAt
     const bytes = (this.callBytes ??= new Uint8Array(INTERN_SLOTS * MAX_CALL_NAME));
+    const words = (this.callWords ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     const c = table[slot];
     if (c !== undefined && c.length === n) {
+      // four bytes at a time while four are left (a slot has MAX_CALL_NAME bytes, so its loads stay inside), then byte by byte
+      const dv = this.dv;
       const at = slot * MAX_CALL_NAME - (o + a);
       let k = o + a;
       const end = o + e;
+      while (k + 4 <= end && words.getInt32(at + k, true) === dv.getInt32(k, true)) k += 4;
       while (k < end && bytes[at + k] === b[k]) k++;
       if (k === end) {
         this.kind = kinds[slot] as CallKind;

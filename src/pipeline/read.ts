@@ -219,7 +219,7 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opene
         // the line reader copies a line that spans chunks (parsers/curl/lines.ts); csv-parse keeps its own
         // view of the bytes it has not parsed, so a CSV is read into fresh buffers
         if (choice.format !== 'curl-csv') src.recycle?.();
-        return await run(a, (emit) => parseCurl(choice.format, chunks, ctx, emit, { wanted: (failed) => a.wanted(failed) }));
+        return await run(a, (emit) => parseCurl(choice.format, chunks, ctx, emit, { wanted: (failed, ok) => a.wanted(failed, ok) }));
       }
     }
   } catch (err) {

@@ -190,6 +190,54 @@ describe('strace analysis: sockets', () => {
     expect(model.socketFailures[0].socket).toMatchObject({ protocol: 'TCPv6', peer: { ip: '::1', port: 443 } });
   });
 
+  it('carries a socket through dup2 and fork: the copy keeps its ends, counts and destination, and goes its own way', async () => {
+    const lines = [
+      '100 socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3',
+      '100 connect(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+      '100 sendto(3, "GET / HTTP/1.1\\r\\n\\r\\n", 18, MSG_NOSIGNAL, NULL, 0) = 18',
+      '100 dup2(3, 7) = 7',
+      '100 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD) = 101',
+      '101 read(7, "HTTP/1.1 200 OK\\r\\n", 17) = 17',
+      '101 read(7, 0x7ffd, 16384) = -1 ECONNRESET (Connection reset by peer)',
+      '100 read(3, 0x7ffd, 16384) = -1 ECONNRESET (Connection reset by peer)',
+      '100 close(3) = 0',
+      '100 read(7, 0x7ffd, 16384) = -1 ETIMEDOUT (Connection timed out)',
+    ];
+    const { model } = await analyse(lines.join('\n'));
+    expect(model.socketFailures.map((f) => [f.pid, f.fd, f.errno, f.sentBytes, f.receivedBytes, f.socketSeenOpen])).toEqual([
+      [101, 7, 'ECONNRESET', 18, 17, true],
+      [100, 3, 'ECONNRESET', 18, 0, true],
+      [100, 7, 'ETIMEDOUT', 18, 0, true],
+    ]);
+    for (const f of model.socketFailures) expect(f.socket).toEqual({ fd: f.fd, protocol: 'TCP', peer: { ip: '127.0.0.1', port: 8080 } });
+    // the destination is the connecting process's; the child's copy still names it
+    expect(model.processes.find((p) => p.pid === 100)?.destinations).toMatchObject([{ ip: '127.0.0.1', port: 8080, transport: 'tcp', attempts: 1, connected: 1, sends: 1 }]);
+  });
+
+  it('forgets a process\'s fds when it exits: a reused pid starts with an empty table', async () => {
+    const lines = [
+      '200 socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3',
+      '200 connect(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+      '200 write(3, "x", 1) = 1',
+      '200 +++ exited with 0 +++',
+      '200 read(3, 0x7ffd, 16384) = -1 ECONNRESET (Connection reset by peer)',
+    ];
+    const { model } = await analyse(lines.join('\n'));
+    expect(model.socketFailures).toHaveLength(1);
+    expect(model.socketFailures[0]).toMatchObject({ pid: 200, fd: 3, sentBytes: 0, socketSeenOpen: false, socket: { fd: 3 } });
+    expect(model.socketFailures[0].socket.peer).toBeUndefined();
+  });
+
+  it('reads a leading fd that ends the arguments, and no decoration past the end', () => {
+    for (const name of ['close', 'read', 'write', 'fsync']) {
+      const ev = decodedEvent(name, '3');
+      expect([name, ev.fd, ev.decoded]).toEqual([name, name === 'fsync' ? undefined : 3, undefined]);
+    }
+    expect(decodedEvent('close', '3<').fd).toBe(3);
+    expect(decodedEvent('close', '3<').decoded).toBeUndefined();
+    expect(decodedEvent('read', '3x').fd).toBeUndefined();
+  });
+
   it('does not take a file read for a socket', async () => {
     const { model } = await analyse('5 openat(AT_FDCWD, "/x", O_RDONLY) = 3\n5 read(3, "abc", 3) = 3\n5 read(3, 0x1, 3) = -1 EIO (Input/output error)\n');
     expect(model.socketFailures).toEqual([]);
@@ -284,6 +332,45 @@ describe('strace analysis: lanes and threads', () => {
     expect(two.spans.map((s) => s.label)).toEqual(['close(3) = 0', 'poll([], 0, 100) = 0']);
     expect(two.markers.map((m) => m.label)).toEqual(['+++ exited with 0 +++', '+++ exited with 1 +++']);
     expect(model.lanes.filter((l) => l.density === undefined).length).toBeGreaterThan(0);
+  });
+
+  it('gives a thread the times of its first and latest call, null in a log without times', async () => {
+    const timed = await analyse('1 10:00:00.500000 read(3, "x", 1) = 1\n2 10:00:01.000000 close(3) = 0\n1 10:00:02.250000 write(1, "x", 1) = 1\n');
+    expect(timed.model.threads.map((t) => [t.pid, t.first, t.last])).toEqual([
+      [1, 36000.5, 36002.25],
+      [2, 36001, 36001],
+    ]);
+    const untimed = await analyse('1 read(3, "x", 1) = 1\n2 +++ exited with 0 +++\n');
+    expect(untimed.model.threads.map((t) => [t.pid, t.first, t.last])).toEqual([
+      [1, null, null],
+      [2, null, null],
+    ]);
+  });
+
+  it('keeps the calls before a failure with their times, null where the log has none', async () => {
+    const lines = (time: (i: number) => string) =>
+      ['openat(AT_FDCWD, "/etc/a", O_RDONLY) = 3', 'close(3) = 0', 'mkdir("/srv/x", 0755) = -1 EACCES (Permission denied)']
+        .map((l, i) => `7 ${time(i)}${l}`)
+        .join('\n');
+    const timed = await analyse(lines((i) => `10:00:0${i}.000000 `));
+    expect(timed.model.failedCalls[0].before.map((b) => [b.name, b.t])).toEqual([['openat', 36000], ['close', 36001]]);
+    const untimed = await analyse(lines(() => ''));
+    expect(untimed.model.failedCalls[0].before.map((b) => [b.name, b.t])).toEqual([['openat', null], ['close', null]]);
+  });
+
+  it('shows a split call in a failure\'s context as its two halves joined by an ellipsis', async () => {
+    const { model } = await analyse(
+      [
+        '7 10:00:00.000000 mkdir("/srv/x", 0755) = -1 EACCES (Permission denied)',
+        '7 10:00:00.000100 read(3,  <unfinished ...>',
+        '8 10:00:00.000200 futex(0x1, FUTEX_WAKE, 1) = 0',
+        '7 10:00:00.000300 <... read resumed>"x", 1) = 1',
+        '7 10:00:00.000400 +++ exited with 0 +++',
+      ].join('\n'),
+    );
+    const read = model.failedCalls[0].after.find((b) => b.name === 'read');
+    expect(read?.text).toContain(' … ');
+    expect(read?.text).not.toContain('&');
   });
 
   it('records how threads ended', async () => {

@@ -88,6 +88,49 @@ describe('lean transfers (parseCurl wanted: false)', () => {
   });
 });
 
+describe('lean transfers of -w variables (applyLean)', () => {
+  // what a lean transfer reads of its variables, in the spellings curl and the tools around it print
+  const exits = ['"exitcode":0,', '"exitcode":56,', '"exitcode":-0,', '"exitcode":"7",', '"exitcode":" 28 ",', '"exitcode":null,', '"exitcode":1e1,', ''];
+  const codes = ['', '"return_code":"ok",', '"return_code":"56",', '"return_code":"COULDNT_CONNECT",', '"return_code":"CURLE_RECV_ERROR",', '"return_code":"nonsense",'];
+  const msgs = ['"errormsg":null,', '"errormsg":"",', '"errormsg":"Recv failure: Connection reset by peer",', '"errormsg":"\\"Empty reply from server\\" ",', '"errormsg":"null",', '"errormsg":"Operation timed out after 3001 milliseconds with 0 out of 20000 bytes received",', '"errormsg":"Failed to connect to 127.0.0.1 port 1: Connection refused",', ''];
+  const lengths = ['', '"content_length_download":20000,', '"content_length_download":0,', '"content_length_download":-1,', '"content_length_download":"4000",', '"content_length_download":null,', '"content_length_download":0.5,'];
+  const starts = ['', '"start_time":"2026-11-23T02:00:00Z",', '"start_time":1795402608.25,', '"start_time":null,'];
+  const times = ['"time_total":0.5', '"time_total":2500000,"time_namelookup":12', '"time_total":"1,5"', '"time_total":4294.967396,"time_namelookup":0.001'];
+
+  it('begin, end, fail and are notable as their full forms, %{json} lines and -w blocks alike', async () => {
+    let seed = 7;
+    const pick = <T>(xs: readonly T[]): T => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return xs[(seed >>> 8) % xs.length];
+    };
+    const objects: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const version = i % 5 === 0 ? '"curl_version":"libcurl/7.74.0 OpenSSL/1.1.1",' : '';
+      objects.push(`{"url_effective":"http://h${i}.test/",${pick(exits)}${pick(codes)}${pick(msgs)}${pick(lengths)}${pick(starts)}${version}${pick(times)}}`);
+    }
+    // runs of one key list too, as curl prints them (read from their bytes line after line)
+    const run = Array.from({ length: 200 }, (_, i) => `{"exitcode":${i % 3 === 0 ? 7 : 0},"errormsg":${i % 3 === 0 ? '"Failed to connect"' : 'null'},"content_length_download":${i % 4 === 0 ? -1 : i},"time_total":0.25}`);
+    const text = Buffer.from([...objects, ...run].join('\n') + '\n');
+    const full = await read(text, 'curl-json', false);
+    const lean = await read(text, 'curl-json', true);
+    expect(full.transfers.length).toBe(800);
+    expect(lean.transfers.map(summary)).toEqual(full.transfers.map(summary));
+    expect([lean.summary, lean.warnings, lean.notes]).toEqual([full.summary, full.warnings, full.notes]);
+    // the spellings above give every outcome
+    const outcomes = new Set(full.transfers.map((t) => `${t.exitCodeSource}:${t.exitCode === 0 ? 0 : t.exitCode === undefined ? '-' : 'n'}:${t.contentLength !== undefined}:${t.t !== null}`));
+    expect(outcomes.size).toBeGreaterThan(9);
+    // the same variables as -w blocks (read as a Map, not from bytes)
+    const blocks = objects.map((o) => (JSON.parse(o.replace('"errormsg":"\\"Empty', '"errormsg":"Empty').replace('server\\" "', 'server"')) as Record<string, unknown>))
+      .map((o) => Object.entries(o).map(([k, v]) => `${k}: ${v === null ? '' : String(v)}`).join('\n'))
+      .join('\n\n');
+    const wfull = await read(Buffer.from(blocks + '\n'), 'curl-writeout', false);
+    const wlean = await read(Buffer.from(blocks + '\n'), 'curl-writeout', true);
+    expect(wfull.transfers.length).toBeGreaterThan(100);
+    expect(wlean.transfers.map(summary)).toEqual(wfull.transfers.map(summary));
+    expect([wlean.summary, wlean.warnings, wlean.notes]).toEqual([wfull.summary, wfull.warnings, wfull.notes]);
+  });
+});
+
 describe('CurlAnalysis.wanted', () => {
   const ok: CurlTransfer = { line: 1, t: null, source: 'json', evidence: {}, exitCode: 0 };
   const failed: CurlTransfer = { line: 1, t: null, source: 'json', evidence: {}, exitCode: 56 };
@@ -102,6 +145,55 @@ describe('CurlAnalysis.wanted', () => {
     expect(a.wanted()).toBe(false);
     a.add({ ...ok, evidence: {} });
     expect(a.wanted()).toBe(false);
+  });
+
+  it('told a transfer will not be notable, answers by the cap of successful ones alone', () => {
+    const a = new CurlAnalysis({ path: 'x', diag: new Diagnostics() });
+    for (let i = 0; i < MAX_OK_TRANSFERS - 1; i++) a.add({ ...ok, evidence: {} });
+    expect(a.wanted(false, true)).toBe(true);
+    a.add({ ...ok, evidence: {} });
+    expect([a.wanted(false, true), a.wanted(), a.wanted(true)]).toEqual([false, true, true]);
+  });
+
+  it('builds the successes of a %{json} run lean once their cap is full, failures still in full, the same model', async () => {
+    // successes fill their cap first; exit codes as curl prints them and as it does not (`-0`, a
+    // float, a string, none), an error line left pending before a line, a failure with exit code 0
+    const lines: string[] = [];
+    for (let i = 0; lines.length < MAX_OK_TRANSFERS + MAX_NOTABLE_TRANSFERS + 3000; i++) {
+      const fail = i % 3 === 0;
+      const exit = fail ? '56' : ['0', '0', '0', '-0', '0.0', '"0"', '0', '00'][i % 8];
+      if (i % 101 === 0) lines.push('curl: (56) Recv failure: Connection reset by peer');
+      const exitPart = i % 89 === 0 ? '' : `"exitcode":${exit},`;
+      lines.push(
+        `{"url_effective":"http://h${i % 7}.test/p${i}","http_code":${fail ? 0 : 200},${exitPart}` +
+          `"errormsg":${fail || i % 13 === 0 ? '"Recv failure: Connection reset by peer"' : 'null'},"local_port":${20000 + (i % 30000)},"time_total":0.01}`,
+      );
+    }
+    const text = Buffer.from(lines.join('\n') + '\n');
+    const model = async (hint: boolean | undefined) => {
+      const diag = new Diagnostics();
+      const a = new CurlAnalysis({ path: 'x', diag });
+      let bare = 0;
+      const add = (t: CurlTransfer) => {
+        if (Object.keys(t.evidence).length === 0) bare++;
+        a.add(t);
+      };
+      const wanted = hint === undefined ? undefined : hint ? (failed: boolean, ok?: boolean) => a.wanted(failed, ok) : () => a.wanted();
+      const s = await parseCurl('curl-json', chunksOf(text), { path: 'x', diag }, add, wanted ? { wanted } : {});
+      return { result: { model: a.finish(s), notes: diag.notes, warnings: diag.warnings }, bare };
+    };
+    const hinted = await model(true);
+    const unhinted = await model(false);
+    const full = await model(undefined);
+    const dropped = full.result.model.transfersDropped ?? 0;
+    expect(dropped).toBeGreaterThan(3000);
+    // failures never fill their cap: without the hint every transfer is built in full; with it, the
+    // successes beyond their cap that print an integer exit code (5 lines in 8) on a line read from its bytes
+    expect(unhinted.bare).toBe(0);
+    expect(hinted.bare).toBeGreaterThan(dropped / 2);
+    expect(hinted.bare).toBeLessThanOrEqual(dropped);
+    expect(JSON.stringify(hinted.result)).toBe(JSON.stringify(full.result));
+    expect(JSON.stringify(unhinted.result)).toBe(JSON.stringify(full.result));
   });
 
   it('gives the same model for a run past both caps with and without lean transfers', async () => {

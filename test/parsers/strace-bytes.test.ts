@@ -11,6 +11,7 @@ import { decodeCall, LineScanner, parseStrace } from '../../parsers/strace/index
 import { Diagnostics, type StraceEvent, type SyscallEvent } from '../../src/model/index.js';
 import { corpusDir, hasCorpus, samplesDir } from '../helpers/paths.js';
 import { filesUnder, notDocs } from '../helpers/files.js';
+import { rng } from '../helpers/rng.js';
 
 
 const straceFiles = [...filesUnder(path.join(samplesDir, 'strace'), notDocs), ...(hasCorpus ? filesUnder(path.join(corpusDir, 'strace'), notDocs) : [])];
@@ -166,5 +167,60 @@ describe('facts read from bytes', () => {
       }
     }
     expect(calls).toBeGreaterThan(1000);
+  });
+});
+
+describe('strace parser: call names read from bytes', () => {
+  /** the slot `callName` puts a name in: its hash (nameEnd's, with the length first) in 4096 slots */
+  const slotOf = (name: string): number => {
+    let h = name.length;
+    for (let k = 0; k < name.length; k++) h = (h * 31 + name.charCodeAt(k)) | 0;
+    return h & 4095;
+  };
+  const nameAt = (sc: LineScanner, line: string, start: number, end: number): string => {
+    const b = Buffer.from(line, 'latin1');
+    sc.setLine(b, 0, b.length);
+    return sc.callName(line, start, end);
+  };
+
+  it('gives each name its own text: names sharing a slot, of one length differing in two bytes, of every length', () => {
+    const rand = rng(14);
+    const letters = 'abcdefghijklmnopqrstuvwxyz_0123456789';
+    const names: string[] = ['read', 'readv', 'reae', 'rea', 'r', 'newfstatat', 'newfstatas', 'newfstatbt', 'xewfstatat', 'a'.repeat(24), 'a'.repeat(23) + 'b', 'a'.repeat(25)];
+    // pairs of names in one slot, found by drawing names until two meet
+    const bySlot = new Map<number, string>();
+    while (names.length < 60) {
+      const n = 1 + Math.floor(rand() * 24);
+      let s = '';
+      for (let k = 0; k < n; k++) s += letters[Math.floor(rand() * letters.length)];
+      const other = bySlot.get(slotOf(s));
+      if (other !== undefined && other !== s) names.push(other, s);
+      else bySlot.set(slotOf(s), s);
+    }
+    // names of one length in one slot that differ in a single pair of bytes (2-3 of the first four, 6-7 of the next)
+    for (const at of [2, 6]) {
+      const seen = new Map<number, string>();
+      let found = 0;
+      for (const x of letters) {
+        for (const y of letters) {
+          const s = `ab${'cdef'.slice(0, at - 2)}${x}${y}ghij`;
+          const other = seen.get(slotOf(s));
+          if (other !== undefined && found < 4) {
+            names.push(other, s);
+            found++;
+          } else seen.set(slotOf(s), s);
+        }
+      }
+      expect(found).toBe(4);
+    }
+    const sc = new LineScanner();
+    for (let round = 0; round < 3; round++) {
+      for (const name of names) {
+        // at an odd offset in a longer line, as in a real one
+        const line = `12345 10:00:00.000001 ${name}(3, "x", 1) = 1`;
+        const start = 22;
+        expect(nameAt(sc, line, start, start + name.length)).toBe(name);
+      }
+    }
   });
 });

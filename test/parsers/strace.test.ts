@@ -145,6 +145,38 @@ describe('strace parser: split calls', () => {
     expect(events.map((e) => (e.kind === 'syscall' ? e.name : e.kind))).toEqual(['execve', 'exit_group', 'process', 'wait4']);
   });
 
+  it('joins each split call to its own pid when pids share their low bits, and forgets a slot at exit', async () => {
+    // 100, 356 and 612 share their low 8 bits (the slot table in front of the per-pid Map); -1 is a line without a pid
+    const lines = [
+      '100 read(3,  <unfinished ...>',
+      '356 write(4,  <unfinished ...>',
+      '612 openat(AT_FDCWD, "/a",  <unfinished ...>',
+      '356 <... write resumed>"w", 1) = 1',
+      '100 <... read resumed>"r", 1) = 1',
+      '356 futex(0x1, FUTEX_WAIT, 0, NULL <unfinished ...>',
+      '612 <... openat resumed>O_RDONLY) = 5',
+      '356 +++ exited with 0 +++',
+      '612 close(5 <unfinished ...>',
+      '356 <... futex resumed>) = 0',
+      '612 <... close resumed>) = 0',
+      'getpid( <unfinished ...>',
+      '<... getpid resumed>) = 9',
+    ];
+    const { events, diag } = await parse(lines.join('\n'));
+    const calls = events.flatMap((e) => (e.kind === 'syscall' ? [[e.pid, e.name, e.args, e.ret, e.line, e.endLine ?? null, e.unfinished ?? false]] : []));
+    expect(calls).toEqual([
+      [356, 'write', '4, "w", 1', '1', 2, 4, false],
+      [100, 'read', '3, "r", 1', '1', 1, 5, false],
+      [612, 'openat', 'AT_FDCWD, "/a", O_RDONLY', '5', 3, 7, false],
+      [356, 'futex', '0x1, FUTEX_WAIT, 0, NULL', null, 6, null, true],
+      // its slot went with the exit: the resumed half has no first half
+      [356, 'futex', '', '0', 10, null, false],
+      [612, 'close', '5', '0', 9, 11, false],
+      [null, 'getpid', '', '9', 12, 13, false],
+    ]);
+    expect(diag.warnings).toEqual([]);
+  });
+
   it('emits calls never resumed at the end, marked unfinished', async () => {
     const { events } = await parse('100 read(3,  <unfinished ...>\n101 close(4) = 0\n');
     expect(events.map((e) => (e as SyscallEvent).name)).toEqual(['close', 'read']);

@@ -47,8 +47,10 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
    * from then on for good. The parser builds the transfers it is told are not wanted lean
    * (parseCurl's `wanted`): they are only counted here, and a lean one is as notable as its full form.
    * `failed`: the transfer will be a failure (notable): only the cap of notable ones decides.
+   * `ok`: the transfer will not be notable: only the cap of successful ones decides.
    */
-  wanted(failed = false): boolean {
+  wanted(failed = false, ok = false): boolean {
+    if (ok) return this.ok < MAX_OK_TRANSFERS;
     return this.notable < MAX_NOTABLE_TRANSFERS || (!failed && this.ok < MAX_OK_TRANSFERS);
   }
 

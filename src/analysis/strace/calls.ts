@@ -26,8 +26,10 @@ const BRIEF_TEXT = 240; /* chars of a context line kept */
 
 /** A call as one line of context: clipped, copied. */
 export function brief(e: SyscallEvent): CallBrief {
-  const text = e.endText !== undefined ? `${e.text} … ${e.endText}` : e.text;
-  const b: CallBrief = { line: e.line, t: e.t, name: e.name, ret: e.ret, text: copy(text.length > BRIEF_TEXT ? `${text.slice(0, BRIEF_TEXT - 3)}...` : text) };
+  // the halves are copied before they are joined: copy() goes through latin1, which would turn
+  // the joining "…" (U+2026) into "&"
+  const text = e.endText !== undefined ? `${copy(e.text)} … ${copy(e.endText)}` : copy(e.text);
+  const b: CallBrief = { line: e.line, t: e.t, name: e.name, ret: e.ret, text: text.length > BRIEF_TEXT ? `${text.slice(0, BRIEF_TEXT - 3)}...` : text };
   if (e.errno !== undefined) b.errno = e.errno;
   if (e.decoded?.status !== undefined) b.status = e.decoded.status;
   if (e.fd !== undefined && (e.name === 'write' || e.name === 'writev')) b.fd = e.fd;

@@ -15,7 +15,7 @@
 import type { CallBrief, CallRef, FailedCall, SyscallEvent } from '../../model/index.js';
 import { brief, callRef } from './calls.js';
 import type { Proc, Processes } from './processes.js';
-import type { Pending, Thread } from './threads.js';
+import { orNull, type Pending, type Thread } from './threads.js';
 
 export const MAX_FAILED_CALLS = 10_000;
 /** calls kept after a failure (and at most BEFORE before it) */
@@ -108,7 +108,8 @@ interface Slot {
  */
 interface RecentSlot {
   line: number;
-  t: number | null;
+  /** NaN for none: a double kept in place (see Thread.first) */
+  t: number;
   name: string;
   ret: string | null;
   errno: string | undefined;
@@ -123,11 +124,11 @@ export class Recent {
   push(e: SyscallEvent): void {
     let s = this.slots[this.next];
     if (s === undefined) {
-      s = { line: 0, t: null, name: '', ret: null, errno: undefined, decoded: undefined };
+      s = { line: 0, t: Number.NaN, name: '', ret: null, errno: undefined, decoded: undefined };
       this.slots[this.next] = s;
     }
     s.line = e.line;
-    s.t = e.t;
+    s.t = e.t ?? Number.NaN;
     s.name = e.name;
     s.ret = e.ret;
     s.errno = e.errno;
@@ -140,7 +141,7 @@ export class Recent {
     const out: Slot[] = [];
     for (let k = 0; k < BEFORE; k++) {
       const s = this.slots[(this.next + k) % BEFORE];
-      if (s !== undefined) out.push({ line: s.line, t: s.t, name: s.name, ret: s.ret, errno: s.errno, path: s.decoded?.path });
+      if (s !== undefined) out.push({ line: s.line, t: orNull(s.t), name: s.name, ret: s.ret, errno: s.errno, path: s.decoded?.path });
     }
     return out;
   }
@@ -274,7 +275,7 @@ export class FailedCalls {
 
   /** Waits for the thread's next calls; a probe is kept only when the thread then fails. */
   private await(th: Thread, probe: boolean, build: (after: SyscallEvent[], exit?: Exit) => FailedCall, onKept: (f: FailedCall) => void): void {
-    const after: SyscallEvent[] = [];
+    const after = eventList();
     (th.pending ??= []).push({
       after,
       done: (exit) => {
@@ -303,6 +304,17 @@ export class FailedCalls {
     }
     return this.list.sort((a, b) => a.call.line - b.call.line);
   }
+}
+
+/**
+ * An empty list for events whose elements are objects from the start: a `[]` begins as
+ * small integers, and the push of the first event into one, inlined in the analysis's
+ * per-call code, deoptimized it ("not a Smi") and made it compile again.
+ */
+function eventList(): SyscallEvent[] {
+  const a: (SyscallEvent | null)[] = [null];
+  a.pop();
+  return a as SyscallEvent[];
 }
 
 /** A failure a later success may recover, before and after it is built. */

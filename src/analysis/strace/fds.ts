@@ -20,24 +20,45 @@ export const RECV_FAILURE_ERRNOS: ReadonlySet<string> = new Set(['ECONNRESET', '
 /** How the log showed what an fd is. */
 export type Provenance = 'socket' | 'accept' | 'connect' | 'open' | 'decoration' | 'dup' | 'use';
 
-export interface FdEntry {
-  kind: 'socket' | 'file';
-  from: Provenance;
-  line: number;
+/**
+ * One fd's entry. A class with every field set in its constructor: one hidden class for
+ * every entry, so the per-call code reads them with monomorphic loads (object literals of
+ * seven shapes, and fields added later, made `call` deoptimize twice on the bench log and
+ * compile again, the last time at ~60 ms).
+ */
+export class FdEntry {
   /** files: the path when the log named it (a -y decoration) */
-  path?: string;
-  // sockets
-  info: SocketInfo;
-  family?: string;
-  transport?: string;
-  sent: number;
-  received: number;
-  /** seen created (socket/accept/connect) in the log, not only used */
-  seenOpen: boolean;
+  path: string | undefined = undefined;
+  family: string | undefined = undefined;
   /** the destination key in the process's destinations */
-  dest?: string;
+  dest: string | undefined = undefined;
   /** a non-blocking connect still in progress */
-  connecting?: CallRef;
+  connecting: CallRef | undefined = undefined;
+  sent = 0;
+  received = 0;
+
+  constructor(
+    readonly kind: 'socket' | 'file',
+    readonly from: Provenance,
+    readonly line: number,
+    // sockets
+    public info: SocketInfo,
+    public transport: string | undefined,
+    /** seen created (socket/accept/connect) in the log, not only used */
+    readonly seenOpen: boolean,
+  ) {}
+
+  /** A copy (a forked child's table, a dup) with its own info. */
+  copy(from: Provenance, info: SocketInfo): FdEntry {
+    const c = new FdEntry(this.kind, from, this.line, info, this.transport, this.seenOpen);
+    c.path = this.path;
+    c.family = this.family;
+    c.dest = this.dest;
+    c.connecting = this.connecting;
+    c.sent = this.sent;
+    c.received = this.received;
+    return c;
+  }
 }
 
 const enum Op {
@@ -139,18 +160,30 @@ export class FdTables {
     private readonly failures: FailedCalls,
   ) {}
 
+  /**
+   * The table used last and its process: runs of calls from one process are the rule, and
+   * most calls are fd calls (a Map lookup each before). Forgotten when that process's table
+   * is dropped or replaced.
+   */
+  private lastTgid = -1;
+  private lastTable: FdTable | null = null;
+
   private table(tgid: number): FdTable {
+    if (tgid === this.lastTgid && this.lastTable !== null) return this.lastTable;
     let m = this.tables.get(tgid);
     if (m === undefined) {
       m = new FdTable();
       this.tables.set(tgid, m);
     }
+    this.lastTgid = tgid;
+    this.lastTable = m;
     return m;
   }
 
   /** The process is gone: its table goes with it. */
   drop(tgid: number): void {
     this.tables.delete(tgid);
+    if (tgid === this.lastTgid) this.lastTable = null;
   }
 
   /** A forked child starts with a copy of its parent's table (its sockets keep their destinations). */
@@ -158,8 +191,9 @@ export class FdTables {
     const t = this.tables.get(parent);
     if (t === undefined || t.size === 0 || t.size > 4096) return;
     const c = new FdTable();
-    for (const [fd, e] of t.entries()) c.set(fd, { ...e, info: { ...e.info } });
+    for (const [fd, e] of t.entries()) c.set(fd, e.copy(e.from, { ...e.info }));
     this.tables.set(child, c);
+    if (child === this.lastTgid) this.lastTable = null;
   }
 
   /** `op`: fdOp(e.name) */
@@ -172,13 +206,15 @@ export class FdTables {
       if (ret !== null && ret >= 0) {
         const fam = d?.family;
         const transport = transportOf(fam, d?.sockType);
-        table.set(ret, { kind: 'socket', from: 'socket', line: e.line, info: { fd: ret, protocol: protocolOf(fam, d?.sockType) }, family: fam, transport, sent: 0, received: 0, seenOpen: true });
+        const s = new FdEntry('socket', 'socket', e.line, { fd: ret, protocol: protocolOf(fam, d?.sockType) }, transport, true);
+        s.family = fam;
+        table.set(ret, s);
       }
       return;
     }
     if (op === Op.Open) {
       // a file: its provenance is the open's line (the parser decodes a successful open's path on demand only)
-      if (ret !== null && ret >= 0) table.set(ret, { kind: 'file', from: 'open', line: e.line, info: { fd: ret }, sent: 0, received: 0, seenOpen: true });
+      if (ret !== null && ret >= 0) table.set(ret, new FdEntry('file', 'open', e.line, { fd: ret }, undefined, true));
       return;
     }
     const fd = e.fd;
@@ -188,14 +224,15 @@ export class FdTables {
     const ref = d?.fdRef;
     if (ref !== undefined && ref.kind === 'socket') {
       if (ent === undefined || ent.kind !== 'socket') {
-        ent = { kind: 'socket', from: 'decoration', line: e.line, info: { fd, protocol: ref.protocol }, transport: transportOfProtocol(ref.protocol), sent: 0, received: 0, seenOpen: false };
+        ent = new FdEntry('socket', 'decoration', e.line, { fd, protocol: ref.protocol }, transportOfProtocol(ref.protocol), false);
         table.set(fd, ent);
       }
       if (ref.local !== undefined) ent.info.local = ref.local;
       if (ref.peer !== undefined) ent.info.peer = ref.peer;
     } else if (ref !== undefined && ref.kind === 'file' && ent === undefined) {
       // a file opened before the log began, named by its -y decoration
-      ent = { kind: 'file', from: 'decoration', line: e.line, path: ref.path, info: { fd }, sent: 0, received: 0, seenOpen: false };
+      ent = new FdEntry('file', 'decoration', e.line, { fd }, undefined, false);
+      ent.path = ref.path;
       table.set(fd, ent);
     }
     switch (op) {
@@ -229,7 +266,7 @@ export class FdTables {
       }
       case Op.Accept: {
         if (ret !== null && ret >= 0) {
-          const s: FdEntry = { kind: 'socket', from: 'accept', line: e.line, info: { fd: ret, protocol: ent?.info.protocol }, transport: ent?.transport, sent: 0, received: 0, seenOpen: true };
+          const s = new FdEntry('socket', 'accept', e.line, { fd: ret, protocol: ent?.info.protocol }, ent?.transport, true);
           if (ent?.info.local !== undefined) s.info.local = ent.info.local;
           const a = endpointOf(d?.addr);
           if (a !== undefined) s.info.peer = a;
@@ -251,14 +288,14 @@ export class FdTables {
         return;
       }
       case Op.Dup: {
-        if (ent !== undefined && ret !== null && ret >= 0) table.set(ret, { ...ent, from: 'dup', info: { ...ent.info, fd: ret } });
+        if (ent !== undefined && ret !== null && ret >= 0) table.set(ret, ent.copy('dup', { ...ent.info, fd: ret }));
         return;
       }
       case Op.Send:
       case Op.Write: {
         if (ent === undefined) {
           if (op !== Op.Send) return;
-          ent = { kind: 'socket', from: 'use', line: e.line, info: { fd }, sent: 0, received: 0, seenOpen: false };
+          ent = new FdEntry('socket', 'use', e.line, { fd }, undefined, false);
           table.set(fd, ent);
         }
         if (ent.kind !== 'socket') return;
@@ -272,7 +309,7 @@ export class FdTables {
         if (ent === undefined) {
           // ECONNRESET/ETIMEDOUT only come from sockets: a socket whose start the log missed
           if (op !== Op.Recv && (errno === undefined || !RECV_FAILURE_ERRNOS.has(errno))) return;
-          ent = { kind: 'socket', from: 'use', line: e.line, info: { fd }, sent: 0, received: 0, seenOpen: false };
+          ent = new FdEntry('socket', 'use', e.line, { fd }, undefined, false);
           table.set(fd, ent);
         }
         if (ent.kind !== 'socket') return;
@@ -295,7 +332,7 @@ export class FdTables {
   private connect(th: Thread, proc: Proc, recent: Recent, e: SyscallEvent, table: FdTable, fd: number, ent: FdEntry | undefined): void {
     const d = e.decoded ?? NONE;
     if (ent === undefined || ent.kind !== 'socket') {
-      ent = { kind: 'socket', from: 'connect', line: e.line, info: { fd }, sent: 0, received: 0, seenOpen: true };
+      ent = new FdEntry('socket', 'connect', e.line, { fd }, undefined, true);
       table.set(fd, ent);
     }
     const addr = d.addr;

@@ -148,7 +148,7 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
     th.syscalls++;
     const t = e.t;
     if (t !== null) {
-      if (th.first === null) th.first = t;
+      if (th.first !== th.first) th.first = t;
       th.last = e.endT ?? t;
     }
     if (e.comm !== undefined && th.comm !== e.comm) this.threads.setComm(th, e.comm);

@@ -4,7 +4,7 @@
  */
 import type { CallRef, ProcessEvent, SignalEvent, StopEpisode, SyscallEvent } from '../../model/index.js';
 import { callRef, copy } from './calls.js';
-import type { StopSignal, Thread } from './threads.js';
+import { orNull, type StopSignal, type Thread } from './threads.js';
 
 export const MAX_STOPS = 10_000;
 
@@ -62,7 +62,7 @@ export class Stops {
     if (o === undefined) return;
     th.open = undefined;
     const ep = o.ep;
-    const end = ep.contT ?? th.last;
+    const end = ep.contT ?? orNull(th.last);
     if (ep.stopT !== null && end !== null && end !== undefined) {
       th.lane.span({
         start: ep.stopT,

@@ -49,8 +49,13 @@ export interface Thread {
   tgid?: number;
   comm?: string;
   syscalls: number;
-  first: number | null;
-  last: number | null;
+  /**
+   * Times of its first and latest call, NaN before any: fields that only hold numbers keep
+   * their double in place, where a `number | null` one stored the event's own boxed number,
+   * with a write barrier on every call (a Thread lives long, its events do not).
+   */
+  first: number;
+  last: number;
   exit?: ThreadSummary['exit'];
   lane: LaneBuilder;
   /** the thread's most recent call, when it returned an ERESTART errno or EINTR (else undefined) */
@@ -95,8 +100,8 @@ export class Threads {
         tgid: 0,
         comm: undefined,
         syscalls: 0,
-        first: null,
-        last: null,
+        first: Number.NaN,
+        last: Number.NaN,
         exit: undefined,
         lane: new LaneBuilder(`${this.path}#tid:${key}`, this.path, 'thread', threadLabel(key, tg), groupOf(tg ?? key)),
         lastInterrupted: undefined,
@@ -186,11 +191,16 @@ export class Threads {
 }
 
 function summary(th: Thread, tg: number | undefined): ThreadSummary {
-  const s: ThreadSummary = { pid: th.pid, syscalls: th.syscalls, first: th.first, last: th.last };
+  const s: ThreadSummary = { pid: th.pid, syscalls: th.syscalls, first: orNull(th.first), last: orNull(th.last) };
   if (tg !== undefined) s.tgid = tg;
   if (th.comm !== undefined) s.comm = th.comm;
   if (th.exit !== undefined) s.exit = th.exit;
   return s;
+}
+
+/** A time kept as NaN for none, as the model says none. */
+export function orNull(t: number): number | null {
+  return t === t ? t : null;
 }
 
 /** "pid 10" for a process (or a thread-group leader), "tid 11" for another thread of its group */
