@@ -93,6 +93,14 @@ export class TransferBuilder {
    * shape, where the transfers' objects have as many shapes as their facts have orders).
    */
   private last: number;
+  /**
+   * A full transfer's header lines (keepHeader), put on `x` by build(): while lines come, the
+   * transfers' objects of full and lean builders then take the same shapes, and the code
+   * optimised while every transfer was full is not deoptimised when the first lean one comes.
+   */
+  private requestHeaders: string[] | undefined;
+  private responseHeaders: string[] | undefined;
+  private headersDropped = 0;
   /** the entry `entry` made last, with what it was made from */
   private lastEntry: { line: number; text: string; t: number | undefined; e: CurlEvidenceLine } | undefined;
 
@@ -126,9 +134,8 @@ export class TransferBuilder {
 
   /** Whether every fact stated so far was the command line's (a builder opened by a line that said nothing). */
   get onlyCommandFacts(): boolean {
-    if (this.lean) return !this.stated;
-    for (const k in this.x.evidence) if (k !== 'command') return false;
-    return true;
+    // what a full transfer's evidence keys tell (fact() alone writes them), for lean and full alike
+    return !this.stated;
   }
 
   get hasRequest(): boolean {
@@ -216,7 +223,7 @@ export class TransferBuilder {
     switch (name) {
       case 'host':
         this.hostHeader = value;
-        this.setHost(value.replace(/:\d+$/, ''));
+        this.setHost(withoutPort(value));
         break;
       case 'user-agent': {
         this.x.userAgent = value;
@@ -390,9 +397,14 @@ export class TransferBuilder {
 
   keepHeader(which: 'requestHeaders' | 'responseHeaders', text: string): void {
     if (this.lean) return;
-    const arr = (this.x[which] ??= []);
+    let arr = which === 'requestHeaders' ? this.requestHeaders : this.responseHeaders;
+    if (arr === undefined) {
+      arr = [];
+      if (which === 'requestHeaders') this.requestHeaders = arr;
+      else this.responseHeaders = arr;
+    }
     if (arr.length < MAX_HEADER_LINES) arr.push(text.length > MAX_EVIDENCE_TEXT ? text.slice(0, MAX_EVIDENCE_TEXT) + '…' : text);
-    else this.x.headersDropped = (this.x.headersDropped ?? 0) + 1;
+    else this.headersDropped++;
   }
 
   setVar(name: string, value: string | number | boolean | null): void {
@@ -421,6 +433,9 @@ export class TransferBuilder {
   build(): CurlTransfer {
     const x = this.x;
     x.endLine = this.last;
+    if (this.requestHeaders !== undefined) x.requestHeaders = this.requestHeaders;
+    if (this.responseHeaders !== undefined) x.responseHeaders = this.responseHeaders;
+    if (this.headersDropped > 0) x.headersDropped = this.headersDropped;
     if (!x.url && this.target) {
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(this.target)) x.url = this.target;
       else if (this.hostHeader || x.host) {
@@ -518,6 +533,13 @@ function plainIpv4(s: string, from: number, to: number): boolean {
     }
   }
   return parts === 4;
+}
+
+/** `value.replace(/:\d+$/, '')` without a regex: a Host header of every transfer. */
+export function withoutPort(value: string): string {
+  let i = value.length;
+  while (i > 0 && value.charCodeAt(i - 1) >= 48 && value.charCodeAt(i - 1) <= 57) i--;
+  return i < value.length && i > 0 && value.charCodeAt(i - 1) === 58 /* : */ ? value.slice(0, i - 1) : value;
 }
 
 export function endpoint(ip: string, port: number): Endpoint {
