@@ -131,6 +131,22 @@ describe('lean transfers of -w variables (applyLean)', () => {
   });
 });
 
+type Wanted = (a: CurlAnalysis) => ((failed: boolean, ok?: boolean) => boolean) | undefined;
+
+/** A %{json} text through parseCurl and CurlAnalysis, `wanted` as the case asks; `bare`: transfers built lean (no evidence). */
+async function jsonModel(text: Buffer, wanted: Wanted) {
+  const diag = new Diagnostics();
+  const a = new CurlAnalysis({ path: 'x', diag });
+  let bare = 0;
+  const add = (t: CurlTransfer) => {
+    if (Object.keys(t.evidence).length === 0) bare++;
+    a.add(t);
+  };
+  const w = wanted(a);
+  const s = await parseCurl('curl-json', chunksOf(text), { path: 'x', diag }, add, w ? { wanted: w } : {});
+  return { result: { model: a.finish(s), notes: diag.notes, warnings: diag.warnings }, bare };
+}
+
 describe('CurlAnalysis.wanted', () => {
   const ok: CurlTransfer = { line: 1, t: null, source: 'json', evidence: {}, exitCode: 0 };
   const failed: CurlTransfer = { line: 1, t: null, source: 'json', evidence: {}, exitCode: 56 };
@@ -170,18 +186,8 @@ describe('CurlAnalysis.wanted', () => {
       );
     }
     const text = Buffer.from(lines.join('\n') + '\n');
-    const model = async (hint: boolean | undefined) => {
-      const diag = new Diagnostics();
-      const a = new CurlAnalysis({ path: 'x', diag });
-      let bare = 0;
-      const add = (t: CurlTransfer) => {
-        if (Object.keys(t.evidence).length === 0) bare++;
-        a.add(t);
-      };
-      const wanted = hint === undefined ? undefined : hint ? (failed: boolean, ok?: boolean) => a.wanted(failed, ok) : () => a.wanted();
-      const s = await parseCurl('curl-json', chunksOf(text), { path: 'x', diag }, add, wanted ? { wanted } : {});
-      return { result: { model: a.finish(s), notes: diag.notes, warnings: diag.warnings }, bare };
-    };
+    const model = (hint: boolean | undefined) =>
+      jsonModel(text, (a) => (hint === undefined ? undefined : hint ? (failed: boolean, ok?: boolean) => a.wanted(failed, ok) : () => a.wanted()));
     const hinted = await model(true);
     const unhinted = await model(false);
     const full = await model(undefined);
@@ -206,17 +212,7 @@ describe('CurlAnalysis.wanted', () => {
       );
     }
     const text = Buffer.from(lines.join('\n') + '\n');
-    const model = async (lean: boolean) => {
-      const diag = new Diagnostics();
-      const a = new CurlAnalysis({ path: 'x', diag });
-      let bare = 0;
-      const add = (t: CurlTransfer) => {
-        if (Object.keys(t.evidence).length === 0) bare++;
-        a.add(t);
-      };
-      const s = await parseCurl('curl-json', chunksOf(text), { path: 'x', diag }, add, lean ? { wanted: () => a.wanted() } : {});
-      return { result: { model: a.finish(s), notes: diag.notes }, bare };
-    };
+    const model = (lean: boolean) => jsonModel(text, (a) => (lean ? () => a.wanted() : undefined));
     const lean = await model(true);
     const full = await model(false);
     expect([lean.result.model.transfersDropped, lean.bare, full.bare]).toEqual([600, 600, 0]);
