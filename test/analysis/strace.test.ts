@@ -225,7 +225,7 @@ describe('strace analysis: sockets', () => {
     const { model } = await analyse(lines.join('\n'));
     expect(model.socketFailures).toHaveLength(1);
     expect(model.socketFailures[0]).toMatchObject({ pid: 200, fd: 3, sentBytes: 0, socketSeenOpen: false, socket: { fd: 3 } });
-    expect(model.socketFailures[0].socket.peer).toBeUndefined();
+    expect(model.socketFailures[0].socket?.peer).toBeUndefined();
   });
 
   it('reads a leading fd that ends the arguments, and no decoration past the end', () => {
