@@ -1,0 +1,55 @@
+/**
+ * The JSON report in pieces (what the CLI writes as it renders): joined, the pieces are
+ * the whole report byte for byte, however small the batches, wherever they fall.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/model/index.js';
+import { loadChunkedRenderer, loadRenderer, REPORT_FORMATS } from '../../reports/index.js';
+import { renderJsonChunks } from '../../reports/json.js';
+import { busyRun, cleanRun } from './busy.js';
+import { hostile, straceStopContinue } from './fixtures.js';
+
+/** A busy run whose inputs are many too (two long top-level arrays), with warnings and trace text that JSON escapes. */
+function longInputs(): RunResult {
+  const r = busyRun();
+  const first = r.inputs[0];
+  for (let i = 0; i < 9; i++) r.inputs.push({ ...first, path: `capture/more-${i} "quoted"\n\u2028.pcap`, warnings: [`packet ${i}: \u0000 bad`] });
+  r.warnings = ['clock "a" and \\ b disagree'];
+  r.findings[3].details = { nested: { list: [1, null, 'x'], none: undefined }, text: '\t\r\n</script>' };
+  return r;
+}
+
+const results: [string, () => RunResult][] = [
+  ['busy', busyRun],
+  ['long inputs', longInputs],
+  ['clean', cleanRun],
+  ['hostile', hostile],
+  ['strace', straceStopContinue],
+];
+
+describe('the JSON report in pieces', () => {
+  for (const [name, make] of results) {
+    it(`is JSON.stringify's text joined, in batches of 1, 2, 7 and 1000 (${name})`, () => {
+      const r = make();
+      const whole = JSON.stringify({ ...r, lanes: undefined }, null, 2) + '\n';
+      for (const batch of [1, 2, 7, 1000]) expect([...renderJsonChunks(r, {}, batch)].join(''), `batch ${batch}`).toBe(whole);
+    });
+  }
+
+  it('comes in several pieces when the findings outnumber a batch', () => {
+    const pieces = [...renderJsonChunks(busyRun(), {}, 50)];
+    expect(pieces.length).toBeGreaterThan(6);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(pieces.join('').length / 4);
+  });
+});
+
+describe('loadChunkedRenderer', () => {
+  it('gives every format, joined, as its renderer gives it', async () => {
+    const r = busyRun();
+    for (const format of REPORT_FORMATS) {
+      const pieces: string[] = [];
+      for await (const p of (await loadChunkedRenderer(format))(r, {})) pieces.push(p);
+      expect(pieces.join(''), format).toBe(await (await loadRenderer(format))(r, {}));
+    }
+  });
+});
