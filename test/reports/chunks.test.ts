@@ -1,11 +1,12 @@
 /**
- * The JSON report in pieces (what the CLI writes as it renders): joined, the pieces are
+ * The JSON and text reports in pieces (what the CLI writes as it renders): joined, the pieces are
  * the whole report byte for byte, however small the batches, wherever they fall.
  */
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/model/index.js';
 import { loadChunkedRenderer, loadRenderer, REPORT_FORMATS } from '../../reports/index.js';
 import { renderJsonChunks } from '../../reports/json.js';
+import { renderTextChunks } from '../../reports/text.js';
 import { busyRun, cleanRun } from './busy.js';
 import { hostile, straceStopContinue } from './fixtures.js';
 
@@ -41,6 +42,23 @@ describe('the JSON report in pieces', () => {
     expect(pieces.length).toBeGreaterThan(6);
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(pieces.join('').length / 4);
   });
+});
+
+describe('the text report in pieces', () => {
+  for (const [name, make] of results) {
+    for (const color of [false, true]) {
+      it(`joins to the whole report, every 1, 3 and 50 lines (${name}${color ? ', in colour' : ''})`, () => {
+        const r = make();
+        const whole = [...renderTextChunks(r, { color }, Infinity)];
+        expect(whole).toHaveLength(1);
+        for (const lines of [1, 3, 50]) {
+          const pieces = [...renderTextChunks(r, { color }, lines)];
+          expect(pieces.join(''), `every ${lines} lines`).toBe(whole[0]);
+          expect(pieces.every((p) => p.endsWith('\n'))).toBe(true);
+        }
+      });
+    }
+  }
 });
 
 describe('loadChunkedRenderer', () => {
