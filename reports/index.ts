@@ -55,13 +55,15 @@ export async function loadRenderer(format: ReportFormat): Promise<Renderer> {
  */
 export type ChunkedRenderer = (result: RunResult, opts: ReportOptions) => Iterable<string> | AsyncIterable<string>;
 
-/** The format's renderer in pieces: JSON and text are made a batch at a time, the others whole, as one piece. */
+/** The format's renderer in pieces: JSON, text and Markdown are made a batch at a time, the others whole, as one piece. */
 export async function loadChunkedRenderer(format: ReportFormat): Promise<ChunkedRenderer> {
   switch (format) {
     case 'json':
       return (await import('./json.js')).renderJsonChunks;
     case 'text':
       return (await import('./text.js')).renderTextChunks;
+    case 'markdown':
+      return (await import('./markdown.js')).renderMarkdownChunks;
     default: {
       const render = await loadRenderer(format);
       return async function* whole(result, opts) {

@@ -1,5 +1,5 @@
 /**
- * The JSON and text reports in pieces (what the CLI writes as it renders): joined, the pieces are
+ * The JSON, text and Markdown reports in pieces (what the CLI writes as it renders): joined, the pieces are
  * the whole report byte for byte, however small the batches, wherever they fall.
  */
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import type { RunResult } from '../../src/model/index.js';
 import { loadChunkedRenderer, loadRenderer, REPORT_FORMATS } from '../../reports/index.js';
 import { renderJsonChunks } from '../../reports/json.js';
 import { renderTextChunks } from '../../reports/text.js';
+import { renderMarkdownChunks } from '../../reports/markdown.js';
 import { busyRun, cleanRun } from './busy.js';
 import { hostile, straceStopContinue } from './fixtures.js';
 
@@ -59,6 +60,23 @@ describe('the text report in pieces', () => {
       });
     }
   }
+});
+
+describe('the Markdown summary in pieces', () => {
+  for (const [name, make] of results) {
+    it(`joins to the whole summary, every 1, 2, 5 and 40 lines (${name})`, () => {
+      const r = make();
+      const whole = [...renderMarkdownChunks(r, {}, Infinity)];
+      expect(whole).toHaveLength(1);
+      for (const lines of [1, 2, 5, 40]) expect([...renderMarkdownChunks(r, {}, lines)].join(''), `every ${lines} lines`).toBe(whole[0]);
+    });
+  }
+
+  it('comes in several pieces for a busy run, none ending inside a run of blank lines', () => {
+    const pieces = [...renderMarkdownChunks(busyRun(), {}, 5)];
+    expect(pieces.length).toBeGreaterThan(5);
+    for (const p of pieces.slice(0, -1)) expect(p).toMatch(/\S$/);
+  });
 });
 
 describe('loadChunkedRenderer', () => {
