@@ -1,5 +1,5 @@
 /**
- * The JSON, text and Markdown reports in pieces (what the CLI writes as it renders): joined, the pieces are
+ * The JSON, text, CSV and Markdown reports in pieces (what the CLI writes as it renders): joined, the pieces are
  * the whole report byte for byte, however small the batches, wherever they fall.
  */
 import { describe, expect, it } from 'vitest';
@@ -8,16 +8,19 @@ import { loadChunkedRenderer, loadRenderer, REPORT_FORMATS } from '../../reports
 import { renderJsonChunks } from '../../reports/json.js';
 import { renderTextChunks } from '../../reports/text.js';
 import { renderMarkdownChunks } from '../../reports/markdown.js';
+import { renderCsvChunks } from '../../reports/csv.js';
 import { busyRun, cleanRun } from './busy.js';
 import { hostile, straceStopContinue } from './fixtures.js';
 
-/** A busy run whose inputs are many too (two long top-level arrays), with warnings and trace text that JSON escapes. */
+/** A busy run whose inputs are many too (two long top-level arrays), with warnings and trace text that JSON and CSV escape. */
 function longInputs(): RunResult {
   const r = busyRun();
   const first = r.inputs[0];
   for (let i = 0; i < 9; i++) r.inputs.push({ ...first, path: `capture/more-${i} "quoted"\n\u2028.pcap`, warnings: [`packet ${i}: \u0000 bad`] });
   r.warnings = ['clock "a" and \\ b disagree'];
   r.findings[3].details = { nested: { list: [1, null, 'x'], none: undefined }, text: '\t\r\n</script>' };
+  r.findings[5].title = '=HYPERLINK("x")';
+  r.findings[6].explanation = 'a "quote", a comma\nand a line break';
   return r;
 }
 
@@ -77,6 +80,17 @@ describe('the Markdown summary in pieces', () => {
     expect(pieces.length).toBeGreaterThan(5);
     for (const p of pieces.slice(0, -1)) expect(p).toMatch(/\S$/);
   });
+});
+
+describe('the CSV in pieces', () => {
+  for (const [name, make] of results) {
+    it(`joins to the whole CSV, in batches of 1, 2 and 7 rows (${name})`, () => {
+      const r = make();
+      const whole = [...renderCsvChunks(r, {}, Infinity)];
+      expect(whole).toHaveLength(1);
+      for (const batch of [1, 2, 7]) expect([...renderCsvChunks(r, {}, batch)].join(''), `batch ${batch}`).toBe(whole[0]);
+    });
+  }
 });
 
 describe('loadChunkedRenderer', () => {
