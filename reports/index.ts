@@ -55,7 +55,7 @@ export async function loadRenderer(format: ReportFormat): Promise<Renderer> {
  */
 export type ChunkedRenderer = (result: RunResult, opts: ReportOptions) => Iterable<string> | AsyncIterable<string>;
 
-/** The format's renderer in pieces: JSON, text, CSV and Markdown are made a batch at a time, the others whole, as one piece. */
+/** The format's renderer in pieces: JSON, text, CSV, Markdown and HTML are made a batch at a time, the others whole, as one piece. */
 export async function loadChunkedRenderer(format: ReportFormat): Promise<ChunkedRenderer> {
   switch (format) {
     case 'json':
@@ -66,6 +66,8 @@ export async function loadChunkedRenderer(format: ReportFormat): Promise<Chunked
       return (await import('./markdown.js')).renderMarkdownChunks;
     case 'csv':
       return (await import('./csv.js')).renderCsvChunks;
+    case 'html':
+      return (await import('./html/index.js')).renderHtmlChunks;
     default: {
       const render = await loadRenderer(format);
       return async function* whole(result, opts) {

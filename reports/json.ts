@@ -62,3 +62,30 @@ export function* renderJsonChunks(result: RunResult, _opts: ReportOptions, batch
 
 const HEAD = '{\n  "a": [\n';
 const TAIL = '\n  ]\n}';
+
+/**
+ * `JSON.stringify(doc)` (no indentation) in pieces: each top-level array longer than `batch` a
+ * batch at a time, each batch by JSON.stringify inside a one-key object (its head `{"a":[` and
+ * tail `]}` cut off); every other member whole. Members are written as JSON.stringify writes them:
+ * in key order, those it leaves out (undefined, a function, a symbol) left out.
+ */
+export function* compactJsonChunks(doc: Record<string, unknown>, batch: number): Generator<string> {
+  let sep = '{';
+  for (const k of Object.keys(doc)) {
+    const v = doc[k];
+    if (Array.isArray(v) && v.length > batch) {
+      yield `${sep}${JSON.stringify(k)}:[`;
+      for (let i = 0; i < v.length; i += batch) {
+        const piece = JSON.stringify({ a: v.slice(i, i + batch) });
+        yield (i ? ',' : '') + piece.slice(6, piece.length - 2);
+      }
+      yield ']';
+    } else {
+      const text = JSON.stringify(v);
+      if (text === undefined) continue;
+      yield `${sep}${JSON.stringify(k)}:${text}`;
+    }
+    sep = ',';
+  }
+  yield sep === '{' ? '{}' : '}';
+}

@@ -1,11 +1,12 @@
 /**
- * The JSON, text, CSV and Markdown reports in pieces (what the CLI writes as it renders): joined, the pieces are
+ * The JSON, text, CSV, Markdown and HTML reports in pieces (what the CLI writes as it renders): joined, the pieces are
  * the whole report byte for byte, however small the batches, wherever they fall.
  */
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/model/index.js';
 import { loadChunkedRenderer, loadRenderer, REPORT_FORMATS } from '../../reports/index.js';
-import { renderJsonChunks } from '../../reports/json.js';
+import { compactJsonChunks, renderJsonChunks } from '../../reports/json.js';
+import { renderHtmlChunks } from '../../reports/html/index.js';
 import { renderTextChunks } from '../../reports/text.js';
 import { renderMarkdownChunks } from '../../reports/markdown.js';
 import { renderCsvChunks } from '../../reports/csv.js';
@@ -45,6 +46,19 @@ describe('the JSON report in pieces', () => {
     const pieces = [...renderJsonChunks(busyRun(), {}, 50)];
     expect(pieces.length).toBeGreaterThan(6);
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(pieces.join('').length / 4);
+  });
+});
+
+describe('compact JSON in pieces (the HTML report\'s copy of the result)', () => {
+  for (const [name, make] of results) {
+    it(`is JSON.stringify's text joined, in batches of 1, 2, 7 and 1000 (${name})`, () => {
+      const doc = { ...make(), lanes: undefined, fn: () => 1 } as unknown as Record<string, unknown>;
+      for (const batch of [1, 2, 7, 1000]) expect([...compactJsonChunks(doc, batch)].join(''), `batch ${batch}`).toBe(JSON.stringify(doc));
+    });
+  }
+
+  it('writes an object with no member as JSON.stringify does', () => {
+    expect([...compactJsonChunks({ gone: undefined }, 1)].join('')).toBe('{}');
   });
 });
 
@@ -89,6 +103,16 @@ describe('the CSV in pieces', () => {
       const whole = [...renderCsvChunks(r, {}, Infinity)];
       expect(whole).toHaveLength(1);
       for (const batch of [1, 2, 7]) expect([...renderCsvChunks(r, {}, batch)].join(''), `batch ${batch}`).toBe(whole[0]);
+    });
+  }
+});
+
+describe('the HTML report in pieces', () => {
+  for (const [name, make] of results) {
+    it(`joins to the same page in batches of 1, 7 and 100 findings (${name})`, () => {
+      const r = make();
+      const whole = [...renderHtmlChunks(r, {}, Infinity)].join('');
+      for (const batch of [1, 7, 100]) expect([...renderHtmlChunks(r, {}, batch)].join(''), `batch ${batch}`).toBe(whole);
     });
   }
 });
