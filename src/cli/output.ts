@@ -56,8 +56,9 @@ async function* guarded(pieces: Iterable<string> | AsyncIterable<string>): Async
 }
 
 /**
- * `writeAtomic` of a report made in pieces (loadChunkedRenderer): each is written as it comes, so
- * the report is never whole in memory; `file` is only replaced once every piece is written, and a
+ * Writes a report made in pieces (loadChunkedRenderer) to `file` atomically: each piece as it comes
+ * (the report is never whole in memory) to a new temporary file beside `file`, renamed to it once
+ * every piece is written (same file system); a
  * failure (the renderer's, as a RenderFailure, or the disk's) leaves no temporary file. Blocking
  * writes: the run has nothing else to do meanwhile, and each async write would be a round trip
  * through libuv's thread pool.
