@@ -194,30 +194,48 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
   built.sort(compareBuilt);
   const used = new Set<string>();
   for (const b of built) {
-    let id = b.finding.id;
-    for (let n = 2; used.has(id); n++) id = `${b.finding.id}-${n}`;
-    used.add(id);
+    // one look-up per id where it is new (all but a few): the set grew, or the id was taken and -2, -3 … are tried
+    const base = b.finding.id;
+    let id = base;
+    let size = used.size;
+    for (let n = 2; used.add(id).size === size; n++) {
+      id = `${base}-${n}`;
+      size = used.size;
+    }
     b.finding.id = id;
   }
-  // the ids of the findings naming each event key: the one id itself while there is one (most keys), a list from the second
-  const byKey = new Map<string, string | string[]>();
+  // The findings naming each event key: the one finding itself while there is one (most keys), a
+  // list from the second. Only the keys named twice or more relate findings: those are listed as
+  // they are met, and the findings of each get the others' ids (no second look-up per key).
+  const byKey = new Map<string, Built | Built[]>();
+  const shared: Built[][] = [];
   for (const b of built) {
     for (const k of b.keys) {
-      const ids = byKey.get(k);
-      if (ids === undefined) byKey.set(k, b.finding.id);
-      else if (typeof ids === 'string') byKey.set(k, [ids, b.finding.id]);
-      else ids.push(b.finding.id);
+      const named = byKey.get(k);
+      if (named === undefined) byKey.set(k, b);
+      else if (Array.isArray(named)) named.push(b);
+      else {
+        const list = [named, b];
+        byKey.set(k, list);
+        shared.push(list);
+      }
     }
   }
-  for (const b of built) {
-    // a key of this finding alone names no other: no set for the many findings that relate to none
-    let rel: Set<string> | undefined;
-    for (const k of b.keys) {
-      const ids = byKey.get(k);
-      if (ids === undefined || typeof ids === 'string') continue;
-      for (const id of ids) if (id !== b.finding.id) (rel ??= new Set()).add(id);
+  const rel = new Map<Built, Set<string>>();
+  for (const list of shared) {
+    for (const b of list) {
+      let ids = rel.get(b);
+      for (const o of list) {
+        if (o.finding.id === b.finding.id) continue;
+        if (ids === undefined) rel.set(b, (ids = new Set()));
+        ids.add(o.finding.id);
+      }
     }
-    if (rel !== undefined) b.finding.related = [...rel].sort();
+  }
+  // in the findings' order, as the sets were made before (the sets are sorted: only which ids, not their order, counts)
+  for (const b of built) {
+    const ids = rel.get(b);
+    if (ids !== undefined) b.finding.related = [...ids].sort();
   }
   return built.map((b) => b.finding);
 }
