@@ -193,6 +193,14 @@ export class JsonTemplate {
   }
 }
 
+/** Whether `s` is the `n` one-byte characters `buf[from, from + n)`. */
+function sameText(s: string, buf: Buffer, from: number, n: number): boolean {
+  if (s.length !== n) return false;
+  let k = 0;
+  while (k < n && s.charCodeAt(k) === buf[from + k]) k++;
+  return k === n;
+}
+
 function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 }
@@ -218,6 +226,9 @@ export class ScannedLine {
   private readonly evRaw: Array<string | undefined> = [];
   private readonly evValue: Array<string | null | undefined> = [];
   private readonly evText: string[] = [];
+  /** by key, the last number numberText() printed, and its text */
+  private readonly numValue: Array<number | undefined> = [];
+  private readonly numText: string[] = [];
   kinds: Uint8Array;
   starts: Int32Array;
   ends: Int32Array;
@@ -262,6 +273,18 @@ export class ScannedLine {
     return t;
   }
 
+  /**
+   * String(v) of key i's number `v`: the line before's string where it was the same number (a
+   * kept transfer prints its status, exit code and HTTP version, the same from line to line).
+   */
+  numberText(i: number, v: number): string {
+    if (this.numValue[i] === v) return this.numText[i];
+    const t = String(v);
+    this.numValue[i] = v;
+    this.numText[i] = t;
+    return t;
+  }
+
   /** vals for the keys `wanted` marks (all where it is undefined), of the `n` keys of the line scanned. */
   read(n: number, wanted?: Uint8Array): void {
     const vals = this.vals;
@@ -290,13 +313,12 @@ export class ScannedLine {
         // the same text as the line before's in this key (curl_version, remote_ip, method, …): the
         // same string, not a copy of it (kept transfers hold their variables: 15,000 copies of a
         // 150-byte curl_version were 2.5 MB for the young generation to copy, twice)
-        const last = this.texts[i];
         const n = z - a - 2;
-        if (last !== undefined && last.length === n) {
-          let k = 0;
-          while (k < n && last.charCodeAt(k) === buf[a + 1 + k]) k++;
-          if (k === n) return last;
-        }
+        const last = this.texts[i];
+        if (last !== undefined && sameText(last, buf, a + 1, n)) return last;
+        // or the key before's (`url_effective` after `url`, alike in all but redirected transfers)
+        const before = i > 0 ? this.texts[i - 1] : undefined;
+        if (before !== undefined && sameText(before, buf, a + 1, n)) return (this.texts[i] = before);
         return (this.texts[i] = latin1(buf, a + 1, z - 1));
       }
       case UTF8:

@@ -1780,6 +1780,8 @@ export class CurlTextParser {
       // set when first needed; named here so that every shape has one map
       template: undefined,
       leanReads: undefined,
+      version: undefined,
+      modelValues: undefined,
     };
     this.shape = shape;
     return shape;
@@ -1877,7 +1879,10 @@ interface JsonShape {
   leanReads?: Uint8Array;
   /** the key naming `exitcode` first (the one applyOutcome reads); -1 for none */
   exitAt: number;
-
+  /** the last `curl_version` read (applyVersion) and the version in it: every line prints the same */
+  version?: { text: string; version: string | undefined };
+  /** model's values, in the order of `distinct` (storeInto): made when first needed */
+  modelValues?: unknown[];
 }
 
 /**
@@ -1888,7 +1893,7 @@ interface JsonShape {
 class JsonVars implements VarSource {
   private readonly made: Array<JsonVar | undefined>;
   constructor(
-    private readonly shape: JsonShape,
+    readonly shape: JsonShape,
     /** the object as JSON.parse gave it; undefined for a line quickJson read from its bytes */
     private readonly obj: Record<string, unknown> | undefined,
     readonly line: number,
@@ -1931,7 +1936,7 @@ class JsonVars implements VarSource {
    * storeVars' loop over every variable (`out[name] = what setVar would store`, in key order),
    * without a JsonVar made for each: a full transfer reads a few dozen of them by name later.
    */
-  storeInto(out: Record<string, string | number | boolean | null>): void {
+  storeInto(out: Record<string, string | number | boolean | null>, was?: readonly unknown[]): void {
     const { distinct, names } = this.shape;
     const sc = this.scanned;
     for (let j = 0; j < distinct.length; j++) {
@@ -1953,7 +1958,7 @@ class JsonVars implements VarSource {
         } else val = varValue(printed(json));
       }
       const k = names[i];
-      if (!Object.is(out[k], val)) out[k] = val;
+      if (!Object.is(was !== undefined ? was[j] : out[k], val)) out[k] = val;
     }
   }
 
@@ -2018,6 +2023,7 @@ class JsonVar implements VarIn {
     const v = this.json;
     if (v === null) return null;
     if (typeof v === 'string') return v;
+    if (typeof v === 'number' && this.scanned !== undefined) return (this.printed ??= this.scanned.numberText(this.slot, v));
     return (this.printed ??= printed(v)!);
   }
 
@@ -2305,8 +2311,11 @@ function storeVars(b: TransferBuilder, vars: VarSource, base: Record<string, unk
   }
   if (base !== undefined && b.x.vars === undefined && vars.size > 0) {
     const out: Record<string, string | number | boolean | null> = { ...(base as Record<string, string | number | boolean | null>) };
-    if (vars instanceof JsonVars) vars.storeInto(out);
-    else {
+    if (vars instanceof JsonVars) {
+      // out's values are the model's, known by place: no look-up by name of each before it is set
+      const shape = vars.shape;
+      vars.storeInto(out, base === shape.model ? (shape.modelValues ??= shape.distinct.map((i) => shape.model[shape.names[i]])) : undefined);
+    } else {
       // by name, not by entry: no [name, value] pair made per variable
       for (const k of vars.keys()) {
         const v = vars.get(k)!;
@@ -2403,8 +2412,15 @@ function cite(b: TransferBuilder, vars: VarSource, key: string): void {
 function applyVersion(b: TransferBuilder, vars: VarSource): void {
   const version = str(vars.get('curl_version')?.value);
   if (version) {
-    const m = /(?:^|\s|\/)(?:lib)?curl[/ ](\d+\.\d+(?:\.\d+)?)/i.exec(version) ?? /^(\d+\.\d+\.\d+)/.exec(version);
-    if (m) b.x.curlVersion = m[1];
+    // a %{json} line's: the line before's version where it printed the same (one string for all, not one per kept transfer)
+    const shape = vars instanceof JsonVars ? vars.shape : undefined;
+    let read = shape?.version;
+    if (read === undefined || read.text !== version) {
+      const m = /(?:^|\s|\/)(?:lib)?curl[/ ](\d+\.\d+(?:\.\d+)?)/i.exec(version) ?? /^(\d+\.\d+\.\d+)/.exec(version);
+      read = { text: version, version: m ? m[1] : undefined };
+      if (shape !== undefined) shape.version = read;
+    }
+    if (read.version !== undefined) b.x.curlVersion = read.version;
   }
 }
 
@@ -2438,11 +2454,17 @@ function applyTimes(b: TransferBuilder, vars: VarSource): void {
   const micro = x.curlVersion === '7.74.0' || bigInt;
   const timings: Record<string, number> = {};
   const notes: string[] = [];
-  for (const r of rawTimes) timings[r.field] = micro && r.int ? r.n / 1e6 : r.n;
+  // whether any timer is 2^32 µs or more: where none is, none has wrapped (the loop below changes none)
+  let big = false;
+  for (const r of rawTimes) {
+    const v = micro && r.int ? r.n / 1e6 : r.n;
+    timings[r.field] = v;
+    if (v >= TIMER_WRAP) big = true;
+  }
   if (micro && ints > 0) notes.push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
   if (comma) notes.push('decimal commas (locale) read as points');
   const look = timings.namelookup;
-  if (look !== undefined && look < TIMER_WRAP) {
+  if (big && look !== undefined && look < TIMER_WRAP) {
     for (const f of Object.keys(timings)) {
       const v = timings[f];
       if (v >= TIMER_WRAP && v < TIMER_WRAP + 3600) {
