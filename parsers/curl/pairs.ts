@@ -75,39 +75,74 @@ export function forEachLogPair(s: string, max: number, each: (name: string, valu
  * whose value is empty (`a= b`) is no match from any start.
  */
 export function forEachLogPairAt(s: string, max: number, each: (from: number, eq: number, end: number) => void): void {
-  let found = 0;
-  // where the regex's next search starts (its lastIndex): no match starts before it
-  let at = 0;
-  let eq = s.indexOf('=', 1);
-  while (eq >= 0 && found < max) {
-    // the name's start: at least 2 before the `=`, at most 41, not before `at`
-    const lo = eq - 41 > at ? eq - 41 : at;
-    let p = -1;
-    if (eq - 2 >= lo) {
-      // back over [\w.] to lo: the run the name must lie in
-      let r = eq;
-      while (r > lo && isNameChar(s.charCodeAt(r - 1))) r--;
-      for (let q = r; q <= eq - 2; q++) {
-        const c = s.charCodeAt(q);
-        if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) && (q === 0 || !isWord(s.charCodeAt(q - 1)))) {
-          p = q;
-          break;
-        }
-      }
-    }
-    const end = p >= 0 ? valueEnd(s, eq + 1) : -1;
-    if (end < 0) {
-      eq = s.indexOf('=', eq + 1);
-      continue;
-    }
-    found++;
-    each(p, eq, end);
-    at = end;
-    eq = s.indexOf('=', end);
-  }
+  const c = new LogPairCursor().reset(s);
+  while (c.step(s, max)) each(c.from, c.eq, c.end);
 }
 
-/** [\w.]: the characters of a name after its first */
-function isNameChar(c: number): boolean {
-  return isWord(c) || c === 46;
+/**
+ * Where a search for pairs stands (nextLogPair), and the pair it found last: the name is
+ * `s[from, eq)`, the value `s[eq + 1, end)`. One per reader, reset per line: the pairs of a log
+ * of failures are read without a callback (its closure and the lists it fills) per line.
+ */
+export class LogPairCursor {
+  /** the pair found last */
+  from = 0;
+  eq = 0;
+  end = 0;
+  /** pairs found so far */
+  found = 0;
+  /** where the regex's next search starts (its lastIndex): no match starts before it */
+  private at = 0;
+  /** the next `=` to try (-1: none) */
+  private next = -1;
+
+  reset(s: string): this {
+    this.found = 0;
+    this.at = 0;
+    this.next = s.indexOf('=', 1);
+    return this;
+  }
+
+  /**
+   * The next pair of `s` (the string given to reset) into from/eq/end, while fewer than `max`
+   * were found: false when there is none. The search of forEachLogPairAt's comment, step by step.
+   */
+  step(s: string, max: number): boolean {
+    let eq = this.next;
+    while (eq >= 0 && this.found < max) {
+      // the name's start: at least 2 before the `=`, at most 41, not before `at`
+      const lo = eq - 41 > this.at ? eq - 41 : this.at;
+      let p = -1;
+      if (eq - 2 >= lo) {
+        // back over [\w.] to lo: the run the name must lie in
+        let r = eq;
+        // [\w.] written out: called for every pair of every line, the helper was not always inlined here
+        for (; r > lo; r--) {
+          const c = s.charCodeAt(r - 1);
+          if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46)) break;
+        }
+        for (let q = r; q <= eq - 2; q++) {
+          const c = s.charCodeAt(q);
+          if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) && (q === 0 || !isWord(s.charCodeAt(q - 1)))) {
+            p = q;
+            break;
+          }
+        }
+      }
+      const end = p >= 0 ? valueEnd(s, eq + 1) : -1;
+      if (end < 0) {
+        eq = s.indexOf('=', eq + 1);
+        continue;
+      }
+      this.found++;
+      this.from = p;
+      this.eq = eq;
+      this.end = end;
+      this.at = end;
+      this.next = s.indexOf('=', end);
+      return true;
+    }
+    this.next = -1;
+    return false;
+  }
 }

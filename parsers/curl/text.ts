@@ -20,7 +20,7 @@ import { decode, LineMemo } from './lines.js';
 import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
-import { forEachLogPairAt } from './pairs.js';
+import { LogPairCursor } from './pairs.js';
 
 /** How the info lines start that are taken even without their `* ` (pasted output that lost it). */
 const STRICT_START =
@@ -180,6 +180,11 @@ export class CurlTextParser {
   private readonly texts = new LineMemo<string>(1024);
   /** ASCII strings of addresses, hosts and targets (asciiOf), by their bytes */
   private readonly ascii = new LineMemo<string>(256);
+  /** logPairs' search for a line's pairs, and the pairs it keeps (the first of each list's entries are the line's) */
+  private readonly pairs = new LogPairCursor();
+  private readonly pairRaws: string[] = [];
+  private readonly pairCanons: string[] = [];
+  private readonly pairValues: string[] = [];
   /** the line quick() declined last, and its bytes (valid until the reader goes on): line() may remember it */
   private offeredLine = 0;
   private offeredBuf: Buffer | undefined;
@@ -1462,30 +1467,35 @@ export class CurlTextParser {
       this.leanLogPairs(b, raw);
       return;
     }
-    // the pairs kept, each variable's first, in their order: names, canonical names and values side by side
-    const raws: string[] = [];
-    const canons: string[] = [];
-    const values: string[] = [];
+    // the pairs kept, each variable's first, in their order: names, canonical names and values side
+    // by side in the reader's lists, the first n of each (lists made per line were most of what a
+    // log's error line allocated beside its transfer)
+    const raws = this.pairRaws;
+    const canons = this.pairCanons;
+    const values = this.pairValues;
+    let n = 0;
     let plain = true;
     // by places: a value is sliced only for a pair that is kept
-    forEachLogPairAt(raw, MAX_LOG_PAIRS, (from, eq, end) => {
-      const name = raw.slice(from, eq);
+    const c = this.pairs.reset(raw);
+    while (c.step(raw, MAX_LOG_PAIRS)) {
+      const name = raw.slice(c.from, c.eq);
       const canon = this.names.canonical(name);
-      if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') return;
-      if (canons.includes(canon)) return;
-      raws.push(name);
-      canons.push(canon);
-      values.push(unquote(raw.slice(eq + 1, end)));
+      if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
+      if (indexIn(canons, n, canon) >= 0) continue;
+      raws[n] = name;
+      canons[n] = canon;
+      values[n] = unquote(raw.slice(c.eq + 1, c.end));
+      n++;
       if (!LOG_VARS.has(canon)) plain = false;
-    });
-    if (!canons.length) return;
+    }
+    if (n === 0) return;
     // the error line's code and message stand, whatever the pairs say (assigned back as Object.assign did: present even when undefined)
     const x = b.x;
     const { exitCode, exitCodeSource, errorMessage, wording } = x;
-    if (plain) applyLogVars(b, canons, values, raw);
+    if (plain) applyLogVars(b, canons, values, raw, n);
     else {
       const vars = new Map<string, VarIn>();
-      for (let i = 0; i < canons.length; i++) vars.set(canons[i], { raw: raws[i], value: values[i], line: x.line, text: raw });
+      for (let i = 0; i < n; i++) vars.set(canons[i], { raw: raws[i], value: values[i], line: x.line, text: raw });
       applyVars(b, vars);
     }
     x.exitCode = exitCode;
@@ -1503,12 +1513,13 @@ export class CurlTextParser {
   private leanLogPairs(b: TransferBuilder, raw: string): void {
     let first: string | undefined;
     let length: string | undefined;
-    forEachLogPairAt(raw, MAX_LOG_PAIRS, (from, eq, end) => {
-      const canon = this.names.canonical(raw.slice(from, eq));
-      if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') return;
+    const c = this.pairs.reset(raw);
+    while (c.step(raw, MAX_LOG_PAIRS)) {
+      const canon = this.names.canonical(raw.slice(c.from, c.eq));
+      if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
       first ??= canon;
-      if (canon === 'content_length_download' && length === undefined) length = unquote(raw.slice(eq + 1, end));
-    });
+      if (canon === 'content_length_download' && length === undefined) length = unquote(raw.slice(c.eq + 1, c.end));
+    }
     if (first === undefined) return;
     b.setVar(first, null); // counted, not kept, as applyVars does for a lean transfer
     const cl = num(length);
@@ -2192,22 +2203,22 @@ const UNIT_SUFFIX = /\s?s$/;
  * applyVars makes for every record. A log of failures has one such line per failure.
  * test/parsers/curl-logvars.test.ts holds the two to each other.
  */
-export function applyLogVars(b: TransferBuilder, canons: readonly string[], values: readonly string[], text: string): void {
+export function applyLogVars(b: TransferBuilder, canons: readonly string[], values: readonly string[], text: string, count = canons.length): void {
   const x = b.x;
   const line = x.line;
-  const at = (k: string): number => canons.indexOf(k);
-  for (let i = 0; i < canons.length; i++) b.setVar(canons[i], varValue(values[i]));
+  const at = (k: string): number => indexIn(canons, count, k);
+  for (let i = 0; i < count; i++) b.setVar(canons[i], varValue(values[i]));
   const tt = at('time_total');
   if (tt >= 0 && num(values[tt]) !== undefined) {
     const s = values[tt].trim().replace(UNIT_SUFFIX, '');
     const n = num(s)!;
     const int = INT_TIMER.test(s);
     const micro = x.curlVersion === '7.74.0' || (int && n >= MICROSECOND_HINT);
-    const notes: string[] = [];
-    if (micro && int) notes.push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
-    if (COMMA_TIMER.test(s)) notes.push('decimal commas (locale) read as points');
+    let notes: string[] | undefined;
+    if (micro && int) (notes ??= []).push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
+    if (COMMA_TIMER.test(s)) (notes ??= []).push('decimal commas (locale) read as points');
     x.timings = { total: micro && int ? n / 1e6 : n };
-    if (notes.length) x.timingNotes = notes;
+    if (notes !== undefined) x.timingNotes = notes;
     b.fact('var:time_total', line, text, null);
   }
   const ui = at('url');
@@ -2249,6 +2260,12 @@ export function applyLogVars(b: TransferBuilder, canons: readonly string[], valu
     if (h !== undefined) x.host = h;
   }
   b.fact('start', line, text, null);
+}
+
+/** `list.indexOf(s)` over the first `n` entries of the list. */
+function indexIn(list: readonly string[], n: number, s: string): number {
+  for (let i = 0; i < n; i++) if (list[i] === s) return i;
+  return -1;
 }
 
 /** TIME_VARS as pairs, made once: applyVars runs per transfer. */

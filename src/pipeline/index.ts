@@ -88,29 +88,50 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
   const joinWindow = spec.join_window;
   const run: RunModel = { inputs: analysed, options: { joinWindow, claimedCurlExitCodes: claimedCurlExitCodes(hooks.registry ?? DETECTORS) } };
   const selected = selectDetectors(spec.detectors ?? undefined, hooks.registry);
-  const failures: DetectorFailure[] = [];
   const inputIndex = new Map(analysed.map((a, i) => [a.info.path, i]));
-  const placed: PlacedDraft[] = [];
-  for (const det of selected) {
-    check();
-    try {
-      for (const d of det.detect(run)) {
-        const i = inputIndex.get(d.input) ?? analysed.length;
-        // A draft about a transfer placed on a capture's clock is on the run's clock, though its input is not.
-        const from = views.byEventKey.size ? d.eventKeys?.map((k) => views.byEventKey.get(k)).find((c) => c !== undefined) : undefined;
-        const placement = from === undefined ? placements[d.input] : { ...placements[d.input], absolute: true };
-        placed.push(placeDraft(d, i, placement, analysed[i]?.info.format, analysed[i]?.info.sha256, from));
+  /**
+   * Every selected detector's drafts, placed. `only`: the run's one input, whose drafts join
+   * nothing (buildFindings makes each a finding alone): each is made its finding as its detector
+   * returns it, grouped by detector as buildFindings groups them, instead of being held as a
+   * placed draft to the end of the detectors (a long log's 10,000 drafts and placements, moved by
+   * the collector twice over, are garbage by the next detector). Undefined when a draft names
+   * another input (a registry's detector may): the detectors are then run again the general way.
+   */
+  const detectAll = (only: string | undefined): { placed: PlacedDraft[]; alone?: Map<string, Built[]>; failures: DetectorFailure[] } | undefined => {
+    const failures: DetectorFailure[] = [];
+    const placed: PlacedDraft[] = [];
+    const alone = only === undefined ? undefined : new Map<string, Built[]>();
+    for (const det of selected) {
+      check();
+      try {
+        for (const d of det.detect(run)) {
+          if (alone !== undefined && d.input !== only) return undefined;
+          const i = inputIndex.get(d.input) ?? analysed.length;
+          // A draft about a transfer placed on a capture's clock is on the run's clock, though its input is not.
+          const from = views.byEventKey.size ? d.eventKeys?.map((k) => views.byEventKey.get(k)).find((c) => c !== undefined) : undefined;
+          const placement = from === undefined ? placements[d.input] : { ...placements[d.input], absolute: true };
+          const p = placeDraft(d, i, placement, analysed[i]?.info.format, analysed[i]?.info.sha256, from);
+          if (alone === undefined) placed.push(p);
+          else {
+            let list = alone.get(d.detector);
+            if (list === undefined) alone.set(d.detector, (list = []));
+            list.push(toFindingAlone(p));
+          }
+        }
+      } catch (err) {
+        failures.push({ detector: det.id, code: 'E_DETECTOR', error: (err as Error)?.message ?? String(err) });
       }
-    } catch (err) {
-      failures.push({ detector: det.id, code: 'E_DETECTOR', error: (err as Error)?.message ?? String(err) });
     }
-  }
+    return { placed, alone, failures };
+  };
+  const detected = detectAll(analysed.length === 1 ? analysed[0].info.path : undefined) ?? detectAll(undefined)!;
+  const { placed, alone, failures } = detected;
   onEvent?.({ type: 'detectors-done', detectors: selected.length, failures: failures.length });
   check();
 
   const timeOfDay = new Set(analysed.filter((a) => a.info.clock === 'time-of-day').map((a) => a.info.path));
   const warnings = clockSuspects(placed, joinWindow, timeOfDay);
-  let findings = buildFindings(placed, joinWindow);
+  let findings = alone === undefined ? buildFindings(placed, joinWindow) : finishFindings([...alone.values()].flat());
   if (spec.min_severity) {
     const min = SEVERITY_RANK[spec.min_severity];
     findings = findings.filter((f) => SEVERITY_RANK[f.severity] >= min);
@@ -191,33 +212,56 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
     if (oneInput(drafts)) for (const p of drafts) built.push(toFindingAlone(p));
     else for (const g of mergeDrafts(drafts, joinWindow)) built.push(toFinding(g));
   }
+  return finishFindings(built);
+}
+
+/** Ids made unique, `related`, and the schema's order, of the findings made (in their detectors' order: the sort is stable). */
+function finishFindings(built: Built[]): Finding[] {
   built.sort(compareBuilt);
   const used = new Set<string>();
   for (const b of built) {
-    let id = b.finding.id;
-    for (let n = 2; used.has(id); n++) id = `${b.finding.id}-${n}`;
-    used.add(id);
+    // one look-up per id where it is new (all but a few): the set grew, or the id was taken and -2, -3 … are tried
+    const base = b.finding.id;
+    let id = base;
+    let size = used.size;
+    for (let n = 2; used.add(id).size === size; n++) {
+      id = `${base}-${n}`;
+      size = used.size;
+    }
     b.finding.id = id;
   }
-  // the ids of the findings naming each event key: the one id itself while there is one (most keys), a list from the second
-  const byKey = new Map<string, string | string[]>();
+  // The findings naming each event key: the one finding itself while there is one (most keys), a
+  // list from the second. Only the keys named twice or more relate findings: those are listed as
+  // they are met, and the findings of each get the others' ids (no second look-up per key).
+  const byKey = new Map<string, Built | Built[]>();
+  const shared: Built[][] = [];
   for (const b of built) {
     for (const k of b.keys) {
-      const ids = byKey.get(k);
-      if (ids === undefined) byKey.set(k, b.finding.id);
-      else if (typeof ids === 'string') byKey.set(k, [ids, b.finding.id]);
-      else ids.push(b.finding.id);
+      const named = byKey.get(k);
+      if (named === undefined) byKey.set(k, b);
+      else if (Array.isArray(named)) named.push(b);
+      else {
+        const list = [named, b];
+        byKey.set(k, list);
+        shared.push(list);
+      }
     }
   }
-  for (const b of built) {
-    // a key of this finding alone names no other: no set for the many findings that relate to none
-    let rel: Set<string> | undefined;
-    for (const k of b.keys) {
-      const ids = byKey.get(k);
-      if (ids === undefined || typeof ids === 'string') continue;
-      for (const id of ids) if (id !== b.finding.id) (rel ??= new Set()).add(id);
+  const rel = new Map<Built, Set<string>>();
+  for (const list of shared) {
+    for (const b of list) {
+      let ids = rel.get(b);
+      for (const o of list) {
+        if (o.finding.id === b.finding.id) continue;
+        if (ids === undefined) rel.set(b, (ids = new Set()));
+        ids.add(o.finding.id);
+      }
     }
-    if (rel !== undefined) b.finding.related = [...rel].sort();
+  }
+  // in the findings' order, as the sets were made before (the sets are sorted: only which ids, not their order, counts)
+  for (const b of built) {
+    const ids = rel.get(b);
+    if (ids !== undefined) b.finding.related = [...ids].sort();
   }
   return built.map((b) => b.finding);
 }

@@ -63,7 +63,7 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     // V8 learns that the parser's objects live long and allocates them in the old generation from
     // then on, where the many later ones that are dropped pile up as garbage (3x the peak RSS, and
     // the CPU time of collecting it). Copies keep the parser's objects short-lived.
-    if (keep) this.transfers.push(copyPlain(e, 'evidence'));
+    if (keep) this.transfers.push(copyTransfer(e));
     else {
       this.dropped++;
       if (notable) this.droppedNotable++;
@@ -187,6 +187,25 @@ function copyPlain<T>(v: T, evidenceKey?: string): T {
 }
 
 /**
+ * copyPlain(t, 'evidence') of a transfer: a spread first (an object of the transfer's own shape, its
+ * properties stored once at their size, where adding seventeen keys one by one grows their store
+ * four times over), then each object-valued key replaced by its copy, in place (a key already
+ * there keeps its place in the order). The spread copies an own `__proto__` as a key, as copyPlain does.
+ */
+function copyTransfer(t: CurlTransfer): CurlTransfer {
+  const out = { ...t } as Record<string, unknown>;
+  for (const k in out) {
+    if (!Object.hasOwn(out, k)) continue;
+    const x = out[k];
+    if (typeof x !== 'object' || x === null) continue;
+    const c = k === 'evidence' ? copyEvidence(x) : k === 'vars' ? { ...x } : copyPlain(x);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out as unknown as CurlTransfer;
+}
+
+/**
  * copyPlain of a transfer's evidence, where entries alike (the same keys in the same order, the
  * same values) share one copy: a log line is cited as the error, a -w variable, the connection
  * and the start, four entries of one line, kept 10,000 times. Nothing changes an entry once the
@@ -196,7 +215,13 @@ function copyEvidence(v: unknown): unknown {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return copyPlain(v);
   const o = v as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  // the entries copied so far and their copies, in two lists side by side: no pair object per entry
+  // The entries copied so far and their copies: the first two in variables (a log line's transfer
+  // has two: the error, with its time, and the line cited without one), any more in two lists side
+  // by side (no pair object per entry). Lists for every transfer were 300 bytes of garbage each.
+  let from0: Record<string, unknown> | undefined;
+  let made0: unknown;
+  let from1: Record<string, unknown> | undefined;
+  let made1: unknown;
   let from: Record<string, unknown>[] | undefined;
   let made: unknown[] | undefined;
   const keys = Object.keys(o);
@@ -207,15 +232,28 @@ function copyEvidence(v: unknown): unknown {
     if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
       const e = x as Record<string, unknown>;
       // the parser's entries shared by several facts first (one object, no keys compared), then those alike
-      if (from !== undefined) {
-        let i = from.indexOf(e);
-        if (i < 0) for (i = 0; i < from.length && !alike(from[i], e); i++);
+      if (e === from0) c = made0;
+      else if (e === from1) c = made1;
+      else if (from !== undefined && from.indexOf(e) >= 0) c = made![from.indexOf(e)];
+      else if (from0 !== undefined && alike(from0, e)) c = made0;
+      else if (from1 !== undefined && alike(from1, e)) c = made1;
+      else if (from !== undefined) {
+        let i = 0;
+        while (i < from.length && !alike(from[i], e)) i++;
         if (i < from.length) c = made![i];
       }
       if (c === undefined) {
         c = copyPlain(e);
-        (from ??= []).push(e);
-        (made ??= []).push(c);
+        if (from0 === undefined) {
+          from0 = e;
+          made0 = c;
+        } else if (from1 === undefined) {
+          from1 = e;
+          made1 = c;
+        } else {
+          (from ??= []).push(e);
+          (made ??= []).push(c);
+        }
       }
     } else c = copyPlain(x);
     if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
@@ -227,7 +265,8 @@ function copyEvidence(v: unknown): unknown {
 /** The same own keys in the same order, each holding the same primitive value. */
 function alike(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   if (a === b) return true;
-  if (a.line !== b.line || a.text !== b.text) return false;
+  // values that differ under a key say no before the key lists are made (an error's entry has a time, the others none)
+  if (a.line !== b.line || a.text !== b.text || !Object.is(a.t, b.t)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;

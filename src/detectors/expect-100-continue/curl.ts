@@ -57,13 +57,15 @@ export const fromCurl: DetectorPart = (run) => {
   for (const { path, model } of curlInputs(run)) {
     const drawn = drawnLanes(model);
     for (const t of model.transfers) {
-      const base = {
+      // made only for a transfer that gives a draft: most give none (a log of 10,000 failures without
+      // an Expect header), and a subject, a key and a lane list made for each was 3 MB of garbage
+      const base = () => ({
         detector: 'expect-100-continue',
         input: path,
         subject: subjectOf(t),
         eventKeys: [curlEventKey(path, t)],
         lanes: lanesOf(path, drawn, t),
-      };
+      });
       if (t.expect100?.sent) {
         const e = t.expect100;
         const outcome = outcomeOf(t);
@@ -77,7 +79,7 @@ export const fromCurl: DetectorPart = (run) => {
         if (t.requestContentLength !== undefined) details.request_body_bytes = t.requestContentLength;
         if (t.bytesSent !== undefined) details.bytes_sent = t.bytesSent;
         out.push({
-          ...base,
+          ...base(),
           severity,
           title: titleOf(t, outcome, wait),
           start: e.tSent ?? t.t,
@@ -96,7 +98,7 @@ export const fromCurl: DetectorPart = (run) => {
         details.inferred_from = 'time_starttransfer - time_pretransfer on an upload, curl < 8.3 semantics';
         details.curl_version_known = h.versionKnown;
         out.push({
-          ...base,
+          ...base(),
           severity: h.versionKnown ? 'warning' : 'info',
           title: `Expect: 100-continue: upload${t.url || t.host ? ` to ${nameOf(t)}` : ` at line ${t.line}`} ${h.versionKnown ? '' : 'probably '}waited ~${h.wait.toFixed(3)} s for a 100 Continue (time_starttransfer − time_pretransfer${h.versionKnown ? `, curl ${t.curlVersion}` : ', curl version unknown'})`,
           start: t.t,
