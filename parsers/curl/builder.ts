@@ -433,9 +433,6 @@ export class TransferBuilder {
   build(): CurlTransfer {
     const x = this.x;
     x.endLine = this.last;
-    // A lean transfer is only counted: what follows derives its URL and host (a regex, a string
-    // made per transfer) and tidies fields no count reads (see `lean`, test/parsers/curl-lean).
-    if (this.lean) return x;
     if (this.requestHeaders !== undefined) x.requestHeaders = this.requestHeaders;
     if (this.responseHeaders !== undefined) x.responseHeaders = this.responseHeaders;
     if (this.headersDropped > 0) x.headersDropped = this.headersDropped;
