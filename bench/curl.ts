@@ -10,13 +10,16 @@
  *   (c) ~100 MB of `%{json}` lines: the real samples/incidents/*\/curl.json
  *       objects repeated with varied ports.
  * Each measurement runs in a child process (`--single-threaded`) so its peak
- * RSS and CPU time are its own; best of 3 by CPU time.
+ * RSS and CPU time are its own; best of 3 by CPU time. Then, for (b) and (c),
+ * the CLI as a user runs it (`node bin/run.js analyze FILE --format json|text`,
+ * the report written to a file), 3 runs of each format in turn: median CPU and
+ * wall, peak RSS per run beside issue 14's 200 MB.
  *
  *   npx tsc -p tsconfig.build.json && node dist/bench/curl.js [app-log|verbose|json]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, closeSync, renameSync, statSync, writeSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, closeSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCurl, sniffCurl, type CurlFormat } from '../parsers/curl/index.js';
@@ -35,6 +38,11 @@ const dataDir = path.join(root, 'bench', 'data');
 const incidents = path.join(root, 'samples', 'incidents');
 const CHUNK = 1 << 20; /* bytes read at a time */
 const RUNS = 3; /* best of */
+/** the CLI's rows: the report formats timed on the curl -v and %{json} files, and how many runs each */
+const CLI_FORMATS = ['json', 'text'] as const;
+const CLI_RUNS = 3;
+/** issue 14: peak RSS of every row, the CLI's included */
+const RSS_GOAL_MB = 200;
 
 interface Input {
   key: string;
@@ -265,6 +273,38 @@ async function measure(file: string, format: CurlFormat): Promise<ChildReport> {
   };
 }
 
+interface CliRun {
+  wall: number;
+  cpu: number;
+  rssMb: number;
+  bytesOut: number;
+}
+
+/**
+ * `faultline analyze FILE --format F` as a user runs it (start-up, detectors and the report
+ * written to a file through standard output), timed by GNU time: wall, CPU (user + system) and
+ * peak RSS. The report goes to a temporary folder, removed after.
+ */
+function cliRun(file: string, format: string): CliRun {
+  const dir = mkdtempSync(path.join(tmpdir(), 'faultline-bench-cli-'));
+  try {
+    const report = path.join(dir, `report.${format}`);
+    const fd = openSync(report, 'w');
+    let c;
+    try {
+      c = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, path.join(root, 'bin', 'run.js'), 'analyze', file, '--format', format], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+    } finally {
+      closeSync(fd);
+    }
+    const m = /^([\d.]+) ([\d.]+) ([\d.]+) (\d+)$/.exec((c.stderr ?? '').trim().split('\n').pop() ?? '');
+    // exit 0 (nothing at error) or 3 (findings at error): the CLI's outcome codes for a run that went through
+    if (!m || (c.status !== 0 && c.status !== 3)) throw new Error(`CLI analyze --format ${format} failed (exit ${c.status}): ${(c.stderr ?? '').slice(-300)}`);
+    return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssMb: Number(m[4]) / 1024, bytesOut: statSync(report).size };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function child(file: string, format: CurlFormat, env: NodeJS.ProcessEnv = {}): ChildReport {
   // --single-threaded: the parse, the analysis and the GC on one thread (the reader thread, src/sources/read-thread.ts, apart)
   const c = spawnSync(process.execPath, ['--single-threaded', fileURLToPath(import.meta.url), '--child', file, format], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...env } });
@@ -311,6 +351,28 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
           `the reader thread saves ${(medianWall(alone) - medianWall(runs)).toFixed(2)} s of median wall time, costs ${(best.cpu - bestAlone.cpu).toFixed(2)} s of CPU`,
       ),
     );
+    if (input.key === 'app-log' || !existsSync('/usr/bin/time')) continue;
+    // The CLI as a user runs it, each format's runs taking turns with the others'; beside the
+    // library row above: what start-up, the detectors, the correlation and the report add.
+    const cli = new Map<string, CliRun[]>(CLI_FORMATS.map((f) => [f, []]));
+    for (let i = 0; i < CLI_RUNS; i++) for (const f of CLI_FORMATS) cli.get(f)!.push(cliRun(file, f));
+    for (const [f, xs] of cli) {
+      const cpu = medianBy(xs, (x) => x.cpu).cpu;
+      const wall = medianBy(xs, (x) => x.wall).wall;
+      const rss = Math.max(...xs.map((x) => x.rssMb));
+      results.push({
+        name: `  same, CLI analyze --format ${f}`,
+        bytes: best.bytes,
+        seconds: wall,
+        mbPerSec: mb / wall,
+        peakRssMb: rss,
+        floor: { name: 'newline scan', times: floor.mbPerCpuSec / (mb / cpu) },
+        note:
+          `start-up, detectors and a ${(xs[0].bytesOut / 1e6).toFixed(1)} MB report written included; median of ${CLI_RUNS}: CPU ${cpu.toFixed(2)} s ` +
+          `(${(cpu / best.cpu).toFixed(2)}× the parse + analysis above), wall ${wall.toFixed(2)} s (${each(xs, (x) => x.wall)}); ` +
+          `peak RSS per run ${xs.map((x) => Math.round(x.rssMb)).join('/')} MB, ${(rss / RSS_GOAL_MB).toFixed(2)}× issue 14's ${RSS_GOAL_MB} MB: ${rss <= RSS_GOAL_MB ? 'met' : 'NOT met'}`,
+      });
+    }
   }
   return results;
 }
@@ -322,7 +384,7 @@ if (self && process.argv[2] === '--child') {
 } else if (self) {
   for (const r of await run(process.argv.slice(2))) {
     console.log(
-      `${r.name}: ${r.mbPerSec.toFixed(1)} MB/s, ${Math.round(r.eventsPerSec ?? 0)} lines/s, ${r.seconds.toFixed(2)} s for ${(r.bytes / 1e6).toFixed(0)} MB, peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.floor?.times.toFixed(2)}× the CPU time of a ${r.floor?.name}\n  ${r.note ?? ''}`,
+      `${r.name}: ${r.mbPerSec.toFixed(1)} MB/s, ${r.eventsPerSec !== undefined ? `${Math.round(r.eventsPerSec)} lines/s, ` : ''}${r.seconds.toFixed(2)} s for ${(r.bytes / 1e6).toFixed(0)} MB, peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.floor?.times.toFixed(2)}× the CPU time of a ${r.floor?.name}\n  ${r.note ?? ''}`,
     );
   }
 }

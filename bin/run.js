@@ -4,6 +4,12 @@
 // start-up time). A plain `analyze` line runs without oclif too (fastPath);
 // everything else goes through oclif.
 const argv = process.argv.slice(2);
+// A reader that goes away (`faultline analyze … | head`) ends the output, not the run: without a
+// listener Node throws the EPIPE as an uncaught stack trace. What was written stands; the writes
+// after it fail quietly and the exit code is the run's own.
+process.stdout.on('error', (err) => {
+  if (err.code !== 'EPIPE') throw err;
+});
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const { readFileSync } = await import('node:fs');
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));

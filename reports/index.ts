@@ -48,3 +48,31 @@ export async function loadRenderer(format: ReportFormat): Promise<Renderer> {
       return (await import('./postmortem.js')).renderPostmortem;
   }
 }
+
+/**
+ * A report in pieces, in order, for a writer that sends each on before the next is made (the CLI):
+ * joined, they are the renderer's string, byte for byte. A big report is never whole in memory.
+ */
+export type ChunkedRenderer = (result: RunResult, opts: ReportOptions) => Iterable<string> | AsyncIterable<string>;
+
+/** The format's renderer in pieces: JSON, text, CSV, Markdown and HTML are made a batch at a time, the others whole, as one piece. */
+export async function loadChunkedRenderer(format: ReportFormat): Promise<ChunkedRenderer> {
+  switch (format) {
+    case 'json':
+      return (await import('./json.js')).renderJsonChunks;
+    case 'text':
+      return (await import('./text.js')).renderTextChunks;
+    case 'markdown':
+      return (await import('./markdown.js')).renderMarkdownChunks;
+    case 'csv':
+      return (await import('./csv.js')).renderCsvChunks;
+    case 'html':
+      return (await import('./html/index.js')).renderHtmlChunks;
+    default: {
+      const render = await loadRenderer(format);
+      return async function* whole(result, opts) {
+        yield await render(result, opts);
+      };
+    }
+  }
+}

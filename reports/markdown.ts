@@ -21,9 +21,21 @@ import { troubleSentence, TRIED_HEADING, TRIED_INTRO, triedViews } from './tried
  * neither break the tables nor become links, HTML or headings.
  */
 export function renderMarkdown(result: RunResult, opts: ReportOptions): string {
+  return [...renderMarkdownChunks(result, opts)].join('');
+}
+
+/** Lines of the Markdown summary handed on at a time by `renderMarkdownChunks` (about 0.5 MB). */
+export const MARKDOWN_CHUNK_LINES = 4096;
+
+/**
+ * The Markdown summary in pieces, for a writer that sends each on before the next is made: joined,
+ * they are `renderMarkdown`'s string (a curl run's is 18 MB, its lines and their join were 50 MB of
+ * the CLI's peak). See `Sheet` for how the whole text's clean-up holds across pieces.
+ */
+export function* renderMarkdownChunks(result: RunResult, opts: ReportOptions, chunkLines = MARKDOWN_CHUNK_LINES): Generator<string> {
   const fmt = new TimeFormatter(result);
   const counts = severityCounts(result.findings);
-  const out: string[] = [];
+  const out = new Sheet(chunkLines);
   const n = result.findings.length;
   out.push(`# faultline: ${n} finding${n === 1 ? '' : 's'} (${SEVERITY_ORDER.map((s) => `${counts[s]} ${s}`).join(', ')})`, '');
   out.push(
@@ -110,6 +122,7 @@ export function renderMarkdown(result: RunResult, opts: ReportOptions): string {
             .join(' '),
         ]),
       );
+      if (out.full) yield out.take();
     }
     out.push('');
   }
@@ -119,9 +132,53 @@ export function renderMarkdown(result: RunResult, opts: ReportOptions): string {
   const errors = result.findings.filter((f) => f.severity === 'error');
   if (errors.length) {
     out.push('## Errors', '');
-    for (const f of errors) out.push(...errorParagraph(f, fmt), '');
+    for (const f of errors) {
+      out.push(...errorParagraph(f, fmt));
+      if (out.full) yield out.take();
+      out.push('');
+    }
   }
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  yield out.end();
+}
+
+/**
+ * The summary's lines, handed on a few thousand at a time. Whole, the text is the lines joined by
+ * line breaks, its runs of blank lines cut to one, its end trimmed, then one line break. In pieces
+ * the same holds because a piece only ends after a line whose last character is not white space:
+ * no run of line breaks spans two pieces, and the end's trim, if all the rest is white space,
+ * stops there as it would in the whole text.
+ */
+class Sheet {
+  private lines: string[] = [];
+  /** the line break between the last piece's last line and this one's first */
+  private lead = '';
+  constructor(private readonly chunkLines: number) {}
+
+  push(...ls: string[]): void {
+    for (const l of ls) this.lines.push(l);
+  }
+
+  /** enough lines for a piece, ending where a piece may end */
+  get full(): boolean {
+    return this.lines.length >= this.chunkLines && /\S$/.test(this.lines[this.lines.length - 1]);
+  }
+
+  /** the lines so far as one piece, when `full` */
+  take(): string {
+    const piece = tidy(this.lead + this.lines.join('\n'));
+    this.lines = [];
+    this.lead = '\n';
+    return piece;
+  }
+
+  /** the last piece */
+  end(): string {
+    return tidy(this.lead + this.lines.join('\n')).trimEnd() + '\n';
+  }
+}
+
+function tidy(text: string): string {
+  return text.replace(/\n{3,}/g, '\n\n');
 }
 
 /** Per input, a table of what each process or client tried: failures first, marked ✗. */

@@ -25,7 +25,20 @@ const INDENT = '        ';
 type Line = string | { severity: Severity; rest: string };
 
 export function renderText(result: RunResult, opts: ReportOptions): string {
-  const out: Line[] = [];
+  return [...renderTextChunks(result, opts)].join('');
+}
+
+/** Lines of the text report handed on at a time by `renderTextChunks` (about 0.3 MB). */
+export const TEXT_CHUNK_LINES = 4096;
+
+/**
+ * The text report in pieces, for a writer that sends each on before the next is made: joined,
+ * they are `renderText`'s string. Whole, a curl run's 18 MB report was its lines as strings, then
+ * the same lines fitted to the page, then their join: 130 MB of the CLI's peak. Each line is
+ * fitted as it is made, and every `chunkLines` lines leave as one string.
+ */
+export function* renderTextChunks(result: RunResult, opts: ReportOptions, chunkLines = TEXT_CHUNK_LINES): Generator<string> {
+  const out = new Page(Boolean(opts.color));
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of result.findings) counts[f.severity]++;
   const read = result.inputs.filter((i) => i.status === 'read' || i.status === 'partial').length;
@@ -52,13 +65,16 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
       out.push(...wrap(`${sev}: "${g.title}"${g.otherTitles ? ` and ${plural(g.otherTitles, 'other title')}` : ''}`, WIDTH - INDENT.length).map((l) => INDENT + l));
       // info findings stand in their group's line: listing hundreds of them one by one hides the errors
       for (const i of g.findings) if (result.findings[i].severity === 'info') collapsed.add(i);
+      if (out.lines >= chunkLines) yield out.take();
     }
     if (collapsed.size) out.push(`(${plural(collapsed.size, 'info finding')} are counted above only; --format json or html lists each)`);
     out.push('');
   }
-  result.findings.forEach((f, i) => {
-    if (!collapsed.has(i)) out.push(...finding(f, time, limit), '');
-  });
+  for (const [i, f] of result.findings.entries()) {
+    if (collapsed.has(i)) continue;
+    out.push(...finding(f, time, limit), '');
+    if (out.lines >= chunkLines) yield out.take();
+  }
   if (result.findings.length === 0) out.push(...clean(result), '');
   out.push(...tried(result));
 
@@ -83,23 +99,44 @@ export function renderText(result: RunResult, opts: ReportOptions): string {
     for (const [p, c] of notes) out.push(`  ${p}: ${c.note}`);
   }
   if (result.redacted) out.push('Secrets (Authorization, Cookie, token-like URL parameters) were redacted; --no-redact shows them.');
-  const lines: string[] = [];
-  for (const l of out) {
-    if (typeof l === 'string') {
-      lines.push(...fit(visible(l)));
-      continue;
-    }
-    const mark = MARK[l.severity];
-    const painted = opts.color ? `${COLOR[l.severity]}${mark}${RESET}` : mark;
-    const rest = visible(l.rest);
-    if (mark.length + rest.length <= WIDTH) lines.push(painted + rest);
-    else {
-      // the severity word stays alone in its column; the text wraps under the finding's indentation
-      const [first, ...more] = hardWrap(rest.trim(), WIDTH - INDENT.length);
-      lines.push(`${painted} ${first}`, ...more.map((m) => INDENT + m));
+  yield out.take();
+}
+
+/** The report's lines as they are made, each made visible and fitted to the page at once; `take` hands them on as text. */
+class Page {
+  private done: string[] = [];
+  constructor(private readonly color: boolean) {}
+
+  get lines(): number {
+    return this.done.length;
+  }
+
+  push(...ls: Line[]): void {
+    const lines = this.done;
+    for (const l of ls) {
+      if (typeof l === 'string') {
+        lines.push(...fit(visible(l)));
+        continue;
+      }
+      const mark = MARK[l.severity];
+      const painted = this.color ? `${COLOR[l.severity]}${mark}${RESET}` : mark;
+      const rest = visible(l.rest);
+      if (mark.length + rest.length <= WIDTH) lines.push(painted + rest);
+      else {
+        // the severity word stays alone in its column; the text wraps under the finding's indentation
+        const [first, ...more] = hardWrap(rest.trim(), WIDTH - INDENT.length);
+        lines.push(`${painted} ${first}`, ...more.map((m) => INDENT + m));
+      }
     }
   }
-  return lines.join('\n') + '\n';
+
+  /** The lines so far, each ended by a line break, and a page empty again. */
+  take(): string {
+    if (this.done.length === 0) return '';
+    const text = this.done.join('\n') + '\n';
+    this.done = [];
+    return text;
+  }
 }
 
 /** A line longer than the page, wrapped under its own indentation (two more for the continuation). */

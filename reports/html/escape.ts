@@ -23,7 +23,12 @@ export function esc(s: string | number | boolean | null | undefined): string {
  * become \u escapes so no `</script>` or `<!--` can end or change the block.
  */
 export function jsonForScript(v: unknown): string {
-  return JSON.stringify(v)
+  return escapeJsonForScript(JSON.stringify(v));
+}
+
+/** `jsonForScript` of JSON text already made: each escape is of one character, so it holds for the text in pieces. */
+export function escapeJsonForScript(json: string): string {
+  return json
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')

@@ -7,13 +7,13 @@
  *
  * Everything from the trace is escaped (esc) — text and attributes alike.
  */
-import { resultForJson } from '../json.js';
+import { compactJsonChunks, resultForJson } from '../json.js';
 import { createHash } from 'node:crypto';
 import type { Finding, InputInfo, RunResult } from '../../src/model/index.js';
 import type { ReportNotes, ReportOptions } from '../index.js';
 import { CSS, SCRIPT } from './client.js';
 import { DENSITY_COLOR, MARKER_COLORS, SEVERITY_COLORS, SPAN_COLORS } from './colors.js';
-import { esc, jsonForScript } from './escape.js';
+import { esc, escapeJsonForScript, jsonForScript } from './escape.js';
 import {
   citedInputs,
   clockNote,
@@ -54,6 +54,11 @@ export function contentSecurityPolicy(script: string, style: string): string {
  * network, no other script). The report and batch's index.html are both written this way.
  */
 export function selfContainedPage(title: string, css: string, script: string, body: string): string {
+  return pageHead(title, css, script) + body + pageTail(script);
+}
+
+/** `selfContainedPage` up to its body: the page is its head, the body, its tail. */
+function pageHead(title: string, css: string, script: string): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -66,12 +71,12 @@ export function selfContainedPage(title: string, css: string, script: string, bo
     `<style>${css}</style>`,
     '</head>',
     '<body>',
-    body,
-    `<script>${script}</script>`,
-    '</body>',
-    '</html>',
     '',
   ].join('\n');
+}
+
+function pageTail(script: string): string {
+  return ['', `<script>${script}</script>`, '</body>', '</html>', ''].join('\n');
 }
 
 /** Findings evidence opens by default (for readers without script) when there are few of them. */
@@ -93,6 +98,17 @@ export function buildTimeline(result: RunResult, fmt: TimeFormatter = new TimeFo
 }
 
 export function renderHtml(result: RunResult, opts: ReportOptions): string {
+  return [...renderHtmlChunks(result, opts)].join('');
+}
+
+/**
+ * The HTML report in pieces, for a writer that sends each on before the next is made: joined,
+ * they are `renderHtml`'s string. A curl run's page is 64 MB, 39 MB of it the findings table and
+ * 24 MB the result's JSON; made whole (with the JSON's five escaping copies and the joins) it took
+ * the CLI to 560 MB. The table comes a batch of findings at a time, the JSON a batch of findings
+ * at a time (jsonForScript's escapes are of single characters, so they hold piece by piece).
+ */
+export function* renderHtmlChunks(result: RunResult, opts: ReportOptions, batch = HTML_BATCH): Generator<string> {
   const fmt = new TimeFormatter(result);
   const { layout: lay, panels } = buildTimeline(result, fmt);
   const svgs = panels.map((p) => ({ panel: p.panel, svg: serialize(p.svg) }));
@@ -113,7 +129,7 @@ export function renderHtml(result: RunResult, opts: ReportOptions): string {
 
   const main = svgs[0];
   const folds = svgs.slice(1);
-  const body = [
+  const body: (string | (() => Iterable<string>))[] = [
     '<main>',
     `<header><h1>${esc(title)}</h1>`,
     `<div class="sub">faultline ${esc(result.version)} · ${result.inputs.length} input${result.inputs.length === 1 ? '' : 's'} · ${esc(timeSummary(result, fmt, lay))}</div>`,
@@ -140,7 +156,7 @@ export function renderHtml(result: RunResult, opts: ReportOptions): string {
     legend(),
     '</section>',
     '<section id="findings"><h2>Findings</h2>',
-    findingsTable(result, fmt, evidenceIndex(result, lay)),
+    () => findingsTable(result, fmt, evidenceIndex(result, lay), batch),
     '</section>',
     `<footer>Made by faultline ${esc(result.version)}. This file is self-contained: it loads nothing from the network. Times ${esc(clockSentence(fmt))}.</footer>`,
     '</main>',
@@ -148,10 +164,26 @@ export function renderHtml(result: RunResult, opts: ReportOptions): string {
     `<script type="application/json" id="fl-data">${jsonForScript(data)}</script>`,
     // The whole result, as --format json gives it, for tools that read a report file back
     // (a data block: not run, so the CSP's script hashes do not concern it; '<' is escaped).
-    `<script type="application/json" id="faultline-result">${jsonForScript(resultForJson(result))}</script>`,
-  ].join('\n');
+    () => jsonScript('faultline-result', resultForJson(result), batch),
+  ];
 
-  return selfContainedPage(title, CSS, SCRIPT, body);
+  yield pageHead(title, CSS, SCRIPT);
+  for (const [i, part] of body.entries()) {
+    if (i) yield '\n';
+    if (typeof part === 'string') yield part;
+    else yield* part();
+  }
+  yield pageTail(SCRIPT);
+}
+
+/** Findings a piece of the findings table or of the result's JSON holds. */
+const HTML_BATCH = 256;
+
+/** `<script type="application/json" id=…>${jsonForScript(value)}</script>`, its long arrays a batch at a time. */
+function* jsonScript(id: string, value: Record<string, unknown>, batch: number): Generator<string> {
+  yield `<script type="application/json" id="${id}">`;
+  for (const piece of compactJsonChunks(value, batch)) yield escapeJsonForScript(piece);
+  yield '</script>';
 }
 
 /** Notes for the postmortem (serve): on the analysis, and on findings with a link to the finding's row. */
@@ -380,8 +412,16 @@ function evidenceIndex(result: RunResult, lay: Layout): EvidenceIndex {
   return index;
 }
 
-function findingsTable(result: RunResult, fmt: TimeFormatter, where: EvidenceIndex): string {
-  if (!result.findings.length) return '<p>No findings.</p>';
+/**
+ * The findings table, a batch of findings at a time: the table of those shown, then a closed
+ * group per kind of info finding in a busy run. Each finding's rows are made in the findings'
+ * order, those shown first: only a shown finding counts towards the ones whose evidence is inline.
+ */
+function* findingsTable(result: RunResult, fmt: TimeFormatter, where: EvidenceIndex, batch: number): Generator<string> {
+  if (!result.findings.length) {
+    yield '<p>No findings.</p>';
+    return;
+  }
   const open = result.findings.length <= OPEN_EVIDENCE_UP_TO;
   const indexOfId = new Map(result.findings.map((f, i) => [f.id, i]));
   // in a busy run, info findings collapse under their group (one closed <details> each)
@@ -392,7 +432,8 @@ function findingsTable(result: RunResult, fmt: TimeFormatter, where: EvidenceInd
     : [];
   const collapsed = new Set(infoGroups.flatMap((g) => g.findings));
   let inline = 0;
-  const bodies = result.findings.map((f, i) => {
+  const body = (i: number): string => {
+    const f = result.findings[i];
     const time =
       f.start === null
         ? '<span class="sub">no time</span>'
@@ -405,17 +446,35 @@ function findingsTable(result: RunResult, fmt: TimeFormatter, where: EvidenceInd
       `<td class="time">${time}</td>` +
       `<td>${citedInputs(f).map((p) => `<code>${esc(p)}</code>`).join('<br>')}</td></tr>`;
     const block = evidenceBlock(f, indexOfId, fmt, where);
+    // collapsed findings are info findings, which never count: the count is the same made in this order
     const lazy = result.findings.length > INLINE_EVIDENCE_UP_TO && (f.severity === 'info' || ++inline > INLINE_EVIDENCE_UP_TO);
     const ev = `<tr class="ev"><td colspan="6"><details${open && f.severity !== 'info' ? ' open' : ''}><summary>Evidence (${f.evidence.length}) and details</summary>${lazy ? `<template>${block}</template>` : block}</details></td></tr>`;
     return `<tbody class="finding sev-${esc(f.severity)}" id="finding-${i}" data-f="${i}">${row}${ev}</tbody>`;
-  });
-  const main = bodies.filter((_, i) => !collapsed.has(i));
-  const groups = infoGroups.map(
-    (g) =>
+  };
+  function* bodies(indexes: Iterable<number>): Generator<string> {
+    let rows: string[] = [];
+    for (const i of indexes) {
+      rows.push(body(i));
+      if (rows.length >= batch) {
+        yield rows.join('');
+        rows = [];
+      }
+    }
+    if (rows.length) yield rows.join('');
+  }
+  if (collapsed.size < result.findings.length) {
+    yield `<table class="findings">${FINDINGS_HEAD}`;
+    yield* bodies([...result.findings.keys()].filter((i) => !collapsed.has(i)));
+    yield '</table>';
+  }
+  for (const g of infoGroups) {
+    yield (
       `<details class="group sev-info"><summary><span class="sevtag sev-info">info</span> <b>${g.findings.length.toLocaleString('en')} × <code>${esc(g.detector)}</code></b>${g.where ? ` on <code>${esc(g.where)}</code>` : ''} — ${esc(result.findings[g.findings[0]].title)}${g.findings.length > 1 ? ' …' : ''}</summary>` +
-      `<template><table class="findings">${FINDINGS_HEAD}${g.findings.map((i) => bodies[i]).join('')}</table></template></details>`,
-  );
-  return (main.length ? `<table class="findings">${FINDINGS_HEAD}${main.join('')}</table>` : '') + groups.join('');
+      `<template><table class="findings">${FINDINGS_HEAD}`
+    );
+    yield* bodies(g.findings);
+    yield '</table></template></details>';
+  }
 }
 
 function evidenceBlock(f: Finding, indexOfId: Map<string, number>, fmt: TimeFormatter, index: EvidenceIndex): string {

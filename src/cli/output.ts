@@ -4,8 +4,8 @@
  * a report (temporary name in the same folder, then rename).
  */
 import { randomBytes } from 'node:crypto';
-import { fstatSync, type Stats } from 'node:fs';
-import { rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, writeSync, type Stats } from 'node:fs';
+import { rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { FaultlineError } from '../model/errors.js';
 import type { SourceRef } from '../model/index.js';
@@ -29,16 +29,73 @@ export async function checkOutputNotInput(output: string, sources: readonly Sour
   }
 }
 
-/** Writes `text` to `file` atomically: a temporary file beside it, then rename (same file system). */
-export async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+function tempFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** A piece a renderer failed to make: told apart from a failed write (an internal error, not the disk's). */
+export class RenderFailure extends Error {
+  constructor(readonly error: unknown) {
+    super('the report could not be rendered');
+  }
+}
+
+/** The pieces as they come, a renderer's failure wrapped as a RenderFailure. */
+async function* guarded(pieces: Iterable<string> | AsyncIterable<string>): AsyncGenerator<string> {
+  const it = Symbol.asyncIterator in pieces ? pieces[Symbol.asyncIterator]() : pieces[Symbol.iterator]();
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = await it.next();
+    } catch (err) {
+      throw new RenderFailure(err);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+/**
+ * Writes a report made in pieces (loadChunkedRenderer) to `file` atomically: each piece as it comes
+ * (the report is never whole in memory) to a new temporary file beside `file`, renamed to it once
+ * every piece is written (same file system); a
+ * failure (the renderer's, as a RenderFailure, or the disk's) leaves no temporary file. Blocking
+ * writes: the run has nothing else to do meanwhile, and each async write would be a round trip
+ * through libuv's thread pool.
+ */
+export async function writeAtomicPieces(file: string, pieces: Iterable<string> | AsyncIterable<string>): Promise<void> {
+  const tmp = tempFor(file);
+  let fd: number | undefined;
   try {
-    await writeFile(tmp, text, { flag: 'wx' });
+    fd = openSync(tmp, 'wx');
+    for await (const piece of guarded(pieces)) writeWhole(fd, piece);
+    closeSync(fd);
+    fd = undefined;
     await rename(tmp, file);
   } catch (err) {
+    if (fd !== undefined) closeSync(fd);
     await unlink(tmp).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * A report made in pieces written to `out` (standard output) as they come, each after the one
+ * before has gone (its callback), so at most one piece waits in memory. A write that fails (a
+ * closed pipe) ends the writing quietly, as a single write did; a renderer's failure is thrown as
+ * a RenderFailure, after what was already written.
+ */
+export async function writePieces(out: NodeJS.WritableStream, pieces: Iterable<string> | AsyncIterable<string>): Promise<void> {
+  for await (const piece of guarded(pieces)) {
+    if (piece === '') continue;
+    const failed = await new Promise<boolean>((resolve) => out.write(piece, (err) => resolve(Boolean(err))));
+    if (failed) return;
+  }
+}
+
+function writeWhole(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
 }
 
 async function statOrNull(p: string): Promise<Stats | null> {

@@ -118,6 +118,17 @@ describe('faultline analyze: exit codes and errors', () => {
     expect(out.inputs[1]).toMatchObject({ status: 'error', error_code: 'E_DECOMPRESS' });
   });
 
+  it('stops writing quietly when the reader of its output has gone (`… | head`): no stack trace, the run\'s own exit code', () => {
+    // `true` exits without reading, long before the CLI writes: every write gets EPIPE
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${binRun}" analyze samples/incidents/reset-mid-body --format text --fail-on error | true; exit \${PIPESTATUS[0]}`], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.stderr).not.toMatch(/EPIPE|node:events|Unhandled/);
+    expect(r.status).toBe(4); // --fail-on error, as without the pipe
+  });
+
   it('lists the detectors, one line each', () => {
     const r = cli(['detectors']);
     expect(r.code).toBe(0);
