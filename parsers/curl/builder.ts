@@ -382,16 +382,16 @@ export class TransferBuilder {
       x.errno = e;
       x.errnoName = ERRNO_NAMES[e];
     }
-    const rem = /transfer closed with (\d+) bytes remaining to read/i.exec(message);
-    if (rem) {
-      x.bytesRemaining = Number(rem[1]);
+    const said = this.words.numbers(message);
+    if (said.remaining !== undefined) {
+      x.bytesRemaining = said.remaining;
       this.fact('remaining', line, raw, t);
     }
-    const to = /after (\d+) milliseconds with (\d+)(?: out of (-?\d+))? bytes received/i.exec(message);
-    if (to) {
-      x.timeoutAfterMs = Number(to[1]);
-      x.bytesReceived ??= Number(to[2]);
-      if (to[3] !== undefined && Number(to[3]) >= 0) x.contentLength ??= Number(to[3]);
+    const to = said.timeout;
+    if (to !== undefined) {
+      x.timeoutAfterMs = to.afterMs;
+      x.bytesReceived ??= to.received;
+      if (to.total !== undefined && to.total >= 0) x.contentLength ??= to.total;
     }
   }
 

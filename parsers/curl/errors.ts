@@ -76,12 +76,12 @@ const MAX_REMEMBERED_WORDINGS = 4096;
  * patterns. Bounded: forgotten wholesale when full.
  */
 export class Wordings {
-  private known = new Map<string, { wording: Wording | undefined; errno: number | undefined }>();
+  private known = new Map<string, MessageFacts>();
 
-  private facts(message: string): { wording: Wording | undefined; errno: number | undefined } {
+  private facts(message: string): MessageFacts {
     let f = this.known.get(message);
     if (f === undefined) {
-      f = { wording: matchWording(message), errno: errnoOf(message) };
+      f = { wording: matchWording(message), errno: errnoOf(message), remaining: remainingOf(message), timeout: timeoutOf(message) };
       if (this.known.size >= MAX_REMEMBERED_WORDINGS) this.known.clear();
       this.known.set(message, f);
     }
@@ -95,6 +95,33 @@ export class Wordings {
   errno(message: string): number | undefined {
     return this.facts(message).errno;
   }
+
+  /**
+   * The bytes a `transfer closed with N bytes remaining to read` message names, and what a timeout
+   * message (`after N milliseconds with N out of N bytes received`) says: remembered by message
+   * like its wording, as the builder reads them of every error it is told (twice per failed
+   * transfer of a `curl -v` loop: its info line and curl's own last line).
+   */
+  numbers(message: string): MessageFacts {
+    return this.facts(message);
+  }
+}
+
+interface MessageFacts {
+  readonly wording: Wording | undefined;
+  readonly errno: number | undefined;
+  readonly remaining: number | undefined;
+  readonly timeout: { readonly afterMs: number; readonly received: number; readonly total: number | undefined } | undefined;
+}
+
+function remainingOf(message: string): number | undefined {
+  const rem = /transfer closed with (\d+) bytes remaining to read/i.exec(message);
+  return rem ? Number(rem[1]) : undefined;
+}
+
+function timeoutOf(message: string): MessageFacts['timeout'] {
+  const to = /after (\d+) milliseconds with (\d+)(?: out of (-?\d+))? bytes received/i.exec(message);
+  return to ? { afterMs: Number(to[1]), received: Number(to[2]), total: to[3] !== undefined ? Number(to[3]) : undefined } : undefined;
 }
 
 export function errnoOf(message: string): number | undefined {
