@@ -3,7 +3,7 @@
  * incident, analysed together. State lives in the call, never in modules,
  * so batch and server uses can run many analyses in one process.
  */
-import { claimedCurlExitCodes, DETECTORS, type Detector } from '../detectors/index.js';
+import { claimedCurlExitCodes, DETECTORS, eachOf, type Detector } from '../detectors/index.js';
 import {
   FaultlineError,
   redactResult,
@@ -95,29 +95,49 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
    * nothing (buildFindings makes each a finding alone): each is made its finding as its detector
    * returns it, grouped by detector as buildFindings groups them, instead of being held as a
    * placed draft to the end of the detectors (a long log's 10,000 drafts and placements, moved by
-   * the collector twice over, are garbage by the next detector). Undefined when a draft names
-   * another input (a registry's detector may): the detectors are then run again the general way.
+   * the collector twice over, are garbage by the next detector). A detector whose detect is
+   * streamed hands each draft on as it makes it: the draft is made its finding there and then,
+   * so its join facts and placement are garbage before the next is made. Undefined when a draft
+   * names another input (a registry's detector may): the detectors are then run again the general way.
    */
   const detectAll = (only: string | undefined): { placed: PlacedDraft[]; alone?: Map<string, Built[]>; failures: DetectorFailure[] } | undefined => {
     const failures: DetectorFailure[] = [];
     const placed: PlacedDraft[] = [];
     const alone = only === undefined ? undefined : new Map<string, Built[]>();
+    const place = (d: FindingDraft): PlacedDraft => {
+      const i = inputIndex.get(d.input) ?? analysed.length;
+      // A draft about a transfer placed on a capture's clock is on the run's clock, though its input is not.
+      const from = views.byEventKey.size ? d.eventKeys?.map((k) => views.byEventKey.get(k)).find((c) => c !== undefined) : undefined;
+      const placement = from === undefined ? placements[d.input] : { ...placements[d.input], absolute: true };
+      return placeDraft(d, i, placement, analysed[i]?.info.format, analysed[i]?.info.sha256, from);
+    };
+    const addAlone = (map: Map<string, Built[]>, b: Built): void => {
+      let list = map.get(b.finding.detector);
+      if (list === undefined) map.set(b.finding.detector, (list = []));
+      list.push(b);
+    };
     for (const det of selected) {
       check();
+      const each = alone === undefined ? undefined : eachOf(det.detect);
       try {
+        if (each !== undefined && alone !== undefined) {
+          // the detector's findings are the run's once it has returned (one that throws half way adds none)
+          const mine: Built[] = [];
+          let elsewhere = false;
+          each(run, (d) => {
+            if (elsewhere) return;
+            if (d.input !== only) elsewhere = true;
+            else mine.push(toFindingAlone(place(d), ids));
+          });
+          if (elsewhere) return undefined;
+          for (const b of mine) addAlone(alone, b);
+          continue;
+        }
         for (const d of det.detect(run)) {
           if (alone !== undefined && d.input !== only) return undefined;
-          const i = inputIndex.get(d.input) ?? analysed.length;
-          // A draft about a transfer placed on a capture's clock is on the run's clock, though its input is not.
-          const from = views.byEventKey.size ? d.eventKeys?.map((k) => views.byEventKey.get(k)).find((c) => c !== undefined) : undefined;
-          const placement = from === undefined ? placements[d.input] : { ...placements[d.input], absolute: true };
-          const p = placeDraft(d, i, placement, analysed[i]?.info.format, analysed[i]?.info.sha256, from);
+          const p = place(d);
           if (alone === undefined) placed.push(p);
-          else {
-            let list = alone.get(d.detector);
-            if (list === undefined) alone.set(d.detector, (list = []));
-            list.push(toFindingAlone(p, ids));
-          }
+          else addAlone(alone, toFindingAlone(p, ids));
         }
       } catch (err) {
         failures.push({ detector: det.id, code: 'E_DETECTOR', error: (err as Error)?.message ?? String(err) });
