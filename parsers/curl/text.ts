@@ -346,7 +346,7 @@ export class CurlTextParser {
     let i = from + 2;
     while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
     const c = buf[i];
-    if (c === 84 /* T */ && startsWithAscii(buf, i, to, 'Trying ')) {
+    if (c === 84 /* T */ && startsWithBytes(buf, i, to, TRYING)) {
       // `^Trying (…)(?::(\d+))?(?:\.\.\.|…)`, for an IPv4 address: d+(.d+)*
       const ip0 = i + 7;
       let k = digitsEnd(buf, ip0, to);
@@ -360,7 +360,7 @@ export class CurlTextParser {
         port = digitsValue(buf, k + 1, p1);
         k = p1;
       }
-      if (!startsWithAscii(buf, k, to, '...')) return false;
+      if (!startsWithBytes(buf, k, to, DOTS)) return false;
       k += 3;
       // without a port the address' pattern runs on through non-space characters after the dots
       if (port === undefined && k < to && buf[k] !== 32 && buf[k] !== 9) return false;
@@ -370,12 +370,12 @@ export class CurlTextParser {
       b.touch(line, null);
       return true;
     }
-    if (c === 82 /* R */ && startsWithAscii(buf, i, to, 'Re-using existing connection #')) {
+    if (c === 82 /* R */ && startsWithBytes(buf, i, to, REUSING)) {
       // `^Re-using existing (?:\w+ )?connection!?(?: \(?#(\d+)\)?)? with (?:proxy |host )?(\S+)` in the form curl
       // 7.x prints it, `Re-using existing connection #N with host H`, H printable ASCII up to a space or the end
       const d0 = i + 30;
       const d1 = digitsEnd(buf, d0, to);
-      if (d1 === d0 || !startsWithAscii(buf, d1, to, ' with host ')) return false;
+      if (d1 === d0 || !startsWithBytes(buf, d1, to, WITH_HOST)) return false;
       const h0 = d1 + 11;
       const h1 = printableEnd(buf, h0, to);
       if (h1 === h0 || (h1 < to && buf[h1] !== 32 && buf[h1] !== 9)) return false;
@@ -394,20 +394,20 @@ export class CurlTextParser {
       return true;
     }
     if (c !== 67 /* C */) return false;
-    if (startsWithAscii(buf, i, to, 'Connected to ')) {
+    if (startsWithBytes(buf, i, to, CONNECTED_TO)) {
       // `^Connected to (\S+) \(([^)]*)\) port (\d+)(?: \(#(\d+)\))?`
       const h0 = i + 13;
       const h1 = printableEnd(buf, h0, to);
-      if (h1 === h0 || !startsWithAscii(buf, h1, to, ' (')) return false;
+      if (h1 === h0 || !startsWithBytes(buf, h1, to, SPACE_PAREN)) return false;
       const a0 = h1 + 2;
       let a1 = a0;
       while (a1 < to && buf[a1] !== 41 /* ) */ && buf[a1] < 128) a1++;
-      if (!startsWithAscii(buf, a1, to, ') port ')) return false;
+      if (!startsWithBytes(buf, a1, to, PAREN_PORT)) return false;
       const p0 = a1 + 7;
       const p1 = digitsEnd(buf, p0, to);
       if (p1 === p0) return false;
       let id: number | undefined;
-      if (startsWithAscii(buf, p1, to, ' (#')) {
+      if (startsWithBytes(buf, p1, to, SPACE_PAREN_HASH)) {
         const d1 = digitsEnd(buf, p1 + 3, to);
         if (d1 > p1 + 3 && d1 < to && buf[d1] === 41) id = digitsValue(buf, p1 + 3, d1);
       }
@@ -421,13 +421,13 @@ export class CurlTextParser {
       b.touch(line, null);
       return true;
     }
-    if (startsWithAscii(buf, i, to, 'Connection #')) {
+    if (startsWithBytes(buf, i, to, CONNECTION_HASH)) {
       // `^Connection #(\d+) to host (\S+) left intact`
       const d0 = i + 12;
       const d1 = digitsEnd(buf, d0, to);
-      if (d1 === d0 || !startsWithAscii(buf, d1, to, ' to host ')) return false;
+      if (d1 === d0 || !startsWithBytes(buf, d1, to, TO_HOST)) return false;
       const h1 = printableEnd(buf, d1 + 9, to);
-      if (h1 === d1 + 9 || !startsWithAscii(buf, h1, to, ' left intact')) return false;
+      if (h1 === d1 + 9 || !startsWithBytes(buf, h1, to, LEFT_INTACT)) return false;
       const b = this.cur;
       if (!b) return true;
       b.x.connectionId ??= digitsValue(buf, d0, d1);
@@ -437,7 +437,7 @@ export class CurlTextParser {
       if (b.x.connectionId !== undefined) this.remember(b.x.connectionId, b);
       return true;
     }
-    if (startsWithAscii(buf, i, to, 'Closing connection')) {
+    if (startsWithBytes(buf, i, to, CLOSING_CONNECTION)) {
       // `^Closing connection(?: #?(-?\d+))?\.?$`
       let k = i + 18;
       let id: number | undefined;
@@ -600,7 +600,7 @@ export class CurlTextParser {
     let i = from;
     while (i < to && buf[i] >= 65 && buf[i] <= 90) i++;
     let method = -1;
-    for (let k = 0; k < METHODS.length && method < 0; k++) if (i - from === METHODS[k].length && startsWithAscii(buf, from, i, METHODS[k])) method = k;
+    for (let k = 0; k < METHODS.length && method < 0; k++) if (i - from === METHOD_BYTES[k].length && startsWithBytes(buf, from, i, METHOD_BYTES[k])) method = k;
     if (method < 0 || i >= to || buf[i] !== 32) return false;
     const t0 = ++i;
     while (i < to && buf[i] > 32 && buf[i] < 127) i++;
@@ -2642,12 +2642,38 @@ function readRequestHeader(buf: Buffer, from: number, to: number): number {
   return -1;
 }
 
-/** Whether `buf[at, to)` starts with the ASCII text `s`. */
-function startsWithAscii(buf: Buffer, at: number, to: number, s: string): boolean {
-  if (to - at < s.length) return false;
-  for (let i = 0; i < s.length; i++) if (buf[at + i] !== s.charCodeAt(i)) return false;
+
+/** `s`'s character codes, for startsWithBytes: the fixed words of curl's info lines, compared from a chunk's bytes. */
+function ascii(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Whether `buf[at, to)` starts with the bytes `s` (ascii() of a fixed text, made once). Each info
+ * line of a `curl -v` transfer is compared with several such words; read as a string's characters
+ * (charCodeAt of a parameter, in a function too big to be inlined into quickInfo) they cost more.
+ */
+function startsWithBytes(buf: Buffer, at: number, to: number, s: Uint8Array): boolean {
+  const n = s.length;
+  if (to - at < n) return false;
+  for (let i = 0; i < n; i++) if (buf[at + i] !== s[i]) return false;
   return true;
 }
+
+const TRYING = ascii('Trying ');
+const DOTS = ascii('...');
+const REUSING = ascii('Re-using existing connection #');
+const WITH_HOST = ascii(' with host ');
+const CONNECTED_TO = ascii('Connected to ');
+const SPACE_PAREN = ascii(' (');
+const PAREN_PORT = ascii(') port ');
+const SPACE_PAREN_HASH = ascii(' (#');
+const CONNECTION_HASH = ascii('Connection #');
+const TO_HOST = ascii(' to host ');
+const LEFT_INTACT = ascii(' left intact');
+const CLOSING_CONNECTION = ascii('Closing connection');
 
 /** Where the ASCII digits from `at` end. */
 function digitsEnd(buf: Buffer, at: number, to: number): number {
@@ -2663,6 +2689,7 @@ function printableEnd(buf: Buffer, at: number, to: number): number {
 
 /** REQUEST_LINE's methods. */
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE', 'PROPFIND', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'REPORT'];
+const METHOD_BYTES = METHODS.map(ascii);
 
 type Latin1Slicer = Buffer & { latin1Slice?: (start: number, end: number) => string };
 
