@@ -313,9 +313,12 @@ export class CurlTextParser {
         if (!b.hasRequest || b.phase !== 'request') return false;
         const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
         if (colon < 0) return false;
-        if (full) b.keepHeader('requestHeaders', this.textOf(buf, from + 2, to));
         const read = readRequestHeader(buf, from + 2, colon);
-        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], this.textOf(buf, colon + 1, to), line, null, this.rawFor(b, buf, from, to));
+        // `Host: ip:port` names the port: a new text every transfer, decoded without the memo (textOnce)
+        const once = read === HOST_HEADER;
+        if (full) b.keepHeader('requestHeaders', once ? this.textOnce(buf, from + 2, to) : this.textOf(buf, from + 2, to));
+        // the Host header's line is cited by no fact (requestField's 'host' reads the value alone)
+        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], once ? this.textOnce(buf, colon + 1, to) : this.textOf(buf, colon + 1, to), line, null, once ? '' : this.rawFor(b, buf, from, to));
       }
     } else if (c0 === 123 /* { */ || c0 === 125 /* } */) {
       const bytes = n > 2 ? dataBytesAt(buf, from + 2, to) : -1;
@@ -366,7 +369,7 @@ export class CurlTextParser {
       if (port === undefined && k < to && buf[k] !== 32 && buf[k] !== 9) return false;
       const b = this.starting(line, null, undefined);
       b.setRemote(this.asciiOf(buf, ip0, ip1), port);
-      b.fact('start', line, this.rawFor(b, buf, from, to), null);
+      b.fact('start', line, this.rawOnce(b, buf, from, to), null);
       b.touch(line, null);
       return true;
     }
@@ -417,7 +420,7 @@ export class CurlTextParser {
       if (a1 > a0) b.setRemote(this.asciiOf(buf, a0, a1), port);
       if (id !== undefined) b.x.connectionId = id;
       if (port === 443) b.scheme ??= 'https';
-      b.fact('connected', line, this.rawFor(b, buf, from, to), null);
+      b.fact('connected', line, this.rawOnce(b, buf, from, to), null);
       b.touch(line, null);
       return true;
     }
@@ -571,6 +574,21 @@ export class CurlTextParser {
   }
 
   /**
+   * textOf without the memo, for the texts that name a transfer's own port (`Host: 127.0.0.1:50909`,
+   * `* Connected to … port 50909`, `*   Trying …:50909...`): in a loop of curl calls each is new,
+   * so looking it up was a miss every time (a hash of its bytes and a Map look-up, then the
+   * decoding anyway), and remembering it filled the memo with texts never met again.
+   */
+  private textOnce(buf: Buffer, from: number, to: number): string {
+    return decode(buf, from, to).trim();
+  }
+
+  /** rawFor of a line naming the transfer's port (see textOnce). */
+  private rawOnce(b: TransferBuilder, buf: Buffer, from: number, to: number): string {
+    return b.lean ? '' : this.textOnce(buf, from, to);
+  }
+
+  /**
    * A request header line without its `> ` (`Host: h`), where classify takes one: the open
    * transfer's request head is being printed and the line is `^[A-Za-z][\w-]*:` (which no
    * stamp, trace id or earlier shape of classify reads; `curl: (56) …` included, as there).
@@ -583,9 +601,10 @@ export class CurlTextParser {
     while (colon < to && WORD_OR_DASH[buf[colon]] === 1) colon++;
     if (colon >= to || buf[colon] !== 58 /* : */) return false;
     const full = !b.lean;
-    if (full) b.keepHeader('requestHeaders', this.textOf(buf, from, to));
     const read = readRequestHeader(buf, from, colon);
-    if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], this.textOf(buf, colon + 1, to), line, null, full ? this.textOf(buf, from, to) : '');
+    const once = read === HOST_HEADER; // as in quick()
+    if (full) b.keepHeader('requestHeaders', once ? this.textOnce(buf, from, to) : this.textOf(buf, from, to));
+    if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], once ? this.textOnce(buf, colon + 1, to) : this.textOf(buf, colon + 1, to), line, null, full && !once ? this.textOf(buf, from, to) : '');
     b.touch(line, null);
     this.lines++;
     return true;
@@ -2635,6 +2654,8 @@ function sameLetters(buf: Buffer, from: number, to: number, word: string): boole
 
 /** The request header names TransferBuilder.requestHeader reads: a line naming one goes the long way. */
 const READ_REQUEST_HEADERS = ['host', 'user-agent', 'expect', 'content-length', 'transfer-encoding'];
+/** READ_REQUEST_HEADERS' index of `host` */
+const HOST_HEADER = 0;
 
 /** Which of READ_REQUEST_HEADERS `buf[from, to)` names (any case); -1 for none. */
 function readRequestHeader(buf: Buffer, from: number, to: number): number {
