@@ -2695,6 +2695,7 @@ const CONNECTION_HASH = ascii('Connection #');
 const TO_HOST = ascii(' to host ');
 const LEFT_INTACT = ascii(' left intact');
 const CLOSING_CONNECTION = ascii('Closing connection');
+const BYTES_DATA = ascii(' bytes data]');
 
 /** Where the ASCII digits from `at` end. */
 function digitsEnd(buf: Buffer, at: number, to: number): number {
@@ -2786,9 +2787,7 @@ function dataBytesAt(buf: Buffer, from: number, to: number): number {
   while (i < to && buf[i] >= 48 && buf[i] <= 57) n = n * 10 + (buf[i++] - 48);
   const digits = i - from - 1;
   if (digits < 1 || digits > 15) return -1;
-  const tail = ' bytes data]';
-  if (to - i !== tail.length) return -1;
-  for (let k = 0; k < tail.length; k++) if (buf[i + k] !== tail.charCodeAt(k)) return -1;
+  if (to - i !== BYTES_DATA.length || !startsWithBytes(buf, i, to, BYTES_DATA)) return -1;
   return n;
 }
 
