@@ -186,6 +186,11 @@ export interface CleanedMessage {
   url?: string;
   wording?: string;
   errno?: number;
+  /**
+   * The ErrorLine finishLine made last of this message: given again to a line with the same code,
+   * source and form (a log of failures prints one on every line). Nothing changes an ErrorLine once made.
+   */
+  last?: ErrorLine;
 }
 
 /**
@@ -254,15 +259,19 @@ function finishLine(code: number, raw: string, codeSource: ErrorLine['codeSource
   let c = memo?.get(raw);
   if (!c) {
     const { message, url } = cleanMessage(raw);
-    c = { message, url, wording: matchWording(message)?.id, errno: errnoOf(message) };
+    c = { message, url, wording: matchWording(message)?.id, errno: errnoOf(message), last: undefined };
     if (memo) {
       if (memo.size >= MAX_REMEMBERED_MESSAGES) memo.clear();
       memo.set(raw, c);
     }
   }
+  const last = c.last;
+  if (last !== undefined && last.code === code && last.codeSource === codeSource && last.form === form) return last;
   const out: ErrorLine = { code, message: c.message, codeSource, form };
   if (c.wording) out.wording = c.wording;
   if (c.errno !== undefined) out.errno = c.errno;
   if (c.url) out.url = c.url;
+  // remembered only where the memo keeps `c` (a reader's): a caller without one gets its own
+  if (memo !== undefined) c.last = out;
   return out;
 }

@@ -204,6 +204,9 @@ export class CurlTextParser {
   /** the names of the pairs of the line logPairs read last, in their order, and their canonical names (pairName) */
   private readonly lastPairNames: string[] = [];
   private readonly lastPairCanons: Array<string | undefined> = [];
+  /** the line kvNameOf was asked about last, and its answer */
+  private kvLine: string | undefined;
+  private kvOut: string | null | undefined;
   /** the canonical name of the name pairName gave last */
   private pairCanon: string | undefined;
   /** the line quick() declined last, and its bytes (valid until the reader goes on): line() may remember it */
@@ -698,8 +701,12 @@ export class CurlTextParser {
    * minute (each miss cost a parse, its match array and strings: most of what a line allocated).
    */
   private recentStamp(s: string): RecentStamp | undefined {
-    // Two remembered: a PHP error log interleaves PHP's own stamps with the framework's.
-    for (const c of this.lastStamps) {
+    // Two remembered: a PHP error log interleaves PHP's own stamps with the framework's. The one
+    // remembered last first: a log's next line mostly has the stamp of the line before. Any that
+    // is taken gives the time parseStamp would.
+    const l = this.lastStamps;
+    for (let j = l.length - 1; j >= 0; j--) {
+      const c = l[j];
       const codes = c.codes;
       const n = codes.length;
       if (s.length <= n) continue;
@@ -857,7 +864,7 @@ export class CurlTextParser {
     let kvm = c0 === 91 /* [ */ ? PRINT_R.exec(s) : null;
     if (kvm === null) {
       // KV's name told by kvName without running KV, whose `(.*)$` runs over the whole line: run only where the name is curl's (or kvName is unsure)
-      const name = kvName(s);
+      const name = this.kvNameOf(s);
       kvm = name === null || (name !== undefined && !this.names.isCurl(name)) ? null : KV.exec(s);
     }
     const named = kvm !== null && this.names.isCurl(kvm[1]);
@@ -904,7 +911,7 @@ export class CurlTextParser {
     if (this.block) return false;
     const b = this.cur;
     if (b && (b.hasRequest || b.bareResponse)) return false; // headers without `> `, a status line
-    const name = kvName(s);
+    const name = this.kvNameOf(s);
     if (name === undefined) return false;
     if (name !== null) {
       if (this.names.canonical(name) !== undefined) return false;
@@ -917,6 +924,15 @@ export class CurlTextParser {
     if (STRICT_START.test(s)) return false;
     if ((c0 === 114 || c0 === 117 || c0 === 115) && /^(?:real|user|sys)\s/.test(s)) return false;
     return true;
+  }
+
+  /** kvName(s), asked by ordinary() and then by classify() of the same line: made once. */
+  private kvNameOf(s: string): string | null | undefined {
+    if (s === this.kvLine) return this.kvOut;
+    const name = kvName(s);
+    this.kvLine = s;
+    this.kvOut = name;
+    return name;
   }
 
   private unplaced(line: number, s: string): void {
@@ -1487,7 +1503,7 @@ export class CurlTextParser {
     if (err.codeSource === 'wording') nb.x.exitCodeSource = 'wording';
     if (err.url) nb.x.url = err.url;
     this.logPairs(nb, raw);
-    const fc = /Failed to connect to (\S+) port (\d+)/.exec(err.message);
+    const fc = err.message.includes('Failed to connect to ') ? /Failed to connect to (\S+) port (\d+)/.exec(err.message) : null;
     if (fc) nb.setHost(fc[1]);
     if (this.lastProgress && line - this.lastProgress.line <= PROGRESS_REACH) {
       nb.x.progressReceived = this.lastProgress.received;
@@ -2294,14 +2310,17 @@ export function applyLogVars(b: TransferBuilder, canons: readonly string[], valu
   const at = (k: string): number => indexIn(canons, count, k);
   for (let i = 0; i < count; i++) b.setVar(canons[i], varValue(values[i]));
   const tt = at('time_total');
-  if (tt >= 0 && num(values[tt]) !== undefined) {
-    const s = values[tt].trim().replace(UNIT_SUFFIX, '');
-    const n = num(s)!;
-    const int = INT_TIMER.test(s);
+  const tv = tt >= 0 ? values[tt] : undefined;
+  // a plain number (`0.102140`, `12`) is what the cleaning below leaves as it is: its tests read from it
+  const plainTime = tv !== undefined && isPlainNumber(tv);
+  if (tv !== undefined && (plainTime || num(tv) !== undefined)) {
+    const s = plainTime ? tv : tv.trim().replace(UNIT_SUFFIX, '');
+    const n = plainTime ? Number(tv) : num(s)!;
+    const int = plainTime ? tv.charCodeAt(0) !== 45 /* - */ && !tv.includes('.') : INT_TIMER.test(s);
     const micro = x.curlVersion === '7.74.0' || (int && n >= MICROSECOND_HINT);
     let notes: string[] | undefined;
     if (micro && int) (notes ??= []).push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
-    if (COMMA_TIMER.test(s)) (notes ??= []).push('decimal commas (locale) read as points');
+    if (!plainTime && COMMA_TIMER.test(s)) (notes ??= []).push('decimal commas (locale) read as points');
     x.timings = { total: micro && int ? n / 1e6 : n };
     if (notes !== undefined) x.timingNotes = notes;
     b.fact('var:time_total', line, text, null);
