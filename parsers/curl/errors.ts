@@ -199,7 +199,34 @@ export interface CleanedMessage {
  */
 export const MAX_REMEMBERED_MESSAGES = 1024;
 
-export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>): ErrorLine | undefined {
+/**
+ * The head of the PHP error line findErrorLine read last (`…curl_errno=56 curl_error="Recv failure:
+ * …"`), and what it found there, for a reader's next lines (see phpHead). One per reader.
+ */
+export interface ErrorLineHead {
+  head: string | undefined;
+  err: ErrorLine | undefined;
+}
+
+export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>, last?: ErrorLineHead): ErrorLine | undefined {
+  // A line that begins with the head of the PHP line read before reads as it did (phpHead says why),
+  // where what follows the head holds none of the words of the forms tried before PHP's, and no line
+  // terminator (the end of the line is PHP_GENERIC's `(.*)$`). A log of failures has one per failure.
+  const head = last?.head;
+  if (
+    head !== undefined &&
+    text.startsWith(head) &&
+    !text.includes('curl: (') &&
+    !text.includes('cURL error ') &&
+    !text.includes('pycurl.error: (') &&
+    !text.includes('(Code ') &&
+    text.indexOf('\n', head.length) < 0 &&
+    text.indexOf('\r', head.length) < 0 &&
+    text.indexOf('\u2028', head.length) < 0 &&
+    text.indexOf('\u2029', head.length) < 0
+  ) {
+    return last!.err;
+  }
   const finish = (code: number, raw: string, codeSource: ErrorLine['codeSource'], form: ErrorLine['form']) => finishLine(code, raw, codeSource, form, memo);
   // Most log lines say nothing of curl: one scan rules them out before the forms below.
   if (!ERROR_HINT.test(text)) return undefined;
@@ -218,7 +245,12 @@ export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>):
   if (m) {
     // `curl_errno=56 curl_error="Recv failure: …" url=…`: the quoted curl_error() text is the message.
     const q = PHP_QUOTED_ERROR.exec(text);
-    return finish(Number(m[1]), q ? (q[1] ?? q[2]) : m[2], 'log', 'php');
+    const err = finish(Number(m[1]), q ? (q[1] ?? q[2]) : m[2], 'log', 'php');
+    if (last !== undefined) {
+      last.head = q ? phpHead(text, m, q) : undefined;
+      last.err = last.head !== undefined ? err : undefined;
+    }
+    return err;
   }
   m = PHP_NO_CODE.exec(text);
   if (m) {
@@ -239,6 +271,45 @@ export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>):
     if (w2) return finish(w2.code, inner[1], 'wording', 'wording');
   }
   return undefined;
+}
+
+/**
+ * The head of a PHP error line (`text`, where PHP_GENERIC found `m` and PHP_QUOTED_ERROR `q`) that
+ * decides findErrorLine's answer whatever follows it, or undefined. Where the head is `text` up to
+ * and including the first character of PHP_GENERIC's `(.*)$` and the end of q's match, both
+ * matches the first place their patterns could begin (no `curl` before m, no `curl_error` before
+ * q, in any case), the patterns read no character past the head while they find them: every start
+ * before theirs fails within the literal word, and along the way to m's `(.*)`, the tries that fail
+ * stop at a character before that group's first one (its separator's runs end there). So a line
+ * that begins with the head finds m at the same place with the same code (its `(.*)$` matches
+ * whatever follows but a line terminator) and q the same, hence the same message: the same
+ * ErrorLine. The forms tried before PHP's are told by their words (findErrorLine looks for them).
+ */
+function phpHead(text: string, m: RegExpExecArray, q: RegExpExecArray): string | undefined {
+  if (firstWord(text, 'curl') !== m.index || firstWord(text, 'curl_error') !== q.index) return undefined;
+  const rest = text.length - m[2].length; // where `(.*)$` begins
+  const end = Math.max(rest + 1, q.index + q[0].length);
+  return end < text.length ? text.slice(0, end) : undefined;
+}
+
+/**
+ * Where `word` (lower-case ASCII) first occurs in `s`, ASCII letters in any case: what the `i` flag
+ * matches (without `u`, no character beyond ASCII matches an ASCII letter); -1 when nowhere.
+ */
+function firstWord(s: string, word: string): number {
+  const n = word.length;
+  const w0 = word.charCodeAt(0);
+  for (let i = 0; i + n <= s.length; i++) {
+    if ((s.charCodeAt(i) | 32) !== w0) continue;
+    let k = 1;
+    for (; k < n; k++) {
+      const c = s.charCodeAt(i + k);
+      const w = word.charCodeAt(k);
+      if (c !== w && !(w >= 97 && w <= 122 && c === w - 32)) break;
+    }
+    if (k === n) return i;
+  }
+  return -1;
 }
 
 /** Wordings specific enough to be taken for curl errors without a code beside them. */

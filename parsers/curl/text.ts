@@ -14,7 +14,7 @@
  */
 import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
 import { AgentVersions, hostOf, TransferBuilder, versionFromAgent } from './builder.js';
-import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine } from './errors.js';
+import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine, type ErrorLineHead } from './errors.js';
 import { JsonTemplate, ScannedLine, UNREAD } from './json-scan.js';
 import { decode, LineMemo } from './lines.js';
 import { parseDateValue, parseStamp, wholeSecond, type Stamp, type StampShape } from './timestamps.js';
@@ -186,6 +186,8 @@ export class CurlTextParser {
   private readonly scanned = new ScannedLine();
   /** findErrorLine's memo of messages (bounded there) */
   private readonly messages = new Map<string, CleanedMessage>();
+  /** the head of the PHP error line findErrorLine read last, and its answer (see there) */
+  private readonly errorHead: ErrorLineHead = { head: undefined, err: undefined };
   /** matchWording / errnoOf of messages (bounded there) */
   private readonly words = new Wordings();
   /** lines the long way read, by their bytes, that recall() can act on again (bounded there) */
@@ -869,7 +871,7 @@ export class CurlTextParser {
     }
     const named = kvm !== null && this.names.isCurl(kvm[1]);
     if (named && this.kv(kvm![1], kvm![2], line, t, s, 'writeout')) return;
-    const err = findErrorLine(s, this.messages);
+    const err = findErrorLine(s, this.messages, this.errorHead);
     if (err) {
       // what made it an error line was its text alone where kv() was not asked and no log's rule (ordinary) applied
       if (!named && this.format !== 'app-log') this.rememberLine(s, line, t, tid, { kind: 'curl-error', err, raw: s });
