@@ -212,20 +212,19 @@ export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>, 
   // A line that begins with the head of the PHP line read before reads as it did (phpHead says why),
   // where what follows the head holds none of the words of the forms tried before PHP's, and no line
   // terminator (the end of the line is PHP_GENERIC's `(.*)$`). A log of failures has one per failure.
+  // The head holds none of those words (phpHead): looked for where they could begin past its start.
   const head = last?.head;
-  if (
-    head !== undefined &&
-    text.startsWith(head) &&
-    !text.includes('curl: (') &&
-    !text.includes('cURL error ') &&
-    !text.includes('pycurl.error: (') &&
-    !text.includes('(Code ') &&
-    text.indexOf('\n', head.length) < 0 &&
-    text.indexOf('\r', head.length) < 0 &&
-    text.indexOf('\u2028', head.length) < 0 &&
-    text.indexOf('\u2029', head.length) < 0
-  ) {
-    return last!.err;
+  if (head !== undefined && text.startsWith(head)) {
+    const n = head.length;
+    if (
+      text.indexOf('curl: (', n - 6) < 0 &&
+      text.indexOf('cURL error ', n - 10) < 0 &&
+      text.indexOf('pycurl.error: (', n - 14) < 0 &&
+      text.indexOf('(Code ', n - 5) < 0 &&
+      !lineEndFrom(text, n)
+    ) {
+      return last!.err;
+    }
   }
   const finish = (code: number, raw: string, codeSource: ErrorLine['codeSource'], form: ErrorLine['form']) => finishLine(code, raw, codeSource, form, memo);
   // Most log lines say nothing of curl: one scan rules them out before the forms below.
@@ -289,7 +288,19 @@ function phpHead(text: string, m: RegExpExecArray, q: RegExpExecArray): string |
   if (firstWord(text, 'curl') !== m.index || firstWord(text, 'curl_error') !== q.index) return undefined;
   const rest = text.length - m[2].length; // where `(.*)$` begins
   const end = Math.max(rest + 1, q.index + q[0].length);
-  return end < text.length ? text.slice(0, end) : undefined;
+  if (end >= text.length) return undefined;
+  const head = text.slice(0, end);
+  // the words findErrorLine then looks for past the head's start only
+  return head.includes('curl: (') || head.includes('cURL error ') || head.includes('pycurl.error: (') || head.includes('(Code ') ? undefined : head;
+}
+
+/** Whether `s` holds a line terminator (what `.` does not match) from `from` on. */
+function lineEndFrom(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
 }
 
 /**
