@@ -14,10 +14,10 @@
  */
 import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
 import { AgentVersions, hostOf, TransferBuilder, versionFromAgent } from './builder.js';
-import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine } from './errors.js';
+import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine, type ErrorLineHead } from './errors.js';
 import { JsonTemplate, ScannedLine, UNREAD } from './json-scan.js';
 import { decode, LineMemo } from './lines.js';
-import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
+import { parseDateValue, parseStamp, wholeSecond, type Stamp, type StampShape } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
 import { LogPairCursor } from './pairs.js';
@@ -141,6 +141,18 @@ interface ConnFacts {
   host?: string;
 }
 
+/** A stamp remembered by CurlTextParser.recentStamp: its characters, what it says, and where its seconds lie (StampShape). */
+interface RecentStamp {
+  codes: Uint16Array;
+  t: number;
+  kind: Stamp['kind'];
+  assumedUtc: boolean;
+  assumedZone: string | undefined;
+  secondsAt: number;
+  /** the value of the two digits at secondsAt */
+  seconds: number;
+}
+
 export class CurlTextParser {
   private cur: TransferBuilder | undefined;
   private byId = new Map<string, TransferBuilder>();
@@ -162,7 +174,11 @@ export class CurlTextParser {
   zone: string | undefined;
   private ignored = 0;
   private afterStamp = '';
-  private lastStamps: Array<{ prefix: string; codes: Uint16Array; t: number; kind: Stamp['kind']; assumedUtc: boolean; assumedZone?: string }> = [];
+  private lastStamps: RecentStamp[] = [];
+  /** the time of the line recentStamp took last */
+  private recentT = 0;
+  /** where parseStamp tells the shape of the stamp it read */
+  private readonly stampShape: StampShape = { secondsAt: -1 };
   private readonly names = new VarNames();
   /** the key list of the last one-line JSON object (shapeOf) */
   private shape: JsonShape | undefined;
@@ -170,6 +186,8 @@ export class CurlTextParser {
   private readonly scanned = new ScannedLine();
   /** findErrorLine's memo of messages (bounded there) */
   private readonly messages = new Map<string, CleanedMessage>();
+  /** the head of the PHP error line findErrorLine read last, and its answer (see there) */
+  private readonly errorHead: ErrorLineHead = { head: undefined, err: undefined };
   /** matchWording / errnoOf of messages (bounded there) */
   private readonly words = new Wordings();
   /** lines the long way read, by their bytes, that recall() can act on again (bounded there) */
@@ -185,6 +203,14 @@ export class CurlTextParser {
   private readonly pairRaws: string[] = [];
   private readonly pairCanons: string[] = [];
   private readonly pairValues: string[] = [];
+  /** the names of the pairs of the line logPairs read last, in their order, and their canonical names (pairName) */
+  private readonly lastPairNames: string[] = [];
+  private readonly lastPairCanons: Array<string | undefined> = [];
+  /** the line kvNameOf was asked about last, and its answer */
+  private kvLine: string | undefined;
+  private kvOut: string | null | undefined;
+  /** the canonical name of the name pairName gave last */
+  private pairCanon: string | undefined;
   /** the line quick() declined last, and its bytes (valid until the reader goes on): line() may remember it */
   private offeredLine = 0;
   private offeredBuf: Buffer | undefined;
@@ -658,56 +684,95 @@ export class CurlTextParser {
 
   /** The line's time (null when none or not placed); the line after its stamp is left in `this.afterStamp`. */
   private stamp(s: string): number | null {
+    const c = s.charCodeAt(0) === 91 /* [ */ ? this.recentStamp(s) : undefined;
+    if (c !== undefined) {
+      this.afterStamp = s.slice(c.codes.length);
+      return this.placed(this.recentT, c.kind, c.assumedUtc, c.assumedZone);
+    }
     const st = this.parseStampCached(s);
     if (!st) {
       this.afterStamp = s;
       return null;
     }
     this.afterStamp = st.rest;
-    if (st.assumedUtc) this.assumedUtc = true;
-    if (st.assumedZone) this.assumedZone = st.assumedZone;
-    if (this.clockKind === undefined) this.clockKind = st.kind;
-    if (this.clockKind !== st.kind) {
+    return this.placed(st.t, st.kind, st.assumedUtc === true, st.assumedZone);
+  }
+
+  /** What stamp() does with a line's time once read. */
+  private placed(t: number, kind: Stamp['kind'], assumedUtc: boolean, assumedZone: string | undefined): number | null {
+    if (assumedUtc) this.assumedUtc = true;
+    if (assumedZone) this.assumedZone = assumedZone;
+    if (this.clockKind === undefined) this.clockKind = kind;
+    if (this.clockKind !== kind) {
       this.clockConflict = true;
       return null;
     }
-    this.seenT(st.t);
-    return st.t;
+    this.seenT(t);
+    return t;
   }
 
   /**
-   * parseStamp, reusing the previous line's result when the line starts with
-   * the same bracketed stamp (`[23-Nov-2026 02:56:50 UTC] `, `[2026-11-23
-   * 02:56:50] `): a busy log writes dozens of lines per second. Only stamps
-   * closed by `]` and whitespace, with a printable non-space character next,
-   * are reused: there both stamp patterns stop reading at the same place
-   * whatever follows, so the result is the one parseStamp would give.
+   * The remembered stamp (lastStamps) a line starting with `[` begins with, its time left in
+   * `this.recentT`; undefined when none. Only stamps closed by `]` and whitespace, with a printable
+   * non-space character next, are remembered and taken: there both bracketed patterns stop reading
+   * at the same place whatever follows, so the result is the one parseStamp would give. A stamp
+   * whose time moves with its seconds alone (StampShape: no zone looked up per instant, no
+   * fraction) is taken for a line that differs from it only in those two digits, its time moved
+   * by as many seconds: a log that writes a line every second or so misses no more than once a
+   * minute (each miss cost a parse, its match array and strings: most of what a line allocated).
    */
+  private recentStamp(s: string): RecentStamp | undefined {
+    // Two remembered: a PHP error log interleaves PHP's own stamps with the framework's. The one
+    // remembered last first: a log's next line mostly has the stamp of the line before. Any that
+    // is taken gives the time parseStamp would.
+    const l = this.lastStamps;
+    for (let j = l.length - 1; j >= 0; j--) {
+      const c = l[j];
+      const codes = c.codes;
+      const n = codes.length;
+      if (s.length <= n) continue;
+      const next = s.charCodeAt(n);
+      if (next <= 32 || next >= 127) continue;
+      const k = c.secondsAt;
+      if (k < 0) {
+        if (startsWithCodes(s, codes)) {
+          this.recentT = c.t;
+          return c;
+        }
+        continue;
+      }
+      // compared from the end, where stamps of nearby lines differ; the seconds' two places take any digit
+      let i = n - 1;
+      for (; i >= 0; i--) {
+        const d = s.charCodeAt(i);
+        if (i === k || i === k + 1) {
+          if (d < 48 || d > 57) break;
+        } else if (d !== codes[i]) break;
+      }
+      if (i >= 0) continue;
+      const sec = (s.charCodeAt(k) - 48) * 10 + (s.charCodeAt(k + 1) - 48);
+      this.recentT = sec === c.seconds ? c.t : wholeSecond(c.t - c.seconds + sec);
+      return c;
+    }
+    return undefined;
+  }
+
+  /** parseStamp, the stamp remembered (lastStamps) where recentStamp may take it for a later line. */
   private parseStampCached(s: string): Stamp | undefined {
     if (s.charCodeAt(0) !== 91 /* [ */) return parseStamp(s, this.zone);
-    // Two remembered: a PHP error log interleaves PHP's own stamps with the framework's.
-    for (const c of this.lastStamps) {
-      if (startsWithCodes(s, c.codes)) {
-        const next = s.charCodeAt(c.prefix.length);
-        if (next > 32 && next < 127) {
-          const st: Stamp = { t: c.t, kind: c.kind, rest: s.slice(c.prefix.length) };
-          if (c.assumedUtc) st.assumedUtc = true;
-          if (c.assumedZone) st.assumedZone = c.assumedZone;
-          return st;
-        }
-      }
-    }
-    const st = parseStamp(s, this.zone);
+    const shape = this.stampShape;
+    const st = parseStamp(s, this.zone, shape);
     if (st) {
       const len = s.length - st.rest.length;
       const last = s.charCodeAt(len - 1);
-      const prefix = s.slice(0, len);
-      if ((last === 32 || last === 9) && /\][ \t]+$/.test(prefix)) {
+      if ((last === 32 || last === 9) && /\][ \t]+$/.test(s.slice(0, len))) {
         const l = this.lastStamps;
         if (l.length >= 2) l.shift();
         const codes = new Uint16Array(len);
         for (let i = 0; i < len; i++) codes[i] = s.charCodeAt(i);
-        l.push({ prefix, codes, t: st.t, kind: st.kind, assumedUtc: st.assumedUtc === true, assumedZone: st.assumedZone });
+        const k = shape.secondsAt;
+        const seconds = k >= 0 ? (codes[k] - 48) * 10 + (codes[k + 1] - 48) : 0;
+        l.push({ codes, t: st.t, kind: st.kind, assumedUtc: st.assumedUtc === true, assumedZone: st.assumedZone, secondsAt: k, seconds });
       }
     }
     return st;
@@ -820,12 +885,12 @@ export class CurlTextParser {
     let kvm = c0 === 91 /* [ */ ? PRINT_R.exec(s) : null;
     if (kvm === null) {
       // KV's name told by kvName without running KV, whose `(.*)$` runs over the whole line: run only where the name is curl's (or kvName is unsure)
-      const name = kvName(s);
+      const name = this.kvNameOf(s);
       kvm = name === null || (name !== undefined && !this.names.isCurl(name)) ? null : KV.exec(s);
     }
     const named = kvm !== null && this.names.isCurl(kvm[1]);
     if (named && this.kv(kvm![1], kvm![2], line, t, s, 'writeout')) return;
-    const err = findErrorLine(s, this.messages);
+    const err = findErrorLine(s, this.messages, this.errorHead);
     if (err) {
       // what made it an error line was its text alone where kv() was not asked and no log's rule (ordinary) applied
       if (!named && this.format !== 'app-log') this.rememberLine(s, line, t, tid, { kind: 'curl-error', err, raw: s });
@@ -867,7 +932,7 @@ export class CurlTextParser {
     if (this.block) return false;
     const b = this.cur;
     if (b && (b.hasRequest || b.bareResponse)) return false; // headers without `> `, a status line
-    const name = kvName(s);
+    const name = this.kvNameOf(s);
     if (name === undefined) return false;
     if (name !== null) {
       if (this.names.canonical(name) !== undefined) return false;
@@ -880,6 +945,15 @@ export class CurlTextParser {
     if (STRICT_START.test(s)) return false;
     if ((c0 === 114 || c0 === 117 || c0 === 115) && /^(?:real|user|sys)\s/.test(s)) return false;
     return true;
+  }
+
+  /** kvName(s), asked by ordinary() and then by classify() of the same line: made once. */
+  private kvNameOf(s: string): string | null | undefined {
+    if (s === this.kvLine) return this.kvOut;
+    const name = kvName(s);
+    this.kvLine = s;
+    this.kvOut = name;
+    return name;
   }
 
   private unplaced(line: number, s: string): void {
@@ -1450,7 +1524,7 @@ export class CurlTextParser {
     if (err.codeSource === 'wording') nb.x.exitCodeSource = 'wording';
     if (err.url) nb.x.url = err.url;
     this.logPairs(nb, raw);
-    const fc = /Failed to connect to (\S+) port (\d+)/.exec(err.message);
+    const fc = err.message.includes('Failed to connect to ') ? /Failed to connect to (\S+) port (\d+)/.exec(err.message) : null;
     if (fc) nb.setHost(fc[1]);
     if (this.lastProgress && line - this.lastProgress.line <= PROGRESS_REACH) {
       nb.x.progressReceived = this.lastProgress.received;
@@ -1497,8 +1571,8 @@ export class CurlTextParser {
     // by places: a value is sliced only for a pair that is kept
     const c = this.pairs.reset(raw);
     while (c.step(raw, MAX_LOG_PAIRS)) {
-      const name = raw.slice(c.from, c.eq);
-      const canon = this.names.canonical(name);
+      const name = this.pairName(raw, c);
+      const canon = this.pairCanon;
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
       if (indexIn(canons, n, canon) >= 0) continue;
       raws[n] = name;
@@ -1524,6 +1598,28 @@ export class CurlTextParser {
   }
 
   /**
+   * The name of the pair `c` found last in `raw`, its canonical name (VarNames.canonical) left in
+   * `this.pairCanon`. The lines of a log that logs one kind of failure name the same variables in
+   * the same order: the name of the pair before as many others on the line read last is taken
+   * when the line holds it there, without slicing the line and hashing the slice.
+   */
+  private pairName(raw: string, c: LogPairCursor): string {
+    const k = c.found - 1;
+    const names = this.lastPairNames;
+    const known = k < names.length ? names[k] : undefined;
+    if (known !== undefined && known.length === c.eq - c.from && raw.startsWith(known, c.from)) {
+      this.pairCanon = this.lastPairCanons[k];
+      return known;
+    }
+    const name = raw.slice(c.from, c.eq);
+    const canon = this.names.canonical(name);
+    names[k] = name;
+    this.lastPairCanons[k] = canon;
+    this.pairCanon = canon;
+    return name;
+  }
+
+  /**
    * logPairs for a transfer that will only be counted: of all applyVars makes of the pairs, what
    * a lean transfer keeps (CurlParseOptions.wanted) — that it has variables (an echo has none:
    * isEcho) and the Content-Length that can make it notable; its exit code and message stay the
@@ -1534,7 +1630,8 @@ export class CurlTextParser {
     let length: string | undefined;
     const c = this.pairs.reset(raw);
     while (c.step(raw, MAX_LOG_PAIRS)) {
-      const canon = this.names.canonical(raw.slice(c.from, c.eq));
+      this.pairName(raw, c);
+      const canon = this.pairCanon;
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
       first ??= canon;
       if (canon === 'content_length_download' && length === undefined) length = unquote(raw.slice(c.eq + 1, c.end));
@@ -2234,14 +2331,17 @@ export function applyLogVars(b: TransferBuilder, canons: readonly string[], valu
   const at = (k: string): number => indexIn(canons, count, k);
   for (let i = 0; i < count; i++) b.setVar(canons[i], varValue(values[i]));
   const tt = at('time_total');
-  if (tt >= 0 && num(values[tt]) !== undefined) {
-    const s = values[tt].trim().replace(UNIT_SUFFIX, '');
-    const n = num(s)!;
-    const int = INT_TIMER.test(s);
+  const tv = tt >= 0 ? values[tt] : undefined;
+  // a plain number (`0.102140`, `12`) is what the cleaning below leaves as it is: its tests read from it
+  const plainTime = tv !== undefined && isPlainNumber(tv);
+  if (tv !== undefined && (plainTime || num(tv) !== undefined)) {
+    const s = plainTime ? tv : tv.trim().replace(UNIT_SUFFIX, '');
+    const n = plainTime ? Number(tv) : num(s)!;
+    const int = plainTime ? tv.charCodeAt(0) !== 45 /* - */ && !tv.includes('.') : INT_TIMER.test(s);
     const micro = x.curlVersion === '7.74.0' || (int && n >= MICROSECOND_HINT);
     let notes: string[] | undefined;
     if (micro && int) (notes ??= []).push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
-    if (COMMA_TIMER.test(s)) (notes ??= []).push('decimal commas (locale) read as points');
+    if (!plainTime && COMMA_TIMER.test(s)) (notes ??= []).push('decimal commas (locale) read as points');
     x.timings = { total: micro && int ? n / 1e6 : n };
     if (notes !== undefined) x.timingNotes = notes;
     b.fact('var:time_total', line, text, null);
