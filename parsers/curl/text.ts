@@ -339,9 +339,12 @@ export class CurlTextParser {
         if (!b.hasRequest || b.phase !== 'request') return false;
         const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
         if (colon < 0) return false;
-        if (full) b.keepHeader('requestHeaders', this.textOf(buf, from + 2, to));
         const read = readRequestHeader(buf, from + 2, colon);
-        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], this.textOf(buf, colon + 1, to), line, null, this.rawFor(b, buf, from, to));
+        // `Host: ip:port` names the port: a new text every transfer, decoded without the memo (textOnce)
+        const once = read === HOST_HEADER;
+        if (full) b.keepHeader('requestHeaders', once ? this.textOnce(buf, from + 2, to) : this.textOf(buf, from + 2, to));
+        // the Host header's line is cited by no fact (requestField's 'host' reads the value alone)
+        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], once ? this.textOnce(buf, colon + 1, to) : this.textOf(buf, colon + 1, to), line, null, once ? '' : this.rawFor(b, buf, from, to));
       }
     } else if (c0 === 123 /* { */ || c0 === 125 /* } */) {
       const bytes = n > 2 ? dataBytesAt(buf, from + 2, to) : -1;
@@ -372,7 +375,7 @@ export class CurlTextParser {
     let i = from + 2;
     while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
     const c = buf[i];
-    if (c === 84 /* T */ && startsWithAscii(buf, i, to, 'Trying ')) {
+    if (c === 84 /* T */ && startsWithBytes(buf, i, to, TRYING)) {
       // `^Trying (…)(?::(\d+))?(?:\.\.\.|…)`, for an IPv4 address: d+(.d+)*
       const ip0 = i + 7;
       let k = digitsEnd(buf, ip0, to);
@@ -386,22 +389,22 @@ export class CurlTextParser {
         port = digitsValue(buf, k + 1, p1);
         k = p1;
       }
-      if (!startsWithAscii(buf, k, to, '...')) return false;
+      if (!startsWithBytes(buf, k, to, DOTS)) return false;
       k += 3;
       // without a port the address' pattern runs on through non-space characters after the dots
       if (port === undefined && k < to && buf[k] !== 32 && buf[k] !== 9) return false;
       const b = this.starting(line, null, undefined);
       b.setRemote(this.asciiOf(buf, ip0, ip1), port);
-      b.fact('start', line, this.rawFor(b, buf, from, to), null);
+      b.fact('start', line, this.rawOnce(b, buf, from, to), null);
       b.touch(line, null);
       return true;
     }
-    if (c === 82 /* R */ && startsWithAscii(buf, i, to, 'Re-using existing connection #')) {
+    if (c === 82 /* R */ && startsWithBytes(buf, i, to, REUSING)) {
       // `^Re-using existing (?:\w+ )?connection!?(?: \(?#(\d+)\)?)? with (?:proxy |host )?(\S+)` in the form curl
       // 7.x prints it, `Re-using existing connection #N with host H`, H printable ASCII up to a space or the end
       const d0 = i + 30;
       const d1 = digitsEnd(buf, d0, to);
-      if (d1 === d0 || !startsWithAscii(buf, d1, to, ' with host ')) return false;
+      if (d1 === d0 || !startsWithBytes(buf, d1, to, WITH_HOST)) return false;
       const h0 = d1 + 11;
       const h1 = printableEnd(buf, h0, to);
       if (h1 === h0 || (h1 < to && buf[h1] !== 32 && buf[h1] !== 9)) return false;
@@ -420,20 +423,20 @@ export class CurlTextParser {
       return true;
     }
     if (c !== 67 /* C */) return false;
-    if (startsWithAscii(buf, i, to, 'Connected to ')) {
+    if (startsWithBytes(buf, i, to, CONNECTED_TO)) {
       // `^Connected to (\S+) \(([^)]*)\) port (\d+)(?: \(#(\d+)\))?`
       const h0 = i + 13;
       const h1 = printableEnd(buf, h0, to);
-      if (h1 === h0 || !startsWithAscii(buf, h1, to, ' (')) return false;
+      if (h1 === h0 || !startsWithBytes(buf, h1, to, SPACE_PAREN)) return false;
       const a0 = h1 + 2;
       let a1 = a0;
       while (a1 < to && buf[a1] !== 41 /* ) */ && buf[a1] < 128) a1++;
-      if (!startsWithAscii(buf, a1, to, ') port ')) return false;
+      if (!startsWithBytes(buf, a1, to, PAREN_PORT)) return false;
       const p0 = a1 + 7;
       const p1 = digitsEnd(buf, p0, to);
       if (p1 === p0) return false;
       let id: number | undefined;
-      if (startsWithAscii(buf, p1, to, ' (#')) {
+      if (startsWithBytes(buf, p1, to, SPACE_PAREN_HASH)) {
         const d1 = digitsEnd(buf, p1 + 3, to);
         if (d1 > p1 + 3 && d1 < to && buf[d1] === 41) id = digitsValue(buf, p1 + 3, d1);
       }
@@ -443,17 +446,17 @@ export class CurlTextParser {
       if (a1 > a0) b.setRemote(this.asciiOf(buf, a0, a1), port);
       if (id !== undefined) b.x.connectionId = id;
       if (port === 443) b.scheme ??= 'https';
-      b.fact('connected', line, this.rawFor(b, buf, from, to), null);
+      b.fact('connected', line, this.rawOnce(b, buf, from, to), null);
       b.touch(line, null);
       return true;
     }
-    if (startsWithAscii(buf, i, to, 'Connection #')) {
+    if (startsWithBytes(buf, i, to, CONNECTION_HASH)) {
       // `^Connection #(\d+) to host (\S+) left intact`
       const d0 = i + 12;
       const d1 = digitsEnd(buf, d0, to);
-      if (d1 === d0 || !startsWithAscii(buf, d1, to, ' to host ')) return false;
+      if (d1 === d0 || !startsWithBytes(buf, d1, to, TO_HOST)) return false;
       const h1 = printableEnd(buf, d1 + 9, to);
-      if (h1 === d1 + 9 || !startsWithAscii(buf, h1, to, ' left intact')) return false;
+      if (h1 === d1 + 9 || !startsWithBytes(buf, h1, to, LEFT_INTACT)) return false;
       const b = this.cur;
       if (!b) return true;
       b.x.connectionId ??= digitsValue(buf, d0, d1);
@@ -463,7 +466,7 @@ export class CurlTextParser {
       if (b.x.connectionId !== undefined) this.remember(b.x.connectionId, b);
       return true;
     }
-    if (startsWithAscii(buf, i, to, 'Closing connection')) {
+    if (startsWithBytes(buf, i, to, CLOSING_CONNECTION)) {
       // `^Closing connection(?: #?(-?\d+))?\.?$`
       let k = i + 18;
       let id: number | undefined;
@@ -597,6 +600,21 @@ export class CurlTextParser {
   }
 
   /**
+   * textOf without the memo, for the texts that name a transfer's own port (`Host: 127.0.0.1:50909`,
+   * `* Connected to … port 50909`, `*   Trying …:50909...`): in a loop of curl calls each is new,
+   * so looking it up was a miss every time (a hash of its bytes and a Map look-up, then the
+   * decoding anyway), and remembering it filled the memo with texts never met again.
+   */
+  private textOnce(buf: Buffer, from: number, to: number): string {
+    return decode(buf, from, to).trim();
+  }
+
+  /** rawFor of a line naming the transfer's port (see textOnce). */
+  private rawOnce(b: TransferBuilder, buf: Buffer, from: number, to: number): string {
+    return b.lean ? '' : this.textOnce(buf, from, to);
+  }
+
+  /**
    * A request header line without its `> ` (`Host: h`), where classify takes one: the open
    * transfer's request head is being printed and the line is `^[A-Za-z][\w-]*:` (which no
    * stamp, trace id or earlier shape of classify reads; `curl: (56) …` included, as there).
@@ -609,9 +627,10 @@ export class CurlTextParser {
     while (colon < to && WORD_OR_DASH[buf[colon]] === 1) colon++;
     if (colon >= to || buf[colon] !== 58 /* : */) return false;
     const full = !b.lean;
-    if (full) b.keepHeader('requestHeaders', this.textOf(buf, from, to));
     const read = readRequestHeader(buf, from, colon);
-    if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], this.textOf(buf, colon + 1, to), line, null, full ? this.textOf(buf, from, to) : '');
+    const once = read === HOST_HEADER; // as in quick()
+    if (full) b.keepHeader('requestHeaders', once ? this.textOnce(buf, from, to) : this.textOf(buf, from, to));
+    if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], once ? this.textOnce(buf, colon + 1, to) : this.textOf(buf, colon + 1, to), line, null, full && !once ? this.textOf(buf, from, to) : '');
     b.touch(line, null);
     this.lines++;
     return true;
@@ -626,7 +645,7 @@ export class CurlTextParser {
     let i = from;
     while (i < to && buf[i] >= 65 && buf[i] <= 90) i++;
     let method = -1;
-    for (let k = 0; k < METHODS.length && method < 0; k++) if (i - from === METHODS[k].length && startsWithAscii(buf, from, i, METHODS[k])) method = k;
+    for (let k = 0; k < METHODS.length && method < 0; k++) if (i - from === METHOD_BYTES[k].length && startsWithBytes(buf, from, i, METHOD_BYTES[k])) method = k;
     if (method < 0 || i >= to || buf[i] !== 32) return false;
     const t0 = ++i;
     while (i < to && buf[i] > 32 && buf[i] < 127) i++;
@@ -2735,6 +2754,8 @@ function sameLetters(buf: Buffer, from: number, to: number, word: string): boole
 
 /** The request header names TransferBuilder.requestHeader reads: a line naming one goes the long way. */
 const READ_REQUEST_HEADERS = ['host', 'user-agent', 'expect', 'content-length', 'transfer-encoding'];
+/** READ_REQUEST_HEADERS' index of `host` */
+const HOST_HEADER = 0;
 
 /** Which of READ_REQUEST_HEADERS `buf[from, to)` names (any case); -1 for none. */
 function readRequestHeader(buf: Buffer, from: number, to: number): number {
@@ -2742,12 +2763,39 @@ function readRequestHeader(buf: Buffer, from: number, to: number): number {
   return -1;
 }
 
-/** Whether `buf[at, to)` starts with the ASCII text `s`. */
-function startsWithAscii(buf: Buffer, at: number, to: number, s: string): boolean {
-  if (to - at < s.length) return false;
-  for (let i = 0; i < s.length; i++) if (buf[at + i] !== s.charCodeAt(i)) return false;
+
+/** `s`'s character codes, for startsWithBytes: the fixed words of curl's info lines, compared from a chunk's bytes. */
+function ascii(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Whether `buf[at, to)` starts with the bytes `s` (ascii() of a fixed text, made once). Each info
+ * line of a `curl -v` transfer is compared with several such words; read as a string's characters
+ * (charCodeAt of a parameter, in a function too big to be inlined into quickInfo) they cost more.
+ */
+function startsWithBytes(buf: Buffer, at: number, to: number, s: Uint8Array): boolean {
+  const n = s.length;
+  if (to - at < n) return false;
+  for (let i = 0; i < n; i++) if (buf[at + i] !== s[i]) return false;
   return true;
 }
+
+const TRYING = ascii('Trying ');
+const DOTS = ascii('...');
+const REUSING = ascii('Re-using existing connection #');
+const WITH_HOST = ascii(' with host ');
+const CONNECTED_TO = ascii('Connected to ');
+const SPACE_PAREN = ascii(' (');
+const PAREN_PORT = ascii(') port ');
+const SPACE_PAREN_HASH = ascii(' (#');
+const CONNECTION_HASH = ascii('Connection #');
+const TO_HOST = ascii(' to host ');
+const LEFT_INTACT = ascii(' left intact');
+const CLOSING_CONNECTION = ascii('Closing connection');
+const BYTES_DATA = ascii(' bytes data]');
 
 /** Where the ASCII digits from `at` end. */
 function digitsEnd(buf: Buffer, at: number, to: number): number {
@@ -2763,6 +2811,7 @@ function printableEnd(buf: Buffer, at: number, to: number): number {
 
 /** REQUEST_LINE's methods. */
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE', 'PROPFIND', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'REPORT'];
+const METHOD_BYTES = METHODS.map(ascii);
 
 type Latin1Slicer = Buffer & { latin1Slice?: (start: number, end: number) => string };
 
@@ -2838,9 +2887,7 @@ function dataBytesAt(buf: Buffer, from: number, to: number): number {
   while (i < to && buf[i] >= 48 && buf[i] <= 57) n = n * 10 + (buf[i++] - 48);
   const digits = i - from - 1;
   if (digits < 1 || digits > 15) return -1;
-  const tail = ' bytes data]';
-  if (to - i !== tail.length) return -1;
-  for (let k = 0; k < tail.length; k++) if (buf[i + k] !== tail.charCodeAt(k)) return -1;
+  if (to - i !== BYTES_DATA.length || !startsWithBytes(buf, i, to, BYTES_DATA)) return -1;
   return n;
 }
 
