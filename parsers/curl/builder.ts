@@ -433,6 +433,10 @@ export class TransferBuilder {
   build(): CurlTransfer {
     const x = this.x;
     x.endLine = this.last;
+    // A lean transfer is only counted (see the constructor): what follows derives its URL and host
+    // and tidies fields that no count reads (a regex, a string and the writes of new keys per
+    // transfer, most of a lean transfer's build).
+    if (this.lean) return x;
     if (this.requestHeaders !== undefined) x.requestHeaders = this.requestHeaders;
     if (this.responseHeaders !== undefined) x.responseHeaders = this.responseHeaders;
     if (this.headersDropped > 0) x.headersDropped = this.headersDropped;

@@ -186,6 +186,11 @@ export interface CleanedMessage {
   url?: string;
   wording?: string;
   errno?: number;
+  /**
+   * The ErrorLine finishLine made last of this message: given again to a line with the same code,
+   * source and form (a log of failures prints one on every line). Nothing changes an ErrorLine once made.
+   */
+  last?: ErrorLine;
 }
 
 /**
@@ -194,7 +199,33 @@ export interface CleanedMessage {
  */
 export const MAX_REMEMBERED_MESSAGES = 1024;
 
-export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>): ErrorLine | undefined {
+/**
+ * The head of the PHP error line findErrorLine read last (`…curl_errno=56 curl_error="Recv failure:
+ * …"`), and what it found there, for a reader's next lines (see phpHead). One per reader.
+ */
+export interface ErrorLineHead {
+  head: string | undefined;
+  err: ErrorLine | undefined;
+}
+
+export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>, last?: ErrorLineHead): ErrorLine | undefined {
+  // A line that begins with the head of the PHP line read before reads as it did (phpHead says why),
+  // where what follows the head holds none of the words of the forms tried before PHP's, and no line
+  // terminator (the end of the line is PHP_GENERIC's `(.*)$`). A log of failures has one per failure.
+  // The head holds none of those words (phpHead): looked for where they could begin past its start.
+  const head = last?.head;
+  if (head !== undefined && text.startsWith(head)) {
+    const n = head.length;
+    if (
+      text.indexOf('curl: (', n - 6) < 0 &&
+      text.indexOf('cURL error ', n - 10) < 0 &&
+      text.indexOf('pycurl.error: (', n - 14) < 0 &&
+      text.indexOf('(Code ', n - 5) < 0 &&
+      !lineEndFrom(text, n)
+    ) {
+      return last!.err;
+    }
+  }
   const finish = (code: number, raw: string, codeSource: ErrorLine['codeSource'], form: ErrorLine['form']) => finishLine(code, raw, codeSource, form, memo);
   // Most log lines say nothing of curl: one scan rules them out before the forms below.
   if (!ERROR_HINT.test(text)) return undefined;
@@ -213,7 +244,12 @@ export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>):
   if (m) {
     // `curl_errno=56 curl_error="Recv failure: …" url=…`: the quoted curl_error() text is the message.
     const q = PHP_QUOTED_ERROR.exec(text);
-    return finish(Number(m[1]), q ? (q[1] ?? q[2]) : m[2], 'log', 'php');
+    const err = finish(Number(m[1]), q ? (q[1] ?? q[2]) : m[2], 'log', 'php');
+    if (last !== undefined) {
+      last.head = q ? phpHead(text, m, q) : undefined;
+      last.err = last.head !== undefined ? err : undefined;
+    }
+    return err;
   }
   m = PHP_NO_CODE.exec(text);
   if (m) {
@@ -236,6 +272,57 @@ export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>):
   return undefined;
 }
 
+/**
+ * The head of a PHP error line (`text`, where PHP_GENERIC found `m` and PHP_QUOTED_ERROR `q`) that
+ * decides findErrorLine's answer whatever follows it, or undefined. Where the head is `text` up to
+ * and including the first character of PHP_GENERIC's `(.*)$` and the end of q's match, both
+ * matches the first place their patterns could begin (no `curl` before m, no `curl_error` before
+ * q, in any case), the patterns read no character past the head while they find them: every start
+ * before theirs fails within the literal word, and along the way to m's `(.*)`, the tries that fail
+ * stop at a character before that group's first one (its separator's runs end there). So a line
+ * that begins with the head finds m at the same place with the same code (its `(.*)$` matches
+ * whatever follows but a line terminator) and q the same, hence the same message: the same
+ * ErrorLine. The forms tried before PHP's are told by their words (findErrorLine looks for them).
+ */
+function phpHead(text: string, m: RegExpExecArray, q: RegExpExecArray): string | undefined {
+  if (firstWord(text, 'curl') !== m.index || firstWord(text, 'curl_error') !== q.index) return undefined;
+  const rest = text.length - m[2].length; // where `(.*)$` begins
+  const end = Math.max(rest + 1, q.index + q[0].length);
+  if (end >= text.length) return undefined;
+  const head = text.slice(0, end);
+  // the words findErrorLine then looks for past the head's start only
+  return head.includes('curl: (') || head.includes('cURL error ') || head.includes('pycurl.error: (') || head.includes('(Code ') ? undefined : head;
+}
+
+/** Whether `s` holds a line terminator (what `.` does not match) from `from` on. */
+function lineEndFrom(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
+
+/**
+ * Where `word` (lower-case ASCII) first occurs in `s`, ASCII letters in any case: what the `i` flag
+ * matches (without `u`, no character beyond ASCII matches an ASCII letter); -1 when nowhere.
+ */
+function firstWord(s: string, word: string): number {
+  const n = word.length;
+  const w0 = word.charCodeAt(0);
+  for (let i = 0; i + n <= s.length; i++) {
+    if ((s.charCodeAt(i) | 32) !== w0) continue;
+    let k = 1;
+    for (; k < n; k++) {
+      const c = s.charCodeAt(i + k);
+      const w = word.charCodeAt(k);
+      if (c !== w && !(w >= 97 && w <= 122 && c === w - 32)) break;
+    }
+    if (k === n) return i;
+  }
+  return -1;
+}
+
 /** Wordings specific enough to be taken for curl errors without a code beside them. */
 const STRONG_BARE: ReadonlySet<string> = new Set([
   'openssl-ssl_read-unexpected-eof',
@@ -254,15 +341,19 @@ function finishLine(code: number, raw: string, codeSource: ErrorLine['codeSource
   let c = memo?.get(raw);
   if (!c) {
     const { message, url } = cleanMessage(raw);
-    c = { message, url, wording: matchWording(message)?.id, errno: errnoOf(message) };
+    c = { message, url, wording: matchWording(message)?.id, errno: errnoOf(message), last: undefined };
     if (memo) {
       if (memo.size >= MAX_REMEMBERED_MESSAGES) memo.clear();
       memo.set(raw, c);
     }
   }
+  const last = c.last;
+  if (last !== undefined && last.code === code && last.codeSource === codeSource && last.form === form) return last;
   const out: ErrorLine = { code, message: c.message, codeSource, form };
   if (c.wording) out.wording = c.wording;
   if (c.errno !== undefined) out.errno = c.errno;
   if (c.url) out.url = c.url;
+  // remembered only where the memo keeps `c` (a reader's): a caller without one gets its own
+  if (memo !== undefined) c.last = out;
   return out;
 }

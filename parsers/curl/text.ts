@@ -14,10 +14,10 @@
  */
 import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
 import { AgentVersions, hostOf, TransferBuilder, versionFromAgent } from './builder.js';
-import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine } from './errors.js';
+import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine, type ErrorLineHead } from './errors.js';
 import { JsonTemplate, ScannedLine, UNREAD } from './json-scan.js';
 import { decode, LineMemo } from './lines.js';
-import { parseDateValue, parseStamp, type Stamp } from './timestamps.js';
+import { parseDateValue, parseStamp, wholeSecond, type Stamp, type StampShape } from './timestamps.js';
 import { TIME_VARS, VarNames } from './vars.js';
 import type { CurlFormat } from './index.js';
 import { LogPairCursor } from './pairs.js';
@@ -141,6 +141,18 @@ interface ConnFacts {
   host?: string;
 }
 
+/** A stamp remembered by CurlTextParser.recentStamp: its characters, what it says, and where its seconds lie (StampShape). */
+interface RecentStamp {
+  codes: Uint16Array;
+  t: number;
+  kind: Stamp['kind'];
+  assumedUtc: boolean;
+  assumedZone: string | undefined;
+  secondsAt: number;
+  /** the value of the two digits at secondsAt */
+  seconds: number;
+}
+
 export class CurlTextParser {
   private cur: TransferBuilder | undefined;
   private byId = new Map<string, TransferBuilder>();
@@ -162,7 +174,11 @@ export class CurlTextParser {
   zone: string | undefined;
   private ignored = 0;
   private afterStamp = '';
-  private lastStamps: Array<{ prefix: string; codes: Uint16Array; t: number; kind: Stamp['kind']; assumedUtc: boolean; assumedZone?: string }> = [];
+  private lastStamps: RecentStamp[] = [];
+  /** the time of the line recentStamp took last */
+  private recentT = 0;
+  /** where parseStamp tells the shape of the stamp it read */
+  private readonly stampShape: StampShape = { secondsAt: -1 };
   private readonly names = new VarNames();
   /** the key list of the last one-line JSON object (shapeOf) */
   private shape: JsonShape | undefined;
@@ -170,6 +186,8 @@ export class CurlTextParser {
   private readonly scanned = new ScannedLine();
   /** findErrorLine's memo of messages (bounded there) */
   private readonly messages = new Map<string, CleanedMessage>();
+  /** the head of the PHP error line findErrorLine read last, and its answer (see there) */
+  private readonly errorHead: ErrorLineHead = { head: undefined, err: undefined };
   /** matchWording / errnoOf of messages (bounded there) */
   private readonly words = new Wordings();
   /** lines the long way read, by their bytes, that recall() can act on again (bounded there) */
@@ -185,6 +203,14 @@ export class CurlTextParser {
   private readonly pairRaws: string[] = [];
   private readonly pairCanons: string[] = [];
   private readonly pairValues: string[] = [];
+  /** the names of the pairs of the line logPairs read last, in their order, and their canonical names (pairName) */
+  private readonly lastPairNames: string[] = [];
+  private readonly lastPairCanons: Array<string | undefined> = [];
+  /** the line kvNameOf was asked about last, and its answer */
+  private kvLine: string | undefined;
+  private kvOut: string | null | undefined;
+  /** the canonical name of the name pairName gave last */
+  private pairCanon: string | undefined;
   /** the line quick() declined last, and its bytes (valid until the reader goes on): line() may remember it */
   private offeredLine = 0;
   private offeredBuf: Buffer | undefined;
@@ -313,9 +339,12 @@ export class CurlTextParser {
         if (!b.hasRequest || b.phase !== 'request') return false;
         const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
         if (colon < 0) return false;
-        if (full) b.keepHeader('requestHeaders', this.textOf(buf, from + 2, to));
         const read = readRequestHeader(buf, from + 2, colon);
-        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], this.textOf(buf, colon + 1, to), line, null, this.rawFor(b, buf, from, to));
+        // `Host: ip:port` names the port: a new text every transfer, decoded without the memo (textOnce)
+        const once = read === HOST_HEADER;
+        if (full) b.keepHeader('requestHeaders', once ? this.textOnce(buf, from + 2, to) : this.textOf(buf, from + 2, to));
+        // the Host header's line is cited by no fact (requestField's 'host' reads the value alone)
+        if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], once ? this.textOnce(buf, colon + 1, to) : this.textOf(buf, colon + 1, to), line, null, once ? '' : this.rawFor(b, buf, from, to));
       }
     } else if (c0 === 123 /* { */ || c0 === 125 /* } */) {
       const bytes = n > 2 ? dataBytesAt(buf, from + 2, to) : -1;
@@ -346,7 +375,7 @@ export class CurlTextParser {
     let i = from + 2;
     while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
     const c = buf[i];
-    if (c === 84 /* T */ && startsWithAscii(buf, i, to, 'Trying ')) {
+    if (c === 84 /* T */ && startsWithBytes(buf, i, to, TRYING)) {
       // `^Trying (…)(?::(\d+))?(?:\.\.\.|…)`, for an IPv4 address: d+(.d+)*
       const ip0 = i + 7;
       let k = digitsEnd(buf, ip0, to);
@@ -360,22 +389,22 @@ export class CurlTextParser {
         port = digitsValue(buf, k + 1, p1);
         k = p1;
       }
-      if (!startsWithAscii(buf, k, to, '...')) return false;
+      if (!startsWithBytes(buf, k, to, DOTS)) return false;
       k += 3;
       // without a port the address' pattern runs on through non-space characters after the dots
       if (port === undefined && k < to && buf[k] !== 32 && buf[k] !== 9) return false;
       const b = this.starting(line, null, undefined);
       b.setRemote(this.asciiOf(buf, ip0, ip1), port);
-      b.fact('start', line, this.rawFor(b, buf, from, to), null);
+      b.fact('start', line, this.rawOnce(b, buf, from, to), null);
       b.touch(line, null);
       return true;
     }
-    if (c === 82 /* R */ && startsWithAscii(buf, i, to, 'Re-using existing connection #')) {
+    if (c === 82 /* R */ && startsWithBytes(buf, i, to, REUSING)) {
       // `^Re-using existing (?:\w+ )?connection!?(?: \(?#(\d+)\)?)? with (?:proxy |host )?(\S+)` in the form curl
       // 7.x prints it, `Re-using existing connection #N with host H`, H printable ASCII up to a space or the end
       const d0 = i + 30;
       const d1 = digitsEnd(buf, d0, to);
-      if (d1 === d0 || !startsWithAscii(buf, d1, to, ' with host ')) return false;
+      if (d1 === d0 || !startsWithBytes(buf, d1, to, WITH_HOST)) return false;
       const h0 = d1 + 11;
       const h1 = printableEnd(buf, h0, to);
       if (h1 === h0 || (h1 < to && buf[h1] !== 32 && buf[h1] !== 9)) return false;
@@ -394,20 +423,20 @@ export class CurlTextParser {
       return true;
     }
     if (c !== 67 /* C */) return false;
-    if (startsWithAscii(buf, i, to, 'Connected to ')) {
+    if (startsWithBytes(buf, i, to, CONNECTED_TO)) {
       // `^Connected to (\S+) \(([^)]*)\) port (\d+)(?: \(#(\d+)\))?`
       const h0 = i + 13;
       const h1 = printableEnd(buf, h0, to);
-      if (h1 === h0 || !startsWithAscii(buf, h1, to, ' (')) return false;
+      if (h1 === h0 || !startsWithBytes(buf, h1, to, SPACE_PAREN)) return false;
       const a0 = h1 + 2;
       let a1 = a0;
       while (a1 < to && buf[a1] !== 41 /* ) */ && buf[a1] < 128) a1++;
-      if (!startsWithAscii(buf, a1, to, ') port ')) return false;
+      if (!startsWithBytes(buf, a1, to, PAREN_PORT)) return false;
       const p0 = a1 + 7;
       const p1 = digitsEnd(buf, p0, to);
       if (p1 === p0) return false;
       let id: number | undefined;
-      if (startsWithAscii(buf, p1, to, ' (#')) {
+      if (startsWithBytes(buf, p1, to, SPACE_PAREN_HASH)) {
         const d1 = digitsEnd(buf, p1 + 3, to);
         if (d1 > p1 + 3 && d1 < to && buf[d1] === 41) id = digitsValue(buf, p1 + 3, d1);
       }
@@ -417,17 +446,17 @@ export class CurlTextParser {
       if (a1 > a0) b.setRemote(this.asciiOf(buf, a0, a1), port);
       if (id !== undefined) b.x.connectionId = id;
       if (port === 443) b.scheme ??= 'https';
-      b.fact('connected', line, this.rawFor(b, buf, from, to), null);
+      b.fact('connected', line, this.rawOnce(b, buf, from, to), null);
       b.touch(line, null);
       return true;
     }
-    if (startsWithAscii(buf, i, to, 'Connection #')) {
+    if (startsWithBytes(buf, i, to, CONNECTION_HASH)) {
       // `^Connection #(\d+) to host (\S+) left intact`
       const d0 = i + 12;
       const d1 = digitsEnd(buf, d0, to);
-      if (d1 === d0 || !startsWithAscii(buf, d1, to, ' to host ')) return false;
+      if (d1 === d0 || !startsWithBytes(buf, d1, to, TO_HOST)) return false;
       const h1 = printableEnd(buf, d1 + 9, to);
-      if (h1 === d1 + 9 || !startsWithAscii(buf, h1, to, ' left intact')) return false;
+      if (h1 === d1 + 9 || !startsWithBytes(buf, h1, to, LEFT_INTACT)) return false;
       const b = this.cur;
       if (!b) return true;
       b.x.connectionId ??= digitsValue(buf, d0, d1);
@@ -437,7 +466,7 @@ export class CurlTextParser {
       if (b.x.connectionId !== undefined) this.remember(b.x.connectionId, b);
       return true;
     }
-    if (startsWithAscii(buf, i, to, 'Closing connection')) {
+    if (startsWithBytes(buf, i, to, CLOSING_CONNECTION)) {
       // `^Closing connection(?: #?(-?\d+))?\.?$`
       let k = i + 18;
       let id: number | undefined;
@@ -571,6 +600,21 @@ export class CurlTextParser {
   }
 
   /**
+   * textOf without the memo, for the texts that name a transfer's own port (`Host: 127.0.0.1:50909`,
+   * `* Connected to … port 50909`, `*   Trying …:50909...`): in a loop of curl calls each is new,
+   * so looking it up was a miss every time (a hash of its bytes and a Map look-up, then the
+   * decoding anyway), and remembering it filled the memo with texts never met again.
+   */
+  private textOnce(buf: Buffer, from: number, to: number): string {
+    return decode(buf, from, to).trim();
+  }
+
+  /** rawFor of a line naming the transfer's port (see textOnce). */
+  private rawOnce(b: TransferBuilder, buf: Buffer, from: number, to: number): string {
+    return b.lean ? '' : this.textOnce(buf, from, to);
+  }
+
+  /**
    * A request header line without its `> ` (`Host: h`), where classify takes one: the open
    * transfer's request head is being printed and the line is `^[A-Za-z][\w-]*:` (which no
    * stamp, trace id or earlier shape of classify reads; `curl: (56) …` included, as there).
@@ -583,9 +627,10 @@ export class CurlTextParser {
     while (colon < to && WORD_OR_DASH[buf[colon]] === 1) colon++;
     if (colon >= to || buf[colon] !== 58 /* : */) return false;
     const full = !b.lean;
-    if (full) b.keepHeader('requestHeaders', this.textOf(buf, from, to));
     const read = readRequestHeader(buf, from, colon);
-    if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], this.textOf(buf, colon + 1, to), line, null, full ? this.textOf(buf, from, to) : '');
+    const once = read === HOST_HEADER; // as in quick()
+    if (full) b.keepHeader('requestHeaders', once ? this.textOnce(buf, from, to) : this.textOf(buf, from, to));
+    if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], once ? this.textOnce(buf, colon + 1, to) : this.textOf(buf, colon + 1, to), line, null, full && !once ? this.textOf(buf, from, to) : '');
     b.touch(line, null);
     this.lines++;
     return true;
@@ -600,7 +645,7 @@ export class CurlTextParser {
     let i = from;
     while (i < to && buf[i] >= 65 && buf[i] <= 90) i++;
     let method = -1;
-    for (let k = 0; k < METHODS.length && method < 0; k++) if (i - from === METHODS[k].length && startsWithAscii(buf, from, i, METHODS[k])) method = k;
+    for (let k = 0; k < METHODS.length && method < 0; k++) if (i - from === METHOD_BYTES[k].length && startsWithBytes(buf, from, i, METHOD_BYTES[k])) method = k;
     if (method < 0 || i >= to || buf[i] !== 32) return false;
     const t0 = ++i;
     while (i < to && buf[i] > 32 && buf[i] < 127) i++;
@@ -639,56 +684,95 @@ export class CurlTextParser {
 
   /** The line's time (null when none or not placed); the line after its stamp is left in `this.afterStamp`. */
   private stamp(s: string): number | null {
+    const c = s.charCodeAt(0) === 91 /* [ */ ? this.recentStamp(s) : undefined;
+    if (c !== undefined) {
+      this.afterStamp = s.slice(c.codes.length);
+      return this.placed(this.recentT, c.kind, c.assumedUtc, c.assumedZone);
+    }
     const st = this.parseStampCached(s);
     if (!st) {
       this.afterStamp = s;
       return null;
     }
     this.afterStamp = st.rest;
-    if (st.assumedUtc) this.assumedUtc = true;
-    if (st.assumedZone) this.assumedZone = st.assumedZone;
-    if (this.clockKind === undefined) this.clockKind = st.kind;
-    if (this.clockKind !== st.kind) {
+    return this.placed(st.t, st.kind, st.assumedUtc === true, st.assumedZone);
+  }
+
+  /** What stamp() does with a line's time once read. */
+  private placed(t: number, kind: Stamp['kind'], assumedUtc: boolean, assumedZone: string | undefined): number | null {
+    if (assumedUtc) this.assumedUtc = true;
+    if (assumedZone) this.assumedZone = assumedZone;
+    if (this.clockKind === undefined) this.clockKind = kind;
+    if (this.clockKind !== kind) {
       this.clockConflict = true;
       return null;
     }
-    this.seenT(st.t);
-    return st.t;
+    this.seenT(t);
+    return t;
   }
 
   /**
-   * parseStamp, reusing the previous line's result when the line starts with
-   * the same bracketed stamp (`[23-Nov-2026 02:56:50 UTC] `, `[2026-11-23
-   * 02:56:50] `): a busy log writes dozens of lines per second. Only stamps
-   * closed by `]` and whitespace, with a printable non-space character next,
-   * are reused: there both stamp patterns stop reading at the same place
-   * whatever follows, so the result is the one parseStamp would give.
+   * The remembered stamp (lastStamps) a line starting with `[` begins with, its time left in
+   * `this.recentT`; undefined when none. Only stamps closed by `]` and whitespace, with a printable
+   * non-space character next, are remembered and taken: there both bracketed patterns stop reading
+   * at the same place whatever follows, so the result is the one parseStamp would give. A stamp
+   * whose time moves with its seconds alone (StampShape: no zone looked up per instant, no
+   * fraction) is taken for a line that differs from it only in those two digits, its time moved
+   * by as many seconds: a log that writes a line every second or so misses no more than once a
+   * minute (each miss cost a parse, its match array and strings: most of what a line allocated).
    */
+  private recentStamp(s: string): RecentStamp | undefined {
+    // Two remembered: a PHP error log interleaves PHP's own stamps with the framework's. The one
+    // remembered last first: a log's next line mostly has the stamp of the line before. Any that
+    // is taken gives the time parseStamp would.
+    const l = this.lastStamps;
+    for (let j = l.length - 1; j >= 0; j--) {
+      const c = l[j];
+      const codes = c.codes;
+      const n = codes.length;
+      if (s.length <= n) continue;
+      const next = s.charCodeAt(n);
+      if (next <= 32 || next >= 127) continue;
+      const k = c.secondsAt;
+      if (k < 0) {
+        if (startsWithCodes(s, codes)) {
+          this.recentT = c.t;
+          return c;
+        }
+        continue;
+      }
+      // compared from the end, where stamps of nearby lines differ; the seconds' two places take any digit
+      let i = n - 1;
+      for (; i >= 0; i--) {
+        const d = s.charCodeAt(i);
+        if (i === k || i === k + 1) {
+          if (d < 48 || d > 57) break;
+        } else if (d !== codes[i]) break;
+      }
+      if (i >= 0) continue;
+      const sec = (s.charCodeAt(k) - 48) * 10 + (s.charCodeAt(k + 1) - 48);
+      this.recentT = sec === c.seconds ? c.t : wholeSecond(c.t - c.seconds + sec);
+      return c;
+    }
+    return undefined;
+  }
+
+  /** parseStamp, the stamp remembered (lastStamps) where recentStamp may take it for a later line. */
   private parseStampCached(s: string): Stamp | undefined {
     if (s.charCodeAt(0) !== 91 /* [ */) return parseStamp(s, this.zone);
-    // Two remembered: a PHP error log interleaves PHP's own stamps with the framework's.
-    for (const c of this.lastStamps) {
-      if (startsWithCodes(s, c.codes)) {
-        const next = s.charCodeAt(c.prefix.length);
-        if (next > 32 && next < 127) {
-          const st: Stamp = { t: c.t, kind: c.kind, rest: s.slice(c.prefix.length) };
-          if (c.assumedUtc) st.assumedUtc = true;
-          if (c.assumedZone) st.assumedZone = c.assumedZone;
-          return st;
-        }
-      }
-    }
-    const st = parseStamp(s, this.zone);
+    const shape = this.stampShape;
+    const st = parseStamp(s, this.zone, shape);
     if (st) {
       const len = s.length - st.rest.length;
       const last = s.charCodeAt(len - 1);
-      const prefix = s.slice(0, len);
-      if ((last === 32 || last === 9) && /\][ \t]+$/.test(prefix)) {
+      if ((last === 32 || last === 9) && /\][ \t]+$/.test(s.slice(0, len))) {
         const l = this.lastStamps;
         if (l.length >= 2) l.shift();
         const codes = new Uint16Array(len);
         for (let i = 0; i < len; i++) codes[i] = s.charCodeAt(i);
-        l.push({ prefix, codes, t: st.t, kind: st.kind, assumedUtc: st.assumedUtc === true, assumedZone: st.assumedZone });
+        const k = shape.secondsAt;
+        const seconds = k >= 0 ? (codes[k] - 48) * 10 + (codes[k + 1] - 48) : 0;
+        l.push({ codes, t: st.t, kind: st.kind, assumedUtc: st.assumedUtc === true, assumedZone: st.assumedZone, secondsAt: k, seconds });
       }
     }
     return st;
@@ -801,12 +885,12 @@ export class CurlTextParser {
     let kvm = c0 === 91 /* [ */ ? PRINT_R.exec(s) : null;
     if (kvm === null) {
       // KV's name told by kvName without running KV, whose `(.*)$` runs over the whole line: run only where the name is curl's (or kvName is unsure)
-      const name = kvName(s);
+      const name = this.kvNameOf(s);
       kvm = name === null || (name !== undefined && !this.names.isCurl(name)) ? null : KV.exec(s);
     }
     const named = kvm !== null && this.names.isCurl(kvm[1]);
     if (named && this.kv(kvm![1], kvm![2], line, t, s, 'writeout')) return;
-    const err = findErrorLine(s, this.messages);
+    const err = findErrorLine(s, this.messages, this.errorHead);
     if (err) {
       // what made it an error line was its text alone where kv() was not asked and no log's rule (ordinary) applied
       if (!named && this.format !== 'app-log') this.rememberLine(s, line, t, tid, { kind: 'curl-error', err, raw: s });
@@ -848,7 +932,7 @@ export class CurlTextParser {
     if (this.block) return false;
     const b = this.cur;
     if (b && (b.hasRequest || b.bareResponse)) return false; // headers without `> `, a status line
-    const name = kvName(s);
+    const name = this.kvNameOf(s);
     if (name === undefined) return false;
     if (name !== null) {
       if (this.names.canonical(name) !== undefined) return false;
@@ -861,6 +945,15 @@ export class CurlTextParser {
     if (STRICT_START.test(s)) return false;
     if ((c0 === 114 || c0 === 117 || c0 === 115) && /^(?:real|user|sys)\s/.test(s)) return false;
     return true;
+  }
+
+  /** kvName(s), asked by ordinary() and then by classify() of the same line: made once. */
+  private kvNameOf(s: string): string | null | undefined {
+    if (s === this.kvLine) return this.kvOut;
+    const name = kvName(s);
+    this.kvLine = s;
+    this.kvOut = name;
+    return name;
   }
 
   private unplaced(line: number, s: string): void {
@@ -1431,7 +1524,7 @@ export class CurlTextParser {
     if (err.codeSource === 'wording') nb.x.exitCodeSource = 'wording';
     if (err.url) nb.x.url = err.url;
     this.logPairs(nb, raw);
-    const fc = /Failed to connect to (\S+) port (\d+)/.exec(err.message);
+    const fc = err.message.includes('Failed to connect to ') ? /Failed to connect to (\S+) port (\d+)/.exec(err.message) : null;
     if (fc) nb.setHost(fc[1]);
     if (this.lastProgress && line - this.lastProgress.line <= PROGRESS_REACH) {
       nb.x.progressReceived = this.lastProgress.received;
@@ -1478,8 +1571,8 @@ export class CurlTextParser {
     // by places: a value is sliced only for a pair that is kept
     const c = this.pairs.reset(raw);
     while (c.step(raw, MAX_LOG_PAIRS)) {
-      const name = raw.slice(c.from, c.eq);
-      const canon = this.names.canonical(name);
+      const name = this.pairName(raw, c);
+      const canon = this.pairCanon;
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
       if (indexIn(canons, n, canon) >= 0) continue;
       raws[n] = name;
@@ -1505,6 +1598,28 @@ export class CurlTextParser {
   }
 
   /**
+   * The name of the pair `c` found last in `raw`, its canonical name (VarNames.canonical) left in
+   * `this.pairCanon`. The lines of a log that logs one kind of failure name the same variables in
+   * the same order: the name of the pair before as many others on the line read last is taken
+   * when the line holds it there, without slicing the line and hashing the slice.
+   */
+  private pairName(raw: string, c: LogPairCursor): string {
+    const k = c.found - 1;
+    const names = this.lastPairNames;
+    const known = k < names.length ? names[k] : undefined;
+    if (known !== undefined && known.length === c.eq - c.from && raw.startsWith(known, c.from)) {
+      this.pairCanon = this.lastPairCanons[k];
+      return known;
+    }
+    const name = raw.slice(c.from, c.eq);
+    const canon = this.names.canonical(name);
+    names[k] = name;
+    this.lastPairCanons[k] = canon;
+    this.pairCanon = canon;
+    return name;
+  }
+
+  /**
    * logPairs for a transfer that will only be counted: of all applyVars makes of the pairs, what
    * a lean transfer keeps (CurlParseOptions.wanted) — that it has variables (an echo has none:
    * isEcho) and the Content-Length that can make it notable; its exit code and message stay the
@@ -1515,7 +1630,8 @@ export class CurlTextParser {
     let length: string | undefined;
     const c = this.pairs.reset(raw);
     while (c.step(raw, MAX_LOG_PAIRS)) {
-      const canon = this.names.canonical(raw.slice(c.from, c.eq));
+      this.pairName(raw, c);
+      const canon = this.pairCanon;
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
       first ??= canon;
       if (canon === 'content_length_download' && length === undefined) length = unquote(raw.slice(c.eq + 1, c.end));
@@ -2215,14 +2331,17 @@ export function applyLogVars(b: TransferBuilder, canons: readonly string[], valu
   const at = (k: string): number => indexIn(canons, count, k);
   for (let i = 0; i < count; i++) b.setVar(canons[i], varValue(values[i]));
   const tt = at('time_total');
-  if (tt >= 0 && num(values[tt]) !== undefined) {
-    const s = values[tt].trim().replace(UNIT_SUFFIX, '');
-    const n = num(s)!;
-    const int = INT_TIMER.test(s);
+  const tv = tt >= 0 ? values[tt] : undefined;
+  // a plain number (`0.102140`, `12`) is what the cleaning below leaves as it is: its tests read from it
+  const plainTime = tv !== undefined && isPlainNumber(tv);
+  if (tv !== undefined && (plainTime || num(tv) !== undefined)) {
+    const s = plainTime ? tv : tv.trim().replace(UNIT_SUFFIX, '');
+    const n = plainTime ? Number(tv) : num(s)!;
+    const int = plainTime ? tv.charCodeAt(0) !== 45 /* - */ && !tv.includes('.') : INT_TIMER.test(s);
     const micro = x.curlVersion === '7.74.0' || (int && n >= MICROSECOND_HINT);
     let notes: string[] | undefined;
     if (micro && int) (notes ??= []).push('times printed as integer microseconds (as curl 7.74.0 did): divided by 10^6');
-    if (COMMA_TIMER.test(s)) (notes ??= []).push('decimal commas (locale) read as points');
+    if (!plainTime && COMMA_TIMER.test(s)) (notes ??= []).push('decimal commas (locale) read as points');
     x.timings = { total: micro && int ? n / 1e6 : n };
     if (notes !== undefined) x.timingNotes = notes;
     b.fact('var:time_total', line, text, null);
@@ -2635,6 +2754,8 @@ function sameLetters(buf: Buffer, from: number, to: number, word: string): boole
 
 /** The request header names TransferBuilder.requestHeader reads: a line naming one goes the long way. */
 const READ_REQUEST_HEADERS = ['host', 'user-agent', 'expect', 'content-length', 'transfer-encoding'];
+/** READ_REQUEST_HEADERS' index of `host` */
+const HOST_HEADER = 0;
 
 /** Which of READ_REQUEST_HEADERS `buf[from, to)` names (any case); -1 for none. */
 function readRequestHeader(buf: Buffer, from: number, to: number): number {
@@ -2642,12 +2763,39 @@ function readRequestHeader(buf: Buffer, from: number, to: number): number {
   return -1;
 }
 
-/** Whether `buf[at, to)` starts with the ASCII text `s`. */
-function startsWithAscii(buf: Buffer, at: number, to: number, s: string): boolean {
-  if (to - at < s.length) return false;
-  for (let i = 0; i < s.length; i++) if (buf[at + i] !== s.charCodeAt(i)) return false;
+
+/** `s`'s character codes, for startsWithBytes: the fixed words of curl's info lines, compared from a chunk's bytes. */
+function ascii(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Whether `buf[at, to)` starts with the bytes `s` (ascii() of a fixed text, made once). Each info
+ * line of a `curl -v` transfer is compared with several such words; read as a string's characters
+ * (charCodeAt of a parameter, in a function too big to be inlined into quickInfo) they cost more.
+ */
+function startsWithBytes(buf: Buffer, at: number, to: number, s: Uint8Array): boolean {
+  const n = s.length;
+  if (to - at < n) return false;
+  for (let i = 0; i < n; i++) if (buf[at + i] !== s[i]) return false;
   return true;
 }
+
+const TRYING = ascii('Trying ');
+const DOTS = ascii('...');
+const REUSING = ascii('Re-using existing connection #');
+const WITH_HOST = ascii(' with host ');
+const CONNECTED_TO = ascii('Connected to ');
+const SPACE_PAREN = ascii(' (');
+const PAREN_PORT = ascii(') port ');
+const SPACE_PAREN_HASH = ascii(' (#');
+const CONNECTION_HASH = ascii('Connection #');
+const TO_HOST = ascii(' to host ');
+const LEFT_INTACT = ascii(' left intact');
+const CLOSING_CONNECTION = ascii('Closing connection');
+const BYTES_DATA = ascii(' bytes data]');
 
 /** Where the ASCII digits from `at` end. */
 function digitsEnd(buf: Buffer, at: number, to: number): number {
@@ -2663,6 +2811,7 @@ function printableEnd(buf: Buffer, at: number, to: number): number {
 
 /** REQUEST_LINE's methods. */
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE', 'PROPFIND', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'REPORT'];
+const METHOD_BYTES = METHODS.map(ascii);
 
 type Latin1Slicer = Buffer & { latin1Slice?: (start: number, end: number) => string };
 
@@ -2738,9 +2887,7 @@ function dataBytesAt(buf: Buffer, from: number, to: number): number {
   while (i < to && buf[i] >= 48 && buf[i] <= 57) n = n * 10 + (buf[i++] - 48);
   const digits = i - from - 1;
   if (digits < 1 || digits > 15) return -1;
-  const tail = ' bytes data]';
-  if (to - i !== tail.length) return -1;
-  for (let k = 0; k < tail.length; k++) if (buf[i + k] !== tail.charCodeAt(k)) return -1;
+  if (to - i !== BYTES_DATA.length || !startsWithBytes(buf, i, to, BYTES_DATA)) return -1;
   return n;
 }
 

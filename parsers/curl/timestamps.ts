@@ -65,13 +65,30 @@ function ianaOffsetMinutes(zone: string, utcMs: number): number | undefined {
  * fraction) then boxed the times of every transfer, evidence line, draft and finding made from it
  * (a dozen boxes per finding, for the collector to trace and move). -0 stays -0.
  */
-function wholeSecond(t: number): number {
+export function wholeSecond(t: number): number {
   const i = t | 0;
   return i === t && (i !== 0 || 1 / t > 0) ? i : t;
 }
 
-/** `zone`: the IANA zone for dates that carry none (--tz); without it they are read as UTC. */
-export function parseStamp(line: string, zone?: string): Stamp | undefined {
+/**
+ * Where a stamp's seconds lie, when its time moves with them alone: `secondsAt` is the index of
+ * the two digits of a stamp without a fraction of a second whose zone offset is fixed (a zone
+ * written as `UTC`, `Z`, `+01:00`, or none and no --tz), else -1. Every pattern of parseStamp
+ * reads a digit only through `\d`, so a line that differs from this one in those two digits alone
+ * matches the same way, its time `t` moved by the difference of their values (Date.UTC and the
+ * fixed offset are exact on whole seconds). A zone's name or --tz is looked up at each instant
+ * (its offset moves at a DST switch): -1 there.
+ */
+export interface StampShape {
+  secondsAt: number;
+}
+
+/**
+ * `zone`: the IANA zone for dates that carry none (--tz); without it they are read as UTC.
+ * `shape`, when given, is told where the seconds lie (see StampShape).
+ */
+export function parseStamp(line: string, zone?: string, shape?: StampShape): Stamp | undefined {
+  if (shape !== undefined) shape.secondsAt = -1;
   // Every stamp starts with a digit, `[` or a month's capital: most lines are out after one look.
   const c = line.charCodeAt(0);
   const digit = c >= 48 && c <= 57;
@@ -84,12 +101,16 @@ export function parseStamp(line: string, zone?: string): Stamp | undefined {
   if (m) {
     const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
     let off = zoneOffsetMinutes(m[8]);
+    // a fixed offset: written as one, or no zone and no --tz (UTC)
+    const fixed = off !== undefined || !zone;
     const assumed = off === undefined && zone ? ianaOffsetMinutes(zone, utc) : undefined;
     if (assumed !== undefined) off = assumed;
     const t = wholeSecond((utc - (off ?? 0) * 60000) / 1000 + frac(m[7]));
     const out: Stamp = { t, kind: 'epoch', rest: line.slice(m[0].length) };
     if (assumed !== undefined) out.assumedZone = zone;
     else if (off === undefined) out.assumedUtc = true;
+    // `[`? then yyyy-mm-dd hh:mm: 16 characters before the seconds
+    if (shape !== undefined && fixed && m[7] === undefined) shape.secondsAt = (c === 91 ? 1 : 0) + 17;
     return out;
   }
   m = c === 91 ? PHP.exec(line) : null;
@@ -98,6 +119,8 @@ export function parseStamp(line: string, zone?: string): Stamp | undefined {
     if (mon === undefined) return undefined;
     const utc = Date.UTC(Number(m[3]), mon, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
     let off = zoneOffsetMinutes(m[7]);
+    // a fixed offset: written as one, or no zone and no --tz (UTC)
+    const fixed = off !== undefined || (!m[7] && !zone);
     if (off === undefined && m[7]) {
       // The offset at the local time read as UTC is right except within an hour of a DST switch.
       off = ianaOffsetMinutes(m[7], utc);
@@ -107,6 +130,8 @@ export function parseStamp(line: string, zone?: string): Stamp | undefined {
     const out: Stamp = { t: wholeSecond((utc - (off ?? 0) * 60000) / 1000), kind: 'epoch', rest: line.slice(m[0].length) };
     if (assumed !== undefined) out.assumedZone = zone;
     else if (off === undefined) out.assumedUtc = true;
+    // `[d-Mon-yyyy hh:mm:`: the day's digits and 17 characters before the seconds
+    if (shape !== undefined && fixed) shape.secondsAt = m[1].length + 17;
     return out;
   }
   m = c >= 65 && c <= 90 ? SYSLOG.exec(line) : null;

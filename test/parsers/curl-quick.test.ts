@@ -242,7 +242,11 @@ describe('lines of lean transfers read from their bytes', () => {
       expect(at).toHaveLength(4);
       // the third, in the bare head, is not recalled as an error: it is read from its bytes as the header the decoder makes of it
       expect(at.map((n) => r.quick.includes(n))).toEqual([false, true, true, true]);
-      const bare = r.transfers.find((t) => t.url?.endsWith('/bare'));
+      // found by its request line's number: a lean transfer (keep 0) is only counted, its URL not derived
+      const request = lines.indexOf('GET /bare HTTP/1.1') + 1;
+      const bare = r.transfers.find((t) => t.line <= request && request <= (t.endLine ?? t.line));
+      // it began at its `* Connected to` line and took the `curl: …` after its request line as a header
+      expect([bare?.line, bare?.endLine]).toEqual([request - 1, request + 1]);
       expect(bare).toBeDefined();
       expect(bare!.exitCode).toBeUndefined();
     }
