@@ -17,7 +17,8 @@ import { truncatedResponse } from './truncated-response/index.js';
 import { writeDenied } from './write-denied.js';
 import type { Detector } from './types.js';
 
-export type { Detector, DetectorPart } from './types.js';
+export type { Detector, DetectorPart, DetectEach } from './types.js';
+export { eachOf, streamed } from './types.js';
 
 const SPECIFIC: readonly Detector[] = [
   sigcontNoRestart,

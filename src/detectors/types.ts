@@ -38,3 +38,29 @@ export type ExchangeDetails = {
 
 /** One source's part of a detector that reads several kinds of input. */
 export type DetectorPart = (run: RunModel) => FindingDraft[];
+
+/** A detector (or part) that hands each draft on as it makes it, in the order `detect` lists them. */
+export type DetectEach = (run: RunModel, emit: (d: FindingDraft) => void) => void;
+
+/**
+ * A detect made of a DetectEach: the list of what it hands on, with the DetectEach kept on the
+ * function as `each`. The pipeline takes each draft of a one-input run as it is made (made its
+ * finding there and then) where a detect carries its `each`: a long log's 10,000 drafts, their
+ * join facts and placements need not all live at once, to be moved by the collector on the way.
+ * On the function, not the detector: a library user's detector that replaces `detect` (a spread
+ * copy with a detect of its own) is run by its own detect.
+ */
+export function streamed(each: DetectEach): DetectorPart & { each: DetectEach } {
+  const detect = (run: RunModel): FindingDraft[] => {
+    const out: FindingDraft[] = [];
+    each(run, (d) => out.push(d));
+    return out;
+  };
+  return Object.assign(detect, { each });
+}
+
+/** The DetectEach a detect was made of (streamed), if any. */
+export function eachOf(detect: Detector['detect']): DetectEach | undefined {
+  const each = (detect as { each?: unknown }).each;
+  return typeof each === 'function' ? (each as DetectEach) : undefined;
+}

@@ -3,8 +3,7 @@
  * incident, analysed together. State lives in the call, never in modules,
  * so batch and server uses can run many analyses in one process.
  */
-import { hash } from 'node:crypto';
-import { claimedCurlExitCodes, DETECTORS, type Detector } from '../detectors/index.js';
+import { claimedCurlExitCodes, DETECTORS, eachOf, type Detector } from '../detectors/index.js';
 import {
   FaultlineError,
   redactResult,
@@ -28,6 +27,7 @@ import { placeClocks } from './clock.js';
 import { placeUndatedViews } from './place-views.js';
 import { clockSuspects, isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
 import { cancelled, readInput, readSources } from './read.js';
+import { FindingIds } from './finding-id.js';
 import { VERSION } from './version.js';
 
 export { expandInputs, type ExpandedInputs, type ExpandError } from './inputs.js';
@@ -89,34 +89,55 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
   const run: RunModel = { inputs: analysed, options: { joinWindow, claimedCurlExitCodes: claimedCurlExitCodes(hooks.registry ?? DETECTORS) } };
   const selected = selectDetectors(spec.detectors ?? undefined, hooks.registry);
   const inputIndex = new Map(analysed.map((a, i) => [a.info.path, i]));
+  const ids = new FindingIds();
   /**
    * Every selected detector's drafts, placed. `only`: the run's one input, whose drafts join
    * nothing (buildFindings makes each a finding alone): each is made its finding as its detector
    * returns it, grouped by detector as buildFindings groups them, instead of being held as a
    * placed draft to the end of the detectors (a long log's 10,000 drafts and placements, moved by
-   * the collector twice over, are garbage by the next detector). Undefined when a draft names
-   * another input (a registry's detector may): the detectors are then run again the general way.
+   * the collector twice over, are garbage by the next detector). A detector whose detect is
+   * streamed hands each draft on as it makes it: the draft is made its finding there and then,
+   * so its join facts and placement are garbage before the next is made. Undefined when a draft
+   * names another input (a registry's detector may): the detectors are then run again the general way.
    */
   const detectAll = (only: string | undefined): { placed: PlacedDraft[]; alone?: Map<string, Built[]>; failures: DetectorFailure[] } | undefined => {
     const failures: DetectorFailure[] = [];
     const placed: PlacedDraft[] = [];
     const alone = only === undefined ? undefined : new Map<string, Built[]>();
+    const place = (d: FindingDraft): PlacedDraft => {
+      const i = inputIndex.get(d.input) ?? analysed.length;
+      // A draft about a transfer placed on a capture's clock is on the run's clock, though its input is not.
+      const from = views.byEventKey.size ? d.eventKeys?.map((k) => views.byEventKey.get(k)).find((c) => c !== undefined) : undefined;
+      const placement = from === undefined ? placements[d.input] : { ...placements[d.input], absolute: true };
+      return placeDraft(d, i, placement, analysed[i]?.info.format, analysed[i]?.info.sha256, from);
+    };
+    const addAlone = (map: Map<string, Built[]>, b: Built): void => {
+      let list = map.get(b.finding.detector);
+      if (list === undefined) map.set(b.finding.detector, (list = []));
+      list.push(b);
+    };
     for (const det of selected) {
       check();
+      const each = alone === undefined ? undefined : eachOf(det.detect);
       try {
+        if (each !== undefined && alone !== undefined) {
+          // the detector's findings are the run's once it has returned (one that throws half way adds none)
+          const mine: Built[] = [];
+          let elsewhere = false;
+          each(run, (d) => {
+            if (elsewhere) return;
+            if (d.input !== only) elsewhere = true;
+            else mine.push(toFindingAlone(place(d), ids));
+          });
+          if (elsewhere) return undefined;
+          for (const b of mine) addAlone(alone, b);
+          continue;
+        }
         for (const d of det.detect(run)) {
           if (alone !== undefined && d.input !== only) return undefined;
-          const i = inputIndex.get(d.input) ?? analysed.length;
-          // A draft about a transfer placed on a capture's clock is on the run's clock, though its input is not.
-          const from = views.byEventKey.size ? d.eventKeys?.map((k) => views.byEventKey.get(k)).find((c) => c !== undefined) : undefined;
-          const placement = from === undefined ? placements[d.input] : { ...placements[d.input], absolute: true };
-          const p = placeDraft(d, i, placement, analysed[i]?.info.format, analysed[i]?.info.sha256, from);
+          const p = place(d);
           if (alone === undefined) placed.push(p);
-          else {
-            let list = alone.get(d.detector);
-            if (list === undefined) alone.set(d.detector, (list = []));
-            list.push(toFindingAlone(p));
-          }
+          else addAlone(alone, toFindingAlone(p, ids));
         }
       } catch (err) {
         failures.push({ detector: det.id, code: 'E_DETECTOR', error: (err as Error)?.message ?? String(err) });
@@ -131,7 +152,7 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
 
   const timeOfDay = new Set(analysed.filter((a) => a.info.clock === 'time-of-day').map((a) => a.info.path));
   const warnings = clockSuspects(placed, joinWindow, timeOfDay);
-  let findings = alone === undefined ? buildFindings(placed, joinWindow) : finishFindings([...alone.values()].flat());
+  let findings = alone === undefined ? buildFindings(placed, joinWindow, ids) : finishFindings([...alone.values()].flat());
   if (spec.min_severity) {
     const min = SEVERITY_RANK[spec.min_severity];
     findings = findings.filter((f) => SEVERITY_RANK[f.severity] >= min);
@@ -199,7 +220,7 @@ export function selectDetectors(ids: string[] | undefined, registry: readonly De
 }
 
 /** Joins, ids, `related`, and the schema's order: start, then detector, then subject. */
-export function buildFindings(placed: PlacedDraft[], joinWindow: number): Finding[] {
+export function buildFindings(placed: PlacedDraft[], joinWindow: number, ids: FindingIds = new FindingIds()): Finding[] {
   const byDetector = new Map<string, PlacedDraft[]>();
   for (const p of placed) {
     const list = byDetector.get(p.draft.detector) ?? [];
@@ -209,8 +230,8 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number): Findin
   const built: Built[] = [];
   for (const drafts of byDetector.values()) {
     // drafts of one input join nothing (mergeDrafts would make a group of one of each): each is a finding alone
-    if (oneInput(drafts)) for (const p of drafts) built.push(toFindingAlone(p));
-    else for (const g of mergeDrafts(drafts, joinWindow)) built.push(toFinding(g));
+    if (oneInput(drafts)) for (const p of drafts) built.push(toFindingAlone(p, ids));
+    else for (const g of mergeDrafts(drafts, joinWindow)) built.push(toFinding(g, ids));
   }
   return finishFindings(built);
 }
@@ -273,8 +294,8 @@ function oneInput(drafts: readonly PlacedDraft[]): boolean {
   return true;
 }
 
-function toFinding(g: MergedGroup): Built {
-  if (g.members.length === 1) return toFindingAlone(g.members[0]);
+function toFinding(g: MergedGroup, ids: FindingIds): Built {
+  if (g.members.length === 1) return toFindingAlone(g.members[0], ids);
   // The view closest to the wire speaks for the event: a capture's title names the connection,
   // the bytes and the packets; strace names the call; curl its own words; an app log only the error.
   const members = sortedCopy(
@@ -327,7 +348,7 @@ function toFinding(g: MergedGroup): Built {
     if (e !== null && (end === null || e > end)) end = e;
   }
   const finding: Finding = {
-    id: stableId(d.detector, primary),
+    id: stableId(d.detector, primary, ids),
     detector: d.detector,
     severity: d.severity,
     title: d.title,
@@ -349,7 +370,7 @@ function toFinding(g: MergedGroup): Built {
  * toFinding for a draft that joined nothing (every finding of a run with one input): the same
  * finding, without the sorting and merging of views a joined one needs.
  */
-function toFindingAlone(p: PlacedDraft): Built {
+function toFindingAlone(p: PlacedDraft, ids: FindingIds): Built {
   const d = p.draft;
   // A draft is the pipeline's once its detector returned it, and nothing changes a finding's parts
   // after this: the finding takes the draft's subject, evidence and lanes instead of copies (10,000
@@ -361,7 +382,7 @@ function toFindingAlone(p: PlacedDraft): Built {
     details.clock_suspect = p.clockNote;
   }
   const finding: Finding = {
-    id: stableId(d.detector, p),
+    id: stableId(d.detector, p, ids),
     detector: d.detector,
     severity: d.severity,
     title: d.title,
@@ -472,12 +493,10 @@ function sortedCopy<T>(list: readonly T[], cmp: (a: T, b: T) => number): T[] {
  * first seen and what it is about. Never the path: `analyze dir` and `analyze /abs/dir` (or a
  * batch on another machine) give the same ids. Two findings with one basis get -2, -3 … in order.
  */
-function stableId(detector: string, p: PlacedDraft): string {
+function stableId(detector: string, p: PlacedDraft, ids: FindingIds): string {
   const e = p.draft.evidence[0];
-  // what `[detector, digest, line, packet, subject].join('\u0000')` made, without the array
-  const basis = `${detector}\u0000${p.digest ?? `#${p.inputIndex}`}\u0000${e?.line ?? ''}\u0000${e?.packet ?? ''}\u0000${JSON.stringify(p.draft.subject) ?? ''}`;
-  // crypto.hash: the same digest as createHash().update().digest(), without a Hash object per finding
-  return `${detector}-${hash('sha1', basis, 'hex').slice(0, 10)}`;
+  // the hash of `[detector, digest, line, packet, JSON.stringify(subject)].join('\u0000')` (findingIdOf)
+  return ids.id(detector, p.digest ?? `#${p.inputIndex}`, e?.line, e?.packet, p.draft.subject);
 }
 
 interface Built {

@@ -21,8 +21,8 @@ import {
   receivedBody,
   recvKind,
 } from '../../analysis/curl/index.js';
-import type { CurlTransfer, FindingDraft } from '../../model/index.js';
-import type { DetectorPart } from '../types.js';
+import type { CurlTransfer } from '../../model/index.js';
+import { streamed, type DetectEach } from '../types.js';
 
 /** curl-error-56 as curl or a log saw it. */
 export type CurlError56CurlDetails = CurlDetails & {
@@ -34,8 +34,8 @@ export type CurlError56CurlDetails = CurlDetails & {
 
 const EVIDENCE_KEYS = ['command', 'request', 'status', 'contentLength', 'data', 'lastData', 'progress', 'errorInfo', 'error', 'var:exitcode', 'var:return_code'];
 
-export const fromCurl: DetectorPart = (run) => {
-  const out: FindingDraft[] = [];
+/** The curl-side drafts, each handed on as it is made. */
+export const eachFromCurl: DetectEach = (run, emit) => {
   for (const { path, model } of curlInputs(run)) {
     const drawn = drawnLanes(model);
     for (const t of model.transfers) {
@@ -50,11 +50,12 @@ export const fromCurl: DetectorPart = (run) => {
       details.failure = kind;
       details.stage = st;
       const explanation = explainCode(t, kind);
-      out.push(failureDraft(path, t, drawn, { detector: 'curl-error-56', severity: 'error', title: title(t, kind, received, st), details, evidenceKeys: EVIDENCE_KEYS, at, explanation, join: joinOf(t, at, received) }));
+      emit(failureDraft(path, t, drawn, { detector: 'curl-error-56', severity: 'error', title: title(t, kind, received, st), details, evidenceKeys: EVIDENCE_KEYS, at, explanation, join: joinOf(t, at, received) }));
     }
   }
-  return out;
 };
+
+export const fromCurl = streamed(eachFromCurl);
 
 /** How far the exchange had got when it failed, as far as the input shows. */
 function stage(t: CurlTransfer, r: ReceivedBody): string {
