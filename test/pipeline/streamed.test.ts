@@ -25,7 +25,7 @@ describe('streamed detectors', () => {
   it('list what they hand on, and keep it on detect for the pipeline', () => {
     const seen: number[] = [];
     const detect = streamed((_run, emit) => {
-      for (const n of [3, 1, 2]) emit({ detector: 'x', severity: 'info', title: `t${n}`, input: 'a', start: n, end: null, subject: {}, evidence: [] });
+      for (const n of [3, 1, 2]) emit({ detector: 'x', severity: 'info', title: `t${n}`, input: 'a', start: n, end: null, subject: {}, details: {}, evidence: [] });
     });
     expect(detect({ inputs: [], options: { joinWindow: 1, claimedCurlExitCodes: new Set() } }).map((d) => d.start)).toEqual([3, 1, 2]);
     eachOf(detect)!({ inputs: [], options: { joinWindow: 1, claimedCurlExitCodes: new Set() } }, (d) => seen.push(d.start as number));
