@@ -7,18 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findErrorLine, type CleanedMessage, type ErrorLineHead } from '../../parsers/curl/errors.js';
-
-/** Deterministic, so a failure is the same on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const HEADS = [
   'payments: upstream call failed: curl_errno=56 curl_error="Recv failure: Connection reset by peer"',
