@@ -2763,7 +2763,6 @@ function readRequestHeader(buf: Buffer, from: number, to: number): number {
   return -1;
 }
 
-
 /** `s`'s character codes, for startsWithBytes: the fixed words of curl's info lines, compared from a chunk's bytes. */
 function ascii(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
