@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FINDING_IDS_SHAPE, FindingIds } from '../../src/pipeline/finding-id.js';
 import { MEMO_SHAPE } from '../../src/model/redact.js';
+import { JOIN_INDEX_SHAPE } from '../../src/pipeline/correlate.js';
 import { LOG_PAIR_CURSOR_SHAPE, LogPairCursor } from '../../parsers/curl/pairs.js';
 import { WORDINGS_SHAPE, Wordings } from '../../parsers/curl/errors.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -54,5 +55,6 @@ describe('hidden classes kept across runs', () => {
     expect(LOG_PAIR_CURSOR_SHAPE).toBeInstanceOf(LogPairCursor);
     expect(WORDINGS_SHAPE).toBeInstanceOf(Wordings);
     expect(MEMO_SHAPE).toBeTypeOf('object');
+    expect(JOIN_INDEX_SHAPE).toBeTypeOf('object');
   });
 });
