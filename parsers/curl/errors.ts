@@ -357,3 +357,10 @@ function finishLine(code: number, raw: string, codeSource: ErrorLine['codeSource
   if (memo !== undefined) c.last = out;
   return out;
 }
+
+/**
+ * One Wordings made at load and never used: opaque (`unknown`), exported only to stay reachable.
+ * V8 forgets a class's hidden class at a full collection once no instance of it is alive, and with
+ * it the compiled code of every function that read one (see LOG_PAIR_CURSOR_SHAPE in pairs.ts).
+ */
+export const WORDINGS_SHAPE: unknown = new Wordings();

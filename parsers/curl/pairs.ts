@@ -146,3 +146,11 @@ export class LogPairCursor {
     return false;
   }
 }
+
+/**
+ * One cursor made at load and never used: opaque (`unknown`), exported only to stay reachable. V8
+ * forgets a class's hidden class at a full collection once no instance of it is alive, and with it
+ * the compiled code of every function that read one: each read after a full collection (a batch's
+ * or a server's next case, each run of a benchmark) began by compiling the pair search again.
+ */
+export const LOG_PAIR_CURSOR_SHAPE: unknown = new LogPairCursor();

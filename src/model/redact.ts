@@ -85,22 +85,36 @@ class Memo {
     return remember(this.secretNames, name, isSecretName);
   }
 
-  /** secretName and secretHeader as functions to hand on, made once per memo, not per text */
-  readonly nameSecret = (name: string): boolean => this.secretName(name);
-  readonly headerSecret = (name: string): boolean => this.secretHeader(name);
-
-  /** isSecretHeader, remembered (a lower-cased copy per ask was a tenth of what a clean result's redaction allocated) */
+  /**
+   * isSecretHeader, remembered (a lower-cased copy per ask was a tenth of what a clean result's
+   * redaction allocated). Asked as a method, not through a function made per memo: a function
+   * made per run, called from code used by every run, is compiled into that code, which is then
+   * thrown away with the run's function at the next full collection (as MEMO_SHAPE tells of hidden classes).
+   */
   secretHeader(name: string): boolean {
-    return remember(this.secretHeaders, name, this.headerIsSecret);
+    let r = this.secretHeaders.get(name);
+    if (r === undefined) {
+      r = SECRET_HEADERS.has(name.toLowerCase()) || this.secretName(name);
+      if (this.secretHeaders.size >= MEMO_MAX) this.secretHeaders.clear();
+      this.secretHeaders.set(name, r);
+    }
+    return r;
   }
-
-  private readonly headerIsSecret = (name: string): boolean => SECRET_HEADERS.has(name.toLowerCase()) || this.secretName(name);
 
   /** A value under this key is redacted whole (see walk). */
   secretKey(key: string): boolean {
     return remember(this.secretKeys, key, isSecretKey);
   }
 }
+
+/**
+ * One memo made at load and never used: opaque (`unknown`), exported only to stay reachable. V8
+ * forgets a class's hidden class at a full collection once no instance of it is alive, and with it
+ * the compiled code of every function that read one: each run after a full collection (a batch's or
+ * a server's next case, each run of a benchmark) began by compiling the redaction again. Kept, the
+ * hidden class outlives the runs, and the code with it.
+ */
+export const MEMO_SHAPE: unknown = new Memo();
 
 /** `map`'s answer for `key`, worked out by `compute` the first time; the map forgotten wholesale when full. */
 function remember<V>(map: Map<string, V>, key: string, compute: (key: string) => V): V {
@@ -267,8 +281,7 @@ function isHeaderNameChar(c: number): boolean {
  * characters too). Every such name is asked, so none HEADER_NAME would take is missed.
  */
 function anySecretHeaderName(s: string, memo: Memo | undefined): boolean {
-  // plain functions, not closures made per call: every text with a `:` in every finding comes here
-  const secret = memo ? memo.headerSecret : isSecretHeader;
+  // plain functions and the memo's methods, not closures made per call or per memo: every text with a `:` in every finding comes here
   const letter = isAsciiLetter;
   for (let c = s.indexOf(':'); c >= 0; c = s.indexOf(':', c + 1)) {
     let e = c;
@@ -276,13 +289,23 @@ function anySecretHeaderName(s: string, memo: Memo | undefined): boolean {
     let i = e;
     while (i > 0 && isHeaderNameChar(s.charCodeAt(i - 1))) i--;
     if (i === e) continue;
-    if (letter(s.charCodeAt(i)) && secret(s.slice(i, e))) return true;
+    if (letter(s.charCodeAt(i)) && secretHeaderIn(memo, s.slice(i, e))) return true;
     for (let j = i + 1; j < e; j++) {
       const r = s.charCodeAt(j - 1);
-      if ((r === 114 || r === 110) && j >= 2 && s.charCodeAt(j - 2) === 92 /* \ */ && letter(s.charCodeAt(j)) && secret(s.slice(j, e))) return true;
+      if ((r === 114 || r === 110) && j >= 2 && s.charCodeAt(j - 2) === 92 /* \ */ && letter(s.charCodeAt(j)) && secretHeaderIn(memo, s.slice(j, e))) return true;
     }
   }
   return false;
+}
+
+/** isSecretHeader, through the memo where there is one */
+function secretHeaderIn(memo: Memo | undefined, name: string): boolean {
+  return memo === undefined ? isSecretHeader(name) : memo.secretHeader(name);
+}
+
+/** isSecretName, through the memo where there is one */
+function secretNameIn(memo: Memo | undefined, name: string): boolean {
+  return memo === undefined ? isSecretName(name) : memo.secretName(name);
 }
 
 function isAsciiLetter(c: number): boolean {
@@ -301,13 +324,13 @@ function isParamNameChar(c: number): boolean {
  * before the `=`, or after a `[` in it (a delimiter that is a name character too). Every
  * such suffix is asked, so no name PARAM would take is missed.
  */
-function anySecretParamName(s: string, secret: (name: string) => boolean): boolean {
+function anySecretParamName(s: string, memo: Memo | undefined): boolean {
   for (let e = s.indexOf('='); e >= 0; e = s.indexOf('=', e + 1)) {
     let i = e;
     while (i > 0 && isParamNameChar(s.charCodeAt(i - 1))) i--;
     if (i === e) continue;
-    if (secret(s.slice(i, e))) return true;
-    for (let j = i; j < e - 1; j++) if (s.charCodeAt(j) === 91 /* [ */ && secret(s.slice(j + 1, e))) return true;
+    if (secretNameIn(memo, s.slice(i, e))) return true;
+    for (let j = i; j < e - 1; j++) if (s.charCodeAt(j) === 91 /* [ */ && secretNameIn(memo, s.slice(j + 1, e))) return true;
   }
   return false;
 }
@@ -332,15 +355,14 @@ function redactTextIn(s: string, memo: Memo | undefined): string {
   // redactions before it only put `[REDACTED]` in, which none of those characters is part of.
   let r = colon && anySecretHeaderName(shaped, memo) ? redactHeaders(shaped, memo) : shaped;
   if (r.indexOf('@') >= 0) r = r.replace(USERINFO, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}@`));
-  const secret = memo ? memo.nameSecret : isSecretName;
-  if (r.indexOf('=') >= 0 && anySecretParamName(r, secret)) {
+  if (r.indexOf('=') >= 0 && anySecretParamName(r, memo)) {
     r = r.replace(PARAM, (all, pre: string, name: string, value: string) =>
-      value !== '' && value !== REDACTED && secret(name) ? `${pre}${name}=${REDACTED}` : all,
+      value !== '' && value !== REDACTED && secretNameIn(memo, name) ? `${pre}${name}=${REDACTED}` : all,
     );
   }
   if (JSON_PAIR_HINT.test(r)) {
     r = r.replace(JSON_PAIR, (all, q: string, name: string, colon: string, q2: string, value: string) =>
-      value !== '' && value !== REDACTED && secret(name) ? `${q}${name}${q}${colon}${q2}${REDACTED}${q2}` : all,
+      value !== '' && value !== REDACTED && secretNameIn(memo, name) ? `${q}${name}${q}${colon}${q2}${REDACTED}${q2}` : all,
     );
   }
   return r;

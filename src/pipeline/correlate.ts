@@ -570,3 +570,11 @@ export function requestTarget(url: string | undefined): string | undefined {
     return url;
   }
 }
+
+/**
+ * One JoinIndex made at load and never used: opaque (`unknown`), exported only to stay reachable.
+ * V8 forgets a class's hidden class at a full collection once no instance of it is alive, and with it
+ * the compiled code of every function that read one: each run of several inputs after a full
+ * collection (a batch's or a server's next case) began by compiling the joining again.
+ */
+export const JOIN_INDEX_SHAPE: unknown = new JoinIndex(0);

@@ -381,23 +381,29 @@ function toFindingAlone(p: PlacedDraft, ids: FindingIds): Built {
     details = copyOwn(d.details);
     details.clock_suspect = p.clockNote;
   }
-  const finding: Finding = {
-    id: stableId(d.detector, p, ids),
-    detector: d.detector,
-    severity: d.severity,
-    title: d.title,
-    start: p.start,
-    end: p.end ?? p.start,
-    subject: d.subject,
-    evidence: d.evidence,
-    details,
-  };
-  if (d.explanation) finding.explanation = d.explanation;
   const lanes = d.lanes && d.lanes.length > 1 ? [...new Set(d.lanes)] : d.lanes;
-  if (lanes?.length) finding.lanes = lanes;
+  const finding = findingOf(stableId(d.detector, p, ids), d, p.start, p.end ?? p.start, details, d.explanation || undefined, lanes?.length ? lanes : undefined);
   // read only (the index of event keys in buildFindings)
   const keys = d.eventKeys && d.eventKeys.length > 1 ? [...new Set(d.eventKeys)] : (d.eventKeys ?? []);
   return { finding, keys };
+}
+
+/**
+ * A finding as one literal of its fields, `explanation` and `lanes` where given: the keys in the
+ * schema's order, as a literal of nine fields with the two set after it gave them. Made whole,
+ * a finding holds its fields in itself, not nine there and the rest in a second array, and its
+ * hidden class is the literal's, kept by the code that makes it: one added to by assignment lives
+ * only while findings of it do, and with it the compiled code of every function that read it (a
+ * run after a full collection began by compiling them again).
+ */
+function findingOf(id: string, d: FindingDraft, start: number | null, end: number | null, details: FindingDetails, explanation: string | undefined, lanes: string[] | undefined): Finding {
+  const { detector, severity, title, subject, evidence } = d;
+  if (explanation !== undefined) {
+    if (lanes !== undefined) return { id, detector, severity, title, start, end, subject, evidence, details, explanation, lanes };
+    return { id, detector, severity, title, start, end, subject, evidence, details, explanation };
+  }
+  if (lanes !== undefined) return { id, detector, severity, title, start, end, subject, evidence, details, lanes };
+  return { id, detector, severity, title, start, end, subject, evidence, details };
 }
 
 /**
