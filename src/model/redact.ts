@@ -312,6 +312,32 @@ function isAsciiLetter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
+/**
+ * Every secret `name=value` of `s` with its value redacted. A value that is not a secret's is
+ * searched too: it can hold parameters of its own (`url=http://h/p?access_token=…` in a log line,
+ * `next=/login?password=…`), which one pass of PARAM over the text would have taken as part of it.
+ */
+function redactParams(s: string, memo: Memo | undefined): string {
+  // a regex with /g carries state (lastIndex): one per call, never shared between callers
+  const re = new RegExp(PARAM);
+  let out = '';
+  let last = 0;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    const name = m[2];
+    const value = m[3];
+    const valueStart = m.index + m[1].length + name.length + 1;
+    if (value !== '' && value !== REDACTED && secretNameIn(memo, name)) {
+      out += s.slice(last, valueStart) + REDACTED;
+      last = valueStart + value.length;
+      re.lastIndex = last;
+    } else {
+      // past the `=`: always ahead of where this match began, so the search ends
+      re.lastIndex = valueStart;
+    }
+  }
+  return last === 0 ? s : out + s.slice(last);
+}
+
 /** [A-Za-z0-9_.\-[\]]: the characters of a PARAM name */
 function isParamNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 91 || c === 93;
@@ -356,9 +382,7 @@ function redactTextIn(s: string, memo: Memo | undefined): string {
   let r = colon && anySecretHeaderName(shaped, memo) ? redactHeaders(shaped, memo) : shaped;
   if (r.indexOf('@') >= 0) r = r.replace(USERINFO, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}@`));
   if (r.indexOf('=') >= 0 && anySecretParamName(r, memo)) {
-    r = r.replace(PARAM, (all, pre: string, name: string, value: string) =>
-      value !== '' && value !== REDACTED && secretNameIn(memo, name) ? `${pre}${name}=${REDACTED}` : all,
-    );
+    r = redactParams(r, memo);
   }
   if (JSON_PAIR_HINT.test(r)) {
     r = r.replace(JSON_PAIR, (all, q: string, name: string, colon: string, q2: string, value: string) =>

@@ -77,6 +77,12 @@ describe('redactText: URLs, forms, JSON', () => {
     ['JSON body', '{"user":"bob","password":"hunter2"}', `{"user":"bob","password":"${R}"}`],
     ['JSON in a strace string', 'write(3, "{\\"api_key\\": \\"k1\\", \\"n\\": 1}", 30)', `write(3, "{\\"api_key\\": \\"${R}\\", \\"n\\": 1}", 30)`],
     ['a log line', 'level=info auth=xyz user=bob', `level=info auth=${R} user=bob`],
+    // a parameter whose value is itself a URL or a path with a query: its first parameter too
+    ['a URL logged as a value, its secret first', 'url=http://svc.test/orders?access_token=t1 http_code=0', `url=http://svc.test/orders?access_token=${R} http_code=0`],
+    ['a redirect target with an OAuth code', 'redirect=https://h/cb?code=abc&state=1', `redirect=https://h/cb?code=${R}&state=1`],
+    ['a path logged as a value', 'next=/login?password=hunter2', `next=/login?password=${R}`],
+    ['nested twice', 'q=url=http://h?token=z', `q=url=http://h?token=${R}`],
+    ['a secret value holding a `?`, redacted whole', 'password=ab?cd=1 user=bob', `password=${R} user=bob`],
   ])('%s', (_name, input, want) => {
     expect(redactText(input)).toBe(want);
   });
