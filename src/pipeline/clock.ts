@@ -5,6 +5,7 @@
  * input of the run. Relative and clock-less inputs stay in their own clock.
  * --clock-offset adds a correction for one input's skew, whatever its clock.
  */
+import { readlinkSync } from 'node:fs';
 import type { Clock, ClockPlacement } from '../model/index.js';
 
 export interface ClockOptions {
@@ -24,8 +25,38 @@ export interface ClockInput {
   first: number | null;
 }
 
+/**
+ * The machine's IANA zone, as Intl tells it. Where the machine is plainly on UTC (a container, a CI
+ * runner, most servers) the answer is known without asking Intl: its first DateTimeFormat loads ICU's
+ * zone data, 20–50 ms of a start-up that is ~0.3 s for a small file, and nothing else in such a run
+ * needs it.
+ */
 export function machineTimezone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return utcHost(process.env.TZ, localtimeLink()) ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+}
+
+/** Names ICU reads as UTC (resolvedOptions() says 'UTC' for each: test/pipeline/clock-host.test.ts asks Intl). */
+export const UTC_NAMES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC', 'UCT', 'Etc/UCT', 'Universal', 'Etc/Universal', 'Zulu', 'Etc/Zulu', 'GMT', 'Etc/GMT']);
+
+/**
+ * 'UTC' where the zone Intl would find is UTC by its name alone, else undefined (then Intl is asked):
+ * `TZ` names one of UTC's names (with or without POSIX's leading `:`), or `TZ` is unset and
+ * /etc/localtime links to such a name under a `zoneinfo/` folder, which is where ICU looks next.
+ * Anything else — another zone, an empty `TZ`, a copied /etc/localtime — goes to Intl.
+ */
+export function utcHost(tz: string | undefined, localtime: string | undefined): 'UTC' | undefined {
+  if (tz !== undefined) return UTC_NAMES.has(tz.startsWith(':') ? tz.slice(1) : tz) ? 'UTC' : undefined;
+  const at = localtime?.lastIndexOf('/zoneinfo/') ?? -1;
+  return localtime !== undefined && at >= 0 && UTC_NAMES.has(localtime.slice(at + '/zoneinfo/'.length)) ? 'UTC' : undefined;
+}
+
+/** Where /etc/localtime links to, or undefined (no link: a plain file, or none). */
+function localtimeLink(): string | undefined {
+  try {
+    return readlinkSync('/etc/localtime');
+  } catch {
+    return undefined;
+  }
 }
 
 export function placeClocks(inputs: ClockInput[], opts: ClockOptions): { placements: Record<string, ClockPlacement>; date?: string } {
@@ -108,6 +139,8 @@ function zoneOffset(epoch: number, tz: string): number {
 }
 
 export function isValidTimezone(tz: string): boolean {
+  // the zone most specs carry: no DateTimeFormat (nor ICU's zone data) to say so
+  if (tz === 'UTC') return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
