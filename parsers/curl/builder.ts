@@ -28,9 +28,10 @@ const MAX_INFO_ERRORS = 5;
 
 export function ev(line: number, text: string, t: number | null | undefined): CurlEvidenceLine {
   const s = text.trim();
-  const e: CurlEvidenceLine = { line, text: s.length > MAX_EVIDENCE_TEXT ? s.slice(0, MAX_EVIDENCE_TEXT) + '…' : s };
-  if (t !== undefined && t !== null) e.t = t;
-  return e;
+  const cut = s.length > MAX_EVIDENCE_TEXT ? s.slice(0, MAX_EVIDENCE_TEXT) + '…' : s;
+  // one literal per form, not `t` added after: an object of three fields where the added one took a
+  // second object (a property store), kept with every timed entry (an application log's error lines)
+  return t !== undefined && t !== null ? { line, text: cut, t } : { line, text: cut };
 }
 
 export function versionFromAgent(ua: string): string | undefined {
