@@ -11,7 +11,7 @@ import { parseCurl, sniffCurl } from '../../parsers/curl/index.js';
 import { CurlAnalysis, MAX_NOTABLE_TRANSFERS } from '../../src/analysis/curl/index.js';
 import { Diagnostics, type CurlTransfer } from '../../src/model/index.js';
 import { samplesDir } from '../helpers/paths.js';
-import { chunksOf, lines } from '../parsers/curl-helpers.js';
+import { chunksOf, lines, tracedUpload, WAITED_1S_THEN_200 } from '../parsers/curl-helpers.js';
 
 /** The parser's transfers and what CurlAnalysis keeps of them, side by side (every transfer is kept below the caps). */
 async function keptBeside(text: string): Promise<{ parsed: CurlTransfer[]; kept: CurlTransfer[] }> {
@@ -78,21 +78,10 @@ describe('a kept curl transfer', () => {
 
   it('reads as the parser’s -v and --trace-time transfers (headers, statuses, 100-continue)', async () => {
     const { parsed, kept } = await keptBeside(
-      lines(
-        '10:00:00.000000 == Info: Connected to h (127.0.0.1) port 80 (#0)',
-        '10:00:00.000100 => Send header, 71 bytes (0x47)',
-        '0000: POST /up HTTP/1.1',
-        '0013: Host: h',
-        '001c: Content-Length: 5',
-        '002f: Expect: 100-continue',
-        '0045: ',
-        '10:00:01.001000 == Info: Done waiting for 100-continue',
-        '10:00:01.001200 => Send data, 5 bytes (0x5)',
-        '0000: hello',
-        '10:00:01.003000 <= Recv header, 17 bytes (0x11)',
-        '0000: HTTP/1.1 200 OK',
+      tracedUpload([
+        ...WAITED_1S_THEN_200,
         '10:00:01.004000 == Info: Connection #0 to host h left intact',
-      ),
+      ]),
     );
     expect(parsed[0].expect100?.sent).toBe(true);
     expectKeptAsParsed(parsed, kept);

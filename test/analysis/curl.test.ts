@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CurlAnalysis, MAX_OK_TRANSFERS, MAX_TRANSFER_LANES, receivedBody } from '../../src/analysis/curl/index.js';
 import { Diagnostics, type CurlTransfer } from '../../src/model/index.js';
-import { lines, modelOf } from '../parsers/curl-helpers.js';
+import { lines, modelOf, tracedUpload, WAITED_1S_THEN_200 } from '../parsers/curl-helpers.js';
 
 const summary = { events: 0, bytes: 0, clock: 'none' as const, firstT: null, lastT: null };
 
@@ -28,21 +28,10 @@ describe('CurlAnalysis', () => {
 
   it('draws the 100-continue wait and the transfer from --trace-time times', async () => {
     const { model } = await modelOf(
-      lines(
-        '10:00:00.000000 == Info: Connected to h (127.0.0.1) port 80 (#0)',
-        '10:00:00.000100 => Send header, 71 bytes (0x47)',
-        '0000: POST /up HTTP/1.1',
-        '0013: Host: h',
-        '001c: Content-Length: 5',
-        '002f: Expect: 100-continue',
-        '0045: ',
-        '10:00:01.001000 == Info: Done waiting for 100-continue',
-        '10:00:01.001200 => Send data, 5 bytes (0x5)',
-        '0000: hello',
-        '10:00:01.003000 <= Recv header, 17 bytes (0x11)',
-        '0000: HTTP/1.1 200 OK',
+      tracedUpload([
+        ...WAITED_1S_THEN_200,
         '10:00:01.004000 == Info: Connection #0 to host h left intact',
-      ),
+      ]),
     );
     expect(model.clock).toBe('time-of-day');
     const lane = model.lanes[0];

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromCurl } from '../../src/detectors/expect-100-continue/curl.js';
-import { detectText, lines } from '../parsers/curl-helpers.js';
-
-/** A --trace-ascii --trace-time upload; `after` are the lines after the request head. */
-function traced(after: string[]): string {
-  return lines(
-    '10:00:00.000000 == Info: Connected to h (127.0.0.1) port 80 (#0)',
-    '10:00:00.000100 => Send header, 71 bytes (0x47)',
-    '0000: POST /up HTTP/1.1',
-    '0013: Host: h',
-    '001c: Content-Length: 5',
-    '002f: Expect: 100-continue',
-    '0045: ',
-    ...after,
-  );
-}
+import { detectText, lines, tracedUpload as traced } from '../parsers/curl-helpers.js';
 
 describe('expect-100-continue from curl output', () => {
   const cases: Array<[string, string, string, string, number | undefined]> = [

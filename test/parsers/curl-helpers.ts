@@ -65,3 +65,26 @@ export async function detectText(detect: Detector['detect'], text: string, path 
 export function lines(...ls: string[]): string {
   return ls.join('\n') + '\n';
 }
+
+/** After tracedUpload's head: curl waits 1 s for a 100 that never comes, sends the body, the server answers 200. */
+export const WAITED_1S_THEN_200 = [
+  '10:00:01.001000 == Info: Done waiting for 100-continue',
+  '10:00:01.001200 => Send data, 5 bytes (0x5)',
+  '0000: hello',
+  '10:00:01.003000 <= Recv header, 17 bytes (0x11)',
+  '0000: HTTP/1.1 200 OK',
+];
+
+/** A --trace-ascii --trace-time upload that asks for 100-continue; `after` are the lines after the request head. */
+export function tracedUpload(after: string[]): string {
+  return lines(
+    '10:00:00.000000 == Info: Connected to h (127.0.0.1) port 80 (#0)',
+    '10:00:00.000100 => Send header, 71 bytes (0x47)',
+    '0000: POST /up HTTP/1.1',
+    '0013: Host: h',
+    '001c: Content-Length: 5',
+    '002f: Expect: 100-continue',
+    '0045: ',
+    ...after,
+  );
+}

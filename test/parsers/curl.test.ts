@@ -5,7 +5,7 @@ import { sniffCurl } from '../../parsers/curl/index.js';
 import { corpusDir, hasCorpus, repoRoot, samplesDir } from '../helpers/paths.js';
 import { lenientJson, sizeValue } from '../../parsers/curl/text.js';
 import { canonicalVar } from '../../parsers/curl/vars.js';
-import { lines, parseText } from './curl-helpers.js';
+import { lines, parseText, tracedUpload, WAITED_1S_THEN_200 } from './curl-helpers.js';
 
 const VERBOSE_GET = lines(
   '*   Trying 127.0.0.1:8080...',
@@ -325,20 +325,7 @@ describe('curl --trace / --trace-ascii', () => {
 
   it('times the 100-continue wait from --trace-time lines', async () => {
     const { transfers, summary } = await parseText(
-      lines(
-        '10:00:00.000000 == Info: Connected to h (127.0.0.1) port 80 (#0)',
-        '10:00:00.000100 => Send header, 71 bytes (0x47)',
-        '0000: POST /up HTTP/1.1',
-        '0013: Host: h',
-        '001c: Content-Length: 5',
-        '002f: Expect: 100-continue',
-        '0045: ',
-        '10:00:01.001000 == Info: Done waiting for 100-continue',
-        '10:00:01.001200 => Send data, 5 bytes (0x5)',
-        '0000: hello',
-        '10:00:01.003000 <= Recv header, 17 bytes (0x11)',
-        '0000: HTTP/1.1 200 OK',
-      ),
+      tracedUpload(WAITED_1S_THEN_200),
     );
     expect(summary.clock).toBe('time-of-day');
     const e = transfers[0].expect100!;
