@@ -258,8 +258,13 @@ function redactHeaders(s: string, memo: Memo | undefined): string {
 }
 
 /** `?token=…&x=1`, `password=…` in a form body or a log line. */
-const PARAM = /(^|[?&;\s"'(,{[])([A-Za-z0-9_.\-[\]]+)=(\[REDACTED\]|[^&#\s"'<>;,)}\]\\]*)/g;
+const PARAM = /(^|[?&;|\s"'(,{[])([A-Za-z0-9_.\-[\]]+)=(\[REDACTED\]|[^&#\s"'<>;,)}\]\\]*)/g;
 const USERINFO = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+):([^\s@/"'<>]+)@/gi;
+/**
+ * curl's `-u user:password` (`-U`, `--user`, `--proxy-user`; `-ubob:pw` and `--user=bob:pw` too),
+ * on a command line or in the argv strace prints for an execve (`"-u", "bob:pw"`): the password.
+ */
+const CURL_USER = /((?:^|[\s"'[,])(?:--user|--proxy-user|-u|-U)(?:=|\s+|",\s*"|)["']?[^\s:"',\]]*):(\[REDACTED\]|[^\s"',\]]+)/g;
 /** `"name": "value"`, quotes maybe escaped (`\"name\": \"value\"`, strace) */
 const JSON_PAIR = /(\\?")([A-Za-z0-9_.-]+)\1(\s*:\s*)(\\?")((?:[^"\\]|\\(?!"))*)\4/g;
 
@@ -381,6 +386,7 @@ function redactTextIn(s: string, memo: Memo | undefined): string {
   // redactions before it only put `[REDACTED]` in, which none of those characters is part of.
   let r = colon && anySecretHeaderName(shaped, memo) ? redactHeaders(shaped, memo) : shaped;
   if (r.indexOf('@') >= 0) r = r.replace(USERINFO, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}@`));
+  if (colon && (r.indexOf('-u') >= 0 || r.indexOf('-U') >= 0)) r = r.replace(CURL_USER, (all, pre: string, pass: string) => (pass === REDACTED ? all : `${pre}:${REDACTED}`));
   if (r.indexOf('=') >= 0 && anySecretParamName(r, memo)) {
     r = redactParams(r, memo);
   }

@@ -83,6 +83,14 @@ describe('redactText: URLs, forms, JSON', () => {
     ['a path logged as a value', 'next=/login?password=hunter2', `next=/login?password=${R}`],
     ['nested twice', 'q=url=http://h?token=z', `q=url=http://h?token=${R}`],
     ['a secret value holding a `?`, redacted whole', 'password=ab?cd=1 user=bob', `password=${R} user=bob`],
+    // a `|` may be part of a secret's value: the value is redacted up to the next space, as a secret's value always is
+    ['pairs split by `|` in a log line', 'user=bob|token=t1|n=2 level=info', `user=bob|token=${R} level=info`],
+    // curl's user and password on a command line, and in the argv strace prints for an execve
+    ['curl -u', 'curl -s -u bob:hunter2 http://h/', `curl -s -u bob:${R} http://h/`],
+    ['curl --user=', 'curl --user=bob:hunter2 http://h/', `curl --user=bob:${R} http://h/`],
+    ['curl -u attached', 'curl -ubob:hunter2 http://h/', `curl -ubob:${R} http://h/`],
+    ['curl --proxy-user', 'curl --proxy-user "bob:hunter2" -x p:3128 http://h/', `curl --proxy-user "bob:${R}" -x p:3128 http://h/`],
+    ['an execve of curl -u', 'execve("/usr/bin/curl", ["curl", "-u", "bob:hunter2", "http://h/"], 0x7ffd /* 3 vars */) = 0', `execve("/usr/bin/curl", ["curl", "-u", "bob:${R}", "http://h/"], 0x7ffd /* 3 vars */) = 0`],
   ])('%s', (_name, input, want) => {
     expect(redactText(input)).toBe(want);
   });
@@ -92,6 +100,8 @@ describe('redactText: URLs, forms, JSON', () => {
     ['strace signal info', '--- SIGCONT {si_signo=SIGCONT, si_code=SI_USER, si_pid=123, si_uid=0} ---'],
     ['strace sockaddr', 'connect(3, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}, 16)'],
     ['an empty secret value', '/x?token=&a=1'],
+    ['curl -u with a user only (curl asks for the password)', 'curl -u bob http://h:8080/'],
+    ['an option -u of another kind, with no colon', 'sort -u names.txt'],
   ])('leaves %s alone', (_name, input) => {
     expect(redactText(input)).toBe(input);
   });
