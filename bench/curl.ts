@@ -250,7 +250,7 @@ async function measure(file: string, format: CurlFormat): Promise<ChildReport> {
   // read as analyze reads it (src/pipeline/read.ts): the sources' reader, hashing while it reads,
   // into two reused buffers (a CSV excepted)
   const src = await openSource({ kind: 'file', path: file, name: path.basename(file) }, { readChunk: CHUNK });
-  if (format !== 'curl-csv') src.recycle?.();
+  if (format !== 'curl-csv') src.recycle?.({ own: true });
   const summary = await parseCurl(format, src.chunks, { path: file, diag }, (e) => {
     transfers++;
     if (e.exitCode !== undefined && e.exitCode !== 0) failed++;

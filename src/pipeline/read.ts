@@ -217,8 +217,9 @@ async function readInto(ref: SourceRef, info: InputInfo, hooks: ReadHooks, opene
       case 'curl': {
         const a = new CurlAnalysis({ path: name, diag, timeline: hooks.timeline });
         // the line reader copies a line that spans chunks (parsers/curl/lines.ts); csv-parse keeps its own
-        // view of the bytes it has not parsed, so a CSV is read into fresh buffers
-        if (choice.format !== 'curl-csv') src.recycle?.();
+        // view of the bytes it has not parsed, so a CSV is read into fresh buffers. `own`: the line
+        // reader calls Buffer's native methods per line, which cost more on a reader thread's shared slots
+        if (choice.format !== 'curl-csv') src.recycle?.({ own: true });
         return await run(a, (emit) => parseCurl(choice.format, chunks, ctx, emit, { wanted: (failed, ok) => a.wanted(failed, ok) }));
       }
     }

@@ -5,7 +5,7 @@
  * gzip read through and a sha256 computed on the way. Imports only the model.
  */
 export { openArchiveMember, openSource, openStream, source, SNIFF_BYTES, type OpenedSource, type OpenOptions, type Source } from './open.js';
-export { READ_THREAD_MIN_BYTES, ReaderThread, type ReadThreadOptions } from './read-thread.js';
+export { READ_THREAD_MIN_BYTES, ReaderThread, type ReadThreadOptions, type RecycleOptions } from './read-thread.js';
 export {
   archiveFormat,
   formatOfHead,

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import { FaultlineError, type SourceRef } from '../model/index.js';
 import { DEFAULT_ARCHIVE_LIMITS, openMember, type ArchiveLimits } from './archive.js';
 import { openUnlessClosed } from './first-open.js';
-import { READ_CHUNK, READ_THREAD_MIN_BYTES, ThreadedFileChunks, type ReaderThread, type ReadThreadOptions } from './read-thread.js';
+import { READ_CHUNK, READ_THREAD_MIN_BYTES, ThreadedFileChunks, type ReaderThread, type ReadThreadOptions, type RecycleOptions } from './read-thread.js';
 
 export const SNIFF_BYTES = 64 * 1024;
 /** …for a file that grows while read: its reads past the size it had when opened */
@@ -68,8 +68,18 @@ export interface OpenedSource {
    * with the same promise: the thread writes a slot again only once its chunk is two pulls old.
    * A fresh 1 MiB buffer per read costs page faults and the collector's work: reading and hashing
    * 800 MB took 1.2 s of CPU that way, 0.7 s into two reused buffers.
+   *
+   * `own`: the chunks are to be in this thread's own memory, not in a reader thread's shared
+   * slots (a slot's chunk is then copied into one of two buffers used in turn, with the same
+   * promise). For a reader that calls Buffer's native methods once or more per line: each such
+   * call costs ~25 ns more on SharedArrayBuffer memory (`indexOf` per line: 0.5 ms a MiB of
+   * `curl -v` lines in this thread's memory, 1.3 ms in a slot), so the curl -v bench's 3.5 M
+   * lines cost its main thread 0.14 s more read from the slots than copied (1.39 → 1.25 s of its
+   * 1.4 s), the app-log's 0.1 s; the copy, a memcpy a MiB, costs ~0.1 ms. The capture reader,
+   * which calls them per packet, gains nothing (its 200 MB: 1.04–1.07 s wall shared, 1.06–1.13 s
+   * copied), nor the strace reader.
    */
-  recycle?(): void;
+  recycle?(opts?: RecycleOptions): void;
   close(): void;
 }
 
@@ -120,7 +130,7 @@ interface Raw {
   size?: number;
   close(): void;
   /** see OpenedSource.recycle: only a reader of its own buffers can */
-  recycle?(): void;
+  recycle?(opts?: RecycleOptions): void;
   /** a reader that hashes what it reads itself (the reader thread): the sha256 once the chunks have ended */
   digest?(): string | undefined;
 }
@@ -277,7 +287,7 @@ async function rawOf(ref: SourceRef, opts: OpenOptions): Promise<Raw> {
       const thread = readThreadOf(opts, st.size);
       if (thread) {
         const reader = new ThreadedFileChunks(file, chunk, thread);
-        return { chunks: reader, size: st.size, close: () => reader.close(), recycle: () => reader.recycle(), digest: () => reader.digest() };
+        return { chunks: reader, size: st.size, close: () => reader.close(), recycle: (how) => reader.recycle(how), digest: () => reader.digest() };
       }
       if (blocking) return blockingReads(file, chunk, st.size);
       const reader = new FileChunks(file, chunk);
@@ -470,8 +480,8 @@ async function openRaw(name: string, raw: Raw): Promise<OpenedSource> {
     gzip,
     size: raw.size,
     // gunzip's output buffers are its own; the raw chunks it reads may be held by it
-    recycle: () => {
-      if (!gzip) raw.recycle?.();
+    recycle: (how) => {
+      if (!gzip) raw.recycle?.(how);
     },
     close: () => raw.close(),
   };

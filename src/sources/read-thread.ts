@@ -67,6 +67,12 @@ export interface ReadThreadOptions {
   ahead?: ReaderThread;
 }
 
+/** How chunks are to be recycled: see OpenedSource.recycle (open.ts). */
+export interface RecycleOptions {
+  /** the chunks in this thread's own memory, not in a reader thread's shared slots */
+  own?: boolean;
+}
+
 /** What a started thread is to the reader that uses it. */
 interface Started {
   worker: Worker;
@@ -179,6 +185,9 @@ export class ThreadedFileChunks implements AsyncIterableIterator<Buffer> {
   private ownRing: [Buffer, Buffer] | undefined;
   private turn = 0;
   private recycled = false;
+  /** recycle({ own: true }): the two buffers the slots' chunks are copied into in turn, and the turn */
+  private copies: [Buffer, Buffer] | undefined;
+  private copied = 0;
   private started = false;
   /** chunks taken from the ring; the last two pulls, as ring indexes when they were slots lent out (null: one of our own buffers) */
   private taken = 0;
@@ -191,8 +200,9 @@ export class ThreadedFileChunks implements AsyncIterableIterator<Buffer> {
     private readonly opts: ReadThreadOptions = {},
   ) {}
 
-  recycle(): void {
+  recycle(how?: RecycleOptions): void {
     this.recycled = true;
+    if (how?.own) this.copies ??= [Buffer.allocUnsafeSlow(this.chunk), Buffer.allocUnsafeSlow(this.chunk)];
     if (this.phase === 'own') this.ownRing ??= [Buffer.allocUnsafeSlow(this.chunk), Buffer.allocUnsafeSlow(this.chunk)];
   }
 
@@ -335,9 +345,14 @@ export class ThreadedFileChunks implements AsyncIterableIterator<Buffer> {
     this.taken = i + 1;
     const n = Atomics.load(ctl, Ctl.LEN + (i % SLOTS));
     const slot = sh.slots[i % SLOTS];
-    const view = n === slot.length ? slot : slot.subarray(0, n);
     this.lent[1] = i;
-    return { done: false, value: view };
+    if (this.copies !== undefined) {
+      // a copy is valid as long as the slot would be: the buffer is written again two copies on
+      const own = this.copies[this.copied++ & 1];
+      slot.copy(own, 0, 0, n);
+      return { done: false, value: n === own.length ? own : own.subarray(0, n) };
+    }
+    return { done: false, value: n === slot.length ? slot : slot.subarray(0, n) };
   }
 
   /** The bytes read here before the hand-over, read again by the thread for its digest, must be the ones read here. */

@@ -97,6 +97,30 @@ describe('a file read on a reader thread', () => {
     expect(views.size).toBe(4);
   });
 
+  it('copies the slots into two buffers of its own for a reader that asks (recycle({ own: true })), with the same promise', async () => {
+    const file = inc('incident-all', 'client.strace');
+    const bytes = readFileSync(file);
+    const src = await openSource({ kind: 'file', path: file, name: 'client.strace' }, threaded(0).opts);
+    src.recycle?.({ own: true });
+    let offset = 0;
+    let prev: { c: Buffer; at: number } | undefined;
+    const memories = new Set<ArrayBufferLike>();
+    for await (const c of src.chunks) {
+      if (prev) expect(prev.c.equals(bytes.subarray(prev.at, prev.at + prev.c.length))).toBe(true);
+      if (offset >= SNIFF_BYTES) {
+        memories.add(c.buffer);
+        await new Promise((r) => setTimeout(r, 1)); // the thread fills its free slots meanwhile: the copies must not follow them
+      }
+      expect(c.equals(bytes.subarray(offset, offset + c.length))).toBe(true);
+      prev = { c, at: offset };
+      offset += c.length;
+    }
+    expect(offset).toBe(bytes.length);
+    expect(src.sha256()).toBe(sha(bytes));
+    expect(memories.size).toBe(2);
+    expect([...memories].some((b) => b instanceof SharedArrayBuffer)).toBe(false);
+  });
+
   it('keeps what was read before a read error part-way, and says where it stopped', async () => {
     const file = inc('incident-all', 'client.strace');
     const failAt = 100_000;
