@@ -57,6 +57,23 @@ export function versionFromAgent(ua: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/**
+ * The header names requestField and responseField read, each to itself: a name cut from a decoded
+ * line is given to them as the literal. Their switches are compiled for the literals the byte
+ * reader passes (text.ts quick()) and were thrown away and compiled again when the first name
+ * cut from a line came (another kind of string).
+ */
+const FIELD_NAMES: ReadonlyMap<string, string> = new Map(['host', 'user-agent', 'expect', 'content-length', 'transfer-encoding'].map((n) => [n, n]));
+
+/**
+ * `version` as the literal of HTTP_VERSION_NAMES where it is one: for statusLine, whose
+ * versionNumber is compiled for the literals the byte reader passes (see FIELD_NAMES).
+ */
+export function httpVersionName(version: string): string {
+  return HTTP_VERSION_NAMES.get(version) ?? version;
+}
+const HTTP_VERSION_NAMES: ReadonlyMap<string, string> = new Map(['HTTP/1.0', 'HTTP/1.1', 'HTTP/2', 'HTTP/3', 'HTTP/2.0'].map((n) => [n, n]));
+
 /** `version` less its `HTTP/`: the versions curl prints without a regex (a status line of every transfer). */
 function versionNumber(version: string): string {
   switch (version) {
@@ -234,7 +251,9 @@ export class TransferBuilder {
     this.keepHeader('requestHeaders', text);
     const c = text.indexOf(':');
     if (c <= 0) return;
-    this.requestField(text.slice(0, c).trim().toLowerCase(), text.slice(c + 1).trim(), line, t, raw);
+    // requestField reads these names alone; see FIELD_NAMES
+    const name = FIELD_NAMES.get(text.slice(0, c).trim().toLowerCase());
+    if (name !== undefined) this.requestField(name, text.slice(c + 1).trim(), line, t, raw);
   }
 
   /** What a request header line says, by its name (lower case) and value (trimmed); the line itself is kept by requestHeader. */
@@ -312,7 +331,9 @@ export class TransferBuilder {
     this.keepHeader('responseHeaders', text);
     const c = text.indexOf(':');
     if (c <= 0) return;
-    this.responseField(text.slice(0, c).trim().toLowerCase(), text.slice(c + 1).trim(), line, t, raw);
+    // responseField reads this name alone; see FIELD_NAMES
+    const name = FIELD_NAMES.get(text.slice(0, c).trim().toLowerCase());
+    if (name === 'content-length') this.responseField(name, text.slice(c + 1).trim(), line, t, raw);
   }
 
   /** What a response header line says, by its name (lower case) and value (trimmed); the line itself is kept by responseHeader. */

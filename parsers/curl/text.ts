@@ -13,7 +13,7 @@
  * (capped); nothing else grows with the input.
  */
 import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
-import { AgentVersions, hostOf, TransferBuilder, versionFromAgent } from './builder.js';
+import { AgentVersions, hostOf, httpVersionName, TransferBuilder, versionFromAgent } from './builder.js';
 import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine, type ErrorLineHead } from './errors.js';
 import { JsonTemplate, ScannedLine, UNREAD } from './json-scan.js';
 import { decode, LineMemo } from './lines.js';
@@ -904,7 +904,7 @@ export class CurlTextParser {
     if ((m = COMMAND.exec(s)) && /(?:^|\s)(?:-[a-zA-Z]|--[a-z]|['"]?https?:\/\/|[\w.-]+:\d+)/.test(m[1])) return this.command(m[1], line, s);
     if ((m = REQUEST_LINE.exec(s)) && m[3]) return this.bareRequest(m, line, t, tid, s);
     if ((m = STATUS_LINE.exec(s)) && b0?.hasRequest) {
-      b0.statusLine(m[1], Number(m[2]), line, s, t);
+      b0.statusLine(httpVersionName(m[1]), Number(m[2]), line, s, t);
       b0.bareResponse = true;
       b0.touch(line, t);
       return;
@@ -1290,7 +1290,7 @@ export class CurlTextParser {
     }
     // Markdown-mangled pastes quote every line with `> `.
     if ((m = STATUS_LINE.exec(s)) && b?.hasRequest) {
-      b.statusLine(m[1], Number(m[2]), line, raw, t);
+      b.statusLine(httpVersionName(m[1]), Number(m[2]), line, raw, t);
       b.bareResponse = true;
       b.touch(line, t);
       return;
@@ -1319,7 +1319,7 @@ export class CurlTextParser {
     }
     if ((m = STATUS_LINE.exec(s))) {
       if (b.phase === 'request') b.requestEnd(line, t);
-      b.statusLine(m[1], Number(m[2]), line, raw, t);
+      b.statusLine(httpVersionName(m[1]), Number(m[2]), line, raw, t);
     } else b.responseHeader(s, line, t, raw);
     b.touch(line, t);
   }
@@ -1460,7 +1460,7 @@ export class CurlTextParser {
         const m = STATUS_LINE.exec(text);
         if (m) {
           if (b.phase === 'request') b.requestEnd(line, tb.t);
-          b.statusLine(m[1], Number(m[2]), line, raw ?? text, tb.t);
+          b.statusLine(httpVersionName(m[1]), Number(m[2]), line, raw ?? text, tb.t);
         } else if (text === '') b.responseEnd();
         else if (b.phase === 'response') b.responseHeader(text, line, tb.t, raw);
       }
