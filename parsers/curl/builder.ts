@@ -348,6 +348,13 @@ export class TransferBuilder {
     }
   }
 
+  /** responseField('content-length', value) for a value that is the plain number `n` (what Number(value) gives). */
+  responseContentLength(n: number, line: number, t: number | null, raw: string): void {
+    if ((this.x.statuses?.at(-1) ?? 200) < 200) return;
+    this.x.contentLength = n;
+    this.fact('contentLength', line, raw, t, true);
+  }
+
   /** End of a response head (`<` alone). After an interim 1xx, the wait goes on. */
   responseEnd(): void {
     if (this.phase !== 'response') return;
