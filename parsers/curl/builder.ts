@@ -404,7 +404,9 @@ export class TransferBuilder {
     known?: { readonly wording?: string; readonly errno?: number },
   ): void {
     const x = this.x;
-    const wording = known ? known.wording : this.words.match(message)?.id;
+    // what the reader's memo knows of the message, looked up once (match, errno and numbers are its fields)
+    const facts = known ? undefined : this.words.numbers(message);
+    const wording = known ? known.wording : facts!.wording?.id;
     if (source === 'wording') {
       // An info line: keep it; it names the code only until curl prints its own.
       if ((x.infoErrors ??= []).length < MAX_INFO_ERRORS) x.infoErrors.push(message);
@@ -424,12 +426,12 @@ export class TransferBuilder {
       x.wording = wording;
       this.fact('error', line, raw, t, true);
     }
-    const e = known ? known.errno : this.words.errno(message);
+    const e = known ? known.errno : facts!.errno;
     if (e !== undefined && (x.errno === undefined || source !== 'wording')) {
       x.errno = e;
       x.errnoName = ERRNO_NAMES[e];
     }
-    const said = this.words.numbers(message);
+    const said = facts ?? this.words.numbers(message);
     if (said.remaining !== undefined) {
       x.bytesRemaining = said.remaining;
       this.fact('remaining', line, raw, t);
