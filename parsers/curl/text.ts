@@ -345,22 +345,29 @@ export class CurlTextParser {
         const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
         if (colon < 0) return false;
         const read = readRequestHeader(buf, from + 2, colon);
-        // `Host: ip:port` names the port: a new text every transfer, decoded without the memo (textOnce)
-        const once = read === HOST_HEADER;
-        if (full) b.keepHeader('requestHeaders', once ? this.textOnce(buf, from + 2, to) : this.textOf(buf, from + 2, to));
-        // A lean transfer's `Host: h[:port]`: only its host is read (setHost), from the bytes where
-        // they are plain (hostHeaderEnd); a new text per transfer decoded for nothing otherwise.
-        if (read === HOST_HEADER && !full) {
+        // `Host: h[:port]`: requestField's 'host' sets hostHeader (the value; read by build(), for
+        // full transfers only) and the host (setHost). The host is read from the bytes where they
+        // are plain (hostHeaderEnd), through the address memo: a lean transfer decodes nothing.
+        // Full and lean alike take this path: code optimised while every transfer was full meets
+        // nothing new in it when the first lean one comes (it was thrown away and compiled again).
+        if (read === HOST_HEADER) {
           let v0 = colon + 1;
           while (v0 < to && isTrimmed(buf[v0])) v0++;
           const h1 = hostHeaderEnd(buf, v0, to);
           if (h1 > v0) {
+            // `Host: ip:port` names the port: a new text every transfer, decoded without the memo (textOnce)
+            if (full) {
+              b.keepHeader('requestHeaders', this.textOnce(buf, from + 2, to));
+              b.hostHeader = this.textOnce(buf, colon + 1, to);
+            }
             b.setHost(this.asciiOf(buf, v0, h1));
             b.touch(line, null);
             this.lines++;
             return true;
           }
         }
+        const once = read === HOST_HEADER;
+        if (full) b.keepHeader('requestHeaders', once ? this.textOnce(buf, from + 2, to) : this.textOf(buf, from + 2, to));
         // the Host header's line is cited by no fact (requestField's 'host' reads the value alone)
         if (read >= 0) b.requestField(READ_REQUEST_HEADERS[read], once ? this.textOnce(buf, colon + 1, to) : this.textOf(buf, colon + 1, to), line, null, once ? '' : this.rawFor(b, buf, from, to));
       }
