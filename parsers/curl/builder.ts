@@ -29,15 +29,50 @@ const MAX_INFO_ERRORS = 5;
 export function ev(line: number, text: string, t: number | null | undefined): CurlEvidenceLine {
   const s = text.trim();
   const cut = s.length > MAX_EVIDENCE_TEXT ? s.slice(0, MAX_EVIDENCE_TEXT) + '…' : s;
-  // one literal per form, not `t` added after: an object of three fields where the added one took a
-  // second object (a property store), kept with every timed entry (an application log's error lines)
-  return t !== undefined && t !== null ? { line, text: cut, t } : { line, text: cut };
+  // one shape per form, not `t` added after: an object of three fields where the added one took a
+  // second object (a property store), kept with every timed entry (an application log's error lines).
+  // A copy of a template, not a literal: V8 decides by a literal's allocation site whether its
+  // objects live long (the entries of kept transfers do) and, when it decides, throws away every
+  // optimised function that inlined the literal (fact() and its callers, twice over the first
+  // 15,000 transfers of a long `curl -v`: ~15 functions compiled again); a copy has no such site.
+  if (t !== undefined && t !== null) {
+    const e = { ...TIMED_ENTRY };
+    e.line = line;
+    e.text = cut;
+    e.t = t;
+    return e;
+  }
+  const e = { ...ENTRY };
+  e.line = line;
+  e.text = cut;
+  return e;
 }
+
+/** ev's templates (see there); `t` a heap number from the start, as most times are. */
+const ENTRY: { line: number; text: string } = { line: 0, text: '' };
+const TIMED_ENTRY: { line: number; text: string; t: number } = { line: 0, text: '', t: 0.5 };
 
 export function versionFromAgent(ua: string): string | undefined {
   const m = /\bcurl\/(\d+\.\d+(?:\.\d+)?)/i.exec(ua) ?? /^(?:lib)?curl[ /](\d+\.\d+(?:\.\d+)?)/i.exec(ua.trim());
   return m ? m[1] : undefined;
 }
+
+/**
+ * The header names requestField and responseField read, each to itself: a name cut from a decoded
+ * line is given to them as the literal. Their switches are compiled for the literals the byte
+ * reader passes (text.ts quick()) and were thrown away and compiled again when the first name
+ * cut from a line came (another kind of string).
+ */
+const FIELD_NAMES: ReadonlyMap<string, string> = new Map(['host', 'user-agent', 'expect', 'content-length', 'transfer-encoding'].map((n) => [n, n]));
+
+/**
+ * `version` as the literal of HTTP_VERSION_NAMES where it is one: for statusLine, whose
+ * versionNumber is compiled for the literals the byte reader passes (see FIELD_NAMES).
+ */
+export function httpVersionName(version: string): string {
+  return HTTP_VERSION_NAMES.get(version) ?? version;
+}
+const HTTP_VERSION_NAMES: ReadonlyMap<string, string> = new Map(['HTTP/1.0', 'HTTP/1.1', 'HTTP/2', 'HTTP/3', 'HTTP/2.0'].map((n) => [n, n]));
 
 /** `version` less its `HTTP/`: the versions curl prints without a regex (a status line of every transfer). */
 function versionNumber(version: string): string {
@@ -216,7 +251,9 @@ export class TransferBuilder {
     this.keepHeader('requestHeaders', text);
     const c = text.indexOf(':');
     if (c <= 0) return;
-    this.requestField(text.slice(0, c).trim().toLowerCase(), text.slice(c + 1).trim(), line, t, raw);
+    // requestField reads these names alone; see FIELD_NAMES
+    const name = FIELD_NAMES.get(text.slice(0, c).trim().toLowerCase());
+    if (name !== undefined) this.requestField(name, text.slice(c + 1).trim(), line, t, raw);
   }
 
   /** What a request header line says, by its name (lower case) and value (trimmed); the line itself is kept by requestHeader. */
@@ -294,7 +331,9 @@ export class TransferBuilder {
     this.keepHeader('responseHeaders', text);
     const c = text.indexOf(':');
     if (c <= 0) return;
-    this.responseField(text.slice(0, c).trim().toLowerCase(), text.slice(c + 1).trim(), line, t, raw);
+    // responseField reads this name alone; see FIELD_NAMES
+    const name = FIELD_NAMES.get(text.slice(0, c).trim().toLowerCase());
+    if (name === 'content-length') this.responseField(name, text.slice(c + 1).trim(), line, t, raw);
   }
 
   /** What a response header line says, by its name (lower case) and value (trimmed); the line itself is kept by responseHeader. */
@@ -307,6 +346,13 @@ export class TransferBuilder {
         this.fact('contentLength', line, raw, t, true);
       }
     }
+  }
+
+  /** responseField('content-length', value) for a value that is the plain number `n` (what Number(value) gives). */
+  responseContentLength(n: number, line: number, t: number | null, raw: string): void {
+    if ((this.x.statuses?.at(-1) ?? 200) < 200) return;
+    this.x.contentLength = n;
+    this.fact('contentLength', line, raw, t, true);
   }
 
   /** End of a response head (`<` alone). After an interim 1xx, the wait goes on. */
@@ -358,7 +404,9 @@ export class TransferBuilder {
     known?: { readonly wording?: string; readonly errno?: number },
   ): void {
     const x = this.x;
-    const wording = known ? known.wording : this.words.match(message)?.id;
+    // what the reader's memo knows of the message, looked up once (match, errno and numbers are its fields)
+    const facts = known ? undefined : this.words.numbers(message);
+    const wording = known ? known.wording : facts!.wording?.id;
     if (source === 'wording') {
       // An info line: keep it; it names the code only until curl prints its own.
       if ((x.infoErrors ??= []).length < MAX_INFO_ERRORS) x.infoErrors.push(message);
@@ -378,12 +426,12 @@ export class TransferBuilder {
       x.wording = wording;
       this.fact('error', line, raw, t, true);
     }
-    const e = known ? known.errno : this.words.errno(message);
+    const e = known ? known.errno : facts!.errno;
     if (e !== undefined && (x.errno === undefined || source !== 'wording')) {
       x.errno = e;
       x.errnoName = ERRNO_NAMES[e];
     }
-    const said = this.words.numbers(message);
+    const said = facts ?? this.words.numbers(message);
     if (said.remaining !== undefined) {
       x.bytesRemaining = said.remaining;
       this.fact('remaining', line, raw, t);

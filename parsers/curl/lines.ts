@@ -89,6 +89,16 @@ export async function readLines(chunks: Chunks, onLine: OnLine, counter?: { byte
   if (carryLen > 0 || cut) emit(Buffer.concat(carry, carryLen).toString('utf8'));
 }
 
+/**
+ * The chunk wholeLines reads last, and a DataView of it, for LineMemo's look-ups of its lines
+ * (LineMemo.viewOf). Made where every chunk passes (wholeLines), not where a look-up first meets a
+ * new buffer: met at the first change of buffer (the reader's second chunk), that rarer path had
+ * no type feedback in the code optimised within the first chunk, and each function that inlined
+ * it (LineMemo.get and its three callers in text.ts) was thrown away and compiled again.
+ */
+let chunkBuf: Buffer | undefined;
+let chunkView: DataView | undefined;
+
 /** The number of the next line, kept between wholeLines and the lines that straddle chunks. */
 interface Cursor {
   line: number;
@@ -103,6 +113,14 @@ interface Cursor {
  */
 function wholeLines(chunk: Buffer, from: number, offset: number, at: Cursor, onLine: OnLine, quick: QuickLine | undefined): number {
   let line = at.line;
+  // read here, on every call, not only where no CR is found: code optimised within the first chunk
+  // (the loop below, compiled while it runs) met that case only at the next chunk, without type
+  // feedback for it, and was thrown away and compiled again there
+  const length = chunk.length;
+  if (chunk !== chunkBuf) {
+    chunkBuf = chunk;
+    chunkView = new DataView(chunk.buffer, chunk.byteOffset, length);
+  }
   // The next CR at or after `from` (chunk.length: none), looked for again only once passed:
   // one scan per chunk without CRs, one short one per line of a CRLF file.
   let cr = -1;
@@ -118,7 +136,7 @@ function wholeLines(chunk: Buffer, from: number, offset: number, at: Cursor, onL
         const to = nl > from && chunk[nl - 1] === 0x0d ? nl - 1 : nl;
         if (cr < from) {
           const i = chunk.indexOf(0x0d, from);
-          cr = i < 0 ? chunk.length : i;
+          cr = i < 0 ? length : i;
         }
         taken = cr >= to && quick(chunk, from, to, line);
       }
@@ -129,8 +147,11 @@ function wholeLines(chunk: Buffer, from: number, offset: number, at: Cursor, onL
     }
     from = nl + 1;
     line++;
+    // kept on every line, not once after the loop: code compiled while the loop runs (on-stack
+    // replacement, within the first chunk) had no type feedback for a store met only after it, and
+    // left the optimised loop at the end of every chunk (100 times over 100 MB)
+    at.line = line;
   }
-  at.line = line;
   return from;
 }
 
@@ -193,6 +214,7 @@ export class LineMemo<V> {
   }
 
   private viewOf(buf: Buffer): DataView {
+    if (buf === chunkBuf) return chunkView!;
     if (buf !== this.viewBuf || this.view === undefined) {
       this.viewBuf = buf;
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);

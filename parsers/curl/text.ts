@@ -13,7 +13,7 @@
  * (capped); nothing else grows with the input.
  */
 import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
-import { AgentVersions, hostOf, TransferBuilder, versionFromAgent } from './builder.js';
+import { AgentVersions, hostOf, httpVersionName, TransferBuilder, versionFromAgent } from './builder.js';
 import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine, type ErrorLineHead } from './errors.js';
 import { JsonTemplate, ScannedLine, UNREAD } from './json-scan.js';
 import { decode, LineMemo } from './lines.js';
@@ -327,7 +327,12 @@ export class CurlTextParser {
         if (colon < 0) return false;
         if (full) b.keepHeader('responseHeaders', this.textOf(buf, from + 2, to));
         // the value decoded alone is the decoded line's: the `:` before it is ASCII
-        if (sameLetters(buf, from + 2, colon, 'content-length')) b.responseField('content-length', this.textOf(buf, colon + 1, to), line, null, this.rawFor(b, buf, from, to));
+        if (sameLetters(buf, from + 2, colon, 'content-length')) {
+          // plain digits are read from their bytes (what Number() of the trimmed value gives), not decoded
+          const n = plainNumberAt(buf, colon + 1, to);
+          if (n >= 0) b.responseContentLength(n, line, null, this.rawFor(b, buf, from, to));
+          else b.responseField('content-length', this.textOf(buf, colon + 1, to), line, null, this.rawFor(b, buf, from, to));
+        }
       }
     } else if (c0 === 62 /* > */) {
       if (n <= 2) {
@@ -340,7 +345,27 @@ export class CurlTextParser {
         const colon = tokenBefore(buf, from + 2, to, 58 /* : */);
         if (colon < 0) return false;
         const read = readRequestHeader(buf, from + 2, colon);
-        // `Host: ip:port` names the port: a new text every transfer, decoded without the memo (textOnce)
+        // `Host: h[:port]`: requestField's 'host' sets hostHeader (the value; read by build(), for
+        // full transfers only) and the host (setHost). The host is read from the bytes where they
+        // are plain (hostHeaderEnd), through the address memo: a lean transfer decodes nothing.
+        // Full and lean alike take this path: code optimised while every transfer was full meets
+        // nothing new in it when the first lean one comes (it was thrown away and compiled again).
+        if (read === HOST_HEADER) {
+          let v0 = colon + 1;
+          while (v0 < to && isTrimmed(buf[v0])) v0++;
+          const h1 = hostHeaderEnd(buf, v0, to);
+          if (h1 > v0) {
+            // `Host: ip:port` names the port: a new text every transfer, decoded without the memo (textOnce)
+            if (full) {
+              b.keepHeader('requestHeaders', this.textOnce(buf, from + 2, to));
+              b.hostHeader = this.textOnce(buf, colon + 1, to);
+            }
+            b.setHost(this.asciiOf(buf, v0, h1));
+            b.touch(line, null);
+            this.lines++;
+            return true;
+          }
+        }
         const once = read === HOST_HEADER;
         if (full) b.keepHeader('requestHeaders', once ? this.textOnce(buf, from + 2, to) : this.textOf(buf, from + 2, to));
         // the Host header's line is cited by no fact (requestField's 'host' reads the value alone)
@@ -659,7 +684,8 @@ export class CurlTextParser {
       if (v < 0) return false;
       version = HTTP_VERSIONS[v];
     }
-    b.requestLine(METHODS[method], this.asciiOf(buf, t0, t1), version, line, this.rawFor(b, buf, start, to), null);
+    // a lean transfer's target is read by nothing (build() derives no URL for it)
+    b.requestLine(METHODS[method], b.lean ? '' : this.asciiOf(buf, t0, t1), version, line, this.rawFor(b, buf, start, to), null);
     return true;
   }
 
@@ -904,7 +930,7 @@ export class CurlTextParser {
     if ((m = COMMAND.exec(s)) && /(?:^|\s)(?:-[a-zA-Z]|--[a-z]|['"]?https?:\/\/|[\w.-]+:\d+)/.test(m[1])) return this.command(m[1], line, s);
     if ((m = REQUEST_LINE.exec(s)) && m[3]) return this.bareRequest(m, line, t, tid, s);
     if ((m = STATUS_LINE.exec(s)) && b0?.hasRequest) {
-      b0.statusLine(m[1], Number(m[2]), line, s, t);
+      b0.statusLine(httpVersionName(m[1]), Number(m[2]), line, s, t);
       b0.bareResponse = true;
       b0.touch(line, t);
       return;
@@ -1290,7 +1316,7 @@ export class CurlTextParser {
     }
     // Markdown-mangled pastes quote every line with `> `.
     if ((m = STATUS_LINE.exec(s)) && b?.hasRequest) {
-      b.statusLine(m[1], Number(m[2]), line, raw, t);
+      b.statusLine(httpVersionName(m[1]), Number(m[2]), line, raw, t);
       b.bareResponse = true;
       b.touch(line, t);
       return;
@@ -1319,7 +1345,7 @@ export class CurlTextParser {
     }
     if ((m = STATUS_LINE.exec(s))) {
       if (b.phase === 'request') b.requestEnd(line, t);
-      b.statusLine(m[1], Number(m[2]), line, raw, t);
+      b.statusLine(httpVersionName(m[1]), Number(m[2]), line, raw, t);
     } else b.responseHeader(s, line, t, raw);
     b.touch(line, t);
   }
@@ -1460,7 +1486,7 @@ export class CurlTextParser {
         const m = STATUS_LINE.exec(text);
         if (m) {
           if (b.phase === 'request') b.requestEnd(line, tb.t);
-          b.statusLine(m[1], Number(m[2]), line, raw ?? text, tb.t);
+          b.statusLine(httpVersionName(m[1]), Number(m[2]), line, raw ?? text, tb.t);
         } else if (text === '') b.responseEnd();
         else if (b.phase === 'response') b.responseHeader(text, line, tb.t, raw);
       }
@@ -2841,6 +2867,46 @@ const HTTP_VERSIONS = ['HTTP/1.0', 'HTTP/1.1', 'HTTP/2', 'HTTP/3', 'HTTP/2.0'];
 function versionEnd(buf: Buffer, from: number, to: number): number {
   if (to - from < 6 || buf[from] !== 72 || buf[from + 1] !== 84 || buf[from + 2] !== 84 || buf[from + 3] !== 80 || buf[from + 4] !== 47 || !isDigit(buf[from + 5])) return -1;
   return from + 7 < to && buf[from + 6] === 46 /* . */ && isDigit(buf[from + 7]) ? from + 8 : from + 6;
+}
+
+/** Whether String.prototype.trim removes the ASCII character `c` (TAB, LF, VT, FF, CR, space). */
+function isTrimmed(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * The number the trimmed text of `buf[from, to)` is, where it is plain digits (1 to 15: an
+ * integer Number() gives exactly) with only what trim() removes around it; -1 for any other text.
+ */
+function plainNumberAt(buf: Buffer, from: number, to: number): number {
+  let i = from;
+  while (i < to && isTrimmed(buf[i])) i++;
+  const d0 = i;
+  let n = 0;
+  while (i < to && isDigit(buf[i])) n = n * 10 + (buf[i++] - 48);
+  if (i === d0 || i - d0 > 15) return -1;
+  while (i < to && isTrimmed(buf[i])) i++;
+  return i === to ? n : -1;
+}
+
+/**
+ * Where the host of a Host header's value `buf[from, to)` (from: past the spaces after `:`) ends,
+ * as requestField reads it: less what trim() removes at the end and a `:port` (withoutPort), and
+ * only where setHost keeps it as it is (printable ASCII without capitals, not `[…]`); -1 where
+ * the decoded value must say.
+ */
+function hostHeaderEnd(buf: Buffer, from: number, to: number): number {
+  let end = to;
+  while (end > from && isTrimmed(buf[end - 1])) end--;
+  let d = end;
+  while (d > from && isDigit(buf[d - 1])) d--;
+  const h1 = d < end && d > from && buf[d - 1] === 58 /* : */ ? d - 1 : end;
+  if (h1 === from || buf[from] === 91 /* [ */ || buf[h1 - 1] === 93 /* ] */) return -1;
+  for (let i = from; i < h1; i++) {
+    const c = buf[i];
+    if (c <= 32 || c >= 127 || (c >= 65 && c <= 90)) return -1;
+  }
+  return h1;
 }
 
 function isDigit(c: number): boolean {

@@ -50,8 +50,13 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
    * `ok`: the transfer will not be notable: only the cap of successful ones decides.
    */
   wanted(failed = false, ok = false): boolean {
-    if (ok) return this.ok < MAX_OK_TRANSFERS;
-    return this.notable < MAX_NOTABLE_TRANSFERS || (!failed && this.ok < MAX_OK_TRANSFERS);
+    // both counts read on every call, not the second only once the first cap is full: code
+    // optimised before then had no type feedback for that read, and every function that inlined
+    // this (the parser's builder(), open()) was thrown away and compiled again when it came
+    const okRoom = this.ok < MAX_OK_TRANSFERS;
+    const notableRoom = this.notable < MAX_NOTABLE_TRANSFERS;
+    if (ok) return okRoom;
+    return notableRoom || (!failed && okRoom);
   }
 
   add(e: CurlTransfer): void {
@@ -64,10 +69,11 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     // then on, where the many later ones that are dropped pile up as garbage (3x the peak RSS, and
     // the CPU time of collecting it). Copies keep the parser's objects short-lived.
     if (keep) this.transfers.push(copyTransfer(e));
-    else {
-      this.dropped++;
-      if (notable) this.droppedNotable++;
-    }
+    // counted on every call (0 while kept), for the reason wanted() reads both counts: the emit
+    // callbacks that inline this, and the parser's flush() and open() that inline them, are
+    // optimised while every transfer is kept
+    this.dropped += keep ? 0 : 1;
+    this.droppedNotable += !keep && notable ? 1 : 0;
   }
 
   finish(summary: ParseSummary): CurlModel {
