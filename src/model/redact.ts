@@ -13,8 +13,9 @@ import type { ClockPlacement } from './time.js';
  *   (X-Auth-Token, X-Api-Key); the auth scheme (Bearer, Basic…) is kept
  *   because it helps the reader and reveals nothing;
  * - query (or form, or `name=value` log) values whose name looks like a secret
- *   by its words (token, key, password, secret, sig, auth, session, otp,
- *   pin, hmac, an authorization or one-time `code`…, see isSecretName);
+ *   by its words (token, key, password, secret, sig, auth, session, cookie,
+ *   otp, pin, hmac, an authorization or one-time `code`…, see isSecretName),
+ *   also inside another's value, plain or percent-encoded (`next=%2Fa%3Ftoken%3D…`);
  * - the password of `scheme://user:password@host`;
  * - JSON-looking `"password": "…"` pairs, also with strace's `\"` escapes;
  * - values whose shape gives them away wherever they stand (a JWT, an AWS,
@@ -150,6 +151,8 @@ const MEMO_MAX = 1 << 17;
 const SECRET_WORDS = new Set([
   'token', 'secret', 'password', 'passwd', 'passphrase', 'pwd', 'pass', 'key', 'apikey', 'sig', 'signature', 'sid',
   'hmac', 'otp', 'totp', 'hotp', 'pin', 'jwt', 'credential', 'credentials', 'session', 'ticket', 'cvv', 'cvc', 'cvv2', 'ssn',
+  // a cookie's value is a session (the Cookie and Set-Cookie headers are secret headers): `cookie=`, `set_cookie=` in a log line
+  'cookie',
 ]);
 /** `code` alone is an OAuth authorization code; after one of these words it is a one-time code too (`verification_code`, `smsCode`) */
 const CODE_QUALIFIERS = new Set(['auth', 'authorization', 'verification', 'verify', 'otp', 'mfa', '2fa', 'reset', 'access', 'confirm', 'confirmation', 'activation', 'security', 'sms', 'login', 'recovery', 'backup', 'device', 'user', 'one', 'time', 'pin']);
@@ -343,6 +346,60 @@ function redactParams(s: string, memo: Memo | undefined): string {
   return last === 0 ? s : out + s.slice(last);
 }
 
+/**
+ * A parameter percent-encoded inside another's value or a path (`next=%2Flogin%3Fpassword%3D…`, a
+ * URL logged encoded: `url=http%3A%2F%2Fh%2Fp%3Ftoken%3D…`): its `=` encoded (`%3D`), its name after
+ * an encoded `?`, `&`, `;`, `/` or space, or where PARAM's names start (a value's `=` among them),
+ * its value up to an encoded `&`, `#`, `;` or space, or where PARAM's values end.
+ */
+const ENCODED_PARAM = /(^|%3F|%26|%3B|%2F|%20|\+|[?&;|\s"'(,{[=])([A-Za-z0-9_.\-]+)%3D(\[REDACTED\]|(?:[^%&#\s"'<>;,)}\]\\]|%(?!26|23|3B|20)[0-9A-F]{2})*)/gi;
+
+/** Every secret encoded `name%3Dvalue` of `s` (ENCODED_PARAM) with its value redacted; a value of no secret is searched for more. */
+function redactEncodedParams(s: string, memo: Memo | undefined): string {
+  // a regex with /g carries state (lastIndex): one per call, never shared between callers
+  const re = new RegExp(ENCODED_PARAM);
+  let out = '';
+  let last = 0;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    const value = m[3];
+    const valueStart = m.index + m[1].length + m[2].length + 3;
+    if (value !== '' && value !== REDACTED && secretNameIn(memo, m[2])) {
+      out += s.slice(last, valueStart) + REDACTED;
+      last = valueStart + value.length;
+      re.lastIndex = last;
+    } else {
+      re.lastIndex = valueStart;
+    }
+  }
+  return last === 0 ? s : out + s.slice(last);
+}
+
+/**
+ * Whether any name ENCODED_PARAM could match in `s` is a secret one (as anySecretParamName for
+ * PARAM): the run of name characters before each `%3D`, and each part of it after a `%XX` in it
+ * (`%3Fpassword` is read as the run `3Fpassword`: the escape's hex digits are name characters).
+ */
+function anySecretEncodedName(s: string, memo: Memo | undefined): boolean {
+  for (let e = encodedEquals(s, 0); e >= 0; e = encodedEquals(s, e + 3)) {
+    let i = e;
+    while (i > 0 && isParamNameChar(s.charCodeAt(i - 1))) i--;
+    if (i === e) continue;
+    if (secretNameIn(memo, s.slice(i, e))) return true;
+    for (let j = i + 2; j < e; j++) if (s.charCodeAt(j - 2) === 37 /* % */ && secretNameIn(memo, s.slice(j, e))) return true;
+    if (i >= 1 && s.charCodeAt(i - 1) === 37 && i + 2 < e && secretNameIn(memo, s.slice(i + 2, e))) return true;
+  }
+  return false;
+}
+
+/** Where the next `%3D` (or `%3d`) of `s` from `from` is, or -1. */
+function encodedEquals(s: string, from: number): number {
+  for (let i = s.indexOf('%3', from); i >= 0; i = s.indexOf('%3', i + 1)) {
+    const c = s.charCodeAt(i + 2);
+    if (c === 68 || c === 100) return i;
+  }
+  return -1;
+}
+
 /** [A-Za-z0-9_.\-[\]]: the characters of a PARAM name */
 function isParamNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 91 || c === 93;
@@ -377,11 +434,11 @@ const JSON_PAIR_HINT = /"\s*:/;
 export const MIN_SHAPE_LENGTH = 15;
 
 function redactTextIn(s: string, memo: Memo | undefined): string {
-  if (s.length < MIN_SHAPE_LENGTH && s.indexOf(':') < 0 && s.indexOf('=') < 0) return s;
+  if (s.length < MIN_SHAPE_LENGTH && s.indexOf(':') < 0 && s.indexOf('=') < 0 && s.indexOf('%') < 0) return s;
   const shaped = SHAPE_HINT.test(s) ? redactShapes(s) : s;
-  // Every rule below needs a ':' (a header, a JSON pair, user:pass@) or a '=' (a parameter).
+  // Every rule below needs a ':' (a header, a JSON pair, user:pass@), a '=' (a parameter) or a '%' (an encoded one).
   const colon = shaped.indexOf(':') >= 0;
-  if (!colon && shaped.indexOf('=') < 0) return shaped;
+  if (!colon && shaped.indexOf('=') < 0 && shaped.indexOf('%') < 0) return shaped;
   // Each rule runs only where the characters its pattern cannot match without are there; the
   // redactions before it only put `[REDACTED]` in, which none of those characters is part of.
   let r = colon && anySecretHeaderName(shaped, memo) ? redactHeaders(shaped, memo) : shaped;
@@ -390,6 +447,7 @@ function redactTextIn(s: string, memo: Memo | undefined): string {
   if (r.indexOf('=') >= 0 && anySecretParamName(r, memo)) {
     r = redactParams(r, memo);
   }
+  if (r.indexOf('%') >= 0 && anySecretEncodedName(r, memo)) r = redactEncodedParams(r, memo);
   if (JSON_PAIR_HINT.test(r)) {
     r = r.replace(JSON_PAIR, (all, q: string, name: string, colon: string, q2: string, value: string) =>
       value !== '' && value !== REDACTED && secretNameIn(memo, name) ? `${q}${name}${q}${colon}${q2}${REDACTED}${q2}` : all,
