@@ -217,10 +217,10 @@ export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>, 
   if (head !== undefined && text.startsWith(head)) {
     const n = head.length;
     if (
-      text.indexOf('curl: (', n - 6) < 0 &&
+      // three of the four words hold a `(`, which would stand at n - 5 or later: where there is none (a
+      // log's line as a rule), they are not looked for one by one
+      (text.indexOf('(', n - 5) < 0 || (text.indexOf('curl: (', n - 6) < 0 && text.indexOf('pycurl.error: (', n - 14) < 0 && text.indexOf('(Code ', n - 5) < 0)) &&
       text.indexOf('cURL error ', n - 10) < 0 &&
-      text.indexOf('pycurl.error: (', n - 14) < 0 &&
-      text.indexOf('(Code ', n - 5) < 0 &&
       !lineEndFrom(text, n)
     ) {
       return last!.err;
@@ -294,13 +294,13 @@ function phpHead(text: string, m: RegExpExecArray, q: RegExpExecArray): string |
   return head.includes('curl: (') || head.includes('cURL error ') || head.includes('pycurl.error: (') || head.includes('(Code ') ? undefined : head;
 }
 
-/** Whether `s` holds a line terminator (what `.` does not match) from `from` on. */
+/**
+ * Whether `s` holds a line terminator (what `.` does not match) from `from` on: four searches of the
+ * string's own (a search for \u2028 or \u2029 in a one-byte string ends before it starts), which
+ * cost a fifth of a loop over the characters.
+ */
 function lineEndFrom(s: string, from: number): boolean {
-  for (let i = from; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
-  }
-  return false;
+  return s.indexOf('\n', from) >= 0 || s.indexOf('\r', from) >= 0 || s.indexOf('\u2028', from) >= 0 || s.indexOf('\u2029', from) >= 0;
 }
 
 /**

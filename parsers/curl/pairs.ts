@@ -28,6 +28,16 @@ function isLineEnd(c: number): boolean {
   return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 }
 
+/**
+ * valueEnd's scans: the run of characters a value goes on over from lastIndex, read back from
+ * lastIndex after the test (sticky, and able to match nothing: it always matches where it stands).
+ * A character loop in JavaScript pays a string read per character; a class run is one native loop,
+ * which irregexp runs without a backtrack entry per character (no limit on a value's length).
+ * Shared: valueEnd sets lastIndex before each use and reads it at once.
+ */
+const QUOTED_RUN = /[^"\\]*/y;
+const BARE_RUN = /[^\s,;]*/y;
+
 /** Where the value starting at `v` ends (exclusive), or -1 when no value starts there. */
 function valueEnd(s: string, v: number): number {
   const n = s.length;
@@ -35,24 +45,25 @@ function valueEnd(s: string, v: number): number {
   const c0 = s.charCodeAt(v);
   if (c0 === 34 /* " */) {
     for (let i = v + 1; i < n; ) {
-      const c = s.charCodeAt(i);
-      if (c === 34) return i + 1;
-      if (c === 92 /* \ */) {
-        if (i + 1 >= n || isLineEnd(s.charCodeAt(i + 1))) break;
-        i += 2;
-      } else i++;
+      // past the run of characters that are neither `"` nor `\`, by one native scan
+      QUOTED_RUN.lastIndex = i;
+      QUOTED_RUN.test(s);
+      i = QUOTED_RUN.lastIndex;
+      if (i >= n) break;
+      if (s.charCodeAt(i) === 34) return i + 1;
+      // a `\`: it escapes the next character, unless that ends the line (or the text)
+      if (i + 1 >= n || isLineEnd(s.charCodeAt(i + 1))) break;
+      i += 2;
     }
     // an unclosed quote: the bare form below takes it as it is
   } else if (c0 === 39 /* ' */) {
     const close = s.indexOf("'", v + 1);
     if (close >= 0) return close + 1;
   }
-  let i = v;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c === 44 /* , */ || c === 59 /* ; */ || isSpace(c)) break;
-    i++;
-  }
+  // up to the first `,`, `;` or \s (isSpace) from v on
+  BARE_RUN.lastIndex = v;
+  BARE_RUN.test(s);
+  const i = BARE_RUN.lastIndex;
   return i > v ? i : -1;
 }
 
