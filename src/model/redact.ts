@@ -326,14 +326,23 @@ function isAsciiLetter(c: number): boolean {
  * `next=/login?password=…`), which one pass of PARAM over the text would have taken as part of it.
  */
 function redactParams(s: string, memo: Memo | undefined): string {
+  return redactPairs(s, memo, PARAM, 1);
+}
+
+/**
+ * Every secret pair `pattern` finds in `s` (groups: what precedes the name, the name, the value;
+ * the name and value `eq` characters apart) with its value redacted. Where the name is no
+ * secret's, the search goes on from the value's start: the value can hold pairs of its own.
+ */
+function redactPairs(s: string, memo: Memo | undefined, pattern: RegExp, eq: number): string {
   // a regex with /g carries state (lastIndex): one per call, never shared between callers
-  const re = new RegExp(PARAM);
+  const re = new RegExp(pattern);
   let out = '';
   let last = 0;
   for (let m = re.exec(s); m; m = re.exec(s)) {
     const name = m[2];
     const value = m[3];
-    const valueStart = m.index + m[1].length + name.length + 1;
+    const valueStart = m.index + m[1].length + name.length + eq;
     if (value !== '' && value !== REDACTED && secretNameIn(memo, name)) {
       out += s.slice(last, valueStart) + REDACTED;
       last = valueStart + value.length;
@@ -356,22 +365,7 @@ const ENCODED_PARAM = /(^|%3F|%26|%3B|%2F|%20|\+|[?&;|\s"'(,{[=])([A-Za-z0-9_.\-
 
 /** Every secret encoded `name%3Dvalue` of `s` (ENCODED_PARAM) with its value redacted; a value of no secret is searched for more. */
 function redactEncodedParams(s: string, memo: Memo | undefined): string {
-  // a regex with /g carries state (lastIndex): one per call, never shared between callers
-  const re = new RegExp(ENCODED_PARAM);
-  let out = '';
-  let last = 0;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    const value = m[3];
-    const valueStart = m.index + m[1].length + m[2].length + 3;
-    if (value !== '' && value !== REDACTED && secretNameIn(memo, m[2])) {
-      out += s.slice(last, valueStart) + REDACTED;
-      last = valueStart + value.length;
-      re.lastIndex = last;
-    } else {
-      re.lastIndex = valueStart;
-    }
-  }
-  return last === 0 ? s : out + s.slice(last);
+  return redactPairs(s, memo, ENCODED_PARAM, 3);
 }
 
 /**
