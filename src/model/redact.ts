@@ -15,7 +15,7 @@ import type { ClockPlacement } from './time.js';
  * - query (or form, or `name=value` log) values whose name looks like a secret
  *   by its words (token, key, password, secret, sig, auth, session, cookie,
  *   otp, pin, hmac, an authorization or one-time `code`…, see isSecretName),
- *   also inside another's value, plain or percent-encoded (`next=%2Fa%3Ftoken%3D…`);
+ *   also inside another's value, plain or percent-encoded once or more (`next=%2Fa%3Ftoken%3D…`, `%253D`);
  * - the password of `scheme://user:password@host`;
  * - JSON-looking `"password": "…"` pairs, also with strace's `\"` escapes;
  * - values whose shape gives them away wherever they stand (a JWT, an AWS,
@@ -326,15 +326,15 @@ function isAsciiLetter(c: number): boolean {
  * `next=/login?password=…`), which one pass of PARAM over the text would have taken as part of it.
  */
 function redactParams(s: string, memo: Memo | undefined): string {
-  return redactPairs(s, memo, PARAM, 1);
+  return redactPairs(s, memo, PARAM);
 }
 
 /**
- * Every secret pair `pattern` finds in `s` (groups: what precedes the name, the name, the value;
- * the name and value `eq` characters apart) with its value redacted. Where the name is no
- * secret's, the search goes on from the value's start: the value can hold pairs of its own.
+ * Every secret pair `pattern` finds in `s` (groups: what precedes the name, the name, the value,
+ * the value last in the match) with its value redacted. Where the name is no secret's, the
+ * search goes on from the value's start: the value can hold pairs of its own.
  */
-function redactPairs(s: string, memo: Memo | undefined, pattern: RegExp, eq: number): string {
+function redactPairs(s: string, memo: Memo | undefined, pattern: RegExp): string {
   // a regex with /g carries state (lastIndex): one per call, never shared between callers
   const re = new RegExp(pattern);
   let out = '';
@@ -342,7 +342,8 @@ function redactPairs(s: string, memo: Memo | undefined, pattern: RegExp, eq: num
   for (let m = re.exec(s); m; m = re.exec(s)) {
     const name = m[2];
     const value = m[3];
-    const valueStart = m.index + m[1].length + name.length + eq;
+    // the `=` between name and value is one character, or an escape of any depth (`%3D`, `%253D`)
+    const valueStart = m.index + m[0].length - value.length;
     if (value !== '' && value !== REDACTED && secretNameIn(memo, name)) {
       out += s.slice(last, valueStart) + REDACTED;
       last = valueStart + value.length;
@@ -359,37 +360,54 @@ function redactPairs(s: string, memo: Memo | undefined, pattern: RegExp, eq: num
  * A parameter percent-encoded inside another's value or a path (`next=%2Flogin%3Fpassword%3D…`, a
  * URL logged encoded: `url=http%3A%2F%2Fh%2Fp%3Ftoken%3D…`): its `=` encoded (`%3D`), its name after
  * an encoded `?`, `&`, `;`, `/` or space, or where PARAM's names start (a value's `=` among them),
- * its value up to an encoded `&`, `#`, `;` or space, or where PARAM's values end.
+ * its value up to an encoded `&`, `#`, `;` or space, or where PARAM's values end. Each escape may
+ * be encoded again, as often as it was (`%253D`, `%25253D`): a URL put into a parameter of a URL
+ * that is itself put into a parameter (a login redirect's return address, an OAuth `state`).
  */
-const ENCODED_PARAM = /(^|%3F|%26|%3B|%2F|%20|\+|[?&;|\s"'(,{[=])([A-Za-z0-9_.\-]+)%3D(\[REDACTED\]|(?:[^%&#\s"'<>;,)}\]\\]|%(?!26|23|3B|20)[0-9A-F]{2})*)/gi;
+const ENCODED_PARAM = /(^|%(?:25)*(?:3F|26|3B|2F|20)|\+|[?&;|\s"'(,{[=])([A-Za-z0-9_.\-]+)%(?:25)*3D(\[REDACTED\]|(?:[^%&#\s"'<>;,)}\]\\]|%(?!(?:25)*(?:26|23|3B|20))[0-9A-F]{2})*)/gi;
 
 /** Every secret encoded `name%3Dvalue` of `s` (ENCODED_PARAM) with its value redacted; a value of no secret is searched for more. */
 function redactEncodedParams(s: string, memo: Memo | undefined): string {
-  return redactPairs(s, memo, ENCODED_PARAM, 3);
+  return redactPairs(s, memo, ENCODED_PARAM);
 }
 
 /**
  * Whether any name ENCODED_PARAM could match in `s` is a secret one (as anySecretParamName for
- * PARAM): the run of name characters before each `%3D`, and each part of it after a `%XX` in it
- * (`%3Fpassword` is read as the run `3Fpassword`: the escape's hex digits are name characters).
+ * PARAM): the run of name characters before each encoded `=` (`%3D`, `%253D`…), its part after
+ * the escape it follows (`%3Fpassword` is read as the run `3Fpassword`, `%253Fpassword` as
+ * `253Fpassword`: the escape's hex digits are name characters), and each part after a `[` in it.
  */
 function anySecretEncodedName(s: string, memo: Memo | undefined): boolean {
-  for (let e = encodedEquals(s, 0); e >= 0; e = encodedEquals(s, e + 3)) {
+  for (let e = encodedEquals(s, 0); e >= 0; e = encodedEquals(s, e + 1)) {
     let i = e;
     while (i > 0 && isParamNameChar(s.charCodeAt(i - 1))) i--;
     if (i === e) continue;
     if (secretNameIn(memo, s.slice(i, e))) return true;
-    for (let j = i + 2; j < e; j++) if (s.charCodeAt(j - 2) === 37 /* % */ && secretNameIn(memo, s.slice(j, e))) return true;
-    if (i >= 1 && s.charCodeAt(i - 1) === 37 && i + 2 < e && secretNameIn(memo, s.slice(i + 2, e))) return true;
+    // the run begins just after an escape (`%` is no name character): the name may start past its digits
+    if (i >= 1 && s.charCodeAt(i - 1) === 37 /* % */) {
+      const n = escapeEnd(s, i - 1);
+      if (n < e && secretNameIn(memo, s.slice(n, e))) return true;
+    }
+    // a `[` is a delimiter too, and a name character of the run (as in anySecretParamName)
+    for (let j = i; j < e - 1; j++) if (s.charCodeAt(j) === 91 /* [ */ && secretNameIn(memo, s.slice(j + 1, e))) return true;
   }
   return false;
 }
 
-/** Where the next `%3D` (or `%3d`) of `s` from `from` is, or -1. */
+/** Where the escape at `s[at]` (a `%`) ends: past any `25`s of an escape encoded again, and two hex digits. */
+function escapeEnd(s: string, at: number): number {
+  let j = at + 1;
+  while (s.charCodeAt(j) === 50 /* 2 */ && s.charCodeAt(j + 1) === 53 /* 5 */) j += 2;
+  return j + 2;
+}
+
+/** Where the next encoded `=` of `s` from `from` is (`%3D`, `%3d`, `%253D`…: at its `%`), or -1. */
 function encodedEquals(s: string, from: number): number {
-  for (let i = s.indexOf('%3', from); i >= 0; i = s.indexOf('%3', i + 1)) {
-    const c = s.charCodeAt(i + 2);
-    if (c === 68 || c === 100) return i;
+  for (let i = s.indexOf('%', from); i >= 0; i = s.indexOf('%', i + 1)) {
+    let j = i + 1;
+    while (s.charCodeAt(j) === 50 /* 2 */ && s.charCodeAt(j + 1) === 53 /* 5 */) j += 2;
+    const c = s.charCodeAt(j + 1);
+    if (s.charCodeAt(j) === 51 /* 3 */ && (c === 68 || c === 100)) return i;
   }
   return -1;
 }
