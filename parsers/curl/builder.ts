@@ -493,7 +493,10 @@ export class TransferBuilder {
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(this.target)) x.url = this.target;
       else if (this.hostHeader || x.host) {
         const scheme = this.scheme ?? (this.tls || x.remote?.port === 443 ? 'https' : 'http');
-        x.url = `${scheme}://${this.hostHeader ?? x.host}${this.target}`;
+        // joined, not `${…}` (a tree of two cons strings over a `scheme://` copy and the Host header's
+        // value, itself a slice that holds its untrimmed line): one flat string, a third of the bytes
+        // each of the 15,000 kept transfers of a long `curl -v` holds, for the young generation to copy
+        x.url = [scheme, '://', this.hostHeader ?? x.host, this.target].join('');
       } else x.url = this.target;
     }
     if (!x.url && this.cmdUrl) x.url = this.cmdUrl;
@@ -561,8 +564,15 @@ function plainHost(url: string): string | undefined {
     const c = url.charCodeAt(i);
     if (c !== 47 && c !== 63 && c !== 35) return undefined;
   }
-  return url.slice(from, end);
+  // the host given last where this is the same: the URLs of a loop of curl calls name one host, and
+  // a new copy of it in each of the 15,000 transfers a long %{json} run keeps was theirs to carry
+  const last = lastPlainHost;
+  if (last.length === end - from && url.startsWith(last, from)) return last;
+  return (lastPlainHost = url.slice(from, end));
 }
+
+/** The host plainHost gave last. */
+let lastPlainHost = '';
 
 /**
  * Whether `s[from, to)` is a dotted IPv4 address as URL prints it back: four parts, each `0` or

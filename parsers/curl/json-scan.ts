@@ -10,6 +10,8 @@
  * decoded and read as before. Declining is always safe; accepting must be exact.
  */
 
+import { viewOfChunk } from './lines.js';
+
 /** One-byte strings of a Buffer's bytes, without toString's wrapper (see lines.ts' decode). */
 type Slicer = Buffer & { latin1Slice?: (start: number, end: number) => string; utf8Slice?: (start: number, end: number) => string };
 
@@ -53,6 +55,12 @@ const NULL = 7;
 /** In ScannedLine.vals: a value not made (read it with value()). */
 export const UNREAD: unique symbol = Symbol('unread');
 
+/** JSON values of every kind scan() and value() tell apart, as JsonTemplate.rehearse prints them (some twice: the line before's text). */
+const REHEARSED = [
+  '"text"', '"text"', '"caf\\u00e9 \\"q\\" \\\\ \\/ \\b\\f\\n\\r\\t"', '"\u00e9t\u00e9"', '0', '-12', '0.004501', '-1.5',
+  '12345678901234567', '1.5e3', '-2E-7', '1234567890.1234567', 'true', 'false', 'null', '""',
+];
+
 export class JsonTemplate {
   /** bytes read four at a time: keys compared word by word cost three quarters of byte by byte */
   private readonly words: DataView;
@@ -91,7 +99,30 @@ export class JsonTemplate {
       bytes[p++] = 58 /* : */;
     }
     at[keys.length] = p;
-    return new JsonTemplate(bytes, at);
+    const tpl = new JsonTemplate(bytes, at);
+    tpl.rehearse(keys);
+    return tpl;
+  }
+
+  /**
+   * Scans and reads lines of this key list made up here, whose values are every kind of value
+   * scan tells apart (REHEARSED), before any line of the input: every branch of scan() and value()
+   * then has type feedback when they are first optimised, a few lines into the input. Without,
+   * the first escaped string, negative number or the like met after that (lines later) threw the
+   * optimised code away, and it was compiled again: scan three times and value twice in a 100 MB
+   * %{json} run, 20-30 ms of compiling on its one thread. Only the made-up lines are read.
+   */
+  private rehearse(keys: readonly string[]): void {
+    const line = new ScannedLine(keys.length);
+    const kinds = REHEARSED.length;
+    for (let round = 0; round * keys.length < kinds * 2; round++) {
+      let text = '';
+      for (let i = 0; i < keys.length; i++) text += `${i === 0 ? '{' : ','}"${keys[i]}":${REHEARSED[(round * keys.length + i) % kinds]}`;
+      const buf = Buffer.from(`${text}}`, 'utf8');
+      if (!this.scan(buf, 0, buf.length, line)) continue;
+      line.read(keys.length);
+      line.buf = undefined;
+    }
   }
 
   get size(): number {
@@ -216,39 +247,49 @@ export class ScannedLine {
    * each is asked for: one place decoding values keeps the code that asks small to compile
    * (a one-shot 100 MB run spends a fifth of its CPU time in TurboFan, on one thread).
    */
-  readonly vals: unknown[] = [];
+  vals: unknown[];
   /** by key, the last ASCII string value made (see value()) */
-  private readonly texts: Array<string | undefined> = [];
+  private texts: Array<string | undefined>;
   /** by key, the last string value stored in full (JsonVars.storeInto) and what was stored of it */
-  readonly storedOf: unknown[] = [];
-  readonly stored: unknown[] = [];
+  storedOf: unknown[];
+  stored: unknown[];
   /** by key, the last evidence text made, and of what (see evidenceText()) */
-  private readonly evRaw: Array<string | undefined> = [];
-  private readonly evValue: Array<string | null | undefined> = [];
-  private readonly evText: string[] = [];
+  private evRaw: Array<string | undefined>;
+  private evValue: Array<string | null | undefined>;
+  private evText: Array<string | undefined>;
   /** by key, the last number numberText() printed, and its text */
-  private readonly numValue: Array<number | undefined> = [];
-  private readonly numText: string[] = [];
+  private numValue: Array<number | undefined>;
+  private numText: Array<string | undefined>;
   kinds: Uint8Array;
   starts: Int32Array;
   ends: Int32Array;
   buf: Buffer | undefined;
-  private viewed: Buffer | undefined;
-  private dv: DataView | undefined;
 
   constructor(size = 64) {
     this.kinds = new Uint8Array(size);
     this.starts = new Int32Array(size);
     this.ends = new Int32Array(size);
+    // By key, filled to their size (undefined): read by key where nothing was stored yet, arrays
+    // grown one key at a time were read out of bounds (holey, too), and the code optimised within
+    // the first lines (scan, value, storeInto: loops over forty keys) was thrown away for it
+    this.vals = slots(size);
+    this.texts = slots(size);
+    this.storedOf = slots(size);
+    this.stored = slots(size);
+    this.evRaw = slots(size);
+    this.evValue = slots(size);
+    this.evText = slots(size);
+    this.numValue = slots(size);
+    this.numText = slots(size);
   }
 
-  /** A DataView of `buf`, made once per chunk (the reader reuses its chunks). */
+  /**
+   * A DataView of `buf`: the reader's own of its chunk (lines.ts). Not one made and kept here when
+   * a chunk is first met: that store, once a chunk, had no type feedback in the scan() optimised
+   * within the first chunk (feedback is kept only once a function has run a while), and threw it away.
+   */
   view(buf: Buffer): DataView {
-    if (this.viewed !== buf) {
-      this.viewed = buf;
-      this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    }
-    return this.dv!;
+    return viewOfChunk(buf);
   }
 
   /** Room for `n` keys. */
@@ -257,6 +298,16 @@ export class ScannedLine {
     this.kinds = new Uint8Array(n);
     this.starts = new Int32Array(n);
     this.ends = new Int32Array(n);
+    // the values remembered by key are remembered no more (each is made again where asked)
+    this.vals = slots(n);
+    this.texts = slots(n);
+    this.storedOf = slots(n);
+    this.stored = slots(n);
+    this.evRaw = slots(n);
+    this.evValue = slots(n);
+    this.evText = slots(n);
+    this.numValue = slots(n);
+    this.numText = slots(n);
   }
 
   /**
@@ -265,7 +316,7 @@ export class ScannedLine {
    * `"remote_ip": 127.0.0.1`, the error message).
    */
   evidenceText(i: number, raw: string, value: string | null): string {
-    if (this.evRaw[i] === raw && this.evValue[i] === value) return this.evText[i];
+    if (this.evRaw[i] === raw && this.evValue[i] === value) return this.evText[i]!;
     const t = `"${raw}": ${value}`;
     this.evRaw[i] = raw;
     this.evValue[i] = value;
@@ -278,7 +329,7 @@ export class ScannedLine {
    * kept transfer prints its status, exit code and HTTP version, the same from line to line).
    */
   numberText(i: number, v: number): string {
-    if (this.numValue[i] === v) return this.numText[i];
+    if (this.numValue[i] === v) return this.numText[i]!;
     const t = String(v);
     this.numValue[i] = v;
     this.numText[i] = t;
@@ -362,4 +413,9 @@ export class ScannedLine {
         return null;
     }
   }
+}
+
+/** `n` undefined elements, packed: read by index before anything is stored there, never out of bounds. */
+function slots<T>(n: number): Array<T | undefined> {
+  return new Array<T | undefined>(n).fill(undefined);
 }

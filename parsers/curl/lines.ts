@@ -76,17 +76,35 @@ export async function readLines(chunks: Chunks, onLine: OnLine, counter?: { byte
         if (end - from > room) cut = true;
       }
       if (nl < 0) break;
-      const text = Buffer.concat(carry, carryLen).toString('utf8');
+      const whole = Buffer.concat(carry, carryLen);
       carry = [];
       carryLen = 0;
       from = nl + 1;
-      emit(text);
+      if (cut || !straddler(whole, at.line, quick)) emit(whole.toString('utf8'));
       at.line++;
       lineStart = offset + from;
     }
     offset += chunk.length;
   }
   if (carryLen > 0 || cut) emit(Buffer.concat(carry, carryLen).toString('utf8'));
+}
+
+/**
+ * A line that began in an earlier chunk, whole (`line`, its LF left out), offered to `quick` as a
+ * line inside a chunk is: true when taken. Once a chunk (1 MiB) one such line is met; read the
+ * long way (decoded, and a %{json} line JSON.parse'd), each took paths the lines around it never
+ * take: the code optimised on those (quickJson, JsonVars, storeInto…) was thrown away there and
+ * compiled again, half a dozen times over in the first chunks of a 100 MB run. The line is made
+ * the chunk LineMemo's look-ups view (chunkBuf) for the call, as a chunk's own lines are.
+ */
+function straddler(line: Buffer, n: number, quick: QuickLine | undefined): boolean {
+  if (quick === undefined) return false;
+  const to = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+  const cr = line.indexOf(0x0d, 0);
+  if (cr >= 0 && cr < to) return false;
+  chunkBuf = line;
+  chunkView = new DataView(line.buffer, line.byteOffset, line.length);
+  return quick(line, 0, to, n);
 }
 
 /**
@@ -98,6 +116,17 @@ export async function readLines(chunks: Chunks, onLine: OnLine, counter?: { byte
  */
 let chunkBuf: Buffer | undefined;
 let chunkView: DataView | undefined;
+
+/**
+ * A DataView of `buf`: the one wholeLines made where `buf` is the chunk it reads (every line offered
+ * to a QuickLine is in it), else a new one. For the views QuickLines keep per buffer (json-scan's
+ * ScannedLine): made where each chunk is met first, inside code optimised within the first chunk,
+ * a view without type feedback there threw that code away at the second chunk.
+ */
+export function viewOfChunk(buf: Buffer): DataView {
+  if (buf === chunkBuf) return chunkView!;
+  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}
 
 /** The number of the next line, kept between wholeLines and the lines that straddle chunks. */
 interface Cursor {

@@ -1809,7 +1809,11 @@ export class CurlTextParser {
       const zero = shape.exitAt >= 0 && this.pending === undefined ? sc.zeroInt(shape.exitAt) : undefined;
       const want = zero === undefined ? this.wanted(false) : zero ? this.wanted(false, true) : this.wanted(true);
       // a lean transfer reads a few variables; a full one every variable (the key list's first key naming each)
-      sc.read(tpl.size, want ? shape.firsts : (shape.leanReads ??= leanReads(shape)));
+      // both read on every line: a load met first when the first transfer is built lean (thousands
+      // of lines in) had no type feedback in the quickJson optimised before, and threw it away
+      const full = shape.firsts;
+      const lean = shape.leanReads;
+      sc.read(tpl.size, want ? full : lean);
       // applyVars sets every key of `base` to this line's value: any object with the same keys in the same order serves
       this.fromVars(new JsonVars(shape, undefined, line, sc), line, null, 'json', shape.base ? shape.model : undefined, want);
     } finally {
@@ -1921,7 +1925,8 @@ export class CurlTextParser {
       exitAt: first.get('exitcode') ?? -1,
       // set when first needed; named here so that every shape has one map
       template: undefined,
-      leanReads: undefined,
+      // made now, not when the first lean transfer asks (quickJson reads it on every line)
+      leanReads: leanReads({ names, first, firsts }),
       version: undefined,
       modelValues: undefined,
     };
@@ -2017,8 +2022,8 @@ interface JsonShape {
   model: Record<string, unknown>;
   /** 1 for each key that is the first naming its variable (the ones JsonVars reads), by key */
   firsts: Uint8Array;
-  /** the keys of `firsts` a lean transfer reads (leanReads): made when first needed */
-  leanReads?: Uint8Array;
+  /** the keys of `firsts` a lean transfer reads (leanReads) */
+  leanReads: Uint8Array;
   /** the key naming `exitcode` first (the one applyOutcome reads); -1 for none */
   exitAt: number;
   /** the last `curl_version` read (applyVersion) and the version in it: every line prints the same */
@@ -2125,8 +2130,8 @@ class JsonVars implements VarSource {
 const LEAN_READS: ReadonlySet<string> = new Set(['exitcode', 'return_code', 'errormsg', 'content_length_download', 'start_time']);
 const PLACED_READS: ReadonlySet<string> = new Set([...Object.keys(TIME_VARS), 'curl_version']);
 
-function leanReads(shape: JsonShape): Uint8Array {
-  const out = new Uint8Array(shape.keys.length);
+function leanReads(shape: Pick<JsonShape, 'names' | 'first' | 'firsts'>): Uint8Array {
+  const out = new Uint8Array(shape.names.length);
   const placed = shape.first.has('start_time');
   for (let i = 0; i < out.length; i++) {
     const name = shape.names[i];
@@ -2328,7 +2333,9 @@ function numOf(v: VarIn | undefined): number | undefined {
 
 /** What setVar keeps of a value read as text: the number where the text is one as printed, else the text. */
 function varValue(value: string | null): string | number | null {
-  if (value === null) return null;
+  // '' apart (num of it is undefined): num's first charCodeAt(0) out of bounds, met in a %{json} run
+  // once storeInto was optimised (`"certs":""` comes up again only where another key was ''), threw it away
+  if (value === null || value.length === 0) return value;
   const n = num(value);
   return n !== undefined && String(n) === value.trim() ? n : value;
 }
