@@ -32,6 +32,13 @@ export const MAX_NOTABLE_TRANSFERS = 10000;
 /** Lanes drawn per input: failed/notable transfers first, in input order. */
 export const MAX_TRANSFER_LANES = 1000;
 
+/** How many transfers CurlAnalysis keeps of each kind; a test may lower them (the defaults are the constants above). */
+export interface CurlCaps {
+  notable: number;
+  ok: number;
+}
+const CAPS: CurlCaps = { notable: MAX_NOTABLE_TRANSFERS, ok: MAX_OK_TRANSFERS };
+
 export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
   private transfers: CurlTransfer[] = [];
   private ok = 0;
@@ -40,7 +47,10 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
   private droppedNotable = 0;
   private n = 0;
 
-  constructor(readonly ctx: AnalysisContext) {}
+  constructor(
+    readonly ctx: AnalysisContext,
+    private readonly caps: CurlCaps = CAPS,
+  ) {}
 
   /**
    * Whether a transfer added from now on may still be kept: false once both caps are full, and
@@ -53,8 +63,8 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     // both counts read on every call, not the second only once the first cap is full: code
     // optimised before then had no type feedback for that read, and every function that inlined
     // this (the parser's builder(), open()) was thrown away and compiled again when it came
-    const okRoom = this.ok < MAX_OK_TRANSFERS;
-    const notableRoom = this.notable < MAX_NOTABLE_TRANSFERS;
+    const okRoom = this.ok < this.caps.ok;
+    const notableRoom = this.notable < this.caps.notable;
     if (ok) return okRoom;
     return notableRoom || (!failed && okRoom);
   }
@@ -63,7 +73,7 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     this.n++;
     e.n = this.n;
     const notable = isNotable(e);
-    const keep = notable ? this.notable++ < MAX_NOTABLE_TRANSFERS : this.ok++ < MAX_OK_TRANSFERS;
+    const keep = notable ? this.notable++ < this.caps.notable : this.ok++ < this.caps.ok;
     // A copy is kept, not the parser's object: while every transfer is kept (the first thousands),
     // V8 learns that the parser's objects live long and allocates them in the old generation from
     // then on, where the many later ones that are dropped pile up as garbage (3x the peak RSS, and
@@ -86,8 +96,8 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     if (this.dropped) {
       model.transfersDropped = this.dropped;
       const ok = this.dropped - this.droppedNotable;
-      if (ok) this.ctx.diag.note(`${ok} successful transfers beyond ${MAX_OK_TRANSFERS} were counted, not kept`);
-      if (this.droppedNotable) this.ctx.diag.note(`${this.droppedNotable} failed or notable transfers beyond ${MAX_NOTABLE_TRANSFERS} were counted, not kept`);
+      if (ok) this.ctx.diag.note(`${ok} successful transfers beyond ${this.caps.ok} were counted, not kept`);
+      if (this.droppedNotable) this.ctx.diag.note(`${this.droppedNotable} failed or notable transfers beyond ${this.caps.notable} were counted, not kept`);
     }
     const order = [...this.transfers.filter(isNotable), ...this.transfers.filter((t) => !isNotable(t))];
     const drawn = order.slice(0, MAX_TRANSFER_LANES).sort((a, b) => (a.n ?? 0) - (b.n ?? 0));
