@@ -39,6 +39,17 @@ const MAX_TRACE_HEADER_BYTES = 16 * 1024;
 const MAX_JSON_LINES = 400;
 /** `name=value` pairs read from one log line at most. */
 const MAX_LOG_PAIRS = 60;
+/**
+ * The last error-line transfer released in full and the last lean one, of the last run: what keeps
+ * the hidden classes of a log's transfers alive between runs. V8 drops a hidden class no live object
+ * has at a full collection, and with it the code compiled against it: a transfer's object gains its
+ * fields one by one (a chain of hidden classes no other object holds), and once a run's transfers
+ * are gone, a full collection (a batch's or a server's next case, each run of a benchmark) threw
+ * away the compiled applyLogVars, error(), fact(), touch(), setVar() and isEcho, all compiled again
+ * in the next log of failures (the lead's many.mjs: 7% of its CPU). Kept until the next run's,
+ * never read: see LOG_PAIR_CURSOR_SHAPE in pairs.ts for the classes with one instance.
+ */
+const HELD_SHAPES: TransferBuilder[] = [];
 /** a line where a pair may name a Content-Length (canonicalVar: `content_length_download`, `download_content_length`) */
 const MAY_NAME_LENGTH = /length/i;
 /** Transfers open at once under --trace-ids (parallel transfers, -Z). */
@@ -1628,6 +1639,7 @@ export class CurlTextParser {
     this.held = undefined;
     this.transfers++;
     this.emit(h.build());
+    HELD_SHAPES[h.lean ? 1 : 0] = h;
   }
 
   /**

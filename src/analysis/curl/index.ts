@@ -6,6 +6,7 @@
  * Call order: add() for each transfer in input order, then finish() once.
  */
 import {
+  Diagnostics,
   LaneBuilder,
   RESET_ERRNOS,
   type Analysis,
@@ -108,6 +109,21 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
 }
 
 /**
+ * One CurlAnalysis made at load and never used: opaque (`unknown`), exported only to stay reachable.
+ * V8 forgets a class's hidden class at a full collection once no instance of it is alive, and with it
+ * the compiled code of every function that read one (add, wanted, inlined in the parser's emit and
+ * builder: see LOG_PAIR_CURSOR_SHAPE in parsers/curl/pairs.ts).
+ */
+export const CURL_ANALYSIS_SHAPE: unknown = new CurlAnalysis({ path: '', diag: new Diagnostics() });
+
+/**
+ * The LaneBuilder of the last transfer lane drawn (of the last run), for the reason of
+ * CURL_ANALYSIS_SHAPE: its hidden class, and those of its spans and markers, with the code of
+ * transferLane, tick and marker compiled against them. Kept until the next lane, never read.
+ */
+const LANE_SHAPES: LaneBuilder[] = [];
+
+/**
  * One transfer's lane: the transfer, the 100-continue wait, the time to first byte, and a
  * marker where it failed. Also called by the pipeline again when it has placed an undated
  * transfer on a capture's clock (`x.placed`).
@@ -171,6 +187,7 @@ export function transferLane(path: string, x: CurlTransfer): Lane {
     }
   }
   const lane = lb.build();
+  LANE_SHAPES[0] = lb;
   if (x.placed) lane.placed = `placed on the clock of ${x.placed.input} by its connection ${x.placed.connection}: ${x.placed.how}`;
   return lane;
 }
