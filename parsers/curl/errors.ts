@@ -214,7 +214,9 @@ export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>, 
   // terminator (the end of the line is PHP_GENERIC's `(.*)$`). A log of failures has one per failure.
   // The head holds none of those words (phpHead): looked for where they could begin past its start.
   const head = last?.head;
-  if (head !== undefined && text.startsWith(head)) {
+  // startsWith(head) as a slice and a comparison: startsWith of a string not known when compiled
+  // reads the hundred characters of a PHP head one by one (0.3 µs a line), === compares them at once
+  if (head !== undefined && text.length >= head.length && text.slice(0, head.length) === head) {
     const n = head.length;
     if (
       // three of the four words hold a `(`, which would stand at n - 5 or later: where there is none (a

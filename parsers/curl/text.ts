@@ -39,6 +39,19 @@ const MAX_TRACE_HEADER_BYTES = 16 * 1024;
 const MAX_JSON_LINES = 400;
 /** `name=value` pairs read from one log line at most. */
 const MAX_LOG_PAIRS = 60;
+/**
+ * The last error-line transfer released in full and the last lean one, of the last run: what keeps
+ * the hidden classes of a log's transfers alive between runs. V8 drops a hidden class no live object
+ * has at a full collection, and with it the code compiled against it: a transfer's object gains its
+ * fields one by one (a chain of hidden classes no other object holds), and once a run's transfers
+ * are gone, a full collection (a batch's or a server's next case, each run of a benchmark) threw
+ * away the compiled applyLogVars, error(), fact(), touch(), setVar() and isEcho, all compiled again
+ * in the next log of failures (the lead's many.mjs: 7% of its CPU). Kept until the next run's,
+ * never read: see LOG_PAIR_CURSOR_SHAPE in pairs.ts for the classes with one instance.
+ */
+const HELD_SHAPES: TransferBuilder[] = [];
+/** a line where a pair may name a Content-Length (canonicalVar: `content_length_download`, `download_content_length`) */
+const MAY_NAME_LENGTH = /length/i;
 /** Transfers open at once under --trace-ids (parallel transfers, -Z). */
 const MAX_OPEN_TRANSFERS = 256;
 /** Connections remembered for `Re-using existing connection #N`. */
@@ -1539,7 +1552,14 @@ export class CurlTextParser {
   private standalone(err: ErrorLine, line: number, t: number | null, raw: string): void {
     const src = err.codeSource === 'curl' ? 'curl' : err.codeSource === 'log' ? 'log' : 'wording';
     // its exit code is the error line's, echoes and pairs never change it: failed from here on when not 0
-    const nb = this.builder(line, t, this.source === 'verbose' || this.source === 'trace' ? this.source : 'log', err.code !== undefined && err.code !== 0);
+    const failed = err.code !== undefined && err.code !== 0;
+    const want = this.wanted(failed);
+    const nb = this.builder(line, t, this.source === 'verbose' || this.source === 'trace' ? this.source : 'log', failed, want);
+    if (!want && failed) {
+      this.counted(nb, err, src, line, raw);
+      this.hold(nb, line, t, raw);
+      return;
+    }
     if (this.version) nb.x.curlVersion = this.version;
     if (this.cmd && line - this.cmd.line < 200) {
       if (this.cmd.upload) nb.x.upload = true;
@@ -1557,6 +1577,50 @@ export class CurlTextParser {
       nb.fact('progress', this.lastProgress.line, 'progress meter', null);
     }
     nb.touch(line, t);
+    this.hold(nb, line, t, raw);
+  }
+
+  /**
+   * A failure that will only be counted (the consumer keeps no more failures: CurlParseOptions.wanted),
+   * made of what counting it and telling echoes need: the fields of the lean transfer standalone
+   * would make that a lean transfer shares with its full form (test/parsers/curl-lean.test.ts), and
+   * what isEcho reads (its URL, and whether its pairs gave it variables: a lean transfer's pairs give
+   * it no address, no status and no variable but `start_time`, which is no pair here). The pairs are
+   * read up to the first that counts as a variable, not all of them, where none can be a
+   * Content-Length. Half of a log's lines where its failures are twice the cap.
+   */
+  private counted(nb: TransferBuilder, err: ErrorLine, src: 'curl' | 'log' | 'wording', line: number, raw: string): void {
+    const x = nb.x;
+    // error() on a builder without an exit code: the line's code, message and source (a wording's stays so)
+    x.exitCode = err.code;
+    x.exitCodeSource = src;
+    x.errorMessage = err.message;
+    const to = this.words.numbers(err.message).timeout;
+    if (to !== undefined) {
+      x.bytesReceived = to.received;
+      if (to.total !== undefined && to.total >= 0) x.contentLength = to.total;
+    }
+    let url = this.cmd && line - this.cmd.line < 200 ? this.cmd.url : undefined;
+    if (err.url) url = err.url;
+    if (url) x.url = url;
+    // only `content_length_download` and `download_content_length` name a Content-Length (canonicalVar), in any case
+    if (MAY_NAME_LENGTH.test(raw)) {
+      this.leanLogPairs(nb, raw);
+      return;
+    }
+    // leanLogPairs' setVar of the first pair it keeps: the variables present, empty
+    const c = this.pairs.reset(raw);
+    while (c.step(raw, MAX_LOG_PAIRS)) {
+      this.pairName(raw, c);
+      const canon = this.pairCanon;
+      if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
+      nb.setVar(canon, null);
+      return;
+    }
+  }
+
+  /** The error line's transfer made: an echo of the one held goes to it, or it is held in its place. */
+  private hold(nb: TransferBuilder, line: number, t: number | null, raw: string): void {
     const held = this.held;
     if (held && isEcho(held, nb, line, t)) {
       // The application logging the same failure again (a follow-up warning): one event, more evidence.
@@ -1575,6 +1639,7 @@ export class CurlTextParser {
     this.held = undefined;
     this.transfers++;
     this.emit(h.build());
+    HELD_SHAPES[h.lean ? 1 : 0] = h;
   }
 
   /**

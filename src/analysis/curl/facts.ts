@@ -90,10 +90,11 @@ export function evidenceOf(path: string, t: CurlTransfer, keys: readonly string[
   // The first line taken is held alone: most findings cite one line, and a finding keeps its
   // evidence to the end of the run (a list grown by push has room for sixteen).
   const lines: Lines = { path, one: undefined, more: undefined };
-  for (let r = 0; r <= 3; r++) {
-    for (const k of keys) if (evidenceRank(k) === r) take(lines, t, k);
-    if (repeats) for (const k of repeats) if (evidenceRank(k) === r) take(lines, t, k);
-  }
+  // the keys of ranks 0-2 in rank order, then the repeats (all of rank 2), then those of rank 3
+  const order = rankOrder(keys);
+  for (let i = 0; i < order.beforeRepeats; i++) take(lines, t, order.keys[i]);
+  if (repeats) for (const k of repeats) take(lines, t, k);
+  for (let i = order.beforeRepeats; i < order.keys.length; i++) take(lines, t, order.keys[i]);
   if (lines.more) return lines.more.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return [lines.one ?? { input: path, line: t.line }];
 }
@@ -118,6 +119,29 @@ function take(lines: Lines, t: CurlTransfer, k: string): void {
   if (lines.more === undefined) lines.more = [one];
   else for (const o of lines.more) if (o.line === e.line) return;
   lines.more.push({ input: lines.path, line: e.line, text: e.text });
+}
+
+/** A key list in the order evidenceOf takes its keys: `beforeRepeats` of them, then the repeats, then the rest. */
+interface RankOrder {
+  keys: readonly string[];
+  beforeRepeats: number;
+}
+
+/** rankOrder's answers, by key list (the detectors' lists are constants: one each). */
+const RANK_ORDERS = new WeakMap<readonly string[], RankOrder>();
+
+/** `keys` sorted by evidenceRank, stably, worked out once per list (evidenceOf runs per finding). */
+function rankOrder(keys: readonly string[]): RankOrder {
+  let o = RANK_ORDERS.get(keys);
+  if (o === undefined) {
+    const sorted: string[] = [];
+    for (let r = 0; r <= 2; r++) for (const k of keys) if (evidenceRank(k) === r) sorted.push(k);
+    const beforeRepeats = sorted.length;
+    for (const k of keys) if (evidenceRank(k) === 3) sorted.push(k);
+    o = { keys: sorted, beforeRepeats };
+    RANK_ORDERS.set(keys, o);
+  }
+  return o;
 }
 
 function evidenceRank(k: string): number {

@@ -6,6 +6,7 @@
  * Call order: add() for each transfer in input order, then finish() once.
  */
 import {
+  Diagnostics,
   LaneBuilder,
   RESET_ERRNOS,
   type Analysis,
@@ -32,6 +33,13 @@ export const MAX_NOTABLE_TRANSFERS = 10000;
 /** Lanes drawn per input: failed/notable transfers first, in input order. */
 export const MAX_TRANSFER_LANES = 1000;
 
+/** How many transfers CurlAnalysis keeps of each kind; a test may lower them (the defaults are the constants above). */
+export interface CurlCaps {
+  notable: number;
+  ok: number;
+}
+const CAPS: CurlCaps = { notable: MAX_NOTABLE_TRANSFERS, ok: MAX_OK_TRANSFERS };
+
 export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
   private transfers: CurlTransfer[] = [];
   private ok = 0;
@@ -40,7 +48,10 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
   private droppedNotable = 0;
   private n = 0;
 
-  constructor(readonly ctx: AnalysisContext) {}
+  constructor(
+    readonly ctx: AnalysisContext,
+    private readonly caps: CurlCaps = CAPS,
+  ) {}
 
   /**
    * Whether a transfer added from now on may still be kept: false once both caps are full, and
@@ -53,8 +64,8 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     // both counts read on every call, not the second only once the first cap is full: code
     // optimised before then had no type feedback for that read, and every function that inlined
     // this (the parser's builder(), open()) was thrown away and compiled again when it came
-    const okRoom = this.ok < MAX_OK_TRANSFERS;
-    const notableRoom = this.notable < MAX_NOTABLE_TRANSFERS;
+    const okRoom = this.ok < this.caps.ok;
+    const notableRoom = this.notable < this.caps.notable;
     if (ok) return okRoom;
     return notableRoom || (!failed && okRoom);
   }
@@ -63,7 +74,7 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     this.n++;
     e.n = this.n;
     const notable = isNotable(e);
-    const keep = notable ? this.notable++ < MAX_NOTABLE_TRANSFERS : this.ok++ < MAX_OK_TRANSFERS;
+    const keep = notable ? this.notable++ < this.caps.notable : this.ok++ < this.caps.ok;
     // A copy is kept, not the parser's object: while every transfer is kept (the first thousands),
     // V8 learns that the parser's objects live long and allocates them in the old generation from
     // then on, where the many later ones that are dropped pile up as garbage (3x the peak RSS, and
@@ -86,8 +97,8 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     if (this.dropped) {
       model.transfersDropped = this.dropped;
       const ok = this.dropped - this.droppedNotable;
-      if (ok) this.ctx.diag.note(`${ok} successful transfers beyond ${MAX_OK_TRANSFERS} were counted, not kept`);
-      if (this.droppedNotable) this.ctx.diag.note(`${this.droppedNotable} failed or notable transfers beyond ${MAX_NOTABLE_TRANSFERS} were counted, not kept`);
+      if (ok) this.ctx.diag.note(`${ok} successful transfers beyond ${this.caps.ok} were counted, not kept`);
+      if (this.droppedNotable) this.ctx.diag.note(`${this.droppedNotable} failed or notable transfers beyond ${this.caps.notable} were counted, not kept`);
     }
     const order = [...this.transfers.filter(isNotable), ...this.transfers.filter((t) => !isNotable(t))];
     const drawn = order.slice(0, MAX_TRANSFER_LANES).sort((a, b) => (a.n ?? 0) - (b.n ?? 0));
@@ -96,6 +107,21 @@ export class CurlAnalysis implements Analysis<CurlTransfer, CurlModel> {
     return model;
   }
 }
+
+/**
+ * One CurlAnalysis made at load and never used: opaque (`unknown`), exported only to stay reachable.
+ * V8 forgets a class's hidden class at a full collection once no instance of it is alive, and with it
+ * the compiled code of every function that read one (add, wanted, inlined in the parser's emit and
+ * builder: see LOG_PAIR_CURSOR_SHAPE in parsers/curl/pairs.ts).
+ */
+export const CURL_ANALYSIS_SHAPE: unknown = new CurlAnalysis({ path: '', diag: new Diagnostics() });
+
+/**
+ * The LaneBuilder of the last transfer lane drawn (of the last run), for the reason of
+ * CURL_ANALYSIS_SHAPE: its hidden class, and those of its spans and markers, with the code of
+ * transferLane, tick and marker compiled against them. Kept until the next lane, never read.
+ */
+const LANE_SHAPES: LaneBuilder[] = [];
 
 /**
  * One transfer's lane: the transfer, the 100-continue wait, the time to first byte, and a
@@ -161,6 +187,7 @@ export function transferLane(path: string, x: CurlTransfer): Lane {
     }
   }
   const lane = lb.build();
+  LANE_SHAPES[0] = lb;
   if (x.placed) lane.placed = `placed on the clock of ${x.placed.input} by its connection ${x.placed.connection}: ${x.placed.how}`;
   return lane;
 }

@@ -38,10 +38,25 @@ const EVIDENCE_KEYS = ['command', 'request', 'status', 'contentLength', 'data', 
 export const eachFromCurl: DetectEach = (run, emit) => {
   for (const { path, model } of curlInputs(run)) {
     const drawn = drawnLanes(model);
+    // recvKind of the transfer before, by what it reads (message, info lines, wording, errno, proxy
+    // status): a log of failures has the same message on every one, and recvKind tries up to six
+    // regular expressions on it (whose compiled code a full collection throws away with the rest)
+    let known: CurlTransfer | undefined;
+    let knownKind: RecvKind = 'other';
     for (const t of model.transfers) {
       if (t.exitCode !== 56) continue;
       // each worked out once per transfer: the title, the details and the explanation all use them
-      const kind = recvKind(t);
+      const same =
+        known !== undefined &&
+        t.errorMessage === known.errorMessage &&
+        t.infoErrors === undefined &&
+        known.infoErrors === undefined &&
+        t.wording === known.wording &&
+        t.errno === known.errno &&
+        t.proxyConnectStatus === known.proxyConnectStatus;
+      const kind: RecvKind = same ? knownKind : recvKind(t);
+      known = t;
+      knownKind = kind;
       const at = failureTime(t);
       const received = receivedBody(t);
       const st = stage(t, received);
