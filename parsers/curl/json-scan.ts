@@ -247,40 +247,26 @@ export class ScannedLine {
    * each is asked for: one place decoding values keeps the code that asks small to compile
    * (a one-shot 100 MB run spends a fifth of its CPU time in TurboFan, on one thread).
    */
-  vals: unknown[];
+  vals!: unknown[];
   /** by key, the last ASCII string value made (see value()) */
-  private texts: Array<string | undefined>;
+  private texts!: Array<string | undefined>;
   /** by key, the last string value stored in full (JsonVars.storeInto) and what was stored of it */
-  storedOf: unknown[];
-  stored: unknown[];
+  storedOf!: unknown[];
+  stored!: unknown[];
   /** by key, the last evidence text made, and of what (see evidenceText()) */
-  private evRaw: Array<string | undefined>;
-  private evValue: Array<string | null | undefined>;
-  private evText: Array<string | undefined>;
+  private evRaw!: Array<string | undefined>;
+  private evValue!: Array<string | null | undefined>;
+  private evText!: Array<string | undefined>;
   /** by key, the last number numberText() printed, and its text */
-  private numValue: Array<number | undefined>;
-  private numText: Array<string | undefined>;
-  kinds: Uint8Array;
-  starts: Int32Array;
-  ends: Int32Array;
+  private numValue!: Array<number | undefined>;
+  private numText!: Array<string | undefined>;
+  kinds!: Uint8Array;
+  starts!: Int32Array;
+  ends!: Int32Array;
   buf: Buffer | undefined;
 
   constructor(size = 64) {
-    this.kinds = new Uint8Array(size);
-    this.starts = new Int32Array(size);
-    this.ends = new Int32Array(size);
-    // By key, filled to their size (undefined): read by key where nothing was stored yet, arrays
-    // grown one key at a time were read out of bounds (holey, too), and the code optimised within
-    // the first lines (scan, value, storeInto: loops over forty keys) was thrown away for it
-    this.vals = slots(size);
-    this.texts = slots(size);
-    this.storedOf = slots(size);
-    this.stored = slots(size);
-    this.evRaw = slots(size);
-    this.evValue = slots(size);
-    this.evText = slots(size);
-    this.numValue = slots(size);
-    this.numText = slots(size);
+    this.alloc(size);
   }
 
   /**
@@ -292,13 +278,18 @@ export class ScannedLine {
     return viewOfChunk(buf);
   }
 
-  /** Room for `n` keys. */
+  /** Room for `n` keys; the values remembered by key are remembered no more (each is made again where asked). */
   fit(n: number): void {
-    if (this.kinds.length >= n) return;
+    if (this.kinds.length < n) this.alloc(n);
+  }
+
+  private alloc(n: number): void {
     this.kinds = new Uint8Array(n);
     this.starts = new Int32Array(n);
     this.ends = new Int32Array(n);
-    // the values remembered by key are remembered no more (each is made again where asked)
+    // By key, filled to their size (undefined): read by key where nothing was stored yet, arrays
+    // grown one key at a time were read out of bounds (holey, too), and the code optimised within
+    // the first lines (scan, value, storeInto: loops over forty keys) was thrown away for it
     this.vals = slots(n);
     this.texts = slots(n);
     this.storedOf = slots(n);

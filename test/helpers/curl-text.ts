@@ -36,3 +36,22 @@ export async function readCurlText(bytes: Buffer, format: CurlFormat, quick: boo
   p.end();
   return { transfers, lines: p.lines, clock: p.clock, warnings: diag.warnings, notes: diag.notes, quick: taken };
 }
+
+/** One `curl -v` transfer as curl 7.88 prints it, with `head` and `tail` around its response head. */
+export function curlVerbose(port: number, opts: { head?: string[]; tail?: string[]; eol?: string } = {}): string {
+  const eol = opts.eol ?? '\n';
+  return [
+    '*   Trying 127.0.0.1:' + port + '...',
+    `* Connected to 127.0.0.1 (127.0.0.1) port ${port} (#0)`,
+    '> GET /x HTTP/1.1',
+    `> Host: 127.0.0.1:${port}`,
+    '> User-Agent: curl/7.88.1',
+    '> Accept: */*',
+    '> ',
+    '< HTTP/1.1 200 OK',
+    ...(opts.head ?? ['< Date: Mon, 23 Nov 2026 02:56:07 GMT', '< Content-Length: 20000']),
+    '< ',
+    '{ [4000 bytes data]',
+    ...(opts.tail ?? ['* Recv failure: Connection reset by peer', '* Closing connection 0', 'curl: (56) Recv failure: Connection reset by peer']),
+  ].join(eol) + eol;
+}

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CurlFormat } from '../../parsers/curl/index.js';
-import { readCurlText } from '../helpers/curl-text.js';
+import { curlVerbose, readCurlText } from '../helpers/curl-text.js';
 
 /** The lines the byte-level path took, read in chunks of `chunk`, after checking that the transfers are the decoded reading's. */
 async function taken(text: string, format: CurlFormat, chunk: number): Promise<number[]> {
@@ -35,24 +35,8 @@ describe('lines that straddle chunks', () => {
   });
 
   it('are read from their bytes in a curl -v output, as the same lines inside a chunk are', async () => {
-    const one = (port: number): string[] => [
-      `*   Trying 127.0.0.1:${port}...`,
-      `* Connected to 127.0.0.1 (127.0.0.1) port ${port} (#0)`,
-      '> GET /x HTTP/1.1',
-      `> Host: 127.0.0.1:${port}`,
-      '> User-Agent: curl/7.88.1',
-      '> Accept: */*',
-      '> ',
-      '< HTTP/1.1 200 OK',
-      '< Content-Length: 20000',
-      '< ',
-      '{ [4000 bytes data]',
-      '* Recv failure: Connection reset by peer',
-      '* Closing connection 0',
-      'curl: (56) Recv failure: Connection reset by peer',
-    ];
-    const lines = [...one(50909), ...one(50910), ...one(50911)];
-    const text = lines.join('\n') + '\n';
+    const text = [50909, 50910, 50911].map((port) => curlVerbose(port, { head: ['< Content-Length: 20000'] })).join('');
+    const lines = text.split('\n').slice(0, -1);
     const whole = await taken(text, 'curl-verbose', 1 << 20);
     // chunks of 7 bytes: most lines straddle; each is taken as in one chunk
     expect(await taken(text, 'curl-verbose', 7)).toEqual(whole);

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sniffCurl, type CurlFormat } from '../../parsers/curl/index.js';
-import { readCurlText, type CurlTextRead } from '../helpers/curl-text.js';
+import { curlVerbose, readCurlText, type CurlTextRead } from '../helpers/curl-text.js';
 import { filesUnder } from '../helpers/files.js';
 import { corpusDir, samplesDir } from '../helpers/paths.js';
 
@@ -23,25 +23,6 @@ async function same(bytes: Buffer, format: CurlFormat, keep: number, chunk?: num
   expect(slow.quick).toEqual([]);
   expect({ ...fast, quick: [] }).toEqual(slow);
   return fast;
-}
-
-/** One `curl -v` transfer as curl 7.88 prints it, with `head` and `tail` around its response head. */
-function verbose(port: number, opts: { head?: string[]; tail?: string[]; eol?: string } = {}): string {
-  const eol = opts.eol ?? '\n';
-  return [
-    '*   Trying 127.0.0.1:' + port + '...',
-    `* Connected to 127.0.0.1 (127.0.0.1) port ${port} (#0)`,
-    '> GET /x HTTP/1.1',
-    `> Host: 127.0.0.1:${port}`,
-    '> User-Agent: curl/7.88.1',
-    '> Accept: */*',
-    '> ',
-    '< HTTP/1.1 200 OK',
-    ...(opts.head ?? ['< Date: Mon, 23 Nov 2026 02:56:07 GMT', '< Content-Length: 20000']),
-    '< ',
-    '{ [4000 bytes data]',
-    ...(opts.tail ?? ['* Recv failure: Connection reset by peer', '* Closing connection 0', 'curl: (56) Recv failure: Connection reset by peer']),
-  ].join(eol) + eol;
 }
 
 function curlFiles(): string[] {
@@ -67,7 +48,7 @@ describe('lines of lean transfers read from their bytes', () => {
   });
 
   it('take the lines of lean and full transfers alike, and not their error lines', async () => {
-    const text = Buffer.from(verbose(1001) + verbose(1002, { tail: ['* TLSv1.3 (IN), TLS alert, close notify (256):', '* Connection #0 to host 127.0.0.1 left intact'] }));
+    const text = Buffer.from(curlVerbose(1001) + curlVerbose(1002, { tail: ['* TLSv1.3 (IN), TLS alert, close notify (256):', '* Connection #0 to host 127.0.0.1 left intact'] }));
     const lean = await same(text, 'curl-verbose', 0);
     // of each: the info lines that begin and end it, the request line, its headers, `> `, the response
     // head, the data line; the second's TLS line. Not the error lines.
@@ -85,58 +66,58 @@ describe('lines of lean transfers read from their bytes', () => {
 
   /** `takes`: lines the byte-level path must take; `declines`: lines it must leave to the decoder. */
   const cases: Array<{ name: string; text: string; takes?: string[]; declines?: string[] }> = [
-    { name: 'CRLF line ends', text: verbose(1, { eol: '\r\n' }), takes: ['> GET /x HTTP/1.1', '< HTTP/1.1 200 OK', '< Content-Length: 20000', '{ [4000 bytes data]'] },
-    { name: 'a CR inside a header line (split as the progress meter is)', text: verbose(2, { head: ['< Date: x\r< Content-Length: 5'] }), declines: ['< Date: x\r< Content-Length: 5'] },
-    { name: 'a CR inside a status line', text: verbose(3).replace('< HTTP/1.1 200 OK', '< HTTP/1.1 100 Continue\r< HTTP/1.1 200 OK'), declines: ['< HTTP/1.1 100 Continue\r< HTTP/1.1 200 OK'] },
-    { name: 'CRs before the line end', text: verbose(4).replace('< Date: Mon, 23 Nov 2026 02:56:07 GMT', '< Date: x\r\r'), declines: ['< Date: x\r'] },
-    { name: 'the last line without its newline', text: verbose(5).replace(/\n$/, '') + '\n< X-Late: 1', declines: ['< X-Late: 1'] },
-    { name: 'a data line as the truncated last line', text: verbose(6, { tail: ['{ [12 bytes data]'] }).replace(/\n$/, ''), takes: ['{ [4000 bytes data]'], declines: ['{ [12 bytes data]'] },
-    { name: 'binary junk in header values', text: verbose(7, { head: ['< X-Junk: \u0000\u00ff\u00fd\u0007', '< Content-Length: \u00ff\u0000'] }), takes: ['< X-Junk: \u0000\u00ff\u00fd\u0007', '< Content-Length: \u00ff\u0000'] },
-    { name: 'binary junk in a header name', text: verbose(8, { head: ['< X-\u00ffJunk: 1', '< Content-Length: 20000'] }), declines: ['< X-\u00ffJunk: 1'] },
-    { name: 'a space before the colon of Content-Length', text: verbose(9, { head: ['< Content-Length : 7'] }), declines: ['< Content-Length : 7'] },
-    { name: 'Content-Length in any case', text: verbose(10, { head: ['< CONTENT-LENGTH: 7', '< content-length: 8'] }), takes: ['< CONTENT-LENGTH: 7', '< content-length: 8'] },
+    { name: 'CRLF line ends', text: curlVerbose(1, { eol: '\r\n' }), takes: ['> GET /x HTTP/1.1', '< HTTP/1.1 200 OK', '< Content-Length: 20000', '{ [4000 bytes data]'] },
+    { name: 'a CR inside a header line (split as the progress meter is)', text: curlVerbose(2, { head: ['< Date: x\r< Content-Length: 5'] }), declines: ['< Date: x\r< Content-Length: 5'] },
+    { name: 'a CR inside a status line', text: curlVerbose(3).replace('< HTTP/1.1 200 OK', '< HTTP/1.1 100 Continue\r< HTTP/1.1 200 OK'), declines: ['< HTTP/1.1 100 Continue\r< HTTP/1.1 200 OK'] },
+    { name: 'CRs before the line end', text: curlVerbose(4).replace('< Date: Mon, 23 Nov 2026 02:56:07 GMT', '< Date: x\r\r'), declines: ['< Date: x\r'] },
+    { name: 'the last line without its newline', text: curlVerbose(5).replace(/\n$/, '') + '\n< X-Late: 1', declines: ['< X-Late: 1'] },
+    { name: 'a data line as the truncated last line', text: curlVerbose(6, { tail: ['{ [12 bytes data]'] }).replace(/\n$/, ''), takes: ['{ [4000 bytes data]'], declines: ['{ [12 bytes data]'] },
+    { name: 'binary junk in header values', text: curlVerbose(7, { head: ['< X-Junk: \u0000\u00ff\u00fd\u0007', '< Content-Length: \u00ff\u0000'] }), takes: ['< X-Junk: \u0000\u00ff\u00fd\u0007', '< Content-Length: \u00ff\u0000'] },
+    { name: 'binary junk in a header name', text: curlVerbose(8, { head: ['< X-\u00ffJunk: 1', '< Content-Length: 20000'] }), declines: ['< X-\u00ffJunk: 1'] },
+    { name: 'a space before the colon of Content-Length', text: curlVerbose(9, { head: ['< Content-Length : 7'] }), declines: ['< Content-Length : 7'] },
+    { name: 'Content-Length in any case', text: curlVerbose(10, { head: ['< CONTENT-LENGTH: 7', '< content-length: 8'] }), takes: ['< CONTENT-LENGTH: 7', '< content-length: 8'] },
     {
       name: 'request header values as requestHeader reads them',
-      text: verbose(11).replace('> Accept: */*', '> host:   Example.TEST:8080  \n> USER-AGENT: libcurl/8.5.0 \u00a0\n> Expect:100-CONTINUE\n> content-length: 0x10\n> Transfer-Encoding: gzip, chunked'),
+      text: curlVerbose(11).replace('> Accept: */*', '> host:   Example.TEST:8080  \n> USER-AGENT: libcurl/8.5.0 \u00a0\n> Expect:100-CONTINUE\n> content-length: 0x10\n> Transfer-Encoding: gzip, chunked'),
       takes: ['> host:   Example.TEST:8080  ', '> Expect:100-CONTINUE', '> content-length: 0x10', '> Transfer-Encoding: gzip, chunked'],
     },
-    { name: 'response Content-Length values', text: verbose(12, { head: ['< Content-Length:  12 ', '< content-length: 1e3', '< CONTENT-LENGTH: -1', '< Content-Length: ', '< Content-Length: \u00a07'] }) },
-    { name: 'Content-Length of an interim response', text: verbose(13).replace('< HTTP/1.1 200 OK', '< HTTP/1.1 100 Continue\n< Content-Length: 5\n< \n< HTTP/1.1 200 OK'), takes: ['< HTTP/1.1 100 Continue', '< Content-Length: 5'] },
-    { name: 'a header after the request head is over', text: verbose(14).replace('< HTTP/1.1 200 OK', '> X-After: 1\n< HTTP/1.1 200 OK'), declines: ['> X-After: 1'] },
+    { name: 'response Content-Length values', text: curlVerbose(12, { head: ['< Content-Length:  12 ', '< content-length: 1e3', '< CONTENT-LENGTH: -1', '< Content-Length: ', '< Content-Length: \u00a07'] }) },
+    { name: 'Content-Length of an interim response', text: curlVerbose(13).replace('< HTTP/1.1 200 OK', '< HTTP/1.1 100 Continue\n< Content-Length: 5\n< \n< HTTP/1.1 200 OK'), takes: ['< HTTP/1.1 100 Continue', '< Content-Length: 5'] },
+    { name: 'a header after the request head is over', text: curlVerbose(14).replace('< HTTP/1.1 200 OK', '> X-After: 1\n< HTTP/1.1 200 OK'), declines: ['> X-After: 1'] },
     {
       name: 'status lines of other forms',
-      text: verbose(15).replace('< HTTP/1.1 200 OK', '< HTTP/2 200\n< HTTP/1.x 200 OK\n< HTTP/1.1 2000\n< HTTP/1.1 20\n< HTTP/1.1 200_\n< HTTP/3 404 \n< HTTP/9.9 200\n< HTTP/1.1  200\n< HTTP/1.0 000 none'),
+      text: curlVerbose(15).replace('< HTTP/1.1 200 OK', '< HTTP/2 200\n< HTTP/1.x 200 OK\n< HTTP/1.1 2000\n< HTTP/1.1 20\n< HTTP/1.1 200_\n< HTTP/3 404 \n< HTTP/9.9 200\n< HTTP/1.1  200\n< HTTP/1.0 000 none'),
       takes: ['< HTTP/2 200', '< HTTP/3 404 '],
       declines: ['< HTTP/1.x 200 OK', '< HTTP/1.1 2000', '< HTTP/1.1 20', '< HTTP/1.1 200_', '< HTTP/9.9 200', '< HTTP/1.1  200', '< HTTP/1.0 000 none'],
     },
     {
       name: 'request lines of other forms',
       text: ['GET /x HTTP/1.x', 'GET /caf\u00e9 HTTP/1.1', 'PROPFIND /x HTTP/2', 'GET /x', 'GET  /x HTTP/1.1', 'FETCH /x HTTP/1.1', 'GET /x HTTP/1.1 ', 'GET /x HTTP/9.9', 'get /x HTTP/1.1', 'GET /x HTTP/1.1 x']
-        .map((r, i) => verbose(16 + i).replace('> GET /x HTTP/1.1', `> ${r}`))
+        .map((r, i) => curlVerbose(16 + i).replace('> GET /x HTTP/1.1', `> ${r}`))
         .join(''),
       takes: ['> PROPFIND /x HTTP/2', '> GET /x'],
       declines: ['> GET /x HTTP/1.x', '> GET /caf\u00e9 HTTP/1.1', '> GET  /x HTTP/1.1', '> FETCH /x HTTP/1.1', '> GET /x HTTP/1.1 ', '> GET /x HTTP/9.9', '> get /x HTTP/1.1', '> GET /x HTTP/1.1 x'],
     },
-    { name: 'a second request line in one transfer', text: verbose(30).replace('< HTTP/1.1 200 OK', '> POST /y HTTP/1.1\n< HTTP/1.1 200 OK'), declines: ['> POST /y HTTP/1.1'] },
+    { name: 'a second request line in one transfer', text: curlVerbose(30).replace('< HTTP/1.1 200 OK', '> POST /y HTTP/1.1\n< HTTP/1.1 200 OK'), declines: ['> POST /y HTTP/1.1'] },
     {
       name: 'data lines of other forms',
-      text: verbose(31, { tail: ['{ [12 bytes data] ', '{ [1234567890123456 bytes data]', '{ [123456789012345 bytes data]', '} [0 bytes data]', '{ [ bytes data]', '{  [1 bytes data]', '{', '{ [1 byte data]'] }),
+      text: curlVerbose(31, { tail: ['{ [12 bytes data] ', '{ [1234567890123456 bytes data]', '{ [123456789012345 bytes data]', '} [0 bytes data]', '{ [ bytes data]', '{  [1 bytes data]', '{', '{ [1 byte data]'] }),
       takes: ['{ [123456789012345 bytes data]', '} [0 bytes data]'],
       declines: ['{ [12 bytes data] ', '{ [1234567890123456 bytes data]', '{ [ bytes data]', '{  [1 bytes data]', '{', '{ [1 byte data]'],
     },
     {
       name: 'TLS chatter and its near misses',
-      text: verbose(32, { tail: ['*  TLSv1.2 (OUT), TLS handshake', '*\tTLS x', '* TL', '* TLs x', '*TLS x', '* TLS'] }),
+      text: curlVerbose(32, { tail: ['*  TLSv1.2 (OUT), TLS handshake', '*\tTLS x', '* TL', '* TLs x', '*TLS x', '* TLS'] }),
       takes: ['*  TLSv1.2 (OUT), TLS handshake', '* TLS'],
       declines: ['*\tTLS x', '* TL', '* TLs x', '*TLS x'],
     },
-    { name: 'blank head ends of odd forms', text: verbose(33).replace('> \n', '>\n').replace('< \n', '<  \n'), takes: ['>'], declines: ['<  '] },
+    { name: 'blank head ends of odd forms', text: curlVerbose(33).replace('> \n', '>\n').replace('< \n', '<  \n'), takes: ['>'], declines: ['<  '] },
     {
       name: 'the info lines that begin and end transfers, and their near misses',
       text:
-        verbose(40, { tail: ['* Closing connection #-1.', '* Connection #7 to host h left intact'] }) +
-        verbose(42, { tail: ['* Connection #123456789012345678901 to host h left intact', '* Closing connection -0'] }) +
-        verbose(41, { tail: ['* Closing connection #7 x', '* Closing connection', '* Closing connection ', '* Connection #7 to host  left intact', '* Connection #x to host h left intact', '* Connection #7 to host h\u00e9 left intact'] }) +
+        curlVerbose(40, { tail: ['* Closing connection #-1.', '* Connection #7 to host h left intact'] }) +
+        curlVerbose(42, { tail: ['* Connection #123456789012345678901 to host h left intact', '* Closing connection -0'] }) +
+        curlVerbose(41, { tail: ['* Closing connection #7 x', '* Closing connection', '* Closing connection ', '* Connection #7 to host  left intact', '* Connection #x to host h left intact', '* Connection #7 to host h\u00e9 left intact'] }) +
         ['*   Trying 10.0.0.1...', '*   Trying 10.0.0.1...x', '*   Trying 10.0.0.1....', '*   Trying 10.0.0.1... connected', '*   Trying ::1:8080...', '*   Trying [::1]:8080...', '*   Trying 10.0.0.1\u2026', '*   Trying 10.0.0.1:80...x', '*   Trying 10.0.0.1:...', '*   Trying 10.0.0.1.:80...']
           .map((l) => `${l}\n* Connected to h (10.0.0.1) port 80 (#3)\n> GET / HTTP/1.1\n`)
           .join('') +
@@ -152,13 +133,13 @@ describe('lines of lean transfers read from their bytes', () => {
     },
     {
       name: 'header lines a full transfer keeps cut or trimmed',
-      text: verbose(43, { head: [`< X-Long: ${'a'.repeat(3000)}`, '< X-Trail: v \t', '< Content-Length: 20000 \u00a0'] }).replace('> Accept: */*', `> X-Long: ${'b'.repeat(3000)}  `),
+      text: curlVerbose(43, { head: [`< X-Long: ${'a'.repeat(3000)}`, '< X-Trail: v \t', '< Content-Length: 20000 \u00a0'] }).replace('> Accept: */*', `> X-Long: ${'b'.repeat(3000)}  `),
       takes: ['< X-Trail: v \t', '< Content-Length: 20000 \u00a0'],
     },
     {
       name: 'connections re-used, and near misses of the line',
       text:
-        verbose(50, { tail: ['* Connection #0 to host 127.0.0.1 left intact'] }) +
+        curlVerbose(50, { tail: ['* Connection #0 to host 127.0.0.1 left intact'] }) +
         [
           '* Re-using existing connection #0 with host 127.0.0.1',
           '* Re-using existing connection #0 with host h x',
@@ -187,11 +168,11 @@ describe('lines of lean transfers read from their bytes', () => {
         ['*   Trying 127.0.0.1:51...', '* Connected to 127.0.0.1 (127.0.0.1) port 51 (#0)', '> POST /v1/pay HTTP/1.1', 'Host: 127.0.0.1:51', 'user-AGENT: curl/7.88.1 ', 'Accept: */*', 'X_Under-1: v',
           'Expect: 100-continue', 'Content-Length: 5', 'transfer-encoding: chunked', 'X-Val: caf\u00e9', 'Empty:', 'H\u00e9: x', 'X Y: 1', 'curl: (56) Recv failure: Connection reset by peer', '',
           '< HTTP/1.1 200 OK', '< Content-Length: 3', '< ', 'Late: header', 'curl: (18) transfer closed with 3 bytes remaining to read'].join('\r\n') + '\r\n' +
-        verbose(52).replace('> Accept: */*\n', '> Accept: */*\nX-Bare: 1\n'),
+        curlVerbose(52).replace('> Accept: */*\n', '> Accept: */*\nX-Bare: 1\n'),
       takes: ['Host: 127.0.0.1:51', 'user-AGENT: curl/7.88.1 ', 'Accept: */*', 'X_Under-1: v', 'Expect: 100-continue', 'Content-Length: 5', 'transfer-encoding: chunked', 'X-Val: caf\u00e9', 'Empty:', 'curl: (56) Recv failure: Connection reset by peer', 'X-Bare: 1'],
       declines: ['H\u00e9: x', 'X Y: 1', 'Late: header'],
     },
-    { name: 'header names that are not tokens', text: verbose(34, { head: ['< X Y: 1', '< :empty', '< X-Y', '< Content-Length: 1'] }), declines: ['< X Y: 1', '< :empty', '< X-Y'] },
+    { name: 'header names that are not tokens', text: curlVerbose(34, { head: ['< X Y: 1', '< :empty', '< X-Y', '< Content-Length: 1'] }), declines: ['< X Y: 1', '< :empty', '< X-Y'] },
   ];
   for (const c of cases) {
     it(`read ${c.name} as the decoded line reads it`, async () => {
@@ -217,7 +198,7 @@ describe('lines of lean transfers read from their bytes', () => {
       '* Closing connection 0',
       'curl: (56) Recv failure: Connection reset by peer',
     ];
-    const text = [1, 2, 3].map((i) => verbose(50 + i, { tail })).join('');
+    const text = [1, 2, 3].map((i) => curlVerbose(50 + i, { tail })).join('');
     const lines = text.split('\n');
     for (const format of ['curl-verbose', 'curl-trace', 'curl-writeout', 'app-log'] as const) {
       for (const keep of [0, 1, Infinity]) {
@@ -234,7 +215,7 @@ describe('lines of lean transfers read from their bytes', () => {
   it('leave a recalled line to the decoder where what came before changes what it means', async () => {
     const err = 'curl: (56) Recv failure: Connection reset by peer';
     // a request head printed bare (libcurl in PHP): `curl: …` there has the shape of one of its headers
-    const text = verbose(60) + verbose(61) + '* Connected to h (10.0.0.1) port 80 (#3)\nGET /bare HTTP/1.1\n' + err + '\n\n' + verbose(62);
+    const text = curlVerbose(60) + curlVerbose(61) + '* Connected to h (10.0.0.1) port 80 (#3)\nGET /bare HTTP/1.1\n' + err + '\n\n' + curlVerbose(62);
     const lines = text.split('\n');
     for (const keep of [0, Infinity]) {
       const r = await same(Buffer.from(text), 'curl-verbose', keep);
@@ -253,20 +234,20 @@ describe('lines of lean transfers read from their bytes', () => {
   });
 
   it('decode a line whose UTF-8 is split across chunks, and read the rest from bytes', async () => {
-    const bytes = Buffer.from(verbose(20, { head: ['< X-Name: caf\u00e9 \u2603 \ud83d\ude00', '< Content-Length: 20000'] }), 'utf8');
+    const bytes = Buffer.from(curlVerbose(20, { head: ['< X-Name: caf\u00e9 \u2603 \ud83d\ude00', '< Content-Length: 20000'] }), 'utf8');
     for (let chunk = 3; chunk < 80; chunk += 7) await same(bytes, 'curl-verbose', 0, chunk);
   });
 
   it('decode a line longer than 64 KiB (cut) instead of reading it', async () => {
     const long = '< X-Long: ' + 'a'.repeat(70_000);
-    const r = await same(Buffer.from(verbose(21, { head: [long, '< Content-Length: 20000'] })), 'curl-verbose', 0);
+    const r = await same(Buffer.from(curlVerbose(21, { head: [long, '< Content-Length: 20000'] })), 'curl-verbose', 0);
     expect(r.warnings).toHaveLength(1);
     expect(r.quick).not.toContain(9);
     expect(r.quick).toContain(10);
   });
 
   it('leave the lines of a pretty-printed JSON object to the decoded reader', async () => {
-    const text = verbose(22) + '{\n"http_code": 200,\n"exitcode": 0\n}\n' + verbose(23);
+    const text = curlVerbose(22) + '{\n"http_code": 200,\n"exitcode": 0\n}\n' + curlVerbose(23);
     const r = await same(Buffer.from(text), 'curl-verbose', 0);
     expect(r.quick).toContain(12); // the data line before the object
     expect(r.quick).toContain(22); // the request line after it
