@@ -11,7 +11,7 @@ import {
   severityCounts,
   TimeFormatter,
 } from './format.js';
-import { groupFindings, groupWhen, inputChecked, isBusy, unseen } from './summary.js';
+import { groupWhen, groupWhere, inputChecked, isBusy, summaryGroups, unseen } from './summary.js';
 import { troubleSentence, TRIED_HEADING, TRIED_INTRO, triedViews } from './tried.js';
 
 /**
@@ -78,14 +78,14 @@ export function* renderMarkdownChunks(result: RunResult, opts: ReportOptions, ch
   if (isBusy(result)) {
     out.push('## Summary', '', 'Findings grouped by detector and by the server or endpoint they concern:', '');
     out.push(row(['Severity', 'Findings', 'Detector', 'Server or endpoint', 'When', 'Title']), row(['---', '---:', '---', '---', '---', '---']));
-    for (const g of groupFindings(result.findings)) {
+    for (const g of summaryGroups(result.findings)) {
       const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${g.counts[s]} ${s}`).join(', ');
       out.push(
         row([
           severity(g.severity),
           `${g.findings.length} (${sev})`,
           code(g.detector, true),
-          g.where ? code(g.where, true) : '',
+          g.folded ? text(groupWhere(g)) : g.where ? code(g.where, true) : '',
           text(groupWhen(g, fmt)),
           text(g.title) + (g.otherTitles ? ` (and ${g.otherTitles} other title${g.otherTitles === 1 ? '' : 's'})` : ''),
         ]),

@@ -29,6 +29,11 @@ export interface FindingGroup {
   /** the most frequent title, and how many other titles there are */
   title: string;
   otherTitles: number;
+  /**
+   * Set on a row that stands for this many groups of one detector (summaryGroups): the servers
+   * past the first SUMMARY_GROUPS, told together; `where` is then ''.
+   */
+  folded?: number;
 }
 
 /**
@@ -85,6 +90,63 @@ export function groupFindings(findings: Finding[]): FindingGroup[] {
     (a, b) => rank(a.severity) - rank(b.severity) || b.findings.length - a.findings.length || (a.first ?? Infinity) - (b.first ?? Infinity) || (a.detector < b.detector ? -1 : 1),
   );
   return groups;
+}
+
+/**
+ * Groups a summary names one by one. A log of 10,000 failed calls to 10,000 hosts made as many
+ * groups of one finding: a "summary" as long as the findings it sums up.
+ */
+export const SUMMARY_GROUPS = 30;
+
+/**
+ * The summary's rows: groupFindings' first SUMMARY_GROUPS groups, then the rest told in one row
+ * per detector (`folded`: how many groups; findings, counts, times and titles summed; a detector
+ * with one group left keeps it as it is), in the same order (severity, size, first time). Every
+ * finding is in exactly one row.
+ */
+export function summaryGroups(findings: Finding[]): FindingGroup[] {
+  const groups = groupFindings(findings);
+  if (groups.length <= SUMMARY_GROUPS) return groups;
+  const rest = new Map<string, FindingGroup>();
+  const titles = new Map<FindingGroup, Map<string, number>>();
+  for (const g of groups.slice(SUMMARY_GROUPS)) {
+    let r = rest.get(g.detector);
+    if (r === undefined) {
+      r = { detector: g.detector, where: '', severity: g.severity, findings: [], counts: { error: 0, warning: 0, info: 0 }, first: null, last: null, title: '', otherTitles: 0, folded: 0 };
+      rest.set(g.detector, r);
+      titles.set(r, new Map());
+    }
+    r.folded!++;
+    for (const i of g.findings) r.findings.push(i);
+    for (const sev of SEVERITY_ORDER) r.counts[sev] += g.counts[sev];
+    if (rank(g.severity) < rank(r.severity)) r.severity = g.severity;
+    if (g.first !== null) r.first = r.first === null ? g.first : Math.min(r.first, g.first);
+    if (g.last !== null) r.last = r.last === null ? g.last : Math.max(r.last, g.last);
+    for (const i of g.findings) {
+      const tm = titles.get(r)!;
+      tm.set(findings[i].title, (tm.get(findings[i].title) ?? 0) + 1);
+    }
+  }
+  // a detector with one group past the first SUMMARY_GROUPS keeps it as it is: nothing to fold
+  const alone = new Map(groups.slice(SUMMARY_GROUPS).map((g) => [g.detector, g]));
+  const folded = [...rest.values()].map((r) => (r.folded === 1 ? alone.get(r.detector)! : r));
+  for (const r of folded) {
+    if (!r.folded) continue;
+    r.findings.sort((a, b) => a - b);
+    // the most frequent title; among equals, the first met
+    let best = '';
+    let most = 0;
+    for (const [t, n] of titles.get(r)!) if (n > most) [best, most] = [t, n];
+    r.title = best;
+    r.otherTitles = titles.get(r)!.size - 1;
+  }
+  folded.sort((a, b) => rank(a.severity) - rank(b.severity) || b.findings.length - a.findings.length || (a.first ?? Infinity) - (b.first ?? Infinity) || (a.detector < b.detector ? -1 : 1));
+  return [...groups.slice(0, SUMMARY_GROUPS), ...folded];
+}
+
+/** Where a summary row's findings are: its server, or how many servers a folded row stands for. */
+export function groupWhere(g: FindingGroup): string {
+  return g.folded ? `${g.folded.toLocaleString('en')} more servers or endpoints` : g.where;
 }
 
 function rank(s: Severity): number {

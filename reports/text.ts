@@ -11,7 +11,7 @@
 import { visible, type Finding, type InputInfo, type RunResult, type Severity } from '../src/model/index.js';
 import { formatBytes, SEVERITY_ORDER, TimeFormatter } from './format.js';
 import type { ReportOptions } from './index.js';
-import { groupFindings, groupWhen, inputChecked, isBusy, unseen } from './summary.js';
+import { groupWhen, groupWhere, inputChecked, isBusy, summaryGroups, unseen } from './summary.js';
 import { troubleSentence, TRIED_HEADING, triedViews } from './tried.js';
 
 /** Severities read the same in every report: the word, lower case; the text report pads it to a column. */
@@ -57,11 +57,12 @@ export function* renderTextChunks(result: RunResult, opts: ReportOptions, chunkL
   const collapsed = new Set<number>();
   if (busy) {
     out.push('Summary, by detector and server:');
-    for (const g of groupFindings(result.findings)) {
+    for (const g of summaryGroups(result.findings)) {
       const n = g.findings.length;
       const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${g.counts[s]} ${s}`).join(', ');
       const when = groupWhen(g, time);
-      out.push({ severity: g.severity, rest: ` ${String(n).padStart(5)} × ${g.detector}${g.where ? ` on ${g.where}` : ''}${when ? ` ${when}` : ''}` });
+      const where = groupWhere(g);
+      out.push({ severity: g.severity, rest: ` ${String(n).padStart(5)} × ${g.detector}${where ? ` on ${where}` : ''}${when ? ` ${when}` : ''}` });
       out.push(...wrap(`${sev}: "${g.title}"${g.otherTitles ? ` and ${plural(g.otherTitles, 'other title')}` : ''}`, WIDTH - INDENT.length).map((l) => INDENT + l));
       // info findings stand in their group's line: listing hundreds of them one by one hides the errors
       for (const i of g.findings) if (result.findings[i].severity === 'info') collapsed.add(i);

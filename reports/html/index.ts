@@ -28,7 +28,7 @@ import {
 import { layout as computeLayout, PLOT_W, type Layout, type Panel } from './layout.js';
 import { serialize, type El } from './scene.js';
 import { facts } from './facts.js';
-import { groupFindings, groupWhen, inputChecked, isBusy, unseen, type FindingGroup } from '../summary.js';
+import { groupFindings, groupWhen, groupWhere, inputChecked, isBusy, summaryGroups, unseen, type FindingGroup } from '../summary.js';
 import { panelSvg } from './svg.js';
 import { troubleSentence, TRIED_HEADING, TRIED_INTRO, triedViews } from '../tried.js';
 
@@ -369,12 +369,12 @@ function summarySection(result: RunResult, fmt: TimeFormatter): string {
     return `<section id="summary"><h2>No findings</h2><p>What was checked:</p><ul class="checked">${items.join('')}</ul></section>`;
   }
   if (!isBusy(result)) return '';
-  const rows = groupFindings(result.findings).map((g) => {
+  const rows = summaryGroups(result.findings).map((g) => {
     const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${g.counts[s]} ${s}`).join(', ');
     const first = g.findings[0];
     return (
       `<tr><td><span class="sevtag sev-${esc(g.severity)}">${esc(g.severity)}</span></td><td class="num"><b>${g.findings.length.toLocaleString('en')}</b><div class="sub">${esc(sev)}</div></td>` +
-      `<td><code>${esc(g.detector)}</code></td><td>${g.where ? `<code>${esc(g.where)}</code>` : ''}</td><td>${esc(groupWhen(g, fmt))}</td>` +
+      `<td><code>${esc(g.detector)}</code></td><td>${g.folded ? esc(groupWhere(g)) : g.where ? `<code>${esc(g.where)}</code>` : ''}</td><td>${esc(groupWhen(g, fmt))}</td>` +
       `<td><a href="#finding-${first}">${esc(g.title)}</a>${g.otherTitles ? ` <span class="sub">and ${g.otherTitles} other title${g.otherTitles === 1 ? '' : 's'}</span>` : ''}</td></tr>`
     );
   });

@@ -7,7 +7,7 @@ import { renderJson } from '../../reports/json.js';
 import { renderMarkdown } from '../../reports/markdown.js';
 import { renderPostmortem } from '../../reports/postmortem.js';
 import { renderText } from '../../reports/text.js';
-import { groupFindings } from '../../reports/summary.js';
+import { groupFindings, SUMMARY_GROUPS, summaryGroups } from '../../reports/summary.js';
 import { busyRun, cleanRun } from './busy.js';
 import { mergedIncident, T0 } from './fixtures.js';
 
@@ -49,6 +49,69 @@ describe('a busy run opens with its findings grouped by detector and server', ()
   it('a small run has no summary', () => {
     expect(renderText(mergedIncident(), {})).not.toMatch(/Summary/);
     expect(renderMarkdown(mergedIncident(), {})).not.toMatch(/## Summary/);
+  });
+});
+
+describe('a summary of failures on many servers stays a summary', () => {
+  /** 100 failed calls, each to a host of its own (a log of calls to per-tenant hosts), and 3 truncations on one server */
+  function manyServers(): RunResult {
+    const r = busyRun();
+    const p = 'app/php-errors.log';
+    r.findings = [];
+    for (let i = 0; i < 100; i++) {
+      r.findings.push({
+        id: `F${i + 1}`,
+        detector: 'curl-error-56',
+        severity: 'error',
+        title: `Receive failed: connection reset by the peer from http://svc${i}.internal.test/orders (curl error 56)`,
+        start: T0 + i,
+        end: T0 + i,
+        subject: { url: `http://svc${i}.internal.test/orders` },
+        evidence: [{ input: p, line: i + 1 }],
+        details: {},
+      });
+    }
+    for (let i = 0; i < 3; i++) {
+      r.findings.push({ id: `T${i}`, detector: 'truncated-response', severity: 'warning', title: 'Response body shorter than its Content-Length', start: T0 + 200 + i, end: null, subject: { url: 'http://cdn.internal.test/a' }, evidence: [{ input: p, line: 200 + i }], details: {} });
+    }
+    return r;
+  }
+
+  it(`names the first ${SUMMARY_GROUPS} groups, then tells the rest in one row per detector, every finding in one row`, () => {
+    const r = manyServers();
+    const rows = summaryGroups(r.findings);
+    expect(groupFindings(r.findings)).toHaveLength(101);
+    // the 100 errors come first (severity), one server each: 30 named, 70 in one row; the warnings'
+    // one group, alone of its detector past the 30, is kept as it is
+    expect(rows).toHaveLength(SUMMARY_GROUPS + 2);
+    const [folded, warning] = rows.slice(SUMMARY_GROUPS);
+    expect(folded).toMatchObject({ detector: 'curl-error-56', where: '', folded: 70, severity: 'error', counts: { error: 70, warning: 0, info: 0 }, otherTitles: 69 });
+    expect(folded.title).toBe(r.findings[30].title);
+    expect([folded.first, folded.last]).toEqual([T0 + 30, T0 + 99]);
+    expect(warning).toEqual(groupFindings(r.findings)[100]);
+    expect(warning.folded).toBeUndefined();
+    const all = rows.flatMap((g) => g.findings).sort((a, b) => a - b);
+    expect(all).toEqual([...r.findings.keys()]);
+  });
+
+  it('text, Markdown and HTML say how many servers the last row stands for', () => {
+    const r = manyServers();
+    const text = renderText(r, {});
+    expect(text).toMatch(/^error {6}70 × curl-error-56 on 70 more servers or endpoints between \d\d:\d\d:\d\d and \d\d:\d\d:\d\d$/m);
+    expect(text).toMatch(/^warning {5}3 × truncated-response on cdn\.internal\.test between/m);
+    expect(text.match(/^\S+ +\d+ × /gm)).toHaveLength(SUMMARY_GROUPS + 2);
+    expect(renderMarkdown(r, {})).toMatch(/\| \*\*error\*\* \| 70 \(70 error\) \| `curl-error-56` \| 70 more servers or endpoints \| between /);
+    const html = renderHtml(r, {});
+    const summary = html.slice(html.indexOf('<section id="summary">'), html.indexOf('</section>', html.indexOf('<section id="summary">')));
+    expect(summary.match(/<tr>/g)).toHaveLength(SUMMARY_GROUPS + 3); // the head's row and the rows
+    expect(summary).toMatch(/<td>70 more servers or endpoints<\/td>/);
+  });
+
+  it(`lists every group while there are ${SUMMARY_GROUPS} or fewer`, () => {
+    const r = manyServers();
+    r.findings = r.findings.slice(71);
+    expect(groupFindings(r.findings)).toHaveLength(SUMMARY_GROUPS);
+    expect(summaryGroups(r.findings)).toEqual(groupFindings(r.findings));
   });
 });
 
