@@ -330,8 +330,8 @@ function redactParams(s: string, memo: Memo | undefined): string {
 }
 
 /**
- * Every secret pair `pattern` finds in `s` (groups: what precedes the name, the name, the value,
- * the value last in the match) with its value redacted. Where the name is no secret's, the
+ * Every secret pair `pattern` finds in `s` (groups: what precedes the name, the name, …, the
+ * value: the last group, and last in the match) with its value redacted. Where the name is no secret's, the
  * search goes on from the value's start: the value can hold pairs of its own.
  */
 function redactPairs(s: string, memo: Memo | undefined, pattern: RegExp): string {
@@ -341,7 +341,7 @@ function redactPairs(s: string, memo: Memo | undefined, pattern: RegExp): string
   let last = 0;
   for (let m = re.exec(s); m; m = re.exec(s)) {
     const name = m[2];
-    const value = m[3];
+    const value = m[m.length - 1];
     // the `=` between name and value is one character, or an escape of any depth (`%3D`, `%253D`)
     const valueStart = m.index + m[0].length - value.length;
     if (value !== '' && value !== REDACTED && secretNameIn(memo, name)) {
@@ -362,9 +362,12 @@ function redactPairs(s: string, memo: Memo | undefined, pattern: RegExp): string
  * an encoded `?`, `&`, `;`, `/` or space, or where PARAM's names start (a value's `=` among them),
  * its value up to an encoded `&`, `#`, `;` or space, or where PARAM's values end. Each escape may
  * be encoded again, as often as it was (`%253D`, `%25253D`): a URL put into a parameter of a URL
- * that is itself put into a parameter (a login redirect's return address, an OAuth `state`).
+ * that is itself put into a parameter (a login redirect's return address, an OAuth `state`). The
+ * value ends only at an `&`, `#`, `;` or space encoded as often as its `=` or less (group 3: the
+ * `=`'s `25`s): one encoded more is the value's own (`password%3Dcorrect%2520horse` is one value).
+ * Groups: what precedes the name, the name, the `=`'s depth, the value (last, as redactPairs reads it).
  */
-const ENCODED_PARAM = /(^|%(?:25)*(?:3F|26|3B|2F|20)|\+|[?&;|\s"'(,{[=])([A-Za-z0-9_.\-]+)%(?:25)*3D(\[REDACTED\]|(?:[^%&#\s"'<>;,)}\]\\]|%(?!(?:25)*(?:26|23|3B|20))[0-9A-F]{2})*)/gi;
+const ENCODED_PARAM = /(^|%(?:25)*(?:3F|26|3B|2F|20)|\+|[?&;|\s"'(,{[=])([A-Za-z0-9_.\-]+)%((?:25)*)3D(\[REDACTED\]|(?:[^%&#\s"'<>;,)}\]\\]|%\3(?:25)+(?:26|23|3B|20)|%(?!(?:25)*(?:26|23|3B|20))[0-9A-F]{2})*)/gi;
 
 /** Every secret encoded `name%3Dvalue` of `s` (ENCODED_PARAM) with its value redacted; a value of no secret is searched for more. */
 function redactEncodedParams(s: string, memo: Memo | undefined): string {
@@ -389,7 +392,24 @@ function anySecretEncodedName(s: string, memo: Memo | undefined): boolean {
       if (n < e && secretNameIn(memo, s.slice(n, e))) return true;
     }
     // a `[` is a delimiter too, and a name character of the run (as in anySecretParamName)
-    for (let j = i; j < e - 1; j++) if (s.charCodeAt(j) === 91 /* [ */ && secretNameIn(memo, s.slice(j + 1, e))) return true;
+    if (anySecretAfterBracket(s, i, e, memo)) return true;
+  }
+  return false;
+}
+
+/**
+ * Brackets in one run of name characters past which the names are asked one by one; past them
+ * the gate says yes and leaves it to the pattern. Each ask reads the rest of the run: a line
+ * of `[a[a[a…=` made the gate quadratic (20 kB: 2.5 s), the pattern takes it in one pass.
+ */
+const MAX_BRACKETS_ASKED = 16;
+
+/** Whether the name after any `[` in `s[i, e)` is a secret one (or too many `[` to ask each: see MAX_BRACKETS_ASKED). */
+function anySecretAfterBracket(s: string, i: number, e: number, memo: Memo | undefined): boolean {
+  let asked = 0;
+  for (let j = s.indexOf('[', i); j >= 0 && j < e - 1; j = s.indexOf('[', j + 1)) {
+    if (++asked > MAX_BRACKETS_ASKED) return true;
+    if (secretNameIn(memo, s.slice(j + 1, e))) return true;
   }
   return false;
 }
@@ -430,7 +450,7 @@ function anySecretParamName(s: string, memo: Memo | undefined): boolean {
     while (i > 0 && isParamNameChar(s.charCodeAt(i - 1))) i--;
     if (i === e) continue;
     if (secretNameIn(memo, s.slice(i, e))) return true;
-    for (let j = i; j < e - 1; j++) if (s.charCodeAt(j) === 91 /* [ */ && secretNameIn(memo, s.slice(j + 1, e))) return true;
+    if (anySecretAfterBracket(s, i, e, memo)) return true;
   }
   return false;
 }
