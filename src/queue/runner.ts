@@ -57,6 +57,12 @@ interface Pending {
   job: CaseJob;
   waiters: Set<Waiter>;
   readds: number;
+  /**
+   * Adds of this case's job still on their way. Until they end, Redis may hold a job of an
+   * earlier ask (failed, not yet retried): a sweep or a late event that looked then would
+   * answer this ask with that old failure.
+   */
+  adding: number;
 }
 
 export class QueueRunner implements Runner {
@@ -135,7 +141,7 @@ export class QueueRunner implements Runner {
       let p = this.pending.get(id);
       const first = !p;
       if (!p) {
-        p = { job, waiters: new Set(), readds: 0 };
+        p = { job, waiters: new Set(), readds: 0, adding: 0 };
         this.pending.set(id, p);
       }
       p.waiters.add(waiter);
@@ -153,25 +159,31 @@ export class QueueRunner implements Runner {
    * run is tried again: asking again is the user's way to retry.
    */
   private async enqueue(id: string, job: CaseJob, fresh: boolean): Promise<void> {
-    await this.queue.add('case', job, {
-      jobId: id,
-      attempts: this.opts.attempts,
-      backoff: { type: 'fixed', delay: 1000 },
-      // Kept a while so a restarted batch finds what finished; bounded so Redis does not grow.
-      removeOnComplete: { age: 3600, count: 1000 },
-      removeOnFail: { age: 24 * 3600, count: 1000 },
-    });
-    if (fresh && (await this.queue.getJobState(id)) === 'failed') {
-      const old = await Job.fromId<CaseJob, CaseReturn>(this.queue, id);
-      await old?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    const p = this.pending.get(id);
+    if (p) p.adding++;
+    try {
+      await this.queue.add('case', job, {
+        jobId: id,
+        attempts: this.opts.attempts,
+        backoff: { type: 'fixed', delay: 1000 },
+        // Kept a while so a restarted batch finds what finished; bounded so Redis does not grow.
+        removeOnComplete: { age: 3600, count: 1000 },
+        removeOnFail: { age: 24 * 3600, count: 1000 },
+      });
+      if (fresh && (await this.queue.getJobState(id)) === 'failed') {
+        const old = await Job.fromId<CaseJob, CaseReturn>(this.queue, id);
+        await old?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      }
+    } finally {
+      if (p) p.adding--;
     }
     await this.settle(id);
   }
 
-  /** Resolves or rejects a case from what Redis holds for its job; leaves it alone while the job waits or runs. */
+  /** Resolves or rejects a case from what Redis holds for its job; leaves it alone while the job waits or runs, or while it is being added. */
   private async settle(id: string): Promise<void> {
     const p = this.pending.get(id);
-    if (!p) return;
+    if (!p || p.adding > 0) return;
     const state = await this.queue.getJobState(id);
     if (state === 'completed') {
       const job = await Job.fromId<CaseJob, CaseReturn>(this.queue, id);
