@@ -29,12 +29,18 @@ export interface FindingGroup {
   /** the most frequent title, and how many other titles there are */
   title: string;
   otherTitles: number;
+  /** what `where` names: a server (a connection's far end, a URL's host), a process or an input */
+  whereKind: WhereKind;
   /**
-   * Set on a row that stands for this many groups of one detector (summaryGroups): the servers
-   * past the first SUMMARY_GROUPS, told together; `where` is then ''.
+   * Set on a row that stands for this many groups of one detector (summaryGroups): the servers,
+   * processes or inputs past the first SUMMARY_GROUPS, told together; `where` is then ''.
    */
   folded?: number;
+  /** how many of the folded groups are of each kind: a row says "70 more servers and 2 more processes" */
+  foldedKinds?: Record<WhereKind, number>;
 }
+
+export type WhereKind = 'server' | 'process' | 'input';
 
 /**
  * The server side of a finding: the far end of its connection, its URL's
@@ -42,18 +48,22 @@ export interface FindingGroup {
  * in one group, however many client ports they came from.
  */
 export function findingWhere(f: Finding): string {
+  return whereOf(f)[0];
+}
+
+function whereOf(f: Finding): [string, WhereKind] {
   const s = f.subject;
   if (s.connection) {
     const arrow = s.connection.lastIndexOf('->');
-    return arrow >= 0 ? s.connection.slice(arrow + 2) : s.connection;
+    return [arrow >= 0 ? s.connection.slice(arrow + 2) : s.connection, 'server'];
   }
   if (s.url) {
     const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^/@]*@)?([^/?#]+)/i.exec(s.url);
-    if (m) return `${m[2]}`.toLowerCase();
-    return s.url;
+    if (m) return [`${m[2]}`.toLowerCase(), 'server'];
+    return [s.url, 'server'];
   }
-  if (s.pid !== undefined) return `pid ${s.pid}`;
-  return f.evidence[0]?.input ?? '';
+  if (s.pid !== undefined) return [`pid ${s.pid}`, 'process'];
+  return [f.evidence[0]?.input ?? '', 'input'];
 }
 
 /** Groups by detector, then server; groups ordered by severity, then size, then first time. */
@@ -61,11 +71,12 @@ export function groupFindings(findings: Finding[]): FindingGroup[] {
   const byKey = new Map<string, FindingGroup>();
   const titles = new Map<FindingGroup, Map<string, number>>();
   findings.forEach((f, i) => {
-    const where = findingWhere(f);
-    const key = `${f.detector}\u0000${where}`;
+    const [where, whereKind] = whereOf(f);
+    // the kind is in the key: pid 1 the process and an input named "pid 1" are not one place
+    const key = `${f.detector}\u0000${whereKind}\u0000${where}`;
     let g = byKey.get(key);
     if (!g) {
-      g = { detector: f.detector, where, severity: f.severity, findings: [], counts: { error: 0, warning: 0, info: 0 }, first: null, last: null, title: '', otherTitles: 0 };
+      g = { detector: f.detector, where, whereKind, severity: f.severity, findings: [], counts: { error: 0, warning: 0, info: 0 }, first: null, last: null, title: '', otherTitles: 0 };
       byKey.set(key, g);
       titles.set(g, new Map());
     }
@@ -112,11 +123,25 @@ export function summaryGroups(findings: Finding[]): FindingGroup[] {
   for (const g of groups.slice(SUMMARY_GROUPS)) {
     let r = rest.get(g.detector);
     if (r === undefined) {
-      r = { detector: g.detector, where: '', severity: g.severity, findings: [], counts: { error: 0, warning: 0, info: 0 }, first: null, last: null, title: '', otherTitles: 0, folded: 0 };
+      r = {
+        detector: g.detector,
+        where: '',
+        whereKind: g.whereKind,
+        severity: g.severity,
+        findings: [],
+        counts: { error: 0, warning: 0, info: 0 },
+        first: null,
+        last: null,
+        title: '',
+        otherTitles: 0,
+        folded: 0,
+        foldedKinds: { server: 0, process: 0, input: 0 },
+      };
       rest.set(g.detector, r);
       titles.set(r, new Map());
     }
     r.folded!++;
+    r.foldedKinds![g.whereKind]++;
     for (const i of g.findings) r.findings.push(i);
     for (const sev of SEVERITY_ORDER) r.counts[sev] += g.counts[sev];
     if (rank(g.severity) < rank(r.severity)) r.severity = g.severity;
@@ -144,9 +169,16 @@ export function summaryGroups(findings: Finding[]): FindingGroup[] {
   return [...groups.slice(0, SUMMARY_GROUPS), ...folded];
 }
 
-/** Where a summary row's findings are: its server, or how many servers a folded row stands for. */
+const KIND_WORDS: Record<WhereKind, [string, string]> = { server: ['server', 'servers'], process: ['process', 'processes'], input: ['input', 'inputs'] };
+
+/** Where a summary row's findings are: its server, or how many servers (processes, inputs) a folded row stands for. */
 export function groupWhere(g: FindingGroup): string {
-  return g.folded ? `${g.folded.toLocaleString('en')} more servers or endpoints` : g.where;
+  if (!g.folded) return g.where;
+  const kinds = g.foldedKinds ?? { server: g.folded, process: 0, input: 0 };
+  const parts = (Object.keys(KIND_WORDS) as WhereKind[])
+    .filter((k) => kinds[k] > 0)
+    .map((k) => `${kinds[k].toLocaleString('en')} more ${KIND_WORDS[k][kinds[k] === 1 ? 0 : 1]}`);
+  return parts.join(' and ');
 }
 
 function rank(s: Severity): number {

@@ -97,14 +97,30 @@ describe('a summary of failures on many servers stays a summary', () => {
   it('text, Markdown and HTML say how many servers the last row stands for', () => {
     const r = manyServers();
     const text = renderText(r, {});
-    expect(text).toMatch(/^error {6}70 × curl-error-56 on 70 more servers or endpoints between \d\d:\d\d:\d\d and \d\d:\d\d:\d\d$/m);
+    expect(text).toMatch(/^error {6}70 × curl-error-56 on 70 more servers between \d\d:\d\d:\d\d and \d\d:\d\d:\d\d$/m);
     expect(text).toMatch(/^warning {5}3 × truncated-response on cdn\.internal\.test between/m);
     expect(text.match(/^\S+ +\d+ × /gm)).toHaveLength(SUMMARY_GROUPS + 2);
-    expect(renderMarkdown(r, {})).toMatch(/\| \*\*error\*\* \| 70 \(70 error\) \| `curl-error-56` \| 70 more servers or endpoints \| between /);
+    expect(renderMarkdown(r, {})).toMatch(/\| \*\*error\*\* \| 70 \(70 error\) \| `curl-error-56` \| 70 more servers \| between /);
     const html = renderHtml(r, {});
     const summary = html.slice(html.indexOf('<section id="summary">'), html.indexOf('</section>', html.indexOf('<section id="summary">')));
     expect(summary.match(/<tr>/g)).toHaveLength(SUMMARY_GROUPS + 3); // the head's row and the rows
-    expect(summary).toMatch(/<td>70 more servers or endpoints<\/td>/);
+    expect(summary).toMatch(/<td>70 more servers<\/td>/);
+  });
+
+  it('a folded row names its kinds of place: servers, processes and inputs, each counted', () => {
+    const r = manyServers();
+    // the same detector's findings about processes (a finding without a URL but a pid) and one about an input alone
+    for (let i = 0; i < 12; i++) {
+      r.findings.push({ ...r.findings[0], id: `P${i}`, subject: { pid: 4000 + i }, start: T0 + 300 + i, end: T0 + 300 + i });
+    }
+    r.findings.push({ ...r.findings[0], id: 'I0', subject: {}, evidence: [{ input: 'app/other.log', line: 1 }], start: T0 + 400, end: T0 + 400 });
+    // and one finding whose input is named as a process would be: its own place, not pid 4000's
+    r.findings.push({ ...r.findings[0], id: 'I1', subject: {}, evidence: [{ input: 'pid 4000', line: 1 }], start: T0 + 401, end: T0 + 401 });
+    const folded = summaryGroups(r.findings).find((g) => g.folded);
+    expect(folded).toMatchObject({ detector: 'curl-error-56', folded: 84, foldedKinds: { server: 70, process: 12, input: 2 } });
+    expect(renderText(r, {})).toMatch(/^error +84 × curl-error-56 on 70 more servers and 12 more processes and 2 more inputs between\b/m);
+    r.findings = r.findings.filter((f) => f.id !== 'I1');
+    expect(renderMarkdown(r, {})).toMatch(/\| 70 more servers and 12 more processes and 1 more input \|/);
   });
 
   it(`lists every group while there are ${SUMMARY_GROUPS} or fewer`, () => {
