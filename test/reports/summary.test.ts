@@ -123,6 +123,18 @@ describe('a summary of failures on many servers stays a summary', () => {
     expect(renderMarkdown(r, {})).toMatch(/\| 70 more servers and 12 more processes and 1 more input \|/);
   });
 
+  it('counts in thousands as the HTML does, so a line never says 1170 beside 1,170', () => {
+    const r = manyServers();
+    const first = r.findings[0];
+    r.findings = Array.from({ length: 1200 }, (_, i) => ({ ...first, id: `F${i}`, subject: { url: `http://svc${i}.internal.test/orders` }, start: T0 + i, end: T0 + i }));
+    const text = renderText(r, {});
+    expect(text).toMatch(/^faultline \S+: 1,200 findings \(1,200 error, 0 warning, 0 info\)/);
+    expect(text).toMatch(/^error +1,170 × curl-error-56 on 1,170 more servers between/m);
+    const md = renderMarkdown(r, {});
+    expect(md).toMatch(/^# faultline: 1,200 findings \(1,200 error, 0 warning, 0 info\)$/m);
+    expect(md).toMatch(/\| 1,170 \(1,170 error\) \| `curl-error-56` \| 1,170 more servers \|/);
+  });
+
   it(`lists every group while there are ${SUMMARY_GROUPS} or fewer`, () => {
     const r = manyServers();
     r.findings = r.findings.slice(71);
