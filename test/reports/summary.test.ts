@@ -133,6 +133,10 @@ describe('a summary of failures on many servers stays a summary', () => {
     const md = renderMarkdown(r, {});
     expect(md).toMatch(/^# faultline: 1,200 findings \(1,200 error, 0 warning, 0 info\)$/m);
     expect(md).toMatch(/\| 1,170 \(1,170 error\) \| `curl-error-56` \| 1,170 more servers \|/);
+    const html = renderHtml(r, {});
+    expect(html).toMatch(/<title>faultline report — 1,200 findings, 1,200 errors<\/title>/);
+    expect(html).toMatch(/<span class="badge sev-error">1,200 errors<\/span>/);
+    expect(html).toMatch(/<b>1,170<\/b><div class="sub">1,170 error<\/div>/);
   });
 
   it(`lists every group while there are ${SUMMARY_GROUPS} or fewer`, () => {
