@@ -143,6 +143,11 @@ export function formatDuration(d: number): string {
   return `${d < 0 ? '-' : ''}${min} min ${Math.round(a - min * 60)} s`;
 }
 
+/** A count as every report prints it: 9,970, so no line says 9970 beside 9,970. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en');
+}
+
 export function formatBytes(n: number | undefined): string {
   if (n === undefined) return '';
   if (n < 1024) return `${n} B`;

@@ -5,6 +5,7 @@ import {
   clockNote,
   evidenceLocation,
   formatBytes,
+  formatCount,
   formatDuration,
   formatSubject,
   SEVERITY_ORDER,
@@ -37,7 +38,7 @@ export function* renderMarkdownChunks(result: RunResult, opts: ReportOptions, ch
   const counts = severityCounts(result.findings);
   const out = new Sheet(chunkLines);
   const n = result.findings.length;
-  out.push(`# faultline: ${num(n)} finding${n === 1 ? '' : 's'} (${SEVERITY_ORDER.map((s) => `${num(counts[s])} ${s}`).join(', ')})`, '');
+  out.push(`# faultline: ${formatCount(n)} finding${n === 1 ? '' : 's'} (${SEVERITY_ORDER.map((s) => `${formatCount(counts[s])} ${s}`).join(', ')})`, '');
   out.push(
     result.redacted
       ? '> Secrets redacted: values of Authorization, Proxy-Authorization, Cookie and Set-Cookie headers and secret-looking URL parameters are shown as `[REDACTED]`.'
@@ -79,15 +80,15 @@ export function* renderMarkdownChunks(result: RunResult, opts: ReportOptions, ch
     out.push('## Summary', '', 'Findings grouped by detector and by the server or endpoint they concern:', '');
     out.push(row(['Severity', 'Findings', 'Detector', 'Server or endpoint', 'When', 'Title']), row(['---', '---:', '---', '---', '---', '---']));
     for (const g of summaryGroups(result.findings)) {
-      const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${num(g.counts[s])} ${s}`).join(', ');
+      const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${formatCount(g.counts[s])} ${s}`).join(', ');
       out.push(
         row([
           severity(g.severity),
-          `${num(g.findings.length)} (${sev})`,
+          `${formatCount(g.findings.length)} (${sev})`,
           code(g.detector, true),
           g.folded ? text(groupWhere(g)) : g.where ? code(g.where, true) : '',
           text(groupWhen(g, fmt)),
-          text(g.title) + (g.otherTitles ? ` (and ${num(g.otherTitles)} other title${g.otherTitles === 1 ? '' : 's'})` : ''),
+          text(g.title) + (g.otherTitles ? ` (and ${formatCount(g.otherTitles)} other title${g.otherTitles === 1 ? '' : 's'})` : ''),
         ]),
       );
       for (const i of g.findings) if (result.findings[i].severity === 'info') collapsed.add(i);
@@ -292,9 +293,4 @@ export function code(s: string, inTable: boolean): string {
   const pad = body.startsWith('`') || body.endsWith('`') || (body.startsWith(' ') && body.endsWith(' ') && body.trim() !== '') ? ' ' : '';
   if (body === '') return '` `';
   return `${fence}${pad}${body}${pad}${fence}`;
-}
-
-/** A count as the HTML report prints it (9,970). */
-function num(n: number): string {
-  return n.toLocaleString('en');
 }

@@ -9,7 +9,7 @@
  * is added after that, to the severity word only.
  */
 import { visible, type Finding, type InputInfo, type RunResult, type Severity } from '../src/model/index.js';
-import { formatBytes, SEVERITY_ORDER, TimeFormatter } from './format.js';
+import { formatBytes, formatCount, SEVERITY_ORDER, TimeFormatter } from './format.js';
 import type { ReportOptions } from './index.js';
 import { groupWhen, groupWhere, inputChecked, isBusy, summaryGroups, unseen } from './summary.js';
 import { troubleSentence, TRIED_HEADING, triedViews } from './tried.js';
@@ -45,7 +45,7 @@ export function* renderTextChunks(result: RunResult, opts: ReportOptions, chunkL
   const unread = result.inputs.filter((i) => i.status === 'error').length;
   out.push(
     `faultline ${result.version}: ${plural(result.findings.length, 'finding')} ` +
-      `(${num(counts.error)} error, ${num(counts.warning)} warning, ${num(counts.info)} info) in ${plural(read, 'input')} read` +
+      `(${formatCount(counts.error)} error, ${formatCount(counts.warning)} warning, ${formatCount(counts.info)} info) in ${plural(read, 'input')} read` +
       (unread ? `, ${unread} could not be read` : ''),
   );
   const trouble = troubleSentence(result);
@@ -59,10 +59,10 @@ export function* renderTextChunks(result: RunResult, opts: ReportOptions, chunkL
     out.push('Summary, by detector and server:');
     for (const g of summaryGroups(result.findings)) {
       const n = g.findings.length;
-      const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${num(g.counts[s])} ${s}`).join(', ');
+      const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${formatCount(g.counts[s])} ${s}`).join(', ');
       const when = groupWhen(g, time);
       const where = groupWhere(g);
-      out.push({ severity: g.severity, rest: ` ${num(n).padStart(5)} × ${g.detector}${where ? ` on ${where}` : ''}${when ? ` ${when}` : ''}` });
+      out.push({ severity: g.severity, rest: ` ${formatCount(n).padStart(5)} × ${g.detector}${where ? ` on ${where}` : ''}${when ? ` ${when}` : ''}` });
       out.push(...wrap(`${sev}: "${g.title}"${g.otherTitles ? ` and ${plural(g.otherTitles, 'other title')}` : ''}`, WIDTH - INDENT.length).map((l) => INDENT + l));
       // info findings stand in their group's line: listing hundreds of them one by one hides the errors
       for (const i of g.findings) if (result.findings[i].severity === 'info') collapsed.add(i);
@@ -244,12 +244,7 @@ function inputLine(i: InputInfo): string {
 }
 
 function plural(n: number, word: string): string {
-  return `${num(n)} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** A count as the HTML report prints it: 9,970, so a line never says 9970 beside 9,970. */
-function num(n: number): string {
-  return n.toLocaleString('en');
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A multi-line evidence text on one line, its line breaks shown as ⏎. */

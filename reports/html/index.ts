@@ -19,6 +19,7 @@ import {
   clockNote,
   evidenceLocation,
   formatBytes,
+  formatCount,
   formatDuration,
   formatSubject,
   SEVERITY_ORDER,
@@ -125,7 +126,7 @@ export function* renderHtmlChunks(result: RunResult, opts: ReportOptions, batch 
     })),
   };
   const counts = severityCounts(result.findings);
-  const title = `faultline report — ${num(result.findings.length)} finding${result.findings.length === 1 ? '' : 's'}` + (counts.error ? `, ${num(counts.error)} error${counts.error === 1 ? '' : 's'}` : '');
+  const title = `faultline report — ${formatCount(result.findings.length)} finding${result.findings.length === 1 ? '' : 's'}` + (counts.error ? `, ${formatCount(counts.error)} error${counts.error === 1 ? '' : 's'}` : '');
 
   const main = svgs[0];
   const folds = svgs.slice(1);
@@ -133,7 +134,7 @@ export function* renderHtmlChunks(result: RunResult, opts: ReportOptions, batch 
     '<main>',
     `<header><h1>${esc(title)}</h1>`,
     `<div class="sub">faultline ${esc(result.version)} · ${result.inputs.length} input${result.inputs.length === 1 ? '' : 's'} · ${esc(timeSummary(result, fmt, lay))}</div>`,
-    `<div class="badges">${SEVERITY_ORDER.map((s) => `<span class="badge sev-${s}${counts[s] ? '' : ' zero'}">${num(counts[s])} ${s}${counts[s] === 1 || s === 'info' ? '' : 's'}</span>`).join('')}</div>`,
+    `<div class="badges">${SEVERITY_ORDER.map((s) => `<span class="badge sev-${s}${counts[s] ? '' : ' zero'}">${formatCount(counts[s])} ${s}${counts[s] === 1 || s === 'info' ? '' : 's'}</span>`).join('')}</div>`,
     triedNotice(result),
     redactionNotice(result),
     detectorFailures(result),
@@ -370,7 +371,7 @@ function summarySection(result: RunResult, fmt: TimeFormatter): string {
   }
   if (!isBusy(result)) return '';
   const rows = summaryGroups(result.findings).map((g) => {
-    const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${num(g.counts[s])} ${s}`).join(', ');
+    const sev = SEVERITY_ORDER.filter((s) => g.counts[s] > 0).map((s) => `${formatCount(g.counts[s])} ${s}`).join(', ');
     const first = g.findings[0];
     return (
       `<tr><td><span class="sevtag sev-${esc(g.severity)}">${esc(g.severity)}</span></td><td class="num"><b>${g.findings.length.toLocaleString('en')}</b><div class="sub">${esc(sev)}</div></td>` +
@@ -526,9 +527,4 @@ function evidenceBlock(f: Finding, indexOfId: Map<string, number>, fmt: TimeForm
 const MAX_DETAIL_CHARS = 4000;
 function cut(s: string): string {
   return s.length > MAX_DETAIL_CHARS ? s.slice(0, MAX_DETAIL_CHARS) + '…' : s;
-}
-
-/** A count as the summary prints it (9,970). */
-function num(n: number): string {
-  return n.toLocaleString('en');
 }
