@@ -105,6 +105,76 @@ export class AgentVersions {
   }
 }
 
+/**
+ * A new transfer with every field CurlTransfer declares, those not known yet undefined: one hidden
+ * class for every transfer, whatever its lines say and in whatever order. Built up field by field
+ * (the literal of `line`, `t`, `source` and `evidence`, each further field added as a line told
+ * it), the transfers of one long `curl -v` output took dozens of hidden classes, one per order of
+ * their facts, and every site that reads or writes a transfer's field (`x.exitCode`, `x.closed`,
+ * `x.connectionId`, in the reader, the builder, CurlAnalysis and its copy) went megamorphic: a
+ * generic IC call for each access, ~6% of the instructions of the 100 MB curl -v bench, and a
+ * copy of each kept transfer key by key (CloneObjectIC's slow path). One shape also keeps all
+ * fields in the object itself, with no property array grown three slots at a time as fields come.
+ * An undefined field reads as an absent one everywhere a transfer is read (nothing lists a
+ * transfer's keys; JSON leaves undefined out).
+ */
+export function blankTransfer(line: number, t: number | null, source: CurlSource): CurlTransfer {
+  // every key of CurlTransfer, checked: a field added to the model and not here would add a shape
+  const x: { [K in keyof Required<CurlTransfer>]: CurlTransfer[K] } = {
+    line,
+    t,
+    source,
+    evidence: {},
+    endLine: line,
+    endT: undefined,
+    remote: undefined,
+    local: undefined,
+    host: undefined,
+    connectionId: undefined,
+    reused: undefined,
+    method: undefined,
+    url: undefined,
+    httpVersion: undefined,
+    userAgent: undefined,
+    curlVersion: undefined,
+    expect100: undefined,
+    requestContentLength: undefined,
+    upload: undefined,
+    statuses: undefined,
+    httpStatus: undefined,
+    proxyConnectStatus: undefined,
+    contentLength: undefined,
+    bytesReceived: undefined,
+    bytesReceivedAtLeast: undefined,
+    bytesSent: undefined,
+    bytesRemaining: undefined,
+    progressReceived: undefined,
+    closed: undefined,
+    exitCode: undefined,
+    exitCodeSource: undefined,
+    errorMessage: undefined,
+    wording: undefined,
+    errno: undefined,
+    errnoName: undefined,
+    infoErrors: undefined,
+    timeoutAfterMs: undefined,
+    timings: undefined,
+    timingNotes: undefined,
+    sizeDownload: undefined,
+    sizeUpload: undefined,
+    headerSize: undefined,
+    requestSize: undefined,
+    requestHeaders: undefined,
+    responseHeaders: undefined,
+    headersDropped: undefined,
+    vars: undefined,
+    traceId: undefined,
+    placed: undefined,
+    n: undefined,
+  };
+  return x;
+}
+
 export class TransferBuilder {
   readonly x: CurlTransfer;
   phase: Phase = 'setup';
@@ -157,8 +227,7 @@ export class TransferBuilder {
     /** the reader's memo of User-Agent versions */
     readonly agents: AgentVersions = new AgentVersions(),
   ) {
-    this.x = { line, t, source, evidence: {} };
-    this.x.endLine = line;
+    this.x = blankTransfer(line, t, source);
     this.last = line;
     this.touch(line, t);
   }
@@ -504,10 +573,11 @@ export class TransferBuilder {
       const h = hostOf(x.url); // a bare target: no host
       if (h !== undefined) x.host = h;
     }
-    if (x.remote && !Number.isFinite(x.remote.port)) delete x.remote;
+    // cleared, not deleted: a delete would take the object out of blankTransfer's one shape (into a dictionary)
+    if (x.remote && !Number.isFinite(x.remote.port)) x.remote = undefined;
     // A local port without its address is kept (ip ''): it still names the connection on this host.
-    if (x.local && !Number.isFinite(x.local.port)) delete x.local;
-    if (x.statuses && x.statuses.length === 0) delete x.statuses;
+    if (x.local && !Number.isFinite(x.local.port)) x.local = undefined;
+    if (x.statuses && x.statuses.length === 0) x.statuses = undefined;
     return x;
   }
 }
