@@ -376,7 +376,7 @@ function summarySection(result: RunResult, fmt: TimeFormatter): string {
     return (
       `<tr><td><span class="sevtag sev-${esc(g.severity)}">${esc(g.severity)}</span></td><td class="num"><b>${g.findings.length.toLocaleString('en')}</b><div class="sub">${esc(sev)}</div></td>` +
       `<td><code>${esc(g.detector)}</code></td><td>${g.folded ? esc(groupWhere(g)) : g.where ? `<code>${esc(g.where)}</code>` : ''}</td><td>${esc(groupWhen(g, fmt))}</td>` +
-      `<td><a href="#finding-${first}">${esc(g.title)}</a>${g.otherTitles ? ` <span class="sub">and ${g.otherTitles} other title${g.otherTitles === 1 ? '' : 's'}</span>` : ''}</td></tr>`
+      `<td><a href="#finding-${first}">${esc(g.title)}</a>${g.otherTitles ? ` <span class="sub">and ${formatCount(g.otherTitles)} other title${g.otherTitles === 1 ? '' : 's'}</span>` : ''}</td></tr>`
     );
   });
   return `<section id="summary"><h2>Summary</h2><p class="sub">${result.findings.length.toLocaleString('en')} findings grouped by detector and by the server or endpoint they concern.</p><table class="groups"><thead><tr><th>Severity</th><th>Findings</th><th>Detector</th><th>Server or endpoint</th><th>When</th><th>Title</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;

@@ -126,7 +126,7 @@ describe('a summary of failures on many servers stays a summary', () => {
   it('counts in thousands as the HTML does, so a line never says 1170 beside 1,170', () => {
     const r = manyServers();
     const first = r.findings[0];
-    r.findings = Array.from({ length: 1200 }, (_, i) => ({ ...first, id: `F${i}`, subject: { url: `http://svc${i}.internal.test/orders` }, start: T0 + i, end: T0 + i }));
+    r.findings = Array.from({ length: 1200 }, (_, i) => ({ ...first, id: `F${i}`, title: `Receive failed from http://svc${i}.internal.test/orders (curl error 56)`, subject: { url: `http://svc${i}.internal.test/orders` }, start: T0 + i, end: T0 + i }));
     const text = renderText(r, {});
     expect(text).toMatch(/^faultline \S+: 1,200 findings \(1,200 error, 0 warning, 0 info\)/);
     expect(text).toMatch(/^error +1,170 × curl-error-56 on 1,170 more servers between/m);
@@ -137,6 +137,9 @@ describe('a summary of failures on many servers stays a summary', () => {
     expect(html).toMatch(/<title>faultline report — 1,200 findings, 1,200 errors<\/title>/);
     expect(html).toMatch(/<span class="badge sev-error">1,200 errors<\/span>/);
     expect(html).toMatch(/<b>1,170<\/b><div class="sub">1,170 error<\/div>/);
+    expect(html).toMatch(/<span class="sub">and 1,169 other titles<\/span>/);
+    expect(text).toMatch(/and\s+1,169 other titles/);
+    expect(md).toMatch(/\(and 1,169 other titles\)/);
   });
 
   it(`lists every group while there are ${SUMMARY_GROUPS} or fewer`, () => {
