@@ -5,7 +5,7 @@
  * reports so the three say the same thing. No dependencies beyond format.ts.
  */
 import type { Finding, InputInfo, Lane, RunResult, Severity } from '../src/model/index.js';
-import { fixed, SEVERITY_ORDER, type TimeFormatter } from './format.js';
+import { fixed, formatCount, SEVERITY_ORDER, type TimeFormatter } from './format.js';
 
 /** Past this many findings a report opens with the grouped summary, and info findings collapse under their group. */
 export const BUSY_FINDINGS = 12;
@@ -177,7 +177,7 @@ export function groupWhere(g: FindingGroup): string {
   const kinds = g.foldedKinds ?? { server: g.folded, process: 0, input: 0 };
   const parts = (Object.keys(KIND_WORDS) as WhereKind[])
     .filter((k) => kinds[k] > 0)
-    .map((k) => `${kinds[k].toLocaleString('en')} more ${KIND_WORDS[k][kinds[k] === 1 ? 0 : 1]}`);
+    .map((k) => `${formatCount(kinds[k])} more ${KIND_WORDS[k][kinds[k] === 1 ? 0 : 1]}`);
   return parts.join(' and ');
 }
 
