@@ -586,6 +586,9 @@ export function redactDeep<T>(value: T): T {
   return walk(value, undefined, new Memo()) as T;
 }
 
+/** Object.prototype.hasOwnProperty, called on the objects walk reads (see there) */
+const hasOwnProperty = Object.prototype.hasOwnProperty;
+
 function walk(v: unknown, key: string | undefined, memo: Memo): unknown {
   if (typeof v === 'string') {
     // a bare `code` key is our own vocabulary here (error and exit codes: `E_DETECTOR`); an OAuth code in a URL or form is caught by redactText
@@ -612,7 +615,9 @@ function walk(v: unknown, key: string | undefined, memo: Memo): unknown {
   let out: Record<string, unknown> | undefined;
   const o = v as Record<string, unknown>;
   for (const k in o) {
-    if (!Object.hasOwn(o, k)) continue;
+    // hasOwnProperty.call, not Object.hasOwn (the same answer): V8 knows the former on a for-in's own key and
+    // answers it from the loop's enum cache; the latter it asks in full (a tenth of a clean result's redaction)
+    if (!hasOwnProperty.call(o, k)) continue;
     const x = o[k];
     const r = walk(x, k, memo);
     if (r !== x && !out) {
@@ -620,7 +625,7 @@ function walk(v: unknown, key: string | undefined, memo: Memo): unknown {
       out = {};
       for (const k0 in o) {
         if (k0 === k) break;
-        if (Object.hasOwn(o, k0)) out[k0] = o[k0];
+        if (hasOwnProperty.call(o, k0)) out[k0] = o[k0];
       }
     }
     if (out) out[k] = r;
