@@ -165,7 +165,7 @@ function nameWords(name: string): string[] {
     .filter(Boolean);
 }
 
-/** Spellings that make a name a secret wherever they stand in it, words or not (`PHPSESSID`, `xapikey`); each starts with three letters (see SECRET_TRIGRAMS). */
+/** Spellings that make a name a secret wherever they stand in it, words or not (`PHPSESSID`, `xapikey`); each starts with three plain letters (see SECRET_TRIGRAMS). */
 const SECRET_SPELLINGS = ['token', 'secret', 'passw', 'passwd', 'pwd', 'apikey', 'api[-_.]?key', 'signature', 'session', 'sessid', 'credential', 'jwt', 'private[-_.]?key', 'access[-_.]?key', 'hmac'];
 const SECRET_SPELLING = new RegExp(SECRET_SPELLINGS.join('|'));
 
@@ -193,7 +193,8 @@ export function isSecretName(name: string): boolean {
  */
 const SECRET_TRIGRAMS = new Uint8Array(26 * 26 * 26);
 for (const w of [...SECRET_SPELLINGS, 'auth', ...SECRET_WORDS, 'code', ...SECRET_HEADERS]) {
-  if (!/^[a-z]{3}/.test(w)) throw new Error(`redact: a secret name's spelling must start with three letters: ${w}`);
+  // three letters every match of it holds: none of them optional or repeated (`ab?c`, `abc?`, `abc*`)
+  if (!/^[a-z]{3}(?![?*{])/.test(w)) throw new Error(`redact: a secret name's spelling must start with three letters: ${w}`);
   // a secret header already known by a word it holds (`proxy-authorization`: auth) adds nothing
   if (SECRET_HEADERS.has(w) && mayHoldSecretName(w, 0, w.length)) continue;
   SECRET_TRIGRAMS[(w.charCodeAt(0) - 97) * 676 + (w.charCodeAt(1) - 97) * 26 + (w.charCodeAt(2) - 97)] = 1;
