@@ -209,3 +209,18 @@ describe('one refused transfer seen by curl -v and %{json} at once (issue 9, ite
     expect(JSON.stringify(f.details.correlation)).toMatch(/curl's message/);
   });
 });
+
+describe('finding ids made unique', () => {
+  it('numbers the second and third finding of one basis -2, -3 among thousands of others, in the findings order', () => {
+    const mk = (line: number, start: number) => placeDraft(draft('a.log', { t: start }, { start, evidence: [{ input: 'a.log', line }], subject: { url: `http://h/${line}` } }), 0, ABS);
+    const placed = [];
+    for (let line = 1; line <= 3000; line++) placed.push(mk(line, line));
+    placed.push(mk(7, 7.5), mk(7, 7.25));
+    const fs = buildFindings(placed, 2);
+    const sevens = fs.filter((f) => f.subject.url === 'http://h/7');
+    expect(sevens.map((f) => f.start)).toEqual([7, 7.25, 7.5]);
+    expect(sevens.map((f) => f.id)).toEqual([sevens[0].id, `${sevens[0].id}-2`, `${sevens[0].id}-3`]);
+    expect(new Set(fs.map((f) => f.id)).size).toBe(fs.length);
+    expect(fs.every((f) => f.related === undefined)).toBe(true);
+  });
+});
