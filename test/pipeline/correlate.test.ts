@@ -224,3 +224,17 @@ describe('finding ids made unique', () => {
     expect(fs.every((f) => f.related === undefined)).toBe(true);
   });
 });
+
+describe('findings related by event key', () => {
+  const mk = (det: string, key: string) => placeDraft(draft('c.pcap', { client, server, t: 3 }, { detector: det, eventKeys: [key] }), 0, ABS);
+
+  it('relates only findings naming the very same key, not two keys of one hash (FNV-1a of c.pcap#conn:5628 and c.pcap#conn:968802)', () => {
+    const fs = buildFindings([mk('curl-error-56', 'c.pcap#conn:5628'), mk('truncated-response', 'c.pcap#conn:968802'), mk('empty-reply', 'c.pcap#conn:1')], 2);
+    expect(fs.map((f) => f.related)).toEqual([undefined, undefined, undefined]);
+    const two = buildFindings([mk('curl-error-56', 'c.pcap#conn:5628'), mk('truncated-response', 'c.pcap#conn:968802'), mk('empty-reply', 'c.pcap#conn:5628')], 2);
+    const byDet = Object.fromEntries(two.map((f) => [f.detector, f]));
+    expect(byDet['curl-error-56'].related).toEqual([byDet['empty-reply'].id]);
+    expect(byDet['empty-reply'].related).toEqual([byDet['curl-error-56'].id]);
+    expect(byDet['truncated-response'].related).toBeUndefined();
+  });
+});
