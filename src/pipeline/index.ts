@@ -27,7 +27,7 @@ import { placeClocks } from './clock.js';
 import { placeUndatedViews } from './place-views.js';
 import { clockSuspects, isWholeSecond, mergeDrafts, placeDraft, type MergedGroup, type PlacedDraft } from './correlate.js';
 import { cancelled, readInput, readSources } from './read.js';
-import { FindingIds } from './finding-id.js';
+import { FindingIds, fnv1a, Int32Set } from './finding-id.js';
 import { VERSION } from './version.js';
 
 export { expandInputs, type ExpandedInputs, type ExpandError } from './inputs.js';
@@ -152,7 +152,7 @@ export async function runCase(spec: RunSpec, hooks: RunHooks = {}): Promise<RunR
 
   const timeOfDay = new Set(analysed.filter((a) => a.info.clock === 'time-of-day').map((a) => a.info.path));
   const warnings = clockSuspects(placed, joinWindow, timeOfDay);
-  let findings = alone === undefined ? buildFindings(placed, joinWindow, ids) : finishFindings([...alone.values()].flat());
+  let findings = alone === undefined ? buildFindings(placed, joinWindow, ids) : finishFindings([...alone.values()].flat(), ids);
   if (spec.min_severity) {
     const min = SEVERITY_RANK[spec.min_severity];
     findings = findings.filter((f) => SEVERITY_RANK[f.severity] >= min);
@@ -233,31 +233,52 @@ export function buildFindings(placed: PlacedDraft[], joinWindow: number, ids: Fi
     if (oneInput(drafts)) for (const p of drafts) built.push(toFindingAlone(p, ids));
     else for (const g of mergeDrafts(drafts, joinWindow)) built.push(toFinding(g, ids));
   }
-  return finishFindings(built);
+  return finishFindings(built, ids);
 }
 
-/** Ids made unique, `related`, and the schema's order, of the findings made (in their detectors' order: the sort is stable). */
-function finishFindings(built: Built[]): Finding[] {
+/**
+ * Ids made unique, `related`, and the schema's order, of the findings made (in their detectors' order: the sort is stable).
+ * `ids`: what made every id of `built`.
+ */
+function finishFindings(built: Built[], ids: FindingIds): Finding[] {
   built.sort(compareBuilt);
-  const used = new Set<string>();
+  // while no two ids can be alike, none is numbered: each would be new to the set
+  if (ids.mayRepeat()) numberRepeats(built);
+  // Only the keys named twice or more relate findings, and most runs name each key once: while no
+  // two keys share a hash, none is named twice (each key hashed here in a loop: a Set of 10,000
+  // strings hashes each with a copy of it, and grows, at some 1 µs a key in a long log's run)
+  if (distinctKeys(built)) return built.map((b) => b.finding);
+  // Otherwise one pass finds the keys named twice with one look-up per key (the set grew, or the
+  // key was there), and only those are indexed.
+  const seen = new Set<string>();
+  let repeated: Set<string> | undefined;
   for (const b of built) {
-    // one look-up per id where it is new (all but a few): the set grew, or the id was taken and -2, -3 … are tried
-    const base = b.finding.id;
-    let id = base;
-    let size = used.size;
-    for (let n = 2; used.add(id).size === size; n++) {
-      id = `${base}-${n}`;
-      size = used.size;
+    for (const k of b.keys) {
+      const size = seen.size;
+      if (seen.add(k).size === size) (repeated ??= new Set()).add(k);
     }
-    b.finding.id = id;
   }
-  // The findings naming each event key: the one finding itself while there is one (most keys), a
-  // list from the second. Only the keys named twice or more relate findings: those are listed as
-  // they are met, and the findings of each get the others' ids (no second look-up per key).
+  return repeated === undefined ? built.map((b) => b.finding) : relate(built, repeated);
+}
+
+/** Whether no two keys of the findings have one FNV-1a hash (then no key is named twice). */
+function distinctKeys(built: Built[]): boolean {
+  const hashes = new Int32Set();
+  for (const b of built) for (const k of b.keys) if (!hashes.add(fnv1a(k))) return false;
+  return true;
+}
+
+/**
+ * `related` of the findings naming each of the `repeated` keys: the others' ids. The keys are
+ * listed as they are met a second time, and the findings of each in order.
+ */
+function relate(built: Built[], repeated: ReadonlySet<string>): Finding[] {
+  // The findings naming each key: the one finding itself while there is one, a list from the second.
   const byKey = new Map<string, Built | Built[]>();
   const shared: Built[][] = [];
   for (const b of built) {
     for (const k of b.keys) {
+      if (!repeated.has(k)) continue;
       const named = byKey.get(k);
       if (named === undefined) byKey.set(k, b);
       else if (Array.isArray(named)) named.push(b);
@@ -285,6 +306,22 @@ function finishFindings(built: Built[]): Finding[] {
     if (ids !== undefined) b.finding.related = [...ids].sort();
   }
   return built.map((b) => b.finding);
+}
+
+/** Ids made unique: the second and later findings of one id (in the findings' order) get -2, -3 … */
+function numberRepeats(built: Built[]): void {
+  const used = new Set<string>();
+  for (const b of built) {
+    // one look-up per id where it is new (all but a few): the set grew, or the id was taken and -2, -3 … are tried
+    const base = b.finding.id;
+    let id = base;
+    let size = used.size;
+    for (let n = 2; used.add(id).size === size; n++) {
+      id = `${base}-${n}`;
+      size = used.size;
+    }
+    b.finding.id = id;
+  }
 }
 
 /** Whether every draft is of one input (mergeDrafts' own test, without a set of inputs). */

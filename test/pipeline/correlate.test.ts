@@ -209,3 +209,32 @@ describe('one refused transfer seen by curl -v and %{json} at once (issue 9, ite
     expect(JSON.stringify(f.details.correlation)).toMatch(/curl's message/);
   });
 });
+
+describe('finding ids made unique', () => {
+  it('numbers the second and third finding of one basis -2, -3 among thousands of others, in the findings order', () => {
+    const mk = (line: number, start: number) => placeDraft(draft('a.log', { t: start }, { start, evidence: [{ input: 'a.log', line }], subject: { url: `http://h/${line}` } }), 0, ABS);
+    const placed = [];
+    for (let line = 1; line <= 3000; line++) placed.push(mk(line, line));
+    placed.push(mk(7, 7.5), mk(7, 7.25));
+    const fs = buildFindings(placed, 2);
+    const sevens = fs.filter((f) => f.subject.url === 'http://h/7');
+    expect(sevens.map((f) => f.start)).toEqual([7, 7.25, 7.5]);
+    expect(sevens.map((f) => f.id)).toEqual([sevens[0].id, `${sevens[0].id}-2`, `${sevens[0].id}-3`]);
+    expect(new Set(fs.map((f) => f.id)).size).toBe(fs.length);
+    expect(fs.every((f) => f.related === undefined)).toBe(true);
+  });
+});
+
+describe('findings related by event key', () => {
+  const mk = (det: string, key: string) => placeDraft(draft('c.pcap', { client, server, t: 3 }, { detector: det, eventKeys: [key] }), 0, ABS);
+
+  it('relates only findings naming the very same key, not two keys of one hash (FNV-1a of c.pcap#conn:5628 and c.pcap#conn:968802)', () => {
+    const fs = buildFindings([mk('curl-error-56', 'c.pcap#conn:5628'), mk('truncated-response', 'c.pcap#conn:968802'), mk('empty-reply', 'c.pcap#conn:1')], 2);
+    expect(fs.map((f) => f.related)).toEqual([undefined, undefined, undefined]);
+    const two = buildFindings([mk('curl-error-56', 'c.pcap#conn:5628'), mk('truncated-response', 'c.pcap#conn:968802'), mk('empty-reply', 'c.pcap#conn:5628')], 2);
+    const byDet = Object.fromEntries(two.map((f) => [f.detector, f]));
+    expect(byDet['curl-error-56'].related).toEqual([byDet['empty-reply'].id]);
+    expect(byDet['empty-reply'].related).toEqual([byDet['curl-error-56'].id]);
+    expect(byDet['truncated-response'].related).toBeUndefined();
+  });
+});

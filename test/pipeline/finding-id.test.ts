@@ -55,3 +55,21 @@ describe('FindingIds', () => {
     expect(findingIdOf('curl-error-56', 'd'.repeat(64), 1, undefined, subject)).toBe(want);
   });
 });
+
+describe('FindingIds.mayRepeat', () => {
+  it('says no while every id made differs, yes once one is made twice (by the buffer or by findingIdOf)', () => {
+    const ids = new FindingIds();
+    const made = new Set<string>();
+    for (let line = 1; line <= 5000; line++) made.add(ids.id('curl-error-56', 'a'.repeat(64), line, undefined, { url: `http://svc${line}.test/` }));
+    expect(made.size).toBe(5000);
+    expect(ids.mayRepeat()).toBe(false);
+    ids.id('curl-error-56', 'a'.repeat(64), 17, undefined, { url: 'http://svc17.test/' });
+    expect(ids.mayRepeat()).toBe(true);
+
+    const other = new FindingIds();
+    other.id('x', 'd', 1, undefined, { url: 'ünïcödé' });
+    expect(other.mayRepeat()).toBe(false);
+    other.id('x', 'd', 1, undefined, { url: 'ünïcödé' });
+    expect(other.mayRepeat()).toBe(true);
+  });
+});
