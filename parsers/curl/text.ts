@@ -219,8 +219,12 @@ export class CurlTextParser {
   /** the names of the pairs of the line logPairs read last, in their order, and their canonical names (pairName) */
   private readonly lastPairNames: string[] = [];
   private readonly lastPairCanons: Array<string | undefined> = [];
-  /** the line kvNameOf was asked about last, and its answer */
-  private kvLine: string | undefined;
+  /**
+   * kvNameOf's answer for the line classify reads, once asked (kvKnown, cleared as classify begins):
+   * not told by comparing the line with the one asked about last, which costs a scan of the common
+   * start of two lines of a log (a hundred characters, the lines of a log of failures differing late)
+   */
+  private kvKnown = false;
   private kvOut: string | null | undefined;
   /** the canonical name of the name pairName gave last */
   private pairCanon: string | undefined;
@@ -865,6 +869,7 @@ export class CurlTextParser {
   }
 
   private classify(s: string, line: number, t: number | null, tid: string | undefined): void {
+    this.kvKnown = false;
     if (this.format === 'app-log' && tid === undefined && this.ordinary(s)) {
       this.ignored++;
       return;
@@ -885,14 +890,17 @@ export class CurlTextParser {
     if (s === '>' || s.startsWith('> ')) return this.requestSide(s.slice(2), line, t, tid, s);
     if (s === '<' || s.startsWith('< ')) return this.responseSide(s.slice(2), line, t, tid, s);
     if ((c0 === 123 || c0 === 125) /* { } */ && (m = /^([{}]) \[(\d+) bytes data\]$/.exec(s))) return this.dataLine(m[1] === '{' ? 'recv' : 'send', Number(m[2]), line, t, tid, s);
-    if (PROGRESS_HEAD.test(s)) return;
-    if ((m = PROGRESS.exec(s))) {
+    // the three patterns below begin `^\s*%`/`^\s*D`, `^\s*\d` and `^#`: a line starting with another
+    // printable ASCII character (a letter: every line of a log of failures) is not tried against them
+    const bare = c0 > 32 && c0 < 127;
+    if ((!bare || c0 === 37 /* % */ || c0 === 68) /* D */ && PROGRESS_HEAD.test(s)) return;
+    if ((!bare || (c0 >= 48 && c0 <= 57)) && (m = PROGRESS.exec(s))) {
       this.progress(m, line);
       const after = s.slice(m[0].length).trim();
       if (after) this.classify(after, line, t, tid);
       return;
     }
-    if ((m = HASH_BAR.exec(s)) && m[0].length > 0 && (m[1] || /^#{3,}/.test(s))) {
+    if (c0 === 35 /* # */ && (m = HASH_BAR.exec(s)) && m[0].length > 0 && (m[1] || /^#{3,}/.test(s))) {
       const after = s.slice(m[0].length).trim();
       if (after) this.classify(after, line, t, tid);
       return;
@@ -986,11 +994,14 @@ export class CurlTextParser {
     return true;
   }
 
-  /** kvName(s), asked by ordinary() and then by classify() of the same line: made once. */
+  /**
+   * kvName(s), asked by ordinary() and then by classify() of the same line: made once. `s` is the
+   * line classify reads (a classify of the rest of a line asks after the outer one is done with it).
+   */
   private kvNameOf(s: string): string | null | undefined {
-    if (s === this.kvLine) return this.kvOut;
+    if (this.kvKnown) return this.kvOut;
     const name = kvName(s);
-    this.kvLine = s;
+    this.kvKnown = true;
     this.kvOut = name;
     return name;
   }
@@ -2351,8 +2362,10 @@ export function shellWords(s: string): string[] {
 }
 
 /** A -w value as a number: locale commas (`3400,892467`), `000`, trailing spaces. */
-function num(v: string | null | undefined): number | undefined {
+export function num(v: string | null | undefined): number | undefined {
   if (v === null || v === undefined) return undefined;
+  const k = plainInteger(v);
+  if (k === k) return k; // not NaN: Number(v), without the call
   if (isPlainNumber(v)) return Number(v); // what the cleaning below leaves as it is, and reads the same
   // A value starting with any other printable ASCII character (a URL, an IP, a word) stays that character
   // after the cleaning below, and no number starts with it: most string values end here, unscanned.
@@ -2397,10 +2410,21 @@ function numOf(v: VarIn | undefined): number | undefined {
 }
 
 /** What setVar keeps of a value read as text: the number where the text is one as printed, else the text. */
-function varValue(value: string | null): string | number | null {
+export function varValue(value: string | null): string | number | null {
   // '' apart (num of it is undefined): num's first charCodeAt(0) out of bounds, met in a %{json} run
   // once storeInto was optimised (`"certs":""` comes up again only where another key was ''), threw it away
   if (value === null || value.length === 0) return value;
+  // a plain integer (`0`, `40000`) or a plain decimal ending in 0 (`0.102140`) is told without
+  // printing the number again to compare: a log's error line has half a dozen such values
+  const k = plainInteger(value);
+  if (k === k) {
+    // String(k) is the digits less leading zeros and `-` less a -0's: equal unless the value has a
+    // leading zero (`0` alone apart) or is `-0`
+    const d0 = value.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+    return value.charCodeAt(d0) === 48 /* 0 */ && (value.length > 1 + d0 || d0 === 1) ? value : k;
+  }
+  // String() of a number with a fraction never ends in 0: such a value stays text
+  if (value.charCodeAt(value.length - 1) === 48 /* 0 */ && value.includes('.') && isPlainNumber(value)) return value;
   const n = num(value);
   return n !== undefined && String(n) === value.trim() ? n : value;
 }
@@ -3076,6 +3100,24 @@ function kvName(s: string): string | null | undefined {
   // `(.*)$` fails on the line terminators `.` does not match
   if (s.indexOf('\u2028', j) >= 0 || s.indexOf('\u2029', j) >= 0) return undefined;
   return s.slice(0, p);
+}
+
+/**
+ * Number(v) for a `-?\d+` of 1 to 15 digits (where every integer is exact), made from its digits
+ * without the runtime call; NaN for any other text.
+ */
+function plainInteger(v: string): number {
+  const n = v.length;
+  const neg = n > 0 && v.charCodeAt(0) === 45; /* - */
+  let i = neg ? 1 : 0;
+  if (n - i < 1 || n - i > 15) return NaN;
+  let x = 0;
+  for (; i < n; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    x = x * 10 + d;
+  }
+  return neg ? -x : x;
 }
 
 /** `-?\d+` or `-?\d+\.\d+`, nothing around it. */
