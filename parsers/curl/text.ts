@@ -226,6 +226,8 @@ export class CurlTextParser {
    */
   private kvKnown = false;
   private kvOut: string | null | undefined;
+  /** the name kvNameOf gave last */
+  private kvLast: string | undefined;
   /** the canonical name of the name pairName gave last */
   private pairCanon: string | undefined;
   /** the line quick() declined last, and its bytes (valid until the reader goes on): line() may remember it */
@@ -984,7 +986,7 @@ export class CurlTextParser {
     if (name !== null) {
       if (this.names.canonical(name) !== undefined) return false;
       // an unknown `name: value` is held for a -w block while there is room (see kv)
-      if ((this.loose?.length ?? 0) < MAX_LOOSE && /^[A-Za-z_][\w.]*$/.test(name.trim())) return false;
+      if ((this.loose?.length ?? 0) < MAX_LOOSE && isDottedWord(name)) return false;
     }
     if (NOT_ORDINARY.test(s)) return false; // findErrorLine, VERSION_LINE, COMMAND; unplaced's glued info line
     if (c0 === 68 /* D */ && PROGRESS_HEAD.test(s)) return false;
@@ -1000,7 +1002,8 @@ export class CurlTextParser {
    */
   private kvNameOf(s: string): string | null | undefined {
     if (this.kvKnown) return this.kvOut;
-    const name = kvName(s);
+    const name = kvName(s, this.kvLast);
+    if (typeof name === 'string') this.kvLast = name;
     this.kvKnown = true;
     this.kvOut = name;
     return name;
@@ -1709,7 +1712,7 @@ export class CurlTextParser {
     const k = c.found - 1;
     const names = this.lastPairNames;
     const known = k < names.length ? names[k] : undefined;
-    if (known !== undefined && known.length === c.eq - c.from && raw.startsWith(known, c.from)) {
+    if (known !== undefined && known.length === c.eq - c.from && sameAt(raw, c.from, known)) {
       this.pairCanon = this.lastPairCanons[k];
       return known;
     }
@@ -3063,6 +3066,16 @@ function isNameChar(c: number): boolean {
   return c < 128 && NAME_CHARS[c] === 1;
 }
 
+/**
+ * `s.startsWith(word, at)` where `word` fits there, by a loop over its characters: startsWith of a
+ * word known only when it runs was a call of its own (~60 ns for a pair's name, every pair of a log's
+ * error lines), the loop a few ns a character.
+ */
+function sameAt(s: string, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (s.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
 /** Whether `s` starts with the characters in `codes`; compared from the end, where stamps of nearby lines differ. */
 function startsWithCodes(s: string, codes: Uint16Array): boolean {
   if (s.length < codes.length) return false;
@@ -3075,17 +3088,24 @@ function startsWithCodes(s: string, codes: Uint16Array): boolean {
  * match, undefined when this scan is unsure (characters beyond ASCII, which
  * the regex's `\s` and `.` treat specially). The name is the text before the
  * first `:` or `=`, less the whitespace before it, at most 49 characters.
+ * `last`: a name given before, returned itself where the name is the same text.
  */
-function kvName(s: string): string | null | undefined {
+export function kvName(s: string, last?: string): string | null | undefined {
   const c0 = s.charCodeAt(0);
   if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95 || c0 === 64 || c0 === 37 || c0 === 123)) return null;
   let j = 1;
+  // the first whitespace met before the sign: the name must end before it
+  let ws = -1;
   for (; j < s.length; j++) {
     const c = s.charCodeAt(j);
     if (c === 58 || c === 61) break;
     if (c >= 128) return undefined;
     if (isNameChar(c)) continue;
-    if (c === 9 || c === 11 || c === 12) continue; // whitespace: allowed only between the name and the sign
+    if (c === 9 || c === 11 || c === 12) {
+      // whitespace: allowed only between the name and the sign
+      if (ws < 0) ws = j;
+      continue;
+    }
     return null;
   }
   if (j >= s.length) return null;
@@ -3096,9 +3116,13 @@ function kvName(s: string): string | null | undefined {
     else break;
   }
   if (p > 49) return null;
-  for (let i = 1; i < p; i++) if (!isNameChar(s.charCodeAt(i))) return null;
+  // every character before p is a name character but whitespace (the loop above): none of that before p
+  if (ws >= 0 && ws < p) return null;
   // `(.*)$` fails on the line terminators `.` does not match
   if (s.indexOf('\u2028', j) >= 0 || s.indexOf('\u2029', j) >= 0) return undefined;
+  // the name given last where this is the same (a log's label, `payments`, line after line): no new
+  // string, and one whose hash the name memos (VarNames) have computed already
+  if (last !== undefined && last.length === p && sameAt(s, 0, last)) return last;
   return s.slice(0, p);
 }
 
@@ -3118,6 +3142,20 @@ function plainInteger(v: string): number {
     x = x * 10 + d;
   }
   return neg ? -x : x;
+}
+
+/**
+ * `/^[A-Za-z_][\w.]*$/.test(name.trim())` for a name kvName gave (which trim() leaves as it is: it
+ * starts with no whitespace and ends with none), by a loop over its characters.
+ */
+function isDottedWord(name: string): boolean {
+  const c0 = name.charCodeAt(0);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) return false;
+  for (let i = 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46)) return false;
+  }
+  return true;
 }
 
 /** `-?\d+` or `-?\d+\.\d+`, nothing around it. */
