@@ -1624,7 +1624,7 @@ export class CurlTextParser {
     }
     // leanLogPairs' setVar of the first pair it keeps: the variables present, empty
     const c = this.pairs.reset(raw);
-    while (c.step(raw, MAX_LOG_PAIRS)) {
+    while (c.step(raw, MAX_LOG_PAIRS, this.lastPairNames)) {
       this.pairName(raw, c);
       const canon = this.pairCanon;
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
@@ -1675,7 +1675,7 @@ export class CurlTextParser {
     let plain = true;
     // by places: a value is sliced only for a pair that is kept
     const c = this.pairs.reset(raw);
-    while (c.step(raw, MAX_LOG_PAIRS)) {
+    while (c.step(raw, MAX_LOG_PAIRS, this.lastPairNames)) {
       const name = this.pairName(raw, c);
       const canon = this.pairCanon;
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
@@ -1711,6 +1711,11 @@ export class CurlTextParser {
   private pairName(raw: string, c: LogPairCursor): string {
     const k = c.found - 1;
     const names = this.lastPairNames;
+    // found as the name it was given (step's hint), or else compared with it here
+    if (c.hinted) {
+      this.pairCanon = this.lastPairCanons[k];
+      return names[k]!;
+    }
     const known = k < names.length ? names[k] : undefined;
     if (known !== undefined && known.length === c.eq - c.from && sameAt(raw, c.from, known)) {
       this.pairCanon = this.lastPairCanons[k];
@@ -1734,7 +1739,7 @@ export class CurlTextParser {
     let first: string | undefined;
     let length: string | undefined;
     const c = this.pairs.reset(raw);
-    while (c.step(raw, MAX_LOG_PAIRS)) {
+    while (c.step(raw, MAX_LOG_PAIRS, this.lastPairNames)) {
       this.pairName(raw, c);
       const canon = this.pairCanon;
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
