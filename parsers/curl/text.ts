@@ -226,8 +226,9 @@ export class CurlTextParser {
    */
   private kvKnown = false;
   private kvOut: string | null | undefined;
-  /** the name kvNameOf gave last */
+  /** the name kvNameOf gave last, and whether it is a dotted word (isDottedWord) */
   private kvLast: string | undefined;
+  private kvLastDotted = false;
   /** the canonical name of the name pairName gave last */
   private pairCanon: string | undefined;
   /** the line quick() declined last, and its bytes (valid until the reader goes on): line() may remember it */
@@ -986,7 +987,7 @@ export class CurlTextParser {
     if (name !== null) {
       if (this.names.canonical(name) !== undefined) return false;
       // an unknown `name: value` is held for a -w block while there is room (see kv)
-      if ((this.loose?.length ?? 0) < MAX_LOOSE && isDottedWord(name)) return false;
+      if ((this.loose?.length ?? 0) < MAX_LOOSE && (name === this.kvLast ? this.kvLastDotted : isDottedWord(name))) return false;
     }
     if (NOT_ORDINARY.test(s)) return false; // findErrorLine, VERSION_LINE, COMMAND; unplaced's glued info line
     if (c0 === 68 /* D */ && PROGRESS_HEAD.test(s)) return false;
@@ -1003,7 +1004,10 @@ export class CurlTextParser {
   private kvNameOf(s: string): string | null | undefined {
     if (this.kvKnown) return this.kvOut;
     const name = kvName(s, this.kvLast);
-    if (typeof name === 'string') this.kvLast = name;
+    if (typeof name === 'string' && name !== this.kvLast) {
+      this.kvLast = name;
+      this.kvLastDotted = isDottedWord(name);
+    }
     this.kvKnown = true;
     this.kvOut = name;
     return name;
@@ -3096,6 +3100,14 @@ function startsWithCodes(s: string, codes: Uint16Array): boolean {
  * `last`: a name given before, returned itself where the name is the same text.
  */
 export function kvName(s: string, last?: string): string | null | undefined {
+  if (last !== undefined) {
+    // a line that starts with the name given before and its sign (a log's label, line after line):
+    // the scan below would pass over the name's characters (name characters, no sign, not ending in
+    // whitespace) and stop at the sign, the name being `last`; one comparison of a slice says so
+    const n = last.length;
+    const sign = s.charCodeAt(n);
+    if ((sign === 58 || sign === 61) && s.slice(0, n) === last) return lineEndFrom(s, n) ? undefined : last;
+  }
   const c0 = s.charCodeAt(0);
   if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95 || c0 === 64 || c0 === 37 || c0 === 123)) return null;
   let j = 1;
@@ -3123,8 +3135,7 @@ export function kvName(s: string, last?: string): string | null | undefined {
   if (p > 49) return null;
   // every character before p is a name character but whitespace (the loop above): none of that before p
   if (ws >= 0 && ws < p) return null;
-  // `(.*)$` fails on the line terminators `.` does not match
-  if (s.indexOf('\u2028', j) >= 0 || s.indexOf('\u2029', j) >= 0) return undefined;
+  if (lineEndFrom(s, j)) return undefined;
   // the name given last where this is the same (a log's label, `payments`, line after line): no new
   // string, and one whose hash the name memos (VarNames) have computed already
   if (last !== undefined && last.length === p && sameAt(s, 0, last)) return last;
@@ -3147,6 +3158,12 @@ function plainInteger(v: string): number {
     x = x * 10 + d;
   }
   return neg ? -x : x;
+}
+
+/** Whether `s` holds from `from` on a line terminator KV's `(.*)$` fails on (one a line of text can hold). */
+function lineEndFrom(s: string, from: number): boolean {
+  // `(.*)$` fails on the line terminators `.` does not match
+  return s.indexOf('\u2028', from) >= 0 || s.indexOf('\u2029', from) >= 0;
 }
 
 /**
