@@ -618,7 +618,9 @@ export function hostOf(url: string): string | undefined {
  * for anything else.
  */
 function plainHost(url: string): string | undefined {
-  const from = url.startsWith('http://') ? 7 : url.startsWith('https://') ? 8 : -1;
+  // the fixed texts compared by their characters, not by startsWith: for a text given as a
+  // parameter, startsWith was a call per look, four of them per URL (a transfer of a log of failures)
+  const from = isHttp(url) ? (url.charCodeAt(4) === 58 /* : */ ? 7 : 8) : -1;
   if (from < 0) return undefined;
   let i = from;
   let label = from;
@@ -626,20 +628,22 @@ function plainHost(url: string): string | undefined {
     const c = url.charCodeAt(i);
     if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) continue;
     if (c === 46 /* . */) {
-      if (i === label || url.startsWith('xn--', label)) return undefined;
+      if (i === label || isPunycode(url, label)) return undefined;
       label = i + 1;
       continue;
     }
     break;
   }
   const end = i;
-  if (end === label || url.startsWith('xn--', label)) return undefined;
+  if (end === label || isPunycode(url, label)) return undefined;
   const l0 = url.charCodeAt(label);
   if ((l0 < 97 || l0 > 122) && !plainIpv4(url, from, end)) return undefined;
   if (i < url.length && url.charCodeAt(i) === 58 /* : */) {
     const p0 = ++i;
-    while (i < url.length && url.charCodeAt(i) >= 48 && url.charCodeAt(i) <= 57) i++;
-    if (i === p0 || i - p0 > 5 || Number(url.slice(p0, i)) > 65535) return undefined;
+    // the port's value from its digits (at most 5 read: a longer port is refused)
+    let port = 0;
+    for (let c = url.charCodeAt(i); c >= 48 && c <= 57; c = url.charCodeAt(++i)) if (i - p0 < 5) port = port * 10 + (c - 48);
+    if (i === p0 || i - p0 > 5 || port > 65535) return undefined;
   }
   if (i < url.length) {
     const c = url.charCodeAt(i);
@@ -648,8 +652,26 @@ function plainHost(url: string): string | undefined {
   // the host given last where this is the same: the URLs of a loop of curl calls name one host, and
   // a new copy of it in each of the 15,000 transfers a long %{json} run keeps was theirs to carry
   const last = lastPlainHost;
-  if (last.length === end - from && url.startsWith(last, from)) return last;
+  if (last.length === end - from && sameAt(url, from, last)) return last;
   return (lastPlainHost = url.slice(from, end));
+}
+
+/** Whether `url` starts with `http://` or `https://`. */
+function isHttp(url: string): boolean {
+  if (url.charCodeAt(0) !== 104 || url.charCodeAt(1) !== 116 || url.charCodeAt(2) !== 116 || url.charCodeAt(3) !== 112) return false; // http
+  const k = url.charCodeAt(4) === 115 /* s */ ? 5 : 4;
+  return url.charCodeAt(k) === 58 && url.charCodeAt(k + 1) === 47 && url.charCodeAt(k + 2) === 47; // ://
+}
+
+/** `url.startsWith('xn--', at)`. */
+function isPunycode(url: string, at: number): boolean {
+  return url.charCodeAt(at) === 120 && url.charCodeAt(at + 1) === 110 && url.charCodeAt(at + 2) === 45 && url.charCodeAt(at + 3) === 45;
+}
+
+/** `s.startsWith(word, at)`, for a `word` that fits there. */
+function sameAt(s: string, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (s.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 /** The host plainHost gave last. */

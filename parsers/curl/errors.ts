@@ -222,7 +222,7 @@ export function findErrorLine(text: string, memo?: Map<string, CleanedMessage>, 
       // three of the four words hold a `(`, which would stand at n - 5 or later: where there is none (a
       // log's line as a rule), they are not looked for one by one
       (text.indexOf('(', n - 5) < 0 || (text.indexOf('curl: (', n - 6) < 0 && text.indexOf('pycurl.error: (', n - 14) < 0 && text.indexOf('(Code ', n - 5) < 0)) &&
-      text.indexOf('cURL error ', n - 10) < 0 &&
+      !guzzleWordFrom(text, n - 10) &&
       !lineEndFrom(text, n)
     ) {
       return last!.err;
@@ -294,6 +294,26 @@ function phpHead(text: string, m: RegExpExecArray, q: RegExpExecArray): string |
   const head = text.slice(0, end);
   // the words findErrorLine then looks for past the head's start only
   return head.includes('curl: (') || head.includes('cURL error ') || head.includes('pycurl.error: (') || head.includes('(Code ') ? undefined : head;
+}
+
+/** GUZZLE's fixed words, and where their `L` stands in them. */
+const GUZZLE_WORD = 'cURL error ';
+const GUZZLE_L = 3;
+
+/**
+ * `s.indexOf('cURL error ', from) >= 0`, found by the word's `L`: a search for one character (what
+ * a search for a word costs several times over), in what follows a PHP head (a log's lower-case
+ * `url=… http_code=0 …`) mostly none, and a look at the word around each.
+ */
+function guzzleWordFrom(s: string, from: number): boolean {
+  for (let i = s.indexOf('L', from + GUZZLE_L); i >= 0; i = s.indexOf('L', i + 1)) {
+    const at = i - GUZZLE_L;
+    if (at < 0 || at < from) continue;
+    let k = 0;
+    while (k < GUZZLE_WORD.length && s.charCodeAt(at + k) === GUZZLE_WORD.charCodeAt(k)) k++;
+    if (k === GUZZLE_WORD.length) return true;
+  }
+  return false;
 }
 
 /**

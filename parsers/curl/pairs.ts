@@ -16,6 +16,11 @@ function isWord(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
+/** [\w.]: what a pair's name is made of */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46;
+}
+
 /** `\s` of JavaScript regular expressions */
 function isSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
@@ -102,6 +107,8 @@ export class LogPairCursor {
   end = 0;
   /** pairs found so far */
   found = 0;
+  /** the name of the pair found last is the one `names` gave for it (step's hint) */
+  hinted = false;
   /** where the regex's next search starts (its lastIndex): no match starts before it */
   private at = 0;
   /** the next `=` to try (-1: none) */
@@ -117,14 +124,28 @@ export class LogPairCursor {
   /**
    * The next pair of `s` (the string given to reset) into from/eq/end, while fewer than `max`
    * were found: false when there is none. The search of forEachLogPairAt's comment, step by step.
+   * `names`: a name each pair may have, by its place among the line's pairs (the names of the line
+   * before: a log's lines of one kind name the same pairs in the same order), each a name this
+   * search found (a letter or `_`, then 1 to 40 of [\w.]). Where the text before a `=` is that name
+   * with no [\w.] before it, the name starts there (the run the name lies in starts there, and so
+   * does the leftmost start in it), found without reading the run back and forth; `hinted` tells so.
    */
-  step(s: string, max: number): boolean {
+  step(s: string, max: number, names?: ReadonlyArray<string | undefined>): boolean {
     let eq = this.next;
     while (eq >= 0 && this.found < max) {
       // the name's start: at least 2 before the `=`, at most 41, not before `at`
       const lo = eq - 41 > this.at ? eq - 41 : this.at;
       let p = -1;
-      if (eq - 2 >= lo) {
+      const known = names !== undefined && this.found < names.length ? names[this.found] : undefined;
+      let hinted = false;
+      if (known !== undefined) {
+        const r = eq - known.length;
+        if (r >= this.at && (r === 0 || !isNameChar(s.charCodeAt(r - 1))) && s.slice(r, eq) === known) {
+          p = r;
+          hinted = true;
+        }
+      }
+      if (p < 0 && eq - 2 >= lo) {
         // back over [\w.] to lo: the run the name must lie in
         let r = eq;
         // [\w.] written out: called for every pair of every line, the helper was not always inlined here
@@ -146,6 +167,7 @@ export class LogPairCursor {
         continue;
       }
       this.found++;
+      this.hinted = hinted;
       this.from = p;
       this.eq = eq;
       this.end = end;

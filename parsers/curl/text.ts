@@ -219,9 +219,16 @@ export class CurlTextParser {
   /** the names of the pairs of the line logPairs read last, in their order, and their canonical names (pairName) */
   private readonly lastPairNames: string[] = [];
   private readonly lastPairCanons: Array<string | undefined> = [];
-  /** the line kvNameOf was asked about last, and its answer */
-  private kvLine: string | undefined;
+  /**
+   * kvNameOf's answer for the line classify reads, once asked (kvKnown, cleared as classify begins):
+   * not told by comparing the line with the one asked about last, which costs a scan of the common
+   * start of two lines of a log (a hundred characters, the lines of a log of failures differing late)
+   */
+  private kvKnown = false;
   private kvOut: string | null | undefined;
+  /** the name kvNameOf gave last, and whether it is a dotted word (isDottedWord) */
+  private kvLast: string | undefined;
+  private kvLastDotted = false;
   /** the canonical name of the name pairName gave last */
   private pairCanon: string | undefined;
   /** the line quick() declined last, and its bytes (valid until the reader goes on): line() may remember it */
@@ -865,6 +872,7 @@ export class CurlTextParser {
   }
 
   private classify(s: string, line: number, t: number | null, tid: string | undefined): void {
+    this.kvKnown = false;
     if (this.format === 'app-log' && tid === undefined && this.ordinary(s)) {
       this.ignored++;
       return;
@@ -885,14 +893,17 @@ export class CurlTextParser {
     if (s === '>' || s.startsWith('> ')) return this.requestSide(s.slice(2), line, t, tid, s);
     if (s === '<' || s.startsWith('< ')) return this.responseSide(s.slice(2), line, t, tid, s);
     if ((c0 === 123 || c0 === 125) /* { } */ && (m = /^([{}]) \[(\d+) bytes data\]$/.exec(s))) return this.dataLine(m[1] === '{' ? 'recv' : 'send', Number(m[2]), line, t, tid, s);
-    if (PROGRESS_HEAD.test(s)) return;
-    if ((m = PROGRESS.exec(s))) {
+    // the three patterns below begin `^\s*%`/`^\s*D`, `^\s*\d` and `^#`: a line starting with another
+    // printable ASCII character (a letter: every line of a log of failures) is not tried against them
+    const bare = c0 > 32 && c0 < 127;
+    if ((!bare || c0 === 37 /* % */ || c0 === 68) /* D */ && PROGRESS_HEAD.test(s)) return;
+    if ((!bare || (c0 >= 48 && c0 <= 57)) && (m = PROGRESS.exec(s))) {
       this.progress(m, line);
       const after = s.slice(m[0].length).trim();
       if (after) this.classify(after, line, t, tid);
       return;
     }
-    if ((m = HASH_BAR.exec(s)) && m[0].length > 0 && (m[1] || /^#{3,}/.test(s))) {
+    if (c0 === 35 /* # */ && (m = HASH_BAR.exec(s)) && m[0].length > 0 && (m[1] || /^#{3,}/.test(s))) {
       const after = s.slice(m[0].length).trim();
       if (after) this.classify(after, line, t, tid);
       return;
@@ -976,7 +987,7 @@ export class CurlTextParser {
     if (name !== null) {
       if (this.names.canonical(name) !== undefined) return false;
       // an unknown `name: value` is held for a -w block while there is room (see kv)
-      if ((this.loose?.length ?? 0) < MAX_LOOSE && /^[A-Za-z_][\w.]*$/.test(name.trim())) return false;
+      if ((this.loose?.length ?? 0) < MAX_LOOSE && (name === this.kvLast ? this.kvLastDotted : isDottedWord(name))) return false;
     }
     if (NOT_ORDINARY.test(s)) return false; // findErrorLine, VERSION_LINE, COMMAND; unplaced's glued info line
     if (c0 === 68 /* D */ && PROGRESS_HEAD.test(s)) return false;
@@ -986,11 +997,18 @@ export class CurlTextParser {
     return true;
   }
 
-  /** kvName(s), asked by ordinary() and then by classify() of the same line: made once. */
+  /**
+   * kvName(s), asked by ordinary() and then by classify() of the same line: made once. `s` is the
+   * line classify reads (a classify of the rest of a line asks after the outer one is done with it).
+   */
   private kvNameOf(s: string): string | null | undefined {
-    if (s === this.kvLine) return this.kvOut;
-    const name = kvName(s);
-    this.kvLine = s;
+    if (this.kvKnown) return this.kvOut;
+    const name = kvName(s, this.kvLast);
+    if (typeof name === 'string' && name !== this.kvLast) {
+      this.kvLast = name;
+      this.kvLastDotted = isDottedWord(name);
+    }
+    this.kvKnown = true;
     this.kvOut = name;
     return name;
   }
@@ -1610,7 +1628,7 @@ export class CurlTextParser {
     }
     // leanLogPairs' setVar of the first pair it keeps: the variables present, empty
     const c = this.pairs.reset(raw);
-    while (c.step(raw, MAX_LOG_PAIRS)) {
+    while (c.step(raw, MAX_LOG_PAIRS, this.lastPairNames)) {
       this.pairName(raw, c);
       const canon = this.pairCanon;
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
@@ -1661,7 +1679,7 @@ export class CurlTextParser {
     let plain = true;
     // by places: a value is sliced only for a pair that is kept
     const c = this.pairs.reset(raw);
-    while (c.step(raw, MAX_LOG_PAIRS)) {
+    while (c.step(raw, MAX_LOG_PAIRS, this.lastPairNames)) {
       const name = this.pairName(raw, c);
       const canon = this.pairCanon;
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
@@ -1697,8 +1715,13 @@ export class CurlTextParser {
   private pairName(raw: string, c: LogPairCursor): string {
     const k = c.found - 1;
     const names = this.lastPairNames;
+    // found as the name it was given (step's hint), or else compared with it here
+    if (c.hinted) {
+      this.pairCanon = this.lastPairCanons[k];
+      return names[k]!;
+    }
     const known = k < names.length ? names[k] : undefined;
-    if (known !== undefined && known.length === c.eq - c.from && raw.startsWith(known, c.from)) {
+    if (known !== undefined && known.length === c.eq - c.from && sameAt(raw, c.from, known)) {
       this.pairCanon = this.lastPairCanons[k];
       return known;
     }
@@ -1720,7 +1743,7 @@ export class CurlTextParser {
     let first: string | undefined;
     let length: string | undefined;
     const c = this.pairs.reset(raw);
-    while (c.step(raw, MAX_LOG_PAIRS)) {
+    while (c.step(raw, MAX_LOG_PAIRS, this.lastPairNames)) {
       this.pairName(raw, c);
       const canon = this.pairCanon;
       if (!canon || canon === 'exitcode' || canon === 'errormsg' || canon === 'start_time') continue;
@@ -2351,8 +2374,10 @@ export function shellWords(s: string): string[] {
 }
 
 /** A -w value as a number: locale commas (`3400,892467`), `000`, trailing spaces. */
-function num(v: string | null | undefined): number | undefined {
+export function num(v: string | null | undefined): number | undefined {
   if (v === null || v === undefined) return undefined;
+  const k = plainInteger(v);
+  if (k === k) return k; // not NaN: Number(v), without the call
   if (isPlainNumber(v)) return Number(v); // what the cleaning below leaves as it is, and reads the same
   // A value starting with any other printable ASCII character (a URL, an IP, a word) stays that character
   // after the cleaning below, and no number starts with it: most string values end here, unscanned.
@@ -2397,10 +2422,21 @@ function numOf(v: VarIn | undefined): number | undefined {
 }
 
 /** What setVar keeps of a value read as text: the number where the text is one as printed, else the text. */
-function varValue(value: string | null): string | number | null {
+export function varValue(value: string | null): string | number | null {
   // '' apart (num of it is undefined): num's first charCodeAt(0) out of bounds, met in a %{json} run
   // once storeInto was optimised (`"certs":""` comes up again only where another key was ''), threw it away
   if (value === null || value.length === 0) return value;
+  // a plain integer (`0`, `40000`) or a plain decimal ending in 0 (`0.102140`) is told without
+  // printing the number again to compare: a log's error line has half a dozen such values
+  const k = plainInteger(value);
+  if (k === k) {
+    // String(k) is the digits less leading zeros and `-` less a -0's: equal unless the value has a
+    // leading zero (`0` alone apart) or is `-0`
+    const d0 = value.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+    return value.charCodeAt(d0) === 48 /* 0 */ && (value.length > 1 + d0 || d0 === 1) ? value : k;
+  }
+  // String() of a number with a fraction never ends in 0: such a value stays text
+  if (value.charCodeAt(value.length - 1) === 48 /* 0 */ && value.includes('.') && isPlainNumber(value)) return value;
   const n = num(value);
   return n !== undefined && String(n) === value.trim() ? n : value;
 }
@@ -3039,6 +3075,16 @@ function isNameChar(c: number): boolean {
   return c < 128 && NAME_CHARS[c] === 1;
 }
 
+/**
+ * `s.startsWith(word, at)` where `word` fits there, by a loop over its characters: startsWith of a
+ * word known only when it runs was a call of its own (~60 ns for a pair's name, every pair of a log's
+ * error lines), the loop a few ns a character.
+ */
+function sameAt(s: string, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (s.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
 /** Whether `s` starts with the characters in `codes`; compared from the end, where stamps of nearby lines differ. */
 function startsWithCodes(s: string, codes: Uint16Array): boolean {
   if (s.length < codes.length) return false;
@@ -3051,17 +3097,32 @@ function startsWithCodes(s: string, codes: Uint16Array): boolean {
  * match, undefined when this scan is unsure (characters beyond ASCII, which
  * the regex's `\s` and `.` treat specially). The name is the text before the
  * first `:` or `=`, less the whitespace before it, at most 49 characters.
+ * `last`: a name given before, returned itself where the name is the same text.
  */
-function kvName(s: string): string | null | undefined {
+export function kvName(s: string, last?: string): string | null | undefined {
+  if (last !== undefined) {
+    // a line that starts with the name given before and its sign (a log's label, line after line):
+    // the scan below would pass over the name's characters (name characters, no sign, not ending in
+    // whitespace) and stop at the sign, the name being `last`; one comparison of a slice says so
+    const n = last.length;
+    const sign = s.charCodeAt(n);
+    if ((sign === 58 || sign === 61) && s.slice(0, n) === last) return lineEndFrom(s, n) ? undefined : last;
+  }
   const c0 = s.charCodeAt(0);
   if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95 || c0 === 64 || c0 === 37 || c0 === 123)) return null;
   let j = 1;
+  // the first whitespace met before the sign: the name must end before it
+  let ws = -1;
   for (; j < s.length; j++) {
     const c = s.charCodeAt(j);
     if (c === 58 || c === 61) break;
     if (c >= 128) return undefined;
     if (isNameChar(c)) continue;
-    if (c === 9 || c === 11 || c === 12) continue; // whitespace: allowed only between the name and the sign
+    if (c === 9 || c === 11 || c === 12) {
+      // whitespace: allowed only between the name and the sign
+      if (ws < 0) ws = j;
+      continue;
+    }
     return null;
   }
   if (j >= s.length) return null;
@@ -3072,10 +3133,51 @@ function kvName(s: string): string | null | undefined {
     else break;
   }
   if (p > 49) return null;
-  for (let i = 1; i < p; i++) if (!isNameChar(s.charCodeAt(i))) return null;
-  // `(.*)$` fails on the line terminators `.` does not match
-  if (s.indexOf('\u2028', j) >= 0 || s.indexOf('\u2029', j) >= 0) return undefined;
+  // every character before p is a name character but whitespace (the loop above): none of that before p
+  if (ws >= 0 && ws < p) return null;
+  if (lineEndFrom(s, j)) return undefined;
+  // the name given last where this is the same (a log's label, `payments`, line after line): no new
+  // string, and one whose hash the name memos (VarNames) have computed already
+  if (last !== undefined && last.length === p && sameAt(s, 0, last)) return last;
   return s.slice(0, p);
+}
+
+/**
+ * Number(v) for a `-?\d+` of 1 to 15 digits (where every integer is exact), made from its digits
+ * without the runtime call; NaN for any other text.
+ */
+function plainInteger(v: string): number {
+  const n = v.length;
+  const neg = n > 0 && v.charCodeAt(0) === 45; /* - */
+  let i = neg ? 1 : 0;
+  if (n - i < 1 || n - i > 15) return NaN;
+  let x = 0;
+  for (; i < n; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    x = x * 10 + d;
+  }
+  return neg ? -x : x;
+}
+
+/** Whether `s` holds from `from` on a line terminator KV's `(.*)$` fails on (one a line of text can hold). */
+function lineEndFrom(s: string, from: number): boolean {
+  // `(.*)$` fails on the line terminators `.` does not match
+  return s.indexOf('\u2028', from) >= 0 || s.indexOf('\u2029', from) >= 0;
+}
+
+/**
+ * `/^[A-Za-z_][\w.]*$/.test(name.trim())` for a name kvName gave (which trim() leaves as it is: it
+ * starts with no whitespace and ends with none), by a loop over its characters.
+ */
+function isDottedWord(name: string): boolean {
+  const c0 = name.charCodeAt(0);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) return false;
+  for (let i = 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46)) return false;
+  }
+  return true;
 }
 
 /** `-?\d+` or `-?\d+\.\d+`, nothing around it. */

@@ -135,6 +135,11 @@ export function isCurlVarName(raw: string): boolean {
   return KNOWN_VARS.has(n) || BINDING_NAMES.has(n) || /^urle?\.[a-z]+$/.test(n);
 }
 
+/** Every canonical name canonicalVar can give from its tables, to itself: the names as written here. */
+const WRITTEN: ReadonlyMap<string, string> = new Map(
+  [...KNOWN_VARS, ...Object.values(ALIASES), ...Object.values(BY_WORDS), ...Object.keys(TIME_VARS)].map((n) => [n, n]),
+);
+
 /** Names remembered per reader at most: a log's labels repeat, its noise does not. */
 const MAX_REMEMBERED_NAMES = 4096;
 
@@ -153,6 +158,11 @@ export class VarNames {
     let v = c.get(raw);
     if (v === undefined && !c.has(raw)) {
       v = canonicalVar(raw);
+      // the name as this module writes it (an internalized string) rather than the one made of the
+      // line: the reader compares canonical names with the names it knows (`=== 'exitcode'`, LOG_VARS,
+      // applyLogVars' look-ups) and makes them the keys of a transfer's variables, for every pair of
+      // every line, which a string made at run time pays for by its characters and a look-up
+      if (v !== undefined) v = WRITTEN.get(v) ?? v;
       if (c.size >= MAX_REMEMBERED_NAMES) c.clear();
       c.set(raw, v);
     }
