@@ -13,7 +13,7 @@
  * (capped); nothing else grows with the input.
  */
 import { MAX_VARS, type CurlSource, type CurlTimings, type CurlTransfer, type Diagnostics } from '../../src/model/index.js';
-import { AgentVersions, hostOf, httpVersionName, TransferBuilder, versionFromAgent } from './builder.js';
+import { AgentVersions, hostOf, httpVersionName, sameAt, TransferBuilder, versionFromAgent } from './builder.js';
 import { ERRNO_NAMES, ERROR_HINT, Wordings, codeFromName, findErrorLine, type CleanedMessage, type ErrorLine, type ErrorLineHead } from './errors.js';
 import { JsonTemplate, ScannedLine, UNREAD } from './json-scan.js';
 import { decode, LineMemo } from './lines.js';
@@ -3075,16 +3075,6 @@ function isNameChar(c: number): boolean {
   return c < 128 && NAME_CHARS[c] === 1;
 }
 
-/**
- * `s.startsWith(word, at)` where `word` fits there, by a loop over its characters: startsWith of a
- * word known only when it runs was a call of its own (~60 ns for a pair's name, every pair of a log's
- * error lines), the loop a few ns a character.
- */
-function sameAt(s: string, at: number, word: string): boolean {
-  for (let k = 0; k < word.length; k++) if (s.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
-  return true;
-}
-
 /** Whether `s` starts with the characters in `codes`; compared from the end, where stamps of nearby lines differ. */
 function startsWithCodes(s: string, codes: Uint16Array): boolean {
   if (s.length < codes.length) return false;
@@ -3106,7 +3096,7 @@ export function kvName(s: string, last?: string): string | null | undefined {
     // whitespace) and stop at the sign, the name being `last`; one comparison of a slice says so
     const n = last.length;
     const sign = s.charCodeAt(n);
-    if ((sign === 58 || sign === 61) && s.slice(0, n) === last) return lineEndFrom(s, n) ? undefined : last;
+    if ((sign === 58 || sign === 61) && s.slice(0, n) === last) return dotStopsFrom(s, n) ? undefined : last;
   }
   const c0 = s.charCodeAt(0);
   if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95 || c0 === 64 || c0 === 37 || c0 === 123)) return null;
@@ -3118,8 +3108,8 @@ export function kvName(s: string, last?: string): string | null | undefined {
     if (c === 58 || c === 61) break;
     if (c >= 128) return undefined;
     if (isNameChar(c)) continue;
-    if (c === 9 || c === 11 || c === 12) {
-      // whitespace: allowed only between the name and the sign
+    if (c === 9 || c === 11 || c === 12 || c === 13) {
+      // whitespace (KV's \s; \n never stands in a line): allowed only between the name and the sign
       if (ws < 0) ws = j;
       continue;
     }
@@ -3129,13 +3119,13 @@ export function kvName(s: string, last?: string): string | null | undefined {
   let p = j;
   while (p > 1) {
     const c = s.charCodeAt(p - 1);
-    if (c === 32 || c === 9 || c === 11 || c === 12) p--;
+    if (c === 32 || c === 9 || c === 11 || c === 12 || c === 13) p--;
     else break;
   }
   if (p > 49) return null;
   // every character before p is a name character but whitespace (the loop above): none of that before p
   if (ws >= 0 && ws < p) return null;
-  if (lineEndFrom(s, j)) return undefined;
+  if (dotStopsFrom(s, j)) return undefined;
   // the name given last where this is the same (a log's label, `payments`, line after line): no new
   // string, and one whose hash the name memos (VarNames) have computed already
   if (last !== undefined && last.length === p && sameAt(s, 0, last)) return last;
@@ -3160,10 +3150,14 @@ function plainInteger(v: string): number {
   return neg ? -x : x;
 }
 
-/** Whether `s` holds from `from` on a line terminator KV's `(.*)$` fails on (one a line of text can hold). */
-function lineEndFrom(s: string, from: number): boolean {
-  // `(.*)$` fails on the line terminators `.` does not match
-  return s.indexOf('\u2028', from) >= 0 || s.indexOf('\u2029', from) >= 0;
+/**
+ * Whether `s` holds from `from` on a line terminator KV's `(.*)$` fails on (`.` matches none of
+ * them), of those a line can hold: \r (the reader takes off a line's last \r only), \u2028 and
+ * \u2029; never \n, where the reader splits lines (errors.ts's lineEndFrom, for texts that are
+ * not always one line, looks for it too).
+ */
+function dotStopsFrom(s: string, from: number): boolean {
+  return s.indexOf('\r', from) >= 0 || s.indexOf('\u2028', from) >= 0 || s.indexOf('\u2029', from) >= 0;
 }
 
 /**
