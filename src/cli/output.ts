@@ -68,7 +68,8 @@ export async function writeAtomicPieces(file: string, pieces: Iterable<string> |
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx');
-    for await (const piece of guarded(pieces)) writeWhole(fd, piece);
+    const out = new PieceBuffer();
+    for await (const piece of guarded(pieces)) out.write(fd, piece);
     closeSync(fd);
     fd = undefined;
     await rename(tmp, file);
@@ -93,9 +94,19 @@ export async function writePieces(out: NodeJS.WritableStream, pieces: Iterable<s
   }
 }
 
-function writeWhole(fd: number, text: string): void {
-  const bytes = Buffer.from(text);
-  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+/**
+ * One buffer that every piece is encoded into, grown when a piece needs more: a new Buffer per
+ * piece was fresh memory each time, faulted in by the kernel and freed again.
+ */
+class PieceBuffer {
+  private bytes = Buffer.allocUnsafeSlow(64 * 1024);
+
+  write(fd: number, text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 for 2)
+    if (text.length * 3 > this.bytes.length) this.bytes = Buffer.allocUnsafeSlow(Math.max(text.length * 3, this.bytes.length * 2));
+    const n = this.bytes.write(text, 0);
+    for (let at = 0; at < n; ) at += writeSync(fd, this.bytes, at, n - at);
+  }
 }
 
 async function statOrNull(p: string): Promise<Stats | null> {

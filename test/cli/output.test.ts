@@ -31,6 +31,16 @@ describe('writeAtomicPieces', () => {
     expect(readdirSync(d)).toEqual(['report.json']);
   });
 
+  it('writes every byte of pieces that outgrow the buffer they are encoded into, short after long', async () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'faultline-out-'));
+    const file = path.join(d, 'report.txt');
+    // 3-byte and 4-byte characters (a surrogate pair) past the first buffer's 64 KiB, then a short piece
+    // whose bytes must not carry the long one's tail
+    const pieces = ['a', '€'.repeat(30_000), '😀'.repeat(40_000) + 'é', 'end\n', 'x'.repeat(200_000), 'ok'];
+    await writeAtomicPieces(file, pieces);
+    expect(readFileSync(file, 'utf8')).toBe(pieces.join(''));
+  });
+
   it('keeps the old file and removes its temporary one when the renderer fails half way', async () => {
     const d = mkdtempSync(path.join(tmpdir(), 'faultline-out-'));
     const file = path.join(d, 'report.txt');
