@@ -72,7 +72,13 @@ export function findingKey(f: Finding): string {
 export function compareFindings(a: Finding[], b: Finding[]): DiffResult['findings'] {
   const group = (list: Finding[]): Map<string, Finding[]> => {
     const m = new Map<string, Finding[]>();
-    for (const f of list) m.set(findingKey(f), [...(m.get(findingKey(f)) ?? []), f]);
+    for (const f of list) {
+      // pushed, not spread into a new array (a copy per finding was quadratic in a group's size)
+      const k = findingKey(f);
+      const g = m.get(k);
+      if (g) g.push(f);
+      else m.set(k, [f]);
+    }
     return m;
   };
   const ga = group(a);
@@ -118,7 +124,11 @@ export function compareThreads(
 ): { threads: ThreadDiff[]; unmatched: DiffResult['unmatched_threads'] } {
   const roles = (list: { input: string; seq: ProcessSequence }[]): Map<string, { input: string; seq: ProcessSequence }[]> => {
     const m = new Map<string, { input: string; seq: ProcessSequence }[]>();
-    for (const x of list) m.set(x.seq.program, [...(m.get(x.seq.program) ?? []), x]);
+    for (const x of list) {
+      const g = m.get(x.seq.program);
+      if (g) g.push(x);
+      else m.set(x.seq.program, [x]);
+    }
     return m;
   };
   const ra = roles(a);
@@ -294,7 +304,9 @@ export function compareRequests(a: Extracted['requests'], b: Extracted['requests
     const m = new Map<string, Extracted['requests']>();
     for (const r of list) {
       const k = `${r.source} ${r.key}`;
-      m.set(k, [...(m.get(k) ?? []), r]);
+      const g = m.get(k);
+      if (g) g.push(r);
+      else m.set(k, [r]);
     }
     return m;
   };
