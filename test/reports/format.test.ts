@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatSubject, TimeFormatter } from '../../reports/format.js';
+import { formatDuration, formatSubject, TimeFormatter, utcDateTime } from '../../reports/format.js';
 import { relativeOnly, straceStopContinue, T0, timeOfDay } from './fixtures.js';
 
 describe('TimeFormatter', () => {
@@ -37,6 +37,32 @@ describe('TimeFormatter', () => {
     ['relative', relativeOnly, 1.25, '1.25 s'],
   ])('%s inputs', (_n, make, t, want) => {
     expect(new TimeFormatter(make()).format(t)).toBe(want);
+  });
+
+  it('writes a UTC second as the en-CA formatter does, from the Date alone, across years 1000-9999', () => {
+    const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    const viaIntl = (whole: number): string => {
+      const p: Record<string, string> = {};
+      for (const x of intl.formatToParts(new Date(whole * 1000))) p[x.type] = x.value;
+      return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+    };
+    const lo = Date.UTC(1000, 0, 1) / 1000;
+    const hi = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000;
+    // edges (the first and last second of a year, a leap day, the epoch, before it) and seeded seconds between
+    const seconds = [lo, hi, 0, -1, 59, 3599, 86_399, Date.UTC(2024, 1, 29, 23, 59, 59) / 1000, Date.UTC(2027, 0, 1) / 1000 - 1];
+    let x = 12345;
+    for (let i = 0; i < 3000; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      seconds.push(lo + Math.floor((x / 2 ** 31) * (hi - lo)));
+    }
+    for (const s of seconds) expect(utcDateTime(s), String(s)).toBe(viaIntl(s));
+    // years the formatter spells its own way are left to it
+    expect(utcDateTime(Date.UTC(999, 11, 31) / 1000)).toBeUndefined();
+    expect(utcDateTime(Date.UTC(10000, 0, 1) / 1000)).toBeUndefined();
+    // a run in UTC by another name formats as UTC, through the same path
+    const r = straceStopContinue();
+    r.assumptions.timezone = 'Etc/UTC';
+    expect(new TimeFormatter(r).format(T0)).toBe('2026-11-23 02:13:20.000000');
   });
 
   it('writes nothing for a missing time', () => {
