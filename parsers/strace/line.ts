@@ -79,6 +79,9 @@ const UNFINISHED = [0, 4, 8, 12].map((k) => Buffer.from('<unfinished ...>', 'lat
 const RESUMED_OPEN = Buffer.from('<...', 'latin1').readInt32LE(0);
 const RESUMED_CLOSE = [0, 4].map((k) => Buffer.from(' resumed', 'latin1').readInt32LE(k));
 
+/** `00:00:00` as two little-endian 32-bit words */
+const MIDNIGHT = [0, 4].map((k) => Buffer.from('00:00:00', 'latin1').readInt32LE(k));
+
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 
 export class LineScanner {
@@ -365,6 +368,35 @@ export class LineScanner {
       const w1 = dv.getInt32(q + 4, true);
       const w2 = dv.getInt32(q + 8, true);
       const w3 = dv.getInt32(q + 12, true);
+      if (w0 === this.todW0 && w1 === this.todW1) {
+        // "HH:MM:SS" as on the line before (most lines of a busy log fall in the same second):
+        // its whole seconds are known, only the fraction is read
+        const f1 = ((w2 >>> 8) & 0xff) - C_0;
+        const f2 = ((w2 >>> 16) & 0xff) - C_0;
+        const f3 = (w2 >>> 24) - C_0;
+        const f4 = (w3 & 0xff) - C_0;
+        const f5 = ((w3 >>> 8) & 0xff) - C_0;
+        const f6 = ((w3 >>> 16) & 0xff) - C_0;
+        const i = k + 16;
+        const c = b[o + i];
+        if (
+          (w2 & 0xff) === C_DOT &&
+          w3 >>> 24 === C_SPACE &&
+          (f1 | f2 | f3 | f4 | f5 | f6) >= 0 &&
+          f1 <= 9 && f2 <= 9 && f3 <= 9 && f4 <= 9 && f5 <= 9 && f6 <= 9 &&
+          c !== C_LPAREN && c !== C_LBRACK
+        ) {
+          this.pid = pid;
+          this.comm = undefined;
+          this.timeKind = 'tod';
+          // the same sum as below: whole seconds first, then the fraction
+          this.time = this.todSeconds + (((((f1 * 10 + f2) * 10 + f3) * 10 + f4) * 10 + f5) * 10 + f6) / 1e6;
+          this.number = undefined;
+          this.ip = undefined;
+          this.body = i;
+          return true;
+        }
+      }
       const h1 = (w0 & 0xff) - C_0;
       const h2 = ((w0 >>> 8) & 0xff) - C_0;
       const m1 = (w0 >>> 24) - C_0;
@@ -391,10 +423,14 @@ export class LineScanner {
         const i = k + 16;
         const c = b[o + i];
         if (mm < 60 && ss < 61 && c !== C_LPAREN && c !== C_LBRACK) {
+          const whole = (h1 * 10 + h2) * 3600 + mm * 60 + ss;
+          this.todW0 = w0;
+          this.todW1 = w1;
+          this.todSeconds = whole;
           this.pid = pid;
           this.comm = undefined;
           this.timeKind = 'tod';
-          this.time = (h1 * 10 + h2) * 3600 + mm * 60 + ss + (((((f1 * 10 + f2) * 10 + f3) * 10 + f4) * 10 + f5) * 10 + f6) / 1e6;
+          this.time = whole + (((((f1 * 10 + f2) * 10 + f3) * 10 + f4) * 10 + f5) * 10 + f6) / 1e6;
           this.number = undefined;
           this.ip = undefined;
           this.body = i;
@@ -438,6 +474,14 @@ export class LineScanner {
     this.body = i;
     return true;
   }
+
+  /**
+   * The "HH:MM:SS" of the last -f -tt time read whole, as two 32-bit words, and its whole
+   * seconds; "00:00:00" before any, so the words always stand for a time read the long way.
+   */
+  private todW0 = MIDNIGHT[0];
+  private todW1 = MIDNIGHT[1];
+  private todSeconds = 0;
 
   /** The general prefix reader: every shape strace writes (`prefix` reads the commonest on its own first). */
   anyPrefix(s: string, pidHint: number | null): void {

@@ -1,9 +1,12 @@
 /** Kept copies of calls (CallRef, CallBrief) and the span drawn for a long call. */
 import type { CallBrief, CallRef, Span, SyscallEvent } from '../../model/index.js';
 
-/** A fresh flat copy, so a kept string does not pin the chunk it was sliced from. */
+/**
+ * A fresh copy, so a kept string does not pin the chunk it was sliced from: V8 flattens the
+ * joined string into new memory before it slices it (see parsers/strace/decode.ts's copy).
+ */
 export function copy(s: string): string {
-  return s.length < 13 ? s : Buffer.from(s, 'latin1').toString('latin1');
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 /** A kept copy of a call: strings copied so they do not pin a parser chunk. */
@@ -26,8 +29,7 @@ const BRIEF_TEXT = 240; /* chars of a context line kept */
 
 /** A call as one line of context: clipped, copied. */
 export function brief(e: SyscallEvent): CallBrief {
-  // the halves are copied before they are joined: copy() goes through latin1, which would turn
-  // the joining "…" (U+2026) into "&"
+  // each half copied (a copy that went through latin1 once turned the joining "…" (U+2026) into "&")
   const text = e.endText !== undefined ? `${copy(e.text)} … ${copy(e.endText)}` : copy(e.text);
   const b: CallBrief = { line: e.line, t: e.t, name: e.name, ret: e.ret, text: text.length > BRIEF_TEXT ? `${text.slice(0, BRIEF_TEXT - 3)}...` : text };
   if (e.errno !== undefined) b.errno = e.errno;

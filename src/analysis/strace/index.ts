@@ -65,6 +65,7 @@ const SOCKET_CALLS: ReadonlySet<string> = new Set(['connect', 'sendto', 'recvfro
 
 /** What the handlers do with a call, by its name: one lookup per call instead of one per table. */
 interface CallInfo {
+  name: string;
   special: Special | 0;
   /** fdOp(name) */
   fdOp: number;
@@ -73,11 +74,14 @@ interface CallInfo {
   socketIo: boolean;
 }
 
+/** Slots of the call-info cache in front of the Map (a power of two). */
+const INFO_SLOTS = 256;
+
 /** Call names remembered per run; past this (a log of made-up names) each is looked up anew. */
 const MAX_CALL_INFOS = 4096;
 
 function callInfo(name: string): CallInfo {
-  return { special: SPECIAL.get(name) ?? 0, fdOp: fdOp(name), socketCall: SOCKET_CALLS.has(name), socketIo: SOCKET_IO.test(name) };
+  return { name, special: SPECIAL.get(name) ?? 0, fdOp: fdOp(name), socketCall: SOCKET_CALLS.has(name), socketIo: SOCKET_IO.test(name) };
 }
 
 export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
@@ -89,12 +93,11 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
 
   private readonly infos = new Map<string, CallInfo>();
   /**
-   * The last call's name and info: a busy log runs one call many times in a row
-   * (read, read, read), and the parser hands out one string per name, so an
-   * identity test skips the Map's hash lookup.
+   * Infos of recent names in slots by a cheap hash of the name (see syscall), looked in
+   * before the Map: the calls of a busy -f log's threads interleave, so the name changes on
+   * most lines, and the Map's lookup (hashing the name, probing its table) was taken on them.
    */
-  private lastName = '';
-  private lastInfo: CallInfo = callInfo('');
+  private readonly infoSlots: (CallInfo | undefined)[] = new Array<CallInfo | undefined>(INFO_SLOTS).fill(undefined);
   private syscalls = 0;
   /** calls with a -T duration, and socket calls whose fd -yy decorated with its ends: what a postmortem can lean on */
   private timedSyscalls = 0;
@@ -134,15 +137,16 @@ export class StraceAnalysis implements Analysis<StraceEvent, StraceModel> {
     this.syscalls++;
     if (e.duration !== undefined) this.timedSyscalls++;
     const name = e.name;
-    let info = this.lastInfo;
-    if (name !== this.lastName) {
-      let found = this.infos.get(name);
-      if (found === undefined) {
-        found = callInfo(name);
-        if (this.infos.size < MAX_CALL_INFOS) this.infos.set(name, found);
+    // a slot by the name's length and outer letters: the parser hands out one string per name, so a hit is one compare by identity
+    const slot = (name.length * 31 + name.charCodeAt(0) * 7 + name.charCodeAt(name.length - 1)) & (INFO_SLOTS - 1);
+    let info = this.infoSlots[slot];
+    if (info === undefined || info.name !== name) {
+      info = this.infos.get(name);
+      if (info === undefined) {
+        info = callInfo(name);
+        if (this.infos.size < MAX_CALL_INFOS) this.infos.set(name, info);
       }
-      this.lastName = name;
-      this.lastInfo = info = found;
+      this.infoSlots[slot] = info;
     }
     const th = this.threads.get(e.pid);
     th.syscalls++;

@@ -72,6 +72,9 @@ export interface Thread {
   pending?: Pending[];
 }
 
+/** Slots of the thread cache in front of the live Map (a power of two). */
+const THREAD_SLOTS = 256;
+
 /** the first value of Thread.pending (see Threads.get) */
 const NO_PENDING: Pending[] = [];
 
@@ -84,6 +87,8 @@ export class Threads {
   droppedThreads = 0;
   droppedLanes = 0;
   private last: Thread | undefined;
+  /** live threads by the pid's low bits, looked in before the Map (see get) */
+  private readonly slots: (Thread | undefined)[] = new Array<Thread | undefined>(THREAD_SLOTS).fill(undefined);
 
   constructor(private readonly path: string) {}
 
@@ -91,7 +96,14 @@ export class Threads {
     const key = pid ?? 0;
     // runs of lines from one pid are the rule in -f logs
     if (this.last !== undefined && this.last.pid === key) return this.last;
-    let th = this.live.get(key);
+    // then a slot by the pid's low bits: the lines of a few busy threads interleave
+    const i = key & (THREAD_SLOTS - 1);
+    let th = this.slots[i];
+    if (th !== undefined && th.pid === key) {
+      this.last = th;
+      return th;
+    }
+    th = this.live.get(key);
     if (th === undefined) {
       const tg = this.tgids.get(key);
       // every field present from the start: one hidden class for all threads, so the handlers' loads stay monomorphic
@@ -121,6 +133,7 @@ export class Threads {
       th.pending = undefined;
       this.live.set(key, th);
     }
+    this.slots[i] = th;
     this.last = th;
     return th;
   }
@@ -162,6 +175,8 @@ export class Threads {
     this.live.delete(th.pid);
     this.tgids.delete(th.pid);
     if (this.last === th) this.last = undefined;
+    const i = th.pid & (THREAD_SLOTS - 1);
+    if (this.slots[i] === th) this.slots[i] = undefined;
     if (this.finished.length < MAX_THREADS_KEPT) this.finished.push(summary(th, th.tgid));
     else this.droppedThreads++;
     const built = th.lane.build();
