@@ -103,8 +103,18 @@ export function placeClocks(inputs: ClockInput[], opts: ClockOptions): { placeme
   return { placements, date };
 }
 
-/** YYYY-MM-DD of an epoch second in a zone. */
+/**
+ * YYYY-MM-DD of an epoch second in a zone. In UTC (by any of its names) from the Date's own UTC
+ * fields: the first DateTimeFormat of a run loads ICU's zone data, 20 ms of every run with an
+ * epoch input (the day of the earliest one is the run's date); years outside 1000–9999, whose
+ * spelling the formatter decides, are left to it.
+ */
 export function dateInZone(epoch: number, tz: string): string {
+  if (UTC_NAMES.has(tz)) {
+    const d = new Date(epoch * 1000);
+    const y = d.getUTCFullYear();
+    if (y >= 1000 && y <= 9999) return `${y}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+  }
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
     new Date(epoch * 1000),
   );
@@ -116,6 +126,8 @@ export function dateInZone(epoch: number, tz: string): string {
 export function midnightInZone(date: string, tz: string): number {
   const [y, m, d] = date.split('-').map(Number);
   const utcMidnight = Date.UTC(y, m - 1, d) / 1000;
+  // UTC is 0 ahead of itself at every instant a Date holds (what zoneOffset would find, without ICU)
+  if (UTC_NAMES.has(tz) && Number.isFinite(utcMidnight)) return utcMidnight;
   let guess = utcMidnight;
   for (let k = 0; k < 2; k++) guess = utcMidnight - zoneOffset(guess, tz);
   return guess;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateInZone, midnightInZone, placeClocks } from '../../src/pipeline/clock.js';
+import { dateInZone, midnightInZone, placeClocks, UTC_NAMES } from '../../src/pipeline/clock.js';
 
 describe('placing inputs on one clock', () => {
   it('finds local midnight in a zone, across a DST change', () => {
@@ -45,5 +45,27 @@ describe('placing inputs on one clock', () => {
   it('names the date of an instant in a zone', () => {
     expect(dateInZone(Date.UTC(2026, 10, 22, 23, 30) / 1000, 'Europe/Berlin')).toBe('2026-11-23');
     expect(dateInZone(Date.UTC(2026, 10, 22, 23, 30) / 1000, 'UTC')).toBe('2026-11-22');
+  });
+
+  it('names a UTC date and midnight, by every name of UTC, as ICU does (without asking it)', () => {
+    const viaIntl = (epoch: number): string => {
+      const p = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(epoch * 1000));
+      return ['year', 'month', 'day'].map((t) => p.find((x) => x.type === t)?.value).join('-');
+    };
+    const lo = Date.UTC(1000, 0, 1) / 1000;
+    const hi = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000;
+    const instants = [lo, hi, 0, -1, 86_399, 86_400, Date.UTC(2024, 1, 29, 12) / 1000, Date.UTC(999, 11, 31) / 1000, Date.UTC(10000, 0, 1) / 1000];
+    let x = 7;
+    for (let i = 0; i < 2000; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      instants.push(lo + (x / 2 ** 31) * (hi - lo));
+    }
+    for (const name of UTC_NAMES) {
+      for (const t of instants) expect(dateInZone(t, name), `${name} ${t}`).toBe(viaIntl(t));
+      for (const day of ['1970-01-01', '2024-02-29', '2026-11-23', '1000-01-01', '9999-12-31']) {
+        const [y, m, d] = day.split('-').map(Number);
+        expect(midnightInZone(day, name), `${name} ${day}`).toBe(Date.UTC(y, m - 1, d) / 1000);
+      }
+    }
   });
 });
