@@ -643,6 +643,11 @@ export function cstr(a: string, q: number): { value: string; end: number; cut: b
     const c = a.startsWith('...', e);
     return { value: copy(raw), end: c ? e + 3 : e, cut: c };
   }
+  return cstrGeneral(a, q);
+}
+
+/** `cstr`'s general reader: a character at a time, escapes undone (what the shortcut above must agree with). */
+export function cstrGeneral(a: string, q: number): { value: string; end: number; cut: boolean } {
   let out = '';
   let i = q + 1;
   let run = i;

@@ -368,68 +368,53 @@ export class LineScanner {
       const w1 = dv.getInt32(q + 4, true);
       const w2 = dv.getInt32(q + 8, true);
       const w3 = dv.getInt32(q + 12, true);
-      if (w0 === this.todW0 && w1 === this.todW1) {
-        // "HH:MM:SS" as on the line before (most lines of a busy log fall in the same second):
-        // its whole seconds are known, only the fraction is read
-        const f1 = ((w2 >>> 8) & 0xff) - C_0;
-        const f2 = ((w2 >>> 16) & 0xff) - C_0;
-        const f3 = (w2 >>> 24) - C_0;
-        const f4 = (w3 & 0xff) - C_0;
-        const f5 = ((w3 >>> 8) & 0xff) - C_0;
-        const f6 = ((w3 >>> 16) & 0xff) - C_0;
-        const i = k + 16;
-        const c = b[o + i];
-        if (
-          (w2 & 0xff) === C_DOT &&
-          w3 >>> 24 === C_SPACE &&
-          (f1 | f2 | f3 | f4 | f5 | f6) >= 0 &&
-          f1 <= 9 && f2 <= 9 && f3 <= 9 && f4 <= 9 && f5 <= 9 && f6 <= 9 &&
-          c !== C_LPAREN && c !== C_LBRACK
-        ) {
-          this.pid = pid;
-          this.comm = undefined;
-          this.timeKind = 'tod';
-          // the same sum as below: whole seconds first, then the fraction
-          this.time = this.todSeconds + (((((f1 * 10 + f2) * 10 + f3) * 10 + f4) * 10 + f5) * 10 + f6) / 1e6;
-          this.number = undefined;
-          this.ip = undefined;
-          this.body = i;
-          return true;
-        }
-      }
-      const h1 = (w0 & 0xff) - C_0;
-      const h2 = ((w0 >>> 8) & 0xff) - C_0;
-      const m1 = (w0 >>> 24) - C_0;
-      const m2 = (w1 & 0xff) - C_0;
-      const s1 = ((w1 >>> 16) & 0xff) - C_0;
-      const s2 = (w1 >>> 24) - C_0;
       const f1 = ((w2 >>> 8) & 0xff) - C_0;
       const f2 = ((w2 >>> 16) & 0xff) - C_0;
       const f3 = (w2 >>> 24) - C_0;
       const f4 = (w3 & 0xff) - C_0;
       const f5 = ((w3 >>> 8) & 0xff) - C_0;
       const f6 = ((w3 >>> 16) & 0xff) - C_0;
+      const i = k + 16;
+      const c = b[o + i];
       if (
-        ((w0 >>> 16) & 0xff) === C_COLON &&
-        ((w1 >>> 8) & 0xff) === C_COLON &&
         (w2 & 0xff) === C_DOT &&
         w3 >>> 24 === C_SPACE &&
-        (h1 | h2 | m1 | m2 | s1 | s2 | f1 | f2 | f3 | f4 | f5 | f6) >= 0 &&
-        h1 <= 9 && h2 <= 9 && m1 <= 9 && m2 <= 9 && s1 <= 9 && s2 <= 9 &&
-        f1 <= 9 && f2 <= 9 && f3 <= 9 && f4 <= 9 && f5 <= 9 && f6 <= 9
+        (f1 | f2 | f3 | f4 | f5 | f6) >= 0 &&
+        f1 <= 9 && f2 <= 9 && f3 <= 9 && f4 <= 9 && f5 <= 9 && f6 <= 9 &&
+        c !== C_LPAREN && c !== C_LBRACK
       ) {
-        const mm = m1 * 10 + m2;
-        const ss = s1 * 10 + s2;
-        const i = k + 16;
-        const c = b[o + i];
-        if (mm < 60 && ss < 61 && c !== C_LPAREN && c !== C_LBRACK) {
-          const whole = (h1 * 10 + h2) * 3600 + mm * 60 + ss;
-          this.todW0 = w0;
-          this.todW1 = w1;
-          this.todSeconds = whole;
+        let whole = -1;
+        if (w0 === this.todW0 && w1 === this.todW1) {
+          // "HH:MM:SS" as on the line before (most lines of a busy log fall in the same second):
+          // its whole seconds are known, only the fraction is read
+          whole = this.todSeconds;
+        } else {
+          const h1 = (w0 & 0xff) - C_0;
+          const h2 = ((w0 >>> 8) & 0xff) - C_0;
+          const m1 = (w0 >>> 24) - C_0;
+          const m2 = (w1 & 0xff) - C_0;
+          const s1 = ((w1 >>> 16) & 0xff) - C_0;
+          const s2 = (w1 >>> 24) - C_0;
+          const mm = m1 * 10 + m2;
+          const ss = s1 * 10 + s2;
+          if (
+            ((w0 >>> 16) & 0xff) === C_COLON &&
+            ((w1 >>> 8) & 0xff) === C_COLON &&
+            (h1 | h2 | m1 | m2 | s1 | s2) >= 0 &&
+            h1 <= 9 && h2 <= 9 && m1 <= 9 && m2 <= 9 && s1 <= 9 && s2 <= 9 &&
+            mm < 60 && ss < 61
+          ) {
+            whole = (h1 * 10 + h2) * 3600 + mm * 60 + ss;
+            this.todW0 = w0;
+            this.todW1 = w1;
+            this.todSeconds = whole;
+          }
+        }
+        if (whole >= 0) {
           this.pid = pid;
           this.comm = undefined;
           this.timeKind = 'tod';
+          // whole seconds first, then the fraction: the same sum (and double) whichever way the seconds were found
           this.time = whole + (((((f1 * 10 + f2) * 10 + f3) * 10 + f4) * 10 + f5) * 10 + f6) / 1e6;
           this.number = undefined;
           this.ip = undefined;

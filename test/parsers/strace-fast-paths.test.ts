@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cstr, LineScanner } from '../../parsers/strace/index.js';
-import { copy } from '../../parsers/strace/decode.js';
+import { copy, cstrGeneral } from '../../parsers/strace/decode.js';
 import { copy as analysisCopy } from '../../src/analysis/strace/calls.js';
 import { rng } from '../helpers/rng.js';
 
@@ -60,44 +60,8 @@ describe('a -f -tt time in the same second as the line before', () => {
   });
 });
 
-/** The general reader of a C string literal at `q`: one character at a time, undoing escapes. */
-function cstrByChar(a: string, q: number): { value: string; end: number; cut: boolean } {
-  let out = '';
-  let i = q + 1;
-  for (; i < a.length; i++) {
-    const c = a.charCodeAt(i);
-    if (c === 34) break;
-    if (c !== 92) {
-      out += a[i];
-      continue;
-    }
-    const n = a.charCodeAt(i + 1);
-    if (n >= 48 && n <= 55) {
-      let v = 0;
-      let j = i + 1;
-      for (let d = 0; d < 3 && j < a.length; d++, j++) {
-        const x = a.charCodeAt(j);
-        if (x < 48 || x > 55) break;
-        v = v * 8 + (x - 48);
-      }
-      out += String.fromCharCode(v & 0xff);
-      i = j - 1;
-    } else if (n === 120) {
-      const v = Number.parseInt(a.slice(i + 2, i + 4), 16);
-      out += String.fromCharCode(Number.isFinite(v) ? v : 0);
-      i += 3;
-    } else {
-      out += n === 110 ? '\n' : n === 116 ? '\t' : n === 114 ? '\r' : n === 118 ? '\v' : n === 102 ? '\f' : String.fromCharCode(n);
-      i += 1;
-    }
-  }
-  const end = Math.min(a.length, i + 1);
-  const cut = a.startsWith('...', end);
-  return { value: out, end: cut ? end + 3 : end, cut };
-}
-
 describe('a quoted string', () => {
-  it('reads as the character-by-character reader reads it, escapes or none', () => {
+  it('reads as the general reader reads it, escapes or none', () => {
     const next = rng(2026);
     const alphabet = ['a', 'b', '/', ' ', ',', '"', '"', '\\', '\\', 'n', 'x', '4', '1', '7', '.', '...', '\xe9'];
     let quoted = 0;
@@ -107,7 +71,7 @@ describe('a quoted string', () => {
       for (let k = 0; k < len; k++) a += alphabet[Math.floor(next() * alphabet.length)];
       for (let q = a.indexOf('"'); q >= 0; q = a.indexOf('"', q + 1)) {
         quoted++;
-        expect(cstr(a, q)).toEqual(cstrByChar(a, q));
+        expect(cstr(a, q)).toEqual(cstrGeneral(a, q));
       }
     }
     expect(quoted).toBeGreaterThan(3000);
@@ -122,7 +86,7 @@ describe('a quoted string', () => {
     ['"a\\"b", 3', 0],
     ['x, "after an escape \\\\", 1', 3],
   ])('%j from %i', (a, q) => {
-    expect(cstr(a, q)).toEqual(cstrByChar(a, q));
+    expect(cstr(a, q)).toEqual(cstrGeneral(a, q));
   });
 });
 
