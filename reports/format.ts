@@ -4,6 +4,7 @@
  * HTML renderer's libraries.
  */
 import type { Finding, RunResult, Subject } from '../src/model/index.js';
+import { utcDateTime } from '../src/model/time.js';
 
 /**
  * What the run's clock is, and so how a time on it reads:
@@ -83,23 +84,6 @@ export class TimeFormatter {
     }
     return digits > 0 ? base + fraction(t - whole, digits) : base;
   }
-}
-
-/**
- * `YYYY-MM-DD HH:MM:SS` of a whole second in UTC, as the en-CA formatter writes it, from the Date's
- * UTC fields: formatToParts costs microseconds a call, and a log of 20,000 calls a second apart
- * has as many seconds to format (88 ms of the text report of the 20,000-error bench log). Years
- * outside 1000–9999, whose spelling the formatter decides, are left to it (undefined).
- */
-export function utcDateTime(whole: number): string | undefined {
-  const d = new Date(whole * 1000);
-  const y = d.getUTCFullYear();
-  if (y < 1000 || y > 9999) return undefined;
-  return `${y}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
-}
-
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
 }
 
 /** Seconds since the epoch that a JavaScript Date can hold (±100,000,000 days). */

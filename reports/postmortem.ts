@@ -1,4 +1,5 @@
 import type { Finding, InputInfo, RunResult } from '../src/model/index.js';
+import { groupBy } from '../src/model/collections.js';
 import type { ReportOptions } from './index.js';
 import { citedInputs, evidenceLocation, formatDuration, formatSubject, SEVERITY_ORDER, severityCounts, TimeFormatter } from './format.js';
 import { code, text } from './markdown.js';
@@ -129,14 +130,7 @@ function unreached(result: RunResult): string[] {
 }
 
 function groupByDetector(findings: Finding[]): Map<string, Finding[]> {
-  const m = new Map<string, Finding[]>();
-  for (const f of findings) {
-    // pushed, not spread into a new array: a copy per finding was quadratic (10,000 of one detector)
-    const g = m.get(f.detector);
-    if (g) g.push(f);
-    else m.set(f.detector, [f]);
-  }
-  return m;
+  return groupBy(findings, (f) => f.detector);
 }
 
 function timeSpan(findings: Finding[]): { start: number; end: number } | undefined {

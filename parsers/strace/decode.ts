@@ -11,6 +11,7 @@
  * on them. Strings kept are fresh copies, so no decoded field pins a chunk.
  */
 import type { CallArgs, DnsMessage, Endpoint, FdRef, SockAddr, SyscallEvent, WaitTimes } from '../../src/model/index.js';
+import { ownString } from '../../src/model/strings.js';
 
 type Decoder = (a: string, ev: SyscallEvent) => CallArgs | undefined;
 
@@ -821,16 +822,8 @@ export function waitTimes(name: string, args: string): WaitTimes {
   return out;
 }
 
-/**
- * A fresh copy, so a kept string does not pin the chunk it was sliced from: V8 flattens the
- * joined string into new memory before it slices it, and the slice's parent is that copy.
- * Strings under 13 characters are copies already (V8 slices no shorter ones). About a
- * quarter of the cost of the round trip through a latin1 Buffer it replaces, and a far
- * smaller function for V8 to compile into its callers (cstr, the decoders).
- */
-export function copy(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
+/** A string of its own, so a kept string does not pin the chunk it was sliced from (src/model/strings.ts). */
+export const copy = ownString;
 
 function copyShort(s: string): string {
   return copy(s);

@@ -5,6 +5,7 @@
  */
 import { scaleLinear } from 'd3-scale';
 import type { Finding, Lane, MarkerKind, RunResult, Severity, SpanKind } from '../../src/model/index.js';
+import { groupBy } from '../../src/model/collections.js';
 import { fixed, TimeFormatter, type RunClockKind } from '../format.js';
 
 export const WIDTH = 1280; /* px, whole SVG */
@@ -503,17 +504,6 @@ export function orderLanes(result: RunResult): Lane[] {
   }));
   keyed.sort((a, b) => a.input - b.input || a.group - b.group || a.first - b.first || (a.l.id < b.l.id ? -1 : a.l.id > b.l.id ? 1 : 0));
   return keyed.map((k) => k.l);
-}
-
-function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = m.get(k);
-    if (list) list.push(it);
-    else m.set(k, [it]);
-  }
-  return m;
 }
 
 function blockSubtitle(result: RunResult, input: string, lanes: Lane[]): string {

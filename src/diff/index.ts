@@ -10,6 +10,7 @@
 import type { CaptureModel, CurlModel, DiffReport, DiffSide, FindingMatch, InputFormat, Phases, RequestDiff, RunResult, RunSpec, ShownCall, StraceEvent, ThreadDiff, Finding } from '../model/index.js';
 
 export type { DiffReport, DiffSide, Divergence, FindingMatch, Phases, RequestDiff, ShownCall, ThreadDiff } from '../model/index.js';
+import { groupBy } from '../model/collections.js';
 import { readModels, runCase, type RunHooks } from '../pipeline/index.js';
 import { align, type Alignment } from './align.js';
 import { SequenceCollector, type CallToken, type ProcessSequence } from './sequences.js';
@@ -70,17 +71,7 @@ export function findingKey(f: Finding): string {
 }
 
 export function compareFindings(a: Finding[], b: Finding[]): DiffResult['findings'] {
-  const group = (list: Finding[]): Map<string, Finding[]> => {
-    const m = new Map<string, Finding[]>();
-    for (const f of list) {
-      // pushed, not spread into a new array (a copy per finding was quadratic in a group's size)
-      const k = findingKey(f);
-      const g = m.get(k);
-      if (g) g.push(f);
-      else m.set(k, [f]);
-    }
-    return m;
-  };
+  const group = (list: Finding[]): Map<string, Finding[]> => groupBy(list, findingKey);
   const ga = group(a);
   const gb = group(b);
   const match = (key: string, fa: Finding[] = [], fb: Finding[] = []): FindingMatch => {
@@ -122,15 +113,7 @@ export function compareThreads(
   a: { input: string; seq: ProcessSequence }[],
   b: { input: string; seq: ProcessSequence }[],
 ): { threads: ThreadDiff[]; unmatched: DiffResult['unmatched_threads'] } {
-  const roles = (list: { input: string; seq: ProcessSequence }[]): Map<string, { input: string; seq: ProcessSequence }[]> => {
-    const m = new Map<string, { input: string; seq: ProcessSequence }[]>();
-    for (const x of list) {
-      const g = m.get(x.seq.program);
-      if (g) g.push(x);
-      else m.set(x.seq.program, [x]);
-    }
-    return m;
-  };
+  const roles = (list: { input: string; seq: ProcessSequence }[]): Map<string, { input: string; seq: ProcessSequence }[]> => groupBy(list, (x) => x.seq.program);
   const ra = roles(a);
   const rb = roles(b);
   const pairs: [{ input: string; seq: ProcessSequence }, { input: string; seq: ProcessSequence }, number][] = [];
@@ -300,16 +283,7 @@ function curlRequests(m: CurlModel, input: string): Extracted['requests'] {
 }
 
 export function compareRequests(a: Extracted['requests'], b: Extracted['requests']): RequestDiff[] {
-  const index = (list: Extracted['requests']): Map<string, Extracted['requests']> => {
-    const m = new Map<string, Extracted['requests']>();
-    for (const r of list) {
-      const k = `${r.source} ${r.key}`;
-      const g = m.get(k);
-      if (g) g.push(r);
-      else m.set(k, [r]);
-    }
-    return m;
-  };
+  const index = (list: Extracted['requests']): Map<string, Extracted['requests']> => groupBy(list, (r) => `${r.source} ${r.key}`);
   const ia = index(a);
   const ib = index(b);
   const out: RequestDiff[] = [];

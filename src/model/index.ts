@@ -1,4 +1,6 @@
 export * from './time.js';
+export * from './strings.js';
+export * from './collections.js';
 export * from './errors.js';
 export * from './input.js';
 export * from './parser.js';

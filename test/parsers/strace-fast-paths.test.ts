@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cstr, LineScanner } from '../../parsers/strace/index.js';
-import { copy, cstrGeneral } from '../../parsers/strace/decode.js';
-import { copy as analysisCopy } from '../../src/analysis/strace/calls.js';
+import { cstrGeneral } from '../../parsers/strace/decode.js';
+import { ownString } from '../../src/model/strings.js';
 import { rng } from '../helpers/rng.js';
 
 /** What the scanner's prefix readers make of a line. */
@@ -90,7 +90,7 @@ describe('a quoted string', () => {
   });
 });
 
-describe('a kept copy', () => {
+describe('a kept string of its own (ownString, the strace parser\'s and analysis\'s copy)', () => {
   it('is the same text, short or long, any character', () => {
     const window = `${'x'.repeat(70000)}/usr/share/locale/de/LC_MESSAGES/coreutils.mo … ☃ ${'y'.repeat(100)}`;
     for (const [a, e] of [
@@ -100,9 +100,8 @@ describe('a kept copy', () => {
       [0, 70100],
     ]) {
       const s = window.slice(a, e);
-      expect(copy(s)).toBe(s);
-      expect(analysisCopy(s)).toBe(s);
+      expect(ownString(s)).toBe(s);
     }
-    expect(copy('')).toBe('');
+    expect(ownString('')).toBe('');
   });
 });

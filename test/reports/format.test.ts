@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatSubject, TimeFormatter, utcDateTime } from '../../reports/format.js';
+import { formatDuration, formatSubject, TimeFormatter } from '../../reports/format.js';
+import { utcDateTime } from '../../src/model/time.js';
 import { relativeOnly, straceStopContinue, T0, timeOfDay } from './fixtures.js';
 
 describe('TimeFormatter', () => {

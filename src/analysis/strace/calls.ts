@@ -1,13 +1,9 @@
 /** Kept copies of calls (CallRef, CallBrief) and the span drawn for a long call. */
 import type { CallBrief, CallRef, Span, SyscallEvent } from '../../model/index.js';
+import { ownString } from '../../model/strings.js';
 
-/**
- * A fresh copy, so a kept string does not pin the chunk it was sliced from: V8 flattens the
- * joined string into new memory before it slices it (see parsers/strace/decode.ts's copy).
- */
-export function copy(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
+/** A string of its own, so a kept string does not pin the chunk it was sliced from (src/model/strings.ts). */
+export const copy = ownString;
 
 /** A kept copy of a call: strings copied so they do not pin a parser chunk. */
 export function callRef(e: SyscallEvent): CallRef {
