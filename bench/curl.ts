@@ -9,8 +9,9 @@
  *       samples/incidents/*\/curl-verbose.txt repeated with varied ports;
  *   (c) ~100 MB of `%{json}` lines: the real samples/incidents/*\/curl.json
  *       objects repeated with varied ports.
- * Each measurement runs in a child process (`--single-threaded`) so its peak
- * RSS and CPU time are its own; best of 3 by CPU time. Then, for (b) and (c),
+ * Each measurement runs in a child process so its peak RSS and CPU time are
+ * its own, as the tool runs (no Node flags), with the reader thread off, and
+ * `--single-threaded` (bench/turns.ts); best of 3 by CPU time. Then, for (b) and (c),
  * the CLI as a user runs it (`node bin/run.js analyze FILE --format json|text`,
  * the report written to a file), 3 runs of each format in turn: median CPU and
  * wall, peak RSS per run beside issue 14's 200 MB.
@@ -29,7 +30,7 @@ import { openSource } from '../src/sources/index.js';
 import { scanFloor } from './floor.js';
 import { mainThreadCpu } from './main-thread-cpu.js';
 import type { BenchResult } from './run.js';
-import { each, medianBy, OFF_ROW, takeTurns, textRow, type TurnRun } from './turns.js';
+import { each, medianBy, OFF_ROW, SINGLE_ROW, takeTurns, textRow, type TurnRun } from './turns.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/bench → the repository root */
@@ -305,9 +306,9 @@ function cliRun(file: string, format: string): CliRun {
   }
 }
 
-function child(file: string, format: CurlFormat, env: NodeJS.ProcessEnv = {}): ChildReport {
-  // --single-threaded: the parse, the analysis and the GC on one thread (the reader thread, src/sources/read-thread.ts, apart)
-  const c = spawnSync(process.execPath, ['--single-threaded', fileURLToPath(import.meta.url), '--child', file, format], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...env } });
+/** `nodeFlags`: none as the tool runs, or turns.ts' SINGLE_THREADED (the parse, the analysis and the GC on one thread, the reader thread apart) */
+function child(file: string, format: CurlFormat, env: NodeJS.ProcessEnv = {}, nodeFlags: string[] = []): ChildReport {
+  const c = spawnSync(process.execPath, [...nodeFlags, fileURLToPath(import.meta.url), '--child', file, format], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...env } });
   if (c.status !== 0) throw new Error(`bench child failed: ${c.stderr}`);
   return JSON.parse(c.stdout.trim().split('\n').pop()!) as ChildReport;
 }
@@ -320,10 +321,11 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
     const head = readFileSync(file).subarray(0, 64 * 1024).toString('utf8');
     const sniffed = sniffCurl(head)?.format ?? 'none';
     const load = loadavg()[0];
-    // the reader thread on (the default from 64 MB) and off
-    const { on: runs, off: alone } = takeTurns(RUNS, (env) => child(file, input.format, env));
+    // as the tool runs (the reader thread on, the default from 64 MB), the reader thread off, and --single-threaded
+    const { on: runs, off: alone, single } = takeTurns(RUNS, (env, nodeFlags) => child(file, input.format, env, nodeFlags));
     const best = runs.reduce((a, b) => (b.cpu < a.cpu ? b : a));
     const bestAlone = alone.reduce((a, b) => (b.cpu < a.cpu ? b : a));
+    const bestSingle = single.reduce((a, b) => (b.cpu < a.cpu ? b : a));
     const medianWall = (xs: ChildReport[]): number => medianBy(xs, (x) => x.wall).wall;
     const mainOf = (x: ChildReport): string => (x.mainCpu !== undefined ? ` (the main thread ${x.mainCpu.toFixed(2)} s)` : '');
     const mb = best.bytes / 1e6;
@@ -336,7 +338,7 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
         best.transfers,
         { name: `newline scan of the same file (${floor.mbPerCpuSec.toFixed(0)} MB/s of CPU)`, times: floor.mbPerCpuSec / (mb / best.cpu) },
         `${best.lines} lines, ${best.transfers} transfers (${best.failed} failed), ${best.warnings} warnings, sniffed as ${sniffed}; ` +
-          `CPU time ${best.cpu.toFixed(2)} s${mainOf(best)} = ${(mb / best.cpu).toFixed(1)} MB/s and ${Math.round(best.lines / best.cpu)} lines/s on one core ` +
+          `CPU time ${best.cpu.toFixed(2)} s${mainOf(best)} = ${(mb / best.cpu).toFixed(1)} MB/s and ${Math.round(best.lines / best.cpu)} lines/s of CPU (every thread: main, reader, V8's helpers) ` +
           `(best of ${RUNS} by CPU time; peak RSS per run ${runs.map((x) => Math.round(x.maxRssKb / 1024)).join('/')} MB; ` +
           `wall figures include waiting for the CPU: load average ${load.toFixed(1)} on ${cpus().length} cores; ` +
           `size ${statSync(file).size} bytes); median wall ${medianWall(runs).toFixed(2)} s (${each(runs, (x) => x.wall)})`,
@@ -349,6 +351,15 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
         { name: 'newline scan', times: floor.mbPerCpuSec / (mb / bestAlone.cpu) },
         `taking turns with the row above; CPU time ${bestAlone.cpu.toFixed(2)} s${mainOf(bestAlone)} (best of ${RUNS}), median wall ${medianWall(alone).toFixed(2)} s (${each(alone, (x) => x.wall)}); ` +
           `the reader thread saves ${(medianWall(alone) - medianWall(runs)).toFixed(2)} s of median wall time, costs ${(best.cpu - bestAlone.cpu).toFixed(2)} s of CPU`,
+      ),
+      textRow(
+        SINGLE_ROW,
+        bestSingle,
+        single,
+        bestSingle.transfers,
+        { name: 'newline scan', times: floor.mbPerCpuSec / (mb / bestSingle.cpu) },
+        `taking turns with the rows above; ${(mb / bestSingle.wall).toFixed(1)} MB/s, CPU time ${bestSingle.cpu.toFixed(2)} s${mainOf(bestSingle)} (best of ${RUNS}), median wall ${medianWall(single).toFixed(2)} s (${each(single, (x) => x.wall)}); ` +
+          `V8's helper threads save ${(medianWall(single) - medianWall(runs)).toFixed(2)} s of median wall time`,
       ),
     );
     if (input.key === 'app-log' || !existsSync('/usr/bin/time')) continue;

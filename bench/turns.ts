@@ -1,7 +1,13 @@
 /**
- * What the text-input rows (strace, curl) share: child runs with the reader thread
- * (src/sources/read-thread.ts) on and off, taking turns so both meet the same load, and the
- * two rows made from them.
+ * What the text-input rows (strace, curl) share: child runs taking turns so all meet the same
+ * load, and the rows made from them. Three ways of running the child:
+ *   - `on`: as the tool runs (the CLI, batch and serve pass Node no flags): the reader thread
+ *     (src/sources/read-thread.ts) on, V8's helper threads (concurrent compiling, parallel
+ *     scavenges) on. The row's goal is judged on this one.
+ *   - `off`: the same with the reader thread off (FAULTLINE_READ_THREAD=0).
+ *   - `single`: the reader thread on, Node started `--single-threaded`: V8's compiler and
+ *     collector on the main thread too, so the main thread's CPU time is all the parse and
+ *     analysis cost, and the figure is what one core does.
  */
 import type { BenchResult } from './run.js';
 
@@ -16,14 +22,19 @@ export interface TurnRun {
   maxRssKb: number;
 }
 
-export function takeTurns<T>(runs: number, measure: (env: NodeJS.ProcessEnv) => T): { on: T[]; off: T[] } {
+/** Node's flags for the `single` runs (the others pass none). */
+export const SINGLE_THREADED = ['--single-threaded'];
+
+export function takeTurns<T>(runs: number, measure: (env: NodeJS.ProcessEnv, nodeFlags: string[]) => T): { on: T[]; off: T[]; single: T[] } {
   const on: T[] = [];
   const off: T[] = [];
+  const single: T[] = [];
   for (let i = 0; i < runs; i++) {
-    on.push(measure({}));
-    off.push(measure({ FAULTLINE_READ_THREAD: '0' }));
+    on.push(measure({}, []));
+    off.push(measure({ FAULTLINE_READ_THREAD: '0' }, []));
+    single.push(measure({}, SINGLE_THREADED));
   }
-  return { on, off };
+  return { on, off, single };
 }
 
 export function medianBy<T>(xs: T[], key: (x: T) => number): T {
@@ -36,6 +47,7 @@ export function each<T>(xs: T[], key: (x: T) => number): string {
 }
 
 export const OFF_ROW = '  same, reader thread off (FAULTLINE_READ_THREAD=0)';
+export const SINGLE_ROW = '  same, node --single-threaded (V8 compiles and collects on the main thread)';
 
 /** A row from the run that stands for its turns (`r`) and all of them (`xs`: peak RSS over every run). */
 export function textRow(name: string, r: TurnRun, xs: TurnRun[], events: number, floor: BenchResult['floor'], note: string): BenchResult {

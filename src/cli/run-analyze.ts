@@ -84,7 +84,7 @@ export async function runAnalyze(argv: string[], flags: AnalyzeFlags, exit: (cod
 async function analyze(argv: string[], flags: AnalyzeFlags, exit: (code: number) => never, readerThread: ReaderThread | undefined): Promise<void> {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   capYoungGeneration();
-let paths = argv;
+  let paths = argv;
   const usage = (msg: string): never => {
     process.stderr.write(`faultline: ${oneLine(msg)}\n`);
     return exit(EXIT.USAGE);
