@@ -4,7 +4,7 @@
  * starts in the (decompressed) input. Lines inside a chunk are decoded
  * straight from it; only a line that straddles chunks is copied.
  */
-import { newlinesIn, type Chunks } from '../../src/model/index.js';
+import type { Chunks } from '../../src/model/index.js';
 
 /** Longer lines are cut here: curl output lines are short, a megabyte line is a body or garbage. */
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -60,9 +60,8 @@ export async function readLines(chunks: Chunks, onLine: OnLine, counter?: { byte
     let from = 0;
     for (;;) {
       if (carryLen === 0 && !cut) {
-        // The common case: whole lines inside this chunk, up to the first that is not. Where
-        // they end: found by a big file's reader thread as it read the chunk, or looked for now.
-        from = wholeLines(chunk, newlinesIn(chunk), from, offset, at, onLine, quick);
+        // The common case: whole lines inside this chunk, up to the first that is not.
+        from = wholeLines(chunk, from, offset, at, onLine, quick);
         lineStart = offset + from;
       }
       const nl = chunk.indexOf(0x0a, from);
@@ -136,13 +135,12 @@ interface Cursor {
 
 /**
  * The lines that lie whole in `chunk` from `from` (which starts a line), given to `quick` or
- * decoded for `onLine`; returns where the first line not ended in this chunk starts. `newlines`:
- * the offset of every newline in the chunk, ascending (newlinesIn). Apart from
+ * decoded for `onLine`; returns where the first line not ended in this chunk starts. Apart from
  * readLines' handling of lines that straddle chunks: optimised on its own, the per-line loop is
  * not compiled again when that rarer code first runs (once per chunk), as readLines was five
  * times over a 100 MB `curl -v` output.
  */
-function wholeLines(chunk: Buffer, newlines: Int32Array, from: number, offset: number, at: Cursor, onLine: OnLine, quick: QuickLine | undefined): number {
+function wholeLines(chunk: Buffer, from: number, offset: number, at: Cursor, onLine: OnLine, quick: QuickLine | undefined): number {
   let line = at.line;
   // read here, on every call, not only where no CR is found: code optimised within the first chunk
   // (the loop below, compiled while it runs) met that case only at the next chunk, without type
@@ -155,11 +153,9 @@ function wholeLines(chunk: Buffer, newlines: Int32Array, from: number, offset: n
   // The next CR at or after `from` (chunk.length: none), looked for again only once passed:
   // one scan per chunk without CRs, one short one per line of a CRLF file.
   let cr = -1;
-  const count = newlines.length;
-  let k = 0;
-  while (k < count && newlines[k] < from) k++;
-  for (; k < count; k++) {
-    const nl = newlines[k];
+  for (;;) {
+    const nl = chunk.indexOf(0x0a, from);
+    if (nl < 0) break;
     if (nl - from > MAX_LINE_BYTES) {
       const text = decode(chunk, from, from + MAX_LINE_BYTES);
       onLine(text.endsWith('\r') ? text.slice(0, -1) : text, line, offset + from, true);

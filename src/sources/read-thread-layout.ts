@@ -68,9 +68,9 @@ export const NEWLINES_UNKNOWN = -2;
 export const NEWLINES_OVER = -1;
 
 /**
- * Newlines a slot has room for: one per 16 bytes. A `curl -v` output has ~37,000 lines a MiB
- * (28 bytes a line), a `strace -f -tt -T` log ~8,600; a chunk of shorter lines than 16 bytes on
- * average is scanned by the consumer. 256 kB a MiB slot.
+ * Newlines a slot has room for: one per 16 bytes. A `strace -f -tt -T` log has ~8,600 lines a
+ * MiB, plain `strace` ~20,000, a `curl -v` output ~37,000; a chunk of shorter lines than 16 bytes
+ * on average is scanned by the consumer. 256 kB a MiB slot.
  */
 export function newlineRoom(slotSize: number): number {
   return Math.max(1, slotSize >> 4);

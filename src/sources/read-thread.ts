@@ -21,7 +21,7 @@
  * `close()` at any point stops the thread (it exits between two reads) and closes the file once
  * it has exited: the descriptor is ours, the thread never closes it.
  *
- * Line readers (strace, curl) also get where each chunk's newlines are (src/model/newlines.ts):
+ * A line reader (strace's) also gets where each chunk's newlines are (src/model/newlines.ts):
  * once one asks, the thread finds them as it reads each chunk, on its core, instead of the main
  * thread looking for every line's end (3.3 million lines in the 404 MB strace bench log). They sit
  * beside the slot's bytes and are given out while the chunk is lent, so they are valid exactly as
