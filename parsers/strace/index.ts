@@ -18,7 +18,7 @@ import type {
   StraceEvent,
   SyscallEvent,
 } from '../../src/model/index.js';
-import { SECONDS_PER_DAY } from '../../src/model/index.js';
+import { newlinesIn, SECONDS_PER_DAY } from '../../src/model/index.js';
 import { decodeCall, decodeFdBytes } from './decode.js';
 import { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
 
@@ -762,7 +762,9 @@ class StraceChunks {
     const r = this.r;
     const base = this.bytes;
     this.bytes += chunk.length;
-    const lastNl = chunk.lastIndexOf(10);
+    // where every line of the chunk ends: found by a big file's reader thread as it read the chunk, or now
+    const newlines = newlinesIn(chunk);
+    const lastNl = newlines.length > 0 ? newlines[newlines.length - 1] : -1;
     if (lastNl < 0) {
       if (r.skipToNewline) return;
       if (this.carry === null) {
@@ -783,7 +785,7 @@ class StraceChunks {
     // first line): concatenating the whole chunk cost a copy of every byte.
     let start = 0;
     if (this.carry !== null) {
-      const firstNl = chunk.indexOf(10);
+      const firstNl = newlines[0];
       const lineBuf = Buffer.concat([this.carry, chunk.subarray(0, firstNl)]);
       this.carry = null;
       if (r.skipToNewline) r.skipToNewline = false;
@@ -794,10 +796,10 @@ class StraceChunks {
       }
       start = firstNl + 1;
     } else if (r.skipToNewline) {
-      start = chunk.indexOf(10) + 1;
+      start = newlines[0] + 1;
       r.skipToNewline = false;
     }
-    if (start <= lastNl) this.windows(chunk, start, lastNl, base);
+    if (start <= lastNl) this.windows(chunk, newlines, start, base);
     if (lastNl + 1 < chunk.length) {
       // copy: the caller may reuse the chunk's memory
       this.carry = Buffer.from(chunk.subarray(lastNl + 1));
@@ -809,37 +811,52 @@ class StraceChunks {
    * Decodes whole lines a window at a time (latin1 maps a byte to a char, so offsets stay
    * byte offsets) and hands out slices: one native decode per window is much cheaper than
    * one per line. Kept slices pin the window's string, so the analysis copies the few texts
-   * it keeps. `lastNl`: the chunk's last newline.
+   * it keeps. `newlines`: the offset of every newline in the chunk (newlinesIn); `start` is
+   * the start of a line at or before the last.
    *
    * The loop is here, not in `push`: with it there, V8 optimized `push` late in a run (a few
    * hundred chunks) together with the carried line's call into the line reader, a second
    * large compile of code already compiled (~19 ms under --single-threaded).
    */
-  private windows(chunk: Buffer, start: number, lastNl: number, base: number): void {
-    while (start <= lastNl) {
-      // a window of whole lines, at most TEXT_WINDOW bytes unless one line is longer
-      let end = lastNl;
-      if (end - start > TEXT_WINDOW) {
-        end = chunk.lastIndexOf(10, start + TEXT_WINDOW);
-        if (end < start) end = chunk.indexOf(10, start + TEXT_WINDOW);
+  private windows(chunk: Buffer, newlines: Int32Array, start: number, base: number): void {
+    const last = newlines.length - 1;
+    let k = 0; // the first newline at or after `start`
+    while (newlines[k] < start) k++;
+    while (k <= last) {
+      // a window of whole lines, at most TEXT_WINDOW bytes unless one line is longer: it ends at
+      // the last newline within TEXT_WINDOW bytes of its start, or else at the first after them
+      let e = last;
+      const limit = start + TEXT_WINDOW;
+      if (newlines[last] > limit) {
+        if (newlines[k] > limit) e = k;
+        else {
+          // the last newline at or before the limit: newlines[lo] <= limit < newlines[hi]
+          let lo = k;
+          let hi = last;
+          while (hi - lo > 1) {
+            const mid = (lo + hi) >> 1;
+            if (newlines[mid] <= limit) lo = mid;
+            else hi = mid;
+          }
+          e = lo;
+        }
       }
-      this.window(chunk, start, end, base);
-      start = end + 1;
+      this.window(chunk, newlines, start, k, e, base);
+      k = e + 1;
+      start = newlines[e] + 1;
     }
   }
 
-  /** The lines of chunk[start, end) (end: a newline, or the end of the last line). */
-  private window(chunk: Buffer, start: number, end: number, base: number): void {
+  /** The lines of chunk[start, newlines[e]), which newlines[k] to newlines[e] end. */
+  private window(chunk: Buffer, newlines: Int32Array, start: number, k: number, e: number, base: number): void {
     const r = this.r;
     r.useBytes(chunk);
-    const text = chunk.toString('latin1', start, end);
+    const text = chunk.toString('latin1', start, newlines[e]);
     const textBase = base + start;
     let pos = 0;
-    const n = text.length;
     let lineNo = this.lineNo;
-    while (pos <= n) {
-      let nl = text.indexOf('\n', pos);
-      if (nl < 0) nl = n;
+    for (; k <= e; k++) {
+      const nl = newlines[k] - start;
       lineNo++;
       r.line(text.slice(pos, nl), lineNo, textBase + pos, chunk, start + pos);
       pos = nl + 1;

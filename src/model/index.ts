@@ -16,3 +16,4 @@ export * from './spec.js';
 export * from './visible.js';
 export * from './diff.js';
 export * from './tried.js';
+export * from './newlines.js';
