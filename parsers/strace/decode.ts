@@ -62,6 +62,8 @@ export const CallKind = {
   Write: 2,
   /** anything else: decodeCall on the whole argument text */
   Other: 3,
+  /** open, openat, openat2, creat: decoded only when the call failed (their decoders read nothing else) */
+  Open: 4,
 } as const;
 export type CallKind = (typeof CallKind)[keyof typeof CallKind];
 
@@ -72,6 +74,7 @@ export function callKind(name: string): CallKind {
   if (d === undefined) return CallKind.None;
   if (d === fdOnly) return CallKind.Fd;
   if (name === 'write' || name === 'writev') return CallKind.Write;
+  if (d === open || d === openat || d === creat) return CallKind.Open;
   return CallKind.Other;
 }
 
@@ -87,6 +90,8 @@ export function callKind(name: string): CallKind {
 export function decodeFdBytes(kind: CallKind, ev: SyscallEvent, b: Uint8Array, a: number, e: number, whole: boolean): boolean {
   if (kind === CallKind.None) return true;
   if (kind === CallKind.Other) return false;
+  // a successful open decodes to nothing; a split one's errno is in its other half
+  if (kind === CallKind.Open) return whole && ev.errno === undefined;
   // the halves are joined after trimming this one's end: only a visible last byte stays where it is
   if (!whole && (a === e || b[e - 1] <= 32 || b[e - 1] >= 127)) return false;
   // scanFd
@@ -108,6 +113,24 @@ export function decodeFdBytes(kind: CallKind, ev: SyscallEvent, b: Uint8Array, a
   // a socket's decoration (or fd 2's text) is decodeCall's
   if (i + 1 < e && b[i] === 60 /* < */ && socketInitial(b[i + 1])) return false;
   return kind === CallKind.Fd || v !== 2;
+}
+
+/**
+ * For the first half of a split call that decodeFdBytes could not read alone: the fd that
+ * decodeCall finds in the joined arguments when the other half adds none (`<... close
+ * resumed>) = 0`), -1 when that is not known from this half. The halves' args `b[a, e)` are
+ * then all the call's arguments: only digits (1 to 10 of them), of a kind whose decodeCall
+ * sets the fd and nothing else (Fd, or Write to an fd other than 2).
+ */
+export function splitFd(kind: CallKind, b: Uint8Array, a: number, e: number): number {
+  if ((kind !== CallKind.Fd && kind !== CallKind.Write) || a === e || e - a > 10) return -1;
+  let v = 0;
+  for (let i = a; i < e; i++) {
+    const c = b[i];
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return kind === CallKind.Write && v === 2 ? -1 : v;
 }
 
 /** Decodes `ev.args` into `ev.decoded` when the call is one detectors read. */

@@ -19,7 +19,7 @@ import type {
   SyscallEvent,
 } from '../../src/model/index.js';
 import { newlinesIn, SECONDS_PER_DAY } from '../../src/model/index.js';
-import { decodeCall, decodeFdBytes } from './decode.js';
+import { CallKind, decodeCall, decodeFdBytes, splitFd } from './decode.js';
 import { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
 
 export { LineScanner, parsePrefix, parseTail, scanName } from './line.js';
@@ -253,7 +253,9 @@ export class StraceLineReader {
             ev.detached = true;
             this.hold(ev);
           } else {
-            this.startSplit(ev, decodeFdBytes(kind, ev, bytes, off + ne + 1, off + sc.argsEnd, false));
+            const a = off + ne + 1;
+            const pre = decodeFdBytes(kind, ev, bytes, a, off + sc.argsEnd, false);
+            this.startSplit(ev, pre, kind, pre ? -1 : splitFd(kind, bytes, a, off + sc.argsEnd));
           }
         } else {
           const pre = decodeFdBytes(kind, ev, bytes, off + ne + 1, off + sc.argsEnd, true);
@@ -399,12 +401,15 @@ export class StraceLineReader {
     this.out({ kind: 'message', line: lineNo, pid: text.startsWith('strace: ') ? null : pid, t, text: line });
   }
 
-  /** `pre`: decodeFdBytes read the call from its first half (its joined arguments need no decodeCall). */
-  private startSplit(ev: SyscallEvent, pre = false): void {
+  /**
+   * `pre`: decodeFdBytes read the call from its first half (its joined arguments need no
+   * decodeCall); else `kind` and `fd` (splitFd) say when the other half can tell (see resumed).
+   */
+  private startSplit(ev: SyscallEvent, pre = false, kind: CallKind = CallKind.Other, fd = -1): void {
     const key = ev.pid ?? -1;
     let slot = this.unfinished.get(key);
     if (slot === undefined) {
-      slot = { key, ev: null, pre: false };
+      slot = { key, ev: null, pre: false, kind: CallKind.Other, fd: -1 };
       this.unfinished.set(slot);
     }
     const prev = slot.ev;
@@ -421,6 +426,8 @@ export class StraceLineReader {
     }
     slot.ev = ev;
     slot.pre = pre;
+    slot.kind = kind;
+    slot.fd = fd;
   }
 
   private resumed(
@@ -454,9 +461,18 @@ export class StraceLineReader {
     const u = slot === undefined ? null : slot.ev;
     let ev: SyscallEvent;
     let pre = false;
+    let kind: CallKind = CallKind.Other;
     if (u !== null && (u.name === name || u.name === 'restart_syscall' || name === 'restart_syscall')) {
       slot!.ev = null;
       pre = slot!.pre;
+      if (!pre) {
+        kind = slot!.kind;
+        // `close(3 <unfinished ...>` resumed with no more arguments: decodeCall would read "3" (see splitFd)
+        if (more.length === 0 && slot!.fd >= 0) {
+          u.fd = slot!.fd;
+          pre = true;
+        }
+      }
       ev = u;
       ev.args = joinArgs(ev.args, more);
       ev.endLine = lineNo;
@@ -482,6 +498,8 @@ export class StraceLineReader {
     ev.errnoText = sc.errnoText;
     ev.retNote = sc.retNote;
     ev.duration = sc.duration;
+    // a split open that succeeded decodes to nothing (decodeFdBytes)
+    if (kind === CallKind.Open && ev.errno === undefined) pre = true;
     this.hold(ev);
     if (pre) this.decoded = ev;
   }
@@ -606,6 +624,9 @@ interface SplitSlot {
   ev: SyscallEvent | null;
   /** decodeFdBytes read the call from its first half */
   pre: boolean;
+  /** when not `pre`: the call's kind, and splitFd of its first half */
+  kind: CallKind;
+  fd: number;
 }
 
 /** Slots looked up before the Map (a power of two). */

@@ -82,6 +82,9 @@ const RESUMED_CLOSE = [0, 4].map((k) => Buffer.from(' resumed', 'latin1').readIn
 /** `00:00:00` as two little-endian 32-bit words */
 const MIDNIGHT = [0, 4].map((k) => Buffer.from('00:00:00', 'latin1').readInt32LE(k));
 
+/** -f -tt times read the long way at the start of a scanner's run (see pidTimePrefix) */
+export const TOD_WARM_LINES = 256;
+
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 
 export class LineScanner {
@@ -405,9 +408,15 @@ export class LineScanner {
             mm < 60 && ss < 61
           ) {
             whole = (h1 * 10 + h2) * 3600 + mm * 60 + ss;
-            this.todW0 = w0;
-            this.todW1 = w1;
-            this.todSeconds = whole;
+            // The first lines are all read the long way: V8 optimizes this function after a few
+            // thousand lines, often before the log's second first changes, and the long way met
+            // first in optimized code threw that code away and compiled it again.
+            if (this.todWarm > 0) this.todWarm--;
+            else {
+              this.todW0 = w0;
+              this.todW1 = w1;
+              this.todSeconds = whole;
+            }
           }
         }
         if (whole >= 0) {
@@ -467,6 +476,8 @@ export class LineScanner {
   private todW0 = MIDNIGHT[0];
   private todW1 = MIDNIGHT[1];
   private todSeconds = 0;
+  /** lines read the long way before the words are kept (see pidTimePrefix) */
+  private todWarm = TOD_WARM_LINES;
 
   /** The general prefix reader: every shape strace writes (`prefix` reads the commonest on its own first). */
   anyPrefix(s: string, pidHint: number | null): void {

@@ -150,6 +150,15 @@ class FdTable {
   }
 }
 
+/**
+ * A dup'ed fd: a copy of the entry under the new fd. Out of FdTables.call, which V8 compiles
+ * early in a run, before the first dup2 of a shell (a copy of infos of several shapes): code
+ * first met there threw away `call`'s optimized code twice; here only this function's.
+ */
+function dup(table: FdTable, ent: FdEntry, ret: number | null): void {
+  if (ret !== null && ret >= 0) table.set(ret, ent.copy('dup', { ...ent.info, fd: ret }));
+}
+
 export class FdTables {
   private readonly tables = new Map<number, FdTable>();
   readonly socketFailures: SocketFailure[] = [];
@@ -287,10 +296,9 @@ export class FdTables {
         if (a !== undefined && ret === 0) ent.info.peer = a;
         return;
       }
-      case Op.Dup: {
-        if (ent !== undefined && ret !== null && ret >= 0) table.set(ret, ent.copy('dup', { ...ent.info, fd: ret }));
+      case Op.Dup:
+        if (ent !== undefined) dup(table, ent, ret);
         return;
-      }
       case Op.Send:
       case Op.Write: {
         if (ent === undefined) {
