@@ -31,8 +31,8 @@ const logFile = path.join(dataDir, 'strace-f-tt-T.strace');
 /** stop the workload once the log is this big */
 const TARGET_BYTES = 393_000_000; /* bytes, ~375 MiB */
 const CHUNK = 1 << 20; /* bytes read at a time */
-/** child runs measured; the row is their median by CPU time (the machine is shared) */
-const RUNS = 3;
+/** child runs of each kind, taking turns: each row is their median wall time (issue 14 gives medians) */
+const RUNS = 5;
 
 /** The traced workload: loops until the log reaches the target size. */
 const WORKLOAD = `out="$1"; target="$2"
