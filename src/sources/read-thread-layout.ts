@@ -1,7 +1,8 @@
 /**
  * The memory the reader thread (read-thread.ts) and the thread it reads for share: one
  * SharedArrayBuffer holding control words, two byte positions, three short texts, the ring
- * of slots the file is read into and the newlines of each slot's chunk. Written by both sides, so one module says where everything is.
+ * of slots the file is read into and the newlines of each slot's chunk. Written by both sides,
+ * so one module says where everything is.
  * (Imports nothing: the thread's script loads it and nothing else of ours.)
  */
 
