@@ -44,8 +44,8 @@ td.num{text-align:right;white-space:nowrap}
 .timeline{position:relative}
 .toolbar{display:none;gap:6px;align-items:center;margin:6px 0;font-size:13px}
 .js .toolbar{display:flex;flex-wrap:wrap}
-.toolbar button,button.copy{font:inherit;font-size:12px;padding:2px 9px;border:1px solid #cbd5e1;background:#fff;border-radius:4px;cursor:pointer}
-.toolbar button:hover,button.copy:hover{background:#f1f5f9}
+.toolbar button,button.copy,.more-rows button{font:inherit;font-size:12px;padding:2px 9px;border:1px solid #cbd5e1;background:#fff;border-radius:4px;cursor:pointer}
+.toolbar button:hover,button.copy:hover,.more-rows button:hover{background:#f1f5f9}
 .toolbar .hint{color:var(--mute);margin-left:8px}
 #fl-view{font-variant-numeric:tabular-nums;font-weight:600}
 .svgwrap{overflow-x:auto;border:1px solid var(--line);border-radius:6px;background:#fff}
@@ -342,6 +342,51 @@ function unfold(det) {
 }
 doc.addEventListener('toggle', function (e) { if (e.target.open) unfold(e.target); }, true);
 
+// A long findings table lists its first rows; the others wait in <template class="more-rows">
+// pieces, brought in in order (so the table keeps the findings' order) by the buttons, by
+// selecting a finding, or by a link to one.
+var table = doc.getElementById('findings-table'), moreNote = doc.querySelector('div.more-rows');
+function moreRows(pieces) {
+  var t;
+  while (pieces-- > 0 && (t = doc.querySelector('template.more-rows'))) {
+    var bodies = Array.prototype.slice.call(t.content.children);
+    table.appendChild(t.content);
+    t.parentNode.removeChild(t);
+    bodies.forEach(function (b) { wireFinding(b); wire(b); });
+  }
+  if (!moreNote) return;
+  var left = doc.querySelectorAll('template.more-rows'), listed = +moreNote.getAttribute('data-listed');
+  var shown = table.querySelectorAll('tbody.finding').length;
+  if (!left.length) { moreNote.parentNode.removeChild(moreNote); moreNote = null; return; }
+  var next = left[0].content.children.length;
+  moreNote.querySelector('.more-say').textContent = shown.toLocaleString('en') + ' of ' + listed.toLocaleString('en') + ' findings are listed.';
+  moreNote.querySelector('[data-more="1"]').textContent = 'Show ' + next.toLocaleString('en') + ' more';
+}
+if (moreNote) {
+  moreNote.querySelector('[data-more="1"]').addEventListener('click', function () { moreRows(1); });
+  moreNote.querySelector('[data-more="all"]').addEventListener('click', function () { moreRows(Infinity); });
+}
+// The row of finding i, brought into the page first when it waits in a template.
+function bring(i) {
+  var id = 'finding-' + i, body = doc.getElementById(id);
+  if (body) return body;
+  var pieces = doc.querySelectorAll('template.more-rows');
+  for (var k = 0; k < pieces.length; k++) {
+    if (pieces[k].content.getElementById(id)) { moreRows(k + 1); return doc.getElementById(id); }
+  }
+  // an info finding collapsed under its group: bring the group's rows into the page first
+  doc.querySelectorAll('details.group').forEach(function (g) {
+    var t = g.querySelector('template');
+    if (!body && t && t.content.getElementById(id)) { g.open = true; unfold(g); body = doc.getElementById(id); }
+  });
+  return body;
+}
+// A link to a finding (the summary's, a related finding's, a note's): its row is there before the browser follows it.
+doc.addEventListener('click', function (e) {
+  var a = e.target.closest && e.target.closest('a[href^="#finding-"]');
+  if (a) bring(+a.getAttribute('href').slice(9));
+}, true);
+
 // Selecting a finding: highlight its lanes and bands, zoom to its time, open its evidence.
 function clearSel() {
   doc.querySelectorAll('.hl,.sel').forEach(function (n) { n.classList.remove('hl'); n.classList.remove('sel'); });
@@ -361,14 +406,7 @@ function select(i, fromTimeline) {
     if (!first) first = row;
   });
   doc.querySelectorAll('[data-f="' + i + '"]').forEach(function (n) { n.classList.add('sel'); });
-  var body = doc.getElementById('finding-' + i);
-  if (!body) {
-    // an info finding collapsed under its group: bring the group's rows into the page first
-    doc.querySelectorAll('details.group').forEach(function (g) {
-      var t = g.querySelector('template');
-      if (!body && t && t.content.getElementById('finding-' + i)) { g.open = true; unfold(g); body = doc.getElementById('finding-' + i); }
-    });
-  }
+  var body = bring(i);
   if (body) {
     var lazy = body.querySelector('details');
     if (lazy) unfold(lazy);
@@ -385,9 +423,7 @@ function select(i, fromTimeline) {
   if (fromTimeline) { if (body) body.scrollIntoView({ block: 'center' }); }
   else if (first) first.scrollIntoView({ block: 'center' });
 }
-function wire(root) {
-root.querySelectorAll('[data-js]').forEach(function (e) { e.hidden = false; });
-root.querySelectorAll('tbody.finding').forEach(function (body) {
+function wireFinding(body) {
   var i = +body.getAttribute('data-f');
   var row = body.querySelector('tr.row');
   row.addEventListener('click', function (e) {
@@ -397,7 +433,10 @@ root.querySelectorAll('tbody.finding').forEach(function (body) {
   row.addEventListener('keydown', function (e) {
     if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(i, false); }
   });
-});
+}
+function wire(root) {
+root.querySelectorAll('[data-js]').forEach(function (e) { e.hidden = false; });
+root.querySelectorAll('tbody.finding').forEach(wireFinding);
 root.querySelectorAll('svg [data-f]').forEach(function (n) {
   n.addEventListener('click', function (e) { if (dragged) { dragged = false; return; } select(+n.getAttribute('data-f'), true); e.stopPropagation(); });
 });
@@ -416,6 +455,8 @@ function selectText(b) {
   var range = doc.createRange(); range.selectNodeContents(code);
   var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
 }
+// opened at a finding's address (report.html#finding-N): its row is brought in first
+if (/^#finding-[0-9]+$/.test(location.hash)) { var at = bring(+location.hash.slice(9)); if (at) at.scrollIntoView(); }
 // open on the incident: the precisely timed findings (Reset shows everything)
 if (data.focus && (data.focus.a > 0 || data.focus.b < SPAN)) setView(data.focus.a, data.focus.b); else render();
 })();

@@ -48,6 +48,23 @@ function coarseAndPrecise(): RunResult {
   return r;
 }
 
+/** A log of many failures: `n` error findings, one per transfer, each on the lane of the capture it came from. */
+function manyErrors(n: number): RunResult {
+  const r = large(1_000, 50, { kind: 'connection' });
+  const laneIds = r.lanes.map((l) => l.id);
+  const one = busyRun().findings.find((f) => f.severity === 'error')!;
+  r.findings = Array.from({ length: n }, (_, i) => ({
+    ...one,
+    evidence: one.evidence.map((e) => ({ ...e, input: r.inputs[0].path })),
+    id: `E${i}`,
+    title: `Receive failed: connection reset by the peer from http://svc${i}.test/orders (curl error 56)`,
+    start: T0 + (i % 60) + i / 1e5,
+    lanes: [laneIds[(i * 7) % laneIds.length]],
+    related: i === 0 ? [`E${n - 1}`] : undefined,
+  }));
+  return r;
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('HTML report: what a reader meets', () => {
   let browser: Browser;
   let page: Page;
@@ -99,6 +116,42 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML report: what a reader meets', () =>
     expect(await body.count()).toBe(1);
     expect(await body.locator('p.facts').textContent()).toMatch(/Connection state: RSTR · History: ShADdr · Waited: 12\.5 ms · Body bytes expected: 4,061 bytes \(4 KiB\) · Reset: packet 1562/);
     expect(await body.locator('abbr').first().getAttribute('title')).toMatch(/responder \(server\) aborted it with a RST/);
+    expect(errors).toEqual([]);
+  });
+
+  it('a long findings table lists its first 500 rows; the rest come in, in order, by button, selection or link', async () => {
+    const r = manyErrors(1_600);
+    await open('many-errors', r);
+    const listed = () => page.locator('#findings-table tbody.finding').count();
+    expect(await listed()).toBe(500);
+    expect(await page.locator('div.more-rows .more-say').textContent()).toMatch(/^The first 500 of 1,600 findings are listed\./);
+    await page.locator('button[data-more="1"]').click();
+    expect(await listed()).toBe(1000);
+    expect(await page.locator('div.more-rows .more-say').textContent()).toBe('1,000 of 1,600 findings are listed.');
+    expect(await page.locator('button[data-more="1"]').textContent()).toBe('Show 500 more');
+    // a row brought in works as one listed from the start: clicking it selects its finding
+    await page.locator('#finding-700 tr.row').click();
+    expect(await page.locator('#finding-700.sel').count()).toBe(1);
+    // selecting a finding on the timeline whose row still waits brings the pieces up to it
+    await page.evaluate(`document.querySelector('svg [data-f="1200"]').dispatchEvent(new MouseEvent('click', { bubbles: true }))`);
+    expect(await listed()).toBe(1500);
+    expect(await page.locator('#finding-1200.sel details[open]').count()).toBe(1);
+    // a link to a waiting finding (E0's related E1599) brings it in before the browser follows it
+    await page.locator('#finding-0 tr.ev summary').click();
+    await page.locator('#finding-0 a[href="#finding-1599"]').click();
+    expect(await listed()).toBe(1600);
+    expect(await page.evaluate<string>('location.hash')).toBe('#finding-1599');
+    expect(await page.locator('div.more-rows').count()).toBe(0);
+    const order = await page.evaluate<number[]>('[...document.querySelectorAll("#findings-table tbody.finding")].map((b) => +b.dataset.f)');
+    expect(order).toEqual([...order.keys()]);
+    expect(errors).toEqual([]);
+  });
+
+  it('"Show all" lists every finding of a long table at once', async () => {
+    await open('many-errors', manyErrors(700));
+    await page.locator('button[data-more="all"]').click();
+    expect(await page.locator('#findings-table tbody.finding').count()).toBe(700);
+    expect(await page.locator('template.more-rows').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 
