@@ -10,7 +10,8 @@
  *   (c) ~100 MB of `%{json}` lines: the real samples/incidents/*\/curl.json
  *       objects repeated with varied ports.
  * Each measurement runs in a child process so its peak RSS and CPU time are
- * its own, as the tool runs (no Node flags), with the reader thread off, and
+ * its own, as the tool runs (no Node flags; the heap settings analyze sets at
+ * run time, src/cli/heap.ts), with the reader thread off, and
  * `--single-threaded` (bench/turns.ts), 5 of each in turn; each row gives
  * the median wall time. Then, for (b) and (c),
  * the CLI as a user runs it (`node bin/run.js analyze FILE --format json|text`,
@@ -26,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCurl, sniffCurl, type CurlFormat } from '../parsers/curl/index.js';
 import { CurlAnalysis } from '../src/analysis/curl/index.js';
+import { tuneHeap } from '../src/cli/heap.js';
 import { Diagnostics } from '../src/model/index.js';
 import { openSource } from '../src/sources/index.js';
 import { scanFloor } from './floor.js';
@@ -393,6 +395,8 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
 
 const self = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (self && process.argv[2] === '--child') {
+  // the heap settings analyze applies (src/cli/heap.ts): the child runs as the tool runs
+  tuneHeap();
   const report = await measure(process.argv[3], process.argv[4] as CurlFormat);
   process.stdout.write(`${JSON.stringify(report)}\n`);
 } else if (self) {

@@ -4,51 +4,15 @@
  * (fast-path.ts) can run it without loading oclif; both give it the same flags, as oclif's
  * parser gives them (argv.ts and its test hold the fast path to that).
  */
-import { PerformanceObserver } from 'node:perf_hooks';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { loadChunkedRenderer, type ReportFormat } from '../../reports/index.js';
 import { FaultlineError } from '../model/errors.js';
 import type { ReaderThread } from '../sources/read-thread.js';
 import type { RunEvent, RunResult, Severity } from '../model/index.js';
 import { visible } from '../model/visible.js';
 import { EXIT } from './exit-codes.js';
+import { tuneHeap } from './heap.js';
 import { inputProblemLines, useColor } from './messages.js';
 import { checkOutputNotInput, RenderFailure, writeAtomicPieces, writePieces } from './output.js';
-
-/**
- * The old generation may grow to 1.4× what was live after the last full collection, not the
- * 1.1–4× V8 picks from its throughput: a one-pass analysis keeps little (about 50 MB on an 800 MB
- * capture), but what it drops after a while (closed connections, finished exchanges) was promoted
- * first, and V8 let that garbage grow the heap to twice the live size. Measured on the 800 MB
- * capture: peak RSS 172 → 152 MB, CPU time within the noise. No limit is set, so no input can run
- * out of memory because of it; a bigger live heap only makes full collections come a little sooner.
- * Read by V8 at each full collection, so it holds when set at run time.
- */
-const HEAP_GROWING_PERCENT = 40;
-
-/**
- * The young generation (both semi-spaces) grows to this size at most, not V8's 32 MB: it is
- * committed memory, and an analysis allocates at a steady pace (a packet, a line at a time) whose
- * objects die young or live long, so a bigger nursery buys nothing. Measured with the CLI on the
- * 800 MB capture, 3 runs each in turn at load 15-18: peak RSS 169-180 → 145-147 MB (KiB as
- * /usr/bin/time gives it), CPU time (user + sys) 4.1-4.3 → 3.6-4.0 s; the 376 MB strace log
- * 120 → 104 MB, the 100 MB curl -v text 258-265 → 219-220 MB. V8 reads the maximum once, at
- * start-up: at run time it is held by stopping growth (`--semi-space-growth-factor=1`) once the
- * space is this big, seen after a collection.
- */
-const YOUNG_GENERATION_BYTES = 8 << 20;
-
-function capYoungGeneration(): void {
-  const reached = (): boolean => (getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0) >= YOUNG_GENERATION_BYTES;
-  const stop = (): void => setFlagsFromString('--semi-space-growth-factor=1');
-  if (reached()) return stop();
-  const seen = new PerformanceObserver(() => {
-    if (!reached()) return;
-    stop();
-    seen.disconnect();
-  });
-  seen.observe({ entryTypes: ['gc'] });
-}
 
 export const NO_INPUT = 'no input given: name trace files or folders, or pipe a trace into standard input (see faultline analyze --help)';
 
@@ -82,8 +46,7 @@ export async function runAnalyze(argv: string[], flags: AnalyzeFlags, exit: (cod
 }
 
 async function analyze(argv: string[], flags: AnalyzeFlags, exit: (code: number) => never, readerThread: ReaderThread | undefined): Promise<void> {
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  capYoungGeneration();
+  tuneHeap();
   let paths = argv;
   const usage = (msg: string): never => {
     process.stderr.write(`faultline: ${oneLine(msg)}\n`);
