@@ -4,7 +4,8 @@
  * walker: reads and writes with binary strings, stats, interleaved pids with
  * unfinished/resumed pairs). The log is made once with the real strace and
  * cached in bench/data/ (git-ignored); the measurement runs in a child
- * process so its peak RSS is its own.
+ * process so its peak RSS is its own, with the heap settings analyze applies
+ * at run time (src/cli/heap.ts).
  *
  *   npx tsc -p tsconfig.build.json && node dist/bench/strace.js
  */
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseStrace } from '../parsers/strace/index.js';
 import { StraceAnalysis } from '../src/analysis/strace/index.js';
+import { tuneHeap } from '../src/cli/heap.js';
 import { Diagnostics } from '../src/model/index.js';
 import { openSource, type OpenedSource } from '../src/sources/index.js';
 import { scanFloor } from './floor.js';
@@ -203,6 +205,8 @@ const self = process.argv[1] !== undefined && path.resolve(process.argv[1]) === 
 if (self && process.argv[2] === '--read') {
   process.stdout.write(`${JSON.stringify(await readOnly(process.argv[3]))}\n`);
 } else if (self && process.argv[2] === '--child') {
+  // the heap settings analyze applies (src/cli/heap.ts): the child runs as the tool runs
+  tuneHeap();
   const report = await measure(process.argv[3]);
   process.stdout.write(`${JSON.stringify(report)}\n`);
 } else if (self) {
