@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { CaptureAnalysis } from '../src/analysis/tcp/index.js';
 import { Diagnostics, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type TcpSegment } from '../src/model/index.js';
 import type { BenchResult } from './run.js';
+import { peakRssKb } from './peak-rss.js';
 
 const MSS = 1448;
 
@@ -98,7 +99,7 @@ function one(kind: string, n: number): void {
   const model = a.finish({ events: frames } as never);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   // the kernel's high-water mark: the analysis is synchronous, a timer sampling RSS would never fire
-  const peak = process.resourceUsage().maxRSS * 1024;
+  const peak = peakRssKb() * 1024;
   const kept = model.connections.length;
   console.log(JSON.stringify({ seconds, frames, peakRssMb: peak / 2 ** 20, note: `kept ${kept}, summed ${model.summarized?.connections ?? 0}, not kept ${JSON.stringify(model.notKept ?? {})}, dropped ${model.connectionsDropped ?? 0}` }));
 }

@@ -21,7 +21,7 @@
  *   npx tsc -p tsconfig.build.json && node dist/bench/curl.js [app-log|verbose|json]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, closeSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, closeSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,7 @@ import { scanFloor } from './floor.js';
 import { mainThreadCpu } from './main-thread-cpu.js';
 import type { BenchResult } from './run.js';
 import { each, medianBy, OFF_ROW, SINGLE_ROW, takeTurns, textRow, type TurnRun } from './turns.js';
+import { peakRssKb } from './peak-rss.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/bench → the repository root */
@@ -273,7 +274,7 @@ async function measure(file: string, format: CurlFormat): Promise<ChildReport> {
     wall,
     cpu: (cu.user + cu.system) / 1e6,
     ...(m0 !== undefined ? { mainCpu: mainThreadCpu()! - m0 } : {}),
-    maxRssKb: process.resourceUsage().maxRSS,
+    maxRssKb: peakRssKb(),
     warnings: diag.warnings.length + diag.dropped,
   };
 }
@@ -322,7 +323,11 @@ export async function run(only?: string[]): Promise<BenchResult[]> {
   for (const input of INPUTS) {
     if (only?.length && !only.includes(input.key)) continue;
     const file = ensure(input);
-    const head = readFileSync(file).subarray(0, 64 * 1024).toString('utf8');
+    // the head only: the whole file read here stayed in this process's RSS, and each child forked after it started from it
+    const fd = openSync(file, 'r');
+    const headBuf = Buffer.alloc(64 * 1024);
+    const head = headBuf.subarray(0, readSync(fd, headBuf, 0, headBuf.length, 0)).toString('utf8');
+    closeSync(fd);
     const sniffed = sniffCurl(head)?.format ?? 'none';
     const load = loadavg()[0];
     // as the tool runs (the reader thread on, the default from 64 MB), the reader thread off, and --single-threaded

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../src/pipeline/index.js';
 import type { BenchResult } from './run.js';
+import { peakRssKb } from './peak-rss.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.resolve(here, '../../bin/run.js');
@@ -103,7 +104,7 @@ function row(c: Case): BenchResult & { findings: number } {
     mbPerSec: c.bytes / 1e6 / seconds,
     events: c.findings,
     eventsPerSec: c.findings / seconds,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssKb() / 1024,
     findings: c.findings,
   };
 }

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCapture, readCaptureRecords } from '../parsers/pcap/index.js';
 import { Diagnostics } from '../src/model/index.js';
 import type { BenchResult } from './run.js';
+import { peakRssKb } from './peak-rss.js';
 
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -247,7 +248,7 @@ async function child(mode: Mode, file: string): Promise<ChildResult> {
     }
     if (diag.warnings.length) note = diag.warnings[0];
   }
-  return { events, seconds: (performance.now() - start) / 1000, maxRssKb: process.resourceUsage().maxRSS, note };
+  return { events, seconds: (performance.now() - start) / 1000, maxRssKb: peakRssKb(), note };
 }
 
 function runOnce(mode: Mode, file: string, nodeArgs: string[]): ChildResult {

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../src/model/index.js';
 import { large } from '../test/reports/fixtures.js';
 import type { BenchResult } from './run.js';
+import { peakRssKb } from './peak-rss.js';
 
 
 type Approach = 'strings' | 'linkedom' | 'd3-node';
@@ -128,7 +129,7 @@ async function child(approach: Approach, caseName: string): Promise<ChildOut> {
   once();
   const warmS = (performance.now() - t) / 1000;
   const pageBytes = approach === 'strings' ? Buffer.byteLength(html.renderHtml(result, {})) : 0;
-  return { importS, renderS, renderCpuS, warmS, svgBytes: first.bytes, pageBytes, elements: first.elements, events, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { importS, renderS, renderCpuS, warmS, svgBytes: first.bytes, pageBytes, elements: first.elements, events, peakRssMb: peakRssKb() / 1024 };
 }
 
 /** The whole page with the string writer, cold, as `analyze --format html` pays it. */
@@ -151,7 +152,7 @@ async function childPage(caseName: string): Promise<ChildOut> {
   const out = path.join(repoRoot(), 'bench/data');
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, `report-${caseName}.html`), page);
-  return { importS, renderS, renderCpuS, warmS, svgBytes: 0, pageBytes: Buffer.byteLength(page), elements: 0, events, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { importS, renderS, renderCpuS, warmS, svgBytes: 0, pageBytes: Buffer.byteLength(page), elements: 0, events, peakRssMb: peakRssKb() / 1024 };
 }
 
 function repoRoot(): string {

@@ -14,6 +14,7 @@ import { parseStrace } from '../parsers/strace/index.js';
 import { StraceAnalysis } from '../src/analysis/strace/index.js';
 import { Diagnostics } from '../src/model/index.js';
 import type { BenchResult } from './run.js';
+import { peakRssKb } from './peak-rss.js';
 
 const PIDS = [300_000, 3_000_000];
 
@@ -68,7 +69,7 @@ async function measure(n: number): Promise<ChildReport> {
   const summary = await parseStrace(log(n), { path: 'pids', diag }, (e) => analysis.add(e));
   const model = analysis.finish(summary);
   const cu = process.cpuUsage(c0);
-  return { bytes: summary.bytes, wall: (performance.now() - t0) / 1000, cpu: (cu.user + cu.system) / 1e6, maxRssKb: process.resourceUsage().maxRSS, threads: model.threads.length, dropped: model.dropped.threads };
+  return { bytes: summary.bytes, wall: (performance.now() - t0) / 1000, cpu: (cu.user + cu.system) / 1e6, maxRssKb: peakRssKb(), threads: model.threads.length, dropped: model.dropped.threads };
 }
 
 export async function run(ns = PIDS): Promise<BenchResult[]> {

@@ -23,6 +23,7 @@ import { scanFloor } from './floor.js';
 import { mainThreadCpu } from './main-thread-cpu.js';
 import type { BenchResult } from './run.js';
 import { each, medianBy, OFF_ROW, SINGLE_ROW, takeTurns, textRow, type TurnRun } from './turns.js';
+import { peakRssKb } from './peak-rss.js';
 
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -116,7 +117,7 @@ async function measure(file: string): Promise<ChildReport> {
     wall,
     cpu: (cu.user + cu.system) / 1e6,
     ...(m0 !== undefined ? { mainCpu: mainThreadCpu()! - m0 } : {}),
-    maxRssKb: process.resourceUsage().maxRSS,
+    maxRssKb: peakRssKb(),
     threads: model.threads.length,
     warnings: diag.warnings.length + diag.dropped,
   };
