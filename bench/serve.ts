@@ -11,23 +11,19 @@
  *   node dist/bench/serve.js
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openAsBlob, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, openAsBlob, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timeCommand } from './floor.js';
 import { ensureCapture } from './gen-http-pcap.js';
+import { statusKb } from './peak-rss.js';
 import type { BenchResult } from './run.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const dataDir = path.join(root, 'bench/data');
 const bin = path.join(root, 'bin/run.js');
-
-function rssKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : NaN;
-}
 
 async function startServe(data: string, jobs: number): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--jobs', String(jobs), '--max-upload-mb', '1024'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -100,7 +96,7 @@ export async function run(): Promise<BenchResult[]> {
   const lastPhases = await uploadAndWait(s1.url, big, 'big.pcap');
   const served = Number(process.hrtime.bigint() - t0) / 1e9;
   const phases = await Promise.resolve(lastPhases);
-  const hwm1 = rssKb(s1.proc.pid!, 'VmHWM');
+  const hwm1 = statusKb(s1.proc.pid!, 'VmHWM');
   await stop(s1.proc);
   rmSync(data1, { recursive: true, force: true });
   const mb = Math.round(bytes / 1e6);
@@ -119,11 +115,11 @@ export async function run(): Promise<BenchResult[]> {
   const smallBytes = statSync(small).size;
   const data2 = mkdtempSync(path.join(tmpdir(), 'faultline-bench-serve-'));
   const s2 = await startServe(data2, 2);
-  const idle = rssKb(s2.proc.pid!, 'VmRSS');
+  const idle = statusKb(s2.proc.pid!, 'VmRSS');
   const t1 = process.hrtime.bigint();
   await Promise.all(Array.from({ length: 20 }, (_, i) => uploadAndWait(s2.url, small, `c${i}.pcap`)));
   const all = Number(process.hrtime.bigint() - t1) / 1e9;
-  const hwm2 = rssKb(s2.proc.pid!, 'VmHWM');
+  const hwm2 = statusKb(s2.proc.pid!, 'VmHWM');
   await stop(s2.proc);
   rmSync(data2, { recursive: true, force: true });
   out.push({

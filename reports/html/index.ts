@@ -93,8 +93,10 @@ const INLINE_EVIDENCE_UP_TO = 100; /* findings */
 /**
  * Rows of the findings table laid out when the page opens; past them, rows wait in <template>s of
  * ROWS_PER_PIECE until "Show more" (or selecting a finding, or a link to one) brings them in, in
- * order. A table is laid out whole: the 20,000-error log's page (10,000 error rows) took 15-19 s
- * to open in headless chromium with every row in the table, 7.4 s with 500 (8.5 s with 1,000).
+ * order. A table is laid out whole: the 20,000-error log's page (10,000 error rows) took 16.1 s
+ * to load in headless chromium with every row in the table, 5.6 s with 500 (bench/html-dom,
+ * medians of 3). Shown 200, 500 or 1,000 (headless screenshots, chromium's start included):
+ * 8.0, 7.4 and 8.5 s.
  */
 const ROWS_SHOWN = 500; /* findings */
 const ROWS_PER_PIECE = 500; /* findings */
